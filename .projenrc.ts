@@ -1,0 +1,98 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-edge-storage',
+  description: 'cdk8s constructs for edge storage and data management: Rook Ceph erasure coding, MinIO, OpenEBS and Longhorn storage classes, Velero/Restic/Rclone backup, Nginx/Redis caches, Kafka edge-to-cloud sync, site blueprints and fleet synthesis.',
+  author: 'cdk8s-edge-storage developers',
+  authorAddress: 'dev@example.invalid',
+  repositoryUrl: 'https://example.invalid/cdk8s-edge-storage.git',
+  keywords: ['cdk8s', 'kubernetes', 'edge', 'storage', 'ceph', 'rook', 'minio', 'velero', 'strimzi'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.16.0',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  cdk8sVersion: '2.70.0',
+  projenVersion: '0.103.25',
+  constructsVersion: '10.3.0',
+  peerDeps: ['cdk8s-plus-30@^2.4.10'],
+  devDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', 'yaml@^2.8.1'],
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'] },
+  jestOptions: {
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      // Real-server tests (nginx, redis, restic, rclone) bind loopback ports; keep the suite on few workers.
+      maxWorkers: 2,
+    },
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/'],
+  npmignoreEnabled: true,
+});
+
+// Offline-friendly task environment (see DESIGN.md §1).
+for (const [k, v] of Object.entries({
+  JSII_SILENCE_SUPPORT_WARNING: '1',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+  CDK8S_CHECK_UPGRADE: 'false',
+})) {
+  project.tasks.addEnvironment(k, v);
+}
+
+// One-way imports: core <- building blocks <- blueprints (DESIGN.md §2).
+const blocks = ['storage', 'objectstore', 'backup', 'cache', 'sync'];
+const zones: Array<{ target: string; from: string; message: string }> = [
+  {
+    target: './src/core',
+    from: './src/!(core)/**/*',
+    message: 'src/core is the bottom layer: it must not import building blocks, capacity or blueprints.',
+  },
+  {
+    target: './src/capacity',
+    from: './src/!(core|capacity)/**/*',
+    message: 'src/capacity is pure math: it may import only src/core.',
+  },
+];
+for (const block of blocks) {
+  zones.push({
+    target: `./src/${block}`,
+    from: './src/blueprints',
+    message: 'Building blocks must not import blueprints (blueprints compose blocks, not the other way round).',
+  });
+  for (const other of blocks.filter((b) => b !== block)) {
+    zones.push({
+      target: `./src/${block}`,
+      from: `./src/${other}`,
+      message: `Building blocks meet through interfaces in src/core: src/${block} must not import src/${other}.`,
+    });
+  }
+}
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', { zones }],
+});
+
+// Main job: synthesize every example app into examples/<name>/dist.
+project.addTask('examples', {
+  description: 'Synthesize every app under examples/ into examples/<name>/dist/*.k8s.yaml',
+  exec: 'ts-node --transpile-only scripts/synth-examples.ts',
+});
+project.addTask('fetch-schemas', {
+  description: 'Download the pinned upstream schemas (schemas.lock.json, sha256-verified) into .schema-cache/',
+  exec: 'ts-node --transpile-only scripts/fetch-schemas.ts',
+});
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/ (never part of the tests)',
+  exec: 'ts-node --transpile-only bench/run.ts',
+});
+
+
+project.synth();

@@ -1,0 +1,177 @@
+/** One key of a Kubernetes Secret. */
+export interface SecretKeyReference {
+  /** Secret name (same namespace as the consumer). */
+  readonly name: string;
+  /** Key inside the Secret. */
+  readonly key: string;
+}
+
+/** S3 access keys held in a Secret (never literal values). */
+export interface S3CredentialsReference {
+  /** Name of the Secret (same namespace as the consumer). */
+  readonly secretName: string;
+  /**
+   * Key holding the access key id.
+   * @default 'AWS_ACCESS_KEY_ID'
+   */
+  readonly accessKeyIdKey?: string;
+  /**
+   * Key holding the secret access key.
+   * @default 'AWS_SECRET_ACCESS_KEY'
+   */
+  readonly secretAccessKeyKey?: string;
+}
+
+/** Which S3 implementation sits behind an endpoint (decides compatibility switches such as Velero's checksums). */
+export enum ObjectStoreFlavor {
+  /** Amazon S3 itself. */
+  AWS_S3 = 'aws-s3',
+  /** MinIO (or an AIStor/fork image). */
+  MINIO = 'minio',
+  /** Ceph RADOS Gateway. */
+  CEPH_RGW = 'ceph-rgw',
+  /** Another S3-compatible service. */
+  GENERIC_S3 = 'generic-s3',
+}
+
+/** Pods a NetworkPolicy must allow traffic to (or from). */
+export interface NetworkPeer {
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Labels selecting the pods. */
+  readonly podLabels: { [key: string]: string };
+  /** TCP ports the pods listen on. */
+  readonly ports: number[];
+}
+
+/**
+ * An S3-compatible object store reachable from the cluster: MinIO, Ceph RGW, or an external endpoint
+ * ({@link ExternalObjectStore}). Backup, archive, sync and blueprints take this instead of a concrete class.
+ */
+export interface IObjectStore {
+  /** S3 endpoint URL, e.g. `http://store-hl.site-a.svc.cluster.local:9000`. */
+  readonly s3Endpoint: string;
+  /** Region name to sign requests with (`us-east-1` for most S3-compatible stores). */
+  readonly region: string;
+  /** Use path-style addressing (`endpoint/bucket/key`); required by most in-cluster stores. */
+  readonly forcePathStyle: boolean;
+  /** Access keys for clients of this store. */
+  readonly credentials: S3CredentialsReference;
+  /** The implementation behind the endpoint. */
+  readonly flavor: ObjectStoreFlavor;
+  /**
+   * CA certificate (PEM) that signs the endpoint's TLS certificate, when it is not publicly trusted.
+   * @default - no extra CA
+   */
+  readonly caCertificate?: SecretKeyReference;
+  /**
+   * The store's pods, for NetworkPolicies of its clients.
+   * @default - outside the cluster: clients need egress to the endpoint's address instead
+   */
+  readonly networkPeer?: NetworkPeer;
+}
+
+/** Props of {@link ExternalObjectStore}. */
+export interface ExternalObjectStoreProps {
+  /** S3 endpoint URL (`http://` or `https://`, host, optional port). */
+  readonly s3Endpoint: string;
+  /** Access keys, by Secret reference. */
+  readonly credentials: S3CredentialsReference;
+  /**
+   * Signing region.
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * Path-style addressing.
+   * @default - false for AWS S3, true otherwise
+   */
+  readonly forcePathStyle?: boolean;
+  /**
+   * The implementation behind the endpoint.
+   * @default ObjectStoreFlavor.GENERIC_S3
+   */
+  readonly flavor?: ObjectStoreFlavor;
+  /**
+   * CA certificate for a privately signed endpoint.
+   * @default - none
+   */
+  readonly caCertificate?: SecretKeyReference;
+  /**
+   * In-cluster pods serving the endpoint, if any.
+   * @default - none
+   */
+  readonly networkPeer?: NetworkPeer;
+}
+
+/** An object store given by endpoint (a cloud bucket service or a store managed elsewhere). */
+export class ExternalObjectStore implements IObjectStore {
+  public readonly s3Endpoint: string;
+  public readonly region: string;
+  public readonly forcePathStyle: boolean;
+  public readonly credentials: S3CredentialsReference;
+  public readonly flavor: ObjectStoreFlavor;
+  public readonly caCertificate?: SecretKeyReference;
+  public readonly networkPeer?: NetworkPeer;
+
+  constructor(props: ExternalObjectStoreProps) {
+    let url: URL | undefined;
+    try {
+      url = new URL(props.s3Endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname.replace(/\/$/, '') !== '') {
+      throw new Error(`ExternalObjectStore: s3Endpoint = "${props.s3Endpoint}": must be an http(s) URL with host and optional port and no path; use e.g. "https://s3.example.com" or "http://minio.ns.svc.cluster.local:9000"`);
+    }
+    if (!props.credentials.secretName) {
+      throw new Error('ExternalObjectStore: credentials.secretName = "": a Secret holding the access keys is required; create one and pass its name');
+    }
+    this.s3Endpoint = props.s3Endpoint.replace(/\/$/, '');
+    this.flavor = props.flavor ?? ObjectStoreFlavor.GENERIC_S3;
+    this.region = props.region ?? 'us-east-1';
+    this.forcePathStyle = props.forcePathStyle ?? this.flavor !== ObjectStoreFlavor.AWS_S3;
+    this.credentials = props.credentials;
+    this.caCertificate = props.caCertificate;
+    this.networkPeer = props.networkPeer;
+  }
+}
+
+/** How a Kafka client authenticates (Strimzi KafkaUser types). */
+export enum KafkaAuthentication {
+  /** SCRAM-SHA-512 over TLS; the password is in the KafkaUser's Secret under `password`. */
+  SCRAM_SHA_512 = 'scram-sha-512',
+  /** Mutual TLS; the KafkaUser's Secret holds `user.crt` and `user.key`. */
+  TLS = 'tls',
+}
+
+/** Credentials of a Kafka client, by Secret reference (Strimzi writes them into a Secret named after the KafkaUser). */
+export interface KafkaClientCredentials {
+  /** The authentication mechanism. */
+  readonly authentication: KafkaAuthentication;
+  /** The user name (the KafkaUser's name). */
+  readonly username: string;
+  /** The Secret holding the password (SCRAM) or the client certificate and key (TLS). */
+  readonly secretName: string;
+}
+
+/**
+ * A Kafka topic that producers (MinIO/Ceph bucket notifications, telemetry) publish events to. Implemented by the
+ * sync module's topics; blueprints connect producers to it.
+ */
+export interface IEventTopic {
+  /** The Kafka topic name. */
+  readonly topicName: string;
+  /** Bootstrap servers, `host:port[,host:port]`. */
+  readonly bootstrapServers: string;
+  /**
+   * CA certificate of the brokers' TLS listener.
+   * @default - plain-text listener
+   */
+  readonly caCertificate?: SecretKeyReference;
+  /**
+   * The brokers' pods, for producers' NetworkPolicies.
+   * @default - unknown
+   */
+  readonly networkPeer?: NetworkPeer;
+}
