@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-edge-storage',
@@ -17,7 +17,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   projenVersion: '0.103.25',
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
-  devDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', 'yaml@^2.8.1'],
+  bundledDeps: ['yaml@^2.8.1'],
+  devDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1'],
   github: false,
   release: false,
   depsUpgrade: false,
@@ -80,6 +81,10 @@ project.eslint?.addRules({
   'import/no-restricted-paths': ['error', { zones }],
 });
 
+// `npm test` runs against the jsii-compiled lib/ too (the CLI tests run the built bin).
+project.testTask.prependSpawn(project.compileTask);
+project.addBins({ 'cdk8s-edge-storage': 'lib/cli/bin.js' });
+
 // Main job: synthesize every example app into examples/<name>/dist.
 project.addTask('examples', {
   description: 'Synthesize every app under examples/ into examples/<name>/dist/*.k8s.yaml',
@@ -94,5 +99,12 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only bench/run.ts',
 });
 
+
+// Type-checking (and typed linting) for the folders outside src/ and test/.
+for (const dir of ['examples', 'bench', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts'], exclude: ['./**/dist/**'] },
+  });
+}
 
 project.synth();

@@ -14,11 +14,11 @@ const MARKER = path.join('k8s-1.30', '_definitions.json');
  * The schema folder the tests use: `$EDGE_STORAGE_SCHEMAS`, else `../shared/schemas` beside the repository,
  * else the cache filled by `npm run fetch-schemas`. Throws with instructions when none holds the schemas.
  */
-export function locateSchemas(): string {
+export function locateSchemas(env: NodeJS.ProcessEnv = process.env, repoRoot: string = REPO_ROOT): string {
   const candidates: Array<[string, string]> = [];
-  if (process.env.EDGE_STORAGE_SCHEMAS) candidates.push(['$EDGE_STORAGE_SCHEMAS', path.resolve(process.env.EDGE_STORAGE_SCHEMAS)]);
-  candidates.push(['../shared/schemas', path.resolve(REPO_ROOT, '..', 'shared', 'schemas')]);
-  candidates.push(['.schema-cache (npm run fetch-schemas)', SCHEMA_CACHE]);
+  if (env.EDGE_STORAGE_SCHEMAS) candidates.push(['$EDGE_STORAGE_SCHEMAS', path.resolve(env.EDGE_STORAGE_SCHEMAS)]);
+  candidates.push(['../shared/schemas', path.resolve(repoRoot, '..', 'shared', 'schemas')]);
+  candidates.push(['.schema-cache (npm run fetch-schemas)', path.join(repoRoot, '.schema-cache')]);
   for (const [, dir] of candidates) {
     if (fs.existsSync(path.join(dir, MARKER))) return dir;
   }

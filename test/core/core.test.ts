@@ -24,7 +24,9 @@ describe('KubeNames', () => {
 
 describe('ContainerImage', () => {
   test('catalog entries are pinned', () => {
-    for (const image of [ContainerImage.CEPH, ContainerImage.MINIO, ContainerImage.RESTIC, ContainerImage.RCLONE, ContainerImage.NGINX_UNPRIVILEGED, ContainerImage.REDIS, ContainerImage.CURL]) {
+    const catalog = Object.values(ContainerImage).filter((v) => v instanceof ContainerImage) as ContainerImage[];
+    expect(catalog.length).toBeGreaterThanOrEqual(10);
+    for (const image of catalog) {
       expect(ContainerImage.isPinned(image.reference)).toBe(true);
     }
     expect(ContainerImage.MINIO.frozenUpstream).toBe(true);
@@ -69,8 +71,12 @@ describe('RestrictedSecurity', () => {
       runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 2000, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(RestrictedSecurity.containerSecurityContext()).toEqual({
-      runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
   });
   test('fails on root and on capabilities restricted forbids', () => {

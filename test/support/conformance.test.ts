@@ -11,7 +11,9 @@ describe('conformance harness', () => {
     expect(conformanceErrors([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labelz: {} } }]))
       .toEqual(['v1/ConfigMap "a": /metadata must NOT have additional properties "labelz"']);
     const sts = {
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' },
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 's' },
       spec: { selector: {}, serviceName: 's', template: { spec: { containers: [{ name: 'c', image: 'x:1', securityContext: { runAsNonRot: true } }] } } },
     };
     expect(conformanceErrors([sts])).toEqual(['apps/v1/StatefulSet "s": /spec/template/spec/containers/0/securityContext must NOT have additional properties "runAsNonRot"']);
@@ -50,7 +52,7 @@ describe('conformance harness', () => {
   });
 
   test('strictify leaves preserve-unknown-fields and combinator branches open', () => {
-    expect(strictify({ type: 'object', properties: { a: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { b: {} } } } }))
+    expect(strictify({ type: 'object', properties: { a: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true, 'properties': { b: {} } } } }))
       .toEqual({ type: 'object', additionalProperties: false, properties: { a: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true, 'properties': { b: {} } } } });
     expect(strictify({ anyOf: [{ properties: { a: {} } }] })).toEqual({ anyOf: [{ properties: { a: {} } }] });
     expect(strictify({ nullable: true })).toEqual({});

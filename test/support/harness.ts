@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { SecurityBaseline } from '../../src';
 import { conformanceErrors } from './conformance';
+import { SecurityBaseline } from '../../src';
 
 /**
  * The one synthesis helper every test uses: synthesizes a chart (or every chart of an app), then requires that every

@@ -1,0 +1,3 @@
+export * from './storage-class';
+export * from './openebs';
+export * from './longhorn';

@@ -1,0 +1,2 @@
+export * from './storage-class';
+export * from './recurring-job';

@@ -1,0 +1,4 @@
+export * from './hostpath';
+export * from './zfs';
+export * from './lvm';
+export * from './device';

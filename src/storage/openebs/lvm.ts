@@ -1,0 +1,109 @@
+import { Construct } from 'constructs';
+import { edgeError } from '../../core';
+import { CsiVolumeSnapshotClass, EdgeStorageClass, StorageClassCommonProps, VolumeSnapshotClassOptions } from '../storage-class';
+
+/** Filesystem of an LVM LocalPV volume (block-mode claims get the raw logical volume). */
+export enum LvmFsType {
+  /** ext4 (driver default). */
+  EXT4 = 'ext4',
+  /** XFS (recommended for MinIO). */
+  XFS = 'xfs',
+  /** btrfs. */
+  BTRFS = 'btrfs',
+}
+
+/** How the LVM driver picks a node's volume group. */
+export enum LvmScheduler {
+  /** Most free space (driver default). */
+  SPACE_WEIGHTED = 'SpaceWeighted',
+  /** Least provisioned capacity. */
+  CAPACITY_WEIGHTED = 'CapacityWeighted',
+  /** Fewest volumes. */
+  VOLUME_WEIGHTED = 'VolumeWeighted',
+}
+
+/** Props of {@link LvmLocalPvStorageClass}. Give exactly one of `volumeGroup` and `volumeGroupPattern`. */
+export interface LvmLocalPvStorageClassProps extends StorageClassCommonProps {
+  /**
+   * The volume group on each node.
+   * @default - volumeGroupPattern must be given
+   */
+  readonly volumeGroup?: string;
+  /**
+   * A regular expression matching volume group names (for nodes whose VGs differ).
+   * @default - volumeGroup must be given
+   */
+  readonly volumeGroupPattern?: string;
+  /**
+   * Filesystem for filesystem-mode claims.
+   * @default LvmFsType.EXT4
+   */
+  readonly fsType?: LvmFsType;
+  /**
+   * Thin-provisioned logical volumes (needs a thin pool; allows overcommit and cheap snapshots).
+   * @default false
+   */
+  readonly thinProvision?: boolean;
+  /**
+   * Let several pods on the same node mount the volume.
+   * @default false
+   */
+  readonly shared?: boolean;
+  /**
+   * Node selection for new volumes.
+   * @default LvmScheduler.SPACE_WEIGHTED
+   */
+  readonly scheduler?: LvmScheduler;
+}
+
+const VG_NAME = /^[A-Za-z0-9+_.][A-Za-z0-9+_.-]*$/;
+
+/**
+ * OpenEBS LVM LocalPV (`local.csi.openebs.io`): node-local logical volumes, filesystem or raw block (a good base for
+ * Rook OSDs on PVCs and for MinIO drives), with expansion and snapshots.
+ */
+export class LvmLocalPvStorageClass extends EdgeStorageClass {
+  /** The CSI driver name. */
+  public static readonly DRIVER = 'local.csi.openebs.io';
+
+  constructor(scope: Construct, id: string, props: LvmLocalPvStorageClassProps) {
+    const params: { [key: string]: string } = { storage: 'lvm' };
+    if (props.volumeGroup !== undefined) params.volgroup = props.volumeGroup;
+    if (props.volumeGroupPattern !== undefined) params.vgpattern = props.volumeGroupPattern;
+    params.fsType = props.fsType ?? LvmFsType.EXT4;
+    if (props.thinProvision) params.thinProvision = 'yes';
+    if (props.shared) params.shared = 'yes';
+    if (props.scheduler) params.scheduler = props.scheduler;
+    super(scope, id, props, { provisioner: LvmLocalPvStorageClass.DRIVER, parameters: params, nodeLocal: true, supportsExpansion: true });
+
+    const hasGroup = props.volumeGroup !== undefined;
+    const hasPattern = props.volumeGroupPattern !== undefined;
+    if (hasGroup === hasPattern) {
+      throw edgeError(this, {
+        prop: 'volumeGroup/volumeGroupPattern',
+        value: hasGroup ? { volumeGroup: props.volumeGroup, volumeGroupPattern: props.volumeGroupPattern } : 'neither',
+        rule: 'exactly one of volumeGroup and volumeGroupPattern must be given',
+        fix: hasGroup ? 'keep volumeGroup for one VG name, or volumeGroupPattern for a regex, not both' : 'pass volumeGroup: "lvmvg" (the VG created on every node) or a volumeGroupPattern',
+      });
+    }
+    if (hasGroup && !VG_NAME.test(props.volumeGroup!)) {
+      throw edgeError(this, { prop: 'volumeGroup', value: props.volumeGroup, rule: 'must be an LVM volume group name (letters, digits, "+", "_", ".", "-"; not starting with "-")', fix: 'use the name shown by `vgs` on the nodes, e.g. "lvmvg"' });
+    }
+    if (hasPattern) {
+      let ok = props.volumeGroupPattern!.length > 0;
+      try {
+        new RegExp(props.volumeGroupPattern!);
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        throw edgeError(this, { prop: 'volumeGroupPattern', value: props.volumeGroupPattern, rule: 'must be a non-empty valid regular expression', fix: 'use e.g. "lvmvg.*"' });
+      }
+    }
+  }
+
+  /** A VolumeSnapshotClass for this driver (LVM snapshots; thin volumes snapshot cheaply). */
+  public addSnapshotClass(id: string, options: VolumeSnapshotClassOptions = {}): CsiVolumeSnapshotClass {
+    return new CsiVolumeSnapshotClass(this, id, { ...options, driver: LvmLocalPvStorageClass.DRIVER });
+  }
+}
