@@ -1,0 +1,145 @@
+import { Size } from 'cdk8s';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { ContainerImage, EdgeLabels, edgeError, KubeNames, NetworkPeer, Resources, RestrictedSecurity, SecretKeyReference } from '../../core';
+
+/** Props of {@link InfluxDb}. */
+export interface InfluxDbProps {
+  /** Namespace. */
+  readonly namespace: string;
+  /**
+   * Object name prefix.
+   * @default 'influxdb'
+   */
+  readonly name?: string;
+  /** StorageClass of the data volume (a LocalPV class). */
+  readonly storageClassName: string;
+  /** Size of the data volume (from the capacity planner). */
+  readonly volumeSize: Size;
+  /** Days of data kept in the initial bucket (InfluxDB enforces it by deleting older shards). */
+  readonly retentionDays: number;
+  /**
+   * Organization created at first start.
+   * @default 'edge'
+   */
+  readonly organization?: string;
+  /**
+   * Bucket created at first start.
+   * @default 'telemetry'
+   */
+  readonly bucket?: string;
+  /**
+   * Secret holding the initial admin user name, password and API token under the keys `username`, `password`, `token`.
+   * The token is also what Telegraf and clients use.
+   */
+  readonly adminSecretName: string;
+  /**
+   * Image.
+   * @default ContainerImage.INFLUXDB
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Resources.
+   * @default - 250m CPU, 512Mi memory request and limit
+   */
+  readonly resources?: ContainerResources;
+}
+
+/**
+ * InfluxDB 2.x as a single-replica StatefulSet on a local volume, initialised on first start (org, bucket with the
+ * retention, admin token) from a Secret. Restricted pod (UID 1000), read-only root filesystem, `/health` probes.
+ */
+export class InfluxDb extends Construct {
+  /** The HTTP API port. */
+  public static readonly PORT = 8086;
+  /** Object name (StatefulSet, Service). */
+  public readonly name: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** In-cluster URL of the API. */
+  public readonly url: string;
+  /** Organization. */
+  public readonly organization: string;
+  /** Bucket. */
+  public readonly bucket: string;
+  /** The API token, by reference. */
+  public readonly token: SecretKeyReference;
+  /** The pods, for NetworkPolicies. */
+  public readonly networkPeer: NetworkPeer;
+  /** Name of the data claim of replica 0 (for volume backups). */
+  public readonly dataClaimName: string;
+  /** The StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+
+  constructor(scope: Construct, id: string, props: InfluxDbProps) {
+    super(scope, id);
+    this.name = props.name ?? 'influxdb';
+    this.namespace = props.namespace;
+    KubeNames.assertDns1123Label(this, 'name', this.name);
+    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1) {
+      throw edgeError(this, { prop: 'retentionDays', value: props.retentionDays, rule: 'must be a whole number of days, at least 1', fix: 'use e.g. 30' });
+    }
+    this.organization = props.organization ?? 'edge';
+    this.bucket = props.bucket ?? 'telemetry';
+    this.token = { name: props.adminSecretName, key: 'token' };
+    const image = props.image ?? ContainerImage.INFLUXDB;
+    const selector = EdgeLabels.selector({ name: 'influxdb', instance: this.name });
+    const labels = EdgeLabels.standard({ name: 'influxdb', instance: this.name, component: 'timeseries', version: image.version });
+    this.networkPeer = { namespace: this.namespace, podLabels: selector, ports: [InfluxDb.PORT] };
+    this.url = `http://${this.name}.${this.namespace}.svc:${InfluxDb.PORT}`;
+    this.dataClaimName = `data-${this.name}-0`;
+    const secretEnv = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: props.adminSecretName, key } } });
+    const probe = (path: string, initialDelaySeconds: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromNumber(InfluxDb.PORT) }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6,
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      spec: { selector, ports: [{ name: 'http', port: InfluxDb.PORT, targetPort: k8s.IntOrString.fromNumber(InfluxDb.PORT) }] },
+    });
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      spec: {
+        serviceName: this.name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: RestrictedSecurity.podSecurityContext({ runAsUser: 1000 }),
+            containers: [{
+              name: 'influxdb',
+              image: image.reference,
+              ports: [{ name: 'http', containerPort: InfluxDb.PORT }],
+              env: [
+                { name: 'DOCKER_INFLUXDB_INIT_MODE', value: 'setup' },
+                secretEnv('DOCKER_INFLUXDB_INIT_USERNAME', 'username'),
+                secretEnv('DOCKER_INFLUXDB_INIT_PASSWORD', 'password'),
+                secretEnv('DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'token'),
+                { name: 'DOCKER_INFLUXDB_INIT_ORG', value: this.organization },
+                { name: 'DOCKER_INFLUXDB_INIT_BUCKET', value: this.bucket },
+                { name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: `${props.retentionDays}d` },
+                { name: 'INFLUXD_REPORTING_DISABLED', value: 'true' },
+              ],
+              securityContext: RestrictedSecurity.containerSecurityContext(),
+              resources: Resources.toKube({ cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512) } }, props.resources),
+              readinessProbe: probe('/health', 5),
+              livenessProbe: probe('/health', 30),
+              volumeMounts: [
+                { name: 'data', mountPath: '/var/lib/influxdb2' },
+                { name: 'config', mountPath: '/etc/influxdb2' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [{ name: 'config', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
+          },
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels },
+          spec: { accessModes: ['ReadWriteOnce'], storageClassName: props.storageClassName, resources: { requests: { storage: Resources.quantity(props.volumeSize) } } },
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,189 @@
+import { Duration, Size } from 'cdk8s';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import {
+  ContainerImage, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources,
+  RestrictedSecurity, SecretKeyReference,
+} from '../../core';
+
+/** Where Telegraf forwards telemetry to Kafka (the sync topic). */
+export interface TelegrafKafkaOutput {
+  /** The topic (bootstrap servers, CA). */
+  readonly topic: IEventTopic;
+  /** The producer's credentials (a KafkaUser allowed to write the topic). */
+  readonly credentials: KafkaClientCredentials;
+}
+
+/** Props of {@link TelegrafIngest}. */
+export interface TelegrafIngestProps {
+  /** Namespace. */
+  readonly namespace: string;
+  /**
+   * Object name.
+   * @default 'telegraf'
+   */
+  readonly name?: string;
+  /** InfluxDB 2 URL to write to. */
+  readonly influxUrl: string;
+  /** InfluxDB API token. */
+  readonly influxToken: SecretKeyReference;
+  /** InfluxDB organization. */
+  readonly organization: string;
+  /** InfluxDB bucket. */
+  readonly bucket: string;
+  /**
+   * Also publish every metric to this Kafka topic (edge-to-cloud telemetry sync).
+   * @default - InfluxDB only
+   */
+  readonly kafka?: TelegrafKafkaOutput;
+  /**
+   * How often Telegraf flushes batches.
+   * @default Duration.seconds(10)
+   */
+  readonly flushInterval?: Duration;
+  /**
+   * Replicas (the listener is stateless).
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Image.
+   * @default ContainerImage.TELEGRAF
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Resources.
+   * @default - 100m CPU, 128Mi memory
+   */
+  readonly resources?: ContainerResources;
+}
+
+/**
+ * Telegraf receiving sensor data as InfluxDB line protocol over HTTP (the InfluxDB v2 write API on port 8186), writing
+ * it to the site's InfluxDB and, optionally, to the Kafka telemetry topic for the cloud.
+ */
+export class TelegrafIngest extends Construct {
+  /** Port sensors write to (`POST /api/v2/write`). */
+  public static readonly INGEST_PORT = 8186;
+  /** Port of the health endpoint used by probes. */
+  public static readonly HEALTH_PORT = 8080;
+
+  /** The rendered telegraf.conf (what goes into the ConfigMap). */
+  public static renderConfig(props: TelegrafIngestProps): string {
+    const q = (s: string) => JSON.stringify(s);
+    const flush = (props.flushInterval ?? Duration.seconds(10)).toSeconds();
+    const lines = [
+      '[agent]',
+      '  interval = "10s"',
+      `  flush_interval = "${flush}s"`,
+      '  metric_buffer_limit = 100000',
+      '  omit_hostname = true',
+      '',
+      '[[inputs.influxdb_v2_listener]]',
+      `  service_address = ":${TelegrafIngest.INGEST_PORT}"`,
+      '  max_body_size = "32MiB"',
+      '',
+      '[[outputs.influxdb_v2]]',
+      `  urls = [${q(props.influxUrl)}]`,
+      '  token = "${INFLUX_TOKEN}"',
+      `  organization = ${q(props.organization)}`,
+      `  bucket = ${q(props.bucket)}`,
+      '',
+    ];
+    if (props.kafka) {
+      const k = props.kafka;
+      lines.push(
+        '[[outputs.kafka]]',
+        `  brokers = [${k.topic.bootstrapServers.split(',').map((b) => q(b.trim())).join(', ')}]`,
+        `  topic = ${q(k.topic.topicName)}`,
+        '  required_acks = -1',
+        '  max_retry = 10',
+        '  data_format = "json"',
+        ...(k.topic.caCertificate ? ['  tls_ca = "/etc/kafka-ca/ca.crt"'] : []),
+        ...(k.credentials.authentication === KafkaAuthentication.SCRAM_SHA_512
+          ? [`  sasl_username = ${q(k.credentials.username)}`, '  sasl_password = "${KAFKA_PASSWORD}"', '  sasl_mechanism = "SCRAM-SHA-512"']
+          : ['  tls_cert = "/etc/kafka-user/user.crt"', '  tls_key = "/etc/kafka-user/user.key"']),
+        '',
+      );
+    }
+    lines.push('[[outputs.health]]', `  service_address = "http://:${TelegrafIngest.HEALTH_PORT}"`, '');
+    return lines.join('\n');
+  }
+
+  /** Object name. */
+  public readonly name: string;
+  /** The ingest pods, for NetworkPolicies (sensors → Telegraf). */
+  public readonly networkPeer: NetworkPeer;
+  /** In-cluster URL sensors write to. */
+  public readonly ingestUrl: string;
+  /** The Deployment. */
+  public readonly deployment: k8s.KubeDeployment;
+
+  constructor(scope: Construct, id: string, props: TelegrafIngestProps) {
+    super(scope, id);
+    this.name = props.name ?? 'telegraf';
+    KubeNames.assertDns1123Label(this, 'name', this.name);
+    const replicas = props.replicas ?? 2;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw edgeError(this, { prop: 'replicas', value: replicas, rule: 'must be a positive integer', fix: 'use 2 for a highly available listener' });
+    }
+    const image = props.image ?? ContainerImage.TELEGRAF;
+    const selector = EdgeLabels.selector({ name: 'telegraf', instance: this.name });
+    const labels = EdgeLabels.standard({ name: 'telegraf', instance: this.name, component: 'ingest', version: image.version });
+    this.networkPeer = { namespace: props.namespace, podLabels: selector, ports: [TelegrafIngest.INGEST_PORT] };
+    this.ingestUrl = `http://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
+
+    const config = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: `${this.name}-config`, namespace: props.namespace, labels },
+      data: { 'telegraf.conf': TelegrafIngest.renderConfig(props) },
+    });
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, namespace: props.namespace, labels },
+      spec: { selector, ports: [{ name: 'ingest', port: TelegrafIngest.INGEST_PORT, targetPort: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) }] },
+    });
+    const env: k8s.EnvVar[] = [{ name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: props.influxToken.name, key: props.influxToken.key } } }];
+    const mounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: '/etc/telegraf', readOnly: true }];
+    const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: config.name } }];
+    const kafka = props.kafka;
+    if (kafka) {
+      if (kafka.credentials.authentication === KafkaAuthentication.SCRAM_SHA_512) {
+        env.push({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: kafka.credentials.secretName, key: 'password' } } });
+      } else {
+        mounts.push({ name: 'kafka-user', mountPath: '/etc/kafka-user', readOnly: true });
+        volumes.push({ name: 'kafka-user', secret: { secretName: kafka.credentials.secretName } });
+      }
+      if (kafka.topic.caCertificate) {
+        mounts.push({ name: 'kafka-ca', mountPath: '/etc/kafka-ca', readOnly: true });
+        volumes.push({ name: 'kafka-ca', secret: { secretName: kafka.topic.caCertificate.name, items: [{ key: kafka.topic.caCertificate.key, path: 'ca.crt' }] } });
+      }
+    }
+    const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: '/', port: k8s.IntOrString.fromNumber(TelegrafIngest.HEALTH_PORT) }, initialDelaySeconds, periodSeconds: 15 });
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, namespace: props.namespace, labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: RestrictedSecurity.podSecurityContext(),
+            containers: [{
+              name: 'telegraf',
+              image: image.reference,
+              args: ['--config', '/etc/telegraf/telegraf.conf'],
+              ports: [{ name: 'ingest', containerPort: TelegrafIngest.INGEST_PORT }, { name: 'health', containerPort: TelegrafIngest.HEALTH_PORT }],
+              env,
+              securityContext: RestrictedSecurity.containerSecurityContext(),
+              resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, props.resources),
+              readinessProbe: probe(5),
+              livenessProbe: probe(30),
+              volumeMounts: mounts,
+            }],
+            volumes,
+          },
+        },
+      },
+    });
+  }
+}
