@@ -90,7 +90,8 @@ export class InfluxDb extends Construct {
     this.dataClaimName = `data-${this.name}-0`;
     const secretEnv = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: props.adminSecretName, key } } });
     const probe = (path: string, initialDelaySeconds: number): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromNumber(InfluxDb.PORT) }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6,
+      httpGet: { path, port: k8s.IntOrString.fromNumber(InfluxDb.PORT) },
+      initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6,
     });
 
     new k8s.KubeService(this, 'Service', {
