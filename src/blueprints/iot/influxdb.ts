@@ -91,7 +91,10 @@ export class InfluxDb extends Construct {
     const secretEnv = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: props.adminSecretName, key } } });
     const probe = (path: string, initialDelaySeconds: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromNumber(InfluxDb.PORT) },
-      initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6,
+      initialDelaySeconds,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 6,
     });
 
     new k8s.KubeService(this, 'Service', {
