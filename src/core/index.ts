@@ -7,3 +7,4 @@ export * from './security-baseline';
 export * from './resources';
 export * from './warnings';
 export * from './interfaces';
+export * from './rclone';

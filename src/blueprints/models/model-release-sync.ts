@@ -1,0 +1,151 @@
+import { Cron, Size } from 'cdk8s';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { ModelReleaseScript } from './release-script';
+import {
+  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, RcloneEnv, Resources, RestrictedSecurity, SecretKeyReference,
+} from '../../core';
+
+/** Props of {@link ModelReleaseSync}. */
+export interface ModelReleaseSyncProps {
+  /** Namespace. */
+  readonly namespace: string;
+  /**
+   * Object name prefix.
+   * @default 'model-release'
+   */
+  readonly name?: string;
+  /** The cloud store the releases are published to. */
+  readonly source: IObjectStore;
+  /** Bucket in the cloud store. */
+  readonly sourceBucket: string;
+  /** The site's store. */
+  readonly target: IObjectStore;
+  /** Bucket in the site's store. */
+  readonly targetBucket: string;
+  /** Model names (top-level prefixes). */
+  readonly models: string[];
+  /** Promoted versions kept per model on the edge (rollback targets). */
+  readonly versionsRetained: number;
+  /**
+   * Pinned versions (rollback): model → retained version to serve instead of the cloud's release.
+   * @default - follow the cloud's release
+   */
+  readonly pinned?: { [model: string]: string };
+  /**
+   * How often to look for releases.
+   * @default - every 5 minutes
+   */
+  readonly schedule?: Cron;
+  /**
+   * WAN bandwidth limit for pulls (per second).
+   * @default - unlimited
+   */
+  readonly bandwidthLimit?: Size;
+  /**
+   * Image.
+   * @default ContainerImage.RCLONE
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Resources.
+   * @default - 100m CPU, 256Mi memory
+   */
+  readonly resources?: ContainerResources;
+}
+
+/**
+ * A CronJob that pulls announced model releases from the cloud bucket, verifies them against their `SHA256SUMS` and
+ * only then repoints `<model>/current` in the site's bucket (see {@link ModelReleaseScript} for the protocol and
+ * rollback).
+ */
+export class ModelReleaseSync extends Construct {
+  /** Object name. */
+  public readonly name: string;
+  /** The job's pods, for NetworkPolicies. */
+  public readonly podLabels: { [key: string]: string };
+  /** Namespace. */
+  public readonly namespace: string;
+  /** The CronJob. */
+  public readonly cronJob: k8s.KubeCronJob;
+  /** The rendered script. */
+  public readonly script: string;
+
+  constructor(scope: Construct, id: string, props: ModelReleaseSyncProps) {
+    super(scope, id);
+    this.name = props.name ?? 'model-release';
+    this.namespace = props.namespace;
+    KubeNames.assertDns1123Label(this, 'name', this.name, 52);
+    if (props.models.length === 0) {
+      throw edgeError(this, { prop: 'models', value: [], rule: 'at least one model must be managed', fix: 'list the model names (top-level prefixes of the release bucket)' });
+    }
+    for (const m of props.models) KubeNames.assertDns1123Label(this, 'models', m);
+    if (!Number.isInteger(props.versionsRetained) || props.versionsRetained < 1) {
+      throw edgeError(this, { prop: 'versionsRetained', value: props.versionsRetained, rule: 'must be a positive integer (the current version counts)', fix: 'use 2 or more to keep a rollback target' });
+    }
+    for (const [m, v] of Object.entries(props.pinned ?? {})) {
+      if (!props.models.includes(m) || !/^[A-Za-z0-9._+-]+$/.test(v) || v.startsWith('.')) {
+        throw edgeError(this, { prop: `pinned.${m}`, value: v, rule: 'must pin a managed model to a version folder name', fix: `pin one of ${JSON.stringify(props.models)} to e.g. "v3"` });
+      }
+    }
+    const image = props.image ?? ContainerImage.RCLONE;
+    this.podLabels = EdgeLabels.selector({ name: 'model-release-sync', instance: this.name });
+    const labels = EdgeLabels.standard({ name: 'model-release-sync', instance: this.name, component: 'models', version: image.version });
+    const flags = ['--retries', '5', '--low-level-retries', '10', ...(props.bandwidthLimit ? ['--bwlimit', `${Math.max(1, Math.floor(props.bandwidthLimit.toKibibytes()))}K`] : [])];
+    this.script = ModelReleaseScript.render({
+      source: `cloud:${props.sourceBucket}`, target: `edge:${props.targetBucket}`, models: props.models, versionsRetained: props.versionsRetained, pinned: props.pinned, rcloneFlags: flags,
+    });
+    const config = new k8s.KubeConfigMap(this, 'Script', {
+      metadata: { name: `${this.name}-script`, namespace: props.namespace, labels },
+      data: { 'release.sh': this.script },
+    });
+    const ca = (store: IObjectStore): SecretKeyReference | undefined => store.caCertificate;
+    const caRef = ca(props.target) ?? ca(props.source);
+    const volumes: k8s.Volume[] = [{ name: 'script', configMap: { name: config.name } }, { name: 'tmp', emptyDir: {} }];
+    const mounts: k8s.VolumeMount[] = [{ name: 'script', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }];
+    const env: k8s.EnvVar[] = [
+      { name: 'HOME', value: '/tmp' },
+      { name: 'RCLONE_CONFIG', value: '/tmp/rclone.conf' },
+      ...RcloneEnv.s3Remote('cloud', props.source),
+      ...RcloneEnv.s3Remote('edge', props.target),
+    ];
+    if (caRef) {
+      volumes.push({ name: 'ca', secret: { secretName: caRef.name, items: [{ key: caRef.key, path: 'ca.crt' }] } });
+      mounts.push({ name: 'ca', mountPath: '/etc/rclone-ca', readOnly: true });
+      env.push({ name: 'RCLONE_CA_CERT', value: '/etc/rclone-ca/ca.crt' });
+    }
+    this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
+      metadata: { name: this.name, namespace: props.namespace, labels },
+      spec: {
+        schedule: (props.schedule ?? Cron.schedule({ minute: '*/5' })).expressionString,
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            ttlSecondsAfterFinished: 86400,
+            template: {
+              metadata: { labels },
+              spec: {
+                restartPolicy: 'Never',
+                automountServiceAccountToken: false,
+                securityContext: RestrictedSecurity.podSecurityContext(),
+                containers: [{
+                  name: 'release',
+                  image: image.reference,
+                  command: ['/bin/sh', '/scripts/release.sh'],
+                  env,
+                  securityContext: RestrictedSecurity.containerSecurityContext(),
+                  resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256) } }, props.resources),
+                  volumeMounts: mounts,
+                }],
+                volumes,
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+}

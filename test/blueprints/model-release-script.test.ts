@@ -1,0 +1,112 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ModelReleaseScript, ModelReleaseScriptOptions } from '../../src';
+
+// Runs the exact script the ModelReleaseSync CronJob runs, with the real rclone binary, against two local "buckets".
+let root: string;
+let cloud: string;
+let edge: string;
+
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'model-release-'));
+  cloud = path.join(root, 'cloud');
+  edge = path.join(root, 'edge');
+  fs.mkdirSync(cloud);
+  fs.mkdirSync(edge);
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function publish(model: string, version: string, files: { [name: string]: string }, corrupt?: string) {
+  const dir = path.join(cloud, model, version);
+  fs.mkdirSync(dir, { recursive: true });
+  const sums: string[] = [];
+  for (const [name, body] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, name), body);
+    sums.push(`${createHash('sha256').update(body).digest('hex')}  ${name}`);
+  }
+  fs.writeFileSync(path.join(dir, 'SHA256SUMS'), sums.join('\n') + '\n');
+  if (corrupt) fs.writeFileSync(path.join(dir, corrupt), 'tampered');
+  fs.writeFileSync(path.join(cloud, model, 'release'), `${version}\n`);
+}
+
+function run(options: Partial<ModelReleaseScriptOptions> = {}) {
+  const script = ModelReleaseScript.render({ source: `cloud:${cloud}`, target: `edge:${edge}`, models: ['detector', 'ocr'], versionsRetained: 2, ...options });
+  const file = path.join(root, 'release.sh');
+  fs.writeFileSync(file, script);
+  const res = spawnSync('sh', [file], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, TMPDIR: root, RCLONE_CONFIG: path.join(root, 'none.conf'), RCLONE_CONFIG_CLOUD_TYPE: 'local', RCLONE_CONFIG_EDGE_TYPE: 'local' },
+  });
+  return { status: res.status, out: `${res.stdout}${res.stderr}` };
+}
+
+const read = (...p: string[]) => fs.readFileSync(path.join(edge, ...p), 'utf8');
+
+test('the script passes shellcheck', () => {
+  const script = ModelReleaseScript.render({ source: 'cloud:models', target: 'edge:models', models: ['a'], versionsRetained: 3, pinned: { a: 'v1' }, rcloneFlags: ['--bwlimit', '10M'] });
+  const res = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: script, encoding: 'utf8' });
+  expect(res.stdout + res.stderr).toBe('');
+  expect(res.status).toBe(0);
+});
+
+test('pulls, verifies and promotes releases; keeps N versions; refuses corrupt ones; rolls back to a pin', () => {
+  // Nothing announced yet: nothing happens, success.
+  let r = run();
+  expect(r.status).toBe(0);
+  expect(r.out).toContain('detector: no release announced yet');
+
+  publish('detector', 'v1', { 'model.onnx': 'weights-1', 'labels.txt': 'cat\ndog\n' });
+  r = run();
+  expect(r.status).toBe(0);
+  expect(read('detector', 'current')).toBe('v1\n');
+  expect(read('detector', 'v1', 'model.onnx')).toBe('weights-1');
+  expect(read('detector', 'history')).toBe('v1\n');
+
+  // Second run is a no-op.
+  r = run();
+  expect(r.out).toContain('detector: v1 is current');
+
+  publish('detector', 'v2', { 'model.onnx': 'weights-2' });
+  publish('detector', 'v3', { 'model.onnx': 'weights-3' });
+  r = run();
+  expect(read('detector', 'current')).toBe('v3\n');
+  expect(read('detector', 'history')).toBe('v3\nv1\n');
+  expect(fs.existsSync(path.join(edge, 'detector', 'v2'))).toBe(false); // v2 was never announced when the job ran
+
+  publish('detector', 'v4', { 'model.onnx': 'weights-4' });
+  r = run();
+  expect(read('detector', 'current')).toBe('v4\n');
+  expect(read('detector', 'history')).toBe('v4\nv3\n');
+  expect(r.out).toContain('detector: pruned v1');
+  expect(fs.existsSync(path.join(edge, 'detector', 'v1'))).toBe(false);
+
+  // A corrupt release is pulled but never promoted, and the job fails.
+  publish('detector', 'v5', { 'model.onnx': 'weights-5' }, 'model.onnx');
+  r = run();
+  expect(r.status).toBe(1);
+  expect(r.out).toContain('detector: v5 FAILED SHA-256 verification; current stays at v4');
+  expect(read('detector', 'current')).toBe('v4\n');
+
+  // Rollback: pin a retained version.
+  r = run({ pinned: { detector: 'v3' } });
+  expect(r.status).toBe(0);
+  expect(read('detector', 'current')).toBe('v3\n');
+  expect(read('detector', 'history')).toBe('v3\nv4\n');
+
+  // Pinning a version that is no longer retained fails and changes nothing.
+  r = run({ pinned: { detector: 'v1' } });
+  expect(r.status).toBe(1);
+  expect(r.out).toContain('pinned version v1 is not retained');
+  expect(read('detector', 'current')).toBe('v3\n');
+});
+
+test('refuses release names that could escape the model folder', () => {
+  fs.mkdirSync(path.join(cloud, 'ocr'), { recursive: true });
+  fs.writeFileSync(path.join(cloud, 'ocr', 'release'), '../detector\n');
+  const r = run({ models: ['ocr'] });
+  expect(r.status).toBe(1);
+  expect(r.out).toContain("refusing version name '../detector'");
+});
