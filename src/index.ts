@@ -1,3 +1,4 @@
 export * from './core';
 export * from './storage';
+export * from './capacity';
 export * from './blueprints';

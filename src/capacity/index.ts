@@ -1,0 +1,4 @@
+export * from './redundancy';
+export * from './format';
+export * from './estimate';
+export * from './planner';

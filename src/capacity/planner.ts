@@ -1,0 +1,622 @@
+import { Duration, Size } from 'cdk8s';
+import { CapacityEstimate, CapacityLine, CapacityWorkload } from './estimate';
+import { DecimalSize } from './format';
+import type { EstimateInit } from './init';
+import { ProblemList } from './problems';
+import { Redundancy, RedundancyKind } from './redundancy';
+import { ceilTo, floorTo, formatBytes, formatNumber, formatSeconds } from './text';
+
+const SECONDS_PER_DAY = 86_400;
+const MINUTES_PER_DAY = 1_440;
+/** Ceph's default `mon_osd_nearfull_ratio`; also the planner's default fill target. */
+const NEARFULL = 0.85;
+
+/** Inputs of `CapacityPlanner.video`. */
+export interface VideoCapacityProps {
+  /** Cameras recording continuously (a positive integer). */
+  readonly cameras: number;
+  /** Average bitrate of one camera stream in Mbps (10^6 bit/s); 1080p H.264 is typically 2–8 Mbps. */
+  readonly bitrateMbps: number;
+  /** Days of recordings kept on the site (fractions allowed). */
+  readonly retentionDays: number;
+  /**
+   * Length of one recorded segment (one object) in minutes, at most 1,440.
+   *
+   * @default 5
+   */
+  readonly segmentMinutes?: number;
+  /**
+   * How the object store protects the recordings.
+   *
+   * @default Redundancy.erasureCoded(2, 2) - EC 2+2 on a four-node object store
+   */
+  readonly redundancy?: Redundancy;
+  /**
+   * The highest fraction of raw capacity the data may fill, in (0, 1].
+   *
+   * @default 0.85
+   */
+  readonly fillTarget?: number;
+  /**
+   * Time allowed each day to archive that day's recordings to the cloud; sets `wanMbps`. At most 24 hours (a longer
+   * window never catches up).
+   *
+   * @default Duration.hours(24) - archive continuously
+   */
+  readonly archiveWindow?: Duration;
+}
+
+/** Inputs of `CapacityPlanner.iot`. */
+export interface IotCapacityProps {
+  /** Sensors (series) reporting (a positive integer). */
+  readonly sensors: number;
+  /** Seconds between two points of one sensor. */
+  readonly sampleIntervalSeconds: number;
+  /** Days of points kept on the site (fractions allowed). */
+  readonly retentionDays: number;
+  /**
+   * Size of one point as sent (uncompressed line protocol: measurement, tags, one field, timestamp), in bytes.
+   *
+   * @default 100
+   */
+  readonly bytesPerPoint?: number;
+  /**
+   * Uncompressed size ÷ stored size of the time-series engine (≥ 1).
+   *
+   * @default 10 - the seed's InfluxDB TSM figure (10:1)
+   */
+  readonly compressionRatio?: number;
+  /**
+   * How the volume is protected.
+   *
+   * @default Redundancy.NONE - one InfluxDB volume on a LocalPV class, protected by backups rather than replicas
+   */
+  readonly redundancy?: Redundancy;
+  /**
+   * The highest fraction of the volume the data may fill, in (0, 1].
+   *
+   * @default 0.85
+   */
+  readonly fillTarget?: number;
+  /**
+   * Time allowed each day to ship that day's points to the cloud; sets `wanMbps`. At most 24 hours.
+   *
+   * @default Duration.hours(24) - sync continuously
+   */
+  readonly archiveWindow?: Duration;
+}
+
+/** Inputs of `CapacityPlanner.models`. */
+export interface ModelCapacityProps {
+  /** Distinct models served by the site (a positive integer). */
+  readonly models: number;
+  /** Versions of each model kept (current plus rollback targets; a positive integer). */
+  readonly versionsRetained: number;
+  /** Average size of one model version (use `DecimalSize.gigabytes(3)` for decimal sizes). */
+  readonly averageModelSize: Size;
+  /**
+   * Fraction of each version's bytes saved by deduplication or incremental storage, in [0, 1). MinIO stores every
+   * object version in full, so leave it at 0 unless the store really deduplicates.
+   *
+   * @default 0
+   */
+  readonly dedupRatio?: number;
+  /**
+   * How the object store protects the models.
+   *
+   * @default Redundancy.erasureCoded(2, 2) - EC 2+2 on a four-node object store
+   */
+  readonly redundancy?: Redundancy;
+  /**
+   * The highest fraction of raw capacity the data may fill, in (0, 1].
+   *
+   * @default 0.85
+   */
+  readonly fillTarget?: number;
+  /**
+   * Time allowed to pull one new version of every model from the cloud; sets `wanMbps`.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly distributionWindow?: Duration;
+}
+
+/** The disks a site has. */
+export interface CapacityHardwareProps {
+  /** Storage servers (a positive integer). */
+  readonly servers: number;
+  /**
+   * Data drives per server (a positive integer).
+   *
+   * @default 1
+   */
+  readonly drivesPerServer?: number;
+  /** Size of one drive (use `DecimalSize.terabytes(16)` for a drive sold as 16 TB). */
+  readonly driveSize: Size;
+  /**
+   * How the drives protect data.
+   *
+   * @default - the estimate's redundancy in `CapacityPlanner.fit`; `Redundancy.NONE` in `CapacityPlanner.hardware`
+   */
+  readonly redundancy?: Redundancy;
+  /**
+   * The highest fraction of raw capacity the data may fill, in (0, 1].
+   *
+   * @default - the estimate's fill target in `CapacityPlanner.fit`; 0.85 in `CapacityPlanner.hardware`
+   */
+  readonly fillTarget?: number;
+}
+
+/** What a set of drives holds: raw, after redundancy, and below the fill target. */
+export class HardwareCapacity {
+  /** @internal */
+  public static _create(servers: number, drivesPerServer: number, driveBytes: number, redundancy: Redundancy, fillTarget: number): HardwareCapacity {
+    return new HardwareCapacity(servers, drivesPerServer, driveBytes, redundancy, fillTarget);
+  }
+
+  /** Storage servers. */
+  public readonly servers: number;
+  /** Data drives per server. */
+  public readonly drivesPerServer: number;
+  /** `servers × drivesPerServer`. */
+  public readonly drives: number;
+  /** Bytes per drive. */
+  public readonly driveBytes: number;
+  /** The redundancy applied. */
+  public readonly redundancy: Redundancy;
+  /** The fill target applied. */
+  public readonly fillTarget: number;
+  /** `drives × driveBytes`. */
+  public readonly rawBytes: number;
+  /** `rawBytes / overhead`: logical bytes that fit when the disks are 100 % full. */
+  public readonly usableBytes: number;
+  /** `usableBytes × fillTarget`: logical bytes that fit below the fill target. */
+  public readonly storableBytes: number;
+  /** `4 servers × 1 drive × 16 TB`. */
+  public readonly description: string;
+
+  private constructor(servers: number, drivesPerServer: number, driveBytes: number, redundancy: Redundancy, fillTarget: number) {
+    this.servers = servers;
+    this.drivesPerServer = drivesPerServer;
+    this.drives = servers * drivesPerServer;
+    this.driveBytes = driveBytes;
+    this.redundancy = redundancy;
+    this.fillTarget = fillTarget;
+    this.rawBytes = this.drives * driveBytes;
+    this.usableBytes = this.rawBytes / redundancy.overhead;
+    this.storableBytes = this.usableBytes * fillTarget;
+    this.description = `${servers} server${servers === 1 ? '' : 's'} × ${drivesPerServer} drive${drivesPerServer === 1 ? '' : 's'} × ${formatBytes(driveBytes)}`;
+  }
+
+  /** The hardware as plain JSON-ready data. */
+  public toPlainObject(): { [key: string]: any } {
+    return {
+      servers: this.servers,
+      drivesPerServer: this.drivesPerServer,
+      drives: this.drives,
+      driveBytes: this.driveBytes,
+      redundancy: this.redundancy.description,
+      fillTarget: this.fillTarget,
+      rawBytes: this.rawBytes,
+      usableBytes: this.usableBytes,
+      storableBytes: this.storableBytes,
+      description: this.description,
+    };
+  }
+}
+
+/** Whether an estimate fits on given hardware, and what to change when it does not. */
+export class CapacityFit {
+  /** @internal */
+  public static _create(estimate: CapacityEstimate, hardware: HardwareCapacity): CapacityFit {
+    return new CapacityFit(estimate, hardware);
+  }
+
+  private static optionsFor(estimate: CapacityEstimate, hw: HardwareCapacity, neededRaw: number, ratio: number): string[] {
+    const options: string[] = [];
+    const ceil = (x: number) => ceilTo(x, 0);
+    const drivesPerServer = ceil(neededRaw / (hw.servers * hw.driveBytes));
+    options.push(`add drives: ${drivesPerServer} drives per server (${hw.servers * drivesPerServer} × ${formatBytes(hw.driveBytes)} = `
+      + `${formatBytes(hw.servers * drivesPerServer * hw.driveBytes)} raw)`);
+    options.push(`use larger drives: at least ${formatBytes(neededRaw / hw.drives, 'up')} each (${hw.drives} drives)`);
+    const servers = ceil(neededRaw / (hw.drivesPerServer * hw.driveBytes));
+    options.push(`add servers: ${servers} servers with ${hw.drivesPerServer} × ${formatBytes(hw.driveBytes)} each`);
+    const p = estimate.parameters;
+    const retention = (days: number) => {
+      const max = days * ratio >= 1 ? Math.floor(days * ratio + 1e-9) : floorTo(days * ratio, 2);
+      if (max > 0) {
+        options.push(`shorten retention: retentionDays at most ${formatNumber(max)} (now ${formatNumber(days)})`);
+      }
+    };
+    switch (estimate.workload) {
+      case CapacityWorkload.VIDEO: {
+        retention(p.retentionDays);
+        const bitrate = floorTo(p.bitrateMbps * ratio, 2);
+        if (bitrate > 0) {
+          options.push(`lower the bitrate: bitrateMbps at most ${formatNumber(bitrate)} per camera (now ${formatNumber(p.bitrateMbps)})`);
+        }
+        break;
+      }
+      case CapacityWorkload.IOT: {
+        retention(p.retentionDays);
+        const interval = ceilTo(p.sampleIntervalSeconds / ratio, 1);
+        options.push(`sample less often: sampleIntervalSeconds at least ${formatNumber(interval, 1)} (now ${formatNumber(p.sampleIntervalSeconds)})`);
+        break;
+      }
+      default: {
+        const versions = Math.floor(p.versionsRetained * ratio + 1e-9);
+        if (versions >= 1) {
+          options.push(`keep fewer versions: versionsRetained at most ${versions} (now ${p.versionsRetained})`);
+        }
+      }
+    }
+    return options;
+  }
+
+  /** The hardware compared against. */
+  public readonly hardware: HardwareCapacity;
+  /** True when the estimate's logical bytes fit below the hardware's fill target. */
+  public readonly fits: boolean;
+  /** Logical bytes the workload needs (`estimate.logicalBytes`). */
+  public readonly neededBytes: number;
+  /** Logical bytes the hardware holds below its fill target (`hardware.storableBytes`). */
+  public readonly availableBytes: number;
+  /** Raw bytes needed with the hardware's redundancy and fill target. */
+  public readonly neededRawBytes: number;
+  /** Raw bytes the hardware has. */
+  public readonly availableRawBytes: number;
+  /** `max(0, neededRawBytes − availableRawBytes)`: the raw disk missing. */
+  public readonly shortfallRawBytes: number;
+  /** `neededBytes / hardware.usableBytes`: the fraction of usable capacity the data fills (compare with the fill target). */
+  public readonly utilization: number;
+  /** One sentence: needed vs available. */
+  public readonly summary: string;
+  /** Changes that would make the estimate fit (empty when it fits): more drives, larger drives, more servers, shorter retention, lower bitrate… */
+  public readonly options: string[];
+
+  private constructor(estimate: CapacityEstimate, hw: HardwareCapacity) {
+    this.hardware = hw;
+    this.neededBytes = estimate.logicalBytes;
+    this.availableBytes = hw.storableBytes;
+    this.neededRawBytes = estimate.logicalBytes * hw.redundancy.overhead / hw.fillTarget;
+    this.availableRawBytes = hw.rawBytes;
+    // A relative tolerance keeps exact fits (e.g. 27.2 TB in 27.2 TB) from failing on floating-point noise.
+    this.fits = this.neededBytes <= this.availableBytes * (1 + 1e-12);
+    this.shortfallRawBytes = this.fits ? 0 : Math.max(0, this.neededRawBytes - this.availableRawBytes);
+    this.utilization = this.neededBytes / hw.usableBytes;
+    const how = `${hw.redundancy.description}, fill target ${formatNumber(hw.fillTarget, 4)}`;
+    if (this.fits) {
+      this.summary = `${formatBytes(this.neededBytes)} of data fits on ${hw.description} (${formatBytes(hw.rawBytes)} raw, `
+        + `${formatBytes(this.availableBytes)} storable at ${how}); it fills ${formatNumber(this.utilization * 100, 1)}% of the usable capacity`;
+      this.options = [];
+    } else {
+      this.summary = `${formatBytes(this.neededBytes)} of data needs ${formatBytes(this.neededRawBytes)} of raw disk at ${how}, `
+        + `but ${hw.description} = ${formatBytes(hw.rawBytes)} raw holds only ${formatBytes(this.availableBytes)}`;
+      this.options = CapacityFit.optionsFor(estimate, hw, this.neededRawBytes, this.availableBytes / this.neededBytes);
+    }
+  }
+
+  /** The comparison as plain JSON-ready data. */
+  public toPlainObject(): { [key: string]: any } {
+    return {
+      fits: this.fits,
+      neededBytes: this.neededBytes,
+      availableBytes: this.availableBytes,
+      neededRawBytes: this.neededRawBytes,
+      availableRawBytes: this.availableRawBytes,
+      shortfallRawBytes: this.shortfallRawBytes,
+      utilization: this.utilization,
+      summary: this.summary,
+      options: [...this.options],
+      hardware: this.hardware.toPlainObject(),
+    };
+  }
+}
+
+/**
+ * Storage and bandwidth arithmetic for the three edge workloads (pure math, decimal units: 1 TB = 10^12 bytes,
+ * 1 Mbps = 10^6 bit/s).
+ *
+ * For every workload: `rawBytes = logicalBytes × overhead` (overhead (k+m)/k for EC k+m, n for n replicas, 1 for
+ * none) and `provisionedBytes = rawBytes / fillTarget`.
+ */
+export class CapacityPlanner {
+  /**
+   * Continuous video recording: `logicalBytes = cameras × bitrateMbps × 10^6 / 8 × 86,400 × retentionDays`.
+   */
+  public static video(props: VideoCapacityProps): CapacityEstimate {
+    const problems = new ProblemList('CapacityPlanner.video');
+    const p = props ?? ({} as VideoCapacityProps);
+    problems.positiveInteger('cameras', p.cameras, 'give the number of cameras that record, e.g. 100');
+    problems.positiveNumber('bitrateMbps', p.bitrateMbps, 'give the average bitrate of one camera in Mbps, e.g. 4 for 1080p H.264');
+    problems.positiveNumber('retentionDays', p.retentionDays, 'give the days of recordings to keep, e.g. 7');
+    const segmentMinutes = p.segmentMinutes ?? 5;
+    if (problems.positiveNumber('segmentMinutes', segmentMinutes, 'use the recorder\'s segment length, e.g. 5')) {
+      if (segmentMinutes > MINUTES_PER_DAY) {
+        problems.add('segmentMinutes', segmentMinutes, 'must be at most 1440 (one day)', 'use the recorder\'s segment length, e.g. 5');
+      }
+    }
+    const redundancy = CapacityPlanner.redundancyOf(problems, p.redundancy, Redundancy.erasureCoded(2, 2));
+    const fillTarget = CapacityPlanner.fillTargetOf(problems, p.fillTarget);
+    const windowSeconds = CapacityPlanner.windowOf(problems, 'archiveWindow', p.archiveWindow, SECONDS_PER_DAY, true);
+    problems.throwIfAny();
+
+    const { cameras, bitrateMbps, retentionDays } = p;
+    const dailyBytes = cameras * bitrateMbps * 1e6 / 8 * SECONDS_PER_DAY;
+    const logicalBytes = dailyBytes * retentionDays;
+    const segmentsPerCameraRetained = ceilTo(retentionDays * MINUTES_PER_DAY / segmentMinutes, 0);
+    const n = (x: number) => formatNumber(x, 4);
+    const origin = (given: unknown) => (given === undefined ? 'default' : 'input');
+    const inputs: CapacityLine[] = [
+      { label: 'Cameras', value: n(cameras), basis: 'input' },
+      { label: 'Bitrate per camera', value: `${n(bitrateMbps)} Mbps`, basis: 'input' },
+      { label: 'Retention', value: `${n(retentionDays)} days`, basis: 'input' },
+      { label: 'Segment length', value: `${n(segmentMinutes)} min`, basis: origin(p.segmentMinutes) },
+      ...CapacityPlanner.commonInputs(redundancy, fillTarget, p.redundancy, p.fillTarget),
+      { label: 'Archive window', value: formatSeconds(windowSeconds), basis: origin(p.archiveWindow) },
+    ];
+    const extraResults: CapacityLine[] = [
+      { label: 'Ingest', value: `${formatNumber(cameras * bitrateMbps)} Mbps`, basis: `${n(cameras)} cameras × ${n(bitrateMbps)} Mbps` },
+      { label: 'Data per day', value: formatBytes(dailyBytes), basis: `${n(cameras)} × ${n(bitrateMbps)} Mbps ÷ 8 × 86,400 s` },
+      { label: 'Segments per day', value: formatNumber(cameras * MINUTES_PER_DAY / segmentMinutes), basis: `${n(cameras)} cameras × 1,440 min ÷ ${n(segmentMinutes)} min` },
+      { label: 'Segment size', value: formatBytes(bitrateMbps * 1e6 / 8 * segmentMinutes * 60), basis: `${n(bitrateMbps)} Mbps ÷ 8 × ${n(segmentMinutes * 60)} s` },
+      { label: 'Segments retained', value: formatNumber(cameras * segmentsPerCameraRetained), basis: `${n(cameras)} cameras × ⌈${n(retentionDays)} days × 1,440 ÷ ${n(segmentMinutes)}⌉` },
+      CapacityPlanner.wanLine('WAN to archive a day', dailyBytes, windowSeconds),
+    ];
+    return CapacityPlanner.finish(problems, {
+      workload: CapacityWorkload.VIDEO,
+      redundancy,
+      fillTarget,
+      logicalBytes,
+      dailyBytes,
+      ingestMbps: cameras * bitrateMbps,
+      segmentsPerDay: cameras * MINUTES_PER_DAY / segmentMinutes,
+      segmentBytes: bitrateMbps * 1e6 / 8 * segmentMinutes * 60,
+      objectsRetained: cameras * segmentsPerCameraRetained,
+      transferBytes: dailyBytes,
+      transferWindowSeconds: windowSeconds,
+      parameters: { cameras, bitrateMbps, retentionDays, segmentMinutes, archiveWindowSeconds: windowSeconds, fillTarget },
+      formula: 'logical = cameras × bitrateMbps × 10^6 ÷ 8 × 86,400 × retentionDays; raw = logical × overhead; provisioned = raw ÷ fillTarget',
+      inputs,
+      extraResults,
+      logicalBasis: `${n(cameras)} cameras × ${n(bitrateMbps)} Mbps ÷ 8 × 86,400 s × ${n(retentionDays)} days`,
+      warnings: CapacityPlanner.warnings(redundancy, fillTarget, true),
+    });
+  }
+
+  /**
+   * Time series: `logicalBytes = sensors × 86,400 / sampleIntervalSeconds × retentionDays × bytesPerPoint /
+   * compressionRatio`.
+   */
+  public static iot(props: IotCapacityProps): CapacityEstimate {
+    const problems = new ProblemList('CapacityPlanner.iot');
+    const p = props ?? ({} as IotCapacityProps);
+    problems.positiveInteger('sensors', p.sensors, 'give the number of sensors (series) that report, e.g. 10000');
+    problems.positiveNumber('sampleIntervalSeconds', p.sampleIntervalSeconds, 'give the seconds between two points of one sensor, e.g. 10');
+    problems.positiveNumber('retentionDays', p.retentionDays, 'give the days of points to keep, e.g. 30');
+    const bytesPerPoint = p.bytesPerPoint ?? 100;
+    problems.positiveNumber('bytesPerPoint', bytesPerPoint, 'give the uncompressed size of one point in bytes, e.g. 100');
+    const compressionRatio = p.compressionRatio ?? 10;
+    if (typeof compressionRatio !== 'number' || !Number.isFinite(compressionRatio) || compressionRatio < 1) {
+      problems.add('compressionRatio', compressionRatio, 'must be a finite number ≥ 1 (uncompressed ÷ stored size)', 'use e.g. 10 for InfluxDB TSM, or 1 for no compression');
+    }
+    const redundancy = CapacityPlanner.redundancyOf(problems, p.redundancy, Redundancy.NONE);
+    const fillTarget = CapacityPlanner.fillTargetOf(problems, p.fillTarget);
+    const windowSeconds = CapacityPlanner.windowOf(problems, 'archiveWindow', p.archiveWindow, SECONDS_PER_DAY, true);
+    problems.throwIfAny();
+
+    const { sensors, sampleIntervalSeconds, retentionDays } = p;
+    const logicalBytes = sensors * SECONDS_PER_DAY / sampleIntervalSeconds * retentionDays * bytesPerPoint / compressionRatio;
+    const pointsPerDay = sensors * SECONDS_PER_DAY / sampleIntervalSeconds;
+    const dailyBytes = pointsPerDay * bytesPerPoint / compressionRatio;
+    const transferBytes = pointsPerDay * bytesPerPoint;
+    const ingestMbps = sensors * bytesPerPoint * 8 / sampleIntervalSeconds / 1e6;
+    const n = (x: number) => formatNumber(x, 4);
+    const origin = (given: unknown) => (given === undefined ? 'default' : 'input');
+    const inputs: CapacityLine[] = [
+      { label: 'Sensors', value: n(sensors), basis: 'input' },
+      { label: 'Sample interval', value: `${n(sampleIntervalSeconds)} s`, basis: 'input' },
+      { label: 'Retention', value: `${n(retentionDays)} days`, basis: 'input' },
+      { label: 'Bytes per point (uncompressed)', value: `${n(bytesPerPoint)} B`, basis: origin(p.bytesPerPoint) },
+      { label: 'Compression ratio', value: `${n(compressionRatio)}:1`, basis: origin(p.compressionRatio) },
+      ...CapacityPlanner.commonInputs(redundancy, fillTarget, p.redundancy, p.fillTarget),
+      { label: 'Archive window', value: formatSeconds(windowSeconds), basis: origin(p.archiveWindow) },
+    ];
+    const extraResults: CapacityLine[] = [
+      { label: 'Points per day', value: formatNumber(pointsPerDay), basis: `${n(sensors)} sensors × 86,400 s ÷ ${n(sampleIntervalSeconds)} s` },
+      { label: 'Ingest (uncompressed)', value: `${formatNumber(ingestMbps, 3)} Mbps`, basis: `${n(sensors)} × ${n(bytesPerPoint)} B × 8 ÷ ${n(sampleIntervalSeconds)} s` },
+      { label: 'Stored per day', value: formatBytes(dailyBytes), basis: `points per day × ${n(bytesPerPoint)} B ÷ ${n(compressionRatio)}` },
+      CapacityPlanner.wanLine('WAN to ship a day (uncompressed)', transferBytes, windowSeconds),
+    ];
+    return CapacityPlanner.finish(problems, {
+      workload: CapacityWorkload.IOT,
+      redundancy,
+      fillTarget,
+      logicalBytes,
+      dailyBytes,
+      ingestMbps,
+      pointsPerDay,
+      transferBytes,
+      transferWindowSeconds: windowSeconds,
+      parameters: { sensors, sampleIntervalSeconds, retentionDays, bytesPerPoint, compressionRatio, archiveWindowSeconds: windowSeconds, fillTarget },
+      formula: 'logical = sensors × 86,400 ÷ sampleIntervalSeconds × retentionDays × bytesPerPoint ÷ compressionRatio; raw = logical × overhead; provisioned = raw ÷ fillTarget',
+      inputs,
+      extraResults,
+      logicalBasis: `${n(sensors)} sensors × 86,400 s ÷ ${n(sampleIntervalSeconds)} s × ${n(retentionDays)} days × ${n(bytesPerPoint)} B ÷ ${n(compressionRatio)}`,
+      warnings: CapacityPlanner.warnings(redundancy, fillTarget, false),
+    });
+  }
+
+  /** Model versions: `logicalBytes = models × versionsRetained × averageModelSize × (1 − dedupRatio)`. */
+  public static models(props: ModelCapacityProps): CapacityEstimate {
+    const problems = new ProblemList('CapacityPlanner.models');
+    const p = props ?? ({} as ModelCapacityProps);
+    problems.positiveInteger('models', p.models, 'give the number of distinct models, e.g. 50');
+    problems.positiveInteger('versionsRetained', p.versionsRetained, 'give the versions kept per model (current plus rollback targets), e.g. 10');
+    const sizeBytes = CapacityPlanner.sizeOf(problems, 'averageModelSize', p.averageModelSize, 'give the average size of one model version, e.g. DecimalSize.gigabytes(3)');
+    const dedupRatio = p.dedupRatio ?? 0;
+    problems.inRange('dedupRatio', dedupRatio, 0, 1, { maxExclusive: true }, 'use 0 (no dedup) up to below 1, e.g. 0.3 for 30% saved');
+    const redundancy = CapacityPlanner.redundancyOf(problems, p.redundancy, Redundancy.erasureCoded(2, 2));
+    const fillTarget = CapacityPlanner.fillTargetOf(problems, p.fillTarget);
+    const windowSeconds = CapacityPlanner.windowOf(problems, 'distributionWindow', p.distributionWindow, 3600, false);
+    problems.throwIfAny();
+
+    const { models, versionsRetained } = p;
+    const logicalBytes = models * versionsRetained * sizeBytes * (1 - dedupRatio);
+    const transferBytes = models * sizeBytes * (1 - dedupRatio);
+    const n = (x: number) => formatNumber(x, 4);
+    const origin = (given: unknown) => (given === undefined ? 'default' : 'input');
+    const inputs: CapacityLine[] = [
+      { label: 'Models', value: n(models), basis: 'input' },
+      { label: 'Versions retained', value: n(versionsRetained), basis: 'input' },
+      { label: 'Average model size', value: formatBytes(sizeBytes), basis: 'input' },
+      { label: 'Dedup ratio', value: n(dedupRatio), basis: origin(p.dedupRatio) },
+      ...CapacityPlanner.commonInputs(redundancy, fillTarget, p.redundancy, p.fillTarget),
+      { label: 'Distribution window', value: formatSeconds(windowSeconds), basis: origin(p.distributionWindow) },
+    ];
+    const extraResults: CapacityLine[] = [
+      { label: 'Objects retained', value: formatNumber(models * versionsRetained), basis: `${n(models)} models × ${n(versionsRetained)} versions` },
+      { label: 'One release of every model', value: formatBytes(transferBytes), basis: `${n(models)} × ${formatBytes(sizeBytes)} × (1 − ${n(dedupRatio)})` },
+      CapacityPlanner.wanLine('WAN to pull a release', transferBytes, windowSeconds),
+    ];
+    return CapacityPlanner.finish(problems, {
+      workload: CapacityWorkload.MODELS,
+      redundancy,
+      fillTarget,
+      logicalBytes,
+      objectsRetained: models * versionsRetained,
+      transferBytes,
+      transferWindowSeconds: windowSeconds,
+      parameters: { models, versionsRetained, averageModelSizeBytes: sizeBytes, dedupRatio, distributionWindowSeconds: windowSeconds, fillTarget },
+      formula: 'logical = models × versionsRetained × averageModelSize × (1 − dedupRatio); raw = logical × overhead; provisioned = raw ÷ fillTarget',
+      inputs,
+      extraResults,
+      logicalBasis: `${n(models)} models × ${n(versionsRetained)} versions × ${formatBytes(sizeBytes)} × (1 − ${n(dedupRatio)})`,
+      warnings: CapacityPlanner.warnings(redundancy, fillTarget, true),
+    });
+  }
+
+  /** Raw, usable and storable bytes of a set of drives. */
+  public static hardware(props: CapacityHardwareProps): HardwareCapacity {
+    return CapacityPlanner.hardwareFor('CapacityPlanner.hardware', props, Redundancy.NONE, NEARFULL);
+  }
+
+  /**
+   * Compares `estimate` with `hardware`: does the workload's logical data fit below the fill target after the
+   * hardware's redundancy? Redundancy and fill target default to the estimate's. When it does not fit, `options`
+   * lists what would make it fit (more drives, larger drives, more servers, shorter retention, lower bitrate, longer
+   * sample interval, fewer versions).
+   */
+  public static fit(estimate: CapacityEstimate, hardware: CapacityHardwareProps): CapacityFit {
+    const hw = CapacityPlanner.hardwareFor('CapacityPlanner.fit', hardware, estimate.redundancy, estimate.fillTarget);
+    return CapacityFit._create(estimate, hw);
+  }
+
+  private static hardwareFor(source: string, props: CapacityHardwareProps, defaultRedundancy: Redundancy, defaultFill: number): HardwareCapacity {
+    const problems = new ProblemList(source);
+    const p = props ?? ({} as CapacityHardwareProps);
+    const serversOk = problems.positiveInteger('servers', p.servers, 'give the number of storage servers, e.g. 4');
+    const drivesPerServer = p.drivesPerServer ?? 1;
+    const drivesOk = problems.positiveInteger('drivesPerServer', drivesPerServer, 'give the data drives per server, e.g. 1');
+    const driveBytes = CapacityPlanner.sizeOf(problems, 'driveSize', p.driveSize, 'give the size of one drive, e.g. DecimalSize.terabytes(16)');
+    const redundancy = CapacityPlanner.redundancyOf(problems, p.redundancy, defaultRedundancy);
+    const fillTarget = CapacityPlanner.fillTargetOf(problems, p.fillTarget ?? defaultFill);
+    if (serversOk && drivesOk && redundancy.minimumDrives > p.servers * drivesPerServer) {
+      problems.add('servers × drivesPerServer', p.servers * drivesPerServer,
+        `${redundancy.description} needs at least ${redundancy.minimumDrives} drives to place one stripe or all copies`,
+        'add drives or servers, or use a redundancy with fewer chunks or copies');
+    }
+    problems.throwIfAny();
+    return HardwareCapacity._create(p.servers, drivesPerServer, driveBytes, redundancy, fillTarget);
+  }
+
+  private static redundancyOf(problems: ProblemList, value: Redundancy | undefined, fallback: Redundancy): Redundancy {
+    if (value === undefined) {
+      return fallback;
+    }
+    if (!(value instanceof Redundancy)) {
+      problems.add('redundancy', value, 'must be a Redundancy', 'use Redundancy.erasureCoded(k, m), Redundancy.replicated(n) or Redundancy.NONE');
+      return fallback;
+    }
+    return value;
+  }
+
+  private static fillTargetOf(problems: ProblemList, value: number | undefined): number {
+    const fill = value ?? NEARFULL;
+    if (!problems.inRange('fillTarget', fill, 0, 1, { minExclusive: true }, 'use a fraction such as 0.85 (Ceph warns nearfull at 0.85)')) {
+      return NEARFULL;
+    }
+    return fill;
+  }
+
+  private static windowOf(problems: ProblemList, prop: string, value: Duration | undefined, fallbackSeconds: number, atMostADay: boolean): number {
+    if (value === undefined) {
+      return fallbackSeconds;
+    }
+    const seconds = value instanceof Duration ? value.toSeconds({ integral: false }) : NaN;
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      problems.add(prop, value, 'must be a Duration longer than 0', 'use e.g. Duration.hours(8)');
+      return fallbackSeconds;
+    }
+    if (atMostADay && seconds > SECONDS_PER_DAY) {
+      problems.add(prop, value, 'must be at most 24 hours: a day\'s data must leave before the next day\'s is complete, or the backlog grows forever', 'use at most Duration.hours(24)');
+      return fallbackSeconds;
+    }
+    return seconds;
+  }
+
+  private static sizeOf(problems: ProblemList, prop: string, value: Size | undefined, fix: string): number {
+    const bytes = value instanceof Size ? DecimalSize.toBytes(value) : NaN;
+    if (!Number.isFinite(bytes) || bytes <= 0) {
+      problems.add(prop, value, 'must be a Size larger than 0', fix);
+      return NaN;
+    }
+    return bytes;
+  }
+
+  private static commonInputs(redundancy: Redundancy, fillTarget: number, givenRedundancy: unknown, givenFill: unknown): CapacityLine[] {
+    return [
+      {
+        label: 'Redundancy',
+        value: `${redundancy.description} (overhead ${formatNumber(redundancy.overhead, 4)})`,
+        basis: givenRedundancy === undefined ? 'default' : 'input',
+      },
+      { label: 'Fill target', value: formatNumber(fillTarget, 4), basis: givenFill === undefined ? 'default' : 'input' },
+    ];
+  }
+
+  private static wanLine(label: string, bytes: number, windowSeconds: number): CapacityLine {
+    return {
+      label,
+      value: `${formatNumber(bytes * 8 / windowSeconds / 1e6, 2)} Mbps`,
+      basis: `${formatBytes(bytes)} × 8 ÷ ${formatSeconds(windowSeconds)}`,
+    };
+  }
+
+  private static warnings(redundancy: Redundancy, fillTarget: number, replicatedStore: boolean): string[] {
+    const out: string[] = [];
+    if (fillTarget > NEARFULL) {
+      out.push(`fillTarget ${fillTarget} is above Ceph's nearfull ratio (0.85; backfill stops at 0.90, writes at 0.95): `
+        + 'after a drive failure there may be no room to rebuild its data');
+    }
+    if (redundancy.kind !== RedundancyKind.NONE && redundancy.failuresTolerated === 0) {
+      out.push(`${redundancy.description} tolerates no failure: one lost drive loses data`);
+    } else if (redundancy.kind === RedundancyKind.NONE && replicatedStore) {
+      out.push('no redundancy: one lost drive loses data; use Redundancy.erasureCoded(2, 2) or Redundancy.replicated(3)');
+    } else if (redundancy.failuresTolerated === 1) {
+      out.push(`${redundancy.description} tolerates one failure only: a second failure during recovery loses data`);
+    }
+    return out;
+  }
+
+  private static finish(problems: ProblemList, init: EstimateInit): CapacityEstimate {
+    const provisioned = init.logicalBytes * init.redundancy.overhead / init.fillTarget;
+    if (!Number.isFinite(provisioned)) {
+      problems.add('provisionedBytes', provisioned, 'is too large to compute', 'check the inputs for typos');
+      problems.throwIfAny();
+    }
+    return CapacityEstimate._create(init);
+  }
+
+  private constructor() {}
+}

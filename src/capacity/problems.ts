@@ -1,0 +1,109 @@
+// Internal validation helpers of the capacity planner. Not re-exported from src/capacity/index.ts (so invisible to
+// jsii); the CLI imports them directly to map planner props to its flags.
+import { SizeRoundingBehavior } from 'cdk8s';
+import { formatBytes, formatSeconds } from './text';
+
+/** One rejected input: the prop, its value (already rendered), the rule it breaks and the fix. */
+export interface PlannerProblem {
+  readonly prop: string;
+  readonly value: string;
+  readonly rule: string;
+  readonly fix: string;
+}
+
+/**
+ * Thrown by the planner for bad input. The message has one line per problem:
+ * `CapacityPlanner.video: cameras = 0: must be a positive integer; give the number of cameras that record`.
+ */
+export class PlannerError extends Error {
+  public static line(source: string, p: PlannerProblem): string {
+    return `${source}: ${p.prop} = ${p.value}: ${p.rule}; ${p.fix}`;
+  }
+
+  public constructor(public readonly source: string, public readonly problems: PlannerProblem[]) {
+    super(problems.map((p) => PlannerError.line(source, p)).join('\n'));
+    this.name = 'PlannerError';
+  }
+}
+
+/** Renders a value for a message: numbers as JS prints them (NaN, Infinity, -1), strings quoted. */
+export function renderValue(value: unknown): string {
+  if (typeof value === 'number') {
+    return String(value);
+  }
+  if (typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (value === undefined || value === null) {
+    return String(value);
+  }
+  if (typeof value === 'object') {
+    const v = value as any;
+    if (typeof v.toKibibytes === 'function') {
+      return formatBytes(v.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024); // cdk8s Size
+    }
+    if (typeof v.toSeconds === 'function') {
+      return formatSeconds(v.toSeconds({ integral: false })); // cdk8s Duration
+    }
+    if (typeof v.description === 'string') {
+      return v.description; // Redundancy
+    }
+  }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Collects problems for one planner call and throws them together. */
+export class ProblemList {
+  private readonly problems: PlannerProblem[] = [];
+
+  public constructor(private readonly source: string) {}
+
+  public add(prop: string, value: unknown, rule: string, fix: string): void {
+    this.problems.push({ prop, value: renderValue(value), rule, fix });
+  }
+
+  /** A whole number > 0 (and a safe integer). Returns whether it passed. */
+  public positiveInteger(prop: string, value: unknown, fix: string): boolean {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      this.add(prop, value, 'must be a positive integer', fix);
+      return false;
+    }
+    return true;
+  }
+
+  /** A finite number > 0. Returns whether it passed. */
+  public positiveNumber(prop: string, value: unknown, fix: string): boolean {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      this.add(prop, value, 'must be a finite number greater than 0', fix);
+      return false;
+    }
+    return true;
+  }
+
+  /** A finite number in [min, max] (`minExclusive` makes the lower bound open, `maxExclusive` the upper). */
+  public inRange(prop: string, value: unknown, min: number, max: number,
+    opts: { minExclusive?: boolean; maxExclusive?: boolean }, fix: string): boolean {
+    const ok = typeof value === 'number' && Number.isFinite(value)
+      && (opts.minExclusive ? value > min : value >= min)
+      && (opts.maxExclusive ? value < max : value <= max);
+    if (!ok) {
+      const range = `${opts.minExclusive ? '(' : '['}${min}, ${max}${opts.maxExclusive ? ')' : ']'}`;
+      this.add(prop, value, `must be a number in ${range}`, fix);
+    }
+    return ok;
+  }
+
+  public get length(): number {
+    return this.problems.length;
+  }
+
+  public throwIfAny(): void {
+    if (this.problems.length > 0) {
+      throw new PlannerError(this.source, [...this.problems]);
+    }
+  }
+}

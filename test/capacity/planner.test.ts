@@ -1,0 +1,783 @@
+import { Duration, Size } from 'cdk8s';
+import {
+  CapacityEstimate,
+  CapacityFormat,
+  CapacityPlanner,
+  CapacityWorkload,
+  DecimalSize,
+  Redundancy,
+  RedundancyKind,
+} from '../../src';
+
+// Every expected figure below is worked out by hand in the comment next to it (decimal units: 1 TB = 10^12 B,
+// 1 Mbps = 10^6 bit/s). Floating-point results are compared with a relative tolerance of 1e-12.
+
+function expectClose(actual: number | undefined, expected: number): void {
+  expect(actual).toBeDefined();
+  const tolerance = Math.max(Math.abs(expected) * 1e-12, 1e-9);
+  if (Math.abs((actual as number) - expected) > tolerance) {
+    throw new Error(`expected ${actual} to be within ${tolerance} of ${expected}`);
+  }
+}
+
+interface Expected {
+  readonly logical: number;
+  readonly raw: number;
+  readonly provisioned: number;
+  readonly overhead: number;
+  readonly daily?: number;
+  readonly ingestMbps?: number;
+  readonly segmentsPerDay?: number;
+  readonly segmentBytes?: number;
+  readonly objectsRetained?: number;
+  readonly pointsPerDay?: number;
+  readonly transfer: number;
+  readonly windowSeconds: number;
+  readonly wanMbps: number;
+}
+
+function expectEstimate(e: CapacityEstimate, x: Expected): void {
+  expectClose(e.logicalBytes, x.logical);
+  expectClose(e.rawBytes, x.raw);
+  expectClose(e.provisionedBytes, x.provisioned);
+  expectClose(e.overhead, x.overhead);
+  expectClose(e.transferBytes, x.transfer);
+  expect(e.transferWindowSeconds).toBe(x.windowSeconds);
+  expectClose(e.wanMbps, x.wanMbps);
+  for (const [key, value] of [
+    ['dailyBytes', x.daily],
+    ['ingestMbps', x.ingestMbps],
+    ['segmentsPerDay', x.segmentsPerDay],
+    ['segmentBytes', x.segmentBytes],
+    ['objectsRetained', x.objectsRetained],
+    ['pointsPerDay', x.pointsPerDay],
+  ] as const) {
+    if (value === undefined) {
+      expect((e as any)[key]).toBeUndefined();
+    } else {
+      expectClose((e as any)[key], value);
+    }
+  }
+}
+
+describe('Redundancy', () => {
+  test.each([
+    // [label, redundancy, kind, overhead = (k+m)/k or n, failures tolerated, minimum drives, description]
+    ['EC 2+2', Redundancy.erasureCoded(2, 2), RedundancyKind.ERASURE_CODED, 2, 2, 4, 'EC 2+2'], // 4/2
+    ['EC 4+2', Redundancy.erasureCoded(4, 2), RedundancyKind.ERASURE_CODED, 1.5, 2, 6, 'EC 4+2'], // 6/4
+    ['EC 8+3', Redundancy.erasureCoded(8, 3), RedundancyKind.ERASURE_CODED, 1.375, 3, 11, 'EC 8+3'], // 11/8
+    ['EC 3+1', Redundancy.erasureCoded(3, 1), RedundancyKind.ERASURE_CODED, 4 / 3, 1, 4, 'EC 3+1'], // 4/3
+    ['EC 6+0', Redundancy.erasureCoded(6, 0), RedundancyKind.ERASURE_CODED, 1, 0, 6, 'EC 6+0'], // 6/6
+    ['3 replicas', Redundancy.replicated(3), RedundancyKind.REPLICATED, 3, 2, 3, '3 replicas'],
+    ['1 replica', Redundancy.replicated(1), RedundancyKind.REPLICATED, 1, 0, 1, '1 replica'],
+    ['none', Redundancy.NONE, RedundancyKind.NONE, 1, 0, 1, 'none'],
+  ])('%s', (_label, r, kind, overhead, tolerated, minDrives, description) => {
+    expect(r.kind).toBe(kind);
+    expectClose(r.overhead, overhead as number);
+    expect(r.failuresTolerated).toBe(tolerated);
+    expect(r.minimumDrives).toBe(minDrives);
+    expect(r.description).toBe(description);
+    expect(String(r)).toBe(description);
+  });
+
+  test('replicas is set for replication only', () => {
+    expect(Redundancy.replicated(3).replicas).toBe(3);
+    expect(Redundancy.erasureCoded(2, 2).replicas).toBeUndefined();
+  });
+
+  test.each([
+    [() => Redundancy.erasureCoded(0, 2), /^Redundancy\.erasureCoded: dataChunks = 0: must be an integer ≥ 1; use k ≥ 1/],
+    [() => Redundancy.erasureCoded(2, -1), /^Redundancy\.erasureCoded: codingChunks = -1: must be an integer ≥ 0/],
+    [() => Redundancy.erasureCoded(2.5, 1), /dataChunks = 2\.5: must be an integer/],
+    [() => Redundancy.erasureCoded(NaN, 1), /dataChunks = NaN: must be an integer/],
+    [() => Redundancy.erasureCoded(2, Infinity), /codingChunks = Infinity: must be an integer/],
+    [() => Redundancy.replicated(0), /^Redundancy\.replicated: replicas = 0: must be an integer ≥ 1/],
+    [() => Redundancy.replicated(-3), /replicas = -3/],
+  ])('fails if chunks or replicas are out of range (%#)', (fn, message) => {
+    expect(fn).toThrow(message);
+  });
+
+  test('reports both bad chunks at once', () => {
+    expect(() => Redundancy.erasureCoded(0, -1)).toThrow(/dataChunks = 0[\s\S]*\n[\s\S]*codingChunks = -1/);
+  });
+});
+
+describe('CapacityPlanner.video', () => {
+  test.each([
+    {
+      name: '100 cameras × 4 Mbps × 7 days, defaults (EC 2+2, fill 0.85, 5 min segments, 24 h window)',
+      props: { cameras: 100, bitrateMbps: 4 as number, retentionDays: 7 },
+      // one camera: 4e6 / 8 = 500,000 B/s × 86,400 s = 43.2e9 B/day; × 100 cameras = 4.32e12 B/day
+      // logical = 4.32e12 × 7 = 30.24e12; raw = × (2+2)/2 = 60.48e12; provisioned = 60.48e12 / 0.85 = 71.152941176470588e12
+      // segments/day = 100 × 1,440 / 5 = 28,800; segment = 500,000 B/s × 300 s = 150e6 B
+      // retained = 100 × ⌈7 × 1,440 / 5⌉ = 100 × 2,016 = 201,600
+      // WAN = 4.32e12 × 8 / 86,400 s = 400e6 bit/s = 400 Mbps (= ingest)
+      expected: {
+        logical: 30.24e12,
+        raw: 60.48e12,
+        provisioned: 60.48e12 / 0.85,
+        overhead: 2,
+        daily: 4.32e12,
+        ingestMbps: 400,
+        segmentsPerDay: 28_800,
+        segmentBytes: 150e6,
+        objectsRetained: 201_600,
+        transfer: 4.32e12,
+        windowSeconds: 86_400,
+        wanMbps: 400,
+      },
+    },
+    {
+      name: '1 camera × 2 Mbps × 1 day, no redundancy, fill 1',
+      props: { cameras: 1, bitrateMbps: 2, retentionDays: 1, redundancy: Redundancy.NONE, fillTarget: 1 },
+      // 2e6 / 8 = 250,000 B/s × 86,400 = 21.6e9 B; raw = provisioned = 21.6e9
+      // segments/day = 1,440 / 5 = 288; segment = 250,000 × 300 = 75e6; retained = ⌈1,440 / 5⌉ = 288
+      // WAN = 21.6e9 × 8 / 86,400 = 2e6 bit/s = 2 Mbps
+      expected: {
+        logical: 21.6e9,
+        raw: 21.6e9,
+        provisioned: 21.6e9,
+        overhead: 1,
+        daily: 21.6e9,
+        ingestMbps: 2,
+        segmentsPerDay: 288,
+        segmentBytes: 75e6,
+        objectsRetained: 288,
+        transfer: 21.6e9,
+        windowSeconds: 86_400,
+        wanMbps: 2,
+      },
+    },
+    {
+      name: '16 cameras × 8 Mbps × 30 days, EC 4+2, fill 0.8, 10 min segments, 8 h archive window',
+      props: {
+        cameras: 16,
+        bitrateMbps: 8,
+        retentionDays: 30,
+        redundancy: Redundancy.erasureCoded(4, 2),
+        fillTarget: 0.8,
+        segmentMinutes: 10,
+        archiveWindow: Duration.hours(8),
+      },
+      // 8e6 / 8 = 1e6 B/s × 86,400 = 86.4e9 B/day/camera; × 16 = 1.3824e12 B/day; × 30 = 41.472e12 logical
+      // raw = × 6/4 = 62.208e12; provisioned = / 0.8 = 77.76e12; ingest = 16 × 8 = 128 Mbps
+      // segments/day = 16 × 1,440 / 10 = 2,304; segment = 1e6 × 600 = 600e6; retained = 16 × ⌈30 × 144⌉ = 69,120
+      // WAN = 1.3824e12 × 8 / 28,800 s = 11.0592e12 / 28,800 = 384e6 bit/s = 384 Mbps
+      expected: {
+        logical: 41.472e12,
+        raw: 62.208e12,
+        provisioned: 77.76e12,
+        overhead: 1.5,
+        daily: 1.3824e12,
+        ingestMbps: 128,
+        segmentsPerDay: 2_304,
+        segmentBytes: 600e6,
+        objectsRetained: 69_120,
+        transfer: 1.3824e12,
+        windowSeconds: 28_800,
+        wanMbps: 384,
+      },
+    },
+    {
+      name: '3 cameras × 2.5 Mbps × 0.5 days, 3 replicas, 7 min segments',
+      props: { cameras: 3, bitrateMbps: 2.5, retentionDays: 0.5, redundancy: Redundancy.replicated(3), segmentMinutes: 7 },
+      // 2.5e6 / 8 = 312,500 B/s × 86,400 = 27e9 B/day/camera; × 3 = 81e9 B/day; × 0.5 = 40.5e9 logical
+      // raw = × 3 = 121.5e9; provisioned = 121.5e9 / 0.85 = 142.94117647058824e9; ingest = 7.5 Mbps
+      // segments/day = 3 × 1,440 / 7 = 617.142857…; segment = 312,500 × 420 = 131.25e6
+      // retained = 3 × ⌈0.5 × 1,440 / 7⌉ = 3 × ⌈102.857⌉ = 3 × 103 = 309; WAN = 81e9 × 8 / 86,400 = 7.5 Mbps
+      expected: {
+        logical: 40.5e9,
+        raw: 121.5e9,
+        provisioned: 121.5e9 / 0.85,
+        overhead: 3,
+        daily: 81e9,
+        ingestMbps: 7.5,
+        segmentsPerDay: 4_320 / 7,
+        segmentBytes: 131.25e6,
+        objectsRetained: 309,
+        transfer: 81e9,
+        windowSeconds: 86_400,
+        wanMbps: 7.5,
+      },
+    },
+  ])('$name', ({ props, expected }) => {
+    const e = CapacityPlanner.video(props);
+    expect(e.workload).toBe(CapacityWorkload.VIDEO);
+    expectEstimate(e, expected);
+  });
+
+  test('records inputs, defaults and parameters', () => {
+    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    expect(e.redundancy.description).toBe('EC 2+2');
+    expect(e.fillTarget).toBe(0.85);
+    expect(e.parameters).toEqual({
+      cameras: 100, bitrateMbps: 4, retentionDays: 7, segmentMinutes: 5, archiveWindowSeconds: 86_400, fillTarget: 0.85,
+    });
+    const basis = Object.fromEntries(e.inputs.map((l) => [l.label, l.basis]));
+    expect(basis).toEqual({
+      'Cameras': 'input',
+      'Bitrate per camera': 'input',
+      'Retention': 'input',
+      'Segment length': 'default',
+      'Redundancy': 'default',
+      'Fill target': 'default',
+      'Archive window': 'default',
+    });
+    const results = Object.fromEntries(e.results.map((l) => [l.label, l]));
+    expect(results['Logical data']).toEqual({ label: 'Logical data', value: '30.24 TB', basis: '100 cameras × 4 Mbps ÷ 8 × 86,400 s × 7 days' });
+    expect(results['Raw (after redundancy)'].value).toBe('60.48 TB');
+    expect(results['Provisioned (at fill target)'].value).toBe('71.15 TB');
+    expect(results['Segments per day'].value).toBe('28,800');
+    expect(results['Segment size'].value).toBe('150 MB');
+    expect(results['WAN to archive a day']).toEqual({ label: 'WAN to archive a day', value: '400 Mbps', basis: '4.32 TB × 8 ÷ 24 h' });
+  });
+
+  test('toMarkdown renders a table with inputs, results and formula', () => {
+    const md = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 }).toMarkdown();
+    expect(md).toContain('| Quantity | Value | Basis |\n| --- | ---: | --- |\n| Cameras | 100 | input |');
+    expect(md).toContain('| Segment length | 5 min | default |');
+    expect(md).toContain('| Provisioned (at fill target) | 71.15 TB | raw ÷ 0.85 |');
+    expect(md).toContain('Formula: logical = cameras × bitrateMbps × 10^6 ÷ 8 × 86,400 × retentionDays');
+    expect(md).not.toContain('Warning');
+  });
+
+  test('toPlainObject keeps unrounded numbers and drops undefined fields', () => {
+    const o = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 }).toPlainObject();
+    expect(o.workload).toBe('video');
+    expect(o.logicalBytes).toBe(30.24e12);
+    expect(o.inputs.redundancy).toBe('EC 2+2');
+    expect(o.redundancy).toEqual({ kind: 'erasure-coded', dataChunks: 2, codingChunks: 2, overhead: 2, failuresTolerated: 2, description: 'EC 2+2' });
+    expect('pointsPerDay' in o).toBe(false);
+  });
+
+  const valid = { cameras: 100, bitrateMbps: 4, retentionDays: 7 };
+  test.each([
+    [{ cameras: 0 }, 'cameras = 0: must be a positive integer; give the number of cameras'],
+    [{ cameras: -5 }, 'cameras = -5: must be a positive integer'],
+    [{ cameras: 2.5 }, 'cameras = 2.5: must be a positive integer'],
+    [{ cameras: NaN }, 'cameras = NaN: must be a positive integer'],
+    [{ cameras: '100' as any }, 'cameras = "100": must be a positive integer'],
+    [{ cameras: undefined as any }, 'cameras = undefined: must be a positive integer'],
+    [{ bitrateMbps: 0 }, 'bitrateMbps = 0: must be a finite number greater than 0'],
+    [{ bitrateMbps: Infinity }, 'bitrateMbps = Infinity: must be a finite number greater than 0'],
+    [{ bitrateMbps: NaN }, 'bitrateMbps = NaN'],
+    [{ retentionDays: 0 }, 'retentionDays = 0: must be a finite number greater than 0'],
+    [{ retentionDays: -1 }, 'retentionDays = -1'],
+    [{ segmentMinutes: 0 }, 'segmentMinutes = 0: must be a finite number greater than 0'],
+    [{ segmentMinutes: 1441 }, 'segmentMinutes = 1441: must be at most 1440 (one day)'],
+    [{ fillTarget: 0 }, 'fillTarget = 0: must be a number in (0, 1]'],
+    [{ fillTarget: 1.01 }, 'fillTarget = 1.01: must be a number in (0, 1]'],
+    [{ fillTarget: NaN }, 'fillTarget = NaN: must be a number in (0, 1]'],
+    [{ fillTarget: -0.5 }, 'fillTarget = -0.5'],
+    [{ archiveWindow: Duration.hours(25) }, 'archiveWindow = 25 h: must be at most 24 hours'],
+    [{ archiveWindow: Duration.seconds(0) }, 'archiveWindow = 0 s: must be a Duration longer than 0'],
+    [{ redundancy: { overhead: 2 } as any }, 'redundancy = {"overhead":2}: must be a Redundancy'],
+  ])('fails if %j', (bad, message) => {
+    expect(() => CapacityPlanner.video({ ...valid, ...bad })).toThrow(`CapacityPlanner.video: ${message}`);
+  });
+
+  test('lists every bad prop in one error, one per line', () => {
+    let message = '';
+    try {
+      CapacityPlanner.video({ cameras: 0, bitrateMbps: NaN, retentionDays: Infinity, fillTarget: 2 });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      expect.stringMatching(/^CapacityPlanner\.video: cameras = 0: /),
+      expect.stringMatching(/^CapacityPlanner\.video: bitrateMbps = NaN: /),
+      expect.stringMatching(/^CapacityPlanner\.video: retentionDays = Infinity: /),
+      expect.stringMatching(/^CapacityPlanner\.video: fillTarget = 2: /),
+    ]);
+  });
+
+  test('fails if the result overflows', () => {
+    expect(() => CapacityPlanner.video({ cameras: Number.MAX_SAFE_INTEGER, bitrateMbps: 1e300, retentionDays: 1e10 }))
+      .toThrow(/provisionedBytes = Infinity: is too large to compute/);
+  });
+});
+
+describe('CapacityPlanner.iot', () => {
+  test.each([
+    {
+      name: '10,000 sensors every 10 s for 30 days, defaults (100 B/point, 10:1, no redundancy, fill 0.85)',
+      props: { sensors: 10_000, sampleIntervalSeconds: 10 as number, retentionDays: 30 },
+      // points/day = 10,000 × 86,400 / 10 = 86.4e6; logical = 86.4e6 × 30 × 100 / 10 = 25.92e9
+      // raw = 25.92e9 (overhead 1); provisioned = 25.92e9 / 0.85 = 30.494117647058824e9
+      // stored/day = 86.4e6 × 100 / 10 = 864e6; ingest = 10,000 × 100 B × 8 / 10 s = 800,000 bit/s = 0.8 Mbps
+      // WAN ships points uncompressed: 86.4e6 × 100 = 8.64e9 B/day × 8 / 86,400 = 0.8 Mbps
+      expected: {
+        logical: 25.92e9,
+        raw: 25.92e9,
+        provisioned: 25.92e9 / 0.85,
+        overhead: 1,
+        daily: 864e6,
+        ingestMbps: 0.8,
+        pointsPerDay: 86.4e6,
+        transfer: 8.64e9,
+        windowSeconds: 86_400,
+        wanMbps: 0.8,
+      },
+    },
+    {
+      name: '500 sensors every 1 s for 7 days, 50 B/point, 5:1, 3 replicas, fill 0.5, 6 h window',
+      props: {
+        sensors: 500,
+        sampleIntervalSeconds: 1,
+        retentionDays: 7,
+        bytesPerPoint: 50,
+        compressionRatio: 5,
+        redundancy: Redundancy.replicated(3),
+        fillTarget: 0.5,
+        archiveWindow: Duration.hours(6),
+      },
+      // points/day = 500 × 86,400 = 43.2e6; logical = 43.2e6 × 7 × 50 / 5 = 3.024e9
+      // raw = × 3 = 9.072e9; provisioned = / 0.5 = 18.144e9; stored/day = 43.2e6 × 10 = 432e6
+      // ingest = 500 × 50 × 8 / 1 = 200,000 bit/s = 0.2 Mbps
+      // WAN = 43.2e6 × 50 = 2.16e9 B × 8 / 21,600 s = 800,000 bit/s = 0.8 Mbps
+      expected: {
+        logical: 3.024e9,
+        raw: 9.072e9,
+        provisioned: 18.144e9,
+        overhead: 3,
+        daily: 432e6,
+        ingestMbps: 0.2,
+        pointsPerDay: 43.2e6,
+        transfer: 2.16e9,
+        windowSeconds: 21_600,
+        wanMbps: 0.8,
+      },
+    },
+    {
+      name: '1 sensor every minute for a year, uncompressed, EC 3+1, fill 1',
+      props: {
+        sensors: 1,
+        sampleIntervalSeconds: 60,
+        retentionDays: 365,
+        compressionRatio: 1,
+        redundancy: Redundancy.erasureCoded(3, 1),
+        fillTarget: 1,
+      },
+      // points/day = 86,400 / 60 = 1,440; logical = 1,440 × 365 × 100 / 1 = 52.56e6
+      // raw = 52.56e6 × 4/3 = 70.08e6 = provisioned; stored/day = 144,000; ingest = 100 × 8 / 60 = 13.333… bit/s
+      // WAN = 144,000 B × 8 / 86,400 = 13.333… bit/s = 1.3333e-5 Mbps
+      expected: {
+        logical: 52.56e6,
+        raw: 70.08e6,
+        provisioned: 70.08e6,
+        overhead: 4 / 3,
+        daily: 144_000,
+        ingestMbps: 800 / 60 / 1e6,
+        pointsPerDay: 1_440,
+        transfer: 144_000,
+        windowSeconds: 86_400,
+        wanMbps: 800 / 60 / 1e6,
+      },
+    },
+  ])('$name', ({ props, expected }) => {
+    const e = CapacityPlanner.iot(props);
+    expect(e.workload).toBe(CapacityWorkload.IOT);
+    expectEstimate(e, expected);
+  });
+
+  test('defaults are recorded as defaults', () => {
+    const e = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    expect(e.redundancy).toBe(Redundancy.NONE);
+    expect(e.parameters.bytesPerPoint).toBe(100);
+    expect(e.parameters.compressionRatio).toBe(10);
+    expect(e.inputs.find((l) => l.label === 'Compression ratio')).toEqual({ label: 'Compression ratio', value: '10:1', basis: 'default' });
+    expect(e.warnings).toEqual([]);
+  });
+
+  const valid = { sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 };
+  test.each([
+    [{ sensors: 0 }, 'sensors = 0: must be a positive integer'],
+    [{ sensors: 1.5 }, 'sensors = 1.5: must be a positive integer'],
+    [{ sampleIntervalSeconds: 0 }, 'sampleIntervalSeconds = 0: must be a finite number greater than 0'],
+    [{ sampleIntervalSeconds: NaN }, 'sampleIntervalSeconds = NaN'],
+    [{ retentionDays: Infinity }, 'retentionDays = Infinity'],
+    [{ bytesPerPoint: 0 }, 'bytesPerPoint = 0: must be a finite number greater than 0'],
+    [{ compressionRatio: 0.5 }, 'compressionRatio = 0.5: must be a finite number ≥ 1'],
+    [{ compressionRatio: NaN }, 'compressionRatio = NaN: must be a finite number ≥ 1'],
+    [{ fillTarget: 1.5 }, 'fillTarget = 1.5: must be a number in (0, 1]'],
+    [{ archiveWindow: Duration.days(2) }, 'archiveWindow = 48 h: must be at most 24 hours'],
+  ])('fails if %j', (bad, message) => {
+    expect(() => CapacityPlanner.iot({ ...valid, ...bad })).toThrow(`CapacityPlanner.iot: ${message}`);
+  });
+});
+
+describe('CapacityPlanner.models', () => {
+  test.each([
+    {
+      name: '50 models × 10 versions × 3 GB, 30% dedup, EC 2+2, fill 1 (the seed example)',
+      props: { models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1 },
+      // logical = 50 × 10 × 3e9 × 0.7 = 1.05e12; raw = × 2 = 2.1e12 = provisioned (fill 1)
+      // objects = 500; one release = 50 × 3e9 × 0.7 = 105e9; WAN = 105e9 × 8 / 3,600 s = 233.333… Mbps
+      expected: {
+        logical: 1.05e12,
+        raw: 2.1e12,
+        provisioned: 2.1e12,
+        overhead: 2,
+        objectsRetained: 500,
+        transfer: 105e9,
+        windowSeconds: 3_600,
+        wanMbps: 840e9 / 3_600 / 1e6,
+      },
+    },
+    {
+      name: '4 models × 3 versions × 2 GiB, defaults (no dedup, EC 2+2, fill 0.85, 1 h)',
+      props: { models: 4, versionsRetained: 3, averageModelSize: Size.gibibytes(2) },
+      // 2 GiB = 2 × 1,073,741,824 = 2,147,483,648 B; logical = 12 × 2,147,483,648 = 25,769,803,776
+      // raw = 51,539,607,552; provisioned = 51,539,607,552 / 0.85 = 60,634,832,414.1176…
+      // one release = 4 × 2,147,483,648 = 8,589,934,592 B; WAN = × 8 / 3,600 / 1e6 = 19.0887…
+      expected: {
+        logical: 25_769_803_776,
+        raw: 51_539_607_552,
+        provisioned: 51_539_607_552 / 0.85,
+        overhead: 2,
+        objectsRetained: 12,
+        transfer: 8_589_934_592,
+        windowSeconds: 3_600,
+        wanMbps: 68_719_476_736 / 3_600 / 1e6,
+      },
+    },
+    {
+      name: '1 model × 1 version × 500 MB, 50% dedup, no redundancy, fill 0.5, 10 min window',
+      props: {
+        models: 1,
+        versionsRetained: 1,
+        averageModelSize: DecimalSize.megabytes(500),
+        dedupRatio: 0.5,
+        redundancy: Redundancy.NONE,
+        fillTarget: 0.5,
+        distributionWindow: Duration.minutes(10),
+      },
+      // logical = 500e6 × 0.5 = 250e6 = raw; provisioned = 250e6 / 0.5 = 500e6
+      // WAN = 250e6 × 8 / 600 s = 3.333… Mbps
+      expected: {
+        logical: 250e6,
+        raw: 250e6,
+        provisioned: 500e6,
+        overhead: 1,
+        objectsRetained: 1,
+        transfer: 250e6,
+        windowSeconds: 600,
+        wanMbps: 2_000e6 / 600 / 1e6,
+      },
+    },
+  ])('$name', ({ props, expected }) => {
+    const e = CapacityPlanner.models(props);
+    expect(e.workload).toBe(CapacityWorkload.MODELS);
+    expectEstimate(e, expected);
+  });
+
+  const valid = { models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3) };
+  test.each([
+    [{ models: 0 }, 'models = 0: must be a positive integer'],
+    [{ versionsRetained: 0 }, 'versionsRetained = 0: must be a positive integer'],
+    [{ versionsRetained: 2.5 }, 'versionsRetained = 2.5'],
+    [{ averageModelSize: Size.gibibytes(0) }, 'averageModelSize = 0 B: must be a Size larger than 0'],
+    [{ averageModelSize: 3e9 as any }, 'averageModelSize = 3000000000: must be a Size larger than 0'],
+    [{ dedupRatio: 1 }, 'dedupRatio = 1: must be a number in [0, 1)'],
+    [{ dedupRatio: -0.1 }, 'dedupRatio = -0.1: must be a number in [0, 1)'],
+    [{ dedupRatio: NaN }, 'dedupRatio = NaN'],
+    [{ distributionWindow: Duration.seconds(0) }, 'distributionWindow = 0 s: must be a Duration longer than 0'],
+  ])('fails if %j', (bad, message) => {
+    expect(() => CapacityPlanner.models({ ...valid, ...bad })).toThrow(`CapacityPlanner.models: ${message}`);
+  });
+
+  test('a distribution window may exceed a day', () => {
+    // 105e9 B × 8 / (2 × 86,400 s) = 4.8611… Mbps
+    const e = CapacityPlanner.models({ ...valid, dedupRatio: 0.3, distributionWindow: Duration.days(2) });
+    expectClose(e.wanMbps, 840e9 / 172_800 / 1e6);
+  });
+});
+
+describe('warnings', () => {
+  test.each([
+    ['fill target above nearfull', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, fillTarget: 0.9 }), /fillTarget 0\.9 is above Ceph's nearfull ratio \(0\.85/],
+    ['no redundancy for video', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, redundancy: Redundancy.NONE }), /^no redundancy: one lost drive loses data/],
+    ['no redundancy for models', () => CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: Size.gibibytes(1), redundancy: Redundancy.NONE }), /^no redundancy/],
+    ['EC k+0', () => CapacityPlanner.iot({ sensors: 1, sampleIntervalSeconds: 1, retentionDays: 1, redundancy: Redundancy.erasureCoded(4, 0) }), /^EC 4\+0 tolerates no failure/],
+    ['1 replica', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, redundancy: Redundancy.replicated(1) }), /^1 replica tolerates no failure/],
+    ['m = 1', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, redundancy: Redundancy.erasureCoded(2, 1) }), /^EC 2\+1 tolerates one failure only/],
+    ['2 replicas', () => CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: Size.gibibytes(1), redundancy: Redundancy.replicated(2) }), /^2 replicas tolerates one failure only/],
+  ])('%s', (_name, make, pattern) => {
+    const e = make();
+    expect(e.warnings).toEqual([expect.stringMatching(pattern)]);
+    expect(e.toMarkdown()).toContain('> Warning: ');
+  });
+
+  test('defaults warn about nothing', () => {
+    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1 }).warnings).toEqual([]);
+    expect(CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: Size.gibibytes(1) }).warnings).toEqual([]);
+  });
+});
+
+describe('CapacityPlanner.hardware', () => {
+  test.each([
+    {
+      name: '4 servers × 1 × 16 TB, EC 2+2, fill 0.85',
+      props: { servers: 4, driveSize: DecimalSize.terabytes(16), redundancy: Redundancy.erasureCoded(2, 2) },
+      // raw = 4 × 16e12 = 64e12; usable = 64e12 / 2 = 32e12; storable = 32e12 × 0.85 = 27.2e12
+      raw: 64e12,
+      usable: 32e12,
+      storable: 27.2e12,
+      description: '4 servers × 1 drive × 16 TB',
+    },
+    {
+      name: '3 servers × 4 × 8 TiB, 3 replicas, fill 0.8',
+      props: { servers: 3, drivesPerServer: 4, driveSize: Size.tebibytes(8), redundancy: Redundancy.replicated(3), fillTarget: 0.8 },
+      // 8 TiB = 8 × 2^40 = 8,796,093,022,208 B; raw = 12 × that = 105,553,116,266,496
+      // usable = raw / 3 = 35,184,372,088,832; storable = × 0.8 = 28,147,497,671,065.6
+      raw: 105_553_116_266_496,
+      usable: 35_184_372_088_832,
+      storable: 28_147_497_671_065.6,
+      description: '3 servers × 4 drives × 8.8 TB',
+    },
+    {
+      name: '1 server × 1 × 500 GB, defaults (no redundancy, fill 0.85)',
+      props: { servers: 1, driveSize: DecimalSize.gigabytes(500) },
+      // raw = usable = 500e9; storable = 425e9
+      raw: 500e9,
+      usable: 500e9,
+      storable: 425e9,
+      description: '1 server × 1 drive × 500 GB',
+    },
+  ])('$name', ({ props, raw, usable, storable, description }) => {
+    const hw = CapacityPlanner.hardware(props);
+    expectClose(hw.rawBytes, raw);
+    expectClose(hw.usableBytes, usable);
+    expectClose(hw.storableBytes, storable);
+    expect(hw.description).toBe(description);
+    expect(hw.drives).toBe(props.servers * (props.drivesPerServer ?? 1));
+  });
+
+  test.each([
+    [{ servers: 0, driveSize: DecimalSize.terabytes(1) }, 'CapacityPlanner.hardware: servers = 0: must be a positive integer'],
+    [{ servers: 4, drivesPerServer: 0, driveSize: DecimalSize.terabytes(1) }, 'drivesPerServer = 0: must be a positive integer'],
+    [{ servers: 4, driveSize: Size.gibibytes(0) }, 'driveSize = 0 B: must be a Size larger than 0'],
+    [{ servers: 4, driveSize: DecimalSize.terabytes(1), fillTarget: 0 }, 'fillTarget = 0: must be a number in (0, 1]'],
+    [{ servers: 2, driveSize: DecimalSize.terabytes(1), redundancy: Redundancy.erasureCoded(2, 2) },
+      'servers × drivesPerServer = 2: EC 2+2 needs at least 4 drives to place one stripe or all copies'],
+    [{ servers: 1, drivesPerServer: 2, driveSize: DecimalSize.terabytes(1), redundancy: Redundancy.replicated(3) },
+      'servers × drivesPerServer = 2: 3 replicas needs at least 3 drives'],
+  ])('fails if %#', (props, message) => {
+    expect(() => CapacityPlanner.hardware(props)).toThrow(message);
+  });
+});
+
+describe('CapacityPlanner.fit', () => {
+  const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+
+  test('too small: needed vs available and the options', () => {
+    const fit = CapacityPlanner.fit(video, { servers: 4, driveSize: DecimalSize.terabytes(16) });
+    // needed 30.24e12 logical; 4 × 16 TB at EC 2+2 and 0.85 holds 27.2e12
+    // needed raw = 30.24e12 × 2 / 0.85 = 71.152941…e12; shortfall = 71.152941…e12 − 64e12 = 7.152941…e12
+    expect(fit.fits).toBe(false);
+    expectClose(fit.neededBytes, 30.24e12);
+    expectClose(fit.availableBytes, 27.2e12);
+    expectClose(fit.neededRawBytes, 60.48e12 / 0.85);
+    expectClose(fit.availableRawBytes, 64e12);
+    expectClose(fit.shortfallRawBytes, 60.48e12 / 0.85 - 64e12);
+    expectClose(fit.utilization, 30.24 / 32); // 0.945
+    expect(fit.summary).toBe('30.24 TB of data needs 71.15 TB of raw disk at EC 2+2, fill target 0.85, '
+      + 'but 4 servers × 1 drive × 16 TB = 64 TB raw holds only 27.2 TB');
+    // drives per server: ⌈71.15 / (4 × 16)⌉ = ⌈1.11⌉ = 2; larger drives: 71.1529 / 4 = 17.788 → 17.79 TB (rounded up)
+    // servers: ⌈71.15 / 16⌉ = ⌈4.447⌉ = 5; ratio = 27.2 / 30.24 = 0.89947
+    // retention: 7 × 0.89947 = 6.296 → 6 days; bitrate: 4 × 0.89947 = 3.5979 → 3.59 Mbps
+    expect(fit.options).toEqual([
+      'add drives: 2 drives per server (8 × 16 TB = 128 TB raw)',
+      'use larger drives: at least 17.79 TB each (4 drives)',
+      'add servers: 5 servers with 1 × 16 TB each',
+      'shorten retention: retentionDays at most 6 (now 7)',
+      'lower the bitrate: bitrateMbps at most 3.59 per camera (now 4)',
+    ]);
+  });
+
+  test('every suggested option fits', () => {
+    const fit = CapacityPlanner.fit(video, { servers: 4, driveSize: DecimalSize.terabytes(16) });
+    expect(fit.options).toHaveLength(5);
+    expect(CapacityPlanner.fit(video, { servers: 4, drivesPerServer: 2, driveSize: DecimalSize.terabytes(16) }).fits).toBe(true);
+    expect(CapacityPlanner.fit(video, { servers: 4, driveSize: DecimalSize.terabytes(17.79) }).fits).toBe(true);
+    expect(CapacityPlanner.fit(video, { servers: 5, driveSize: DecimalSize.terabytes(16) }).fits).toBe(true);
+    const hw = { servers: 4, driveSize: DecimalSize.terabytes(16) };
+    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 6 }), hw).fits).toBe(true);
+    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 3.59, retentionDays: 7 }), hw).fits).toBe(true);
+    // and one step beyond each does not: 17.78 TB drives, 3.6 Mbps
+    expect(CapacityPlanner.fit(video, { servers: 4, driveSize: DecimalSize.terabytes(17.78) }).fits).toBe(false);
+    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 3.6, retentionDays: 7 }), hw).fits).toBe(false);
+  });
+
+  test('fits: no options, utilization reported', () => {
+    const fit = CapacityPlanner.fit(video, { servers: 4, drivesPerServer: 2, driveSize: DecimalSize.terabytes(16) });
+    // 8 × 16 TB = 128e12 raw; usable 64e12; storable 54.4e12 ≥ 30.24e12; utilization = 30.24 / 64 = 0.4725
+    expect(fit.fits).toBe(true);
+    expect(fit.options).toEqual([]);
+    expect(fit.shortfallRawBytes).toBe(0);
+    expectClose(fit.utilization, 0.4725);
+    expect(fit.summary).toBe('30.24 TB of data fits on 4 servers × 2 drives × 16 TB (128 TB raw, 54.4 TB storable at EC 2+2, '
+      + 'fill target 0.85); it fills 47.3% of the usable capacity');
+  });
+
+  test('an exact fit fits, one byte less does not', () => {
+    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7, redundancy: Redundancy.NONE, fillTarget: 1 });
+    // needed 30.24e12 = 2 drives × 15.12e12
+    expect(CapacityPlanner.fit(e, { servers: 2, driveSize: DecimalSize.terabytes(15.12) }).fits).toBe(true);
+    expect(CapacityPlanner.fit(e, { servers: 2, driveSize: DecimalSize.bytes(15.12e12 - 1024) }).fits).toBe(false);
+  });
+
+  test('hardware redundancy and fill target override the estimate\'s', () => {
+    const fit = CapacityPlanner.fit(video, {
+      servers: 4, driveSize: DecimalSize.terabytes(16), redundancy: Redundancy.replicated(3), fillTarget: 0.5,
+    });
+    // 64e12 / 3 = 21.333e12 usable × 0.5 = 10.667e12 storable
+    expectClose(fit.hardware.storableBytes, 64e12 / 3 * 0.5);
+    expect(fit.hardware.redundancy.description).toBe('3 replicas');
+    expect(fit.fits).toBe(false);
+  });
+
+  test('IoT options: shorter retention and a longer sample interval', () => {
+    const iot = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    const fit = CapacityPlanner.fit(iot, { servers: 1, driveSize: DecimalSize.gigabytes(20) });
+    // needed 25.92e9; storable 20e9 × 0.85 = 17e9; ratio = 17 / 25.92 = 0.655864…
+    // needed raw = 25.92e9 / 0.85 = 30.494e9 → 2 drives per server, drives ≥ 30.5 GB, 2 servers
+    // retention 30 × 0.6559 = 19.68 → 19; interval 10 / 0.6559 = 15.247 → 15.3 s
+    expect(fit.fits).toBe(false);
+    expect(fit.options).toEqual([
+      'add drives: 2 drives per server (2 × 20 GB = 40 GB raw)',
+      'use larger drives: at least 30.5 GB each (1 drives)',
+      'add servers: 2 servers with 1 × 20 GB each',
+      'shorten retention: retentionDays at most 19 (now 30)',
+      'sample less often: sampleIntervalSeconds at least 15.3 (now 10)',
+    ]);
+  });
+
+  test('model options: fewer versions', () => {
+    const models = CapacityPlanner.models({
+      models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1,
+    });
+    const fit = CapacityPlanner.fit(models, { servers: 4, driveSize: DecimalSize.gigabytes(500) });
+    // 4 × 500 GB = 2e12 raw / 2 = 1e12 storable (fill 1) < 1.05e12; ratio 0.952 → ⌊9.52⌋ = 9 versions
+    expect(fit.fits).toBe(false);
+    expect(fit.options[fit.options.length - 1]).toBe('keep fewer versions: versionsRetained at most 9 (now 10)');
+  });
+
+  test('short retentions are floored to hundredths of a day', () => {
+    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 1, redundancy: Redundancy.NONE, fillTarget: 1 });
+    // needed 4.32e12; hardware 1 × 1 TB holds 1e12: ratio 0.2315 → 0.23 days
+    const fit = CapacityPlanner.fit(e, { servers: 1, driveSize: DecimalSize.terabytes(1) });
+    expect(fit.options).toContain('shorten retention: retentionDays at most 0.23 (now 1)');
+  });
+
+  test('toPlainObject carries the hardware', () => {
+    const o = CapacityPlanner.fit(video, { servers: 4, driveSize: DecimalSize.terabytes(16) }).toPlainObject();
+    expect(o.fits).toBe(false);
+    expect(o.hardware).toMatchObject({ servers: 4, drivesPerServer: 1, drives: 4, driveBytes: 16e12, rawBytes: 64e12, usableBytes: 32e12, redundancy: 'EC 2+2' });
+    expect(o.options).toHaveLength(5);
+  });
+
+  test('fails with the fit source on bad hardware', () => {
+    expect(() => CapacityPlanner.fit(video, { servers: 3, driveSize: DecimalSize.terabytes(16) }))
+      .toThrow('CapacityPlanner.fit: servers × drivesPerServer = 3: EC 2+2 needs at least 4 drives');
+  });
+});
+
+describe('CapacityFormat and DecimalSize', () => {
+  test.each([
+    [0, '0 B'],
+    [999, '999 B'],
+    [1000, '1 kB'],
+    [1500, '1.5 kB'],
+    [150e6, '150 MB'],
+    [30.24e12, '30.24 TB'],
+    [60.48e12 / 0.85, '71.15 TB'],
+    [999.996e9, '1 TB'],
+    [1e18, '1 EB'],
+    [2.5e21, '2,500 EB'],
+    [-2e9, '-2 GB'],
+  ])('bytes(%d) = %s', (bytes, text) => expect(CapacityFormat.bytes(bytes)).toBe(text));
+
+  test('numbers, bandwidth and durations', () => {
+    expect(CapacityFormat.number(28_800)).toBe('28,800');
+    expect(CapacityFormat.number(0.85)).toBe('0.85');
+    expect(CapacityFormat.number(4 / 3, 4)).toBe('1.3333');
+    expect(CapacityFormat.mbps(1_200)).toBe('1,200 Mbps');
+    expect(CapacityFormat.mbps(233.3333)).toBe('233.33 Mbps');
+    expect(CapacityFormat.seconds(86_400)).toBe('24 h');
+    expect(CapacityFormat.seconds(5_400)).toBe('90 min');
+    expect(CapacityFormat.seconds(45)).toBe('45 s');
+  });
+
+  test.each([
+    ['1234 B', DecimalSize.bytes(1234), 1234],
+    ['500 MB', DecimalSize.megabytes(500), 500e6],
+    ['3 GB', DecimalSize.gigabytes(3), 3e9],
+    ['16 TB', DecimalSize.terabytes(16), 16e12],
+    ['1.5 PB', DecimalSize.petabytes(1.5), 1.5e15],
+    ['1 GiB', Size.gibibytes(1), 1_073_741_824], // 2^30
+    ['14.5 TiB', Size.tebibytes(14.5), 15_942_918_602_752], // 14.5 × 1,099,511,627,776
+  ])('toBytes(%s) = %d', (_name, size, bytes) => expect(DecimalSize.toBytes(size)).toBe(bytes));
+});
+
+describe('the seed\'s calculator examples (docs/capacity.md)', () => {
+  test('video: 100 cameras × 7 days; 63.62 TB is not reachable with EC 2+2 in decimal units', () => {
+    // At the seed's mid-range 4 Mbps: 30.24 TB logical, 60.48 TB raw at EC 2+2, 71.15 TB provisioned at 0.85.
+    const mid = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7, redundancy: Redundancy.erasureCoded(2, 2) });
+    expect(CapacityFormat.bytes(mid.rawBytes)).toBe('60.48 TB');
+    expect(CapacityFormat.bytes(mid.provisionedBytes)).toBe('71.15 TB');
+    // 63.62 reappears only when 5 Mbps, overhead 1.5 (EC 4+2, not the seed's 2+2) and fill 0.85 are divided by
+    // 10^6 × 2^20 (megabytes turned into "TB" by dividing by 1024 twice):
+    // 100 × 5e6 / 8 × 604,800 = 37.8e12 × 1.5 / 0.85 = 66.705882e12 / 1,048,576e6 = 63.6157
+    const seed = CapacityPlanner.video({ cameras: 100, bitrateMbps: 5, retentionDays: 7, redundancy: Redundancy.erasureCoded(4, 2) });
+    expect((seed.provisionedBytes / (1e6 * 2 ** 20)).toFixed(2)).toBe('63.62');
+    expect(CapacityFormat.bytes(seed.provisionedBytes)).toBe('66.71 TB');
+  });
+
+  test('video: the seed\'s 50 TB of raw disk at EC 2+2 holds 4.9 days at 4 Mbps, not 7', () => {
+    const mid = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const fit = CapacityPlanner.fit(mid, { servers: 4, driveSize: DecimalSize.terabytes(12.5) });
+    // 50e12 / 2 × 0.85 = 21.25e12 storable; 21.25e12 / 4.32e12 per day = 4.92 days; bitrate 4 × 21.25 / 30.24 = 2.81
+    expectClose(fit.availableBytes, 21.25e12);
+    expect(fit.fits).toBe(false);
+    expect(fit.options).toEqual(expect.arrayContaining([
+      'add servers: 6 servers with 1 × 12.5 TB each',
+      'shorten retention: retentionDays at most 4 (now 7)',
+      'lower the bitrate: bitrateMbps at most 2.81 per camera (now 4)',
+    ]));
+  });
+
+  test('IoT: the nearest round reading of the seed gives 31.10 GB, not 29.07', () => {
+    // 10,000 × 86,400 points/day (1 s) × 30 × 12 B / 10 = 31.104e9 B
+    const e = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 1, retentionDays: 30, bytesPerPoint: 12, fillTarget: 1 });
+    expectClose(e.logicalBytes, 31.104e9);
+    expect(CapacityFormat.bytes(e.provisionedBytes)).toBe('31.1 GB');
+  });
+
+  test('IoT: 10K sensors × 30 days at the defaults', () => {
+    // 10,000 × 8,640 points/day × 30 = 2.592e9 points × 100 B / 10 = 25.92 GB logical; / 0.85 = 30.49 GB
+    const e = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    expect(CapacityFormat.bytes(e.logicalBytes)).toBe('25.92 GB');
+    expect(CapacityFormat.bytes(e.provisionedBytes)).toBe('30.49 GB');
+  });
+
+  test('models: 50 × 10 versions = 2.1 TB with 3 GB models, 30% dedup and EC 2+2 (or 2 GB and 3 replicas)', () => {
+    const ec = CapacityPlanner.models({
+      models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1,
+    });
+    expect(CapacityFormat.bytes(ec.rawBytes)).toBe('2.1 TB');
+    const rep = CapacityPlanner.models({
+      models: 50,
+      versionsRetained: 10,
+      averageModelSize: DecimalSize.gigabytes(2),
+      dedupRatio: 0.3,
+      redundancy: Redundancy.replicated(3),
+      fillTarget: 1,
+    });
+    expect(CapacityFormat.bytes(rep.rawBytes)).toBe('2.1 TB');
+    expect(CapacityFormat.bytes(ec.provisionedBytes)).toBe('2.1 TB');
+    // At the default fill target 0.85 the disk to buy is 2.1 / 0.85 = 2.47 TB.
+    const defaultFill = CapacityPlanner.models({ models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3 });
+    expect(CapacityFormat.bytes(defaultFill.provisionedBytes)).toBe('2.47 TB');
+  });
+});
