@@ -1,4 +1,5 @@
 export * from './core';
 export * from './storage';
+export * from './cache';
 export * from './capacity';
 export * from './blueprints';

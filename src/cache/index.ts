@@ -1,0 +1,4 @@
+export * from './clients';
+export * from './origin';
+export * from './nginx';
+export * from './redis';

@@ -1,0 +1,534 @@
+import { Duration, Size } from 'cdk8s';
+import { NGINX_UNSAFE, Problem, bytesOf, humanSize, isIntIn, kibOf, millisOf, nginxDuration, nginxSize, plainMessage } from '../internal';
+import { CacheOrigin } from '../origin';
+
+/** When nginx may answer from an expired (stale) cache entry (`proxy_cache_use_stale`). */
+export enum CacheStaleCondition {
+  /** The origin cannot be reached or the connection fails. */
+  ERROR = 'error',
+  /** The origin does not answer in time. */
+  TIMEOUT = 'timeout',
+  /** The origin answers with an empty or invalid header. */
+  INVALID_HEADER = 'invalid_header',
+  /** Another request is refreshing the entry (stale-while-revalidate; needed for background updates). */
+  UPDATING = 'updating',
+  /** The origin answers 500. */
+  HTTP_500 = 'http_500',
+  /** The origin answers 502. */
+  HTTP_502 = 'http_502',
+  /** The origin answers 503. */
+  HTTP_503 = 'http_503',
+  /** The origin answers 504. */
+  HTTP_504 = 'http_504',
+  /** The origin answers 403. */
+  HTTP_403 = 'http_403',
+  /** The origin answers 404. */
+  HTTP_404 = 'http_404',
+  /** The origin answers 429. */
+  HTTP_429 = 'http_429',
+}
+
+/** How long responses with some status codes stay fresh (`proxy_cache_valid`). */
+export interface CacheValidity {
+  /**
+   * HTTP status codes (100–599) this applies to.
+   * @default - any status code (`any`)
+   */
+  readonly statusCodes?: number[];
+  /** How long such responses are fresh when the origin sends no `Cache-Control`/`Expires` of its own. */
+  readonly duration: Duration;
+}
+
+/**
+ * What the nginx edge cache does. Shared by {@link NginxCacheConfig} (the plain generator) and
+ * {@link NginxEdgeCacheProps} (the construct).
+ */
+export interface NginxCacheOptions {
+  /** Where misses are fetched from. */
+  readonly origin: CacheOrigin;
+  /**
+   * Size of the volume holding the cache (an `emptyDir` size limit, or the per-replica PVC size).
+   * @default Size.gibibytes(10)
+   */
+  readonly cacheVolumeSize?: Size;
+  /**
+   * Most the cache may hold (`max_size`). nginx's cache manager only trims the cache after it has grown past this,
+   * and files being written count too, so at least 10% of the volume must stay free.
+   * @default - the cache volume size minus 10%
+   */
+  readonly maxSize?: Size;
+  /**
+   * Number of objects you expect the cache to hold; sizes the keys zone (about 8,000 keys per MiB).
+   * @default - not given: the keys zone defaults to 10 MiB (about 80,000 objects)
+   */
+  readonly expectedObjects?: number;
+  /**
+   * Shared-memory zone holding the cache keys and metadata (about 8,000 keys per MiB). When it is full, nginx
+   * evicts the least recently used entries even if the disk has room.
+   * @default - 10 MiB, or enough for `expectedObjects` plus 25%
+   */
+  readonly keysZoneSize?: Size;
+  /**
+   * Entries not requested for this long are removed, fresh or not (`inactive`).
+   * @default Duration.days(7)
+   */
+  readonly inactive?: Duration;
+  /**
+   * Freshness per status code when the origin does not say (`proxy_cache_valid`).
+   * @default - 200 and 206 for 1 day, 301 for 1 hour, 404 for 1 minute
+   */
+  readonly validity?: CacheValidity[];
+  /**
+   * The cache key (`proxy_cache_key`), in nginx variables. With `sliceSize` it must contain `$slice_range`.
+   * @default '$request_uri' (plus '$slice_range' when slicing)
+   */
+  readonly cacheKey?: string;
+  /**
+   * Let only one request per key fetch a miss from the origin; the others wait for it (`proxy_cache_lock`).
+   * @default true
+   */
+  readonly cacheLock?: boolean;
+  /**
+   * How long waiting requests wait for the lock holder before going to the origin themselves (uncached).
+   * @default Duration.seconds(5)
+   */
+  readonly cacheLockTimeout?: Duration;
+  /**
+   * When stale entries may be served (`proxy_cache_use_stale`); an empty list turns stale serving off.
+   * @default [ERROR, TIMEOUT, UPDATING, HTTP_500, HTTP_502, HTTP_503, HTTP_504]
+   */
+  readonly useStale?: CacheStaleCondition[];
+  /**
+   * Refresh expired entries in the background while serving the stale copy (`proxy_cache_background_update`).
+   * Needs `UPDATING` in `useStale`; cannot be combined with `sliceSize`.
+   * @default - true, or false when slicing
+   */
+  readonly backgroundUpdate?: boolean;
+  /**
+   * Revalidate expired entries with conditional requests (`If-Modified-Since`/`If-None-Match`).
+   * @default true
+   */
+  readonly revalidate?: boolean;
+  /**
+   * Cache an object only after this many requests (`proxy_cache_min_uses`): keeps one-off requests out.
+   * @default 1
+   */
+  readonly minUses?: number;
+  /**
+   * Fetch and cache large objects in slices of this size (`slice`), so that range requests (video seeking) fetch
+   * only the slices they need. The slice range becomes part of the key and 206 responses are cached.
+   * @default - no slicing: whole objects
+   */
+  readonly sliceSize?: Size;
+  /**
+   * Add an `X-Cache-Status` response header (HIT, MISS, EXPIRED, STALE, UPDATING, REVALIDATED, BYPASS).
+   * @default true
+   */
+  readonly cacheStatusHeader?: boolean;
+  /**
+   * Port nginx listens on (unprivileged: 1024–65535).
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Path prefixes proxied to the origin without caching (APIs, live playlists), e.g. `/api/`.
+   * @default - none
+   */
+  readonly bypassLocations?: string[];
+  /**
+   * Ignore the origin's `Cache-Control`/`Expires`/`X-Accel-Expires` and always use `validity`.
+   * @default false
+   */
+  readonly ignoreOriginCacheHeaders?: boolean;
+  /**
+   * Idle keep-alive connections to the origin kept per worker.
+   * @default 32
+   */
+  readonly originKeepalive?: number;
+  /**
+   * Timeout for connecting to the origin.
+   * @default Duration.seconds(5)
+   */
+  readonly originConnectTimeout?: Duration;
+  /**
+   * Timeout between two reads from the origin.
+   * @default Duration.seconds(60)
+   */
+  readonly originReadTimeout?: Duration;
+  /**
+   * nginx worker processes.
+   * @default 2
+   */
+  readonly workerProcesses?: number;
+  /**
+   * Connections per worker.
+   * @default 1024
+   */
+  readonly workerConnections?: number;
+}
+
+/**
+ * Where the rendered configuration puts files and listens. The defaults are the paths in the unprivileged nginx
+ * container; tests pass a temporary prefix and a loopback address instead.
+ */
+export interface NginxRenderOptions {
+  /**
+   * Address to listen on.
+   * @default - all addresses
+   */
+  readonly listenAddress?: string;
+  /**
+   * Directory of the cache (on the cache volume).
+   * @default '/var/cache/nginx/edge'
+   */
+  readonly cacheDirectory?: string;
+  /**
+   * Directory for request bodies and other temporary files (an emptyDir).
+   * @default '/tmp'
+   */
+  readonly tempDirectory?: string;
+  /**
+   * The pid file.
+   * @default '/tmp/nginx.pid'
+   */
+  readonly pidFile?: string;
+  /**
+   * Access log destination.
+   * @default '/dev/stdout'
+   */
+  readonly accessLog?: string;
+  /**
+   * Error log destination.
+   * @default 'stderr'
+   */
+  readonly errorLog?: string;
+  /**
+   * The `user` directive, only meaningful when the master runs as root (tests on a root shell); the container runs
+   * as a non-root user and must not set it.
+   * @default - no user directive
+   */
+  readonly user?: string;
+  /**
+   * CA bundle that verifies an https origin.
+   * @default - '/etc/nginx/origin-ca/ca.crt' when the origin has a CA certificate, else '/etc/ssl/certs/ca-certificates.crt'
+   */
+  readonly trustedCertificate?: string;
+}
+
+/** Where the cache's health endpoint answers (used by the probes). */
+const HEALTH_PATH = '/nginx-health';
+const HEADROOM = 0.1;
+const KEYS_PER_MIB = 8000;
+const DEFAULT_STALE = [
+  CacheStaleCondition.ERROR, CacheStaleCondition.TIMEOUT, CacheStaleCondition.UPDATING,
+  CacheStaleCondition.HTTP_500, CacheStaleCondition.HTTP_502, CacheStaleCondition.HTTP_503, CacheStaleCondition.HTTP_504,
+];
+
+/**
+ * The nginx.conf generator of {@link NginxEdgeCache}: a plain class, so tests run the very text that goes into the
+ * ConfigMap. Construction validates the options (throwing with the library's message format); `render()` produces
+ * the configuration for given paths.
+ */
+export class NginxCacheConfig {
+  /** Path of the health endpoint served by nginx itself (never proxied or cached). */
+  public static readonly HEALTH_PATH = HEALTH_PATH;
+  /** Directory the ConfigMap is mounted at in the container. */
+  public static readonly CONFIG_DIRECTORY = '/etc/nginx/edge';
+  /** Mount path of the cache volume in the container. */
+  public static readonly CACHE_MOUNT = '/var/cache/nginx';
+  /** Mount path of the origin CA certificate, when the origin has one. */
+  public static readonly ORIGIN_CA_DIRECTORY = '/etc/nginx/origin-ca';
+  /** Fraction of the cache volume that must stay free above `max_size`. */
+  public static readonly HEADROOM_FRACTION = HEADROOM;
+  /** Keys per MiB of keys zone (nginx docs: one megabyte stores about 8 thousand keys). */
+  public static readonly KEYS_PER_MIB = KEYS_PER_MIB;
+
+  /** Every rule `options` break, as (prop, value, rule, fix). Empty when valid. */
+  public static problems(options: NginxCacheOptions): Problem[] {
+    const out: Problem[] = [];
+    const positiveSize = (prop: string, s: Size | undefined) => {
+      if (s !== undefined && !(bytesOf(s) > 0)) out.push({ prop, value: humanSize(s), rule: 'must be larger than zero', fix: `give a positive size, e.g. Size.gibibytes(${prop === 'cacheVolumeSize' ? 10 : 1})` });
+    };
+    const positiveDuration = (prop: string, d: Duration | undefined) => {
+      if (d !== undefined && !(millisOf(d) > 0)) out.push({ prop, value: d.toHumanString(), rule: 'must be longer than zero', fix: 'give a positive duration, e.g. Duration.minutes(10)' });
+    };
+    positiveSize('cacheVolumeSize', options.cacheVolumeSize);
+    positiveSize('maxSize', options.maxSize);
+    positiveSize('keysZoneSize', options.keysZoneSize);
+    positiveSize('sliceSize', options.sliceSize);
+    positiveDuration('inactive', options.inactive);
+    positiveDuration('cacheLockTimeout', options.cacheLockTimeout);
+    positiveDuration('originConnectTimeout', options.originConnectTimeout);
+    positiveDuration('originReadTimeout', options.originReadTimeout);
+    if (out.length > 0) return out;
+
+    const volume = options.cacheVolumeSize ?? Size.gibibytes(10);
+    const limit = NginxCacheConfig.maxSizeLimit(volume);
+    if (bytesOf(volume) < 64 * 1024 * 1024) {
+      out.push({ prop: 'cacheVolumeSize', value: humanSize(volume), rule: 'must be at least 64 MiB', fix: 'give the cache a larger volume' });
+    }
+    if (options.maxSize && bytesOf(options.maxSize) > bytesOf(limit)) {
+      out.push({
+        prop: 'maxSize',
+        value: humanSize(options.maxSize),
+        rule: `must leave at least ${HEADROOM * 100}% of the ${humanSize(volume)} cache volume free (nginx trims the cache only after it grows past max_size, and files being written count too), so at most ${humanSize(limit)}`,
+        fix: `lower maxSize to ${humanSize(limit)} or less, or raise cacheVolumeSize to at least ${humanSize(Size.kibibytes(Math.ceil(kibOf(options.maxSize) / (1 - HEADROOM))))}`,
+      });
+    }
+    if (options.keysZoneSize && bytesOf(options.keysZoneSize) < 1024 * 1024) {
+      out.push({ prop: 'keysZoneSize', value: humanSize(options.keysZoneSize), rule: 'must be at least 1 MiB', fix: 'use Size.mebibytes(1) or more (about 8,000 keys per MiB)' });
+    }
+    if (options.expectedObjects !== undefined && !isIntIn(options.expectedObjects, 1, Number.MAX_SAFE_INTEGER)) {
+      out.push({ prop: 'expectedObjects', value: options.expectedObjects, rule: 'must be a positive whole number', fix: 'give the number of objects you expect the cache to hold' });
+    }
+    const seen = new Map<string, number>();
+    (options.validity ?? []).forEach((v, i) => {
+      if (!(millisOf(v.duration) > 0)) {
+        out.push({ prop: `validity[${i}].duration`, value: v.duration.toHumanString(), rule: 'must be longer than zero', fix: 'give a positive duration, or leave the status code out so nginx does not cache it' });
+      }
+      if (v.statusCodes !== undefined && v.statusCodes.length === 0) {
+        out.push({ prop: `validity[${i}].statusCodes`, value: [], rule: 'must list at least one status code', fix: 'list codes such as [200, 206], or leave statusCodes out to mean any status' });
+      }
+      for (const code of v.statusCodes ?? []) {
+        if (!isIntIn(code, 100, 599)) {
+          out.push({ prop: `validity[${i}].statusCodes`, value: code, rule: 'must be an HTTP status code (a whole number from 100 to 599)', fix: 'use codes such as 200, 206, 301 or 404' });
+        }
+      }
+      for (const key of v.statusCodes?.map(String) ?? ['any']) {
+        if (seen.has(key)) {
+          out.push({ prop: `validity[${i}].statusCodes`, value: key === 'any' ? 'any' : Number(key), rule: `is already given in validity[${seen.get(key)}]`, fix: 'give each status code one duration' });
+        }
+        seen.set(key, i);
+      }
+    });
+    if (options.cacheKey !== undefined && (options.cacheKey.length === 0 || NGINX_UNSAFE.test(options.cacheKey))) {
+      out.push({ prop: 'cacheKey', value: options.cacheKey, rule: 'must be a non-empty nginx string without spaces, quotes, \';\', \'{\', \'}\', \'#\' or backslashes', fix: 'use variables such as "$request_uri" or "$host$uri$is_args$args"' });
+    }
+    if (options.sliceSize !== undefined) {
+      if (options.backgroundUpdate === true) {
+        out.push({ prop: 'backgroundUpdate', value: true, rule: 'cannot be combined with sliceSize: a background update of a sliced object refreshes only one slice and can mix slices of different versions', fix: 'remove backgroundUpdate (it defaults to false when slicing) or remove sliceSize' });
+      }
+      if (options.cacheKey !== undefined && !options.cacheKey.includes('$slice_range')) {
+        out.push({ prop: 'cacheKey', value: options.cacheKey, rule: 'must contain $slice_range when sliceSize is set, or every slice of an object shares one cache entry', fix: `use "${options.cacheKey}$slice_range"` });
+      }
+      if (kibOf(options.sliceSize) * 1024 !== bytesOf(options.sliceSize)) {
+        out.push({ prop: 'sliceSize', value: humanSize(options.sliceSize), rule: 'must be a whole number of KiB', fix: 'use e.g. Size.mebibytes(1)' });
+      }
+    }
+    if (options.minUses !== undefined && !isIntIn(options.minUses, 1, 1_000_000)) {
+      out.push({ prop: 'minUses', value: options.minUses, rule: 'must be a whole number of at least 1', fix: 'use 1 to cache on first use, or 2 to keep one-off requests out' });
+    }
+    if (options.port !== undefined && !isIntIn(options.port, 1024, 65535)) {
+      out.push({ prop: 'port', value: options.port, rule: 'must be a whole number from 1024 to 65535 (the cache runs unprivileged and cannot bind lower ports)', fix: 'use 8080; the Service can still expose port 80' });
+    }
+    const locations = options.bypassLocations ?? [];
+    locations.forEach((loc, i) => {
+      if (!loc.startsWith('/') || loc === '/' || NGINX_UNSAFE.test(loc) || loc.includes('$')) {
+        out.push({ prop: `bypassLocations[${i}]`, value: loc, rule: 'must be a path prefix other than "/" starting with "/", without spaces, quotes, \'$\', \';\', \'{\', \'}\', \'#\' or backslashes', fix: 'use e.g. "/api/"' });
+      } else if (loc === HEALTH_PATH || locations.indexOf(loc) !== i) {
+        out.push({ prop: `bypassLocations[${i}]`, value: loc, rule: loc === HEALTH_PATH ? 'is the cache\'s own health endpoint' : 'is listed twice', fix: 'list each prefix once and do not use the health path' });
+      }
+    });
+    for (const [prop, value, min, max] of [
+      ['originKeepalive', options.originKeepalive, 0, 10_000],
+      ['workerProcesses', options.workerProcesses, 1, 64],
+      ['workerConnections', options.workerConnections, 16, 1_000_000],
+    ] as Array<[string, number | undefined, number, number]>) {
+      if (value !== undefined && !isIntIn(value, min, max)) {
+        out.push({ prop, value, rule: `must be a whole number from ${min} to ${max}`, fix: 'leave it out to use the default' });
+      }
+    }
+    return out;
+  }
+
+  /** Legal but risky choices in `options`, as (prop, value, rule, fix). */
+  public static warnings(options: NginxCacheOptions): Problem[] {
+    const out: Problem[] = [];
+    const keysZone = NginxCacheConfig.keysZoneFor(options);
+    const capacity = Math.floor(kibOf(keysZone) / 1024 * KEYS_PER_MIB);
+    if (options.keysZoneSize && options.expectedObjects !== undefined && options.expectedObjects > capacity) {
+      const needed = Math.ceil(options.expectedObjects / KEYS_PER_MIB);
+      out.push({
+        prop: 'keysZoneSize',
+        value: humanSize(options.keysZoneSize),
+        rule: `holds about ${capacity} keys (8,000 per MiB) but expectedObjects is ${options.expectedObjects}: nginx will evict entries while the disk still has room`,
+        fix: `use at least Size.mebibytes(${needed}), or leave keysZoneSize out to derive it`,
+      });
+    }
+    const stale = options.useStale ?? DEFAULT_STALE;
+    if (options.backgroundUpdate === true && !stale.includes(CacheStaleCondition.UPDATING)) {
+      out.push({ prop: 'backgroundUpdate', value: true, rule: 'has no effect unless useStale contains UPDATING (the stale copy is what clients get while the update runs)', fix: 'add CacheStaleCondition.UPDATING to useStale' });
+    }
+    if (options.origin.scheme === 'https' && !options.origin.verifyTls) {
+      out.push({ prop: 'origin.verifyTls', value: false, rule: 'the cache accepts any certificate from the origin, so a man in the middle can fill the cache', fix: 'keep verification on and give the origin\'s caCertificate if it is privately signed' });
+    }
+    if (options.sliceSize && bytesOf(options.sliceSize) < 256 * 1024) {
+      out.push({ prop: 'sliceSize', value: humanSize(options.sliceSize), rule: 'is below 256 KiB: every slice is a separate origin request and cache file', fix: 'use 1–8 MiB for video' });
+    }
+    return out;
+  }
+
+  /** The largest `max_size` a cache volume allows (volume minus the 10% headroom, rounded down). */
+  public static maxSizeLimit(volume: Size): Size {
+    const kib = kibOf(volume) * (1 - HEADROOM);
+    // Round down to a readable unit: whole GiB from 10 GiB up, whole MiB below.
+    const unit = kib >= 10 * 1024 * 1024 ? 1024 * 1024 : 1024;
+    return Size.kibibytes(Math.floor(kib / unit) * unit);
+  }
+
+  /** The keys zone size `options` give or imply. */
+  public static keysZoneFor(options: NginxCacheOptions): Size {
+    if (options.keysZoneSize) return options.keysZoneSize;
+    const forObjects = options.expectedObjects ? Math.ceil(options.expectedObjects * 1.25 / KEYS_PER_MIB) : 0;
+    return Size.mebibytes(Math.max(10, forObjects));
+  }
+
+  /** The options, validated. */
+  public readonly options: NginxCacheOptions;
+  /** The cache volume size. */
+  public readonly cacheVolumeSize: Size;
+  /** `max_size`. */
+  public readonly maxSize: Size;
+  /** The keys zone size. */
+  public readonly keysZoneSize: Size;
+  /** The listen port. */
+  public readonly port: number;
+  /** Whether background updates are on. */
+  public readonly backgroundUpdate: boolean;
+  /** The cache key. */
+  public readonly cacheKey: string;
+  /** Requests needed before an object is cached. */
+  public readonly minUses: number;
+
+  /**
+   * @throws when the options break a rule (message: `NginxCacheConfig: <prop> = <value>: <rule>; <fix>`)
+   */
+  constructor(options: NginxCacheOptions) {
+    const problems = NginxCacheConfig.problems(options);
+    if (problems.length > 0) throw new Error(plainMessage('NginxCacheConfig', problems[0]));
+    this.options = options;
+    this.cacheVolumeSize = options.cacheVolumeSize ?? Size.gibibytes(10);
+    this.maxSize = options.maxSize ?? NginxCacheConfig.maxSizeLimit(this.cacheVolumeSize);
+    this.keysZoneSize = NginxCacheConfig.keysZoneFor(options);
+    this.port = options.port ?? 8080;
+    this.backgroundUpdate = options.backgroundUpdate ?? options.sliceSize === undefined;
+    this.cacheKey = options.cacheKey ?? (options.sliceSize ? '$request_uri$slice_range' : '$request_uri');
+    this.minUses = options.minUses ?? 1;
+  }
+
+  /** The nginx.conf text. With no options: the text for the container (what the ConfigMap holds). */
+  public render(runtime: NginxRenderOptions = {}): string {
+    const o = this.options;
+    const origin = o.origin;
+    const tmp = (runtime.tempDirectory ?? '/tmp').replace(/\/$/, '');
+    const listen = runtime.listenAddress ? `${runtime.listenAddress}:${this.port}` : `${this.port}`;
+    const https = origin.scheme === 'https';
+    const upstream = 'edge_origin';
+    const passTo = (path: string) => `${origin.scheme}://${upstream}${path === '/' ? '' : path}`;
+    const stale = o.useStale ?? DEFAULT_STALE;
+    const validity = o.validity ?? [
+      { statusCodes: [200, 206], duration: Duration.days(1) },
+      { statusCodes: [301], duration: Duration.hours(1) },
+      { statusCodes: [404], duration: Duration.minutes(1) },
+    ];
+    const trusted = runtime.trustedCertificate
+      ?? (origin.caCertificate ? `${NginxCacheConfig.ORIGIN_CA_DIRECTORY}/ca.crt` : '/etc/ssl/certs/ca-certificates.crt');
+
+    const proxyCommon = [
+      'proxy_http_version 1.1;',
+      'proxy_set_header Connection "";',
+      `proxy_set_header Host ${origin.hostHeader};`,
+      'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      'proxy_set_header X-Forwarded-Proto $scheme;',
+      `proxy_connect_timeout ${nginxDuration(o.originConnectTimeout ?? Duration.seconds(5))};`,
+      `proxy_read_timeout ${nginxDuration(o.originReadTimeout ?? Duration.seconds(60))};`,
+      'proxy_next_upstream error timeout;',
+      ...(https ? [
+        'proxy_ssl_server_name on;',
+        `proxy_ssl_name ${origin.hostHeader.replace(/:\d+$/, '')};`,
+        ...(origin.verifyTls ? ['proxy_ssl_verify on;', `proxy_ssl_trusted_certificate ${trusted};`, 'proxy_ssl_verify_depth 3;'] : ['proxy_ssl_verify off;']),
+      ] : []),
+    ];
+
+    const cached = [
+      ...(o.sliceSize ? [`slice ${nginxSize(o.sliceSize)};`, 'proxy_set_header Range $slice_range;'] : []),
+      `proxy_pass ${passTo(origin.basePath)};`,
+      ...proxyCommon,
+      'proxy_cache edge_cache;',
+      `proxy_cache_key ${this.cacheKey};`,
+      ...validity.map((v) => `proxy_cache_valid ${v.statusCodes ? v.statusCodes.join(' ') : 'any'} ${nginxDuration(v.duration)};`),
+      ...(o.sliceSize && !validity.some((v) => v.statusCodes === undefined || v.statusCodes.includes(206))
+        ? [`proxy_cache_valid 206 ${nginxDuration(validity.find((v) => v.statusCodes?.includes(200))?.duration ?? Duration.days(1))};`] : []),
+      `proxy_cache_lock ${o.cacheLock ?? true ? 'on' : 'off'};`,
+      `proxy_cache_lock_timeout ${nginxDuration(o.cacheLockTimeout ?? Duration.seconds(5))};`,
+      `proxy_cache_use_stale ${stale.length > 0 ? [...new Set(stale)].join(' ') : 'off'};`,
+      `proxy_cache_background_update ${this.backgroundUpdate ? 'on' : 'off'};`,
+      `proxy_cache_revalidate ${o.revalidate ?? true ? 'on' : 'off'};`,
+      `proxy_cache_min_uses ${this.minUses};`,
+      'proxy_cache_methods GET HEAD;',
+      ...(o.ignoreOriginCacheHeaders ? ['proxy_ignore_headers Cache-Control Expires X-Accel-Expires;'] : []),
+      ...(o.cacheStatusHeader ?? true ? ['add_header X-Cache-Status $upstream_cache_status always;'] : []),
+    ];
+
+    const lines: string[] = [
+      `# nginx edge cache for ${origin.toString()} (generated by cdk8s-edge-storage; edit the construct, not this file)`,
+      ...(runtime.user ? [`user ${runtime.user};`] : []),
+      `worker_processes ${o.workerProcesses ?? 2};`,
+      `pid ${runtime.pidFile ?? '/tmp/nginx.pid'};`,
+      `error_log ${runtime.errorLog ?? 'stderr'} warn;`,
+      'daemon off;',
+      '',
+      'events {',
+      `    worker_connections ${o.workerConnections ?? 1024};`,
+      '}',
+      '',
+      'http {',
+      '    default_type application/octet-stream;',
+      '    sendfile on;',
+      '    tcp_nopush on;',
+      '    keepalive_timeout 65s;',
+      '    server_tokens off;',
+      `    client_body_temp_path ${tmp}/client_temp;`,
+      `    proxy_temp_path ${tmp}/proxy_temp;`,
+      `    fastcgi_temp_path ${tmp}/fastcgi_temp;`,
+      `    uwsgi_temp_path ${tmp}/uwsgi_temp;`,
+      `    scgi_temp_path ${tmp}/scgi_temp;`,
+      '    log_format edge_cache \'$remote_addr [$time_local] "$request" $status $body_bytes_sent \'',
+      '                          \'cache=$upstream_cache_status upstream=$upstream_addr rt=$request_time urt=$upstream_response_time\';',
+      `    access_log ${runtime.accessLog ?? '/dev/stdout'} edge_cache;`,
+      '',
+      `    upstream ${upstream} {`,
+      ...origin.servers.map((s) => `        server ${s} max_fails=3 fail_timeout=10s;`),
+      ...((o.originKeepalive ?? 32) > 0 ? [`        keepalive ${o.originKeepalive ?? 32};`] : []),
+      '    }',
+      '',
+      `    proxy_cache_path ${runtime.cacheDirectory ?? `${NginxCacheConfig.CACHE_MOUNT}/edge`} levels=1:2 keys_zone=edge_cache:${nginxSize(this.keysZoneSize)}`,
+      `                     max_size=${nginxSize(this.maxSize)} inactive=${nginxDuration(o.inactive ?? Duration.days(7))} use_temp_path=off;`,
+      '',
+      '    server {',
+      `        listen ${listen};`,
+      '',
+      `        location = ${HEALTH_PATH} {`,
+      '            access_log off;',
+      '            default_type text/plain;',
+      '            return 200 "ok\\n";',
+      '        }',
+      '',
+      ...(o.bypassLocations ?? []).flatMap((loc) => [
+        `        location ${loc} {`,
+        `            proxy_pass ${passTo(origin.basePath === '/' ? '/' : origin.basePath + loc.slice(1))};`,
+        ...proxyCommon.map((l) => `            ${l}`),
+        ...(o.cacheStatusHeader ?? true ? ['            add_header X-Cache-Status BYPASS always;'] : []),
+        '        }',
+        '',
+      ]),
+      '        location / {',
+      ...cached.map((l) => `            ${l}`),
+      '        }',
+      '    }',
+      '}',
+      '',
+    ];
+    return lines.join('\n');
+  }
+}

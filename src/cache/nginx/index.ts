@@ -1,0 +1,4 @@
+export * from './config';
+export * from './edge-cache';
+export * from './warm-up';
+export * from './warm-up-script';
