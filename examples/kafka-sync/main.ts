@@ -1,0 +1,74 @@
+import { App, Chart, Duration, Size } from 'cdk8s';
+import {
+  ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, KafkaSync, ObjectStoreFlavor,
+} from '../../src';
+
+/**
+ * Edge-to-cloud sync for one site: events over Kafka (MirrorMaker2 at the edge pushes to the cloud cluster),
+ * bytes over S3 (an rclone CronJob copies new video segments to the cloud bucket).
+ *
+ * Two charts: `site-a` is applied to the edge cluster, `cloud` to the cloud cluster (it creates the user the
+ * site's MirrorMaker2 logs in as; copy its Secret and the cloud cluster CA Secret to the edge namespace).
+ */
+export function buildApp(app: App = new App()): App {
+  const site = 'site-a';
+  const edge = new Chart(app, site, { namespace: site });
+
+  // A small site: one KRaft node (broker + controller) on local storage.
+  const kafka = new EdgeKafkaCluster(edge, 'edge', { replicas: 1, storageSize: Size.gibibytes(50), storageClass: 'openebs-hostpath' });
+
+  // Object-created/deleted events from MinIO bucket notifications; keep 72 h for WAN outages.
+  const objects = new EdgeKafkaTopic(edge, 'objects', {
+    cluster: kafka, outageBudget: Duration.hours(72), expectedWriteRate: Size.kibibytes(8),
+  });
+  // Sensor telemetry: higher rate, shorter outage budget.
+  const telemetry = new EdgeKafkaTopic(edge, 'telemetry', {
+    cluster: kafka, partitions: 6, outageBudget: Duration.hours(24), expectedWriteRate: Size.kibibytes(64),
+  });
+
+  // Producer credentials for the MinIO construct's notification target and the telemetry collector.
+  objects.grantProduce('minio-notify');
+  telemetry.grantProduce('telegraf');
+
+  const sync = new KafkaSync(edge, 'to-cloud', {
+    source: kafka,
+    site,
+    topics: [objects, telemetry],
+    target: {
+      bootstrapServers: 'kafka.cloud.example.com:9093',
+      caCertificate: { name: 'cloud-cluster-ca-cert', key: 'ca.crt' },
+      credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: `${site}-mm2`, secretName: `${site}-mm2` },
+    },
+    conflictPolicy: ConflictPolicy.EDGE_PRIORITY,
+  });
+
+  // The bytes: video segments edge MinIO -> cloud bucket, under the site's prefix, capped at 20 MiB/s.
+  const edgeStore = new ExternalObjectStore({
+    s3Endpoint: `http://store-hl.${site}.svc.cluster.local:9000`,
+    credentials: { secretName: 'store-replication-keys' },
+    flavor: ObjectStoreFlavor.MINIO,
+    networkPeer: { namespace: site, podLabels: { 'app.kubernetes.io/name': 'minio' }, ports: [9000] },
+  });
+  const cloudStore = new ExternalObjectStore({ s3Endpoint: 'https://s3.cloud.example.com', credentials: { secretName: 'cloud-s3-keys' } });
+  sync.addObjectReplication('video-to-cloud', {
+    source: edgeStore,
+    sourceBucket: 'video',
+    destination: cloudStore,
+    destinationBucket: 'fleet-video',
+    destinationPrefix: site,
+    bandwidthLimit: Size.mebibytes(20),
+    maxAge: Duration.days(3),
+  });
+
+  // Cloud side: the user this site's MirrorMaker2 writes with (ACLs scoped to `site-a.` topics and its own
+  // Connect group and internal topics).
+  const cloud = new Chart(app, 'cloud', { namespace: 'kafka' });
+  const central = EdgeKafkaCluster.fromClusterAttributes(cloud, 'central', { clusterName: 'central', namespace: 'kafka', brokerCount: 3 });
+  new EdgeKafkaUser(cloud, `${site}-mm2`, { cluster: central, acls: sync.targetAclRules() });
+
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}

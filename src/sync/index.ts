@@ -1,0 +1,3 @@
+export * from './conflict-policy';
+export * from './object-replication';
+export * from './kafka';

@@ -1,0 +1,4 @@
+export * from './cluster';
+export * from './user';
+export * from './topic';
+export * from './mirror';

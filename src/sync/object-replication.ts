@@ -1,0 +1,356 @@
+import { Chart, Cron, Duration, Size } from 'cdk8s';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import {
+  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, ObjectStoreFlavor, Resources, RestrictedSecurity, SecretKeyReference, Warnings,
+} from '../core';
+import { ConflictPolicy } from './conflict-policy';
+
+/** Props of {@link ObjectReplication}. */
+export interface ObjectReplicationProps {
+  /** The store objects are copied from (the edge). */
+  readonly source: IObjectStore;
+  /** Bucket on the source. */
+  readonly sourceBucket: string;
+  /**
+   * Only objects under this key prefix (no leading `/`).
+   * @default - the whole bucket
+   */
+  readonly sourcePrefix?: string;
+  /** The store objects are copied to (the cloud). */
+  readonly destination: IObjectStore;
+  /** Bucket on the destination (must exist: the job never creates buckets). */
+  readonly destinationBucket: string;
+  /**
+   * Key prefix on the destination, e.g. the site name so several sites can share one bucket.
+   * @default - same keys as the source
+   */
+  readonly destinationPrefix?: string;
+  /**
+   * When the copy runs. The recovery-point objective is about this interval plus one run's duration.
+   * @default - every 15 minutes
+   */
+  readonly schedule?: Cron;
+  /**
+   * WAN bandwidth cap in bytes per second (rclone `--bwlimit`).
+   * @default - unlimited
+   */
+  readonly bandwidthLimit?: Size;
+  /**
+   * Whole-run retries after failures (rclone `--retries`).
+   * @default 5
+   */
+  readonly retries?: number;
+  /**
+   * Pause between whole-run retries (rclone `--retries-sleep`).
+   * @default Duration.seconds(30)
+   */
+  readonly retriesSleep?: Duration;
+  /**
+   * Retries of single requests (rclone `--low-level-retries`).
+   * @default 10
+   */
+  readonly lowLevelRetries?: number;
+  /**
+   * Objects transferred in parallel (rclone `--transfers`).
+   * @default 4
+   */
+  readonly transfers?: number;
+  /**
+   * Only consider objects modified within this age (rclone `--max-age`); older ones are assumed replicated.
+   * @default - every object (unchanged ones are skipped by checksum)
+   */
+  readonly maxAge?: Duration;
+  /**
+   * What to do when a key differs on both sides. See {@link ConflictPolicy}.
+   * @default ConflictPolicy.LAST_WRITE_WINS
+   */
+  readonly conflictPolicy?: ConflictPolicy;
+  /**
+   * For `ConflictPolicy.MANUAL`: `bucket/prefix` on the destination where displaced cloud copies are kept for review.
+   * Must not overlap the destination path.
+   * @default - `<destinationBucket>/conflicts/<destinationPrefix>` when destinationPrefix is set; required otherwise
+   */
+  readonly conflictsPath?: string;
+  /**
+   * Namespace of the CronJob (the credentials Secrets of both stores must be there).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * rclone image.
+   * @default ContainerImage.RCLONE
+   */
+  readonly image?: ContainerImage;
+  /**
+   * CPU and memory of the rclone container.
+   * @default - requests 100m CPU and 128 MiB, memory limit 512 MiB
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Kill a run that takes longer than this (the next run continues where it stopped).
+   * @default - no limit (runs never overlap: concurrencyPolicy Forbid)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Create the CronJob suspended.
+   * @default false
+   */
+  readonly suspend?: boolean;
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * Moves object bytes edge → cloud with rclone (official image) as a CronJob: `rclone copy` between two S3-compatible
+ * stores, configured only through environment variables (`RCLONE_CONFIG_SOURCE_*`, `RCLONE_CONFIG_DESTINATION_*`)
+ * with access keys from the stores' Secrets. Objects are compared by checksum and size and verified after upload;
+ * failures are retried; a bandwidth cap protects the WAN; the conflict policy maps to rclone's comparison flags.
+ * `copy` never deletes in the cloud what the edge's retention deletes locally.
+ *
+ * The recovery-point objective is the schedule interval plus the duration of one run. For near-real-time replication
+ * between MinIO deployments, use MinIO bucket replication (configured by the MinIO construct's provisioning job).
+ */
+export class ObjectReplication extends Construct {
+  /** The conflict policy enforced by the rclone flags. */
+  public readonly conflictPolicy: ConflictPolicy;
+  /** The rclone arguments (after the `rclone` command). */
+  public readonly rcloneArgs: string[];
+  /** The source path, `bucket[/prefix]`. */
+  public readonly sourcePath: string;
+  /** The destination path, `bucket[/prefix]`. */
+  public readonly destinationPath: string;
+  /** Where MANUAL keeps displaced cloud copies, `bucket/prefix`. */
+  public readonly conflictsPath?: string;
+  /** The `CronJob` (escape hatch). */
+  public readonly apiObject: k8s.KubeCronJob;
+
+  constructor(scope: Construct, id: string, props: ObjectReplicationProps) {
+    super(scope, id);
+    // CronJob names are limited to 52 characters (Jobs append a timestamp suffix).
+    KubeNames.assertDns1123Label(this, 'name (construct id)', id, 52);
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    if (namespace !== undefined) KubeNames.assertDns1123Label(this, 'namespace', namespace);
+
+    this.sourcePath = this.path('source', props.sourceBucket, props.sourcePrefix);
+    this.destinationPath = this.path('destination', props.destinationBucket, props.destinationPrefix);
+    this.checkStore('source', props.source);
+    this.checkStore('destination', props.destination);
+    if (props.source.s3Endpoint === props.destination.s3Endpoint && overlaps(this.sourcePath, this.destinationPath)) {
+      throw edgeError(this, {
+        prop: 'destination',
+        value: `${props.destination.s3Endpoint}/${this.destinationPath}`,
+        rule: `overlaps the source ${props.source.s3Endpoint}/${this.sourcePath}: the copy would read its own output`,
+        fix: 'replicate to another store, bucket or prefix',
+      });
+    }
+
+    this.conflictPolicy = props.conflictPolicy ?? ConflictPolicy.LAST_WRITE_WINS;
+    if (this.conflictPolicy === ConflictPolicy.MANUAL) {
+      const conflicts = props.conflictsPath ?? (props.destinationPrefix ? `${props.destinationBucket}/conflicts/${trimSlashes(props.destinationPrefix)}` : undefined);
+      if (!conflicts) {
+        throw edgeError(this, {
+          prop: 'conflictsPath',
+          value: 'undefined',
+          rule: 'ConflictPolicy.MANUAL keeps displaced cloud copies outside the destination path, and the destination is a whole bucket',
+          fix: 'pass conflictsPath (e.g. "video-conflicts/site-a") or a destinationPrefix',
+        });
+      }
+      const [bucket, ...rest] = trimSlashes(conflicts).split('/');
+      this.conflictsPath = this.path('conflictsPath', bucket, rest.join('/'));
+      if (overlaps(this.conflictsPath, this.destinationPath)) {
+        throw edgeError(this, {
+          prop: 'conflictsPath',
+          value: this.conflictsPath,
+          rule: `overlaps the destination path ${this.destinationPath} (rclone refuses a backup directory inside or above the destination)`,
+          fix: 'use another bucket or a sibling prefix',
+        });
+      }
+    } else if (props.conflictsPath !== undefined) {
+      throw edgeError(this, { prop: 'conflictsPath', value: props.conflictsPath, rule: `only ConflictPolicy.MANUAL keeps conflict copies (policy is ${this.conflictPolicy})`, fix: 'drop conflictsPath or use ConflictPolicy.MANUAL' });
+    }
+
+    const count = (prop: string, value: number, min: number): number => {
+      if (!Number.isInteger(value) || value < min) {
+        throw edgeError(this, { prop, value, rule: `must be a whole number of at least ${min}`, fix: 'omit it for the default' });
+      }
+      return value;
+    };
+    const retries = count('retries', props.retries ?? 5, 1);
+    const lowLevelRetries = count('lowLevelRetries', props.lowLevelRetries ?? 10, 1);
+    const transfers = count('transfers', props.transfers ?? 4, 1);
+    const retriesSleep = props.retriesSleep ?? Duration.seconds(30);
+
+    const args = [
+      'copy', `source:${this.sourcePath}`, `destination:${this.destinationPath}`,
+      // Compare by checksum + size; rclone verifies each upload's checksum unless told not to.
+      '--checksum',
+      '--retries', String(retries),
+      '--retries-sleep', `${Math.round(retriesSleep.toSeconds())}s`,
+      '--low-level-retries', String(lowLevelRetries),
+      '--transfers', String(transfers),
+      '--checkers', String(transfers * 2),
+      '--stats', '60s', '--stats-one-line', '--stats-log-level', 'NOTICE',
+      '--use-json-log', '--log-level', 'INFO',
+    ];
+    if (props.bandwidthLimit !== undefined) {
+      const kib = props.bandwidthLimit.toKibibytes();
+      if (!(kib >= 1)) {
+        throw edgeError(this, { prop: 'bandwidthLimit', value: Resources.sizeString(props.bandwidthLimit), rule: 'must be at least 1Ki per second', fix: 'omit it for no limit' });
+      }
+      args.push('--bwlimit', `${Math.floor(kib)}K`);
+    }
+    if (props.maxAge !== undefined) {
+      if (!(props.maxAge.toSeconds() >= 1)) {
+        throw edgeError(this, { prop: 'maxAge', value: props.maxAge.toHumanString(), rule: 'must be at least one second', fix: 'omit it to consider every object' });
+      }
+      args.push('--max-age', `${Math.round(props.maxAge.toSeconds())}s`);
+    }
+    switch (this.conflictPolicy) {
+      case ConflictPolicy.LAST_WRITE_WINS: args.push('--update'); break;
+      case ConflictPolicy.CLOUD_PRIORITY: args.push('--ignore-existing'); break;
+      case ConflictPolicy.MANUAL: args.push('--backup-dir', `destination:${this.conflictsPath}`); break;
+      case ConflictPolicy.EDGE_PRIORITY: break;
+    }
+
+    const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }];
+    const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+    const caFiles: string[] = [];
+    for (const [role, store] of [['source', props.source], ['destination', props.destination]] as Array<[string, IObjectStore]>) {
+      if (store.caCertificate) {
+        volumes.push({ name: `${role}-ca`, secret: { secretName: store.caCertificate.name, items: [{ key: store.caCertificate.key, path: 'ca.crt' }] } });
+        mounts.push({ name: `${role}-ca`, mountPath: `/etc/rclone/${role}-ca`, readOnly: true });
+        caFiles.push(`/etc/rclone/${role}-ca/ca.crt`);
+      }
+    }
+    if (caFiles.length > 0) {
+      // --ca-cert replaces the system trust store, so keep it for the store signed by a public CA.
+      for (const f of [...caFiles, SYSTEM_CA_BUNDLE]) args.push('--ca-cert', f);
+    }
+    this.rcloneArgs = args;
+
+    const env: k8s.EnvVar[] = [
+      { name: 'HOME', value: '/tmp' },
+      ...remoteEnv('SOURCE', props.source, false),
+      ...remoteEnv('DESTINATION', props.destination, true),
+    ];
+
+    const image = props.image ?? ContainerImage.RCLONE;
+    const labels = EdgeLabels.standard({ name: 'rclone', instance: id, component: 'object-replication', version: image.version });
+    const schedule = props.schedule ?? Cron.schedule({ minute: '*/15' });
+    if (props.timeout !== undefined && !(props.timeout.toSeconds() >= 60)) {
+      throw edgeError(this, { prop: 'timeout', value: props.timeout.toHumanString(), rule: 'must be at least one minute', fix: 'omit it for no limit' });
+    }
+    if (props.destination.s3Endpoint.startsWith('http://') && !props.destination.networkPeer) {
+      Warnings.addFormatted(this, { prop: 'destination.s3Endpoint', value: props.destination.s3Endpoint, rule: 'objects and request signatures would cross the WAN over plain HTTP', fix: 'use an https endpoint for the cloud store' });
+    }
+
+    this.apiObject = new k8s.KubeCronJob(this, 'Resource', {
+      metadata: { name: id, ...(namespace ? { namespace } : {}), labels },
+      spec: {
+        schedule: schedule.expressionString,
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 300,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        ...(props.suspend ? { suspend: true } : {}),
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit: 2,
+            ...(props.timeout ? { activeDeadlineSeconds: Math.round(props.timeout.toSeconds()) } : {}),
+            template: {
+              metadata: { labels },
+              spec: {
+                restartPolicy: 'Never',
+                automountServiceAccountToken: false,
+                securityContext: RestrictedSecurity.podSecurityContext(),
+                volumes,
+                containers: [{
+                  name: 'rclone',
+                  image: image.reference,
+                  command: ['rclone'],
+                  args,
+                  env,
+                  volumeMounts: mounts,
+                  resources: Resources.toKube({
+                    cpu: { request: Cpu.millis(100) },
+                    memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+                  }, props.resources),
+                  securityContext: RestrictedSecurity.containerSecurityContext(),
+                }],
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  /** True when one `bucket/prefix` path contains the other. */
+
+  private path(prop: string, bucket: string, prefix?: string): string {
+    if (!BUCKET.test(bucket) || bucket.includes('..')) {
+      throw edgeError(this, { prop: `${prop}Bucket`.replace('conflictsPathBucket', 'conflictsPath'), value: bucket, rule: 'S3 bucket names are 3–63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit', fix: 'use a name like "site-a-video"' });
+    }
+    if (prefix === undefined || prefix === '') return bucket;
+    if (prefix.startsWith('/') || prefix.includes('//') || prefix.split('/').some((s) => s === '..' || s === '.')) {
+      throw edgeError(this, { prop: `${prop}Prefix`.replace('conflictsPathPrefix', 'conflictsPath'), value: prefix, rule: 'a key prefix must not start with "/" or contain empty, "." or ".." segments', fix: 'use e.g. "site-a/cameras"' });
+    }
+    return `${bucket}/${trimSlashes(prefix)}`;
+  }
+
+  private checkStore(role: string, store: IObjectStore): void {
+    if (!store.credentials.secretName) {
+      throw edgeError(this, { prop: `${role}.credentials.secretName`, value: '', rule: 'rclone reads the access keys from a Secret', fix: 'create the Secret in the job\'s namespace and pass its name' });
+    }
+    KubeNames.assertDns1123Subdomain(this, `${role}.credentials.secretName`, store.credentials.secretName);
+    for (const [k, v] of [['accessKeyIdKey', store.credentials.accessKeyIdKey], ['secretAccessKeyKey', store.credentials.secretAccessKeyKey]] as Array<[string, string | undefined]>) {
+      if (v !== undefined && v.length === 0) {
+        throw edgeError(this, { prop: `${role}.credentials.${k}`, value: '', rule: 'an empty Secret key cannot be read', fix: 'omit it for the default key or name the key' });
+      }
+    }
+    const ca: SecretKeyReference | undefined = store.caCertificate;
+    if (ca && (!ca.name || !ca.key)) {
+      throw edgeError(this, { prop: `${role}.caCertificate`, value: `${ca.name}/${ca.key}`, rule: 'a CA certificate reference needs a Secret name and a key', fix: 'pass { name, key } of the Secret holding the CA (PEM)' });
+    }
+  }
+}
+
+function remoteEnv(remote: string, store: IObjectStore, destination: boolean): k8s.EnvVar[] {
+  const p = `RCLONE_CONFIG_${remote}_`;
+  const secret = (key: string) => ({ secretKeyRef: { name: store.credentials.secretName, key } });
+  return [
+    { name: `${p}TYPE`, value: 's3' },
+    { name: `${p}PROVIDER`, value: provider(store.flavor) },
+    { name: `${p}ENV_AUTH`, value: 'false' },
+    { name: `${p}ACCESS_KEY_ID`, valueFrom: secret(store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID') },
+    { name: `${p}SECRET_ACCESS_KEY`, valueFrom: secret(store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY') },
+    { name: `${p}ENDPOINT`, value: store.s3Endpoint },
+    { name: `${p}REGION`, value: store.region },
+    { name: `${p}FORCE_PATH_STYLE`, value: String(store.forcePathStyle) },
+    // The job copies into an existing bucket; checking/creating it would need extra permissions.
+    ...(destination ? [{ name: `${p}NO_CHECK_BUCKET`, value: 'true' }] : []),
+  ];
+}
+
+function trimSlashes(s: string): string {
+  return s.replace(/^\/+|\/+$/g, '');
+}
+
+function overlaps(a: string, b: string): boolean {
+  const x = `${a}/`;
+  const y = `${b}/`;
+  return x.startsWith(y) || y.startsWith(x);
+}
+
+/** rclone's S3 `provider` for each store flavor. */
+function provider(flavor: ObjectStoreFlavor): string {
+  switch (flavor) {
+    case ObjectStoreFlavor.AWS_S3: return 'AWS';
+    case ObjectStoreFlavor.MINIO: return 'Minio';
+    case ObjectStoreFlavor.CEPH_RGW: return 'Ceph';
+    default: return 'Other';
+  }
+}

@@ -1,0 +1,147 @@
+// Real S3 endpoints and the real rclone binary for the ObjectReplication tests (not a test file).
+// moto_server (moto's standalone S3-compatible server, shipped on the project's machine image) plays the edge and
+// the cloud store on loopback; rclone (Debian package, installed by .ci/run) runs the CronJob's exact arguments.
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+export interface S3Server {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`moto_server did not answer on ${url} within ${timeoutMs} ms`);
+}
+
+/** Start one moto S3 server on a free loopback port. */
+export async function startS3Server(): Promise<S3Server> {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: cleanEnv() });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitForHttp(endpoint, child, 30_000);
+  return {
+    endpoint,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** PATH only: no CA-bundle or proxy variables of the host leak into rclone (a pod has none of them). */
+export function cleanEnv(extra: { [k: string]: string } = {}): { [k: string]: string } {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra };
+}
+
+/** Environment for an ad-hoc rclone remote named `name` pointing at `endpoint` (for seeding and inspecting). */
+export function remoteEnv(name: string, endpoint: string): { [k: string]: string } {
+  const p = `RCLONE_CONFIG_${name.toUpperCase()}_`;
+  return {
+    [`${p}TYPE`]: 's3',
+    [`${p}PROVIDER`]: 'Other',
+    [`${p}ENDPOINT`]: endpoint,
+    [`${p}ACCESS_KEY_ID`]: 'test',
+    [`${p}SECRET_ACCESS_KEY`]: 'test',
+    [`${p}REGION`]: 'us-east-1',
+    [`${p}FORCE_PATH_STYLE`]: 'true',
+    [`${p}ENV_AUTH`]: 'false',
+  };
+}
+
+export interface RcloneResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly output: string;
+  readonly logs: any[];
+}
+
+/** Run rclone with `args` and `env`, HOME in a fresh temp dir. */
+export function rclone(args: string[], env: { [k: string]: string }): RcloneResult {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rclone-home-'));
+  const res = spawnSync('rclone', args, { env: cleanEnv({ ...env, HOME: home }), encoding: 'utf8', timeout: 120_000 });
+  fs.rmSync(home, { recursive: true, force: true });
+  const output = `${res.stdout ?? ''}${res.stderr ?? ''}`;
+  // rclone logs to stderr; with --use-json-log every line is one JSON object.
+  const logs = (res.stderr ?? '').split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
+    try {
+      return [JSON.parse(l)];
+    } catch {
+      return [];
+    }
+  });
+  return { status: res.status, stdout: res.stdout ?? '', output, logs };
+}
+
+/** Upload `content` to `remote:key` with the given modification time (rclone stores it as object metadata). */
+export function putObject(remote: string, env: { [k: string]: string }, key: string, content: string | Buffer, mtime: Date): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obj-'));
+  const file = path.join(dir, 'f');
+  fs.writeFileSync(file, content);
+  fs.utimesSync(file, mtime, mtime);
+  const res = rclone(['copyto', file, `${remote}:${key}`], env);
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (res.status !== 0) throw new Error(`upload of ${key} failed: ${res.output}`);
+}
+
+/** Content of `remote:key`, or undefined when absent. */
+export function getObject(remote: string, env: { [k: string]: string }, key: string): string | undefined {
+  const listing = rclone(['lsf', '--files-only', `${remote}:${path.posix.dirname(key)}`], env);
+  if (!listing.stdout.split('\n').includes(path.posix.basename(key))) return undefined;
+  const res = rclone(['cat', `${remote}:${key}`], env);
+  if (res.status !== 0) throw new Error(`reading ${key} failed: ${res.output}`);
+  return res.stdout;
+}
+
+/** `{ key: md5 }` of every object under `remote:dir`. */
+export function md5s(remote: string, env: { [k: string]: string }, dir: string): { [key: string]: string } {
+  const res = rclone(['lsjson', '-R', '--hash', '--files-only', `${remote}:${dir}`], env);
+  if (res.status !== 0) throw new Error(`listing ${dir} failed: ${res.output}`);
+  const json = JSON.parse(res.stdout);
+  return Object.fromEntries(json.map((o: any) => [o.Path, o.Hashes?.md5 ?? o.Hashes?.MD5]));
+}
+
+/** The container of a CronJob manifest, as rclone would run it: args, and env with Secret references resolved. */
+type Secrets = { [name: string]: { [key: string]: string } };
+export function jobInvocation(cronJob: any, secrets: Secrets): { args: string[]; env: { [k: string]: string } } {
+  const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+  if (container.command?.[0] !== 'rclone') throw new Error(`unexpected command ${JSON.stringify(container.command)}`);
+  const env: { [k: string]: string } = {};
+  for (const e of container.env ?? []) {
+    if (e.value !== undefined) {
+      env[e.name] = e.value;
+    } else {
+      const ref = e.valueFrom.secretKeyRef;
+      const v = secrets[ref.name]?.[ref.key];
+      if (v === undefined) throw new Error(`secret ${ref.name}/${ref.key} not provided`);
+      env[e.name] = v;
+    }
+  }
+  delete env.HOME; // the pod's /tmp; the test gives rclone its own temp HOME
+  return { args: container.args, env };
+}
