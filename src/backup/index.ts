@@ -1,0 +1,5 @@
+export * from './source';
+export * from './job';
+export * from './velero';
+export * from './restic';
+export * from './rclone';

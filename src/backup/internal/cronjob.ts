@@ -1,0 +1,137 @@
+import { Duration } from 'cdk8s';
+import { ContainerResources, k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { Format } from './format';
+import { ScheduleCheck } from './schedule-check';
+import { ContainerImage, edgeError, EdgeLabels, KubeNames, Resources, RestrictedSecurity } from '../../core';
+import { BackupJobOptions } from '../job';
+
+/** What a backup construct puts into its CronJob. Internal. */
+export interface BackupCronJobSpec {
+  readonly name: string;
+  /** `app.kubernetes.io/name`, e.g. `restic`. */
+  readonly appName: string;
+  /** `app.kubernetes.io/component`, e.g. `backup`. */
+  readonly component: string;
+  readonly image: ContainerImage;
+  readonly schedule: string;
+  readonly script: string;
+  readonly env: k8s.EnvVar[];
+  readonly volumes: k8s.Volume[];
+  readonly mounts: k8s.VolumeMount[];
+  readonly defaultResources: ContainerResources;
+}
+
+/** Paths of the writable scratch volumes every job gets. */
+export const CACHE_DIR = '/cache';
+export const TMP_DIR = '/tmp';
+
+/**
+ * Builds the CronJob shared by ResticBackup and RcloneArchive: Forbid concurrency, history limits, restricted pod,
+ * emptyDir cache + tmp, no service-account token. Internal.
+ */
+export class BackupCronJob {
+  /** Validates the options shared by all backup jobs; throws with the library's message style. */
+  public static validate(scope: Construct, options: BackupJobOptions): void {
+    ScheduleCheck.checkTimeZone(scope, 'timeZone', options.timeZone);
+    for (const [prop, value] of Object.entries({
+      backoffLimit: options.backoffLimit,
+      successfulJobsHistoryLimit: options.successfulJobsHistoryLimit,
+      failedJobsHistoryLimit: options.failedJobsHistoryLimit,
+    })) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+        throw edgeError(scope, { prop, value, rule: 'must be a whole number ≥ 0', fix: `use e.g. ${prop === 'backoffLimit' ? 2 : 3}` });
+      }
+    }
+    for (const [prop, value] of Object.entries({ fsGroup: options.fsGroup, runAsUser: options.runAsUser, runAsGroup: options.runAsGroup })) {
+      if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
+        throw edgeError(scope, {
+          prop,
+          value,
+          rule: 'must be a positive whole number (Pod Security "restricted" forbids root, and the image default is root)',
+          fix: 'use the UID/GID that owns the data, e.g. 1000',
+        });
+      }
+    }
+    for (const [prop, value] of Object.entries({ timeout: options.timeout, startingDeadline: options.startingDeadline })) {
+      if (value !== undefined && Format.seconds(value) < 1) {
+        throw edgeError(scope, { prop, value: value.toHumanString(), rule: 'must be at least one second', fix: `use e.g. Duration.hours(${prop === 'timeout' ? 12 : 1})` });
+      }
+    }
+  }
+
+  public static render(scope: Construct, options: BackupJobOptions, spec: BackupCronJobSpec): k8s.KubeCronJob {
+    KubeNames.assertDns1123Label(scope, 'name', spec.name, 52);
+    const labels = EdgeLabels.standard({ name: spec.appName, instance: spec.name, component: spec.component, version: spec.image.version });
+    const fsGroup = options.fsGroup ?? RestrictedSecurity.DEFAULT_UID;
+    const affinity: k8s.Affinity | undefined = options.colocateWithPodLabels && Object.keys(options.colocateWithPodLabels).length > 0
+      ? {
+        podAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [{
+            labelSelector: { matchLabels: options.colocateWithPodLabels },
+            topologyKey: 'kubernetes.io/hostname',
+          }],
+        },
+      }
+      : undefined;
+    const env: k8s.EnvVar[] = [
+      ...spec.env,
+      { name: 'HOME', value: TMP_DIR },
+      { name: 'TMPDIR', value: TMP_DIR },
+      { name: 'XDG_CACHE_HOME', value: CACHE_DIR },
+    ];
+    return new k8s.KubeCronJob(scope, 'Resource', {
+      metadata: { name: spec.name, labels },
+      spec: {
+        schedule: spec.schedule,
+        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: Format.seconds(options.startingDeadline ?? Duration.hours(1)),
+        successfulJobsHistoryLimit: options.successfulJobsHistoryLimit ?? 3,
+        failedJobsHistoryLimit: options.failedJobsHistoryLimit ?? 3,
+        suspend: options.suspend ?? false,
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit: options.backoffLimit ?? 2,
+            activeDeadlineSeconds: Format.seconds(options.timeout ?? Duration.hours(12)),
+            template: {
+              metadata: { labels },
+              spec: {
+                restartPolicy: 'Never',
+                automountServiceAccountToken: false,
+                securityContext: RestrictedSecurity.podSecurityContext({
+                  runAsUser: options.runAsUser ?? fsGroup,
+                  runAsGroup: options.runAsGroup ?? fsGroup,
+                  fsGroup,
+                }),
+                ...(affinity ? { affinity } : {}),
+                containers: [{
+                  name: spec.appName,
+                  image: spec.image.reference,
+                  command: ['/bin/sh', '-c'],
+                  args: [spec.script],
+                  env,
+                  resources: Resources.toKube(spec.defaultResources, options.resources),
+                  securityContext: RestrictedSecurity.containerSecurityContext(),
+                  volumeMounts: [
+                    ...spec.mounts,
+                    { name: 'cache', mountPath: CACHE_DIR },
+                    { name: 'tmp', mountPath: TMP_DIR },
+                  ],
+                }],
+                volumes: [
+                  ...spec.volumes,
+                  { name: 'cache', emptyDir: {} },
+                  { name: 'tmp', emptyDir: {} },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  private constructor() {}
+}

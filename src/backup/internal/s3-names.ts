@@ -1,0 +1,54 @@
+import { IConstruct } from 'constructs';
+import { edgeError } from '../../core';
+
+/**
+ * S3 bucket and key-prefix rules (the general-purpose bucket rules of AWS S3, which MinIO and Ceph RGW follow too).
+ * Internal (not exported from the package).
+ */
+export class S3Names {
+  /** Throws unless `bucket` is a valid S3 bucket name. */
+  public static assertBucket(scope: IConstruct, prop: string, bucket: string): void {
+    const problem = S3Names.bucketProblem(bucket);
+    if (problem) {
+      throw edgeError(scope, { prop, value: bucket, rule: `not a valid S3 bucket name: ${problem}`, fix: `use a name like "${S3Names.suggestBucket(bucket)}"` });
+    }
+  }
+
+  /**
+   * Throws unless `prefix` is a usable key prefix; returns it without a trailing slash (or undefined when empty).
+   */
+  public static normalizePrefix(scope: IConstruct, prop: string, prefix: string | undefined): string | undefined {
+    if (prefix === undefined) return undefined;
+    const trimmed = prefix.replace(/\/+$/, '');
+    let problem: string | undefined;
+    if (prefix.startsWith('/')) problem = 'must not start with "/"';
+    else if (trimmed.split('/').some((s) => s === '')) problem = 'must not contain empty path segments ("//")';
+    else if (trimmed.split('/').some((s) => s === '.' || s === '..')) problem = 'must not contain "." or ".." segments';
+    else if (!/^[A-Za-z0-9!_.*'()/-]*$/.test(trimmed)) problem = "may only use letters, digits, '/' and the S3-safe characters ! - _ . * ' ( )";
+    else if (Buffer.byteLength(trimmed) > 512) problem = 'is longer than 512 bytes (S3 keys end at 1024 bytes and the tool adds its own paths)';
+    if (problem) {
+      const fix = trimmed.replace(/^\/+/, '').replace(/\/{2,}/g, '/').replace(/[^A-Za-z0-9!_.*'()/-]/g, '-') || 'site-a/backups';
+      throw edgeError(scope, { prop, value: prefix, rule: `not a valid S3 key prefix: it ${problem}`, fix: `use a prefix like "${fix}"` });
+    }
+    return trimmed === '' ? undefined : trimmed;
+  }
+
+  /** Why `bucket` is not a valid bucket name, or undefined. */
+  public static bucketProblem(bucket: string): string | undefined {
+    if (bucket.length < 3 || bucket.length > 63) return `must be 3-63 characters long (is ${bucket.length})`;
+    if (!/^[a-z0-9.-]+$/.test(bucket)) return 'may only contain lowercase letters, digits, dots and hyphens';
+    if (!/^[a-z0-9].*[a-z0-9]$/.test(bucket)) return 'must begin and end with a letter or digit';
+    if (bucket.includes('..')) return 'must not contain two adjacent dots';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return 'must not look like an IP address';
+    for (const p of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (bucket.startsWith(p)) return `must not start with the reserved prefix "${p}"`;
+    for (const s of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) if (bucket.endsWith(s)) return `must not end with the reserved suffix "${s}"`;
+    return undefined;
+  }
+
+  private static suggestBucket(bucket: string): string {
+    const s = bucket.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 63);
+    return s.length >= 3 ? s : 'edge-backups';
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,3 @@
+export * from './remote';
+export * from './script';
+export * from './archive';

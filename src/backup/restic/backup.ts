@@ -1,0 +1,275 @@
+import { Cron, Duration, Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { ResticRepository } from './repository';
+import { ResticRetention, ResticScript } from './script';
+import { ContainerImage, edgeError, SecretKeyReference, Warnings } from '../../core';
+import { BackupCronJob, CACHE_DIR } from '../internal/cronjob';
+import { Format } from '../internal/format';
+import { S3Names } from '../internal/s3-names';
+import { S3Targets } from '../internal/s3-targets';
+import { ScheduleCheck } from '../internal/schedule-check';
+import { BackupJobOptions } from '../job';
+import { BackupSource } from '../source';
+
+/** Props of {@link ResticBackup}. */
+export interface ResticBackupProps extends BackupJobOptions {
+  /** The data to back up. */
+  readonly source: BackupSource;
+  /** Where the repository lives. */
+  readonly repository: ResticRepository;
+  /**
+   * The repository password (encryption key), by Secret reference (same namespace as the job). Losing it loses
+   * the backups: keep a copy outside the site.
+   */
+  readonly password: SecretKeyReference;
+  /**
+   * Host name recorded in the snapshots (`--host`). Name it after the site when several sites share a repository:
+   * retention applies per host and tag set.
+   * @default - the job name
+   */
+  readonly host?: string;
+  /**
+   * Tags recorded in the snapshots; retention only considers snapshots carrying all of them.
+   * @default - [the job name]
+   */
+  readonly tags?: string[];
+  /**
+   * Which snapshots to keep. `keepWithin` counts from the newest snapshot, not from now.
+   * @default ResticScript.DEFAULT_RETENTION (keepDaily 30)
+   */
+  readonly retention?: ResticRetention;
+  /**
+   * Remove unreferenced data after forgetting snapshots (`--prune`).
+   * @default true
+   */
+  readonly prune?: boolean;
+  /**
+   * Verify the repository after each backup (`restic check`).
+   * @default true
+   */
+  readonly check?: boolean;
+  /**
+   * Percentage of pack files `check` reads back and verifies (1–100).
+   * @default - structure check only
+   */
+  readonly checkReadDataPercent?: number;
+  /**
+   * Exclude patterns (`--exclude`).
+   * @default - none
+   */
+  readonly excludes?: string[];
+  /**
+   * Stay on the source's filesystem (`--one-file-system`).
+   * @default false
+   */
+  readonly oneFileSystem?: boolean;
+  /**
+   * Upload bandwidth limit per second, to leave uplink capacity for the site.
+   * @default - unlimited
+   */
+  readonly uploadLimit?: Size;
+}
+
+const DATA_DIR = '/data';
+const REPO_DIR = '/repository';
+const CA_DIR = '/etc/restic/ca';
+
+/**
+ * A CronJob that backs up a PersistentVolumeClaim (or a directory in it) into a restic repository with the official
+ * restic image: initializes the repository on first use, backs up, applies the retention with prune, and checks the
+ * repository. The exact script is {@link ResticScript.render} of the same options (`script`).
+ */
+export class ResticBackup extends Construct {
+  /** The CronJob. */
+  public readonly cronJob: k8s.KubeCronJob;
+  /** Name of the CronJob. */
+  public readonly name: string;
+  /** The shell script the job runs. */
+  public readonly script: string;
+  /** Host name recorded in the snapshots. */
+  public readonly host: string;
+  /** Tags recorded in the snapshots. */
+  public readonly tags: string[];
+  /** Longest time between two scheduled runs: the worst-case recovery point objective for the data. */
+  public readonly maxInterval: Duration;
+
+  constructor(scope: Construct, id: string, props: ResticBackupProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    BackupCronJob.validate(this, props);
+    const schedule = ScheduleCheck.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '0', hour: '1' }));
+    this.maxInterval = schedule.maxGap;
+
+    if (!props.password?.name || !props.password?.key) {
+      throw edgeError(this, {
+        prop: 'password',
+        value: props.password ?? '',
+        rule: 'a Secret reference { name, key } holding the repository password is required',
+        fix: 'create a Secret with the password (kubectl create secret generic restic-password --from-literal=password=…) and pass { name: "restic-password", key: "password" }',
+      });
+    }
+    this.host = props.host ?? this.name;
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(this.host)) {
+      throw edgeError(this, { prop: 'host', value: this.host, rule: 'must be letters, digits, ".", "_" or "-", starting with a letter or digit', fix: 'use the site name, e.g. "site-a"' });
+    }
+    this.tags = props.tags ?? [this.name];
+    const badTag = this.tags.find((t) => !/^[A-Za-z0-9][A-Za-z0-9._:=-]*$/.test(t));
+    if (this.tags.length === 0 || badTag !== undefined) {
+      throw edgeError(this, {
+        prop: 'tags',
+        value: this.tags,
+        rule: 'needs at least one tag of letters, digits and . _ : = - (no commas or spaces; restic splits tags on commas)',
+        fix: `use e.g. ["${this.name}"]`,
+      });
+    }
+    const retention = props.retention ?? ResticScript.DEFAULT_RETENTION;
+    const problem = ResticScript.retentionProblem(retention);
+    if (problem) throw edgeError(this, problem);
+    this.warnAboutRetention(retention);
+    if (props.checkReadDataPercent !== undefined && !(props.checkReadDataPercent > 0 && props.checkReadDataPercent <= 100)) {
+      throw edgeError(this, { prop: 'checkReadDataPercent', value: props.checkReadDataPercent, rule: 'must be more than 0 and at most 100', fix: 'use e.g. 5 (reads 5% of the data back each run)' });
+    }
+    if (props.uploadLimit !== undefined && Format.kibibytes(props.uploadLimit) < 1) {
+      throw edgeError(this, { prop: 'uploadLimit', value: props.uploadLimit.toKibibytes(), rule: 'must be at least 1 KiB per second', fix: 'use e.g. Size.mebibytes(10)' });
+    }
+
+    const env: k8s.EnvVar[] = [];
+    const volumes: k8s.Volume[] = [{ name: 'data', persistentVolumeClaim: { claimName: props.source.claimName } }];
+    const mounts: k8s.VolumeMount[] = [{ name: 'data', mountPath: DATA_DIR, readOnly: true }];
+    const extendedOptions: { [key: string]: string } = {};
+    const repo = props.repository._config;
+    let caCertFile: string | undefined;
+
+    switch (repo.kind) {
+      case 's3': {
+        const store = repo.store!;
+        S3Names.assertBucket(this, 'repository.bucket', repo.bucket!);
+        const prefix = S3Names.normalizePrefix(this, 'repository.prefix', repo.prefix);
+        if (!store.credentials?.secretName) {
+          throw edgeError(this, { prop: 'repository.store.credentials.secretName', value: '', rule: 'the object store has no credentials Secret', fix: 'give the store a Secret holding AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' });
+        }
+        env.push(
+          { name: 'RESTIC_REPOSITORY', value: `s3:${store.s3Endpoint}/${repo.bucket}${prefix ? `/${prefix}` : ''}` },
+          secretEnv('AWS_ACCESS_KEY_ID', store.credentials.secretName, store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'),
+          secretEnv('AWS_SECRET_ACCESS_KEY', store.credentials.secretName, store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'),
+        );
+        extendedOptions['s3.region'] = store.region;
+        if (store.forcePathStyle) extendedOptions['s3.bucket-lookup'] = 'path';
+        S3Targets.register(this, { endpoint: store.s3Endpoint, bucket: repo.bucket!, prefix, what: 'restic repository' });
+        break;
+      }
+      case 'rest': {
+        let url: URL | undefined;
+        try {
+          url = new URL(repo.url!);
+        } catch {
+          url = undefined;
+        }
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+          throw edgeError(this, { prop: 'repository.url', value: repo.url, rule: 'must be an http(s) URL of a restic REST server', fix: 'use e.g. "https://backup.example.com:8000/site-a/"' });
+        }
+        if (url.username || url.password) {
+          throw edgeError(this, { prop: 'repository.url', value: `${url.protocol}//***@${url.host}${url.pathname}`, rule: 'must not embed credentials (they would land in the manifest)', fix: 'pass credentials: { secretName } or keep the whole URL in a Secret with ResticRepository.fromSecret' });
+        }
+        env.push({ name: 'RESTIC_REPOSITORY', value: `rest:${repo.url}` });
+        if (repo.restCredentials) {
+          if (!repo.restCredentials.secretName) {
+            throw edgeError(this, { prop: 'repository.credentials.secretName', value: '', rule: 'a Secret name is required', fix: 'pass the name of the Secret holding username and password' });
+          }
+          env.push(
+            secretEnv('RESTIC_REST_USERNAME', repo.restCredentials.secretName, repo.restCredentials.usernameKey ?? 'username'),
+            secretEnv('RESTIC_REST_PASSWORD', repo.restCredentials.secretName, repo.restCredentials.passwordKey ?? 'password'),
+          );
+        }
+        if (url.protocol === 'http:' && !/\.svc(\.cluster\.local)?$|^localhost$|^127\./.test(url.hostname)) {
+          Warnings.addFormatted(this, { prop: 'repository.url', value: repo.url, rule: 'plain http to a host outside the cluster exposes the REST credentials (the data itself is encrypted by restic)', fix: 'use https' });
+        }
+        break;
+      }
+      case 'claim': {
+        const path = repo.path!.replace(/^\/+|\/+$/g, '');
+        if (path === '' || path.split('/').some((s) => s === '..')) {
+          throw edgeError(this, { prop: 'repository.path', value: repo.path, rule: 'must be a directory inside the claim', fix: 'use e.g. "restic/site-a"' });
+        }
+        if (repo.claimName === props.source.claimName) {
+          throw edgeError(this, { prop: 'repository', value: repo.claimName, rule: 'the repository is on the claim being backed up (the backup would contain itself and die with the volume)', fix: 'put the repository on another volume or in S3' });
+        }
+        volumes.push({ name: 'repository', persistentVolumeClaim: { claimName: repo.claimName! } });
+        mounts.push({ name: 'repository', mountPath: REPO_DIR });
+        env.push({ name: 'RESTIC_REPOSITORY', value: `${REPO_DIR}/${path}` });
+        break;
+      }
+      case 'secret': {
+        if (!repo.secret?.name || !repo.secret?.key) {
+          throw edgeError(this, { prop: 'repository', value: repo.secret ?? '', rule: 'a Secret reference { name, key } holding the repository location is required', fix: 'pass the Secret that holds the repository string' });
+        }
+        env.push(secretEnv('RESTIC_REPOSITORY', repo.secret.name, repo.secret.key));
+        break;
+      }
+    }
+    if (repo.caCertificate) {
+      volumes.push({ name: 'ca', secret: { secretName: repo.caCertificate.name, items: [{ key: repo.caCertificate.key, path: 'ca.crt' }] } });
+      mounts.push({ name: 'ca', mountPath: CA_DIR, readOnly: true });
+      caCertFile = `${CA_DIR}/ca.crt`;
+    }
+
+    env.push(
+      secretEnv('RESTIC_PASSWORD', props.password.name, props.password.key),
+      { name: 'RESTIC_CACHE_DIR', value: CACHE_DIR },
+      { name: 'BACKUP_SOURCE', value: props.source.path ? `${DATA_DIR}/${props.source.path}` : DATA_DIR },
+      { name: 'BACKUP_HOST', value: this.host },
+      { name: 'BACKUP_TAGS', value: this.tags.join(',') },
+    );
+
+    this.script = ResticScript.render({
+      retention,
+      prune: props.prune,
+      check: props.check,
+      checkReadDataPercent: props.checkReadDataPercent,
+      excludes: props.excludes,
+      oneFileSystem: props.oneFileSystem,
+      uploadLimit: props.uploadLimit,
+      extendedOptions,
+      caCertFile,
+    });
+
+    this.cronJob = BackupCronJob.render(this, props, {
+      name: this.name,
+      appName: 'restic',
+      component: 'backup',
+      image: props.image ?? ContainerImage.RESTIC,
+      schedule: schedule.expression,
+      script: this.script,
+      env,
+      volumes,
+      mounts,
+      defaultResources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
+    });
+  }
+
+  private warnAboutRetention(retention: ResticRetention): void {
+    const longTerm = (retention.keepMonthly ?? 0) > 0 || (retention.keepYearly ?? 0) > 0;
+    const withinDays = retention.keepWithin ? retention.keepWithin.toHours({ integral: false }) / 24 : 0;
+    if (withinDays > 90 && !longTerm) {
+      Warnings.addFormatted(this, {
+        prop: 'retention.keepWithin',
+        value: `${Math.round(withinDays)} days`,
+        rule: 'keeps every snapshot of more than 90 days (counted from the newest snapshot) and no monthly archive',
+        fix: 'keep a short window and add keepMonthly (e.g. keepWithin 30 days + keepMonthly 12)',
+      });
+    }
+    if ((retention.keepDaily ?? 0) > 90 && !longTerm) {
+      Warnings.addFormatted(this, {
+        prop: 'retention.keepDaily',
+        value: retention.keepDaily,
+        rule: 'keeps more than 90 daily snapshots and no monthly archive',
+        fix: 'use fewer dailies plus keepMonthly (e.g. keepDaily 30 + keepMonthly 12)',
+      });
+    }
+  }
+}
+
+function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
+}

@@ -1,0 +1,3 @@
+export * from './repository';
+export * from './script';
+export * from './backup';

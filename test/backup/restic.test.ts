@@ -1,0 +1,267 @@
+import { Cron, Duration, Size, Testing } from 'cdk8s';
+import { Cpu, PersistentVolumeClaim } from 'cdk8s-plus-30';
+import { containerOf, plainEnvOf, scriptOf, secretEnvOf, shellcheck } from './support';
+import {
+  BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneRemote, ResticBackup, ResticBackupProps,
+  ResticRepository, ResticScript, Warnings,
+} from '../../src';
+import { chart, find, synth } from '../support/harness';
+
+// Warnings are asserted with Warnings.collect; keep the console quiet.
+beforeAll(() => {
+  process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
+});
+afterAll(() => {
+  delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
+});
+
+const password = { name: 'restic-password', key: 'password' };
+const minio = () => new ExternalObjectStore({
+  s3Endpoint: 'http://minio.storage.svc.cluster.local:9000',
+  credentials: { secretName: 'minio-keys' },
+  flavor: ObjectStoreFlavor.MINIO,
+});
+
+function base(overrides: Partial<ResticBackupProps> = {}): ResticBackupProps {
+  return {
+    source: BackupSource.fromClaimName('media'),
+    repository: ResticRepository.s3(minio(), { bucket: 'backups', prefix: 'restic/site-a' }),
+    password,
+    ...overrides,
+  };
+}
+
+describe('ResticBackup', () => {
+  test('defaults: snapshot and the pod shape', () => {
+    const c = chart('site-a');
+    const backup = new ResticBackup(c, 'media-backup', base());
+    const manifests = synth(c);
+    expect(manifests).toMatchSnapshot();
+    const cj = find(manifests, 'CronJob', 'media-backup');
+    expect(cj.spec.schedule).toBe('0 1 * * *');
+    expect(cj.spec.concurrencyPolicy).toBe('Forbid');
+    expect(cj.spec.successfulJobsHistoryLimit).toBe(3);
+    expect(cj.spec.failedJobsHistoryLimit).toBe(3);
+    expect(cj.spec.startingDeadlineSeconds).toBe(3600);
+    expect(cj.spec.jobTemplate.spec.backoffLimit).toBe(2);
+    expect(cj.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(12 * 3600);
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    // The image runs as root by default: the pod sets every id explicitly, to the data's group.
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
+    const container = containerOf(cj);
+    expect(container.image).toBe(ContainerImage.RESTIC.reference);
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } });
+    expect(container.volumeMounts).toEqual([
+      { name: 'data', mountPath: '/data', readOnly: true },
+      { name: 'cache', mountPath: '/cache' },
+      { name: 'tmp', mountPath: '/tmp' },
+    ]);
+    expect(pod.volumes).toEqual([
+      { name: 'data', persistentVolumeClaim: { claimName: 'media' } },
+      { name: 'cache', emptyDir: {} },
+      { name: 'tmp', emptyDir: {} },
+    ]);
+    expect(plainEnvOf(cj)).toEqual({
+      RESTIC_REPOSITORY: 's3:http://minio.storage.svc.cluster.local:9000/backups/restic/site-a',
+      RESTIC_CACHE_DIR: '/cache',
+      BACKUP_SOURCE: '/data',
+      BACKUP_HOST: 'media-backup',
+      BACKUP_TAGS: 'media-backup',
+      HOME: '/tmp',
+      TMPDIR: '/tmp',
+      XDG_CACHE_HOME: '/cache',
+    });
+    // Secrets by reference only.
+    expect(secretEnvOf(cj)).toEqual({
+      AWS_ACCESS_KEY_ID: { name: 'minio-keys', key: 'AWS_ACCESS_KEY_ID' },
+      AWS_SECRET_ACCESS_KEY: { name: 'minio-keys', key: 'AWS_SECRET_ACCESS_KEY' },
+      RESTIC_PASSWORD: password,
+    });
+    expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
+    // The manifest runs exactly the rendered script.
+    expect(scriptOf(cj)).toBe(backup.script);
+    expect(backup.script).toBe(ResticScript.render({ extendedOptions: { 's3.region': 'us-east-1', 's3.bucket-lookup': 'path' } }));
+    expect(backup.script).toContain('run_restic forget --host "$BACKUP_HOST" --tag "$BACKUP_TAGS" --group-by host,tags --keep-daily 30 --prune');
+    expect(backup.maxInterval.toHours()).toBe(24);
+  });
+
+  test('custom: snapshot', () => {
+    const c = chart('site-a');
+    const pvc = new PersistentVolumeClaim(c, 'recordings', { storage: Size.gibibytes(100) });
+    const store = new ExternalObjectStore({
+      s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
+      credentials: { secretName: 'aws-keys', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' },
+      flavor: ObjectStoreFlavor.AWS_S3,
+      region: 'eu-central-1',
+      caCertificate: { name: 'corp-ca', key: 'ca.pem' },
+    });
+    new ResticBackup(c, 'recordings-backup', {
+      source: BackupSource.fromClaim(pvc, { path: '/cam-01/' }),
+      repository: ResticRepository.s3(store, { bucket: 'edge-backups', prefix: 'restic/' }),
+      password,
+      host: 'site-a',
+      tags: ['recordings', 'cam-01'],
+      retention: { keepLast: 3, keepHourly: 24, keepDaily: 7, keepWeekly: 4, keepMonthly: 12, keepYearly: 2, keepWithin: Duration.hours(36) },
+      prune: true,
+      check: true,
+      checkReadDataPercent: 2.5,
+      excludes: ['*.tmp', 'lost+found', "it's odd"],
+      oneFileSystem: true,
+      uploadLimit: Size.mebibytes(8),
+      schedule: Cron.schedule({ minute: '15', hour: '*/4' }),
+      timeZone: 'Europe/Berlin',
+      suspend: true,
+      image: ContainerImage.of('registry.site-a.local/restic/restic', '0.18.1'),
+      resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) } },
+      fsGroup: 2000,
+      runAsUser: 1001,
+      backoffLimit: 0,
+      timeout: Duration.hours(3),
+      startingDeadline: Duration.minutes(30),
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 5,
+      colocateWithPodLabels: { 'app.kubernetes.io/name': 'nvr' },
+    });
+    const manifests = synth(c);
+    expect(manifests).toMatchSnapshot();
+    const cj = find(manifests, 'CronJob', 'recordings-backup');
+    expect(cj.spec.timeZone).toBe('Europe/Berlin');
+    expect(cj.spec.suspend).toBe(true);
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 2000, fsGroup: 2000 });
+    expect(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'nvr' } }, topologyKey: 'kubernetes.io/hostname' },
+    ]);
+    expect(pod.volumes).toContainEqual({ name: 'ca', secret: { secretName: 'corp-ca', items: [{ key: 'ca.pem', path: 'ca.crt' }] } });
+    expect(plainEnvOf(cj)).toMatchObject({
+      RESTIC_REPOSITORY: 's3:https://s3.eu-central-1.amazonaws.com/edge-backups/restic',
+      BACKUP_SOURCE: '/data/cam-01',
+      BACKUP_HOST: 'site-a',
+      BACKUP_TAGS: 'recordings,cam-01',
+    });
+    expect(secretEnvOf(cj).AWS_ACCESS_KEY_ID).toEqual({ name: 'aws-keys', key: 'id' });
+    const script = scriptOf(cj);
+    expect(script).toContain('run_restic() { restic -o s3.region=eu-central-1 --cacert /etc/restic/ca/ca.crt --limit-upload 8192 "$@"; }');
+    expect(script).toContain('--one-file-system --exclude \'*.tmp\' --exclude lost+found --exclude \'it\'\\\'\'s odd\' "$BACKUP_SOURCE"');
+    expect(script).toContain('--keep-last 3 --keep-hourly 24 --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --keep-yearly 2 --keep-within 36h --prune');
+    expect(script).toContain('run_restic check --read-data-subset=2.5%');
+  });
+
+  test('REST, claim and Secret repositories', () => {
+    const c = chart();
+    new ResticBackup(c, 'rest', base({ repository: ResticRepository.rest('https://backup.example.com:8000/site-a/', { credentials: { secretName: 'rest-auth' }, caCertificate: { name: 'rest-ca', key: 'ca.crt' } }) }));
+    new ResticBackup(c, 'disk', base({ repository: ResticRepository.fromClaimName('usb-disk') }));
+    new ResticBackup(c, 'secret', base({ repository: ResticRepository.fromSecret({ name: 'restic-repo', key: 'url' }), check: false, prune: false }));
+    const manifests = synth(c);
+    const rest = find(manifests, 'CronJob', 'rest');
+    expect(plainEnvOf(rest).RESTIC_REPOSITORY).toBe('rest:https://backup.example.com:8000/site-a/');
+    expect(secretEnvOf(rest)).toMatchObject({ RESTIC_REST_USERNAME: { name: 'rest-auth', key: 'username' }, RESTIC_REST_PASSWORD: { name: 'rest-auth', key: 'password' } });
+    expect(scriptOf(rest)).toContain('run_restic() { restic --cacert /etc/restic/ca/ca.crt "$@"; }');
+    const disk = find(manifests, 'CronJob', 'disk');
+    expect(plainEnvOf(disk).RESTIC_REPOSITORY).toBe('/repository/restic');
+    expect(containerOf(disk).volumeMounts).toContainEqual({ name: 'repository', mountPath: '/repository' });
+    const secret = find(manifests, 'CronJob', 'secret');
+    expect(secretEnvOf(secret).RESTIC_REPOSITORY).toEqual({ name: 'restic-repo', key: 'url' });
+    expect(scriptOf(secret)).not.toContain('run_restic check');
+    expect(scriptOf(secret)).not.toContain('--prune');
+  });
+
+  test('every generated script passes shellcheck', () => {
+    const variants: Array<Partial<ResticBackupProps>> = [
+      {},
+      { retention: { keepWithin: Duration.days(3) }, excludes: ['*.tmp', "a'b", 'with space'], oneFileSystem: true, checkReadDataPercent: 10, uploadLimit: Size.kibibytes(512) },
+      { repository: ResticRepository.rest('https://b.example.com/', { caCertificate: { name: 'ca', key: 'ca.crt' } }), check: false, prune: false },
+      { repository: ResticRepository.fromClaimName('disk', { path: 'restic/site-a' }) },
+    ];
+    variants.forEach((v, i) => {
+      const backup = new ResticBackup(chart(), `b${i}`, base(v));
+      expect({ variant: i, findings: shellcheck(backup.script) }).toEqual({ variant: i, findings: '' });
+    });
+  });
+
+  test('warns about long keep windows without a monthly archive', () => {
+    const w = new ResticBackup(chart(), 'b', base({ retention: { keepWithin: Duration.days(120) } }));
+    expect(Warnings.collect(w)).toEqual([
+      '[WARNING] ResticBackup "test/b": retention.keepWithin = "120 days": keeps every snapshot of more than 90 days (counted from the newest snapshot) and no monthly archive; keep a short window and add keepMonthly (e.g. keepWithin 30 days + keepMonthly 12)',
+    ]);
+    const d = new ResticBackup(chart(), 'b', base({ retention: { keepDaily: 180 } }));
+    expect(Warnings.collect(d)).toEqual([
+      '[WARNING] ResticBackup "test/b": retention.keepDaily = 180: keeps more than 90 daily snapshots and no monthly archive; use fewer dailies plus keepMonthly (e.g. keepDaily 30 + keepMonthly 12)',
+    ]);
+    expect(Warnings.collect(new ResticBackup(chart(), 'b', base({ retention: { keepWithin: Duration.days(120), keepMonthly: 12 } })))).toEqual([]);
+  });
+
+  test('warns about REST over plain http to an outside host', () => {
+    const b = new ResticBackup(chart(), 'b', base({ repository: ResticRepository.rest('http://backup.example.com:8000/') }));
+    expect(Warnings.collect(b)).toEqual([
+      '[WARNING] ResticBackup "test/b": repository.url = "http://backup.example.com:8000/": plain http to a host outside the cluster exposes the REST credentials (the data itself is encrypted by restic); use https',
+    ]);
+  });
+
+  describe('fails if', () => {
+    test.each<[string, Partial<ResticBackupProps>, RegExp]>([
+      ['the password reference is missing', { password: undefined as any }, /^ResticBackup "test\/b": password = "": a Secret reference \{ name, key \} holding the repository password is required; create a Secret/],
+      ['the password key is empty', { password: { name: 'x', key: '' } }, /password = \{"name":"x","key":""\}: a Secret reference/],
+      ['a retention count is negative', { retention: { keepDaily: -1 } }, /retention.keepDaily = -1: must be a whole number ≥ 0; use e.g. keepDaily: 7/],
+      ['a retention count is fractional', { retention: { keepLast: 1.5 } }, /retention.keepLast = 1.5: must be a whole number ≥ 0/],
+      ['every retention rule is zero', { retention: { keepDaily: 0, keepWeekly: 0 } }, /retention = "keepDaily=0 keepWeekly=0": keeps no snapshot: every keep rule is zero or unset; set at least one rule/],
+      ['the retention is empty', { retention: {} }, /retention = "\(none\)": keeps no snapshot/],
+      ['keepWithin is under an hour', { retention: { keepWithin: Duration.minutes(30) } }, /retention.keepWithin = "30 minutes": must be at least one hour/],
+      ['the bucket is invalid', { repository: ResticRepository.s3(minio(), { bucket: 'My_Bucket' }) }, /repository.bucket = "My_Bucket": not a valid S3 bucket name/],
+      ['the prefix is invalid', { repository: ResticRepository.s3(minio(), { bucket: 'backups', prefix: '/restic' }) }, /repository.prefix = "\/restic": not a valid S3 key prefix/],
+      ['the store has no credentials Secret', { repository: ResticRepository.s3({ ...minio(), credentials: { secretName: '' } }, { bucket: 'backups' }) }, /repository.store.credentials.secretName = "": the object store has no credentials Secret/],
+      ['the REST URL embeds credentials', { repository: ResticRepository.rest('https://u:p@b.example.com/') }, /repository.url = "https:\/\/\*\*\*@b.example.com\/": must not embed credentials/],
+      ['the REST URL is not http(s)', { repository: ResticRepository.rest('sftp://b.example.com/') }, /repository.url = "sftp:\/\/b.example.com\/": must be an http\(s\) URL/],
+      ['the REST credentials have no Secret', { repository: ResticRepository.rest('https://b.example.com/', { credentials: { secretName: '' } }) }, /repository.credentials.secretName = "": a Secret name is required/],
+      ['the repository is on the backed-up claim', { repository: ResticRepository.fromClaimName('media') }, /repository = "media": the repository is on the claim being backed up/],
+      ['the repository path leaves the claim', { repository: ResticRepository.fromClaimName('disk', { path: '../x' }) }, /repository.path = "..\/x": must be a directory inside the claim/],
+      ['the repository Secret reference is empty', { repository: ResticRepository.fromSecret({ name: '', key: 'url' }) }, /repository = .*holding the repository location is required/],
+      ['the host has spaces', { host: 'site a' }, /host = "site a": must be letters, digits/],
+      ['a tag has a comma', { tags: ['a,b'] }, /tags = \["a,b"\]: needs at least one tag .*restic splits tags on commas/],
+      ['there are no tags', { tags: [] }, /tags = \[\]: needs at least one tag/],
+      ['checkReadDataPercent is 0', { checkReadDataPercent: 0 }, /checkReadDataPercent = 0: must be more than 0 and at most 100/],
+      ['checkReadDataPercent is over 100', { checkReadDataPercent: 150 }, /checkReadDataPercent = 150/],
+      ['uploadLimit is under 1 KiB', { uploadLimit: Size.kibibytes(0) }, /uploadLimit = 0: must be at least 1 KiB per second/],
+      ['the cron is invalid', { schedule: Cron.schedule({ minute: '61' }) }, /schedule = "61 \* \* \* \*": not a valid cron expression: minute field: 61 is outside 0-59/],
+      ['the time zone is not IANA', { timeZone: 'CET+1' }, /timeZone = "CET\+1": not an IANA time zone name/],
+      ['fsGroup is root', { fsGroup: 0 }, /fsGroup = 0: must be a positive whole number \(Pod Security "restricted" forbids root, and the image default is root\)/],
+      ['runAsUser is negative', { runAsUser: -5 }, /runAsUser = -5: must be a positive whole number/],
+      ['backoffLimit is negative', { backoffLimit: -1 }, /backoffLimit = -1: must be a whole number ≥ 0/],
+      ['the history limit is fractional', { successfulJobsHistoryLimit: 1.5 }, /successfulJobsHistoryLimit = 1.5: must be a whole number ≥ 0/],
+      ['the timeout is zero', { timeout: Duration.seconds(0) }, /timeout = "0 seconds": must be at least one second/],
+      ['the name is too long for a CronJob', { name: 'a'.repeat(53) }, /name = "a{53}": must be a DNS-1123 label: 1–52 characters/],
+    ])('%s', (_name, override, message) => {
+      expect(() => new ResticBackup(chart(), 'b', base(override))).toThrow(message);
+    });
+
+    test('a restic repository overlaps an rclone archive prefix', () => {
+      const c = chart();
+      const store = minio();
+      new ResticBackup(c, 'restic', base({ repository: ResticRepository.s3(store, { bucket: 'backups', prefix: 'archive/restic' }) }));
+      new RcloneArchive(c, 'archive', { source: BackupSource.fromClaimName('media'), destination: RcloneRemote.s3(store, { bucket: 'backups', prefix: 'archive' }) });
+      expect(() => Testing.synth(c)).toThrow(/RcloneArchive "test\/archive": destination = "backups\/archive": overlaps the restic repository of "test\/restic" \(backups\/archive\/restic\)/);
+    });
+  });
+
+  test('several sites may share one repository', () => {
+    const c = chart();
+    const store = minio();
+    new ResticBackup(c, 'site-a', base({ host: 'site-a', repository: ResticRepository.s3(store, { bucket: 'backups', prefix: 'restic' }) }));
+    new ResticBackup(c, 'site-b', base({ host: 'site-b', repository: ResticRepository.s3(store, { bucket: 'backups', prefix: 'restic' }) }));
+    expect(synth(c).map((m) => plainEnvOf(m).BACKUP_HOST)).toEqual(['site-a', 'site-b']);
+  });
+});
+
+describe('ResticScript', () => {
+  test('render validates on its own', () => {
+    expect(() => ResticScript.render({ retention: {} })).toThrow(/^ResticScript: retention = "\(none\)": keeps no snapshot/);
+    expect(() => ResticScript.render({ checkReadDataPercent: 101 })).toThrow(/^ResticScript: checkReadDataPercent = 101: must be more than 0 and at most 100/);
+  });
+  test('retention flags', () => {
+    expect(ResticScript.retentionFlags({ keepLast: 0, keepDaily: 7, keepWithin: Duration.days(30) })).toEqual(['--keep-daily', '7', '--keep-within', '30d']);
+    expect(ResticScript.retentionFlags({ keepWithin: Duration.hours(36) })).toEqual(['--keep-within', '36h']);
+  });
+});
