@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { IObjectStore, ObjectStoreFlavor } from './interfaces';
 
 /** Options for {@link RcloneEnv.s3Remote}. */
-export interface RcloneS3RemoteOptions {
+export interface RcloneRemoteEnvOptions {
   /**
    * Skip rclone's bucket existence check/creation (the job writes into an existing bucket and needs no bucket-level
    * permissions).
@@ -32,7 +32,7 @@ export class RcloneEnv {
   }
 
   /** Environment defining the S3 remote `remote` (upper-cased in variable names) for `store`. */
-  public static s3Remote(remote: string, store: IObjectStore, options: RcloneS3RemoteOptions = {}): k8s.EnvVar[] {
+  public static s3Remote(remote: string, store: IObjectStore, options: RcloneRemoteEnvOptions = {}): k8s.EnvVar[] {
     const p = `RCLONE_CONFIG_${remote.toUpperCase()}_`;
     const secret = (key: string): k8s.EnvVarSource => ({ secretKeyRef: { name: store.credentials.secretName, key } });
     return [
