@@ -1,0 +1,66 @@
+import { App, Chart, Duration, Size } from 'cdk8s';
+import {
+  BucketEvent, ContainerImage, DriveFilesystem, IEventTopic, KafkaAuthentication, MinioCluster, MinioPolicyStatements,
+} from '../../src';
+
+/**
+ * A four-node edge MinIO pool (4 servers × 1 drive, EC:2: survives one server down) with two buckets that expire
+ * old data and publish object events to Kafka.
+ */
+export function buildApp(app: App = new App()): App {
+  const chart = new Chart(app, 'minio-edge', { namespace: 'site-a-storage' });
+
+  // The Kafka topic the site's event pipeline consumes. A Strimzi KafkaTopic from the sync module implements
+  // IEventTopic too; here it is a plain object describing a topic managed elsewhere.
+  const objectEvents: IEventTopic = {
+    topicName: 'site-a.object-events',
+    bootstrapServers: 'edge-kafka-kafka-bootstrap.kafka.svc:9093',
+    caCertificate: { name: 'edge-kafka-cluster-ca-cert', key: 'ca.crt' },
+  };
+  // The KafkaUser Strimzi created for MinIO (its Secret holds `password`).
+  const kafkaUser = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-minio', secretName: 'site-a-minio' };
+
+  const store = new MinioCluster(chart, 'store', {
+    servers: 4,
+    drivesPerServer: 1,
+    parity: 2,
+    driveSize: Size.tebibytes(2),
+    storageClassName: 'openebs-lvm-xfs',
+    driveFilesystem: DriveFilesystem.XFS,
+    rootCredentials: { secretName: 'store-root' },
+    clientCredentials: { secretName: 'store-app-keys' },
+    // The community image is frozen upstream; pin the last community release explicitly (or an AIStor/fork build).
+    image: ContainerImage.MINIO,
+    allowedClients: [
+      { namespace: 'site-a-apps', podLabels: { 'app.kubernetes.io/part-of': 'video-pipeline' }, ports: [] },
+      { namespace: 'velero', podLabels: { 'app.kubernetes.io/name': 'velero' }, ports: [] },
+    ],
+  });
+
+  store.addBucket('recordings', {
+    versioning: true,
+    quota: Size.tebibytes(5),
+    lifecycle: [
+      { id: 'expire-recordings', expiration: Duration.days(30) },
+      { id: 'drop-old-versions', noncurrentVersionExpiration: Duration.days(3), noncurrentVersionsToKeep: 1 },
+    ],
+    notifications: [{ topic: objectEvents, credentials: kafkaUser, events: [BucketEvent.PUT], suffix: '.mp4' }],
+  });
+
+  store.addBucket('snapshots', {
+    lifecycle: [{ id: 'expire-snapshots', prefix: 'thumbnails/', expiration: Duration.days(7) }],
+    notifications: [{ topic: objectEvents, credentials: kafkaUser, events: [BucketEvent.PUT, BucketEvent.DELETE], prefix: 'thumbnails/' }],
+  });
+
+  // The video pipeline writes recordings and snapshots with its own keys, never with root.
+  store.addPolicy('video-pipeline', {
+    statements: MinioPolicyStatements.readWrite(['recordings', 'snapshots']),
+    users: [{ secretName: 'store-app-keys' }],
+  });
+
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}

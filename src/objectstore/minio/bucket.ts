@@ -1,0 +1,357 @@
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Construct } from 'constructs';
+import { replicationRuleId } from './internal';
+import { LifecycleRule, MinioLifecycle } from './lifecycle';
+import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, ValidationMessageOptions } from '../../core';
+
+/** Object-lock retention mode. */
+export enum ObjectLockMode {
+  /** Users with `s3:BypassGovernanceRetention` may still delete or shorten retention. */
+  GOVERNANCE = 'GOVERNANCE',
+  /** Nobody, not even root, can delete a locked version before its retention ends. */
+  COMPLIANCE = 'COMPLIANCE',
+}
+
+/** Default retention applied to new objects of an object-locked bucket. */
+export interface BucketRetention {
+  /** Lock mode. */
+  readonly mode: ObjectLockMode;
+  /** Retention period (whole days, at least 1). */
+  readonly period: Duration;
+}
+
+/** Anonymous (unauthenticated) access to a bucket (`mc anonymous set`). */
+export enum BucketAnonymousAccess {
+  /** Private: only authenticated users. */
+  NONE = 'none',
+  /** Anyone may read objects. */
+  DOWNLOAD = 'download',
+  /** Anyone may write objects. */
+  UPLOAD = 'upload',
+  /** Anyone may read and write objects. */
+  PUBLIC = 'public',
+}
+
+/** Default server-side encryption of a bucket (needs KES on the cluster). */
+export enum BucketEncryption {
+  /** SSE-S3: objects encrypted with keys derived from the cluster's default KES key. */
+  SSE_S3 = 'sse-s3',
+  /** SSE-KMS: objects encrypted with a named KES key. */
+  SSE_KMS = 'sse-kms',
+}
+
+/** Bucket events a notification subscribes to (`mc event add --event`). */
+export enum BucketEvent {
+  /** Object created (PUT, POST, COPY, multipart complete). */
+  PUT = 'put',
+  /** Object removed (DELETE, delete marker created). */
+  DELETE = 'delete',
+  /** Object read (GET, HEAD). */
+  GET = 'get',
+  /** Replication events. */
+  REPLICA = 'replica',
+  /** Lifecycle (ILM) transition and expiry events. */
+  ILM = 'ilm',
+}
+
+/** Publish bucket events to a Kafka topic. */
+export interface BucketNotification {
+  /** The topic (e.g. a Strimzi KafkaTopic from the sync module, or any object implementing IEventTopic). */
+  readonly topic: IEventTopic;
+  /**
+   * How MinIO authenticates to the brokers (Strimzi KafkaUser secret).
+   * @default - no authentication
+   */
+  readonly credentials?: KafkaClientCredentials;
+  /**
+   * Events to publish.
+   * @default [BucketEvent.PUT, BucketEvent.DELETE]
+   */
+  readonly events?: BucketEvent[];
+  /**
+   * Only objects whose key starts with this.
+   * @default - all keys
+   */
+  readonly prefix?: string;
+  /**
+   * Only objects whose key ends with this, e.g. `.mp4`.
+   * @default - all keys
+   */
+  readonly suffix?: string;
+  /**
+   * ID of the MinIO Kafka target (upper-case letters and digits); notifications to the same topic with the same
+   * credentials share one target.
+   * @default - derived from the topic name
+   */
+  readonly targetId?: string;
+}
+
+/** Server-side replication of a bucket to a bucket on another S3 endpoint (`mc replicate add`). */
+export interface BucketReplication {
+  /** The remote store. Its credentials (by Secret reference) must be allowed to write to `bucket`. */
+  readonly target: IObjectStore;
+  /** The remote bucket; it must exist and have versioning enabled. */
+  readonly bucket: string;
+  /**
+   * Replication rule ID.
+   * @default `to-<bucket>`
+   */
+  readonly id?: string;
+  /**
+   * Rule priority (unique per bucket).
+   * @default - position in the bucket's replication list, starting at 1
+   */
+  readonly priority?: number;
+  /**
+   * Replicate deletes and delete markers too. Off by default: an edge site's lifecycle expiry would otherwise hide
+   * objects in the archive.
+   * @default false
+   */
+  readonly replicateDeletes?: boolean;
+  /**
+   * Also copy objects that existed before the rule.
+   * @default true
+   */
+  readonly replicateExistingObjects?: boolean;
+  /**
+   * Replicate synchronously (a write waits for the remote copy).
+   * @default false
+   */
+  readonly synchronous?: boolean;
+  /**
+   * Bandwidth limit for this target, in megabits per second.
+   * @default - unlimited
+   */
+  readonly bandwidthLimitMbps?: number;
+  /**
+   * Storage class of the copies on the target.
+   * @default - the target's default
+   */
+  readonly storageClass?: string;
+}
+
+/** Options of {@link MinioCluster.addBucket}. */
+export interface MinioBucketOptions {
+  /**
+   * Bucket name (S3 rules: 3–63 characters, lower case, digits, '.', '-', not an IP address).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Keep object versions.
+   * @default - true when objectLock or replication is set, otherwise false (an unversioned bucket is left as is)
+   */
+  readonly versioning?: boolean;
+  /**
+   * Create the bucket with object lock (WORM). Object lock can only be chosen when the bucket is created.
+   * @default false
+   */
+  readonly objectLock?: boolean;
+  /**
+   * Default retention of new objects (requires objectLock).
+   * @default - none
+   */
+  readonly retention?: BucketRetention;
+  /**
+   * Hard quota: writes fail once the bucket holds this much.
+   * @default - no quota
+   */
+  readonly quota?: Size;
+  /**
+   * Anonymous access.
+   * @default BucketAnonymousAccess.NONE
+   */
+  readonly anonymousAccess?: BucketAnonymousAccess;
+  /**
+   * Default server-side encryption (requires `kes` on the cluster).
+   * @default - none
+   */
+  readonly encryption?: BucketEncryption;
+  /**
+   * KES key for SSE-KMS.
+   * @default - the cluster's default KES key
+   */
+  readonly encryptionKey?: string;
+  /**
+   * Lifecycle rules; the bucket's ILM configuration is replaced by exactly these on every provisioning run.
+   * @default - the bucket's lifecycle is left untouched
+   */
+  readonly lifecycle?: LifecycleRule[];
+  /**
+   * Kafka notifications.
+   * @default - none
+   */
+  readonly notifications?: BucketNotification[];
+  /**
+   * Replication to remote buckets.
+   * @default - none
+   */
+  readonly replication?: BucketReplication[];
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * A bucket of a {@link MinioCluster}, created and configured by the cluster's provisioning Job. Use
+ * `cluster.addBucket(id, options)`.
+ */
+export class MinioBucket extends Construct {
+  /** True when `name` is a valid S3 bucket name. */
+  public static isValidName(name: string): boolean {
+    return MinioBucket.nameProblem(name) === undefined;
+  }
+
+  private static nameProblem(name: string): string | undefined {
+    if (name.length < 3 || name.length > 63) return 'must be 3–63 characters';
+    if (/[A-Z]/.test(name)) return 'must be lower case';
+    if (name.includes('_')) return 'must not contain underscores';
+    if (!BUCKET.test(name)) return "may contain only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit";
+    if (name.includes('..') || name.includes('.-') || name.includes('-.')) return "must not contain '..', '.-' or '-.'";
+    if (IPV4.test(name)) return 'must not look like an IP address';
+    if (name.startsWith('xn--') || name.startsWith('sthree-') || name.endsWith('-s3alias') || name.endsWith('--ol-s3')) return "must not use the reserved prefixes 'xn--'/'sthree-' or suffixes '-s3alias'/'--ol-s3'";
+    return undefined;
+  }
+
+  /** The bucket name. */
+  public readonly bucketName: string;
+  /** Whether the bucket is versioned (explicitly, or implied by object lock or replication). */
+  public readonly versioned: boolean;
+  /** Whether the bucket is created with object lock. */
+  public readonly objectLock: boolean;
+  /** Default retention, if any. */
+  public readonly retention?: BucketRetention;
+  /** Hard quota, if any. */
+  public readonly quota?: Size;
+  /** Anonymous access. */
+  public readonly anonymousAccess: BucketAnonymousAccess;
+  /** Default encryption, if any. */
+  public readonly encryption?: BucketEncryption;
+  /** KES key for SSE-KMS, if given. */
+  public readonly encryptionKey?: string;
+
+  private _lifecycle?: LifecycleRule[];
+  private readonly _notifications: BucketNotification[];
+  private readonly _replication: BucketReplication[];
+
+  constructor(scope: Construct, id: string, options: MinioBucketOptions = {}) {
+    super(scope, id);
+    this.bucketName = options.name ?? id;
+    const problem = MinioBucket.nameProblem(this.bucketName);
+    if (problem) {
+      const suggestion = this.bucketName.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 63);
+      throw edgeError(this, { prop: 'name', value: this.bucketName, rule: `is not a valid S3 bucket name: ${problem}`, fix: `use a name like "${suggestion.length >= 3 ? suggestion : 'my-bucket'}"` });
+    }
+    this.objectLock = options.objectLock ?? false;
+    const replication = options.replication ?? [];
+    if (options.versioning === false && (this.objectLock || replication.length > 0)) {
+      throw edgeError(this, { prop: 'versioning', value: false, rule: `${this.objectLock ? 'object lock' : 'replication'} needs a versioned bucket`, fix: 'remove versioning: false (it is then enabled automatically)' });
+    }
+    this.versioned = options.versioning ?? (this.objectLock || replication.length > 0);
+    if (options.retention) {
+      if (!this.objectLock) {
+        throw edgeError(this, { prop: 'retention', value: options.retention.mode, rule: 'default retention needs a bucket created with object lock', fix: 'set objectLock: true' });
+      }
+      const days = options.retention.period.toDays({ integral: false });
+      if (!Number.isInteger(days) || days < 1) {
+        throw edgeError(this, { prop: 'retention.period', value: options.retention.period.toHumanString(), rule: 'must be a whole number of days, at least 1', fix: `use Duration.days(${Math.max(1, Math.ceil(days))})` });
+      }
+    }
+    this.retention = options.retention;
+    if (options.quota && options.quota.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) <= 0) {
+      throw edgeError(this, { prop: 'quota', value: '0', rule: 'must be positive', fix: 'use e.g. Size.gibibytes(100), or leave quota unset' });
+    }
+    this.quota = options.quota;
+    this.anonymousAccess = options.anonymousAccess ?? BucketAnonymousAccess.NONE;
+    if (options.encryptionKey !== undefined && options.encryption !== BucketEncryption.SSE_KMS) {
+      throw edgeError(this, { prop: 'encryptionKey', value: options.encryptionKey, rule: 'only applies to SSE-KMS', fix: 'set encryption: BucketEncryption.SSE_KMS or drop encryptionKey' });
+    }
+    this.encryption = options.encryption;
+    this.encryptionKey = options.encryptionKey;
+    this._lifecycle = options.lifecycle ? [...options.lifecycle] : undefined;
+    this._notifications = [];
+    this._replication = [];
+    for (const n of options.notifications ?? []) this.addNotification(n);
+    for (const r of replication) this.addReplication(r);
+    if (this._lifecycle) this.throwIfAny(MinioLifecycle.check(this._lifecycle, this.versioned));
+  }
+
+  /** Lifecycle rules (undefined when the bucket's lifecycle is left untouched). */
+  public get lifecycle(): LifecycleRule[] | undefined {
+    return this._lifecycle ? [...this._lifecycle] : undefined;
+  }
+
+  /** Kafka notifications. */
+  public get notifications(): BucketNotification[] {
+    return [...this._notifications];
+  }
+
+  /** Replication rules. */
+  public get replication(): BucketReplication[] {
+    return [...this._replication];
+  }
+
+  /** Add a lifecycle rule (turns lifecycle management on for this bucket). */
+  public addLifecycleRule(rule: LifecycleRule): void {
+    const rules = [...(this._lifecycle ?? []), rule];
+    this.throwIfAny(MinioLifecycle.check(rules, this.versioned));
+    this._lifecycle = rules;
+  }
+
+  /** Publish events of this bucket to a Kafka topic. */
+  public addNotification(notification: BucketNotification): void {
+    const at = `notifications[${this._notifications.length}]`;
+    const events = notification.events ?? [BucketEvent.PUT, BucketEvent.DELETE];
+    if (events.length === 0) {
+      throw edgeError(this, { prop: `${at}.events`, value: [], rule: 'must name at least one event', fix: 'use e.g. [BucketEvent.PUT]' });
+    }
+    if (notification.targetId !== undefined && !/^[A-Z0-9]{1,32}$/.test(notification.targetId)) {
+      throw edgeError(this, { prop: `${at}.targetId`, value: notification.targetId, rule: 'must be 1–32 upper-case letters or digits (it becomes an environment-variable suffix)', fix: `use "${notification.targetId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 32) || 'EVENTS'}"` });
+    }
+    if (!notification.topic.topicName || !notification.topic.bootstrapServers) {
+      throw edgeError(this, { prop: `${at}.topic`, value: notification.topic.topicName ?? '', rule: 'needs a topic name and bootstrap servers', fix: 'pass a topic with topicName and bootstrapServers' });
+    }
+    this._notifications.push({ ...notification, events });
+  }
+
+  /** Replicate this bucket to a remote bucket (versioning is enabled on this bucket by the Job). */
+  public addReplication(replication: BucketReplication): void {
+    const at = `replication[${this._replication.length}]`;
+    if (!this.versioned) {
+      throw edgeError(this, { prop: at, value: replication.bucket, rule: 'replication needs a versioned bucket', fix: 'pass replication in addBucket options (versioning is then implied) or set versioning: true' });
+    }
+    const problem = MinioBucket.nameProblem(replication.bucket);
+    if (problem) {
+      throw edgeError(this, { prop: `${at}.bucket`, value: replication.bucket, rule: `is not a valid S3 bucket name: ${problem}`, fix: 'use the remote bucket\'s real name' });
+    }
+    if (replication.priority !== undefined && (!Number.isInteger(replication.priority) || replication.priority < 1)) {
+      throw edgeError(this, { prop: `${at}.priority`, value: replication.priority, rule: 'must be a whole number of at least 1', fix: 'use 1, 2, …' });
+    }
+    if (replication.bandwidthLimitMbps !== undefined && !(replication.bandwidthLimitMbps > 0)) {
+      throw edgeError(this, { prop: `${at}.bandwidthLimitMbps`, value: replication.bandwidthLimitMbps, rule: 'must be positive', fix: 'leave it unset for no limit' });
+    }
+    if (replication.id !== undefined && !/^[A-Za-z0-9._-]{1,255}$/.test(replication.id)) {
+      throw edgeError(this, { prop: `${at}.id`, value: replication.id, rule: "must be 1–255 letters, digits, '.', '_' or '-'", fix: 'use e.g. "to-archive"' });
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(replication.target.s3Endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw edgeError(this, { prop: `${at}.target.s3Endpoint`, value: replication.target.s3Endpoint, rule: 'must be an http(s) URL', fix: 'use e.g. "https://s3.example.com"' });
+    }
+    this._replication.push(replication);
+    const ids = this._replication.map((r) => replicationRuleId(r));
+    const priorities = this._replication.map((r, i) => r.priority ?? i + 1);
+    if (new Set(ids).size !== ids.length || new Set(priorities).size !== priorities.length) {
+      this._replication.pop();
+      throw edgeError(this, { prop: `${at}`, value: replication.bucket, rule: 'replication rule IDs and priorities must be unique per bucket', fix: 'set distinct id and priority' });
+    }
+  }
+
+  private throwIfAny(problems: ValidationMessageOptions[]): void {
+    if (problems.length > 0) throw edgeError(this, problems[0]);
+  }
+}

@@ -1,0 +1,6 @@
+export * from './erasure';
+export * from './lifecycle';
+export * from './bucket';
+export * from './policy';
+export * from './tier';
+export * from './cluster';

@@ -1,0 +1,188 @@
+import { Construct } from 'constructs';
+import { edgeError, S3CredentialsReference } from '../../core';
+
+/** Effect of a policy statement. */
+export enum PolicyEffect {
+  /** Grant the actions. */
+  ALLOW = 'Allow',
+  /** Deny the actions (wins over any Allow). */
+  DENY = 'Deny',
+}
+
+/** One statement of an IAM policy (AWS IAM JSON grammar, as MinIO reads it). */
+export interface PolicyStatement {
+  /**
+   * Allow or deny.
+   * @default PolicyEffect.ALLOW
+   */
+  readonly effect?: PolicyEffect;
+  /** Actions, e.g. `s3:GetObject`, `s3:*`, `admin:ServerInfo`. */
+  readonly actions: string[];
+  /** Resources, e.g. `arn:aws:s3:::video/*`. */
+  readonly resources: string[];
+  /**
+   * Condition block (`{ "StringEquals": { "s3:prefix": ["cam1/"] } }`).
+   * @default - none
+   */
+  readonly conditions?: { [operator: string]: any };
+  /**
+   * Statement ID.
+   * @default - none
+   */
+  readonly sid?: string;
+}
+
+/** A MinIO group whose members are users given by credential Secret. */
+export interface MinioGroup {
+  /** Group name. */
+  readonly name: string;
+  /** Members: each Secret's access key becomes (or updates) a MinIO user with that secret key. */
+  readonly members: S3CredentialsReference[];
+}
+
+/** Options of {@link MinioCluster.addPolicy}. */
+export interface MinioPolicyOptions {
+  /**
+   * Policy name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The statements. */
+  readonly statements: PolicyStatement[];
+  /**
+   * Users to attach the policy to. Each Secret's access key becomes (or updates) a MinIO user with that secret key.
+   * @default - none
+   */
+  readonly users?: S3CredentialsReference[];
+  /**
+   * Groups to create (with their members) and attach the policy to.
+   * @default - none
+   */
+  readonly groups?: MinioGroup[];
+}
+
+/** Ready-made statements for common bucket access. */
+export class MinioPolicyStatements {
+  /** List and read objects of `buckets`. */
+  public static readOnly(buckets: string[]): PolicyStatement[] {
+    return [
+      { actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: buckets.map((b) => `arn:aws:s3:::${b}`) },
+      { actions: ['s3:GetObject'], resources: buckets.map((b) => `arn:aws:s3:::${b}/*`) },
+    ];
+  }
+
+  /** Write (but not read or list) objects of `buckets`: for uploaders such as cameras. */
+  public static writeOnly(buckets: string[]): PolicyStatement[] {
+    return [
+      { actions: ['s3:GetBucketLocation'], resources: buckets.map((b) => `arn:aws:s3:::${b}`) },
+      { actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: buckets.map((b) => `arn:aws:s3:::${b}/*`) },
+    ];
+  }
+
+  /** Full object access to `buckets` (list, read, write, delete), without bucket administration. */
+  public static readWrite(buckets: string[]): PolicyStatement[] {
+    return [
+      { actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:ListBucketVersions'], resources: buckets.map((b) => `arn:aws:s3:::${b}`) },
+      {
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: buckets.map((b) => `arn:aws:s3:::${b}/*`),
+      },
+    ];
+  }
+
+  private constructor() {}
+}
+
+/** Policy names MinIO ships with; they cannot be redefined. */
+const BUILT_IN = ['readwrite', 'readonly', 'writeonly', 'diagnostics', 'consoleadmin'];
+const ACTION = /^(s3|admin|kms|sts):[A-Za-z*]+$/;
+const RESOURCE = /^arn:(aws|minio):[a-z0-9*]+:[^:]*:[^:]*:.+$/;
+
+/**
+ * An IAM policy of a {@link MinioCluster}, created by the provisioning Job (`mc admin policy create`) and attached to
+ * users and groups. Use `cluster.addPolicy(id, options)`.
+ */
+export class MinioPolicy extends Construct {
+  /** The policy name. */
+  public readonly policyName: string;
+  /** The statements. */
+  public readonly statements: PolicyStatement[];
+  private readonly _users: S3CredentialsReference[] = [];
+  private readonly _groups: MinioGroup[] = [];
+
+  constructor(scope: Construct, id: string, options: MinioPolicyOptions) {
+    super(scope, id);
+    this.policyName = options.name ?? id;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@+=-]{0,127}$/.test(this.policyName)) {
+      throw edgeError(this, { prop: 'name', value: this.policyName, rule: 'must be 1–128 letters, digits or _.@+=- starting with a letter or digit', fix: `use a name like "${this.policyName.replace(/[^A-Za-z0-9_.@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app-rw'}"` });
+    }
+    if (BUILT_IN.includes(this.policyName.toLowerCase())) {
+      throw edgeError(this, { prop: 'name', value: this.policyName, rule: 'is a MinIO built-in policy and cannot be redefined', fix: `use a name of your own, e.g. "${this.policyName}-custom"` });
+    }
+    if (options.statements.length === 0) {
+      throw edgeError(this, { prop: 'statements', value: [], rule: 'a policy needs at least one statement', fix: 'add statements, e.g. MinioPolicyStatements.readWrite(["video"])' });
+    }
+    options.statements.forEach((s, i) => {
+      const at = `statements[${i}]`;
+      if (s.actions.length === 0 || s.resources.length === 0) {
+        throw edgeError(this, { prop: at, value: s.sid ?? i, rule: 'needs at least one action and one resource', fix: 'name the actions and the arn:aws:s3:::bucket[/prefix*] resources' });
+      }
+      for (const a of s.actions) {
+        if (!ACTION.test(a)) {
+          throw edgeError(this, { prop: `${at}.actions`, value: a, rule: 'must look like "s3:GetObject", "s3:*" or "admin:ServerInfo"', fix: 'use an IAM action name with its service prefix' });
+        }
+      }
+      for (const r of s.resources) {
+        if (!RESOURCE.test(r)) {
+          throw edgeError(this, { prop: `${at}.resources`, value: r, rule: 'must be an ARN like "arn:aws:s3:::bucket" or "arn:aws:s3:::bucket/*"', fix: `use "arn:aws:s3:::${r.replace(/^arn:aws:s3:::/, '')}"` });
+        }
+      }
+    });
+    this.statements = options.statements.map((s) => ({ ...s }));
+    for (const u of options.users ?? []) this.attachToUser(u);
+    for (const g of options.groups ?? []) this.attachToGroup(g);
+  }
+
+  /** The policy document (IAM JSON). */
+  public get document(): any {
+    return {
+      Version: '2012-10-17',
+      Statement: this.statements.map((s) => ({
+        ...(s.sid ? { Sid: s.sid } : {}),
+        Effect: s.effect ?? PolicyEffect.ALLOW,
+        Action: [...s.actions],
+        Resource: [...s.resources],
+        ...(s.conditions ? { Condition: s.conditions } : {}),
+      })),
+    };
+  }
+
+  /** Users the policy is attached to. */
+  public get users(): S3CredentialsReference[] {
+    return [...this._users];
+  }
+
+  /** Groups the policy is attached to. */
+  public get groups(): MinioGroup[] {
+    return [...this._groups];
+  }
+
+  /** Attach the policy to the user whose access keys are in `credentials` (the user is created or updated). */
+  public attachToUser(credentials: S3CredentialsReference): void {
+    if (!credentials.secretName) {
+      throw edgeError(this, { prop: 'users', value: '', rule: 'a user needs the Secret that holds its access keys', fix: 'pass { secretName: "…" }' });
+    }
+    this._users.push(credentials);
+  }
+
+  /** Create `group` with its members and attach the policy to it. */
+  public attachToGroup(group: MinioGroup): void {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@+=-]{0,127}$/.test(group.name)) {
+      throw edgeError(this, { prop: 'groups', value: group.name, rule: 'group names must be 1–128 letters, digits or _.@+=- (no commas or spaces)', fix: 'use a name like "cameras"' });
+    }
+    if (group.members.length === 0) {
+      throw edgeError(this, { prop: 'groups', value: group.name, rule: 'MinIO creates a group only together with members', fix: 'list at least one member' });
+    }
+    this._groups.push({ name: group.name, members: [...group.members] });
+  }
+}

@@ -1,0 +1,72 @@
+import { Construct } from 'constructs';
+import { edgeError, IObjectStore, ObjectStoreFlavor } from '../../core';
+
+/** Options of {@link MinioCluster.addTier}. */
+export interface MinioTierOptions {
+  /**
+   * Tier name, referenced by lifecycle transitions (MinIO stores it in upper case).
+   * @default - the construct id in upper case
+   */
+  readonly name?: string;
+  /** The remote store objects move to. Its credentials (by Secret reference) must be allowed to write `bucket`. */
+  readonly target: IObjectStore;
+  /** Bucket on the remote store. */
+  readonly bucket: string;
+  /**
+   * Key prefix inside the remote bucket.
+   * @default - none
+   */
+  readonly prefix?: string;
+  /**
+   * Region of the remote bucket.
+   * @default - the target's region
+   */
+  readonly region?: string;
+  /**
+   * Storage class on the remote store (S3 targets only).
+   * @default - the target's default
+   */
+  readonly storageClass?: string;
+}
+
+/**
+ * A remote tier of a {@link MinioCluster} (`mc ilm tier add`), the destination of lifecycle transitions.
+ * Use `cluster.addTier(id, options)`.
+ */
+export class MinioTier extends Construct {
+  /** Tier name (upper case). */
+  public readonly tierName: string;
+  /** `minio` for MinIO targets, `s3` for anything else. */
+  public readonly tierType: string;
+  /** The remote store. */
+  public readonly target: IObjectStore;
+  /** Remote bucket. */
+  public readonly bucket: string;
+  /** Remote prefix, if any. */
+  public readonly prefix?: string;
+  /** Remote region. */
+  public readonly region: string;
+  /** Remote storage class, if any. */
+  public readonly storageClass?: string;
+
+  constructor(scope: Construct, id: string, options: MinioTierOptions) {
+    super(scope, id);
+    const name = options.name ?? id.toUpperCase();
+    if (!/^[A-Z0-9][A-Z0-9_-]{0,63}$/.test(name)) {
+      throw edgeError(this, { prop: 'name', value: name, rule: 'tier names must be upper case: letters, digits, - and _, at most 64 characters', fix: `use "${name.toUpperCase().replace(/[^A-Z0-9_-]+/g, '-').replace(/^[^A-Z0-9]+/, '').slice(0, 64) || 'WARM'}"` });
+    }
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket)) {
+      throw edgeError(this, { prop: 'bucket', value: options.bucket, rule: 'is not a valid S3 bucket name', fix: 'use the remote bucket\'s real name' });
+    }
+    if (options.storageClass !== undefined && options.target.flavor === ObjectStoreFlavor.MINIO) {
+      throw edgeError(this, { prop: 'storageClass', value: options.storageClass, rule: 'MinIO tiers have no storage class', fix: 'drop storageClass' });
+    }
+    this.tierName = name;
+    this.tierType = options.target.flavor === ObjectStoreFlavor.MINIO ? 'minio' : 's3';
+    this.target = options.target;
+    this.bucket = options.bucket;
+    this.prefix = options.prefix;
+    this.region = options.region ?? options.target.region;
+    this.storageClass = options.storageClass;
+  }
+}

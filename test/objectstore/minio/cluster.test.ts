@@ -1,0 +1,656 @@
+import { Duration, Size } from 'cdk8s';
+import {
+  BucketAnonymousAccess, BucketEncryption, BucketEvent, ContainerImage, DriveFilesystem, ExternalObjectStore, IEventTopic,
+  KafkaAuthentication, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode, ObjectStoreFlavor, PolicyEffect,
+  SecurityBaseline, Warnings,
+} from '../../../src';
+import { chart, find, findAll, synth } from '../../support/harness';
+
+const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
+const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9093', caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' } };
+const scram = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio-events', secretName: 'minio-events' };
+const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO, caCertificate: { name: 'archive-ca', key: 'ca.crt' } });
+const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: { secretName: 'cloud-keys', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }, flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-west-1' });
+
+beforeAll(() => {
+  process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
+});
+afterAll(() => {
+  delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
+});
+
+function server(manifests: any[], name = 'store'): any {
+  return find(manifests, 'StatefulSet', name).spec.template.spec.containers[0];
+}
+function envOf(container: any): { [name: string]: any } {
+  return Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+}
+
+/** A cluster with every feature on: the custom snapshot. */
+function fullCluster() {
+  const c = chart('site-a');
+  const store = new MinioCluster(c, 'store', {
+    ...base,
+    servers: 6,
+    drivesPerServer: 2,
+    storageClassName: 'local-xfs',
+    driveFilesystem: DriveFilesystem.XFS,
+    image: ContainerImage.of('registry.example.com/aistor/minio', 'RELEASE.2026-03-01T00-00-00Z'),
+    mcImage: ContainerImage.of('registry.example.com/aistor/mc', 'RELEASE.2026-03-01T00-00-00Z'),
+    resources: { memory: { request: Size.gibibytes(4), limit: Size.gibibytes(8) } },
+    tls: { secretName: 'store-tls' },
+    console: true,
+    allowedClients: [{ namespace: 'backup', podLabels: { 'app.kubernetes.io/name': 'velero' }, ports: [] }, { namespace: 'apps', podLabels: {}, ports: [] }],
+    region: 'site-a',
+    nodeSelector: { 'edge.example.com/storage': 'true' },
+    tolerations: [{ key: 'storage', operator: 'Exists', effect: 'NoSchedule' }],
+    priorityClassName: 'edge-critical',
+    eventQueueSize: Size.gibibytes(5),
+    eventQueueLimit: 50000,
+    kes: { endpoints: ['https://kes.kes.svc.cluster.local:7373'], keyName: 'site-a-key', apiKey: { name: 'kes-api', key: 'key' }, caCertificate: { name: 'kes-ca', key: 'ca.crt' } },
+    provisioning: { ttlAfterFinished: Duration.hours(2), activeDeadline: Duration.minutes(10), backoffLimit: 3, attemptsPerStep: 5 },
+    runAsUser: 1000,
+  });
+  store.addTier('warm', { target: archive, bucket: 'site-a-tier', prefix: 'video/' });
+  store.addBucket('video', {
+    objectLock: true,
+    retention: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(7) },
+    quota: Size.tebibytes(2),
+    encryption: BucketEncryption.SSE_KMS,
+    lifecycle: [
+      { id: 'tier-then-expire', prefix: 'raw/', transition: { after: Duration.days(3), tier: 'WARM' }, expiration: Duration.days(30) },
+      { id: 'old-versions', noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 2 },
+    ],
+    notifications: [{ topic, credentials: scram, events: [BucketEvent.PUT], suffix: '.mp4' }],
+    replication: [{ target: archive, bucket: 'site-a-video', bandwidthLimitMbps: 100 }],
+  });
+  store.addBucket('telemetry', {
+    name: 'telemetry.raw',
+    versioning: true,
+    anonymousAccess: BucketAnonymousAccess.DOWNLOAD,
+    encryption: BucketEncryption.SSE_S3,
+    lifecycle: [{ expiration: Duration.days(90) }],
+    notifications: [{ topic: { topicName: 'telemetry', bootstrapServers: 'plain-kafka:9092' }, events: [BucketEvent.PUT, BucketEvent.DELETE], prefix: 'sensors/' }],
+    replication: [{ target: cloud, bucket: 'fleet-telemetry', replicateDeletes: true, replicateExistingObjects: false, synchronous: true, storageClass: 'STANDARD_IA' }],
+  });
+  store.addPolicy('video-writer', { statements: MinioPolicyStatements.writeOnly(['video']), groups: [{ name: 'cameras', members: [{ secretName: 'cam-1-keys' }, { secretName: 'cam-2-keys' }] }] });
+  store.addPolicy('archive-reader', {
+    statements: [
+      ...MinioPolicyStatements.readOnly(['video', 'telemetry.raw']),
+      { effect: PolicyEffect.DENY, actions: ['s3:DeleteObject'], resources: ['arn:aws:s3:::video/*'], sid: 'NoDeletes', conditions: { StringNotEquals: { 'aws:username': ['admin'] } } },
+    ],
+    users: [{ secretName: 'analytics-keys', accessKeyIdKey: 'accessKey', secretAccessKeyKey: 'secretKey' }],
+  });
+  return { c, store };
+}
+
+describe('MinioCluster', () => {
+  test('defaults snapshot', () => {
+    const c = chart('edge');
+    new MinioCluster(c, 'store', base);
+    expect(synth(c)).toMatchSnapshot();
+  });
+
+  test('custom snapshot', () => {
+    const { c } = fullCluster();
+    expect(synth(c)).toMatchSnapshot();
+  });
+
+  test('defaults: 4 × 1 drives at EC:2, Parallel, headless + client Service, one server per node', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    const m = synth(c);
+    const sts = find(m, 'StatefulSet', 'store');
+    expect(sts.spec.replicas).toBe(4);
+    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    expect(sts.spec.serviceName).toBe('store-hl');
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data0', '100Gi'], ['events', '1Gi']]);
+    expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();
+    expect(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([{
+      labelSelector: { matchLabels: store.selectorLabels }, topologyKey: 'kubernetes.io/hostname',
+    }]);
+    expect(server(m).args).toEqual(['server', '--address', ':9000', '--console-address', ':9001', '--certs-dir', '/etc/minio/certs', 'http://store-{0...3}.store-hl.edge.svc.cluster.local/data0']);
+    expect(envOf(server(m)).MINIO_STORAGE_CLASS_STANDARD).toBe('EC:2');
+    expect(find(m, 'Service', 'store-hl').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    expect(find(m, 'Service', 'store').spec.ports).toEqual([{ name: 'http', port: 9000, targetPort: 9000 }]);
+    expect(findAll(m, 'Job')).toEqual([]);
+    expect(findAll(m, 'ConfigMap')).toEqual([]);
+    expect(store.provisioningJobName).toBeUndefined();
+    expect(store.provisioningCommands).toEqual([]);
+  });
+
+  test('server volumes use the three-dot ellipsis for servers and drives', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', { ...base, servers: 4, drivesPerServer: 4, tls: { secretName: 't' }, clusterDomain: 'edge.local' });
+    expect(store.serverVolumesArg).toBe('https://store-{0...3}.store-hl.edge.svc.edge.local/data{0...3}');
+    expect(store.serverHost(2)).toBe('store-2.store-hl.edge.svc.edge.local');
+    const m = synth(c);
+    expect(server(m).volumeMounts.slice(0, 4).map((v: any) => v.mountPath)).toEqual(['/data0', '/data1', '/data2', '/data3']);
+    expect(envOf(server(m)).MINIO_STORAGE_CLASS_STANDARD).toBe('EC:4');
+  });
+
+  test('probes are node-level live/ready endpoints, never /cluster', () => {
+    const m = synth((() => { const c = chart('edge'); new MinioCluster(c, 'store', base); return c; })());
+    const s = server(m);
+    expect(s.livenessProbe.httpGet).toEqual({ path: '/minio/health/live', port: 9000, scheme: 'HTTP' });
+    expect(s.readinessProbe.httpGet).toEqual({ path: '/minio/health/ready', port: 9000, scheme: 'HTTP' });
+    expect(s.startupProbe.httpGet.path).toBe('/minio/health/live');
+    expect(JSON.stringify(m)).not.toMatch(/health\/cluster/);
+  });
+
+  test.each([
+    // servers, drives, parity → maxUnavailable (servers that may be down with write quorum kept)
+    [4, 1, undefined, 1],
+    [6, 1, undefined, 2],
+    [8, 1, undefined, 3],
+    [5, 4, undefined, 2],
+    [4, 4, undefined, 1],
+  ])('PDB of %i × %i drives at parity %p allows %i servers down', (servers, drivesPerServer, parity, maxUnavailable) => {
+    const c = chart('edge');
+    new MinioCluster(c, 'store', { ...base, servers: servers as number, drivesPerServer: drivesPerServer as number, parity: parity as number | undefined });
+    const pdb = find(synth(c), 'PodDisruptionBudget', 'store');
+    expect(pdb.spec.maxUnavailable).toBe(maxUnavailable);
+  });
+
+  test('PDB allows no disruption when the user accepts a layout that cannot lose a server, with a warning', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', { ...base, drivesPerServer: 4, parity: 2, tolerateServerLoss: false });
+    expect(find(synth(c), 'PodDisruptionBudget', 'store').spec.maxUnavailable).toBe(0);
+    expect(Warnings.collect(store).some((w) => w.includes('tolerateServerLoss = false: 4 servers × 4 drives at EC:2 lose write quorum with one server down, so the PodDisruptionBudget allows no voluntary disruption (node drains block); use parity 4 (EC:4) or higher'))).toBe(true);
+  });
+
+  test('root credentials come only from a Secret reference', () => {
+    const c = chart('edge');
+    new MinioCluster(c, 'store', { ...base, rootCredentials: { secretName: 'root', userKey: 'user', passwordKey: 'pass' } });
+    const env = envOf(server(synth(c)));
+    expect(env.MINIO_ROOT_USER).toEqual({ secretKeyRef: { name: 'root', key: 'user' } });
+    expect(env.MINIO_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'root', key: 'pass' } });
+    expect(findAll(synth(c), 'Secret')).toEqual([]);
+  });
+
+  test('console off and metrics behind a token by default; on when asked', () => {
+    const c1 = chart('edge');
+    new MinioCluster(c1, 'store', base);
+    expect(envOf(server(synth(c1)))).toMatchObject({ MINIO_BROWSER: 'off', MINIO_PROMETHEUS_AUTH_TYPE: 'jwt' });
+    const c2 = chart('edge');
+    const store = new MinioCluster(c2, 'store', { ...base, console: true, publicMetrics: true });
+    const m = synth(c2);
+    expect(envOf(server(m))).toMatchObject({ MINIO_BROWSER: 'on', MINIO_PROMETHEUS_AUTH_TYPE: 'public' });
+    expect(find(m, 'Service', 'store').spec.ports.map((p: any) => p.port)).toEqual([9000, 9001]);
+    expect(store.consolePort).toBe(9001);
+    expect(store.serverNetworkPeer.ports).toEqual([9000, 9001]);
+  });
+
+  test('NetworkPolicy admits the servers, the provisioning Job and the named clients only', () => {
+    const { c, store } = fullCluster();
+    const m = synth(c);
+    const np = find(m, 'NetworkPolicy', 'store');
+    expect(np.spec.podSelector.matchLabels).toEqual(store.selectorLabels);
+    expect(np.spec.policyTypes).toEqual(['Ingress']);
+    expect(np.spec.ingress.map((r: any) => r.from)).toEqual([
+      [{ podSelector: { matchLabels: store.selectorLabels } }],
+      [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': 'store', 'app.kubernetes.io/component': 'provisioner' } } }],
+      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backup' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'velero' } } }],
+      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } }, podSelector: { matchLabels: {} } }],
+    ]);
+    expect(np.spec.ingress[2].ports).toEqual([{ protocol: 'TCP', port: 9000 }, { protocol: 'TCP', port: 9001 }]);
+    expect(np.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 9000 }]);
+    // The Job's pods carry the labels the policy admits; the server selector does not match them.
+    const job = find(m, 'Job', store.provisioningJobName!);
+    expect(job.spec.template.metadata.labels).toMatchObject(np.spec.ingress[1].from[0].podSelector.matchLabels);
+    expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).not.toBe(store.selectorLabels['app.kubernetes.io/component']);
+  });
+
+  test('implements IObjectStore for backup, sync and blueprints', () => {
+    const { store } = fullCluster();
+    expect(store.s3Endpoint).toBe('https://store.site-a.svc.cluster.local:9000');
+    expect(store.flavor).toBe(ObjectStoreFlavor.MINIO);
+    expect(store.forcePathStyle).toBe(true);
+    expect(store.region).toBe('site-a');
+    expect(store.caCertificate).toEqual({ name: 'store-tls', key: 'ca.crt' });
+    expect(store.credentials).toEqual({ secretName: 'minio-root', accessKeyIdKey: 'rootUser', secretAccessKeyKey: 'rootPassword' });
+    expect(store.networkPeer).toEqual({ namespace: 'site-a', podLabels: { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': 'store', 'app.kubernetes.io/component': 'server' }, ports: [9000, 9001] });
+    expect(store.bucketNames).toEqual(['video', 'telemetry.raw']);
+    expect([store.name, store.namespace, store.serviceName, store.headlessServiceName, store.port]).toEqual(['store', 'site-a', 'store', 'store-hl', 9000]);
+    const c = chart('edge');
+    const plain = new MinioCluster(c, 'plain', { ...base, clientCredentials: { secretName: 'app-keys' } });
+    expect(plain.s3Endpoint).toBe('http://plain.edge.svc.cluster.local:9000');
+    expect(plain.region).toBe('us-east-1');
+    expect(plain.caCertificate).toBeUndefined();
+    expect(plain.credentials).toEqual({ secretName: 'app-keys' });
+  });
+
+  test('TLS: https everywhere, certificate and CAs projected into the certs dir', () => {
+    const { c } = fullCluster();
+    const m = synth(c);
+    const s = server(m);
+    expect(s.args[s.args.length - 1]).toBe('https://store-{0...5}.store-hl.site-a.svc.cluster.local/data{0...1}');
+    expect(s.readinessProbe.httpGet.scheme).toBe('HTTPS');
+    expect(find(m, 'Service', 'store').spec.ports[0].name).toBe('https');
+    const certs = find(m, 'StatefulSet', 'store').spec.template.spec.volumes.find((v: any) => v.name === 'certs').projected.sources;
+    expect(certs).toEqual([
+      { downwardAPI: { items: [{ path: 'CAs/pod-name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+      { secret: { name: 'store-tls', items: [{ key: 'tls.crt', path: 'public.crt' }, { key: 'tls.key', path: 'private.key' }, { key: 'ca.crt', path: 'CAs/ca.crt' }] } },
+      { secret: { name: 'edge-cluster-ca-cert', items: [{ key: 'ca.crt', path: 'CAs/kafka-cameraevents.crt' }] } },
+      { secret: { name: 'kes-ca', items: [{ key: 'ca.crt', path: 'CAs/kes-ca.crt' }] } },
+      { secret: { name: 'archive-ca', items: [{ key: 'ca.crt', path: 'CAs/remote-1.crt' }] } },
+    ]);
+    expect(s.volumeMounts.find((v: any) => v.name === 'certs')).toEqual({ name: 'certs', mountPath: '/etc/minio/certs', readOnly: true });
+  });
+
+  test('TLS without a CA key publishes no caCertificate', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', { ...base, tls: { secretName: 'public-cert', caKey: '' } });
+    expect(store.caCertificate).toBeUndefined();
+    const certs = find(synth(c), 'StatefulSet', 'store').spec.template.spec.volumes.find((v: any) => v.name === 'certs').projected.sources;
+    expect(certs[1]).toEqual({ secret: { name: 'public-cert', items: [{ key: 'tls.crt', path: 'public.crt' }, { key: 'tls.key', path: 'private.key' }] } });
+  });
+
+  test('Kafka notifications: server env per target, queue on the persistent volume, SCRAM password from the KafkaUser Secret', () => {
+    const { c } = fullCluster();
+    const env = envOf(server(synth(c)));
+    expect(Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('MINIO_NOTIFY_KAFKA_')))).toEqual({
+      MINIO_NOTIFY_KAFKA_ENABLE_CAMERAEVENTS: 'on',
+      MINIO_NOTIFY_KAFKA_BROKERS_CAMERAEVENTS: 'edge-kafka-bootstrap.kafka.svc:9093',
+      MINIO_NOTIFY_KAFKA_TOPIC_CAMERAEVENTS: 'camera-events',
+      MINIO_NOTIFY_KAFKA_QUEUE_DIR_CAMERAEVENTS: '/var/minio/events',
+      MINIO_NOTIFY_KAFKA_QUEUE_LIMIT_CAMERAEVENTS: '50000',
+      MINIO_NOTIFY_KAFKA_TLS_CAMERAEVENTS: 'on',
+      MINIO_NOTIFY_KAFKA_SASL_CAMERAEVENTS: 'on',
+      MINIO_NOTIFY_KAFKA_SASL_MECHANISM_CAMERAEVENTS: 'sha512',
+      MINIO_NOTIFY_KAFKA_SASL_USERNAME_CAMERAEVENTS: 'minio-events',
+      MINIO_NOTIFY_KAFKA_SASL_PASSWORD_CAMERAEVENTS: { secretKeyRef: { name: 'minio-events', key: 'password' } },
+      MINIO_NOTIFY_KAFKA_ENABLE_TELEMETRY: 'on',
+      MINIO_NOTIFY_KAFKA_BROKERS_TELEMETRY: 'plain-kafka:9092',
+      MINIO_NOTIFY_KAFKA_TOPIC_TELEMETRY: 'telemetry',
+      MINIO_NOTIFY_KAFKA_QUEUE_DIR_TELEMETRY: '/var/minio/events',
+      MINIO_NOTIFY_KAFKA_QUEUE_LIMIT_TELEMETRY: '50000',
+    });
+    const sts = find(synth(c), 'StatefulSet', 'store');
+    expect(sts.spec.volumeClaimTemplates.find((t: any) => t.metadata.name === 'events').spec.resources.requests.storage).toBe('5Gi');
+    expect(sts.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'events', mountPath: '/var/minio/events' });
+  });
+
+  test('Kafka mutual TLS mounts the KafkaUser certificate', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    store.addBucket('video', { notifications: [{ topic, targetId: 'CAMS', credentials: { authentication: KafkaAuthentication.TLS, username: 'minio', secretName: 'minio-user' } }] });
+    const m = synth(c);
+    const env = envOf(server(m));
+    expect(env.MINIO_NOTIFY_KAFKA_CLIENT_TLS_CERT_CAMS).toBe('/etc/minio/certs/kafka-cams/user.crt');
+    expect(env.MINIO_NOTIFY_KAFKA_CLIENT_TLS_KEY_CAMS).toBe('/etc/minio/certs/kafka-cams/user.key');
+    expect(env.MINIO_NOTIFY_KAFKA_SASL_CAMS).toBeUndefined();
+    const certs = find(m, 'StatefulSet', 'store').spec.template.spec.volumes.find((v: any) => v.name === 'certs').projected.sources;
+    expect(certs).toContainEqual({ secret: { name: 'minio-user', items: [{ key: 'user.crt', path: 'kafka-cams/user.crt' }, { key: 'user.key', path: 'kafka-cams/user.key' }] } });
+    expect(store.kafkaTargetIds).toEqual(['CAMS']);
+  });
+
+  test('notifications to the same topic share one target', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    store.addBucket('bucket-a', { notifications: [{ topic }] });
+    store.addBucket('bucket-b', { notifications: [{ topic }] });
+    expect(store.kafkaTargetIds).toEqual(['CAMERAEVENTS']);
+    expect(Object.keys(envOf(server(synth(c)))).filter((k) => k.startsWith('MINIO_NOTIFY_KAFKA_ENABLE_'))).toEqual(['MINIO_NOTIFY_KAFKA_ENABLE_CAMERAEVENTS']);
+  });
+
+  test('KES: endpoint, key and API key from Secret references; client certificate mode mounts the pair', () => {
+    const { c } = fullCluster();
+    const env = envOf(server(synth(c)));
+    expect(env.MINIO_KMS_KES_ENDPOINT).toBe('https://kes.kes.svc.cluster.local:7373');
+    expect(env.MINIO_KMS_KES_KEY_NAME).toBe('site-a-key');
+    expect(env.MINIO_KMS_KES_API_KEY).toEqual({ secretKeyRef: { name: 'kes-api', key: 'key' } });
+    expect(env.MINIO_KMS_KES_CAPATH).toBe('/etc/minio/certs/CAs/kes-ca.crt');
+    const c2 = chart('edge');
+    new MinioCluster(c2, 'store', { ...base, kes: { endpoints: ['https://kes-1:7373', 'https://kes-2:7373'], keyName: 'k', clientCertificateSecretName: 'minio-kes-client' } });
+    const m = synth(c2);
+    const env2 = envOf(server(m));
+    expect(env2).toMatchObject({ MINIO_KMS_KES_ENDPOINT: 'https://kes-1:7373,https://kes-2:7373', MINIO_KMS_KES_CERT_FILE: '/etc/minio/certs/kes/client.crt', MINIO_KMS_KES_KEY_FILE: '/etc/minio/certs/kes/client.key' });
+    expect(env2.MINIO_KMS_KES_API_KEY).toBeUndefined();
+    const certs = find(m, 'StatefulSet', 'store').spec.template.spec.volumes.find((v: any) => v.name === 'certs').projected.sources;
+    expect(certs).toContainEqual({ secret: { name: 'minio-kes-client', items: [{ key: 'tls.crt', path: 'kes/client.crt' }, { key: 'tls.key', path: 'kes/client.key' }] } });
+  });
+
+  test('provisioning Job: pinned mc, restricted pod, retries, deadline, TTL, secrets by reference', () => {
+    const { c, store } = fullCluster();
+    const m = synth(c);
+    const job = find(m, 'Job', store.provisioningJobName!);
+    expect(store.provisioningJobName).toMatch(/^store-provision-[0-9a-f]{8}$/);
+    expect(job.spec).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 7200 });
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    const mc = pod.containers[0];
+    expect(mc.image).toBe('registry.example.com/aistor/mc:RELEASE.2026-03-01T00-00-00Z');
+    expect(mc.command).toEqual(['/bin/sh', '/config/provision.sh']);
+    const env = envOf(mc);
+    expect(env).toMatchObject({
+      MINIO_ENDPOINT: 'https://store.site-a.svc.cluster.local:9000',
+      HOME: '/tmp',
+      MC_CONFIG_DIR: '/tmp/.mc',
+      PROVISION_MAX_ATTEMPTS: '5',
+      SSL_CERT_FILE: '/etc/minio-ca/ca.crt',
+      MINIO_ROOT_PASSWORD: { secretKeyRef: { name: 'minio-root', key: 'rootPassword' } },
+      USER_1_ACCESS_KEY: { secretKeyRef: { name: 'cam-1-keys', key: 'AWS_ACCESS_KEY_ID' } },
+      USER_3_SECRET_KEY: { secretKeyRef: { name: 'analytics-keys', key: 'secretKey' } },
+      REMOTE_1_SECRET_KEY: { secretKeyRef: { name: 'archive-keys', key: 'AWS_SECRET_ACCESS_KEY' } },
+      REMOTE_2_ACCESS_KEY: { secretKeyRef: { name: 'cloud-keys', key: 'id' } },
+    });
+    expect(mc.env.every((e: any) => e.value === undefined || !/secret|password/i.test(e.name) || e.name === 'MINIO_ENDPOINT')).toBe(true);
+    expect(mc.volumeMounts).toEqual([
+      { name: 'config', mountPath: '/config', readOnly: true },
+      { name: 'home', mountPath: '/tmp' },
+      { name: 'ca', mountPath: '/etc/minio-ca', readOnly: true },
+    ]);
+    expect(pod.volumes.find((v: any) => v.name === 'ca')).toEqual({ name: 'ca', secret: { secretName: 'store-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    expect(pod.volumes.find((v: any) => v.name === 'config').configMap.name).toBe(store.provisioningConfigMapName);
+    expect(SecurityBaseline.check([job])).toEqual([]);
+  });
+
+  test('the ConfigMap carries the script, ILM JSON per managed bucket and the policy documents', () => {
+    const { c, store } = fullCluster();
+    const cm = find(synth(c), 'ConfigMap', 'store-provision');
+    expect(Object.keys(cm.data).sort()).toEqual(['ilm-telemetry.raw.json', 'ilm-video.json', 'policy-archive-reader.json', 'policy-video-writer.json', 'provision.sh']);
+    expect(JSON.parse(cm.data['ilm-video.json'])).toEqual({
+      Rules: [
+        { ID: 'tier-then-expire', Status: 'Enabled', Filter: { Prefix: 'raw/' }, Expiration: { Days: 30 }, Transition: { Days: 3, StorageClass: 'WARM' } },
+        { ID: 'old-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 7, NewerNoncurrentVersions: 2 } },
+      ],
+    });
+    expect(JSON.parse(cm.data['policy-archive-reader.json'])).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: ['arn:aws:s3:::video', 'arn:aws:s3:::telemetry.raw'] },
+        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::video/*', 'arn:aws:s3:::telemetry.raw/*'] },
+        { Sid: 'NoDeletes', Effect: 'Deny', Action: ['s3:DeleteObject'], Resource: ['arn:aws:s3:::video/*'], Condition: { StringNotEquals: { 'aws:username': ['admin'] } } },
+      ],
+    });
+    expect(cm.data['provision.sh']).toBe(store.provisioningScript);
+  });
+
+  test('the Job name changes with its content (Job specs are immutable) and is stable otherwise', () => {
+    const name = () => {
+      const c = chart('edge');
+      const store = new MinioCluster(c, 'store', base);
+      store.addBucket('video');
+      return store;
+    };
+    expect(name().provisioningJobName).toBe(name().provisioningJobName);
+    const changed = name();
+    changed.addBucket('extra');
+    expect(changed.provisioningJobName).not.toBe(name().provisioningJobName);
+  });
+
+  test('buckets added after construction reach the server env and the Job (rendered at synth)', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    const bucket = store.addBucket('video');
+    bucket.addNotification({ topic });
+    bucket.addLifecycleRule({ expiration: Duration.days(14) });
+    const m = synth(c);
+    expect(envOf(server(m)).MINIO_NOTIFY_KAFKA_TOPIC_CAMERAEVENTS).toBe('camera-events');
+    expect(JSON.parse(find(m, 'ConfigMap', 'store-provision').data['ilm-video.json']).Rules[0].Expiration).toEqual({ Days: 14 });
+  });
+
+  test('scheduling options reach the pod', () => {
+    const { c } = fullCluster();
+    const pod = find(synth(c), 'StatefulSet', 'store').spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ 'edge.example.com/storage': 'true' });
+    expect(pod.tolerations).toEqual([{ key: 'storage', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.priorityClassName).toBe('edge-critical');
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000, runAsNonRoot: true });
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: '500m', memory: '4Gi' }, limits: { memory: '8Gi' } });
+    expect(pod.enableServiceLinks).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  test('oneServerPerNode: false only prefers spreading, with a warning', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', { ...base, oneServerPerNode: false, failureDomainKey: 'topology.kubernetes.io/zone' });
+    const aff = find(synth(c), 'StatefulSet', 'store').spec.template.spec.affinity.podAntiAffinity;
+    expect(aff.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('topology.kubernetes.io/zone');
+    expect(aff.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+    expect(Warnings.collect(store).some((w) => w.includes('oneServerPerNode = false'))).toBe(true);
+  });
+
+  test('eventQueue: false drops the queue volume', () => {
+    const c = chart('edge');
+    new MinioCluster(c, 'store', { ...base, eventQueue: false, storageClassName: 'fast' });
+    const sts = find(synth(c), 'StatefulSet', 'store');
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(['data0']);
+    expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('fast');
+  });
+});
+
+describe('MinioCluster warnings', () => {
+  test('the frozen community image prints one line at synth', () => {
+    delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
+    const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const c = chart('edge');
+      new MinioCluster(c, 'store', base);
+      synth(c);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy.mock.calls[0][0]).toBe('[WARNING] MinioCluster "test/store": image = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z, quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z": the MinIO community images are frozen (upstream unmaintained since 2026-02: no new community builds or security fixes); pass image/mcImage to use an AIStor or maintained fork build');
+      expect(spy.mock.calls[0][0]).not.toMatch(/\n/);
+    } finally {
+      spy.mockRestore();
+      process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
+    }
+  });
+
+  test('no image warning with maintained images', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', { ...base, image: ContainerImage.of('registry.example.com/minio', '2026.1'), mcImage: ContainerImage.of('registry.example.com/mc', '2026.1') });
+    expect(Warnings.collect(store)).toEqual([]);
+  });
+
+  test('ext4 drives are warned about, by prop or by class name', () => {
+    const c = chart('edge');
+    const a = new MinioCluster(c, 'a', { ...base, driveFilesystem: DriveFilesystem.EXT4 });
+    const b = new MinioCluster(c, 'b', { ...base, storageClassName: 'local-ext4' });
+    const x = new MinioCluster(c, 'x', { ...base, storageClassName: 'local-ext4', driveFilesystem: DriveFilesystem.XFS });
+    expect(Warnings.collect(a).filter((w) => w.includes('recommends XFS'))).toHaveLength(1);
+    expect(Warnings.collect(b).filter((w) => w.includes('recommends XFS'))).toHaveLength(1);
+    expect(Warnings.collect(x).filter((w) => w.includes('recommends XFS'))).toHaveLength(0);
+  });
+
+  test('KES is a one-way door and says so', () => {
+    const { store } = fullCluster();
+    expect(Warnings.collect(store).some((w) => w.includes('KES cannot be turned off later'))).toBe(true);
+  });
+});
+
+describe('MinioCluster fails if', () => {
+  const cluster = (props: Partial<MinioClusterProps> = {}, ns: string | null = 'edge') => new MinioCluster(chart(ns ?? undefined), 'store', { ...base, ...props });
+
+  test('fewer than 4 drives', () => {
+    expect(() => cluster({ servers: 3 })).toThrow('MinioCluster "test/store": servers × drivesPerServer = 3: 3 servers × 1 drives is fewer than the 4 drives distributed erasure coding needs; use at least 4 servers × 1 drive (or more drives per server)');
+  });
+
+  test('no erasure-set size in 2–16 divides the drives', () => {
+    expect(() => cluster({ servers: 17 })).toThrow(/servers × drivesPerServer = 17: .*none does; use 18 servers × 1 drives/);
+  });
+
+  test('parity is above half the set', () => {
+    expect(() => cluster({ parity: 3 })).toThrow('MinioCluster "test/store": parity = 3: must be at most half the erasure set (4 drives, so at most 2); use parity 1…2');
+  });
+
+  test('parity is below 1', () => {
+    expect(() => cluster({ parity: 0 })).toThrow(/parity = 0: must be a whole number of at least 1/);
+  });
+
+  test('4 servers × 4 drives at EC:2 cannot survive one server down', () => {
+    expect(() => cluster({ drivesPerServer: 4, parity: 2 })).toThrow('MinioCluster "test/store": parity = 2: 4 servers × 4 drives form 1 erasure set of 16 drives with 4 drives on each server; with one server down a set keeps 12 drives, below the read and write quorum of 14 (EC:2 leaves 14 data drives per set); use parity 4 (EC:4) or higher, use at most 2 drives per server, or set tolerateServerLoss: false to accept losing writes while a server is down');
+    expect(() => cluster({ drivesPerServer: 1, parity: 2 })).not.toThrow();
+  });
+
+  test('driveSize is not positive', () => {
+    expect(() => cluster({ driveSize: Size.gibibytes(0) })).toThrow('MinioCluster "test/store": driveSize = "0": must be positive; use e.g. Size.tebibytes(1)');
+  });
+
+  test('there is no namespace', () => {
+    expect(() => cluster({}, null)).toThrow(/namespace = "": the servers' DNS names .* need a namespace; set namespace on the chart or on the MinioCluster/);
+    expect(() => cluster({ namespace: 'Edge' })).toThrow(/namespace = "Edge": must be a DNS-1123 label/);
+  });
+
+  test('the name is not a DNS label short enough for the Job name', () => {
+    expect(() => cluster({ name: 'Store' })).toThrow(/name = "Store": must be a DNS-1123 label/);
+    expect(() => cluster({ name: 'x'.repeat(41) })).toThrow(/1–40 characters/);
+  });
+
+  test('root credentials have no Secret', () => {
+    expect(() => cluster({ rootCredentials: { secretName: '' } })).toThrow(/rootCredentials.secretName = "": the root user and password come only from a Secret/);
+  });
+
+  test('TLS has no Secret, the storage class name is invalid, or the queue settings are not positive', () => {
+    expect(() => cluster({ tls: { secretName: '' } })).toThrow(/tls.secretName = ""/);
+    expect(() => cluster({ storageClassName: 'Local_XFS' })).toThrow(/storageClassName = "Local_XFS": must be a DNS-1123 subdomain/);
+    expect(() => cluster({ eventQueueSize: Size.gibibytes(0) })).toThrow(/eventQueueSize = "0": must be positive/);
+    expect(() => cluster({ eventQueueLimit: 0 })).toThrow(/eventQueueLimit = 0/);
+    expect(() => cluster({ provisioning: { backoffLimit: -1 } })).toThrow(/provisioning.backoffLimit = -1/);
+    expect(() => cluster({ provisioning: { attemptsPerStep: 0 } })).toThrow(/provisioning.attemptsPerStep = 0/);
+    expect(() => cluster({ allowedClients: [{ namespace: 'Apps', podLabels: {}, ports: [] }] })).toThrow(/allowedClients\[0\].namespace = "Apps"/);
+  });
+
+  test('KES is misconfigured', () => {
+    expect(() => cluster({ kes: { endpoints: [], keyName: 'k', apiKey: { name: 'a', key: 'b' } } })).toThrow(/kes.endpoints = \[\]: KES needs at least one endpoint/);
+    expect(() => cluster({ kes: { endpoints: ['http://kes:7373'], keyName: 'k', apiKey: { name: 'a', key: 'b' } } })).toThrow(/kes.endpoints = "http:\/\/kes:7373": must be an https URL/);
+    expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: '', apiKey: { name: 'a', key: 'b' } } })).toThrow(/kes.keyName = ""/);
+    expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: 'k' } })).toThrow(/kes = "neither apiKey nor clientCertificateSecretName": .*exactly one/);
+    expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: 'k', apiKey: { name: 'a', key: 'b' }, clientCertificateSecretName: 'c' } })).toThrow(/kes = "apiKey and clientCertificateSecretName"/);
+  });
+
+  test.each([
+    ['ab', 'must be 3–63 characters'],
+    ['x'.repeat(64), 'must be 3–63 characters'],
+    ['Video', 'must be lower case'],
+    ['cam_video', 'must not contain underscores'],
+    ['192.168.1.10', 'must not look like an IP address'],
+    ['-video', "may contain only lower-case letters, digits, '.' and '-'"],
+    ['video..raw', "must not contain '..'"],
+    ['xn--video', 'must not use the reserved prefixes'],
+  ])('bucket name %j breaks S3 rules', (name, rule) => {
+    const store = cluster();
+    expect(() => store.addBucket('b', { name })).toThrow(`MinioBucket "test/store/b": name = "${name}": is not a valid S3 bucket name: ${rule}`);
+  });
+
+  test('bucket options contradict each other', () => {
+    const store = cluster();
+    expect(() => store.addBucket('bkt-a', { retention: { mode: ObjectLockMode.COMPLIANCE, period: Duration.days(1) } })).toThrow(/retention = "COMPLIANCE": default retention needs a bucket created with object lock; set objectLock: true/);
+    expect(() => store.addBucket('bkt-b1', { objectLock: true, versioning: false })).toThrow(/versioning = false: object lock needs a versioned bucket/);
+    expect(() => store.addBucket('bkt-b2', { versioning: false, replication: [{ target: archive, bucket: 'remote' }] })).toThrow(/versioning = false: replication needs a versioned bucket/);
+    expect(() => store.addBucket('bkt-c1', { objectLock: true, retention: { mode: ObjectLockMode.GOVERNANCE, period: Duration.hours(12) } })).toThrow(/retention.period = "12 hours": must be a whole number of days/);
+    expect(() => store.addBucket('bkt-d1', { quota: Size.gibibytes(0) })).toThrow(/quota = "0": must be positive/);
+    expect(() => store.addBucket('bkt-e1', { encryptionKey: 'k' })).toThrow(/encryptionKey = "k": only applies to SSE-KMS/);
+    expect(() => store.addBucket('bkt-f1', { notifications: [{ topic, events: [] }] })).toThrow(/notifications\[0\].events = \[\]: must name at least one event/);
+    expect(() => store.addBucket('bkt-g1', { notifications: [{ topic, targetId: 'cams' }] })).toThrow(/notifications\[0\].targetId = "cams": .*use "CAMS"/);
+    expect(() => store.addBucket('bkt-h1', { replication: [{ target: archive, bucket: 'Remote_Bucket' }] })).toThrow(/replication\[0\].bucket = "Remote_Bucket"/);
+    expect(() => store.addBucket('bkt-i1', { replication: [{ target: archive, bucket: 'remote-1' }, { target: archive, bucket: 'remote-1' }] })).toThrow(/replication rule IDs and priorities must be unique/);
+    expect(() => store.addBucket('bkt-j1', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimitMbps: 0 }] })).toThrow(/bandwidthLimitMbps = 0: must be positive/);
+    expect(() => store.addBucket('bkt-k1', { replication: [{ target: archive, bucket: 'remote-1', priority: 0 }] })).toThrow(/priority = 0/);
+    expect(() => store.addBucket('bkt-l1').addReplication({ target: archive, bucket: 'remote-1' })).toThrow(/replication\[0\] = "remote-1": replication needs a versioned bucket/);
+  });
+
+  test('a notification topic or a replication target is incomplete', () => {
+    const store = cluster();
+    expect(() => store.addBucket('bkt-m1', { notifications: [{ topic: { topicName: 'x', bootstrapServers: '' } }] })).toThrow(/notifications\[0\].topic = "x": needs a topic name and bootstrap servers/);
+    expect(() => store.addBucket('bkt-n1', { replication: [{ target: archive, bucket: 'remote-1', id: 'to archive' }] })).toThrow(/replication\[0\].id = "to archive"/);
+    const broken = { ...archive, s3Endpoint: 'ftp://archive', region: 'x', forcePathStyle: true, credentials: { secretName: 'k' }, flavor: ObjectStoreFlavor.GENERIC_S3 };
+    expect(() => store.addBucket('bkt-o1', { replication: [{ target: broken, bucket: 'remote-1' }] })).toThrow(/replication\[0\].target.s3Endpoint = "ftp:\/\/archive": must be an http\(s\) URL/);
+  });
+
+  test('bucket name checks are available to blueprints, and the cluster lists what was added', () => {
+    expect(MinioBucket.isValidName('site-a.video')).toBe(true);
+    expect(MinioBucket.isValidName('Site_A')).toBe(false);
+    const { store } = fullCluster();
+    expect(store.buckets.map((b) => b.bucketName)).toEqual(['video', 'telemetry.raw']);
+    expect(store.policies.map((p) => p.policyName)).toEqual(['video-writer', 'archive-reader']);
+    expect(store.tiers.map((t) => [t.tierName, t.tierType, t.region])).toEqual([['WARM', 'minio', 'us-east-1']]);
+  });
+
+  test('lifecycle rules contradict each other (checked when added)', () => {
+    const store = cluster();
+    expect(() => store.addBucket('bkt-a1', { lifecycle: [{ expiration: Duration.days(7), transition: { after: Duration.days(10), tier: 'WARM' } }] }))
+      .toThrow('MinioBucket "test/store/bkt-a1": lifecycle[0].transition.after = "10 days": must be earlier than expiration (7 days): objects would be deleted before they move; transition before day 7 or expire later');
+    expect(() => store.addBucket('bkt-b1', { lifecycle: [{ noncurrentVersionExpiration: Duration.days(3) }] })).toThrow(/acts on noncurrent versions or delete markers, which an unversioned bucket never has/);
+    const b = store.addBucket('bkt-c1');
+    expect(() => b.addLifecycleRule({ expiration: Duration.days(0) })).toThrow(/lifecycle\[0\].expiration = "0 days": must be a whole number of days, at least 1/);
+    expect(b.lifecycle).toBeUndefined();
+  });
+
+  test('a lifecycle transition names a tier the cluster does not have', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    store.addBucket('video', { lifecycle: [{ transition: { after: Duration.days(1), tier: 'COLD' } }] });
+    expect(() => synth(c)).toThrow(/MinioBucket "test\/store\/video": lifecycle = "COLD": transitions to a tier the cluster does not have \(MinIO rejects the lifecycle import\); add it with cluster.addTier\("cold", …\) or list it in existingTiers/);
+    const c2 = chart('edge');
+    const ok = new MinioCluster(c2, 'store', { ...base, existingTiers: ['COLD'] });
+    ok.addBucket('video', { lifecycle: [{ transition: { after: Duration.days(1), tier: 'COLD' } }] });
+    expect(() => synth(c2)).not.toThrow();
+  });
+
+  test('encryption is asked for without KES', () => {
+    const c = chart('edge');
+    new MinioCluster(c, 'store', base).addBucket('video', { encryption: BucketEncryption.SSE_S3 });
+    expect(() => synth(c)).toThrow(/encryption = "sse-s3": server-side encryption needs KES on the cluster; set kes on the MinioCluster or drop encryption/);
+  });
+
+  test('two buckets, policies or tiers share a name', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    store.addBucket('a', { name: 'video' });
+    store.addBucket('b', { name: 'video' });
+    expect(() => synth(c)).toThrow(/MinioBucket "test\/store\/b": name = "video": another bucket of the cluster \(test\/store\/a\) has this name/);
+    const c2 = chart('edge');
+    const s2 = new MinioCluster(c2, 'store', base);
+    s2.addPolicy('p1', { name: 'rw', statements: MinioPolicyStatements.readWrite(['a']) });
+    s2.addPolicy('p2', { name: 'rw', statements: MinioPolicyStatements.readWrite(['b']) });
+    s2.addTier('t1', { name: 'WARM', target: archive, bucket: 'tier-a' });
+    s2.addTier('t2', { name: 'WARM', target: archive, bucket: 'tier-b' });
+    expect(() => synth(c2)).toThrow(/another policy of the cluster/);
+    expect(() => synth(c2)).toThrow(/another tier of the cluster/);
+  });
+
+  test('notifications overlap on one target, or a target ID means two topics', () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    store.addBucket('video', { notifications: [{ topic, prefix: 'cam/' }, { topic, prefix: 'cam/gate/', events: [BucketEvent.PUT] }] });
+    expect(() => synth(c)).toThrow(/notifications\[1\] = "cam\/gate\/\*": overlaps notifications\[0\] \(cam\/\*\) on the same Kafka target for the same events, which MinIO rejects/);
+    const c2 = chart('edge');
+    const s2 = new MinioCluster(c2, 'store', base);
+    s2.addBucket('video', { notifications: [{ topic, prefix: 'a/' }, { topic, prefix: 'b/' }, { topic, prefix: 'a/', events: [BucketEvent.GET] }] });
+    expect(() => synth(c2)).not.toThrow();
+    const c3 = chart('edge');
+    const s3 = new MinioCluster(c3, 'store', base);
+    s3.addBucket('bucket-a', { notifications: [{ topic, targetId: 'EVENTS' }] });
+    s3.addBucket('bucket-b', { notifications: [{ topic: { topicName: 'other', bootstrapServers: 'k:9092' }, targetId: 'EVENTS' }] });
+    expect(() => synth(c3)).toThrow(/MinioCluster "test\/store": targetId = "EVENTS": is used by notifications to different topics, brokers or credentials/);
+  });
+
+  test('notifications without the event queue volume', () => {
+    const c = chart('edge');
+    new MinioCluster(c, 'store', { ...base, eventQueue: false }).addBucket('video', { notifications: [{ topic }] });
+    expect(() => synth(c)).toThrow(/notifications = 1: notifications need the event queue volume/);
+  });
+
+  test('a policy is malformed', () => {
+    const store = cluster();
+    expect(() => store.addPolicy('p', { statements: [] })).toThrow(/MinioPolicy "test\/store\/p": statements = \[\]: a policy needs at least one statement/);
+    expect(() => store.addPolicy('readwrite', { statements: MinioPolicyStatements.readOnly(['a']) })).toThrow(/name = "readwrite": is a MinIO built-in policy/);
+    expect(() => store.addPolicy('bad name', { statements: MinioPolicyStatements.readOnly(['a']) })).toThrow(/name = "bad name"/);
+    expect(() => store.addPolicy('p1', { statements: [{ actions: ['GetObject'], resources: ['arn:aws:s3:::a/*'] }] })).toThrow(/statements\[0\].actions = "GetObject": must look like "s3:GetObject"/);
+    expect(() => store.addPolicy('p2', { statements: [{ actions: ['s3:GetObject'], resources: ['video/*'] }] })).toThrow(/statements\[0\].resources = "video\/\*": must be an ARN .* use "arn:aws:s3:::video\/\*"/);
+    expect(() => store.addPolicy('p3', { statements: [{ actions: [], resources: ['arn:aws:s3:::a'] }] })).toThrow(/needs at least one action and one resource/);
+    expect(() => store.addPolicy('p4', { statements: MinioPolicyStatements.readOnly(['a']), groups: [{ name: 'cams', members: [] }] })).toThrow(/groups = "cams": MinIO creates a group only together with members/);
+    expect(() => store.addPolicy('p5', { statements: MinioPolicyStatements.readOnly(['a']), groups: [{ name: 'a,b', members: [{ secretName: 's' }] }] })).toThrow(/groups = "a,b"/);
+    expect(() => store.addPolicy('p6', { statements: MinioPolicyStatements.readOnly(['a']), users: [{ secretName: '' }] })).toThrow(/users = "": a user needs the Secret/);
+  });
+
+  test('a tier is malformed', () => {
+    const store = cluster();
+    expect(() => store.addTier('t', { name: 'warm tier', target: archive, bucket: 'b-1' })).toThrow(/MinioTier "test\/store\/t": name = "warm tier": tier names must be upper case.*use "WARM-TIER"/);
+    expect(() => store.addTier('t2', { target: archive, bucket: 'B' })).toThrow(/bucket = "B"/);
+    expect(() => store.addTier('t3', { target: archive, bucket: 'b-1', storageClass: 'COLD' })).toThrow(/storageClass = "COLD": MinIO tiers have no storage class/);
+    expect(store.addTier('t4', { target: cloud, bucket: 'b-1', storageClass: 'GLACIER' }).tierType).toBe('s3');
+  });
+});
