@@ -1,5 +1,6 @@
 export * from './core';
 export * from './storage';
+export * from './storage/rook';
 export * from './objectstore/minio';
 export * from './backup';
 export * from './cache';

@@ -1,0 +1,581 @@
+import { ApiObject, Lazy, Size } from 'cdk8s';
+import { ContainerResources, PersistentVolumeReclaimPolicy } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { RbdStorageClasses } from './block-pool';
+import { CephKafkaNotificationOptions, RookCephKafkaBucketNotification } from './bucket-notification';
+import type { RookCephCluster } from './cluster';
+import { CephErasureCodedPoolOptions, CephFailureDomain, CephReplicatedPoolOptions, PoolSpecs, RookNames } from './common';
+import {
+  EdgeLabels, edgeError, IObjectStore, KubeNames, NetworkPeer, ObjectStoreFlavor, Resources, S3CredentialsReference,
+  SecretKeyReference,
+} from '../../core';
+
+/** The bucket StorageClass (ObjectBucketClaims) of an object store. */
+export interface CephBucketStorageClassOptions {
+  /**
+   * StorageClass name (cluster-scoped).
+   * @default - `ceph-bucket-<object store id>`
+   */
+  readonly name?: string;
+  /**
+   * What happens to the bucket and its objects when the ObjectBucketClaim is deleted.
+   * @default PersistentVolumeReclaimPolicy.DELETE
+   */
+  readonly reclaimPolicy?: PersistentVolumeReclaimPolicy;
+}
+
+/** Options of {@link RookCephCluster.addObjectStore}. */
+export interface RookCephObjectStoreOptions {
+  /**
+   * Object store name (CephObjectStore name; the RGW Service is `rook-ceph-rgw-<name>`).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Failure domain of every pool that does not set its own.
+   * @default CephFailureDomain.HOST
+   */
+  readonly failureDomain?: CephFailureDomain;
+  /**
+   * Device class of every pool that does not set its own.
+   * @default - none
+   */
+  readonly deviceClass?: string;
+  /**
+   * Options of the metadata pools (index, logs, `.rgw.root`): always replicated, RGW needs omap.
+   * @default - 3 replicas
+   */
+  readonly metadataPool?: CephReplicatedPoolOptions;
+  /**
+   * A replicated data pool. Give this or `erasureCodedDataPool`.
+   * @default - 3 replicas, unless erasureCodedDataPool is given
+   */
+  readonly dataPool?: CephReplicatedPoolOptions;
+  /**
+   * An erasure-coded data pool (the only RGW pool that may be erasure-coded).
+   * @default - a replicated data pool
+   */
+  readonly erasureCodedDataPool?: CephErasureCodedPoolOptions;
+  /**
+   * HTTP port of the RGW Service (the pods listen on 8080).
+   * @default - 80 without TLS; no HTTP port when `tlsSecretName` is given
+   */
+  readonly port?: number;
+  /**
+   * HTTPS port (pods and Service). Needs `tlsSecretName`.
+   * @default - 443 when `tlsSecretName` is given
+   */
+  readonly securePort?: number;
+  /**
+   * Secret in the cluster namespace with the RGW TLS certificate (type `kubernetes.io/tls`, or opaque with key `cert`
+   * holding key and chain).
+   * @default - no TLS
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * CA certificate clients need to trust the TLS endpoint (passed on through `IObjectStore.caCertificate`).
+   * @default - none (publicly trusted, or no TLS)
+   */
+  readonly caCertificate?: SecretKeyReference;
+  /**
+   * Secret in the cluster namespace whose key `cabundle` holds extra CAs RGW trusts for its outgoing connections
+   * (e.g. Kafka brokers receiving bucket notifications).
+   * @default - system CAs only
+   */
+  readonly caBundleSecretName?: string;
+  /**
+   * RGW pods.
+   * @default 2
+   */
+  readonly instances?: number;
+  /**
+   * RGW requests and limits.
+   * @default - none
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * PriorityClass of the RGW pods.
+   * @default - none
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Keep the pools (and all objects) when the CephObjectStore is deleted.
+   * @default true
+   */
+  readonly preservePoolsOnDelete?: boolean;
+  /**
+   * The bucket StorageClass.
+   * @default - `ceph-bucket-<id>`, Delete
+   */
+  readonly bucketStorageClass?: CephBucketStorageClassOptions;
+  /**
+   * S3 credentials that `IObjectStore` consumers use (a Secret in the consumer's namespace).
+   * @default - a CephObjectStoreUser `<name>-client` in the cluster namespace; Rook writes its keys to the Secret
+   * `rook-ceph-object-user-<name>-<name>-client` (keys `AccessKey`, `SecretKey`). Consumers in other namespaces should
+   * use `addUser(id, { namespace })` or `addBucket` instead.
+   */
+  readonly credentials?: S3CredentialsReference;
+  /**
+   * Region name clients sign with.
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * Let RGW accept Kafka credentials for bucket-notification topics over plain HTTP
+   * (`rgw_allow_notification_secrets_in_cleartext`). Needed for SCRAM-authenticated notifications when the store has
+   * no TLS: the Rook operator creates topics over the in-cluster HTTP endpoint.
+   * @default false
+   */
+  readonly allowNotificationSecretsInCleartext?: boolean;
+}
+
+/** Props of {@link RookCephObjectStore}. */
+export interface RookCephObjectStoreProps extends RookCephObjectStoreOptions {
+  /** The cluster the object store lives in. */
+  readonly cluster: RookCephCluster;
+}
+
+/** Options of {@link RookCephObjectStore.addUser}. */
+export interface RookCephObjectStoreUserOptions {
+  /**
+   * Namespace of the CephObjectStoreUser, and so of the Secret Rook writes its keys to. The object store allows it
+   * automatically.
+   * @default - the cluster namespace
+   */
+  readonly namespace?: string;
+  /**
+   * User name (the CephObjectStoreUser's name).
+   * @default - `<store name>-<id>`
+   */
+  readonly name?: string;
+  /**
+   * Display name in RGW.
+   * @default - the user name
+   */
+  readonly displayName?: string;
+  /**
+   * Maximum number of buckets.
+   * @default - RGW's default (1000)
+   */
+  readonly maxBuckets?: number;
+  /**
+   * Maximum total size of the user's objects.
+   * @default - no quota
+   */
+  readonly maxSize?: Size;
+  /**
+   * Maximum number of objects.
+   * @default - no quota
+   */
+  readonly maxObjects?: number;
+}
+
+/** Props of {@link RookCephObjectStoreUser}. */
+export interface RookCephObjectStoreUserProps extends RookCephObjectStoreUserOptions {
+  /** The object store. */
+  readonly store: RookCephObjectStore;
+}
+
+/** Options of {@link RookCephObjectStore.addBucket}. */
+export interface RookCephObjectBucketOptions {
+  /**
+   * Namespace of the ObjectBucketClaim: Rook writes the bucket's credentials (Secret) and endpoint (ConfigMap), named
+   * after the claim, there. Notifications on the bucket live there too.
+   * @default - the cluster namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Bucket name (3–63 lowercase letters, digits, '-', '.'); unique within the object store.
+   * @default - the construct id
+   */
+  readonly bucketName?: string;
+  /**
+   * Name of the ObjectBucketClaim (and of the Secret/ConfigMap Rook creates).
+   * @default - the construct id
+   */
+  readonly claimName?: string;
+  /**
+   * Bucket quota: maximum objects.
+   * @default - no quota
+   */
+  readonly maxObjects?: number;
+  /**
+   * Bucket quota: maximum size.
+   * @default - no quota
+   */
+  readonly maxSize?: Size;
+}
+
+/** Props of {@link RookCephObjectBucket}. */
+export interface RookCephObjectBucketProps extends RookCephObjectBucketOptions {
+  /** The object store. */
+  readonly store: RookCephObjectStore;
+}
+
+/**
+ * A Ceph RADOS Gateway object store (`CephObjectStore`): replicated metadata pools, a replicated or erasure-coded data
+ * pool, RGW pods, and a bucket StorageClass for ObjectBucketClaims. Implements `IObjectStore` so backup, archive and
+ * sync constructs can use it as their S3 backend.
+ *
+ * In-cluster endpoint: `http://rook-ceph-rgw-<name>.<namespace>.svc:<port>` (or `https://…:<securePort>` with TLS).
+ */
+export class RookCephObjectStore extends Construct implements IObjectStore {
+  /** The CephObjectStore (escape hatch). */
+  public readonly apiObject: ApiObject;
+  /** The cluster. */
+  public readonly cluster: RookCephCluster;
+  /** Object store name. */
+  public readonly storeName: string;
+  /** Namespace (the cluster's). */
+  public readonly namespace: string;
+  /** The RGW Service name. */
+  public readonly serviceName: string;
+  /** HTTP Service port, if any. */
+  public readonly port?: number;
+  /** HTTPS port, if TLS is configured. */
+  public readonly securePort?: number;
+  /** Whether RGW serves TLS. */
+  public readonly tlsEnabled: boolean;
+  public readonly s3Endpoint: string;
+  public readonly region: string;
+  public readonly forcePathStyle: boolean;
+  public readonly credentials: S3CredentialsReference;
+  public readonly flavor: ObjectStoreFlavor;
+  public readonly caCertificate?: SecretKeyReference;
+  public readonly networkPeer?: NetworkPeer;
+  /** The bucket StorageClass name (for ObjectBucketClaims). */
+  public readonly bucketStorageClassName: string;
+  /** The user created for `credentials` when none were given. */
+  public readonly defaultUser?: RookCephObjectStoreUser;
+  /** Whether Kafka credentials may be sent to RGW over plain HTTP. */
+  public readonly allowsNotificationSecretsInCleartext: boolean;
+  /** Name of the Secret holding CAs RGW trusts for outgoing connections, if any. */
+  public readonly caBundleSecretName?: string;
+
+  private readonly userNamespaces = new Set<string>();
+  private readonly topics = new Map<string, { construct: ApiObject; signature: string }>();
+
+  constructor(scope: Construct, id: string, props: RookCephObjectStoreProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    this.cluster = cluster;
+    this.namespace = cluster.namespace;
+    this.storeName = RookNames.label(this, props.name !== undefined ? 'name' : 'id', props.name ?? id, 40);
+    this.serviceName = `rook-ceph-rgw-${this.storeName}`;
+    this.caBundleSecretName = props.caBundleSecretName;
+    this.allowsNotificationSecretsInCleartext = props.allowNotificationSecretsInCleartext ?? false;
+
+    if (props.dataPool && props.erasureCodedDataPool) {
+      throw edgeError(this, { prop: 'dataPool/erasureCodedDataPool', value: 'both', rule: 'an object store has one data pool', fix: 'give either dataPool (replicated) or erasureCodedDataPool' });
+    }
+    if ((props.metadataPool as any)?.dataChunks !== undefined || (props.metadataPool as any)?.codingChunks !== undefined) {
+      throw edgeError(this, { prop: 'metadataPool', value: 'erasure-coded', rule: 'RGW keeps bucket indexes and logs in omap, which erasure-coded pools lack: only the data pool may be erasure-coded', fix: 'move the erasure-coding options to erasureCodedDataPool' });
+    }
+    const inherit = { failureDomain: props.failureDomain, deviceClass: props.deviceClass };
+    const metadata: CephReplicatedPoolOptions = { ...inherit, ...(props.metadataPool ?? {}) };
+    PoolSpecs.validate(this, 'metadataPool', metadata, false);
+    const ec: CephErasureCodedPoolOptions | undefined = props.erasureCodedDataPool ? { ...inherit, ...props.erasureCodedDataPool } : undefined;
+    const data: CephReplicatedPoolOptions | undefined = ec ? undefined : { ...inherit, ...(props.dataPool ?? {}) };
+    if (ec) PoolSpecs.validate(this, 'erasureCodedDataPool', ec, true);
+    if (data) PoolSpecs.validate(this, 'dataPool', data, false);
+
+    // Ports and TLS.
+    this.tlsEnabled = props.tlsSecretName !== undefined;
+    if (props.tlsSecretName !== undefined) KubeNames.assertDns1123Subdomain(this, 'tlsSecretName', props.tlsSecretName);
+    if (props.caBundleSecretName !== undefined) KubeNames.assertDns1123Subdomain(this, 'caBundleSecretName', props.caBundleSecretName);
+    if (props.securePort !== undefined && !this.tlsEnabled) {
+      throw edgeError(this, { prop: 'securePort', value: props.securePort, rule: 'RGW can only serve HTTPS with a certificate', fix: 'set tlsSecretName to a Secret holding the certificate, or drop securePort' });
+    }
+    this.port = props.port ?? (this.tlsEnabled ? undefined : 80);
+    this.securePort = this.tlsEnabled ? props.securePort ?? 443 : undefined;
+    for (const [prop, value] of [['port', this.port], ['securePort', this.securePort]] as Array<[string, number | undefined]>) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 65535)) {
+        throw edgeError(this, { prop, value, rule: 'must be a TCP port (1–65535)', fix: prop === 'port' ? 'use 80' : 'use 443' });
+      }
+    }
+    if (this.port !== undefined && this.port === this.securePort) {
+      throw edgeError(this, { prop: 'port/securePort', value: this.port, rule: 'HTTP and HTTPS need different ports', fix: 'use 80 and 443' });
+    }
+    const instances = props.instances ?? 2;
+    if (!Number.isInteger(instances) || instances < 1) {
+      throw edgeError(this, { prop: 'instances', value: instances, rule: 'must be at least 1 RGW pod', fix: 'use 2 for availability' });
+    }
+
+    // Pools.
+    const record = (prop: string, poolName: string, opts: CephReplicatedPoolOptions) => cluster._registerPool({
+      owner: this,
+      poolName,
+      prop,
+      replicated: true,
+      size: opts.replicas ?? 3,
+      failureDomain: (opts.failureDomain ?? CephFailureDomain.HOST).value,
+      deviceClass: opts.deviceClass,
+    });
+    record('metadataPool', `${this.storeName}.rgw.*`, metadata);
+    if (data) record('dataPool', `${this.storeName}.rgw.buckets.data`, data);
+    if (ec) {
+      const k = ec.dataChunks ?? 2;
+      const m = ec.codingChunks ?? 2;
+      cluster._registerPool({
+        owner: this,
+        poolName: `${this.storeName}.rgw.buckets.data`,
+        prop: 'erasureCodedDataPool',
+        replicated: false,
+        size: k + m,
+        dataChunks: k,
+        codingChunks: m,
+        failureDomain: (ec.failureDomain ?? CephFailureDomain.HOST).value,
+        deviceClass: ec.deviceClass,
+      });
+    }
+
+    const rgwConfig = this.allowsNotificationSecretsInCleartext ? { rgw_allow_notification_secrets_in_cleartext: 'true' } : undefined;
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'ceph.rook.io/v1',
+      kind: 'CephObjectStore',
+      metadata: {
+        name: this.storeName,
+        namespace: cluster.namespace,
+        labels: EdgeLabels.standard({ name: 'ceph', instance: this.storeName, component: 'object-store' }),
+      },
+      spec: {
+        metadataPool: PoolSpecs.replicated(metadata),
+        dataPool: ec ? PoolSpecs.erasureCoded(ec) : PoolSpecs.replicated(data!),
+        preservePoolsOnDelete: props.preservePoolsOnDelete ?? true,
+        allowUsersInNamespaces: Lazy.any({ produce: () => (this.userNamespaces.size > 0 ? [...this.userNamespaces].sort() : undefined) }),
+        gateway: {
+          ...(this.port !== undefined ? { port: this.port } : {}),
+          ...(this.securePort !== undefined ? { securePort: this.securePort, sslCertificateRef: props.tlsSecretName } : {}),
+          ...(props.caBundleSecretName ? { caBundleRef: props.caBundleSecretName } : {}),
+          instances,
+          ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
+          ...(props.resources ? { resources: RookNames.resources(props.resources) } : {}),
+          ...(rgwConfig ? { rgwConfig } : {}),
+          placement: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [{
+                weight: 100,
+                podAffinityTerm: {
+                  labelSelector: { matchExpressions: [{ key: 'rook_object_store', operator: 'In', values: [this.storeName] }] },
+                  topologyKey: 'kubernetes.io/hostname',
+                },
+              }],
+            },
+          },
+        },
+      },
+    } as any);
+
+    // IObjectStore.
+    const host = `${this.serviceName}.${this.namespace}.svc`;
+    this.s3Endpoint = this.tlsEnabled ? `https://${host}:${this.securePort}` : `http://${host}:${this.port}`;
+    this.region = props.region ?? 'us-east-1';
+    this.forcePathStyle = true;
+    this.flavor = ObjectStoreFlavor.CEPH_RGW;
+    this.caCertificate = props.caCertificate;
+    const podPorts = [
+      ...(this.port !== undefined ? [cluster.hostNetwork ? this.port : 8080] : []),
+      ...(this.securePort !== undefined ? [this.securePort] : []),
+    ];
+    this.networkPeer = { namespace: this.namespace, podLabels: { app: 'rook-ceph-rgw', rook_object_store: this.storeName }, ports: podPorts };
+
+    // Bucket StorageClass.
+    const scOpts = props.bucketStorageClass ?? {};
+    this.bucketStorageClassName = scOpts.name ?? `ceph-bucket-${id}`;
+    KubeNames.assertDns1123Subdomain(this, scOpts.name !== undefined ? 'bucketStorageClass.name' : 'id', this.bucketStorageClassName);
+    RbdStorageClasses.storageClass(this, cluster, this.bucketStorageClassName, cluster.bucketProvisioner, {
+      objectStoreName: this.storeName,
+      objectStoreNamespace: this.namespace,
+    }, { reclaimPolicy: scOpts.reclaimPolicy }, 'BucketStorageClass');
+
+    if (props.credentials) {
+      if (!props.credentials.secretName) {
+        throw edgeError(this, { prop: 'credentials.secretName', value: '', rule: 'a Secret holding the access keys is required', fix: 'pass the Secret name, or omit credentials to get a CephObjectStoreUser' });
+      }
+      this.credentials = props.credentials;
+    } else {
+      this.defaultUser = new RookCephObjectStoreUser(this, 'client', { store: this, name: `${this.storeName}-client` });
+      this.credentials = this.defaultUser.credentials;
+    }
+  }
+
+  /** An RGW user (CephObjectStoreUser) whose keys Rook writes to a Secret in `namespace`. */
+  public addUser(id: string, options: RookCephObjectStoreUserOptions = {}): RookCephObjectStoreUser {
+    return new RookCephObjectStoreUser(this, id, { ...options, store: this });
+  }
+
+  /** A bucket (ObjectBucketClaim on the bucket StorageClass). */
+  public addBucket(id: string, options: RookCephObjectBucketOptions = {}): RookCephObjectBucket {
+    return new RookCephObjectBucket(this, id, { ...options, store: this });
+  }
+
+  /**
+   * Lets CephObjectStoreUsers live in `namespace` (`allowUsersInNamespaces`).
+   * @internal
+   */
+  public _allowUserNamespace(namespace: string): void {
+    if (namespace !== this.namespace) this.userNamespaces.add(namespace);
+  }
+
+  /**
+   * The CephBucketTopic for `topicName` in `namespace`, created on first use; a second request with different settings
+   * is an error (topics are shared by name within a namespace).
+   * @internal
+   */
+  public _topic(owner: Construct, namespace: string, topicName: string, signature: string,
+    create: (scope: Construct, id: string) => ApiObject): ApiObject {
+    const key = `${namespace}/${topicName}`;
+    const existing = this.topics.get(key);
+    if (existing) {
+      if (existing.signature !== signature) {
+        throw edgeError(owner, {
+          prop: 'topic',
+          value: topicName,
+          rule: `namespace "${namespace}" already has a CephBucketTopic "${topicName}" on object store "${this.storeName}" with different endpoint settings (topics are shared by name)`,
+          fix: 'use the same topic options (credentials, persistence, ack level, TLS) for every notification to this topic in this namespace',
+        });
+      }
+      return existing.construct;
+    }
+    const obj = create(this, `topic-${namespace}-${topicName}`);
+    this.topics.set(key, { construct: obj, signature });
+    return obj;
+  }
+}
+
+/**
+ * An RGW user (`CephObjectStoreUser`). Rook writes its access keys to the Secret
+ * `rook-ceph-object-user-<store>-<user>` (keys `AccessKey`, `SecretKey`, `Endpoint`) in the user's namespace.
+ * Implements `IObjectStore` with those credentials.
+ */
+export class RookCephObjectStoreUser extends Construct implements IObjectStore {
+  /** The CephObjectStoreUser (escape hatch). */
+  public readonly apiObject: ApiObject;
+  /** User name. */
+  public readonly userName: string;
+  /** Namespace of the user and its Secret. */
+  public readonly namespace: string;
+  /** The Secret Rook writes the keys to. */
+  public readonly secretName: string;
+  public readonly s3Endpoint: string;
+  public readonly region: string;
+  public readonly forcePathStyle: boolean;
+  public readonly credentials: S3CredentialsReference;
+  public readonly flavor: ObjectStoreFlavor;
+  public readonly caCertificate?: SecretKeyReference;
+  public readonly networkPeer?: NetworkPeer;
+
+  constructor(scope: Construct, id: string, props: RookCephObjectStoreUserProps) {
+    super(scope, id);
+    const store = props.store;
+    this.namespace = RookNames.label(this, 'namespace', props.namespace ?? store.namespace);
+    this.userName = RookNames.label(this, props.name !== undefined ? 'name' : 'id', props.name ?? `${store.storeName}-${id}`);
+    this.secretName = `rook-ceph-object-user-${store.storeName}-${this.userName}`;
+    for (const [prop, value] of [['maxBuckets', props.maxBuckets], ['maxObjects', props.maxObjects]] as Array<[string, number | undefined]>) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+        throw edgeError(this, { prop, value, rule: 'must be a positive whole number', fix: 'omit it for no limit' });
+      }
+    }
+    store._allowUserNamespace(this.namespace);
+    const quotas = {
+      ...(props.maxBuckets !== undefined ? { maxBuckets: props.maxBuckets } : {}),
+      ...(props.maxObjects !== undefined ? { maxObjects: props.maxObjects } : {}),
+      ...(props.maxSize !== undefined ? { maxSize: Resources.sizeString(props.maxSize) } : {}),
+    };
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'ceph.rook.io/v1',
+      kind: 'CephObjectStoreUser',
+      metadata: {
+        name: this.userName,
+        namespace: this.namespace,
+        labels: EdgeLabels.standard({ name: 'ceph', instance: this.userName, component: 'object-store-user' }),
+      },
+      spec: {
+        store: store.storeName,
+        displayName: props.displayName ?? this.userName,
+        ...(this.namespace !== store.namespace ? { clusterNamespace: store.namespace } : {}),
+        ...(Object.keys(quotas).length > 0 ? { quotas } : {}),
+      },
+    } as any);
+    this.s3Endpoint = store.s3Endpoint;
+    this.region = store.region;
+    this.forcePathStyle = store.forcePathStyle;
+    this.flavor = store.flavor;
+    this.caCertificate = store.caCertificate;
+    this.networkPeer = store.networkPeer;
+    this.credentials = { secretName: this.secretName, accessKeyIdKey: 'AccessKey', secretAccessKeyKey: 'SecretKey' };
+  }
+}
+
+/**
+ * A bucket provisioned through an `ObjectBucketClaim` on the object store's bucket StorageClass. Rook creates a Secret
+ * and a ConfigMap named after the claim in its namespace (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`;
+ * `BUCKET_HOST`, `BUCKET_NAME`, `BUCKET_PORT`). Implements `IObjectStore` with the bucket's own credentials.
+ */
+export class RookCephObjectBucket extends Construct implements IObjectStore {
+  /** The ObjectBucketClaim (escape hatch). */
+  public readonly apiObject: ApiObject;
+  /** The object store. */
+  public readonly store: RookCephObjectStore;
+  /** Bucket name. */
+  public readonly bucketName: string;
+  /** Claim name (also the Secret and ConfigMap name). */
+  public readonly claimName: string;
+  /** Namespace of the claim. */
+  public readonly namespace: string;
+  public readonly s3Endpoint: string;
+  public readonly region: string;
+  public readonly forcePathStyle: boolean;
+  public readonly credentials: S3CredentialsReference;
+  public readonly flavor: ObjectStoreFlavor;
+  public readonly caCertificate?: SecretKeyReference;
+  public readonly networkPeer?: NetworkPeer;
+
+  constructor(scope: Construct, id: string, props: RookCephObjectBucketProps) {
+    super(scope, id);
+    const store = props.store;
+    this.store = store;
+    this.namespace = RookNames.label(this, 'namespace', props.namespace ?? store.namespace);
+    this.claimName = RookNames.label(this, props.claimName !== undefined ? 'claimName' : 'id', props.claimName ?? id);
+    this.bucketName = props.bucketName ?? id;
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(this.bucketName) || this.bucketName.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(this.bucketName)) {
+      throw edgeError(this, { prop: props.bucketName !== undefined ? 'bucketName' : 'id', value: this.bucketName, rule: 'S3 bucket names are 3–63 lowercase letters, digits, "-" and ".", start and end with a letter or digit, and are not IP addresses', fix: `use e.g. "${KubeNames.suggest(this.bucketName).padEnd(3, '0')}"` });
+    }
+    if (props.maxObjects !== undefined && !(Number.isInteger(props.maxObjects) && props.maxObjects >= 1)) {
+      throw edgeError(this, { prop: 'maxObjects', value: props.maxObjects, rule: 'must be a positive whole number', fix: 'omit it for no limit' });
+    }
+    const additionalConfig = {
+      ...(props.maxObjects !== undefined ? { maxObjects: String(props.maxObjects) } : {}),
+      ...(props.maxSize !== undefined ? { maxSize: Resources.sizeString(props.maxSize) } : {}),
+    };
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'objectbucket.io/v1alpha1',
+      kind: 'ObjectBucketClaim',
+      metadata: {
+        name: this.claimName,
+        namespace: this.namespace,
+        labels: EdgeLabels.standard({ name: 'ceph', instance: this.claimName, component: 'bucket' }),
+      },
+      spec: {
+        storageClassName: store.bucketStorageClassName,
+        bucketName: this.bucketName,
+        ...(Object.keys(additionalConfig).length > 0 ? { additionalConfig } : {}),
+      },
+    } as any);
+    this.s3Endpoint = store.s3Endpoint;
+    this.region = store.region;
+    this.forcePathStyle = store.forcePathStyle;
+    this.flavor = store.flavor;
+    this.caCertificate = store.caCertificate;
+    this.networkPeer = store.networkPeer;
+    this.credentials = { secretName: this.claimName, accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' };
+  }
+
+  /**
+   * Publish this bucket's events to a Kafka topic: a CephBucketTopic (named after the Kafka topic, shared by all
+   * buckets of the namespace) and a CephBucketNotification attached to the claim by label.
+   */
+  public addKafkaNotification(id: string, options: CephKafkaNotificationOptions): RookCephKafkaBucketNotification {
+    return new RookCephKafkaBucketNotification(this, id, { ...options, bucket: this });
+  }
+}
