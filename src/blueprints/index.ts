@@ -4,3 +4,7 @@ export * from './iot/influxdb';
 export * from './iot/telegraf';
 export * from './models/release-script';
 export * from './models/model-release-sync';
+export * from './site/report';
+export * from './site/edge-site';
+export * from './site/kafka-wiring';
+export * from './video/video-site';

@@ -37,6 +37,15 @@ function podsOf(m: any): PodShape[] {
       return [{ spec: job?.template?.spec, count: (job?.parallelism ?? 1) * overlap }];
     }
     case 'Pod': return [{ spec: m.spec, count: 1 }];
+    // Operator-managed workloads (Strimzi): the pods the operator will create from the CR.
+    case 'KafkaNodePool': return [{ spec: { containers: [{ resources: m.spec?.resources }] }, count: m.spec?.replicas ?? 1 }];
+    case 'KafkaMirrorMaker2': return [{ spec: { containers: [{ resources: m.spec?.resources }] }, count: m.spec?.replicas ?? 1 }];
+    case 'Kafka': {
+      const eo = m.spec?.entityOperator;
+      if (!eo) return [];
+      const containers = [eo.topicOperator, eo.userOperator].filter(Boolean).map((o: any) => ({ resources: o.resources }));
+      return [{ spec: { containers }, count: 1 }];
+    }
     default: return [];
   }
 }
@@ -61,6 +70,13 @@ export class WorkloadFootprint {
         cpuLimits += p.count * podResources(p.spec, 'limits', 'cpu');
         memoryRequests += p.count * podResources(p.spec, 'requests', 'memory');
         memoryLimits += p.count * podResources(p.spec, 'limits', 'memory');
+      }
+      if (m.kind === 'KafkaNodePool') {
+        const volumes = m.spec?.storage?.type === 'jbod' ? m.spec.storage.volumes ?? [] : [m.spec?.storage ?? {}];
+        for (const v of volumes.filter((x: any) => x.type === 'persistent-claim')) {
+          claims += m.spec?.replicas ?? 1;
+          storageRequests += (m.spec?.replicas ?? 1) * parseQuantity(v.size ?? 0);
+        }
       }
       if (m.kind === 'PersistentVolumeClaim') {
         claims += 1;

@@ -1,0 +1,53 @@
+/**
+ * A 100-camera site: 4 MinIO servers × 1 drive of 24 TB (EC:2), 4 Mbps per camera, 7 days hot, segments archived to
+ * the cloud, events mirrored to the cloud Kafka, playback through an nginx cache. Writes the manifests and the site
+ * report (Markdown) to dist/.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Size } from 'cdk8s';
+import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite } from '../../src';
+
+export function buildApp(app: App = new App()): App {
+  const cloudArchive = new ExternalObjectStore({
+    s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
+    region: 'eu-central-1',
+    flavor: ObjectStoreFlavor.AWS_S3,
+    credentials: { secretName: 'cloud-archive-keys' },
+  });
+  new VideoSurveillanceSite(app, 'store-0417', {
+    siteName: 'store-0417',
+    cameras: 100,
+    bitrateMbps: 4,
+    retentionDays: 7,
+    driveSize: DecimalSize.terabytes(24),
+    storageClassName: 'lvm-xfs',
+    wanCidrs: ['198.51.100.0/24'],
+    cloud: {
+      kafka: {
+        bootstrapServers: 'kafka.cloud.example.com:9093',
+        caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
+        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'store-0417-mm2', secretName: 'cloud-kafka-user' },
+      },
+      archive: cloudArchive,
+      archiveBucket: 'fleet-video-archive',
+      archiveBandwidthLimit: Size.mebibytes(40),
+    },
+    backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
+    cache: { viewerCidrs: ['10.20.0.0/24'], cacheVolumeSize: Size.gibibytes(500) },
+  });
+  return app;
+}
+
+/** Synthesize and write each site's report next to its manifests. */
+export function main(outdir = 'dist'): void {
+  const app = buildApp(new App({ outdir }));
+  app.synth();
+  for (const chart of app.charts) {
+    if (chart instanceof VideoSurveillanceSite) fs.writeFileSync(path.join(outdir, `${chart.siteName}.report.md`), chart.report());
+  }
+}
+
+if (require.main === module) {
+  main();
+}

@@ -1,0 +1,90 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DataPath, Prerequisite } from './report';
+import { ExtraFootprint, FlowSource, SiteNamespace } from './site-namespace';
+import { edgeError, KubeNames, NetworkPeer, SecurityBaseline } from '../../core';
+
+/** Props every site blueprint accepts. */
+export interface EdgeSiteProps {
+  /** The site's name: its namespace, and the prefix of its cloud topics and archive paths (a DNS-1123 label). */
+  readonly siteName: string;
+  /**
+   * Headroom of the namespace's ResourceQuota over the computed footprint (0.2 = 20 %).
+   * @default 0.2
+   */
+  readonly quotaHeadroom?: number;
+  /**
+   * Fail synthesis if any object of the site breaks the SecurityBaseline.
+   * @default true
+   */
+  readonly enforceSecurityBaseline?: boolean;
+  /**
+   * Address ranges of the cloud endpoints (Kafka, S3) the site may reach over the WAN.
+   * @default ['0.0.0.0/0'] - narrow it when the cloud's addresses are known
+   */
+  readonly wanCidrs?: string[];
+}
+
+/**
+ * Base of the site blueprints: a Chart whose namespace is the site, holding a {@link SiteNamespace} (restricted Pod
+ * Security, default-deny NetworkPolicies plus the flows the site declares, LimitRange and ResourceQuota), the data
+ * paths for the report, and the SecurityBaseline enforcement.
+ */
+export abstract class EdgeSite extends Chart {
+  /** The site's name (also its namespace). */
+  public readonly siteName: string;
+  /** The site's namespace with its policies. */
+  public readonly siteNamespace: SiteNamespace;
+  /** Address ranges allowed for WAN egress. */
+  public readonly wanCidrs: string[];
+  private readonly paths: DataPath[] = [];
+
+  protected constructor(scope: Construct, id: string, props: EdgeSiteProps) {
+    super(scope, id, { namespace: props.siteName });
+    if (!KubeNames.isDns1123Label(props.siteName) || props.siteName.length > 40) {
+      throw edgeError(this, {
+        prop: 'siteName',
+        value: props.siteName,
+        rule: 'must be a DNS-1123 label of at most 40 characters (it names the namespace and prefixes object names)',
+        fix: `use a name like "${KubeNames.suggest(props.siteName, 40)}"`,
+      });
+    }
+    this.siteName = props.siteName;
+    this.wanCidrs = props.wanCidrs ?? ['0.0.0.0/0'];
+    this.siteNamespace = new SiteNamespace(this, 'Namespace', { name: props.siteName, quotaHeadroom: props.quotaHeadroom });
+    if (props.enforceSecurityBaseline ?? true) {
+      SecurityBaseline.enforce(this);
+    }
+  }
+
+  /** The data paths recorded for the report's flowchart. */
+  public get dataPaths(): DataPath[] {
+    return [...this.paths];
+  }
+
+  /** The site's report in Markdown: capacity, components and images, prerequisites, data-path flowchart. */
+  public abstract report(): string;
+
+  /** What must be installed on the cluster. */
+  public abstract prerequisites(): Prerequisite[];
+
+  /** Record a data path for the flowchart. */
+  protected addDataPath(from: string, to: string, label: string): void {
+    this.paths.push({ from, to, label });
+  }
+
+  /** Allow an in-cluster flow (see {@link SiteNamespace.allowFlow}). */
+  protected allow(name: string, from: FlowSource, to: NetworkPeer): void {
+    this.siteNamespace.allowFlow(name, from, to);
+  }
+
+  /** Allow WAN egress to the cloud on `ports`. */
+  protected allowWan(name: string, from: FlowSource, ports: number[]): void {
+    this.siteNamespace.allowWanEgress(name, from, ports, this.wanCidrs);
+  }
+
+  /** Count operator-managed pods in the quota. */
+  protected addFootprint(extra: ExtraFootprint): void {
+    this.siteNamespace.addExtraFootprint(extra);
+  }
+}

@@ -1,0 +1,88 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/** A data path shown in a site report's flowchart. */
+export interface DataPath {
+  /** Source node label, e.g. `Cameras`. */
+  readonly from: string;
+  /** Destination node label, e.g. `MinIO (4 × 1 drives, EC:2)`. */
+  readonly to: string;
+  /** What flows, e.g. `5-min segments (S3 PUT)`. */
+  readonly label: string;
+}
+
+/** Something that must be installed on the cluster for a site to work. */
+export interface Prerequisite {
+  /** Component, e.g. `Strimzi operator`. */
+  readonly component: string;
+  /** Version(s), e.g. `1.x (kafka.strimzi.io/v1, KRaft)`. */
+  readonly version: string;
+  /** Why the site needs it. */
+  readonly purpose: string;
+}
+
+/** Inputs of {@link SiteReport.render}. */
+export interface SiteReportOptions {
+  /** Report title. */
+  readonly title: string;
+  /** Markdown of the capacity section (the planner's table with inputs and formula). */
+  readonly capacityMarkdown: string;
+  /** Extra lines under the capacity table (e.g. hardware fit). */
+  readonly capacityNotes: string[];
+  /** Prerequisites. */
+  readonly prerequisites: Prerequisite[];
+  /** Data paths for the flowchart. */
+  readonly dataPaths: DataPath[];
+  /** The construct whose objects are listed as components. */
+  readonly scope: IConstruct;
+}
+
+/** Renders a site's Markdown report: capacity, components and images, prerequisites, data-path flowchart. */
+export class SiteReport {
+  /** Render the report. */
+  public static render(o: SiteReportOptions): string {
+    const lines: string[] = [`# ${o.title}`, '', '## Capacity', '', o.capacityMarkdown.trim(), ''];
+    for (const n of o.capacityNotes) lines.push(`- ${n}`);
+    if (o.capacityNotes.length > 0) lines.push('');
+    lines.push('## Components', '', '| kind | name | namespace | images |', '| --- | --- | --- | --- |');
+    const objects = o.scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((a) => a.toJson());
+    const counts = new Map<string, number>();
+    for (const m of objects) {
+      counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
+      const images = SiteReport.imagesOf(m);
+      if (images.length === 0 && !SiteReport.MAJOR_KINDS.has(m.kind)) continue;
+      lines.push(`| ${m.kind} | ${m.metadata?.name ?? ''} | ${m.metadata?.namespace ?? ''} | ${images.map((i) => `\`${i}\``).join(', ')} |`);
+    }
+    lines.push('', `Objects: ${objects.length} (${[...counts.entries()].sort().map(([k, n]) => `${n} ${k}`).join(', ')}).`, '');
+    lines.push('## Prerequisites', '', '| component | version | needed for |', '| --- | --- | --- |');
+    for (const p of o.prerequisites) lines.push(`| ${p.component} | ${p.version} | ${p.purpose} |`);
+    lines.push('', '## Data paths', '', '```mermaid', 'flowchart LR');
+    const ids = new Map<string, string>();
+    const id = (label: string) => {
+      if (!ids.has(label)) ids.set(label, `n${ids.size}`);
+      return ids.get(label)!;
+    };
+    for (const p of o.dataPaths) {
+      lines.push(`  ${id(p.from)}["${SiteReport.escape(p.from)}"] -->|"${SiteReport.escape(p.label)}"| ${id(p.to)}["${SiteReport.escape(p.to)}"]`);
+    }
+    lines.push('```', '');
+    return lines.join('\n');
+  }
+
+  private static readonly MAJOR_KINDS = new Set([
+    'CephCluster', 'CephObjectStore', 'CephFilesystem', 'Kafka', 'KafkaNodePool', 'KafkaMirrorMaker2', 'KafkaTopic',
+    'BackupStorageLocation', 'Schedule', 'StorageClass', 'Namespace', 'ResourceQuota',
+  ]);
+
+  private static imagesOf(m: any): string[] {
+    const spec = m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template?.spec : m.kind === 'Pod' ? m.spec : m.spec?.template?.spec;
+    if (!spec) return [];
+    return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c: any) => c.image).filter((i: any) => typeof i === 'string');
+  }
+
+  private static escape(s: string): string {
+    return s.replace(/"/g, '#quot;');
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,425 @@
+import { Cron, Duration, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
+import { CacheOrigin, NginxEdgeCache } from '../../cache';
+import { CapacityEstimate, CapacityFit, CapacityPlanner, Redundancy } from '../../capacity';
+import { ContainerImage, edgeError, EdgeLabels, IObjectStore, SecretKeyReference } from '../../core';
+import { BucketAnonymousAccess, BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
+import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
+import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
+import { KafkaSiteWiring } from '../site/kafka-wiring';
+import { Prerequisite, SiteReport } from '../site/report';
+import { FlowSource } from '../site/site-namespace';
+
+/** Where the site sends events and archives segments. */
+export interface VideoCloudOptions {
+  /** The cloud Kafka cluster MirrorMaker2 pushes segment events to. */
+  readonly kafka: KafkaSyncTarget;
+  /** The cloud object store segments are archived to before they expire at the edge. */
+  readonly archive: IObjectStore;
+  /** Bucket in the cloud store. */
+  readonly archiveBucket: string;
+  /**
+   * Key prefix in the cloud bucket.
+   * @default - the site name
+   */
+  readonly archivePrefix?: string;
+  /**
+   * How often new segments are copied to the cloud (the archive's recovery-point objective).
+   * @default - hourly
+   */
+  readonly archiveSchedule?: Cron;
+  /**
+   * WAN bandwidth cap of the archive copy.
+   * @default - unlimited
+   */
+  readonly archiveBandwidthLimit?: Size;
+}
+
+/** Overrides for the hot-tier MinIO. */
+export interface VideoStoreOptions {
+  /**
+   * Erasure parity per set.
+   * @default - MinIO's default for the set size (EC:2 for 4 drives)
+   */
+  readonly parity?: number;
+  /**
+   * Server image.
+   * @default ContainerImage.MINIO
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Secret with MINIO_ROOT_USER / MINIO_ROOT_PASSWORD.
+   * @default '<site>-store-root'
+   */
+  readonly rootCredentialsSecretName?: string;
+  /**
+   * Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for the site's clients (recorders, jobs).
+   * @default '<site>-store-client'
+   */
+  readonly clientCredentialsSecretName?: string;
+  /**
+   * Keep read/write quorum with one whole server down (MinIO rule); false only for labs.
+   * @default true
+   */
+  readonly tolerateServerLoss?: boolean;
+}
+
+/** Overrides for the playback cache. */
+export interface VideoCacheOptions {
+  /**
+   * Cache volume per replica.
+   * @default Size.gibibytes(200)
+   */
+  readonly cacheVolumeSize?: Size;
+  /**
+   * StorageClass of the cache volumes.
+   * @default - the site's storageClassName
+   */
+  readonly storageClassName?: string;
+  /**
+   * Replicas.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Range-request slice size.
+   * @default Size.mebibytes(4)
+   */
+  readonly sliceSize?: Size;
+  /**
+   * How long an unused segment stays cached.
+   * @default Duration.days(2)
+   */
+  readonly inactive?: Duration;
+  /**
+   * Address ranges of playback clients (operators' workstations, video walls).
+   * @default - none: only pods labelled `app.kubernetes.io/component: viewer` in the site namespace
+   */
+  readonly viewerCidrs?: string[];
+}
+
+/** Overrides for the site's Kafka. */
+export interface VideoKafkaOptions {
+  /**
+   * KRaft nodes.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Volume per node.
+   * @default Size.gibibytes(20)
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the Kafka volumes.
+   * @default - the site's storageClassName
+   */
+  readonly storageClass?: string;
+  /**
+   * How long the WAN may be down without losing events.
+   * @default Duration.hours(72)
+   */
+  readonly outageBudget?: Duration;
+}
+
+/** Backups of the site. */
+export interface VideoBackupOptions {
+  /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the site store. */
+  readonly veleroCredential: SecretKeyReference;
+  /**
+   * Velero's namespace.
+   * @default 'velero'
+   */
+  readonly veleroNamespace?: string;
+  /**
+   * Claims (in the site namespace) of metadata volumes to back up with restic into the cloud archive store.
+   * @default - none
+   */
+  readonly resticClaims?: string[];
+  /**
+   * restic repository password (required with resticClaims).
+   * @default - none
+   */
+  readonly resticPassword?: SecretKeyReference;
+}
+
+/** Props of {@link VideoSurveillanceSite}. */
+export interface VideoSurveillanceSiteProps extends EdgeSiteProps {
+  /** Cameras recording continuously. */
+  readonly cameras: number;
+  /** Average bitrate per camera in Mbps. */
+  readonly bitrateMbps: number;
+  /** Days recordings stay on the hot tier. */
+  readonly retentionDays: number;
+  /** Size of each MinIO drive. */
+  readonly driveSize: Size;
+  /** StorageClass of the MinIO drives (an XFS LocalPV class). */
+  readonly storageClassName: string;
+  /**
+   * MinIO servers (one per node).
+   * @default 4
+   */
+  readonly servers?: number;
+  /**
+   * Drives per server.
+   * @default 1
+   */
+  readonly drivesPerServer?: number;
+  /**
+   * Recording segment length in minutes.
+   * @default 5
+   */
+  readonly segmentMinutes?: number;
+  /**
+   * Highest planned fill level of the drives.
+   * @default 0.85
+   */
+  readonly fillTarget?: number;
+  /**
+   * Pods that write segments (recorders/NVR).
+   * @default - pods labelled `app.kubernetes.io/component: recorder` in the site namespace
+   */
+  readonly recorders?: FlowSource[];
+  /** Cloud event sync and archive. */
+  readonly cloud: VideoCloudOptions;
+  /** Backups. */
+  readonly backup: VideoBackupOptions;
+  /**
+   * Hot-tier overrides.
+   * @default - see VideoStoreOptions
+   */
+  readonly store?: VideoStoreOptions;
+  /**
+   * Playback cache overrides.
+   * @default - see VideoCacheOptions
+   */
+  readonly cache?: VideoCacheOptions;
+  /**
+   * Kafka overrides.
+   * @default - see VideoKafkaOptions
+   */
+  readonly kafka?: VideoKafkaOptions;
+}
+
+/**
+ * A video-surveillance edge site: recorders write 5-minute segments to a 4-node MinIO (erasure-coded, one server may
+ * fail), the bucket expires them after the hot retention while an rclone job copies new segments to the cloud archive,
+ * every new segment raises an event on a Kafka topic that MirrorMaker2 pushes to the cloud, an nginx cache serves
+ * playback (range requests sliced), and Velero backs the namespace up into the store. The capacity planner checks the
+ * hardware holds the retention before any YAML is written.
+ */
+export class VideoSurveillanceSite extends EdgeSite {
+  /** StorageClass of the drives and volumes. */
+  public readonly storageClassName: string;
+  /** The capacity estimate for the recordings. */
+  public readonly estimate: CapacityEstimate;
+  /** How the estimate fits the hardware. */
+  public readonly fit: CapacityFit;
+  /** The hot tier. */
+  public readonly store: MinioCluster;
+  /** The recordings bucket. */
+  public readonly recordings: MinioBucket;
+  /** The Velero bucket. */
+  public readonly veleroBucket: MinioBucket;
+  /** The site's Kafka. */
+  public readonly kafka: EdgeKafkaCluster;
+  /** Segment events. */
+  public readonly segmentEvents: EdgeKafkaTopic;
+  /** MirrorMaker2 to the cloud. */
+  public readonly sync: KafkaSync;
+  /** The archive copy to the cloud. */
+  public readonly archive: ObjectReplication;
+  /** The playback cache. */
+  public readonly cache: NginxEdgeCache;
+  /** Velero's location in the site store. */
+  public readonly veleroLocation: VeleroBackupLocation;
+  /** Velero schedules (daily, weekly). */
+  public readonly veleroSchedules: VeleroSchedule[];
+  /** restic backups of metadata volumes. */
+  public readonly resticBackups: ResticBackup[] = [];
+
+  constructor(scope: Construct, id: string, props: VideoSurveillanceSiteProps) {
+    super(scope, id, props);
+    const site = this.siteName;
+    this.storageClassName = props.storageClassName;
+    const servers = props.servers ?? 4;
+    const drivesPerServer = props.drivesPerServer ?? 1;
+    const segmentMinutes = props.segmentMinutes ?? 5;
+    const storeOpts = props.store ?? {};
+    const cacheOpts = props.cache ?? {};
+    const kafkaOpts = props.kafka ?? {};
+
+    // --- Hot tier -------------------------------------------------------------------------------------------
+    const recorders = props.recorders ?? [{ namespace: site, podLabels: { 'app.kubernetes.io/component': 'recorder' } }];
+    this.store = new MinioCluster(this, 'Store', {
+      name: 'store',
+      namespace: site,
+      servers,
+      drivesPerServer,
+      driveSize: props.driveSize,
+      storageClassName: props.storageClassName,
+      parity: storeOpts.parity,
+      image: storeOpts.image,
+      tolerateServerLoss: storeOpts.tolerateServerLoss,
+      rootCredentials: { secretName: storeOpts.rootCredentialsSecretName ?? `${site}-store-root` },
+      clientCredentials: { secretName: storeOpts.clientCredentialsSecretName ?? `${site}-store-client` },
+      allowedClients: [
+        ...recorders.map((r) => ({ ...r, ports: [] })),
+        { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels(), ports: [] },
+        { namespace: site, podLabels: VideoSurveillanceSite.cacheLabels(), ports: [] },
+        { namespace: props.backup.veleroNamespace ?? 'velero', podLabels: { 'app.kubernetes.io/name': 'velero' }, ports: [] },
+      ],
+    });
+
+    // --- Capacity: the planner sizes the site from cameras × bitrate × retention --------------------------
+    const layout = this.store.layout;
+    const redundancy = Redundancy.erasureCoded(layout.setSize - layout.parity, layout.parity);
+    this.estimate = CapacityPlanner.video({
+      cameras: props.cameras, bitrateMbps: props.bitrateMbps, retentionDays: props.retentionDays, segmentMinutes, redundancy, fillTarget: props.fillTarget,
+    });
+    this.fit = CapacityPlanner.fit(this.estimate, { servers, drivesPerServer, driveSize: props.driveSize, redundancy, fillTarget: props.fillTarget });
+    if (!this.fit.fits) {
+      throw edgeError(this, {
+        prop: 'cameras × bitrateMbps × retentionDays',
+        value: `${props.cameras} × ${props.bitrateMbps} Mbps × ${props.retentionDays} days`,
+        rule: this.fit.summary,
+        fix: this.fit.options.join('; or '),
+      });
+    }
+
+    // --- Events: Kafka at the edge, MirrorMaker2 pushes to the cloud --------------------------------------
+    this.kafka = new EdgeKafkaCluster(this, 'events', {
+      namespace: site,
+      replicas: kafkaOpts.replicas ?? 1,
+      storageSize: kafkaOpts.storageSize ?? Size.gibibytes(20),
+      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+    });
+    this.segmentEvents = new EdgeKafkaTopic(this, 'segment-events', {
+      cluster: this.kafka, outageBudget: kafkaOpts.outageBudget ?? Duration.hours(72),
+    });
+    const notifier = this.segmentEvents.grantProduce('StoreNotifications', { username: 'store-notifications' });
+
+    this.recordings = this.store.addBucket('Recordings', {
+      name: 'recordings',
+      // The playback cache reads segments without signing; only the cache, recorders and jobs can reach the store.
+      anonymousAccess: BucketAnonymousAccess.DOWNLOAD,
+      lifecycle: [{ id: 'hot-retention', expiration: Duration.days(props.retentionDays) }],
+      notifications: [{ topic: this.segmentEvents, credentials: notifier, events: [BucketEvent.PUT, BucketEvent.DELETE] }],
+    });
+    this.veleroBucket = this.store.addBucket('VeleroBucket', { name: 'velero' });
+
+    this.sync = new KafkaSync(this, 'cloud-sync', {
+      source: this.kafka, site, topics: [this.segmentEvents], target: props.cloud.kafka, conflictPolicy: ConflictPolicy.EDGE_PRIORITY,
+    });
+
+    // --- Bytes: segments to the cloud archive before they expire at the edge --------------------------------
+    this.archive = this.sync.addObjectReplication('archive', {
+      source: this.store,
+      sourceBucket: 'recordings',
+      destination: props.cloud.archive,
+      destinationBucket: props.cloud.archiveBucket,
+      destinationPrefix: props.cloud.archivePrefix ?? site,
+      schedule: props.cloud.archiveSchedule ?? Cron.schedule({ minute: '15' }),
+      bandwidthLimit: props.cloud.archiveBandwidthLimit,
+      // Only objects newer than the hot retention can still be at the edge; skip scanning anything older.
+      maxAge: Duration.days(props.retentionDays),
+    });
+
+    // --- Playback cache -------------------------------------------------------------------------------------
+    this.cache = new NginxEdgeCache(this, 'PlaybackCache', {
+      name: 'playback',
+      origin: CacheOrigin.fromObjectStore(this.store, { bucket: 'recordings' }),
+      storageClassName: cacheOpts.storageClassName ?? props.storageClassName,
+      cacheVolumeSize: cacheOpts.cacheVolumeSize ?? Size.gibibytes(200),
+      replicas: cacheOpts.replicas ?? 2,
+      sliceSize: cacheOpts.sliceSize ?? Size.mebibytes(4),
+      inactive: cacheOpts.inactive ?? Duration.days(2),
+      expectedObjects: Math.ceil(this.estimate.segmentsPerDay ?? 0),
+      allowedClients: [
+        ...(cacheOpts.viewerCidrs ?? []).map((cidr) => ({ cidr })),
+        { podLabels: { 'app.kubernetes.io/component': 'viewer' } },
+      ],
+    });
+
+    // --- Backups --------------------------------------------------------------------------------------------
+    const veleroNamespace = props.backup.veleroNamespace ?? 'velero';
+    this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
+      name: `${site}-store`, namespace: veleroNamespace, objectStore: this.store, bucket: 'velero', prefix: site, credential: props.backup.veleroCredential,
+    });
+    const scheduleScope = { location: this.veleroLocation, includedNamespaces: [site], namespace: veleroNamespace, excludedResources: ['events', 'events.events.k8s.io'] };
+    this.veleroSchedules = [
+      VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
+      VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
+    ];
+    const claims = props.backup.resticClaims ?? [];
+    if (claims.length > 0 && !props.backup.resticPassword) {
+      throw edgeError(this, { prop: 'backup.resticPassword', value: 'unset', rule: 'restic backups of resticClaims need a repository password', fix: 'pass a Secret key reference holding the password' });
+    }
+    for (const claim of claims) {
+      this.resticBackups.push(new ResticBackup(this, `restic-${claim}`, {
+        source: BackupSource.fromClaimName(claim),
+        repository: ResticRepository.s3(props.cloud.archive, { bucket: props.cloud.archiveBucket, prefix: `${props.cloud.archivePrefix ?? site}-restic` }),
+        password: props.backup.resticPassword!,
+        host: site,
+        retention: { keepDaily: 14, keepWeekly: 8, keepMonthly: 6 },
+      }));
+    }
+
+    // --- Network flows (default deny + exactly these) -------------------------------------------------------
+    const storePeer = this.store.serverNetworkPeer;
+    for (const [i, r] of recorders.entries()) this.allow(`recorder-${i}-store`, r, storePeer);
+    this.allow('store-peers', { namespace: site, podLabels: this.store.selectorLabels }, storePeer);
+    this.allow('provisioner-store', { namespace: site, podLabels: { ...EdgeLabels.selector({ name: 'minio', instance: 'store' }), 'app.kubernetes.io/component': 'provisioner' } }, storePeer);
+    this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, storePeer);
+    this.allow('archive-store', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, storePeer);
+    this.allowWan('archive-cloud', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, [443, 80]);
+    this.allow('velero-store', { namespace: veleroNamespace, podLabels: { 'app.kubernetes.io/name': 'velero' } }, storePeer);
+    this.allow('store-kafka', { namespace: site, podLabels: this.store.selectorLabels }, this.kafka.networkPeer);
+    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
+    for (const r of this.resticBackups) {
+      this.allowWan(`restic-${r.node.id.replace(/^restic-/, '')}`.slice(0, 40), { namespace: site, podLabels: EdgeLabels.selector({ name: 'restic', instance: r.name }) }, [443, 80]);
+    }
+
+    // --- Report ---------------------------------------------------------------------------------------------
+    this.addDataPath('Cameras', 'Recorders (NVR)', 'RTSP streams');
+    this.addDataPath('Recorders (NVR)', `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, `${segmentMinutes}-min segments (S3 PUT)`);
+    this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'Kafka segment-events', 'bucket notifications');
+    this.addDataPath('Kafka segment-events', 'Cloud Kafka', `MirrorMaker2 (${site}.segment-events)`);
+    this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'nginx playback cache', 'range requests (slices)');
+    this.addDataPath('nginx playback cache', 'Viewers', 'playback');
+    this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'Cloud archive bucket', 'rclone copy (hourly)');
+    this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'Velero', 'namespace backups');
+  }
+
+  /** What the cluster must run for this site. */
+  public prerequisites(): Prerequisite[] {
+    return [
+      { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
+      { component: `StorageClass "${this.storageClassName}"`, version: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'MinIO drives, Kafka and cache volumes' },
+      { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
+      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: 'namespace backups into the site store' },
+      { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'event sync and segment archive' },
+    ];
+  }
+
+  /** The site report (Markdown). */
+  public report(): string {
+    return SiteReport.render({
+      title: `Video surveillance site "${this.siteName}"`,
+      capacityMarkdown: this.estimate.toMarkdown(),
+      capacityNotes: [this.fit.summary],
+      prerequisites: this.prerequisites(),
+      dataPaths: this.dataPaths,
+      scope: this,
+    });
+  }
+
+  private static replicationLabels(): { [key: string]: string } {
+    return EdgeLabels.selector({ name: 'rclone', instance: 'archive' });
+  }
+
+  private static cacheLabels(): { [key: string]: string } {
+    return EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'playback' });
+  }
+}
