@@ -210,6 +210,14 @@ export interface VideoSurveillanceSiteProps extends EdgeSiteProps {
  * hardware holds the retention before any YAML is written.
  */
 export class VideoSurveillanceSite extends EdgeSite {
+  private static replicationLabels(): { [key: string]: string } {
+    return EdgeLabels.selector({ name: 'rclone', instance: 'archive' });
+  }
+
+  private static cacheLabels(): { [key: string]: string } {
+    return EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'playback' });
+  }
+
   /** StorageClass of the drives and volumes. */
   public readonly storageClassName: string;
   /** The capacity estimate for the recordings. */
@@ -276,7 +284,8 @@ export class VideoSurveillanceSite extends EdgeSite {
     const layout = this.store.layout;
     const redundancy = Redundancy.erasureCoded(layout.setSize - layout.parity, layout.parity);
     this.estimate = CapacityPlanner.video({
-      cameras: props.cameras, bitrateMbps: props.bitrateMbps, retentionDays: props.retentionDays, segmentMinutes, redundancy, fillTarget: props.fillTarget,
+      cameras: props.cameras, bitrateMbps: props.bitrateMbps, retentionDays: props.retentionDays,
+      segmentMinutes, redundancy, fillTarget: props.fillTarget,
     });
     this.fit = CapacityPlanner.fit(this.estimate, { servers, drivesPerServer, driveSize: props.driveSize, redundancy, fillTarget: props.fillTarget });
     if (!this.fit.fits) {
@@ -413,13 +422,5 @@ export class VideoSurveillanceSite extends EdgeSite {
       dataPaths: this.dataPaths,
       scope: this,
     });
-  }
-
-  private static replicationLabels(): { [key: string]: string } {
-    return EdgeLabels.selector({ name: 'rclone', instance: 'archive' });
-  }
-
-  private static cacheLabels(): { [key: string]: string } {
-    return EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'playback' });
   }
 }
