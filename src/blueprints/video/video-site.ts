@@ -284,8 +284,12 @@ export class VideoSurveillanceSite extends EdgeSite {
     const layout = this.store.layout;
     const redundancy = Redundancy.erasureCoded(layout.setSize - layout.parity, layout.parity);
     this.estimate = CapacityPlanner.video({
-      cameras: props.cameras, bitrateMbps: props.bitrateMbps, retentionDays: props.retentionDays,
-      segmentMinutes, redundancy, fillTarget: props.fillTarget,
+      cameras: props.cameras,
+      bitrateMbps: props.bitrateMbps,
+      retentionDays: props.retentionDays,
+      segmentMinutes,
+      redundancy,
+      fillTarget: props.fillTarget,
     });
     this.fit = CapacityPlanner.fit(this.estimate, { servers, drivesPerServer, driveSize: props.driveSize, redundancy, fillTarget: props.fillTarget });
     if (!this.fit.fits) {
