@@ -1,0 +1,139 @@
+import { Size, Testing } from 'cdk8s';
+import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
+import { find, findAll, synth } from '../support/harness';
+
+const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive' } });
+const base: VideoSurveillanceSiteProps = {
+  siteName: 'site-a',
+  cameras: 20,
+  bitrateMbps: 4,
+  retentionDays: 7,
+  driveSize: DecimalSize.terabytes(8),
+  storageClassName: 'lvm-xfs',
+  cloud: {
+    kafka: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'cloud-ca', key: 'ca.crt' }, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-user' } },
+    archive: cloudArchive,
+    archiveBucket: 'video-archive',
+  },
+  backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
+};
+
+function site(props: Partial<VideoSurveillanceSiteProps> = {}) {
+  const app = Testing.app();
+  const s = new VideoSurveillanceSite(app, 'site-a', { ...base, ...props });
+  return { app, s };
+}
+
+describe('VideoSurveillanceSite', () => {
+  test('defaults', () => {
+    const { s } = site();
+    const m = synth(s);
+    expect(m).toMatchSnapshot();
+    expect(find(m, 'StatefulSet', 'store').spec.replicas).toBe(4);
+    expect(find(m, 'Namespace', 'site-a').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('custom: 4 × 2 drives, explicit parity, cache and kafka overrides, restic of metadata volumes', () => {
+    const { s } = site({
+      drivesPerServer: 2,
+      store: { parity: 4 },
+      retentionDays: 14,
+      segmentMinutes: 10,
+      cache: { replicas: 3, cacheVolumeSize: Size.gibibytes(300), viewerCidrs: ['10.1.0.0/24'] },
+      kafka: { storageSize: Size.gibibytes(50) },
+      backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, resticClaims: ['nvr-index'], resticPassword: { name: 'restic', key: 'password' } },
+      wanCidrs: ['198.51.100.0/24'],
+    });
+    const m = synth(s);
+    expect(m).toMatchSnapshot();
+    expect(find(m, 'StatefulSet', 'playback').spec.replicas).toBe(3);
+    expect(find(m, 'CronJob', 'restic-nvr-index')).toBeDefined();
+    expect(find(m, 'NetworkPolicy', 'allow-archive-cloud-wan').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '198.51.100.0/24' } }]);
+  });
+
+  test('the planner sizes the site and the estimate matches hand-computed figures', () => {
+    const { s } = site();
+    // 20 cameras × 4 Mbps ÷ 8 = 10 MB/s; × 86,400 s × 7 days = 6.048 TB logical; EC 2+2 doubles it.
+    expect(s.estimate.logicalBytes).toBe(6.048e12);
+    expect(s.estimate.rawBytes).toBe(12.096e12);
+    expect(s.fit.fits).toBe(true);
+    expect(s.report()).toContain('6.05 TB');
+  });
+
+  test('wiring: notifications go to the sync topic, the cache reads the store, Velero and the archive use the store', () => {
+    const { s } = site();
+    const m = synth(s);
+    // MinIO notifies the segment-events topic that MirrorMaker2 mirrors to the cloud.
+    const env = find(m, 'StatefulSet', 'store').spec.template.spec.containers[0].env;
+    const topicEnv = env.find((e: any) => /^MINIO_NOTIFY_KAFKA_TOPIC/.test(e.name));
+    expect(topicEnv.value).toBe('segment-events');
+    expect(find(m, 'KafkaMirrorMaker2', 'cloud-sync').spec.mirrors[0].topicsPattern).toBe(s.sync.topicsPattern);
+    expect(s.sync.topicNames).toEqual(['segment-events']);
+    // The playback cache's upstream is the store's recordings bucket.
+    const conf = find(m, 'ConfigMap', 'playback-config').data['nginx.conf'];
+    expect(conf).toContain(`${s.store.serviceName}.site-a.svc.cluster.local:9000`);
+    expect(conf).toContain('/recordings/');
+    // Velero writes into the site store; the archive copies from it to the cloud.
+    const bsl = find(m, 'BackupStorageLocation', 'site-a-store');
+    expect(bsl.spec.config.s3Url).toBe(s.store.s3Endpoint);
+    expect(bsl.spec.objectStorage).toEqual({ bucket: 'velero', prefix: 'site-a' });
+    const archive = find(m, 'CronJob', 'archive').spec.jobTemplate.spec.template.spec.containers[0];
+    expect(archive.env.find((e: any) => e.name === 'RCLONE_CONFIG_SOURCE_ENDPOINT').value).toBe(s.store.s3Endpoint);
+    expect(archive.env.find((e: any) => e.name === 'RCLONE_CONFIG_DESTINATION_ENDPOINT').value).toBe('https://s3.example.com');
+    // The recordings expire at the hot retention.
+    expect(s.recordings.bucketName).toBe('recordings');
+    expect(find(m, 'ConfigMap', 'store-provision').data).toBeDefined();
+  });
+
+  test('network policies allow exactly the site\'s data flows', () => {
+    const { s } = site();
+    const m = synth(s);
+    expect(s.siteNamespace.allowedFlows.map((f) => f.name).sort()).toEqual([
+      'archive-cloud', 'archive-store', 'cache-store', 'cloud-sync-cloud', 'cloud-sync-kafka', 'kafka-internal', 'kafka-operators-api',
+      'provisioner-store', 'recorder-0-store', 'store-kafka', 'store-peers', 'velero-store',
+    ]);
+    expect(find(m, 'NetworkPolicy', 'default-deny').spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    const mm2Wan = find(m, 'NetworkPolicy', 'allow-cloud-sync-cloud-wan').spec;
+    expect(mm2Wan.podSelector.matchLabels).toEqual({ 'strimzi.io/cluster': 'cloud-sync', 'strimzi.io/kind': 'KafkaMirrorMaker2' });
+    expect(mm2Wan.egress[0].ports).toEqual([{ protocol: 'TCP', port: 9093 }]);
+    const storeIngress = find(m, 'NetworkPolicy', 'allow-cache-store-ingress').spec;
+    expect(storeIngress.podSelector.matchLabels).toEqual(s.store.selectorLabels);
+    expect(storeIngress.ingress[0].from[0].podSelector.matchLabels).toEqual(s.cache.podLabels);
+    // Every policy is in the site namespace.
+    expect(findAll(m, 'NetworkPolicy').every((p) => p.metadata.namespace === 'site-a')).toBe(true);
+  });
+
+  test('the quota covers the operator-managed Kafka pods and all claims', () => {
+    const { s } = site();
+    const hard = find(synth(s), 'ResourceQuota', 'site-quota').spec.hard;
+    const f = s.siteNamespace.footprint();
+    // 4 MinIO servers + provisioning job + 2 cache replicas + 1 Kafka node + entity operator + MM2 + archive CronJob.
+    expect(f.pods).toBe(4 + 1 + 2 + 1 + 1 + 1 + 1);
+    expect(Number(hard.pods)).toBe(Math.ceil(f.pods * 1.2) + 1);
+    expect(f.claims).toBeGreaterThanOrEqual(4 + 2 + 1);
+  });
+
+  test('the report has capacity, components, prerequisites and a mermaid flowchart', () => {
+    const { s } = site();
+    const r = s.report();
+    expect(r).toMatch(/^# Video surveillance site "site-a"/);
+    expect(r).toContain('| Cameras | 20 | input |');
+    expect(r).toContain('Strimzi operator');
+    expect(r).toContain('```mermaid\nflowchart LR');
+    expect(r).toContain('MirrorMaker2 (site-a.segment-events)');
+    expect(r).toContain('`quay.io/minio/minio:');
+  });
+
+  test('fails if the hardware cannot hold the retention, naming needed vs available and the options', () => {
+    expect(() => site({ cameras: 200, retentionDays: 30 }))
+      .toThrow(/^VideoSurveillanceSite "site-a": cameras × bitrateMbps × retentionDays = "200 × 4 Mbps × 30 days": 259.2 TB of data needs 609.88 TB of raw disk .* holds only 13.6 TB; add drives: .*; or use larger drives: .*; or shorten retention: retentionDays at most 1 \(now 30\); or lower the bitrate/);
+  });
+  test('fails on bad names and counts', () => {
+    expect(() => site({ siteName: 'Site_A' })).toThrow(/siteName = "Site_A": must be a DNS-1123 label/);
+    expect(() => site({ cameras: 0 })).toThrow(/cameras = 0/);
+    expect(() => site({ bitrateMbps: -1 })).toThrow(/bitrateMbps = -1/);
+  });
+  test('fails if restic claims are given without a password', () => {
+    expect(() => site({ backup: { veleroCredential: { name: 'v', key: 'cloud' }, resticClaims: ['x'] } })).toThrow(/backup.resticPassword = "unset"/);
+  });
+});
