@@ -282,6 +282,24 @@ describe('KafkaCloudToEdgeMirror', () => {
       expect(() => mirror.addTopic('heartbeats')).toThrow(/topics = "heartbeats": MirrorMaker2 reserves "heartbeats" topics/);
       expect(() => mirror.addTopic('model releases')).toThrow(/topics = "model releases": Kafka topic names are 1–249/);
     });
+    test('the edge name would be too long', () => {
+      const { c, cluster } = site();
+      const mirror = new KafkaCloudToEdgeMirror(c, 'pull', { source: cloud({ alias: 'central-cloud' }), target: cluster, site: 'site-a', topics: ['r'] });
+      // 249 characters is legal in the cloud, but "central-cloud." makes the edge copy's name too long.
+      expect(() => mirror.addTopic('m'.repeat(249))).toThrow(/topics = "m{249}": its edge name "central-cloud\.m+…" exceeds Kafka's 249 characters; use a shorter topic name or alias/);
+    });
+    test('a checkpointed group is empty, has a comma or is the Connect group', () => {
+      const { c, cluster } = site();
+      const mirror = new KafkaCloudToEdgeMirror(c, 'pull', { source: cloud(), target: cluster, site: 'site-a', topics: ['r'] });
+      expect(() => mirror.addConsumerGroup('')).toThrow(/consumerGroups = "": must be a non-empty group id without commas/);
+      expect(() => mirror.addConsumerGroup('a,b')).toThrow(/consumerGroups = "a,b": must be a non-empty group id without commas/);
+      expect(() => mirror.addConsumerGroup('mirrormaker2-site-a-from-cloud')).toThrow(/consumerGroups = "mirrormaker2-site-a-from-cloud": this is the Kafka Connect group of this MirrorMaker2/);
+    });
+    test('a consumer is granted before any topic is pulled', () => {
+      const { c, cluster } = site();
+      const mirror = new KafkaCloudToEdgeMirror(c, 'pull', { source: cloud(), target: cluster, site: 'site-a' });
+      expect(() => mirror.grantConsume('early')).toThrow(/KafkaCloudToEdgeMirror "test\/pull": topics = \[\]: there is no pulled topic to consume yet; add topics before granting consumers/);
+    });
     test('the replication factor cannot be placed on the edge cluster', () => {
       const { c, cluster } = site();
       expect(() => new KafkaCloudToEdgeMirror(c, 'pull', { source: cloud(), target: cluster, site: 'site-a', replicationFactor: 3 }))
