@@ -2,7 +2,7 @@ import { Chart, Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, ObjectStoreFlavor, Resources, RestrictedSecurity, SecretKeyReference, Warnings,
+  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, RcloneEnv, Resources, RestrictedSecurity, SecretKeyReference, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
 
@@ -232,8 +232,9 @@ export class ObjectReplication extends Construct {
 
     const env: k8s.EnvVar[] = [
       { name: 'HOME', value: '/tmp' },
-      ...remoteEnv('SOURCE', props.source, false),
-      ...remoteEnv('DESTINATION', props.destination, true),
+      ...RcloneEnv.s3Remote('SOURCE', props.source, { noCheckBucket: false }),
+      // The job copies into an existing bucket; checking/creating it would need extra permissions.
+      ...RcloneEnv.s3Remote('DESTINATION', props.destination, { noCheckBucket: true }),
     ];
 
     const image = props.image ?? ContainerImage.RCLONE;
@@ -318,23 +319,6 @@ export class ObjectReplication extends Construct {
   }
 }
 
-function remoteEnv(remote: string, store: IObjectStore, destination: boolean): k8s.EnvVar[] {
-  const p = `RCLONE_CONFIG_${remote}_`;
-  const secret = (key: string) => ({ secretKeyRef: { name: store.credentials.secretName, key } });
-  return [
-    { name: `${p}TYPE`, value: 's3' },
-    { name: `${p}PROVIDER`, value: provider(store.flavor) },
-    { name: `${p}ENV_AUTH`, value: 'false' },
-    { name: `${p}ACCESS_KEY_ID`, valueFrom: secret(store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID') },
-    { name: `${p}SECRET_ACCESS_KEY`, valueFrom: secret(store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY') },
-    { name: `${p}ENDPOINT`, value: store.s3Endpoint },
-    { name: `${p}REGION`, value: store.region },
-    { name: `${p}FORCE_PATH_STYLE`, value: String(store.forcePathStyle) },
-    // The job copies into an existing bucket; checking/creating it would need extra permissions.
-    ...(destination ? [{ name: `${p}NO_CHECK_BUCKET`, value: 'true' }] : []),
-  ];
-}
-
 function trimSlashes(s: string): string {
   return s.replace(/^\/+|\/+$/g, '');
 }
@@ -343,14 +327,4 @@ function overlaps(a: string, b: string): boolean {
   const x = `${a}/`;
   const y = `${b}/`;
   return x.startsWith(y) || y.startsWith(x);
-}
-
-/** rclone's S3 `provider` for each store flavor. */
-function provider(flavor: ObjectStoreFlavor): string {
-  switch (flavor) {
-    case ObjectStoreFlavor.AWS_S3: return 'AWS';
-    case ObjectStoreFlavor.MINIO: return 'Minio';
-    case ObjectStoreFlavor.CEPH_RGW: return 'Ceph';
-    default: return 'Other';
-  }
 }

@@ -3,7 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { RcloneRemote } from './remote';
 import { RcloneMode, RcloneScript } from './script';
-import { ContainerImage, edgeError, EdgeMessages, ObjectStoreFlavor, Warnings } from '../../core';
+import { ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
 import { BackupCronJob } from '../internal/cronjob';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
@@ -77,13 +77,6 @@ const CONFIG_TEMPLATE_DIR = '/etc/rclone-config';
 const CA_DIR = '/etc/rclone/ca';
 const REMOTE = 'archive';
 
-const PROVIDERS: { [flavor: string]: string } = {
-  [ObjectStoreFlavor.AWS_S3]: 'AWS',
-  [ObjectStoreFlavor.MINIO]: 'Minio',
-  [ObjectStoreFlavor.CEPH_RGW]: 'Ceph',
-  [ObjectStoreFlavor.GENERIC_S3]: 'Other',
-};
-
 /**
  * A CronJob that moves or copies warm data older than `minAge` to a cold remote with the official rclone image,
  * then verifies it. The exact script is {@link RcloneScript.render} of the same options (`script`).
@@ -154,19 +147,8 @@ export class RcloneArchive extends Construct {
         if (dest.storageClass !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(dest.storageClass)) {
           throw edgeError(this, { prop: 'destination.storageClass', value: dest.storageClass, rule: 'must be an S3 storage class name in capitals', fix: 'use e.g. "STANDARD_IA", "GLACIER_IR" or "DEEP_ARCHIVE"' });
         }
-        const v = `RCLONE_CONFIG_${REMOTE.toUpperCase()}_`;
-        env.push(
-          { name: `${v}TYPE`, value: 's3' },
-          { name: `${v}PROVIDER`, value: PROVIDERS[store.flavor] ?? 'Other' },
-          { name: `${v}ENV_AUTH`, value: 'false' },
-          { name: `${v}ENDPOINT`, value: store.s3Endpoint },
-          { name: `${v}REGION`, value: store.region },
-          { name: `${v}FORCE_PATH_STYLE`, value: String(store.forcePathStyle) },
-          { name: `${v}NO_CHECK_BUCKET`, value: 'true' },
-          { name: `${v}ACCESS_KEY_ID`, valueFrom: { secretKeyRef: { name: store.credentials.secretName, key: store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' } } },
-          { name: `${v}SECRET_ACCESS_KEY`, valueFrom: { secretKeyRef: { name: store.credentials.secretName, key: store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' } } },
-          ...(dest.storageClass ? [{ name: `${v}STORAGE_CLASS`, value: dest.storageClass }] : []),
-        );
+        // The job writes into an existing bucket: no bucket check (RcloneEnv's default).
+        env.push(...RcloneEnv.s3Remote(REMOTE, store, { storageClass: dest.storageClass }));
         if (store.caCertificate) {
           volumes.push({ name: 'ca', secret: { secretName: store.caCertificate.name, items: [{ key: store.caCertificate.key, path: 'ca.crt' }] } });
           mounts.push({ name: 'ca', mountPath: CA_DIR, readOnly: true });
