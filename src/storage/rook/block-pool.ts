@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { k8s, PersistentVolumeReclaimPolicy } from 'cdk8s-plus-30';
+import { k8s } from 'cdk8s-plus-30';
+import { ReclaimPolicy } from '../storage-class';
 import { Construct } from 'constructs';
 import type { RookCephCluster } from './cluster';
 import { CephErasureCodedPoolOptions, CephFailureDomain, CephReplicatedPoolOptions, PoolSpecs, RookNames } from './common';
@@ -41,9 +42,9 @@ export interface RbdStorageClassOptions {
   readonly isDefault?: boolean;
   /**
    * What happens to the RBD image when its PVC is deleted.
-   * @default PersistentVolumeReclaimPolicy.DELETE
+   * @default ReclaimPolicy.DELETE
    */
-  readonly reclaimPolicy?: PersistentVolumeReclaimPolicy;
+  readonly reclaimPolicy?: ReclaimPolicy;
   /**
    * Allow growing PVCs.
    * @default true
@@ -301,7 +302,7 @@ export class RbdStorageClasses {
 
   /** A StorageClass for a Ceph CSI/bucket provisioner with the common options. */
   public static storageClass(owner: Construct, cluster: RookCephCluster, name: string, provisioner: string, parameters: { [key: string]: string },
-    opts: { isDefault?: boolean; reclaimPolicy?: PersistentVolumeReclaimPolicy; allowVolumeExpansion?: boolean; mountOptions?: string[] }, id: string = 'StorageClass'): k8s.KubeStorageClass {
+    opts: { isDefault?: boolean; reclaimPolicy?: ReclaimPolicy; allowVolumeExpansion?: boolean; mountOptions?: string[] }, id: string = 'StorageClass'): k8s.KubeStorageClass {
     if (opts.isDefault) cluster._registerDefaultStorageClass(owner, name);
     const sc = new k8s.KubeStorageClass(owner, id, {
       metadata: {
@@ -311,7 +312,7 @@ export class RbdStorageClasses {
       },
       provisioner,
       parameters,
-      reclaimPolicy: opts.reclaimPolicy ?? PersistentVolumeReclaimPolicy.DELETE,
+      reclaimPolicy: opts.reclaimPolicy ?? ReclaimPolicy.DELETE,
       ...(opts.allowVolumeExpansion !== undefined || provisioner !== cluster.bucketProvisioner
         ? { allowVolumeExpansion: opts.allowVolumeExpansion ?? true }
         : {}),

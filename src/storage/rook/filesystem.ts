@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { ContainerResources, k8s, PersistentVolumeReclaimPolicy } from 'cdk8s-plus-30';
+import { ContainerResources, k8s } from 'cdk8s-plus-30';
+import { ReclaimPolicy } from '../storage-class';
 import { Construct } from 'constructs';
 import { RbdStorageClasses } from './block-pool';
 import type { RookCephCluster } from './cluster';
@@ -20,9 +21,9 @@ export interface CephFsStorageClassOptions {
   readonly isDefault?: boolean;
   /**
    * What happens to the subvolume when its PVC is deleted.
-   * @default PersistentVolumeReclaimPolicy.DELETE
+   * @default ReclaimPolicy.DELETE
    */
-  readonly reclaimPolicy?: PersistentVolumeReclaimPolicy;
+  readonly reclaimPolicy?: ReclaimPolicy;
   /**
    * Allow growing PVCs (raises the subvolume quota).
    * @default true

@@ -1,5 +1,6 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
-import { ContainerResources, PersistentVolumeReclaimPolicy } from 'cdk8s-plus-30';
+import { ContainerResources } from 'cdk8s-plus-30';
+import { ReclaimPolicy } from '../storage-class';
 import { Construct } from 'constructs';
 import { RbdStorageClasses } from './block-pool';
 import { CephKafkaNotificationOptions, RookCephKafkaBucketNotification } from './bucket-notification';
@@ -19,9 +20,9 @@ export interface CephBucketStorageClassOptions {
   readonly name?: string;
   /**
    * What happens to the bucket and its objects when the ObjectBucketClaim is deleted.
-   * @default PersistentVolumeReclaimPolicy.DELETE
+   * @default ReclaimPolicy.DELETE
    */
-  readonly reclaimPolicy?: PersistentVolumeReclaimPolicy;
+  readonly reclaimPolicy?: ReclaimPolicy;
 }
 
 /** Options of {@link RookCephCluster.addObjectStore}. */

@@ -1,8 +1,7 @@
 import { Size, Testing } from 'cdk8s';
-import { PersistentVolumeReclaimPolicy } from 'cdk8s-plus-30';
 import { clusterOn, hosts, muteWarnings, warningsOf } from './fixtures';
 import {
-  CephErasureCodeAlgorithm, CephFailureDomain, CephPoolCompression, RbdFsType, RbdImageFeature, RookCephBlockPool, RookCephCluster,
+  CephErasureCodeAlgorithm, CephFailureDomain, CephPoolCompression, RbdFsType, RbdImageFeature, ReclaimPolicy, RookCephBlockPool, RookCephCluster,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 
@@ -37,7 +36,7 @@ describe('RookCephBlockPool (replicated)', () => {
       quota: Size.gibibytes(500),
       parameters: { pg_num_min: '32' },
       enableRbdStats: true,
-      storageClass: { name: 'fast-db', reclaimPolicy: PersistentVolumeReclaimPolicy.RETAIN, fsType: RbdFsType.XFS, mountOptions: ['discard'], allowVolumeExpansion: false },
+      storageClass: { name: 'fast-db', reclaimPolicy: ReclaimPolicy.RETAIN, fsType: RbdFsType.XFS, mountOptions: ['discard'], allowVolumeExpansion: false },
     });
     expect(synth(chart)).toMatchSnapshot();
   });

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
-import { Cpu, PersistentVolumeReclaimPolicy } from 'cdk8s-plus-30';
+import { Cpu } from 'cdk8s-plus-30';
 import { clusterOn, muteWarnings, warningsOf } from './fixtures';
-import { CephFailureDomain, RookCephFilesystem } from '../../../src';
+import { CephFailureDomain, ReclaimPolicy, RookCephFilesystem } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 
 muteWarnings();
@@ -26,7 +26,7 @@ describe('RookCephFilesystem', () => {
       mdsResources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(2) } },
       mdsPriorityClassName: 'edge-critical',
       preserveFilesystemOnDelete: false,
-      storageClass: { name: 'files', reclaimPolicy: PersistentVolumeReclaimPolicy.RETAIN, mountOptions: ['noatime'] },
+      storageClass: { name: 'files', reclaimPolicy: ReclaimPolicy.RETAIN, mountOptions: ['noatime'] },
     });
     expect(synth(chart)).toMatchSnapshot();
   });

@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
-import { Cpu, PersistentVolumeReclaimPolicy } from 'cdk8s-plus-30';
+import { Cpu } from 'cdk8s-plus-30';
 import { clusterOn, muteWarnings, warningsOf } from './fixtures';
 import {
-  CephBucketEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, RookCephObjectStore,
+  CephBucketEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, ReclaimPolicy, RookCephObjectStore,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 
@@ -39,7 +39,7 @@ describe('RookCephObjectStore', () => {
       resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1) } },
       priorityClassName: 'edge-high',
       preservePoolsOnDelete: false,
-      bucketStorageClass: { name: 'buckets', reclaimPolicy: PersistentVolumeReclaimPolicy.RETAIN },
+      bucketStorageClass: { name: 'buckets', reclaimPolicy: ReclaimPolicy.RETAIN },
       credentials: { secretName: 'site-s3' },
       region: 'site-a',
     });
