@@ -2,6 +2,7 @@ export * from './site/footprint';
 export * from './site/site-namespace';
 export * from './iot/influxdb';
 export * from './iot/telegraf';
+export * from './iot/iot-site';
 export * from './models/release-script';
 export * from './models/model-release-sync';
 export * from './site/report';

@@ -52,6 +52,8 @@ export interface InfluxDbProps {
 export class InfluxDb extends Construct {
   /** The HTTP API port. */
   public static readonly PORT = 8086;
+  /** UID and GID InfluxDB runs as (the official image's `influxdb` user); also the fsGroup of its volume. */
+  public static readonly UID = 1000;
   /** Object name (StatefulSet, Service). */
   public readonly name: string;
   /** Namespace. */
@@ -111,7 +113,7 @@ export class InfluxDb extends Construct {
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: RestrictedSecurity.podSecurityContext({ runAsUser: 1000 }),
+            securityContext: RestrictedSecurity.podSecurityContext({ runAsUser: InfluxDb.UID }),
             containers: [{
               name: 'influxdb',
               image: image.reference,

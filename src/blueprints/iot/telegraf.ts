@@ -1,5 +1,7 @@
+import { createHash } from 'crypto';
+import { isIP } from 'net';
 import { Duration, Size } from 'cdk8s';
-import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
+import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
   ContainerImage, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources,
@@ -56,6 +58,24 @@ export interface TelegrafIngestProps {
    * @default - 100m CPU, 128Mi memory
    */
   readonly resources?: ContainerResources;
+  /**
+   * A shared token sensors must send (`Authorization: Token <token>`), from a Secret. Without it any client the
+   * NetworkPolicy lets in may write.
+   * @default - no token: the NetworkPolicy alone decides who may write
+   */
+  readonly token?: SecretKeyReference;
+  /**
+   * Address blocks outside the cluster (sensor LANs, gateways) allowed to write, e.g. `10.30.0.0/16`. They get an
+   * ingress NetworkPolicy `<name>-sensor-lan` on the ingest port.
+   * @default - none: only in-cluster pods (allow them with the site's flows)
+   */
+  readonly allowedCidrs?: string[];
+  /**
+   * How the ingest Service is exposed. For `NODE_PORT` and `LOAD_BALANCER` the Service keeps the client address
+   * (`externalTrafficPolicy: Local`), so the CIDR NetworkPolicy sees the sensors' real addresses.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
 }
 
 /**
@@ -82,6 +102,7 @@ export class TelegrafIngest extends Construct {
       '[[inputs.influxdb_v2_listener]]',
       `  service_address = ":${TelegrafIngest.INGEST_PORT}"`,
       '  max_body_size = "32MiB"',
+      ...(props.token ? ['  token = "${INGEST_TOKEN}"'] : []),
       '',
       '[[outputs.influxdb_v2]]',
       `  urls = [${q(props.influxUrl)}]`,
@@ -98,6 +119,8 @@ export class TelegrafIngest extends Construct {
         `  topic = ${q(k.topic.topicName)}`,
         '  required_acks = -1',
         '  max_retry = 10',
+        // zstd batches keep the edge topic (sized for the outage budget) and the mirror traffic small.
+        '  compression_codec = 4',
         '  data_format = "json"',
         ...(k.topic.caCertificate ? ['  tls_ca = "/etc/kafka-ca/ca.crt"'] : []),
         ...(k.credentials.authentication === KafkaAuthentication.SCRAM_SHA_512
@@ -133,15 +156,46 @@ export class TelegrafIngest extends Construct {
     this.networkPeer = { namespace: props.namespace, podLabels: selector, ports: [TelegrafIngest.INGEST_PORT] };
     this.ingestUrl = `http://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
 
+    const configText = TelegrafIngest.renderConfig(props);
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-config`, namespace: props.namespace, labels },
-      data: { 'telegraf.conf': TelegrafIngest.renderConfig(props) },
+      data: { 'telegraf.conf': configText },
     });
+    const serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
+    if (serviceType === ServiceType.EXTERNAL_NAME) {
+      throw edgeError(this, { prop: 'serviceType', value: serviceType, rule: 'an ExternalName Service does not route to the Telegraf pods', fix: 'use CLUSTER_IP, NODE_PORT or LOAD_BALANCER' });
+    }
+    const exposed = serviceType !== ServiceType.CLUSTER_IP;
     new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: props.namespace, labels },
-      spec: { selector, ports: [{ name: 'ingest', port: TelegrafIngest.INGEST_PORT, targetPort: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) }] },
+      spec: {
+        ...(exposed ? { type: serviceType, externalTrafficPolicy: 'Local' } : {}),
+        selector,
+        ports: [{ name: 'ingest', port: TelegrafIngest.INGEST_PORT, targetPort: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) }],
+      },
     });
+    const cidrs = props.allowedCidrs ?? [];
+    const badCidr = cidrs.find((c) => !isCidr(c));
+    if (badCidr !== undefined) {
+      throw edgeError(this, { prop: 'allowedCidrs', value: badCidr, rule: 'must be an address block in CIDR notation', fix: 'use e.g. "10.30.0.0/16"' });
+    }
+    if (cidrs.length > 0) {
+      new k8s.KubeNetworkPolicy(this, 'SensorLan', {
+        metadata: { name: `${this.name}-sensor-lan`, namespace: props.namespace, labels },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from: cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) }],
+          }],
+        },
+      });
+    }
     const env: k8s.EnvVar[] = [{ name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: props.influxToken.name, key: props.influxToken.key } } }];
+    if (props.token) {
+      env.push({ name: 'INGEST_TOKEN', valueFrom: { secretKeyRef: { name: props.token.name, key: props.token.key } } });
+    }
     const mounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: '/etc/telegraf', readOnly: true }];
     const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: config.name } }];
     const kafka = props.kafka;
@@ -164,7 +218,8 @@ export class TelegrafIngest extends Construct {
         replicas,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels },
+          // Telegraf reads its config once: a changed ConfigMap must roll the pods.
+          metadata: { labels, annotations: { 'checksum/config': createHash('sha256').update(configText).digest('hex') } },
           spec: {
             automountServiceAccountToken: false,
             securityContext: RestrictedSecurity.podSecurityContext(),
@@ -186,4 +241,12 @@ export class TelegrafIngest extends Construct {
       },
     });
   }
+}
+
+/** True when `value` is an IPv4 or IPv6 address block in CIDR notation. */
+function isCidr(value: string): boolean {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  if (!m) return false;
+  const family = isIP(m[1]);
+  return family !== 0 && Number(m[2]) <= (family === 4 ? 32 : 128);
 }

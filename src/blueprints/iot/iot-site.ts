@@ -1,0 +1,615 @@
+import { isIP } from 'net';
+import { Cron, Duration, Size } from 'cdk8s';
+import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { InfluxDb } from './influxdb';
+import { TelegrafIngest } from './telegraf';
+import { BackupSource, ResticBackup, ResticRepository, ResticRetention, VeleroBackupLocation, VeleroSchedule } from '../../backup';
+import { RedisCache, RedisEvictionPolicy } from '../../cache';
+import { CapacityEstimate, CapacityPlanner } from '../../capacity';
+import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
+import { ContainerImage, EdgeLabels, EdgeMessages, edgeError, IObjectStore, KubeNames, Resources, SecretKeyReference, Warnings } from '../../core';
+import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget } from '../../sync';
+import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
+import { KafkaSiteWiring } from '../site/kafka-wiring';
+import { Prerequisite, SiteReport } from '../site/report';
+import { FlowSource } from '../site/site-namespace';
+
+const GIB = 2 ** 30;
+/** Share of a broker volume retained topic data may fill (the sync module's disk check uses the same figure). */
+const KAFKA_DISK_FILL = 0.85;
+
+/** Where the site sends telemetry and backups. */
+export interface IoTCloudOptions {
+  /** The cloud Kafka cluster MirrorMaker2 pushes the telemetry topic to. */
+  readonly kafka: KafkaSyncTarget;
+  /**
+   * The cloud (or regional) object store the backups go to: the Velero location and the restic repository of the
+   * InfluxDB volume. The site has no object store of its own. Its credentials Secret must exist in the site namespace
+   * (restic reads it there).
+   */
+  readonly backupStore: IObjectStore;
+  /** Bucket in the backup store (it must exist). */
+  readonly backupBucket: string;
+  /**
+   * Key prefix in the bucket: Velero writes under `<prefix>/velero`, restic under `<prefix>/restic/influxdb`.
+   * @default - the site name
+   */
+  readonly backupPrefix?: string;
+}
+
+/** Backups of the site. */
+export interface IoTBackupOptions {
+  /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the backup store. */
+  readonly veleroCredential: SecretKeyReference;
+  /**
+   * Velero's namespace.
+   * @default 'velero'
+   */
+  readonly veleroNamespace?: string;
+  /**
+   * restic repository password of the InfluxDB volume backups. Keep a copy outside the site.
+   * @default - key `password` of Secret `<site>-restic`
+   */
+  readonly resticPassword?: SecretKeyReference;
+  /**
+   * When the InfluxDB volume is backed up (the site's recovery point for data not yet mirrored to the cloud).
+   * @default - daily at 01:00
+   */
+  readonly resticSchedule?: Cron;
+  /**
+   * Which restic snapshots to keep.
+   * @default - keepDaily 14, keepWeekly 8, keepMonthly 6
+   */
+  readonly resticRetention?: ResticRetention;
+  /**
+   * Upload bandwidth cap of the restic job, to leave WAN capacity for the telemetry mirror.
+   * @default - unlimited
+   */
+  readonly resticUploadLimit?: Size;
+}
+
+/** Overrides for InfluxDB. */
+export interface IoTInfluxDbOptions {
+  /**
+   * Size of the data volume. Must hold at least what the planner provisions.
+   * @default - the planner's provisioned bytes rounded up to whole GiB, at least 5Gi
+   */
+  readonly volumeSize?: Size;
+  /**
+   * StorageClass of the data volume (a LocalPV class).
+   * @default - the site's storageClassName
+   */
+  readonly storageClassName?: string;
+  /**
+   * Secret with the initial admin `username`, `password` and API `token` (Telegraf writes with the token).
+   * @default '<site>-influxdb-admin'
+   */
+  readonly adminSecretName?: string;
+  /**
+   * Organization created at first start.
+   * @default 'edge'
+   */
+  readonly organization?: string;
+  /**
+   * Bucket created at first start (its retention is the site's retentionDays).
+   * @default 'telemetry'
+   */
+  readonly bucket?: string;
+  /**
+   * Image.
+   * @default ContainerImage.INFLUXDB
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Resources.
+   * @default - 250m CPU, 512Mi memory request and limit
+   */
+  readonly resources?: ContainerResources;
+}
+
+/** Overrides for the Telegraf ingest. */
+export interface IoTIngestOptions {
+  /**
+   * Telegraf replicas.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * How often Telegraf flushes batches to InfluxDB and Kafka.
+   * @default Duration.seconds(10)
+   */
+  readonly flushInterval?: Duration;
+  /**
+   * Token sensors must send (`Authorization: Token …`), from a Secret.
+   * @default - none: the NetworkPolicy alone decides who may write (a warning when sensorCidrs are given)
+   */
+  readonly token?: SecretKeyReference;
+  /**
+   * How the ingest Service is exposed.
+   * @default - ServiceType.LOAD_BALANCER when sensorCidrs are given (sensors outside the cluster need an address),
+   * else ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
+  /**
+   * Image.
+   * @default ContainerImage.TELEGRAF
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Resources.
+   * @default - 100m CPU, 128Mi memory
+   */
+  readonly resources?: ContainerResources;
+}
+
+/** Overrides for the Redis L1 cache of hot query results. */
+export interface IoTCacheOptions {
+  /**
+   * Memory for cached results.
+   * @default Size.mebibytes(256)
+   */
+  readonly maxMemory?: Size;
+  /**
+   * TTL clients put on cached results (published in the `query-cache-client` ConfigMap).
+   * @default - the sample interval: a cached result is at most one sample behind
+   */
+  readonly defaultTtl?: Duration;
+  /**
+   * Redis password.
+   * @default - key `password` of Secret `<site>-redis`
+   */
+  readonly password?: SecretKeyReference;
+  /**
+   * Eviction policy.
+   * @default RedisEvictionPolicy.ALLKEYS_LRU
+   */
+  readonly evictionPolicy?: RedisEvictionPolicy;
+  /**
+   * Image.
+   * @default ContainerImage.REDIS
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Resources.
+   * @default - 100m CPU; memory 1.5 × maxMemory
+   */
+  readonly resources?: ContainerResources;
+}
+
+/** Overrides for the site's Kafka. */
+export interface IoTKafkaOptions {
+  /**
+   * KRaft nodes.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Volume per node. Checked at synth against the telemetry topic's rate × retention × replicas.
+   * @default - sized from the telemetry rate and the retention (outage budget + 24 h), at least 20Gi
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the Kafka volumes.
+   * @default - the site's storageClassName
+   */
+  readonly storageClass?: string;
+  /**
+   * How long the WAN may be down without losing telemetry on its way to the cloud.
+   * @default Duration.hours(72)
+   */
+  readonly outageBudget?: Duration;
+  /**
+   * Partitions of the telemetry topic.
+   * @default 3
+   */
+  readonly partitions?: number;
+}
+
+/** Props of {@link IoTSite}. */
+export interface IoTSiteProps extends EdgeSiteProps {
+  /** Sensors (series) reporting. */
+  readonly sensors: number;
+  /**
+   * Time between two points of one sensor.
+   * @default Duration.seconds(10)
+   */
+  readonly sampleInterval?: Duration;
+  /** Days points stay in InfluxDB (the bucket's retention; a whole number, at least 1). */
+  readonly retentionDays: number;
+  /** StorageClass of the InfluxDB and Kafka volumes (a LocalPV class). */
+  readonly storageClassName: string;
+  /**
+   * Size of one point as sent (line protocol), in bytes.
+   * @default 100
+   */
+  readonly bytesPerPoint?: number;
+  /**
+   * InfluxDB's compression (uncompressed ÷ stored).
+   * @default 10
+   */
+  readonly compressionRatio?: number;
+  /**
+   * Highest planned fill level of the InfluxDB volume.
+   * @default 0.85
+   */
+  readonly fillTarget?: number;
+  /**
+   * In-cluster pods that write points (gateways, MQTT bridges).
+   * @default - pods labelled `app.kubernetes.io/component: sensor-gateway` in the site namespace, unless sensorCidrs
+   * are given (then none)
+   */
+  readonly sensorSources?: FlowSource[];
+  /**
+   * Address blocks of sensors outside the cluster that write directly to Telegraf.
+   * @default - none
+   */
+  readonly sensorCidrs?: string[];
+  /**
+   * Pods that query InfluxDB and use the Redis cache (dashboards, APIs).
+   * @default - pods labelled `app.kubernetes.io/component: query-client` in the site namespace
+   */
+  readonly queryClients?: FlowSource[];
+  /** Cloud telemetry sync and backup store. */
+  readonly cloud: IoTCloudOptions;
+  /** Backups. */
+  readonly backup: IoTBackupOptions;
+  /**
+   * InfluxDB overrides.
+   * @default - see IoTInfluxDbOptions
+   */
+  readonly influxdb?: IoTInfluxDbOptions;
+  /**
+   * Telegraf overrides.
+   * @default - see IoTIngestOptions
+   */
+  readonly ingest?: IoTIngestOptions;
+  /**
+   * Redis cache overrides.
+   * @default - see IoTCacheOptions
+   */
+  readonly cache?: IoTCacheOptions;
+  /**
+   * Kafka overrides.
+   * @default - see IoTKafkaOptions
+   */
+  readonly kafka?: IoTKafkaOptions;
+}
+
+/**
+ * An IoT edge site: sensors write InfluxDB line protocol to Telegraf, which stores every point in InfluxDB 2.x (one
+ * replica on a LocalPV volume sized by the capacity planner, bucket retention = retentionDays) and publishes it to a
+ * Kafka telemetry topic that MirrorMaker2 pushes to the cloud (the topic's retention covers the WAN outage budget).
+ * Query clients read through a Redis L1 cache (cache-aside). restic backs the InfluxDB volume up to the cloud store
+ * and Velero backs the namespace's resources up there. The namespace denies all traffic except these flows.
+ */
+export class IoTSite extends EdgeSite {
+  /** Smallest InfluxDB volume the site creates (WAL, index and compactions need room even for tiny data sets). */
+  public static readonly MIN_VOLUME_GIB = 5;
+  /** Smallest Kafka volume the site creates. */
+  public static readonly MIN_KAFKA_VOLUME_GIB = 20;
+
+  private static isCidr(value: string): boolean {
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
+    if (!m) return false;
+    const family = isIP(m[1]);
+    return family !== 0 && Number(m[2]) <= (family === 4 ? 32 : 128);
+  }
+
+  private static endpointPorts(endpoint: string): number[] {
+    const url = new URL(endpoint);
+    return [url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80];
+  }
+
+  /** StorageClass of the volumes. */
+  public readonly storageClassName: string;
+  /** The sample interval. */
+  public readonly sampleInterval: Duration;
+  /** The capacity estimate for the points kept. */
+  public readonly estimate: CapacityEstimate;
+  /** Size of the InfluxDB volume. */
+  public readonly volumeSize: Size;
+  /** Size of each Kafka volume. */
+  public readonly kafkaStorageSize: Size;
+  /** Bytes per second written to the telemetry topic (points as sent). */
+  public readonly telemetryBytesPerSecond: number;
+  /** InfluxDB. */
+  public readonly influxdb: InfluxDb;
+  /** Telegraf. */
+  public readonly ingest: TelegrafIngest;
+  /** The Redis L1 cache. */
+  public readonly cache: RedisCache;
+  /** The site's Kafka. */
+  public readonly kafka: EdgeKafkaCluster;
+  /** The telemetry topic. */
+  public readonly telemetry: EdgeKafkaTopic;
+  /** MirrorMaker2 to the cloud. */
+  public readonly sync: KafkaSync;
+  /** Velero's location in the cloud store. */
+  public readonly veleroLocation: VeleroBackupLocation;
+  /** Velero schedules (daily, weekly). */
+  public readonly veleroSchedules: VeleroSchedule[];
+  /** restic backup of the InfluxDB volume. */
+  public readonly resticBackup: ResticBackup;
+  private readonly veleroNamespace: string;
+  private readonly secrets: Prerequisite[] = [];
+  private readonly exposed: boolean;
+
+  constructor(scope: Construct, id: string, props: IoTSiteProps) {
+    super(scope, id, props);
+    const site = this.siteName;
+    const influxOpts = props.influxdb ?? {};
+    const ingestOpts = props.ingest ?? {};
+    const cacheOpts = props.cache ?? {};
+    const kafkaOpts = props.kafka ?? {};
+
+    // --- Input ----------------------------------------------------------------------------------------------
+    KubeNames.assertDns1123Subdomain(this, 'storageClassName', props.storageClassName);
+    this.storageClassName = props.storageClassName;
+    if (typeof props.retentionDays !== 'number' || !Number.isInteger(props.retentionDays) || props.retentionDays < 1) {
+      throw edgeError(this, {
+        prop: 'retentionDays',
+        value: props.retentionDays,
+        rule: 'must be a whole number of days, at least 1 (it becomes the InfluxDB bucket retention)',
+        fix: 'use e.g. 30',
+      });
+    }
+    this.sampleInterval = props.sampleInterval ?? Duration.seconds(10);
+    const sampleSeconds = this.sampleInterval.toSeconds({ integral: false });
+    if (!(sampleSeconds > 0)) {
+      throw edgeError(this, { prop: 'sampleInterval', value: this.sampleInterval.toHumanString(), rule: 'must be longer than zero', fix: 'use the sensors\' reporting period, e.g. Duration.seconds(10)' });
+    }
+    const sensorCidrs = props.sensorCidrs ?? [];
+    const badCidr = sensorCidrs.find((c) => !IoTSite.isCidr(c));
+    if (badCidr !== undefined) {
+      throw edgeError(this, { prop: 'sensorCidrs', value: badCidr, rule: 'must be an address block in CIDR notation', fix: 'use e.g. "10.30.0.0/16"' });
+    }
+    const sensorSources = props.sensorSources
+      ?? (sensorCidrs.length > 0 ? [] : [{ namespace: site, podLabels: { 'app.kubernetes.io/component': 'sensor-gateway' } }]);
+    if (sensorSources.length === 0 && sensorCidrs.length === 0) {
+      throw edgeError(this, { prop: 'sensorSources', value: [], rule: 'with no sensorSources and no sensorCidrs nothing may write to Telegraf', fix: 'list the gateway pods in sensorSources or the sensor LANs in sensorCidrs' });
+    }
+    const queryClients = props.queryClients ?? [{ namespace: site, podLabels: { 'app.kubernetes.io/component': 'query-client' } }];
+
+    // --- Capacity: the planner sizes the InfluxDB volume --------------------------------------------------
+    this.estimate = this.plan(props, sampleSeconds);
+    const neededGib = Math.max(IoTSite.MIN_VOLUME_GIB, Math.ceil(this.estimate.provisionedBytes / GIB - 1e-9));
+    if (influxOpts.volumeSize !== undefined && Resources.bytes(influxOpts.volumeSize) < this.estimate.provisionedBytes) {
+      throw edgeError(this, {
+        prop: 'influxdb.volumeSize',
+        value: Resources.sizeString(influxOpts.volumeSize),
+        rule: `holds less than the planner provisions for ${formatNumber(props.sensors)} sensors every ${formatSeconds(sampleSeconds)} kept ${props.retentionDays} days: `
+          + `${formatBytes(this.estimate.provisionedBytes)} (${formatBytes(this.estimate.logicalBytes)} of points ÷ fill target ${this.estimate.fillTarget})`,
+        fix: `use at least ${Math.ceil(this.estimate.provisionedBytes / GIB - 1e-9)}Gi (or omit it to size it from the planner), shorten retentionDays or sample less often`,
+      });
+    }
+    this.volumeSize = influxOpts.volumeSize ?? Size.gibibytes(neededGib);
+
+    // Telemetry topic: every point as sent, kept for the outage budget + 24 h on every replica.
+    this.telemetryBytesPerSecond = this.estimate.transferBytes / 86_400;
+    const outageBudget = kafkaOpts.outageBudget ?? Duration.hours(72);
+    const brokers = kafkaOpts.replicas ?? 1;
+    const retentionSeconds = outageBudget.toSeconds({ integral: false }) + 86_400;
+    const perBroker = Number.isInteger(brokers) && brokers >= 1 && retentionSeconds > 0
+      ? this.telemetryBytesPerSecond * retentionSeconds * EdgeKafkaCluster.derivedReplicationFactor(brokers) / brokers / KAFKA_DISK_FILL
+      : 0;
+    this.kafkaStorageSize = kafkaOpts.storageSize ?? Size.gibibytes(Math.max(IoTSite.MIN_KAFKA_VOLUME_GIB, Math.ceil(perBroker / GIB)));
+
+    // --- InfluxDB -------------------------------------------------------------------------------------------
+    const adminSecretName = influxOpts.adminSecretName ?? `${site}-influxdb-admin`;
+    this.influxdb = new InfluxDb(this, 'InfluxDb', {
+      namespace: site,
+      storageClassName: influxOpts.storageClassName ?? props.storageClassName,
+      volumeSize: this.volumeSize,
+      retentionDays: props.retentionDays,
+      adminSecretName,
+      organization: influxOpts.organization,
+      bucket: influxOpts.bucket,
+      image: influxOpts.image,
+      resources: influxOpts.resources,
+    });
+    this.secrets.push({ component: `Secret "${adminSecretName}" (${site})`, version: 'keys username, password, token', purpose: 'InfluxDB first-start setup; Telegraf writes with the token' });
+
+    // --- Kafka: telemetry topic, mirrored to the cloud --------------------------------------------------------
+    this.kafka = new EdgeKafkaCluster(this, 'events', {
+      namespace: site,
+      replicas: brokers,
+      storageSize: this.kafkaStorageSize,
+      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+    });
+    this.telemetry = new EdgeKafkaTopic(this, 'telemetry', {
+      cluster: this.kafka,
+      outageBudget,
+      partitions: kafkaOpts.partitions,
+      expectedWriteRate: Size.kibibytes(Math.max(1, Math.ceil(this.telemetryBytesPerSecond / 1024))),
+    });
+    const producer = this.telemetry.grantProduce('TelegrafProducer', { username: 'telegraf' });
+    this.sync = new KafkaSync(this, 'cloud-sync', {
+      source: this.kafka, site, topics: [this.telemetry], target: props.cloud.kafka, conflictPolicy: ConflictPolicy.EDGE_PRIORITY,
+    });
+
+    // --- Ingest -------------------------------------------------------------------------------------------
+    const serviceType = ingestOpts.serviceType ?? (sensorCidrs.length > 0 ? ServiceType.LOAD_BALANCER : ServiceType.CLUSTER_IP);
+    this.exposed = serviceType !== ServiceType.CLUSTER_IP;
+    this.ingest = new TelegrafIngest(this, 'Ingest', {
+      namespace: site,
+      influxUrl: this.influxdb.url,
+      influxToken: this.influxdb.token,
+      organization: this.influxdb.organization,
+      bucket: this.influxdb.bucket,
+      kafka: { topic: this.telemetry, credentials: producer },
+      flushInterval: ingestOpts.flushInterval,
+      replicas: ingestOpts.replicas,
+      image: ingestOpts.image,
+      resources: ingestOpts.resources,
+      token: ingestOpts.token,
+      allowedCidrs: sensorCidrs,
+      serviceType,
+    });
+    if (sensorCidrs.length > 0 && !this.exposed) {
+      Warnings.addFormatted(this, {
+        prop: 'ingest.serviceType',
+        value: serviceType,
+        rule: 'sensorCidrs are outside the cluster, but a ClusterIP Service is only reachable from inside it',
+        fix: 'use ServiceType.LOAD_BALANCER or NODE_PORT (or omit serviceType)',
+      });
+    }
+    if (sensorCidrs.length > 0 && !ingestOpts.token) {
+      Warnings.addFormatted(this, {
+        prop: 'ingest.token',
+        value: 'unset',
+        rule: `any host in ${sensorCidrs.join(', ')} can write points without authenticating`,
+        fix: 'give the sensors a shared token: ingest.token = { name, key } of a Secret',
+      });
+    }
+    if (ingestOpts.token) {
+      this.secrets.push({ component: `Secret "${ingestOpts.token.name}" (${site})`, version: `key ${ingestOpts.token.key}`, purpose: 'token sensors send to Telegraf' });
+    }
+
+    // --- Redis L1 cache (cache-aside: clients read Redis, fall back to InfluxDB, store the result) -----------
+    const redisPassword = cacheOpts.password ?? { name: `${site}-redis`, key: 'password' };
+    this.cache = new RedisCache(this, 'QueryCache', {
+      name: 'query-cache',
+      password: redisPassword,
+      maxMemory: cacheOpts.maxMemory,
+      defaultTtl: cacheOpts.defaultTtl ?? this.sampleInterval,
+      evictionPolicy: cacheOpts.evictionPolicy,
+      image: cacheOpts.image,
+      resources: cacheOpts.resources,
+      allowedClients: queryClients.map((q) => ({ namespace: q.namespace, podLabels: q.podLabels })),
+    });
+    this.secrets.push({ component: `Secret "${redisPassword.name}" (${site})`, version: `key ${redisPassword.key}`, purpose: 'Redis password (query clients need it too)' });
+
+    // --- Backups ------------------------------------------------------------------------------------------
+    const store = props.cloud.backupStore;
+    const prefix = (props.cloud.backupPrefix ?? site).replace(/^\/+|\/+$/g, '');
+    this.veleroNamespace = props.backup.veleroNamespace ?? 'velero';
+    this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
+      name: `${site}-cloud`,
+      namespace: this.veleroNamespace,
+      objectStore: store,
+      bucket: props.cloud.backupBucket,
+      prefix: prefix ? `${prefix}/velero` : 'velero',
+      credential: props.backup.veleroCredential,
+    });
+    // Resources only: the InfluxDB volume goes through restic below, and Kafka only buffers what the cloud receives.
+    const scheduleScope = {
+      location: this.veleroLocation,
+      includedNamespaces: [site],
+      namespace: this.veleroNamespace,
+      excludedResources: ['events', 'events.events.k8s.io'],
+      snapshotVolumes: false,
+    };
+    this.veleroSchedules = [
+      VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
+      VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
+    ];
+    const resticPassword = props.backup.resticPassword ?? { name: `${site}-restic`, key: 'password' };
+    this.resticBackup = new ResticBackup(this, 'restic-influxdb', {
+      source: BackupSource.fromClaimName(this.influxdb.dataClaimName),
+      repository: ResticRepository.s3(store, { bucket: props.cloud.backupBucket, prefix: prefix ? `${prefix}/restic/influxdb` : 'restic/influxdb' }),
+      password: resticPassword,
+      host: site,
+      tags: [site, 'influxdb'],
+      schedule: props.backup.resticSchedule,
+      retention: props.backup.resticRetention ?? { keepDaily: 14, keepWeekly: 8, keepMonthly: 6 },
+      uploadLimit: props.backup.resticUploadLimit,
+      // The volume is ReadWriteOnce: run next to the InfluxDB pod, as its user, so every file is readable and the
+      // kubelet has no reason to re-own the volume.
+      colocateWithPodLabels: this.influxdb.networkPeer.podLabels,
+      fsGroup: InfluxDb.UID,
+    });
+    this.secrets.push(
+      { component: `Secret "${resticPassword.name}" (${site})`, version: `key ${resticPassword.key}`, purpose: 'restic repository password (keep a copy off-site)' },
+      { component: `Secret "${store.credentials.secretName}" (${site})`, version: `keys ${store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'}, ${store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'}`, purpose: 'restic access to the backup bucket' },
+      { component: `Secret "${props.backup.veleroCredential.name}" (${this.veleroNamespace})`, version: `key ${props.backup.veleroCredential.key} (AWS credentials file)`, purpose: 'Velero access to the backup bucket' },
+      { component: `Secret "${props.cloud.kafka.credentials.secretName}" (${site})`, version: `cloud KafkaUser ${props.cloud.kafka.credentials.username}`, purpose: 'MirrorMaker2 login to the cloud Kafka' },
+    );
+    if (props.cloud.kafka.caCertificate) {
+      this.secrets.push({ component: `Secret "${props.cloud.kafka.caCertificate.name}" (${site})`, version: `key ${props.cloud.kafka.caCertificate.key}`, purpose: 'CA of the cloud Kafka brokers' });
+    }
+
+    // --- Network flows (default deny + exactly these) -------------------------------------------------------
+    const telegrafPods = { namespace: site, podLabels: this.ingest.networkPeer.podLabels };
+    for (const [i, s] of sensorSources.entries()) this.allow(`sensor-${i}-telegraf`, s, this.ingest.networkPeer);
+    this.allow('telegraf-influxdb', telegrafPods, this.influxdb.networkPeer);
+    this.allow('telegraf-kafka', telegrafPods, this.kafka.networkPeer);
+    for (const [i, q] of queryClients.entries()) {
+      this.allow(`query-${i}-influxdb`, q, this.influxdb.networkPeer);
+      this.allow(`query-${i}-redis`, q, this.cache.networkPeer);
+    }
+    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
+    const resticPods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'restic', instance: this.resticBackup.name }) };
+    if (store.networkPeer) {
+      this.allow('restic-store', resticPods, store.networkPeer);
+    } else {
+      this.allowWan('restic-cloud', resticPods, IoTSite.endpointPorts(store.s3Endpoint));
+    }
+
+    // --- Report ---------------------------------------------------------------------------------------------
+    const sensorsNode = `Sensors (${formatNumber(props.sensors)}, every ${formatSeconds(sampleSeconds)})`;
+    const influxNode = `InfluxDB (${Resources.sizeString(this.volumeSize)}, ${props.retentionDays} d)`;
+    const kafkaNode = `Kafka ${this.telemetry.topicName}`;
+    this.addDataPath(sensorsNode, 'Telegraf', `line protocol (HTTP :${TelegrafIngest.INGEST_PORT})`);
+    this.addDataPath('Telegraf', influxNode, `bucket ${this.influxdb.bucket}`);
+    this.addDataPath('Telegraf', kafkaNode, 'JSON points (zstd)');
+    this.addDataPath(kafkaNode, 'Cloud Kafka', `MirrorMaker2 (${site}.${this.telemetry.topicName})`);
+    this.addDataPath(influxNode, 'Redis L1 cache', 'hot query results (cache-aside)');
+    this.addDataPath('Redis L1 cache', 'Query clients', 'cached results');
+    this.addDataPath(influxNode, 'Query clients', 'Flux/InfluxQL on a cache miss');
+    this.addDataPath(influxNode, 'Cloud backup bucket', 'restic snapshot of data-influxdb-0');
+    this.addDataPath('Site namespace', 'Cloud backup bucket', 'Velero (resources)');
+  }
+
+  /** What the cluster must run, and the Secrets to create, for this site. */
+  public prerequisites(): Prerequisite[] {
+    return [
+      { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
+      { component: `StorageClass "${this.storageClassName}"`, version: 'LocalPV, WaitForFirstConsumer (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'InfluxDB and Kafka volumes' },
+      { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
+      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14', purpose: `namespace backups into the cloud store (Velero in "${this.veleroNamespace}")` },
+      ...(this.exposed ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or use NODE_PORT)', purpose: 'address for sensors outside the cluster' }] : []),
+      { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'telemetry sync and backups' },
+      ...this.secrets,
+    ];
+  }
+
+  /** The site report (Markdown). */
+  public report(): string {
+    const topicRetention = this.telemetry.retention?.toHours({ integral: false }) ?? 0;
+    return SiteReport.render({
+      title: `IoT site "${this.siteName}"`,
+      capacityMarkdown: this.estimate.toMarkdown(),
+      capacityNotes: [
+        `InfluxDB volume: ${Resources.sizeString(this.volumeSize)} on StorageClass "${this.storageClassName}" `
+          + `(planner provisions ${formatBytes(this.estimate.provisionedBytes)}; rounded up to whole GiB, at least ${IoTSite.MIN_VOLUME_GIB}Gi, unless given)`,
+        `Telemetry topic: ${formatBytes(this.telemetryBytesPerSecond)}/s of points × ${topicRetention} h retention (outage budget `
+          + `${this.telemetry.outageBudget.toHumanString()} + 24 h) × ${this.telemetry.replicas} replica(s) on ${this.kafka.brokerCount} broker(s) `
+          + `→ ${Resources.sizeString(this.kafkaStorageSize)} per Kafka volume (filled to at most ${KAFKA_DISK_FILL * 100}%)`,
+        `Backups: restic of ${this.influxdb.dataClaimName} (max ${this.resticBackup.maxInterval.toHumanString()} between runs); `
+          + 'Velero daily (30 days) and weekly (90 days) of the namespace\'s resources',
+      ],
+      prerequisites: this.prerequisites(),
+      dataPaths: this.dataPaths,
+      scope: this,
+    });
+  }
+
+  private plan(props: IoTSiteProps, sampleSeconds: number): CapacityEstimate {
+    try {
+      return CapacityPlanner.iot({
+        sensors: props.sensors,
+        sampleIntervalSeconds: sampleSeconds,
+        retentionDays: props.retentionDays,
+        bytesPerPoint: props.bytesPerPoint,
+        compressionRatio: props.compressionRatio,
+        fillTarget: props.fillTarget,
+      });
+    } catch (e) {
+      // The planner names its own props (sensors, bytesPerPoint…), which are this construct's props too.
+      const lines = String((e as Error).message).split('\n')
+        .map((l) => `${EdgeMessages.label(this)}: ${l.replace(/^CapacityPlanner\.iot: /, '').replace(/^sampleIntervalSeconds = /, 'sampleInterval (s) = ')}`);
+      throw new Error(lines.join('\n'));
+    }
+  }
+}

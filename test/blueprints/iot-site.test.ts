@@ -1,0 +1,403 @@
+import { Cron, Duration, Size, Testing } from 'cdk8s';
+import { Cpu, ServiceType } from 'cdk8s-plus-30';
+import {
+  CapacityPlanner, ContainerImage, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, ObjectStoreFlavor, RedisEvictionPolicy,
+  TelegrafIngest, Warnings,
+} from '../../src';
+import { chart, find, findAll, synth } from '../support/harness';
+
+const GIB = 2 ** 30;
+
+const cloudStore = new ExternalObjectStore({
+  s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
+  region: 'eu-central-1',
+  flavor: ObjectStoreFlavor.AWS_S3,
+  credentials: { secretName: 'cloud-backup-keys' },
+});
+
+function baseProps(): IoTSiteProps {
+  return {
+    siteName: 'site-a',
+    sensors: 10_000,
+    retentionDays: 30,
+    storageClassName: 'lvm-xfs',
+    wanCidrs: ['198.51.100.0/24'],
+    cloud: {
+      kafka: {
+        bootstrapServers: 'kafka.cloud.example.com:9093',
+        caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
+        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-kafka-user' },
+      },
+      backupStore: cloudStore,
+      backupBucket: 'fleet-backups',
+    },
+    backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
+  };
+}
+
+function site(overrides: Partial<IoTSiteProps> = {}): IoTSite {
+  return new IoTSite(Testing.app(), 'site-a', { ...baseProps(), ...overrides });
+}
+
+const selector = (name: string, instance: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': instance });
+const nsPeer = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+const tcp = (port: number) => ({ protocol: 'TCP', port });
+
+beforeAll(() => {
+  process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
+});
+afterAll(() => {
+  delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
+});
+
+describe('IoTSite snapshots', () => {
+  test('defaults snapshot', () => {
+    expect(synth(site())).toMatchSnapshot();
+  });
+
+  test('custom snapshot: LAN sensors with a token, 3 Kafka nodes, in-cluster backup store, overrides', () => {
+    const regional = new ExternalObjectStore({
+      s3Endpoint: 'http://minio.regional.svc.cluster.local:9000',
+      flavor: ObjectStoreFlavor.MINIO,
+      credentials: { secretName: 'regional-keys' },
+      networkPeer: { namespace: 'regional', podLabels: { 'app.kubernetes.io/name': 'minio' }, ports: [9000] },
+    });
+    const s = site({
+      sensors: 2_500,
+      sampleInterval: Duration.seconds(30),
+      retentionDays: 365,
+      bytesPerPoint: 120,
+      compressionRatio: 8,
+      fillTarget: 0.8,
+      sensorCidrs: ['10.30.0.0/16', 'fd00:30::/64'],
+      queryClients: [
+        { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'grafana' } },
+        { namespace: 'site-a', podLabels: { app: 'telemetry-api' } },
+      ],
+      influxdb: {
+        adminSecretName: 'influx-admin',
+        organization: 'plant',
+        bucket: 'sensors',
+        image: ContainerImage.of('registry.local/influxdb', '2.7.12-alpine'),
+        resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(2) } },
+      },
+      ingest: { replicas: 3, flushInterval: Duration.seconds(5), token: { name: 'sensor-token', key: 'token' } },
+      cache: { maxMemory: Size.mebibytes(512), defaultTtl: Duration.minutes(1), password: { name: 'redis-auth', key: 'pw' }, evictionPolicy: RedisEvictionPolicy.ALLKEYS_LFU },
+      kafka: { replicas: 3, outageBudget: Duration.hours(24), partitions: 6, storageClass: 'lvm-ext4' },
+      cloud: { ...baseProps().cloud, backupStore: regional, backupBucket: 'edge-backups', backupPrefix: 'plants/site-a' },
+      backup: {
+        veleroCredential: { name: 'velero-regional', key: 'cloud' },
+        veleroNamespace: 'backup-system',
+        resticPassword: { name: 'influx-restic', key: 'pw' },
+        resticSchedule: Cron.schedule({ minute: '30', hour: '*/6' }),
+        resticRetention: { keepDaily: 7, keepWeekly: 4 },
+        resticUploadLimit: Size.mebibytes(2),
+      },
+    });
+    expect(synth(s)).toMatchSnapshot();
+  });
+});
+
+describe('IoTSite wiring (defaults)', () => {
+  let s: IoTSite;
+  let m: any[];
+  beforeAll(() => {
+    s = site();
+    m = synth(s);
+  });
+
+  test('Telegraf writes to the InfluxDB URL and to the telemetry topic as user telegraf', () => {
+    const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
+    expect(conf).toContain('[[outputs.influxdb_v2]]\n  urls = ["http://influxdb.site-a.svc:8086"]');
+    expect(conf).toContain('organization = "edge"\n  bucket = "telemetry"');
+    expect(conf).toContain('brokers = ["events-kafka-bootstrap.site-a.svc:9093"]\n  topic = "telemetry"');
+    expect(conf).toContain('sasl_username = "telegraf"');
+    expect(conf).toContain('tls_ca = "/etc/kafka-ca/ca.crt"');
+    expect(conf).toContain('compression_codec = 4');
+    expect(conf).not.toContain('INGEST_TOKEN');
+    expect(s.influxdb.url).toBe('http://influxdb.site-a.svc:8086');
+    const env = find(m, 'Deployment', 'telegraf').spec.template.spec.containers[0].env;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: 'site-a-influxdb-admin', key: 'token' } } },
+      { name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: 'telegraf', key: 'password' } } },
+    ]));
+    // The producer user may write the topic and nothing else.
+    expect(find(m, 'KafkaUser', 'telegraf').spec.authorization.acls).toEqual([
+      { type: 'allow', resource: { type: 'topic', name: 'telemetry', patternType: 'literal' }, operations: ['Write', 'Describe'] },
+    ]);
+    expect(find(m, 'Service', 'telegraf').spec.type).toBeUndefined();
+  });
+
+  test('InfluxDB volume = planner provisioned bytes rounded up to whole GiB (hand-computed: 29Gi)', () => {
+    // 10,000 sensors × 8,640 points/day × 30 days × 100 B ÷ 10 = 25.92 GB; ÷ 0.85 = 30.49 GB = 28.40 GiB → 29Gi.
+    const planner = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    expect(planner.provisionedBytes).toBeCloseTo(25.92e9 / 0.85, 0);
+    expect(Math.ceil(planner.provisionedBytes / GIB)).toBe(29);
+    const sts = find(m, 'StatefulSet', 'influxdb');
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'lvm-xfs', resources: { requests: { storage: '29Gi' } } });
+    expect(s.estimate.provisionedBytes).toBe(planner.provisionedBytes);
+    const env = sts.spec.template.spec.containers[0].env;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: '30d' },
+      { name: 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: 'site-a-influxdb-admin', key: 'token' } } },
+    ]));
+    expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000 });
+  });
+
+  test('restic backs up data-influxdb-0 next to the InfluxDB pod, as its user, into the cloud store', () => {
+    const sts = find(m, 'StatefulSet', 'influxdb');
+    const claim = `${sts.spec.volumeClaimTemplates[0].metadata.name}-${sts.metadata.name}-0`;
+    expect(claim).toBe('data-influxdb-0');
+    const pod = find(m, 'CronJob', 'restic-influxdb').spec.jobTemplate.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-influxdb-0' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/data', readOnly: true });
+    expect(pod.affinity).toEqual({
+      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: sts.spec.selector.matchLabels }, topologyKey: 'kubernetes.io/hostname' }] },
+    });
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    expect(pod.containers[0].env).toEqual(expect.arrayContaining([
+      { name: 'RESTIC_REPOSITORY', value: 's3:https://s3.eu-central-1.amazonaws.com/fleet-backups/site-a/restic/influxdb' },
+      { name: 'RESTIC_PASSWORD', valueFrom: { secretKeyRef: { name: 'site-a-restic', key: 'password' } } },
+      { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'cloud-backup-keys', key: 'AWS_ACCESS_KEY_ID' } } },
+      { name: 'BACKUP_HOST', value: 'site-a' },
+    ]));
+  });
+
+  test('Velero: location in the cloud bucket under <site>/velero, resource-only schedules of the site namespace', () => {
+    const bsl = find(m, 'BackupStorageLocation', 'site-a-cloud');
+    expect(bsl.metadata.namespace).toBe('velero');
+    expect(bsl.spec.objectStorage).toEqual({ bucket: 'fleet-backups', prefix: 'site-a/velero' });
+    expect(bsl.spec.config.s3Url).toBe('https://s3.eu-central-1.amazonaws.com');
+    expect(bsl.spec.credential).toEqual({ name: 'velero-site-a', key: 'cloud' });
+    for (const name of ['site-a-daily', 'site-a-weekly']) {
+      const tpl = find(m, 'Schedule', name).spec.template;
+      expect(tpl).toMatchObject({ includedNamespaces: ['site-a'], storageLocation: 'site-a-cloud', snapshotVolumes: false });
+    }
+  });
+
+  test('telemetry topic keeps the outage budget + 24 h; Kafka volume sized from the rate (hand-computed: 38Gi)', () => {
+    // 10,000 points/10 s × 100 B = 100 kB/s × 96 h = 34.56 GB × 1 replica ÷ 0.85 = 40.66 GB = 37.87 GiB → 38Gi.
+    expect(find(m, 'KafkaTopic', 'telemetry').spec.config['retention.ms']).toBe(96 * 3600 * 1000);
+    expect(find(m, 'KafkaNodePool', 'dual-role').spec.storage.volumes[0]).toMatchObject({ size: '38Gi', class: 'lvm-xfs' });
+    expect(s.telemetryBytesPerSecond).toBeCloseTo(100_000, 6);
+    const mm2 = find(m, 'KafkaMirrorMaker2', 'cloud-sync');
+    expect(mm2.spec.target.bootstrapServers).toBe('kafka.cloud.example.com:9093');
+    expect(mm2.spec.mirrors[0].topicsPattern).toBe('telemetry');
+    expect(mm2.spec.mirrors[0].source.bootstrapServers).toBe('events-kafka-bootstrap.site-a.svc:9093');
+  });
+
+  test('Redis L1 cache: password by reference, TTL = sample interval, only query clients let in', () => {
+    const pod = find(m, 'Deployment', 'query-cache').spec.template.spec;
+    expect(pod.volumes).toContainEqual(expect.objectContaining({ name: 'auth', secret: expect.objectContaining({ secretName: 'site-a-redis' }) }));
+    expect(find(m, 'ConfigMap', 'query-cache-client').data.CACHE_DEFAULT_TTL_SECONDS).toBe('10');
+    expect(find(m, 'NetworkPolicy', 'query-cache').spec.ingress).toEqual([{
+      ports: [{ port: 6379, protocol: 'TCP' }],
+      from: [{ ...nsPeer('site-a'), podSelector: { matchLabels: { 'app.kubernetes.io/component': 'query-client' } } }],
+    }]);
+    expect(findAll(m, 'Secret')).toEqual([]);
+  });
+
+  test('NetworkPolicies allow exactly the flows', () => {
+    expect(s.siteNamespace.allowedFlows.map((f) => f.name).sort()).toEqual([
+      'cloud-sync-cloud', 'cloud-sync-kafka', 'kafka-internal', 'kafka-operators-api', 'query-0-influxdb', 'query-0-redis', 'restic-cloud',
+      'sensor-0-telegraf', 'telegraf-influxdb', 'telegraf-kafka',
+    ]);
+    expect(findAll(m, 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual([
+      'allow-cloud-sync-cloud-wan', 'allow-cloud-sync-kafka-egress', 'allow-cloud-sync-kafka-ingress', 'allow-dns',
+      'allow-kafka-internal-egress', 'allow-kafka-internal-ingress', 'allow-kafka-operators-api-wan',
+      'allow-query-0-influxdb-egress', 'allow-query-0-influxdb-ingress', 'allow-query-0-redis-egress', 'allow-query-0-redis-ingress',
+      'allow-restic-cloud-wan', 'allow-sensor-0-telegraf-egress', 'allow-sensor-0-telegraf-ingress',
+      'allow-telegraf-influxdb-egress', 'allow-telegraf-influxdb-ingress', 'allow-telegraf-kafka-egress', 'allow-telegraf-kafka-ingress',
+      'default-deny', 'query-cache',
+    ]);
+    expect(find(m, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(find(m, 'NetworkPolicy', 'allow-sensor-0-telegraf-ingress').spec).toEqual({
+      podSelector: { matchLabels: selector('telegraf', 'telegraf') },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ ...nsPeer('site-a'), podSelector: { matchLabels: { 'app.kubernetes.io/component': 'sensor-gateway' } } }], ports: [tcp(8186)] }],
+    });
+    expect(find(m, 'NetworkPolicy', 'allow-telegraf-influxdb-egress').spec).toEqual({
+      podSelector: { matchLabels: selector('telegraf', 'telegraf') },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ...nsPeer('site-a'), podSelector: { matchLabels: selector('influxdb', 'influxdb') } }], ports: [tcp(8086)] }],
+    });
+    expect(find(m, 'NetworkPolicy', 'allow-telegraf-kafka-egress').spec.egress).toEqual([{
+      to: [{ ...nsPeer('site-a'), podSelector: { matchLabels: { 'strimzi.io/cluster': 'events', 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' } } }],
+      ports: [tcp(9093)],
+    }]);
+    expect(find(m, 'NetworkPolicy', 'allow-query-0-redis-egress').spec.egress[0].ports).toEqual([tcp(6379)]);
+    expect(find(m, 'NetworkPolicy', 'allow-restic-cloud-wan').spec).toEqual({
+      podSelector: { matchLabels: selector('restic', 'restic-influxdb') },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [tcp(443)] }],
+    });
+    // Nothing in the site reaches Velero's namespace or is reached from it.
+    expect(JSON.stringify(findAll(m, 'NetworkPolicy'))).not.toContain('"velero"');
+  });
+
+  test('the quota counts the InfluxDB and Kafka volumes with 20 % headroom', () => {
+    // (29Gi + 38Gi) × 1.2 = 80.4Gi = 82,329.6Mi → 82330Mi.
+    expect(find(m, 'ResourceQuota', 'site-quota').spec.hard['requests.storage']).toBe('82330Mi');
+  });
+
+  test('report: capacity figures, sizing notes, prerequisites with the Secrets, a Mermaid flowchart', () => {
+    const r = s.report();
+    expect(r).toContain('# IoT site "site-a"');
+    expect(r).toContain('| Logical data | 25.92 GB |');
+    expect(r).toContain('| Provisioned (at fill target) | 30.49 GB |');
+    expect(r).toContain('| Points per day | 86,400,000 |');
+    expect(r).toContain('InfluxDB volume: 29Gi on StorageClass "lvm-xfs"');
+    expect(r).toContain('100 kB/s of points × 96 h retention');
+    expect(r).toContain('38Gi per Kafka volume');
+    expect(r).toContain('| Strimzi operator | 1.x');
+    expect(r).toContain('| Secret "site-a-influxdb-admin" (site-a) | keys username, password, token |');
+    expect(r).toContain('| Secret "velero-site-a" (velero) |');
+    expect(r).toMatch(/```mermaid\nflowchart LR\n/);
+    expect(r).toContain('["Sensors (10,000, every 10 s)"] -->|"line protocol (HTTP :8186)"| n1["Telegraf"]');
+    expect(r).toContain('-->|"MirrorMaker2 (site-a.telemetry)"|');
+    expect(r).toContain('| StatefulSet | influxdb | site-a | `docker.io/library/influxdb:2.7.12-alpine` |');
+  });
+
+  test('no warnings for the defaults', () => {
+    expect(Warnings.collect(s)).toEqual([]);
+  });
+});
+
+describe('IoTSite options', () => {
+  test('a tiny site gets the 5Gi floor', () => {
+    const m = synth(site({ sensors: 10, sampleInterval: Duration.minutes(1), retentionDays: 7 }));
+    expect(find(m, 'StatefulSet', 'influxdb').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('5Gi');
+    expect(find(m, 'KafkaNodePool', 'dual-role').spec.storage.volumes[0].size).toBe('20Gi');
+  });
+
+  test('an explicit volume at least the planner need is used as given', () => {
+    const s = site({ influxdb: { volumeSize: Size.gibibytes(100) } });
+    expect(find(synth(s), 'StatefulSet', 'influxdb').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
+    expect(s.report()).toContain('InfluxDB volume: 100Gi');
+  });
+
+  test('sensor LANs: CIDR ingress on Telegraf, load balancer keeping client addresses, token required by Telegraf', () => {
+    const s = site({ sensorCidrs: ['10.30.0.0/16'], ingest: { token: { name: 'sensor-token', key: 'token' } } });
+    const m = synth(s);
+    expect(find(m, 'NetworkPolicy', 'telegraf-sensor-lan').spec).toEqual({
+      podSelector: { matchLabels: selector('telegraf', 'telegraf') },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [tcp(8186)] }],
+    });
+    expect(find(m, 'Service', 'telegraf').spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    // The default gateway pods are only assumed when no LAN is given.
+    expect(s.siteNamespace.allowedFlows.map((f) => f.name)).not.toContain('sensor-0-telegraf');
+    expect(find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf']).toContain('max_body_size = "32MiB"\n  token = "${INGEST_TOKEN}"');
+    expect(find(m, 'Deployment', 'telegraf').spec.template.spec.containers[0].env)
+      .toContainEqual({ name: 'INGEST_TOKEN', valueFrom: { secretKeyRef: { name: 'sensor-token', key: 'token' } } });
+    expect(s.prerequisites().map((p) => p.component)).toContain('Service load balancer');
+    expect(Warnings.collect(s)).toEqual([]);
+  });
+
+  test('warns when LAN sensors write without a token, or cannot reach a ClusterIP Service', () => {
+    const s = site({ sensorCidrs: ['10.30.0.0/16'], ingest: { serviceType: ServiceType.CLUSTER_IP } });
+    const w = Warnings.collect(s);
+    expect(w).toContainEqual(expect.stringContaining('IoTSite "site-a": ingest.token = "unset": any host in 10.30.0.0/16 can write points without authenticating'));
+    expect(w).toContainEqual(expect.stringContaining('ingest.serviceType = "ClusterIP": sensorCidrs are outside the cluster'));
+  });
+
+  test('an in-cluster backup store is reached through its pods, not the WAN', () => {
+    const regional = new ExternalObjectStore({
+      s3Endpoint: 'http://minio.regional.svc.cluster.local:9000',
+      credentials: { secretName: 'regional-keys' },
+      networkPeer: { namespace: 'regional', podLabels: { app: 'minio' }, ports: [9000] },
+    });
+    const s = site({ cloud: { ...baseProps().cloud, backupStore: regional } });
+    const m = synth(s);
+    const names = s.siteNamespace.allowedFlows.map((f) => f.name);
+    expect(names).toContain('restic-store');
+    expect(names).not.toContain('restic-cloud');
+    expect(find(m, 'NetworkPolicy', 'allow-restic-store-egress').spec.egress).toEqual([{
+      to: [{ ...nsPeer('regional'), podSelector: { matchLabels: { app: 'minio' } } }], ports: [tcp(9000)],
+    }]);
+  });
+
+  test('a WAN store on a custom port gets exactly that port', () => {
+    const store = new ExternalObjectStore({ s3Endpoint: 'https://backup.example.com:8443', credentials: { secretName: 'k' } });
+    const m = synth(site({ cloud: { ...baseProps().cloud, backupStore: store } }));
+    expect(find(m, 'NetworkPolicy', 'allow-restic-cloud-wan').spec.egress[0].ports).toEqual([tcp(8443)]);
+  });
+
+  test('three Kafka nodes: replication 3, volume per node sized for its share', () => {
+    // 100 kB/s × 96 h × 3 replicas ÷ 3 nodes ÷ 0.85 = 40.66 GB per node → 38Gi.
+    const m = synth(site({ kafka: { replicas: 3 } }));
+    expect(find(m, 'KafkaTopic', 'telemetry').spec.replicas).toBe(3);
+    expect(find(m, 'KafkaNodePool', 'dual-role').spec).toMatchObject({ replicas: 3, storage: { volumes: [expect.objectContaining({ size: '38Gi' })] } });
+  });
+});
+
+describe('IoTSite fails if', () => {
+  test('there are no sensors', () => {
+    expect(() => site({ sensors: 0 })).toThrow('IoTSite "site-a": sensors = 0: must be a positive integer; give the number of sensors');
+  });
+  test('sensors is not a whole number', () => {
+    expect(() => site({ sensors: 12.5 })).toThrow(/IoTSite "site-a": sensors = 12\.5: must be a positive integer/);
+  });
+  test('the site name is not a DNS label', () => {
+    expect(() => site({ siteName: 'Site_A' })).toThrow(/IoTSite "site-a": siteName = "Site_A": must be a DNS-1123 label .*; use a name like "site-a"/);
+  });
+  test('retention is under a day or fractional', () => {
+    expect(() => site({ retentionDays: 0 })).toThrow(/IoTSite "site-a": retentionDays = 0: must be a whole number of days, at least 1 .*; use e\.g\. 30/);
+    expect(() => site({ retentionDays: 1.5 })).toThrow(/retentionDays = 1\.5: must be a whole number of days/);
+  });
+  test('the sample interval is zero', () => {
+    expect(() => site({ sampleInterval: Duration.seconds(0) })).toThrow(/IoTSite "site-a": sampleInterval = "0 seconds": must be longer than zero/);
+  });
+  test('the planner rejects a number (the message names the prop)', () => {
+    expect(() => site({ bytesPerPoint: -1 })).toThrow(/IoTSite "site-a": bytesPerPoint = -1: /);
+    expect(() => site({ compressionRatio: 0.5 })).toThrow(/IoTSite "site-a": compressionRatio = 0\.5: must be a finite number ≥ 1/);
+    expect(() => site({ fillTarget: 1.5 })).toThrow(/IoTSite "site-a": fillTarget = 1\.5: /);
+  });
+  test('the StorageClass name is invalid', () => {
+    expect(() => site({ storageClassName: 'LVM_xfs' })).toThrow(/IoTSite "site-a": storageClassName = "LVM_xfs": must be a DNS-1123 subdomain/);
+  });
+  test('an explicit InfluxDB volume is smaller than the planner need', () => {
+    expect(() => site({ influxdb: { volumeSize: Size.gibibytes(20) } })).toThrow(
+      /IoTSite "site-a": influxdb\.volumeSize = "20Gi": holds less than the planner provisions for 10,000 sensors every 10 s kept 30 days: 30\.49 GB .*; use at least 29Gi/,
+    );
+  });
+  test('a sensor CIDR is malformed', () => {
+    expect(() => site({ sensorCidrs: ['10.30.0.0/33'] })).toThrow(/IoTSite "site-a": sensorCidrs = "10\.30\.0\.0\/33": must be an address block in CIDR notation/);
+    expect(() => site({ sensorCidrs: ['plant-lan'] })).toThrow(/sensorCidrs = "plant-lan"/);
+  });
+  test('nothing may write to Telegraf', () => {
+    expect(() => site({ sensorSources: [] })).toThrow(/IoTSite "site-a": sensorSources = \[\]: with no sensorSources and no sensorCidrs nothing may write to Telegraf/);
+  });
+  test('an explicit Kafka volume cannot hold the telemetry for the outage budget', () => {
+    const s = site({ kafka: { storageSize: Size.gibibytes(10) } });
+    expect(() => synth(s)).toThrow(/EdgeKafkaTopic "site-a\/telemetry": expectedWriteRate × retention × replicas = 33Gi: .* raise storageSize to at least 38Gi/);
+  });
+  test('the ingest Service type cannot route to Telegraf', () => {
+    expect(() => site({ ingest: { serviceType: ServiceType.EXTERNAL_NAME } })).toThrow(/TelegrafIngest "site-a\/Ingest": serviceType = "ExternalName"/);
+  });
+});
+
+describe('TelegrafIngest additions', () => {
+  const props = { namespace: 'site-a', influxUrl: 'http://influxdb.site-a.svc:8086', influxToken: { name: 'admin', key: 'token' }, organization: 'edge', bucket: 'telemetry' };
+  test('NodePort exposure keeps client addresses and IPv6 blocks are accepted', () => {
+    const c = chart('site-a');
+    new TelegrafIngest(c, 'Ingest', { ...props, serviceType: ServiceType.NODE_PORT, allowedCidrs: ['fd00:30::/64'] });
+    const m = synth(c);
+    expect(find(m, 'Service', 'telegraf').spec).toMatchObject({ type: 'NodePort', externalTrafficPolicy: 'Local' });
+    expect(find(m, 'NetworkPolicy', 'telegraf-sensor-lan').spec.ingress[0].from).toEqual([{ ipBlock: { cidr: 'fd00:30::/64' } }]);
+  });
+  test('a config change rolls the pods (checksum annotation)', () => {
+    const checksum = (extra: object) => {
+      const c = chart('site-a');
+      new TelegrafIngest(c, 'Ingest', { ...props, ...extra });
+      return find(synth(c), 'Deployment', 'telegraf').spec.template.metadata.annotations['checksum/config'];
+    };
+    expect(checksum({})).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum({})).toBe(checksum({}));
+    expect(checksum({ bucket: 'other' })).not.toBe(checksum({}));
+  });
+  test('fails if an allowed CIDR is malformed', () => {
+    expect(() => new TelegrafIngest(chart('site-a'), 'Ingest', { ...props, allowedCidrs: ['10.0.0.0'] }))
+      .toThrow(/TelegrafIngest "test\/Ingest": allowedCidrs = "10\.0\.0\.0": must be an address block in CIDR notation/);
+  });
+});
