@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
@@ -10,6 +11,14 @@ const examples = fs.readdirSync(examplesDir).filter((n) => fs.existsSync(path.jo
 
 test('there are example apps', () => {
   expect(examples.length).toBeGreaterThan(0);
+});
+
+// ts-jest transpiles in isolation; `cdk8s synth` runs the examples with full type checking, so check them here too.
+test('the examples type-check (as `npx ts-node main.ts` from their folders does)', () => {
+  const tsc = path.resolve(__dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+  const res = spawnSync(process.execPath, [tsc, '--noEmit', '-p', path.join(examplesDir, 'tsconfig.json')], { encoding: 'utf8' });
+  expect(res.stdout + res.stderr).toBe('');
+  expect(res.status).toBe(0);
 });
 
 describe.each(examples)('examples/%s', (name) => {

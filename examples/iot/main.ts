@@ -5,10 +5,8 @@
  * queries through the Redis cache. The InfluxDB volume is backed up with restic and the namespace with Velero, both to
  * the regional S3 store. Writes the manifests and the site report (Markdown) to dist/.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Duration, Size } from 'cdk8s';
-import { ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor } from '../../src';
+import { EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor } from '../../src';
 
 export function buildApp(app: App = new App()): App {
   const regionalStore = new ExternalObjectStore({
@@ -51,9 +49,7 @@ export function buildApp(app: App = new App()): App {
 export function main(outdir = 'dist'): void {
   const app = buildApp(new App({ outdir }));
   app.synth();
-  for (const chart of app.charts) {
-    if (chart instanceof IoTSite) fs.writeFileSync(path.join(outdir, `${chart.siteName}.report.md`), chart.report());
-  }
+  EdgeSite.writeReports(app);
 }
 
 if (require.main === module) {

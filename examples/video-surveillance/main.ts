@@ -3,10 +3,8 @@
  * the cloud, events mirrored to the cloud Kafka, playback through an nginx cache. Writes the manifests and the site
  * report (Markdown) to dist/.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Size } from 'cdk8s';
-import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite } from '../../src';
+import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite } from '../../src';
 
 export function buildApp(app: App = new App()): App {
   const cloudArchive = new ExternalObjectStore({
@@ -43,9 +41,7 @@ export function buildApp(app: App = new App()): App {
 export function main(outdir = 'dist'): void {
   const app = buildApp(new App({ outdir }));
   app.synth();
-  for (const chart of app.charts) {
-    if (chart instanceof VideoSurveillanceSite) fs.writeFileSync(path.join(outdir, `${chart.siteName}.report.md`), chart.report());
-  }
+  EdgeSite.writeReports(app);
 }
 
 if (require.main === module) {

@@ -90,7 +90,7 @@ describe('VideoSurveillanceSite', () => {
     const m = synth(s);
     expect(s.siteNamespace.allowedFlows.map((f) => f.name).sort()).toEqual([
       'archive-cloud', 'archive-store', 'cache-store', 'cloud-sync-cloud', 'cloud-sync-kafka', 'kafka-internal', 'kafka-operators-api',
-      'provisioner-store', 'recorder-0-store', 'store-kafka', 'store-peers', 'velero-store',
+      'provisioner-store', 'recorder-0-store', 'store-kafka', 'store-peers', 'velero-store', 'viewer-cache',
     ]);
     expect(find(m, 'NetworkPolicy', 'default-deny').spec.policyTypes).toEqual(['Ingress', 'Egress']);
     const mm2Wan = find(m, 'NetworkPolicy', 'allow-cloud-sync-cloud-wan').spec;

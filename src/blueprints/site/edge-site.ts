@@ -1,4 +1,6 @@
-import { Chart } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataPath, Prerequisite } from './report';
 import { ExtraFootprint, FlowSource, SiteNamespace } from './site-namespace';
@@ -31,6 +33,26 @@ export interface EdgeSiteProps {
  * paths for the report, and the SecurityBaseline enforcement.
  */
 export abstract class EdgeSite extends Chart {
+  /** True when `x` is a site blueprint. */
+  public static isEdgeSite(x: any): x is EdgeSite {
+    return x instanceof EdgeSite;
+  }
+
+  /**
+   * Write `<site>.report.md` for every site blueprint of `app` into `outdir` (next to the synthesized manifests).
+   * @returns the files written
+   */
+  public static writeReports(app: App, outdir?: string): string[] {
+    const dir = outdir ?? app.outdir;
+    fs.mkdirSync(dir, { recursive: true });
+    return app.charts.filter((c) => EdgeSite.isEdgeSite(c)).map((c) => {
+      const site = c as EdgeSite;
+      const file = path.join(dir, `${site.siteName}.report.md`);
+      fs.writeFileSync(file, site.report());
+      return file;
+    });
+  }
+
   /** The site's name (also its namespace). */
   public readonly siteName: string;
   /** The site's namespace with its policies. */

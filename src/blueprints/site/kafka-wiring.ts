@@ -1,12 +1,6 @@
 import { SiteNamespace } from './site-namespace';
 import { IKafkaCluster } from '../../sync';
 
-/** Something running MirrorMaker2 (Strimzi labels its pods `strimzi.io/cluster: <name>`). */
-export interface IMirrorMakerRef {
-  /** The KafkaMirrorMaker2 resource name. */
-  readonly mirrorName: string;
-}
-
 /**
  * NetworkPolicy flows a Strimzi Kafka cluster and its MirrorMaker2s need under a default-deny namespace: brokers and
  * controllers talk to each other, the entity operator talks to the brokers and the Kubernetes API, MirrorMaker2 reads

@@ -210,6 +210,9 @@ export interface VideoSurveillanceSiteProps extends EdgeSiteProps {
  * hardware holds the retention before any YAML is written.
  */
 export class VideoSurveillanceSite extends EdgeSite {
+  /** Labels of in-cluster playback clients (video walls, analytics) allowed to use the cache. */
+  public static readonly VIEWER_LABELS: { [key: string]: string } = { 'app.kubernetes.io/component': 'viewer' };
+
   private static replicationLabels(): { [key: string]: string } {
     return EdgeLabels.selector({ name: 'rclone', instance: 'archive' });
   }
@@ -351,7 +354,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       expectedObjects: Math.ceil(this.estimate.segmentsPerDay ?? 0),
       allowedClients: [
         ...(cacheOpts.viewerCidrs ?? []).map((cidr) => ({ cidr })),
-        { podLabels: { 'app.kubernetes.io/component': 'viewer' } },
+        { podLabels: VideoSurveillanceSite.VIEWER_LABELS },
       ],
     });
 
@@ -385,6 +388,7 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.allow('store-peers', { namespace: site, podLabels: this.store.selectorLabels }, storePeer);
     this.allow('provisioner-store', { namespace: site, podLabels: { ...EdgeLabels.selector({ name: 'minio', instance: 'store' }), 'app.kubernetes.io/component': 'provisioner' } }, storePeer);
     this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, storePeer);
+    this.allow('viewer-cache', { namespace: site, podLabels: VideoSurveillanceSite.VIEWER_LABELS }, this.cache.networkPeer);
     this.allow('archive-store', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, storePeer);
     this.allowWan('archive-cloud', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, [443, 80]);
     this.allow('velero-store', { namespace: veleroNamespace, podLabels: { 'app.kubernetes.io/name': 'velero' } }, storePeer);

@@ -1,17 +1,12 @@
-export { CephFailureDomain, CephPoolCompression, CephErasureCodeAlgorithm, CephPoolOptions, CephReplicatedPoolOptions, CephErasureCodedPoolOptions } from './common';
-export {
-  RookCephCluster, RookCephClusterProps, CephHost, CephDeviceSet, CephMonVolume, CephClusterResources, CephPriorityClassNames,
-  CephSnapshotDeletionPolicy,
-} from './cluster';
-export {
-  RookCephBlockPool, RookCephBlockPoolOptions, RookCephBlockPoolProps, RookCephErasureCodedBlockPool, RookCephErasureCodedBlockPoolOptions,
-  RookCephErasureCodedBlockPoolProps, RbdStorageClassOptions, RbdFsType, RbdImageFeature,
-} from './block-pool';
-export { RookCephFilesystem, RookCephFilesystemOptions, RookCephFilesystemProps, CephFsStorageClassOptions } from './filesystem';
-export {
-  RookCephObjectStore, RookCephObjectStoreOptions, RookCephObjectStoreProps, CephBucketStorageClassOptions, RookCephObjectStoreUser,
-  RookCephObjectStoreUserOptions, RookCephObjectStoreUserProps, RookCephObjectBucket, RookCephObjectBucketOptions, RookCephObjectBucketProps,
-} from './object-store';
-export {
-  RookCephKafkaBucketNotification, RookCephKafkaBucketNotificationProps, CephKafkaNotificationOptions, CephBucketEvent, CephKafkaAckLevel,
-} from './bucket-notification';
+export { CephFailureDomain, CephPoolCompression, CephErasureCodeAlgorithm } from './common';
+export type { CephPoolOptions, CephReplicatedPoolOptions, CephErasureCodedPoolOptions } from './common';
+export { RookCephCluster, CephSnapshotDeletionPolicy } from './cluster';
+export type { RookCephClusterProps, CephHost, CephDeviceSet, CephMonVolume, CephClusterResources, CephPriorityClassNames } from './cluster';
+export { RookCephBlockPool, RookCephErasureCodedBlockPool, RbdFsType, RbdImageFeature } from './block-pool';
+export type { RookCephBlockPoolOptions, RookCephBlockPoolProps, RookCephErasureCodedBlockPoolOptions, RookCephErasureCodedBlockPoolProps, RbdStorageClassOptions } from './block-pool';
+export { RookCephFilesystem } from './filesystem';
+export type { RookCephFilesystemOptions, RookCephFilesystemProps, CephFsStorageClassOptions } from './filesystem';
+export { RookCephObjectStore, RookCephObjectStoreUser, RookCephObjectBucket } from './object-store';
+export type { RookCephObjectStoreOptions, RookCephObjectStoreProps, CephBucketStorageClassOptions, RookCephObjectStoreUserOptions, RookCephObjectStoreUserProps, RookCephObjectBucketOptions, RookCephObjectBucketProps } from './object-store';
+export { RookCephKafkaBucketNotification, CephBucketEvent, CephKafkaAckLevel } from './bucket-notification';
+export type { RookCephKafkaBucketNotificationProps, CephKafkaNotificationOptions } from './bucket-notification';
