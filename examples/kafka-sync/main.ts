@@ -1,14 +1,16 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, KafkaSync, ObjectStoreFlavor,
+  ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster,
+  KafkaCloudToEdgeMirror, KafkaSync, ObjectStoreFlavor,
 } from '../../src';
 
 /**
  * Edge-to-cloud sync for one site: events over Kafka (MirrorMaker2 at the edge pushes to the cloud cluster),
- * bytes over S3 (an rclone CronJob copies new video segments to the cloud bucket).
+ * bytes over S3 (an rclone CronJob copies new video segments to the cloud bucket). In the other direction a second
+ * MirrorMaker2, also at the edge, pulls the cloud's model-release announcements into the site.
  *
- * Two charts: `site-a` is applied to the edge cluster, `cloud` to the cloud cluster (it creates the user the
- * site's MirrorMaker2 logs in as; copy its Secret and the cloud cluster CA Secret to the edge namespace).
+ * Two charts: `site-a` is applied to the edge cluster, `cloud` to the cloud cluster (it creates the users the
+ * site's MirrorMaker2s log in as; copy their Secrets and the cloud cluster CA Secret to the edge namespace).
  */
 export function buildApp(app: App = new App()): App {
   const site = 'site-a';
@@ -30,17 +32,28 @@ export function buildApp(app: App = new App()): App {
   objects.grantProduce('minio-notify');
   telemetry.grantProduce('telegraf');
 
+  const cloudKafka = (username: string): KafkaCloudCluster => ({
+    bootstrapServers: 'kafka.cloud.example.com:9093',
+    caCertificate: { name: 'cloud-cluster-ca-cert', key: 'ca.crt' },
+    credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username, secretName: username },
+  });
   const sync = new KafkaSync(edge, 'to-cloud', {
     source: kafka,
     site,
     topics: [objects, telemetry],
-    target: {
-      bootstrapServers: 'kafka.cloud.example.com:9093',
-      caCertificate: { name: 'cloud-cluster-ca-cert', key: 'ca.crt' },
-      credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: `${site}-mm2`, secretName: `${site}-mm2` },
-    },
+    target: cloudKafka(`${site}-mm2`),
     conflictPolicy: ConflictPolicy.EDGE_PRIORITY,
   });
+
+  // Cloud -> edge: model-release announcements land in `cloud.model-releases` on the site's cluster; the site's
+  // model puller reads them with its own read-only user.
+  const releases = new KafkaCloudToEdgeMirror(edge, 'from-cloud', {
+    source: cloudKafka(`${site}-releases`),
+    target: kafka,
+    site,
+    topics: ['model-releases'],
+  });
+  releases.grantConsume('model-puller');
 
   // The bytes: video segments edge MinIO -> cloud bucket, under the site's prefix, capped at 20 MiB/s.
   const edgeStore = new ExternalObjectStore({
@@ -65,6 +78,8 @@ export function buildApp(app: App = new App()): App {
   const cloud = new Chart(app, 'cloud', { namespace: 'kafka' });
   const central = EdgeKafkaCluster.fromClusterAttributes(cloud, 'central', { clusterName: 'central', namespace: 'kafka', brokerCount: 3 });
   new EdgeKafkaUser(cloud, `${site}-mm2`, { cluster: central, acls: sync.targetAclRules() });
+  // The user the pulling MirrorMaker2 reads with: read-only on the release topic.
+  new EdgeKafkaUser(cloud, `${site}-releases`, { cluster: central, acls: releases.sourceAclRules() });
 
   return app;
 }

@@ -11,5 +11,13 @@ test('examples/kafka-sync synthesizes conformant edge and cloud charts', () => {
   const cloudUser = find(manifests, 'KafkaUser', 'site-a-mm2');
   const remote = cloudUser.spec.authorization.acls.find((a: any) => a.resource.patternType === 'prefix');
   expect(remote.resource).toEqual({ type: 'topic', name: 'site-a.', patternType: 'prefix' });
+  // Cloud -> edge: model releases are pulled into the edge cluster; the cloud user for that is read-only.
+  const pull = find(manifests, 'KafkaMirrorMaker2', 'from-cloud');
+  expect(pull.spec.target.bootstrapServers).toBe('edge-kafka-bootstrap.site-a.svc:9093');
+  expect(fullMatch(pull.spec.mirrors[0].topicsPattern, 'model-releases')).toBe(true);
+  const reader = find(manifests, 'KafkaUser', 'site-a-releases');
+  expect(reader.spec.authorization.acls.flatMap((a: any) => a.operations).sort()).toEqual(['Describe', 'DescribeConfigs', 'Read']);
+  const puller = find(manifests, 'KafkaUser', 'model-puller');
+  expect(puller.spec.authorization.acls[0].resource.name).toBe('cloud.model-releases');
   expect(find(manifests, 'CronJob', 'video-to-cloud').spec.jobTemplate.spec.template.spec.containers[0].args).toContain('destination:fleet-video/site-a');
 });

@@ -2,3 +2,4 @@ export * from './cluster';
 export * from './user';
 export * from './topic';
 export * from './mirror';
+export * from './cloud-mirror';

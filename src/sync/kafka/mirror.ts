@@ -1,15 +1,17 @@
-import { ApiObject, Lazy, Size } from 'cdk8s';
-import { ContainerResources, Cpu } from 'cdk8s-plus-30';
+import { ApiObject, Lazy } from 'cdk8s';
+import { ContainerResources } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, Resources, SecretKeyReference, Warnings } from '../../core';
+import { EdgeLabels, edgeError, IEventTopic, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
 import { ConflictPolicy } from '../conflict-policy';
 import { ObjectReplication, ObjectReplicationProps } from '../object-replication';
 import { IKafkaCluster } from './cluster';
-import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
 import {
-  KafkaMirrorMaker2Spec, MirrorClusterAuthentication, MirrorClusterTls, STRIMZI_API_VERSION, strimziContainerSecurityContext, toStrimziResources,
-} from './strimzi';
-import { EdgeKafkaUser, KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule, KafkaUserSecretKeys } from './user';
+  checkBootstrap, checkCount, cloudAuthentication, cloudTls, connectNames, DEFAULT_REPLICATION_POLICY, edgeAuthentication, edgeTls,
+  IDENTITY_REPLICATION_POLICY, MIRROR_ALIAS, mirrorResources, remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules,
+} from './mirror-support';
+import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
+import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityContext } from './strimzi';
+import { EdgeKafkaUser, KafkaAclRule } from './user';
 
 /** Compression MirrorMaker2 applies to what it sends over the WAN. */
 export enum MirrorCompression {
@@ -25,8 +27,11 @@ export enum MirrorCompression {
   NONE = 'none',
 }
 
-/** The cloud Kafka cluster MirrorMaker2 pushes to. */
-export interface KafkaSyncTarget {
+/**
+ * A cloud Kafka cluster as MirrorMaker2 at the edge reaches it: the target of {@link KafkaSync}, the source of
+ * {@link KafkaCloudToEdgeMirror}. Trust and credentials come from Secrets copied into the edge namespace.
+ */
+export interface KafkaCloudCluster {
   /** Bootstrap servers of the cloud cluster as the edge reaches them, `host:port[,host:port]`. */
   readonly bootstrapServers: string;
   /**
@@ -50,6 +55,10 @@ export interface KafkaSyncTarget {
    * @default 'cloud'
    */
   readonly alias?: string;
+}
+
+/** The cloud Kafka cluster MirrorMaker2 pushes to. */
+export interface KafkaSyncTarget extends KafkaCloudCluster {
   /**
    * Replication factor of topics MirrorMaker2 creates in the cloud (remote topics, offset-syncs, checkpoints and
    * its Connect topics). -1 uses the cloud brokers' `default.replication.factor`.
@@ -167,7 +176,6 @@ export interface KafkaSyncTargetAclOptions {
 /** Annotation carrying the site's declared conflict policy on the KafkaMirrorMaker2. */
 const CONFLICT_POLICY_ANNOTATION = 'sync.cdk8s-edge-storage.io/conflict-policy';
 const SITE_ANNOTATION = 'sync.cdk8s-edge-storage.io/site';
-const ALIAS = /^[a-zA-Z0-9._-]{1,100}$/;
 
 /**
  * Edge-to-cloud event sync: a Strimzi `KafkaMirrorMaker2` (v1) running at the edge (sites sit behind NAT, so the edge
@@ -185,9 +193,9 @@ const ALIAS = /^[a-zA-Z0-9._-]{1,100}$/;
  */
 export class KafkaSync extends Construct {
   /** Replication policy class names (Apache Kafka's MirrorMaker2). */
-  public static readonly DEFAULT_REPLICATION_POLICY = 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy';
+  public static readonly DEFAULT_REPLICATION_POLICY = DEFAULT_REPLICATION_POLICY;
   /** Keeps topic names unchanged. */
-  public static readonly IDENTITY_REPLICATION_POLICY = 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy';
+  public static readonly IDENTITY_REPLICATION_POLICY = IDENTITY_REPLICATION_POLICY;
 
   /**
    * ACL rules the cloud-side user of a site's MirrorMaker2 needs on the cloud cluster (create it there, e.g. with an
@@ -195,47 +203,21 @@ export class KafkaSync extends Construct {
    */
   public static aclRulesForTarget(options: KafkaSyncTargetAclOptions): KafkaAclRule[] {
     const site = options.site;
-    const groups = options.consumerGroups ?? [];
-    const remoteTopicOps = [KafkaAclOperation.CREATE, KafkaAclOperation.WRITE, KafkaAclOperation.DESCRIBE, KafkaAclOperation.ALTER,
-      ...(options.syncTopicConfigs ? [KafkaAclOperation.DESCRIBE_CONFIGS, KafkaAclOperation.ALTER_CONFIGS] : []),
-      ...(options.syncGroupOffsets ? [KafkaAclOperation.READ] : [])];
-    const rules: KafkaAclRule[] = [];
-    // Remote topics.
-    if (options.identityReplication) {
-      for (const t of options.topicNames) rules.push({ resourceType: KafkaAclResourceType.TOPIC, resourceName: t, operations: remoteTopicOps });
-    } else {
-      rules.push({ resourceType: KafkaAclResourceType.TOPIC, resourceName: `${site}.`, patternType: KafkaAclPatternType.PREFIX, operations: remoteTopicOps });
-    }
-    // Kafka Connect's group and internal topics, named per site.
-    const internalOps = [
-      KafkaAclOperation.CREATE, KafkaAclOperation.READ, KafkaAclOperation.WRITE, KafkaAclOperation.DESCRIBE, KafkaAclOperation.DESCRIBE_CONFIGS,
-    ];
-    const names = KafkaSync.connectNames(site);
-    const readGroup = [KafkaAclOperation.READ, KafkaAclOperation.DESCRIBE];
-    rules.push({ resourceType: KafkaAclResourceType.GROUP, resourceName: names.groupId, operations: readGroup });
-    for (const t of [names.configStorageTopic, names.offsetStorageTopic, names.statusStorageTopic]) {
-      rules.push({ resourceType: KafkaAclResourceType.TOPIC, resourceName: t, operations: internalOps });
-    }
-    // offset-syncs lives in the cloud (offset-syncs.topic.location: target).
-    rules.push({ resourceType: KafkaAclResourceType.TOPIC, resourceName: `mm2-offset-syncs.${site}.internal`, operations: internalOps });
-    if (groups.length > 0) {
-      rules.push({ resourceType: KafkaAclResourceType.TOPIC, resourceName: `${site}.checkpoints.internal`, operations: internalOps });
-      if (options.syncGroupOffsets) {
-        for (const g of groups) rules.push({ resourceType: KafkaAclResourceType.GROUP, resourceName: g, operations: readGroup });
-        rules.push({ resourceType: KafkaAclResourceType.CLUSTER, operations: [KafkaAclOperation.DESCRIBE] });
-      }
-    }
-    return rules;
+    return targetAclRules({
+      // Remote topics: the literal names with identity replication, else everything under the site's prefix.
+      remoteTopics: options.identityReplication ? options.topicNames.map((name) => ({ name })) : [{ name: `${site}.`, prefix: true }],
+      // Kafka Connect's group and internal topics, named per site.
+      connect: KafkaSync.connectNames(site),
+      // offset-syncs lives in the cloud (offset-syncs.topic.location: target), named after the site.
+      sourceAlias: site,
+      consumerGroups: options.consumerGroups ?? [],
+      syncGroupOffsets: options.syncGroupOffsets ?? false,
+      syncTopicConfigs: options.syncTopicConfigs ?? false,
+    });
   }
 
   private static connectNames(site: string) {
-    const groupId = `mirrormaker2-${site}`;
-    return {
-      groupId,
-      configStorageTopic: `${groupId}-configs`,
-      offsetStorageTopic: `${groupId}-offsets`,
-      statusStorageTopic: `${groupId}-status`,
-    };
+    return connectNames(`mirrormaker2-${site}`);
   }
 
   /** The site alias. */
@@ -270,32 +252,28 @@ export class KafkaSync extends Construct {
     KubeNames.assertDns1123Label(this, 'site', props.site, 40);
     const target = props.target;
     this.targetAlias = target.alias ?? 'cloud';
-    if (!ALIAS.test(this.targetAlias)) {
+    if (!MIRROR_ALIAS.test(this.targetAlias)) {
       throw edgeError(this, { prop: 'target.alias', value: this.targetAlias, rule: 'Strimzi aliases are 1–100 letters, digits, ".", "_" or "-"', fix: 'use e.g. "cloud"' });
     }
     if (this.targetAlias === this.site) {
       throw edgeError(this, { prop: 'target.alias', value: this.targetAlias, rule: 'the cloud alias must differ from the site alias (MirrorMaker2 names replication flows by both)', fix: 'use e.g. "cloud"' });
     }
-    this.targetBootstrapServers = checkBootstrap(this, target.bootstrapServers);
+    this.targetBootstrapServers = checkBootstrap(this, 'target.bootstrapServers', target.bootstrapServers);
     this.identityReplication = props.identityReplication ?? false;
     this.conflictPolicy = props.conflictPolicy ?? ConflictPolicy.LAST_WRITE_WINS;
     this.syncGroupOffsets = props.syncGroupOffsets ?? false;
 
     const tls = target.tls ?? true;
-    const targetTls = this.targetTls(tls, target.caCertificate);
-    const targetAuth = this.targetAuthentication(target.credentials);
+    const targetTls = cloudTls(this, 'target', tls, target.caCertificate);
+    const targetAuth = cloudAuthentication(this, 'target', target.credentials);
     const rf = target.replicationFactor ?? -1;
     if (!Number.isInteger(rf) || (rf < 1 && rf !== -1)) {
       throw edgeError(this, { prop: 'target.replicationFactor', value: rf, rule: 'must be -1 (the cloud brokers\' default) or a whole number of at least 1', fix: 'omit it to use the cloud default' });
     }
     const tasksMax = props.tasksMax ?? 1;
-    if (!Number.isInteger(tasksMax) || tasksMax < 1) {
-      throw edgeError(this, { prop: 'tasksMax', value: tasksMax, rule: 'must be a whole number of at least 1', fix: 'use 1 for a small site, up to the number of mirrored partitions' });
-    }
+    checkCount(this, 'tasksMax', tasksMax, 'use 1 for a small site, up to the number of mirrored partitions');
     const replicas = props.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 1) {
-      throw edgeError(this, { prop: 'replicas', value: replicas, rule: 'must be a whole number of at least 1', fix: 'use 1 at a small site' });
-    }
+    checkCount(this, 'replicas', replicas, 'use 1 at a small site');
 
     this.syncTopicConfigs = props.syncTopicConfigs ?? false;
     this.user = new EdgeKafkaUser(this, 'User', { cluster: props.source, username: props.username ?? `${props.site}-mirrormaker2` });
@@ -305,9 +283,7 @@ export class KafkaSync extends Construct {
     const names = KafkaSync.connectNames(props.site);
     this.groupId = names.groupId;
     const policyClass = this.identityReplication ? KafkaSync.IDENTITY_REPLICATION_POLICY : KafkaSync.DEFAULT_REPLICATION_POLICY;
-    const sourceAuth: MirrorClusterAuthentication = props.source.authentication === KafkaAuthentication.TLS
-      ? { type: 'tls', certificateAndKey: { secretName: this.user.username, certificate: KafkaUserSecretKeys.USER_CRT, key: KafkaUserSecretKeys.USER_KEY } }
-      : { type: 'scram-sha-512', username: this.user.username, passwordSecret: { secretName: this.user.username, password: KafkaUserSecretKeys.PASSWORD } };
+    const sourceAuth = edgeAuthentication(props.source, this.user.username);
     const compression = props.compression ?? MirrorCompression.ZSTD;
     const labels = EdgeLabels.standard({ name: 'mirrormaker2', instance: id, component: 'event-sync', version: props.kafkaVersion });
 
@@ -333,7 +309,7 @@ export class KafkaSync extends Construct {
           source: {
             alias: this.site,
             bootstrapServers: props.source.bootstrapServers,
-            tls: { trustedCertificates: [{ secretName: props.source.caCertificate.name, certificate: props.source.caCertificate.key }] },
+            tls: edgeTls(props.source),
             authentication: sourceAuth,
           },
           sourceConnector: {
@@ -364,10 +340,7 @@ export class KafkaSync extends Construct {
           topicsPattern: this.topicsPattern,
           ...(hasGroups ? { groupsPattern: this.groupsPattern } : {}),
         }],
-        resources: toStrimziResources(Resources.toKube({
-          cpu: { request: Cpu.millis(200) },
-          memory: { request: Size.gibibytes(1) },
-        }, props.resources)),
+        resources: mirrorResources(props.resources),
         template: { connectContainer: { securityContext: strimziContainerSecurityContext() } },
       };
     };
@@ -405,7 +378,8 @@ export class KafkaSync extends Construct {
     }
     if (this.topicList.some((t) => t.topicName === topic.topicName)) return;
     this.topicList.push(topic);
-    this.grantTopic(topic.topicName);
+    // Read-only: no Write/Create on the edge (offset-syncs live in the cloud).
+    this.user.addAcl(sourceTopicAcl(topic.topicName));
   }
 
   /** Translate the offsets of one more edge consumer group (adds the checkpoint connector). */
@@ -415,7 +389,7 @@ export class KafkaSync extends Construct {
     }
     if (this.groupList.includes(group)) return;
     this.groupList.push(group);
-    this.grantGroup(group);
+    this.user.addAcl(sourceGroupAcl(group));
   }
 
   /**
@@ -472,50 +446,7 @@ export class KafkaSync extends Construct {
   }
 
   private remoteName(topicName: string): string {
-    return this.identityReplication ? topicName : `${this.site}.${topicName}`;
-  }
-
-  private grantTopic(topicName: string): void {
-    // Read-only: Read (fetch), Describe (metadata) and DescribeConfigs (MirrorMaker2 copies the topic's config when
-    // it creates the cloud topic). No Write/Create: offset-syncs live in the cloud.
-    this.user.addAcl({
-      resourceType: KafkaAclResourceType.TOPIC,
-      resourceName: topicName,
-      operations: [KafkaAclOperation.READ, KafkaAclOperation.DESCRIBE, KafkaAclOperation.DESCRIBE_CONFIGS],
-    });
-  }
-
-  private grantGroup(group: string): void {
-    // The checkpoint connector lists groups and reads their committed offsets: Describe only.
-    this.user.addAcl({ resourceType: KafkaAclResourceType.GROUP, resourceName: group, operations: [KafkaAclOperation.DESCRIBE] });
-  }
-
-  private targetTls(tls: boolean, ca?: SecretKeyReference): MirrorClusterTls | undefined {
-    if (!tls) return undefined;
-    if (!ca || !ca.name || !ca.key) {
-      throw edgeError(this, {
-        prop: 'target.caCertificate',
-        value: ca ? `${ca.name}/${ca.key}` : 'undefined',
-        rule: 'a TLS connection to the cloud cluster needs the CA that signs its brokers\' certificates, from a Secret in the edge namespace',
-        fix: 'copy the cloud `<cluster>-cluster-ca-cert` Secret to the edge and pass { name, key: "ca.crt" }',
-      });
-    }
-    KubeNames.assertDns1123Subdomain(this, 'target.caCertificate.name', ca.name);
-    return { trustedCertificates: [{ secretName: ca.name, certificate: ca.key }] };
-  }
-
-  private targetAuthentication(c: KafkaClientCredentials): MirrorClusterAuthentication {
-    if (!c.secretName) {
-      throw edgeError(this, { prop: 'target.credentials.secretName', value: '', rule: 'MirrorMaker2 needs the Secret holding the cloud user\'s password or certificate', fix: 'copy the cloud KafkaUser\'s Secret to the edge namespace and pass its name' });
-    }
-    KubeNames.assertDns1123Subdomain(this, 'target.credentials.secretName', c.secretName);
-    if (c.authentication === KafkaAuthentication.TLS) {
-      return { type: 'tls', certificateAndKey: { secretName: c.secretName, certificate: KafkaUserSecretKeys.USER_CRT, key: KafkaUserSecretKeys.USER_KEY } };
-    }
-    if (!c.username) {
-      throw edgeError(this, { prop: 'target.credentials.username', value: '', rule: 'SCRAM-SHA-512 needs the cloud user name', fix: 'pass the cloud KafkaUser\'s name' });
-    }
-    return { type: 'scram-sha-512', username: c.username, passwordSecret: { secretName: c.secretName, password: KafkaUserSecretKeys.PASSWORD } };
+    return remoteTopicName(this.site, topicName, this.identityReplication);
   }
 
   private validateTree(): string[] {
@@ -543,13 +474,4 @@ export class KafkaSync extends Construct {
     }
     return errors;
   }
-}
-
-function checkBootstrap(scope: Construct, servers: string): string {
-  const parts = servers.split(',').map((s) => s.trim());
-  const bad = parts.filter((p) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(p) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(p));
-  if (servers.trim().length === 0 || bad.length > 0) {
-    throw edgeError(scope, { prop: 'target.bootstrapServers', value: servers, rule: 'must be a comma-separated list of host:port', fix: 'use e.g. "kafka.cloud.example.com:9093"' });
-  }
-  return parts.join(',');
 }

@@ -122,7 +122,7 @@ export interface KafkaMirrorMaker2Spec {
     readonly source: {
       readonly alias: string;
       readonly bootstrapServers: string;
-      readonly tls: MirrorClusterTls;
+      readonly tls?: MirrorClusterTls;
       readonly authentication: MirrorClusterAuthentication;
     };
     readonly sourceConnector: { readonly tasksMax: number; readonly config: { [key: string]: string | number | boolean } };

@@ -1,0 +1,216 @@
+// Module-internal pieces shared by the two MirrorMaker2 constructs (not re-exported from the package):
+// KafkaSync (edge -> cloud: the cloud is MirrorMaker2's target) and KafkaCloudToEdgeMirror (cloud -> edge: the cloud
+// is its source). Both run at the edge, so the cloud end is always reached through Secrets copied to the edge.
+import { Size } from 'cdk8s';
+import { ContainerResources, Cpu } from 'cdk8s-plus-30';
+import { IConstruct } from 'constructs';
+import { IKafkaCluster } from './cluster';
+import { MirrorClusterAuthentication, MirrorClusterTls, StrimziResources, toStrimziResources } from './strimzi';
+import { KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule, KafkaUserSecretKeys } from './user';
+import { edgeError, KafkaAuthentication, KafkaClientCredentials, KubeNames, Resources, SecretKeyReference } from '../../core';
+
+/** Apache Kafka's replication policies (remote topics `<sourceAlias>.<topic>`, or unchanged names). */
+export const DEFAULT_REPLICATION_POLICY = 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy';
+export const IDENTITY_REPLICATION_POLICY = 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy';
+
+/** Strimzi's alias pattern (restated from the CRD's prose). */
+export const MIRROR_ALIAS = /^[a-zA-Z0-9._-]{1,100}$/;
+
+/** Kafka Connect's group and internal topics, all named after the group id. */
+export interface ConnectNames {
+  readonly groupId: string;
+  readonly configStorageTopic: string;
+  readonly offsetStorageTopic: string;
+  readonly statusStorageTopic: string;
+}
+
+export function connectNames(groupId: string): ConnectNames {
+  return {
+    groupId,
+    configStorageTopic: `${groupId}-configs`,
+    offsetStorageTopic: `${groupId}-offsets`,
+    statusStorageTopic: `${groupId}-status`,
+  };
+}
+
+/**
+ * The offset-syncs topic with `offset-syncs.topic.location: target`: it lives on the target cluster and is named after
+ * the SOURCE alias (MirrorSourceConfig.offsetSyncsTopic: the "other" cluster's alias).
+ */
+export function offsetSyncsTopic(sourceAlias: string): string {
+  return `mm2-offset-syncs.${sourceAlias}.internal`;
+}
+
+/** The checkpoint connector's topic on the target cluster, named after the source alias. */
+export function checkpointsTopic(sourceAlias: string): string {
+  return `${sourceAlias}.checkpoints.internal`;
+}
+
+/** Where a source topic lands on the target cluster under the replication policy. */
+export function remoteTopicName(sourceAlias: string, topic: string, identity: boolean): string {
+  return identity ? topic : `${sourceAlias}.${topic}`;
+}
+
+/** `host:port[,host:port]`, trimmed; throws otherwise. */
+export function checkBootstrap(scope: IConstruct, prop: string, servers: string): string {
+  const parts = servers.split(',').map((s) => s.trim());
+  const bad = parts.filter((p) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(p) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(p));
+  if (servers.trim().length === 0 || bad.length > 0) {
+    throw edgeError(scope, { prop, value: servers, rule: 'must be a comma-separated list of host:port', fix: 'use e.g. "kafka.cloud.example.com:9093"' });
+  }
+  return parts.join(',');
+}
+
+/** TLS trust for the cloud cluster (undefined when TLS is off); `prop` is e.g. `target` or `source`. */
+export function cloudTls(scope: IConstruct, prop: string, tls: boolean, ca?: SecretKeyReference): MirrorClusterTls | undefined {
+  if (!tls) return undefined;
+  if (!ca || !ca.name || !ca.key) {
+    throw edgeError(scope, {
+      prop: `${prop}.caCertificate`,
+      value: ca ? `${ca.name}/${ca.key}` : 'undefined',
+      rule: 'a TLS connection to the cloud cluster needs the CA that signs its brokers\' certificates, from a Secret in the edge namespace',
+      fix: 'copy the cloud `<cluster>-cluster-ca-cert` Secret to the edge and pass { name, key: "ca.crt" }',
+    });
+  }
+  KubeNames.assertDns1123Subdomain(scope, `${prop}.caCertificate.name`, ca.name);
+  return { trustedCertificates: [{ secretName: ca.name, certificate: ca.key }] };
+}
+
+/** How MirrorMaker2 logs in to the cloud cluster, from the copied Secret; `prop` is e.g. `target` or `source`. */
+export function cloudAuthentication(scope: IConstruct, prop: string, c: KafkaClientCredentials): MirrorClusterAuthentication {
+  if (!c.secretName) {
+    throw edgeError(scope, { prop: `${prop}.credentials.secretName`, value: '', rule: 'MirrorMaker2 needs the Secret holding the cloud user\'s password or certificate', fix: 'copy the cloud KafkaUser\'s Secret to the edge namespace and pass its name' });
+  }
+  KubeNames.assertDns1123Subdomain(scope, `${prop}.credentials.secretName`, c.secretName);
+  if (c.authentication === KafkaAuthentication.TLS) {
+    return { type: 'tls', certificateAndKey: { secretName: c.secretName, certificate: KafkaUserSecretKeys.USER_CRT, key: KafkaUserSecretKeys.USER_KEY } };
+  }
+  if (!c.username) {
+    throw edgeError(scope, { prop: `${prop}.credentials.username`, value: '', rule: 'SCRAM-SHA-512 needs the cloud user name', fix: 'pass the cloud KafkaUser\'s name' });
+  }
+  return { type: 'scram-sha-512', username: c.username, passwordSecret: { secretName: c.secretName, password: KafkaUserSecretKeys.PASSWORD } };
+}
+
+/** How MirrorMaker2 logs in to the edge cluster as the edge `KafkaUser` `username` (its Secret has the same name). */
+export function edgeAuthentication(cluster: IKafkaCluster, username: string): MirrorClusterAuthentication {
+  return cluster.authentication === KafkaAuthentication.TLS
+    ? { type: 'tls', certificateAndKey: { secretName: username, certificate: KafkaUserSecretKeys.USER_CRT, key: KafkaUserSecretKeys.USER_KEY } }
+    : { type: 'scram-sha-512', username, passwordSecret: { secretName: username, password: KafkaUserSecretKeys.PASSWORD } };
+}
+
+/** TLS trust for the edge cluster's internal listener (its cluster CA Secret). */
+export function edgeTls(cluster: IKafkaCluster): MirrorClusterTls {
+  return { trustedCertificates: [{ secretName: cluster.caCertificate.name, certificate: cluster.caCertificate.key }] };
+}
+
+/** Resources of the MirrorMaker2 (Kafka Connect) pods. */
+export function mirrorResources(resources?: ContainerResources): StrimziResources {
+  return toStrimziResources(Resources.toKube({ cpu: { request: Cpu.millis(200) }, memory: { request: Size.gibibytes(1) } }, resources));
+}
+
+/** Throws unless `value` is a whole number of at least 1. */
+export function checkCount(scope: IConstruct, prop: string, value: number, fix: string): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw edgeError(scope, { prop, value, rule: 'must be a whole number of at least 1', fix });
+  }
+}
+
+/**
+ * Read-only rule for one mirrored topic on the SOURCE cluster: Read (fetch), Describe (metadata) and DescribeConfigs
+ * (MirrorMaker2 copies the topic's config when it creates the remote topic). The source consumer uses assign() with
+ * no group id and commits nothing there, so it needs no group rule; with `offset-syncs.topic.location: target` it
+ * writes nothing on the source.
+ */
+export function sourceTopicAcl(topicName: string): KafkaAclRule {
+  return {
+    resourceType: KafkaAclResourceType.TOPIC,
+    resourceName: topicName,
+    operations: [KafkaAclOperation.READ, KafkaAclOperation.DESCRIBE, KafkaAclOperation.DESCRIBE_CONFIGS],
+  };
+}
+
+/** The checkpoint connector lists a source group and reads its committed offsets: Describe only. */
+export function sourceGroupAcl(group: string): KafkaAclRule {
+  return { resourceType: KafkaAclResourceType.GROUP, resourceName: group, operations: [KafkaAclOperation.DESCRIBE] };
+}
+
+/** What MirrorMaker2 writes on its TARGET cluster (where Kafka Connect also keeps its state). */
+export interface TargetAclOptions {
+  /** Remote topics: literal names, or one prefix. */
+  readonly remoteTopics: Array<{ readonly name: string; readonly prefix?: boolean }>;
+  readonly connect: ConnectNames;
+  readonly sourceAlias: string;
+  readonly consumerGroups: string[];
+  readonly syncGroupOffsets: boolean;
+  readonly syncTopicConfigs: boolean;
+}
+
+/**
+ * ACL rules of the user MirrorMaker2 writes with on its target cluster: the remote topics (create, write, describe,
+ * add partitions; configs when synced; read when group offsets are written), Kafka Connect's group and internal topics,
+ * the offset-syncs topic (target location), the checkpoints topic when groups are checkpointed, and the translated
+ * groups when their offsets are written.
+ */
+export function targetAclRules(o: TargetAclOptions): KafkaAclRule[] {
+  const rules: KafkaAclRule[] = o.remoteTopics.map((t) => remoteTopicAcl(t.name, o, t.prefix));
+  rules.push(...connectAcls(o.connect));
+  rules.push(internalTopicAcl(offsetSyncsTopic(o.sourceAlias)));
+  if (o.consumerGroups.length > 0) {
+    rules.push(internalTopicAcl(checkpointsTopic(o.sourceAlias)));
+    if (o.syncGroupOffsets) {
+      for (const g of o.consumerGroups) rules.push(translatedGroupAcl(g));
+      rules.push(translatedGroupsClusterAcl());
+    }
+  }
+  return rules;
+}
+
+/** Sync switches that widen the rights on remote topics. */
+export interface RemoteTopicAclOptions {
+  readonly syncTopicConfigs: boolean;
+  readonly syncGroupOffsets: boolean;
+}
+
+/**
+ * A remote topic on the target: Create, Write, Describe and Alter (new partitions follow the source); configs when
+ * they are synced; Read when translated offsets are committed for it.
+ */
+export function remoteTopicAcl(name: string, o: RemoteTopicAclOptions, prefix?: boolean): KafkaAclRule {
+  return {
+    resourceType: KafkaAclResourceType.TOPIC,
+    resourceName: name,
+    ...(prefix ? { patternType: KafkaAclPatternType.PREFIX } : {}),
+    operations: [KafkaAclOperation.CREATE, KafkaAclOperation.WRITE, KafkaAclOperation.DESCRIBE, KafkaAclOperation.ALTER,
+      ...(o.syncTopicConfigs ? [KafkaAclOperation.DESCRIBE_CONFIGS, KafkaAclOperation.ALTER_CONFIGS] : []),
+      ...(o.syncGroupOffsets ? [KafkaAclOperation.READ] : [])],
+  };
+}
+
+/** An internal topic MirrorMaker2 or Kafka Connect creates, writes and reads back on the target. */
+export function internalTopicAcl(name: string): KafkaAclRule {
+  return {
+    resourceType: KafkaAclResourceType.TOPIC,
+    resourceName: name,
+    operations: [
+      KafkaAclOperation.CREATE, KafkaAclOperation.READ, KafkaAclOperation.WRITE, KafkaAclOperation.DESCRIBE, KafkaAclOperation.DESCRIBE_CONFIGS,
+    ],
+  };
+}
+
+/** Kafka Connect's group (the workers join it) and its three internal topics. */
+export function connectAcls(c: ConnectNames): KafkaAclRule[] {
+  return [
+    { resourceType: KafkaAclResourceType.GROUP, resourceName: c.groupId, operations: [KafkaAclOperation.READ, KafkaAclOperation.DESCRIBE] },
+    ...[c.configStorageTopic, c.offsetStorageTopic, c.statusStorageTopic].map((t) => internalTopicAcl(t)),
+  ];
+}
+
+/** A target group whose translated offsets MirrorMaker2 commits (`sync.group.offsets.enabled`). */
+export function translatedGroupAcl(group: string): KafkaAclRule {
+  return { resourceType: KafkaAclResourceType.GROUP, resourceName: group, operations: [KafkaAclOperation.READ, KafkaAclOperation.DESCRIBE] };
+}
+
+/** Listing the target's groups before committing translated offsets. */
+export function translatedGroupsClusterAcl(): KafkaAclRule {
+  return { resourceType: KafkaAclResourceType.CLUSTER, operations: [KafkaAclOperation.DESCRIBE] };
+}
