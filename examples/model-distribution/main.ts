@@ -8,7 +8,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Size } from 'cdk8s';
-import { DecimalSize, ExternalObjectStore, ModelDistributionSite, ObjectStoreFlavor } from '../../src';
+import { DecimalSize, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectStoreFlavor } from '../../src';
+
+/** The fleet's cloud Kafka as a site reaches it; each site has its own read-only user (Secret copied to the site). */
+function cloudKafka(site: string): KafkaCloudCluster {
+  return {
+    bootstrapServers: 'kafka.cloud.example.com:9093',
+    caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
+    credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: `${site}-releases`, secretName: 'cloud-kafka-user' },
+  };
+}
 
 export function buildApp(app: App = new App()): App {
   const releases = new ExternalObjectStore({
@@ -26,7 +35,7 @@ export function buildApp(app: App = new App()): App {
     driveSize: DecimalSize.terabytes(1),
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],
-    cloud: { releaseStore: releases, releaseBucket: 'fleet-model-releases', releasePrefix: 'retail' },
+    cloud: { releaseStore: releases, releaseBucket: 'fleet-model-releases', releasePrefix: 'retail', kafka: cloudKafka('store-0417') },
     backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
     release: { bandwidthLimit: Size.mebibytes(20) },
     cache: { clientCidrs: ['10.20.0.0/24'] },
@@ -39,7 +48,7 @@ export function buildApp(app: App = new App()): App {
     servers: 4,
     driveSize: DecimalSize.gigabytes(100),
     storageClassName: 'lvm-xfs',
-    cloud: { releaseStore: releases, releaseBucket: 'fleet-model-releases', releasePrefix: 'kiosk' },
+    cloud: { releaseStore: releases, releaseBucket: 'fleet-model-releases', releasePrefix: 'kiosk', kafka: cloudKafka('kiosk-0032') },
     backup: { veleroCredential: { name: 'velero-kiosk-0032', key: 'cloud' } },
     release: { pinned: { 'face-blur': 'v12' } },
   });

@@ -5,9 +5,11 @@ import { ModelReleaseSync } from './model-release-sync';
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize, Redundancy } from '../../capacity';
-import { ContainerImage, edgeError, EdgeLabels, IObjectStore, KubeNames, SecretKeyReference, Warnings } from '../../core';
+import { ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
 import { BucketAnonymousAccess, BucketRetention, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
+import { EdgeKafkaCluster, KafkaCloudCluster, KafkaCloudToEdgeMirror } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
+import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
 import { FlowSource } from '../site/site-namespace';
 
@@ -25,6 +27,16 @@ export interface ModelCloudOptions {
    * @default - the bucket root
    */
   readonly releasePrefix?: string;
+  /**
+   * The cloud Kafka cluster release announcements are pulled from. MirrorMaker2 runs at the site and dials out (sites
+   * sit behind NAT); its cloud user only needs the read-only rules of `KafkaCloudToEdgeMirror.aclRulesForSource`.
+   */
+  readonly kafka: KafkaCloudCluster;
+  /**
+   * Cloud topic carrying the release announcements.
+   * @default 'model-releases'
+   */
+  readonly releaseTopic?: string;
 }
 
 /** Overrides for the model store (MinIO). */
@@ -160,6 +172,35 @@ export interface ModelCacheOptions {
   readonly clientCidrs?: string[];
 }
 
+/** Overrides for the site's Kafka (the local copy of the release events). */
+export interface ModelKafkaOptions {
+  /**
+   * KRaft nodes.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Volume per node.
+   * @default Size.gibibytes(10)
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the Kafka volumes.
+   * @default - the site's storageClassName
+   */
+  readonly storageClass?: string;
+  /**
+   * Keep the cloud topic's name at the edge instead of `<cloud alias>.<topic>`.
+   * @default false
+   */
+  readonly identityReplication?: boolean;
+  /**
+   * Consumer group (and KafkaUser name) of the site's clients reading release events.
+   * @default 'model-consumers'
+   */
+  readonly consumerGroup?: string;
+}
+
 /** Backups of the site. */
 export interface ModelBackupOptions {
   /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the site store. */
@@ -230,19 +271,39 @@ export interface ModelDistributionSiteProps extends EdgeSiteProps {
    * @default - see ModelCacheOptions
    */
   readonly cache?: ModelCacheOptions;
+  /**
+   * Kafka overrides.
+   * @default - see ModelKafkaOptions
+   */
+  readonly kafka?: ModelKafkaOptions;
 }
 
 /**
  * An AI-model distribution edge site. The cloud publishes each model version to a release bucket
  * (`<model>/<version>/…` + `SHA256SUMS`) and announces it in `<model>/release`; a CronJob at the site pulls new
  * versions into a versioned MinIO bucket, verifies every file's SHA-256 and only then repoints `<model>/current`,
- * keeping `versionsRetained` versions as rollback targets; an nginx cache serves downloads to the site's inference
- * pods (pointers are never served stale for named models); Velero backs the namespace up. The capacity planner checks
+ * keeping `versionsRetained` versions as rollback targets; MirrorMaker2 pulls the cloud's release announcements into a
+ * small local Kafka for the site's consumers; an nginx cache serves downloads to the site's inference pods (pointers
+ * are never served stale for named models); Velero backs the namespace up. The capacity planner checks
  * the drives hold models × (versionsRetained + 1) × averageModelSize before any YAML is written.
  */
 export class ModelDistributionSite extends EdgeSite {
   /** The components of the site's inference clients, by default. */
   public static readonly DEFAULT_CLIENT_LABELS: { [key: string]: string } = { 'app.kubernetes.io/component': 'inference' };
+
+  private static portOf(endpoint: string): number {
+    const u = new URL(endpoint);
+    return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  }
+
+  private static describeSchedule(cron: Cron): string {
+    return cron.expressionString === '*/5 * * * *' ? 'every 5 min' : `cron ${cron.expressionString}`;
+  }
+
+  private static humanSize(size: Size): string {
+    const mib = DecimalSize.toBytes(size) / 2 ** 20;
+    return Number.isInteger(mib) ? `${mib} MiB` : `${DecimalSize.toBytes(size)} B`;
+  }
 
   /** StorageClass of the drives and volumes. */
   public readonly storageClassName: string;
@@ -273,6 +334,14 @@ export class ModelDistributionSite extends EdgeSite {
   public readonly releaseSync: ModelReleaseSync;
   /** The download cache. */
   public readonly cache: NginxEdgeCache;
+  /** The site's Kafka. */
+  public readonly kafka: EdgeKafkaCluster;
+  /** MirrorMaker2 pulling the release announcements from the cloud. */
+  public readonly releaseMirror: KafkaCloudToEdgeMirror;
+  /** The edge copy of the release topic (what local consumers read). */
+  public readonly releaseEvents: IEventTopic;
+  /** Credentials of the site's release-event consumers (KafkaUser Secret, consumer group). */
+  public readonly releaseEventConsumer: KafkaClientCredentials;
   /** Velero's location in the site store. */
   public readonly veleroLocation: VeleroBackupLocation;
   /** Velero schedules (daily, weekly). */
@@ -291,6 +360,7 @@ export class ModelDistributionSite extends EdgeSite {
     const bucketOpts = props.bucket ?? {};
     const releaseOpts = props.release ?? {};
     const cacheOpts = props.cache ?? {};
+    const kafkaOpts = props.kafka ?? {};
 
     // --- Inputs ---------------------------------------------------------------------------------------------
     this.modelNames = this.checkModels(props.models);
@@ -359,9 +429,11 @@ export class ModelDistributionSite extends EdgeSite {
     this.fit = CapacityPlanner.fit(this.estimate, { servers, drivesPerServer, driveSize: props.driveSize, redundancy, fillTarget: props.fillTarget });
     if (!this.fit.fits) {
       const maxVersions = Math.floor(this.fit.availableBytes / (this.modelCount * sizeBytes) + 1e-9) - 1;
+      const maxModels = Math.floor(this.fit.availableBytes / ((props.versionsRetained + 1) * sizeBytes) + 1e-9);
       const options = [
         ...this.fit.options.filter((o) => !o.startsWith('keep fewer versions')),
         ...(maxVersions >= 1 ? [`keep fewer versions: versionsRetained at most ${maxVersions} (now ${props.versionsRetained})`] : []),
+        ...(maxModels >= 1 ? [`serve fewer models: at most ${maxModels} (now ${this.modelCount})`] : []),
       ];
       throw edgeError(this, {
         prop: 'models × (versionsRetained + 1) × averageModelSize',
@@ -437,6 +509,25 @@ export class ModelDistributionSite extends EdgeSite {
       ],
     });
 
+    // --- Release events: cloud topic → MirrorMaker2 at the edge → local Kafka → site consumers ----------------
+    const releaseTopic = props.cloud.releaseTopic ?? 'model-releases';
+    this.kafka = new EdgeKafkaCluster(this, 'events', {
+      namespace: site,
+      replicas: kafkaOpts.replicas ?? 1,
+      storageSize: kafkaOpts.storageSize ?? Size.gibibytes(10),
+      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+    });
+    this.releaseMirror = new KafkaCloudToEdgeMirror(this, 'model-releases', {
+      source: props.cloud.kafka,
+      target: this.kafka,
+      site,
+      topics: [releaseTopic],
+      identityReplication: kafkaOpts.identityReplication,
+    });
+    this.releaseEvents = this.releaseMirror.edgeTopic(releaseTopic);
+    const consumerGroup = kafkaOpts.consumerGroup ?? 'model-consumers';
+    this.releaseEventConsumer = this.releaseMirror.grantConsume('Consumers', { username: consumerGroup, group: consumerGroup });
+
     // --- Backups --------------------------------------------------------------------------------------------
     this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
       name: `${site}-store`, namespace: veleroNamespace, objectStore: this.store, bucket: 'velero', prefix: site, credential: props.backup.veleroCredential,
@@ -461,29 +552,19 @@ export class ModelDistributionSite extends EdgeSite {
     this.allow('provisioner-store', { namespace: site, podLabels: { ...EdgeLabels.selector({ name: 'minio', instance: 'store' }), 'app.kubernetes.io/component': 'provisioner' } }, storePeer);
     this.allow('store-peers', { namespace: site, podLabels: this.store.selectorLabels }, storePeer);
     this.allow('velero-store', veleroPods, storePeer);
+    for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-kafka`, c, { ...this.kafka.networkPeer, ports: [9093] });
+    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
 
     // --- Report ---------------------------------------------------------------------------------------------
     const storeLabel = `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity}), bucket ${bucketName}`;
     const every = ModelDistributionSite.describeSchedule(this.releaseSchedule);
     this.addDataPath('Cloud release bucket', 'Release job (rclone)', `pull announced versions (${every})`);
-    this.addDataPath('Release job (rclone)', storeLabel, 'SHA-256-verified versions, then <model>/current');
+    this.addDataPath('Release job (rclone)', storeLabel, 'SHA-256-verified versions, then {model}/current');
     this.addDataPath(storeLabel, 'nginx model cache', `slices of ${ModelDistributionSite.humanSize(sliceSize)}, revalidated after ${validity.toHumanString()}`);
-    this.addDataPath('nginx model cache', 'Inference clients', 'model downloads (GET <model>/current, then <model>/<version>/…)');
+    this.addDataPath('nginx model cache', 'Inference clients', 'model downloads (GET {model}/current, then {model}/{version}/…)');
     this.addDataPath(storeLabel, 'Velero', 'namespace backups');
-  }
-
-  private static portOf(endpoint: string): number {
-    const u = new URL(endpoint);
-    return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
-  }
-
-  private static describeSchedule(cron: Cron): string {
-    return cron.expressionString === '*/5 * * * *' ? 'every 5 min' : `cron ${cron.expressionString}`;
-  }
-
-  private static humanSize(size: Size): string {
-    const mib = DecimalSize.toBytes(size) / 2 ** 20;
-    return Number.isInteger(mib) ? `${mib} MiB` : `${DecimalSize.toBytes(size)} B`;
+    this.addDataPath(`Cloud Kafka ${releaseTopic}`, `Kafka ${this.releaseEvents.topicName}`, 'MirrorMaker2 pull (cloud → edge)');
+    this.addDataPath(`Kafka ${this.releaseEvents.topicName}`, 'Inference clients', 'release events: reload once {model}/current shows the version');
   }
 
   /** What the cluster must run for this site. */
@@ -491,6 +572,12 @@ export class ModelDistributionSite extends EdgeSite {
     return [
       { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
       { component: `StorageClass "${this.storageClassName}"`, version: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'MinIO drives and cache volumes' },
+      { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
+      {
+        component: 'Cloud Kafka',
+        version: 'any Kafka ≥ 3.x',
+        purpose: `release events (topic ${this.releaseMirror.topicNames.join(', ')}); a read-only user with KafkaCloudToEdgeMirror.aclRulesForSource`,
+      },
       { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: 'namespace backups into the site store' },
       {
         component: 'Cloud release bucket',
@@ -513,9 +600,10 @@ export class ModelDistributionSite extends EdgeSite {
           + `version is pruned, and the pruned folder stays as a noncurrent version for ${this.noncurrentVersionExpiration.toHumanString()}.`,
         `Model bucket "${this.modelBucket.bucketName}": versioned${this.modelBucket.objectLock ? `, object lock ${this.modelBucket.retention?.mode} ${this.modelBucket.retention?.period.toHumanString()}` : ''}; `
           + `ILM deletes noncurrent versions after ${this.noncurrentVersionExpiration.toHumanString()}`
-          + (this.noncurrentVersionsKept >= 1 ? ` and keeps at most ${this.noncurrentVersionsKept} noncurrent versions per key (versionsRetained − 1)` : '')
+          + (this.noncurrentVersionsKept >= 1 ? ` and keeps at most ${this.noncurrentVersionsKept} noncurrent version${this.noncurrentVersionsKept === 1 ? '' : 's'} per key (versionsRetained − 1)` : '')
           + '; expired delete markers are removed.',
-        `Release latency: the job runs on \`${sched}\`; a verified release is served at most one schedule interval plus the pull time after it is announced.`,
+        `Release latency: the job runs on \`${sched}\`; a verified release is served at most one schedule interval plus the pull time after it is announced. `
+          + `The announcement reaches the local topic ${this.releaseEvents.topicName} within seconds; consumers reload once \`<model>/current\` shows the announced version.`,
         this.modelNames.length > 0
           ? `Models: ${this.modelNames.join(', ')}.`
           : `Models: up to ${this.modelCount}, discovered from the release bucket (the job fails listing any surplus model).`,
