@@ -9,3 +9,4 @@ export * from './site/report';
 export * from './site/edge-site';
 export * from './site/kafka-wiring';
 export * from './video/video-site';
+export * from './models/model-site';

@@ -110,3 +110,32 @@ test('refuses release names that could escape the model folder', () => {
   expect(r.status).toBe(1);
   expect(r.out).toContain("refusing version name '../detector'");
 });
+
+test('refuses version names reserved for the pointer objects', () => {
+  publish('detector', 'v1', { 'model.onnx': 'weights-1' });
+  fs.writeFileSync(path.join(cloud, 'detector', 'release'), 'current\n');
+  const r = run({ models: ['detector'] });
+  expect(r.status).toBe(1);
+  expect(r.out).toContain("refusing version name 'current'");
+  expect(fs.existsSync(path.join(edge, 'detector', 'current'))).toBe(false);
+});
+
+test('with no model list, discovers model folders up to the planned count and fails on the surplus', () => {
+  publish('ocr', 'v1', { 'model.onnx': 'ocr-1' });
+  publish('detector', 'v2', { 'model.onnx': 'det-2' });
+  publish('zz-extra', 'v1', { 'model.onnx': 'extra-1' });
+  fs.mkdirSync(path.join(cloud, 'Not_A_Model'));
+  let r = run({ models: [], discoverUpTo: 2 });
+  // Alphabetical: detector and ocr are managed, zz-extra is over the limit, Not_A_Model is not a model name.
+  expect(read('detector', 'current')).toBe('v2\n');
+  expect(read('ocr', 'current')).toBe('v1\n');
+  expect(fs.existsSync(path.join(edge, 'zz-extra'))).toBe(false);
+  expect(r.out).toContain('zz-extra: not managed: the site is sized for 2 models');
+  expect(r.out).toContain("ignoring folder 'Not_A_Model'");
+  expect(r.status).toBe(1);
+
+  r = run({ models: [], discoverUpTo: 3 });
+  expect(r.status).toBe(0);
+  expect(read('zz-extra', 'current')).toBe('v1\n');
+  expect(r.out).toContain('detector: v2 is current');
+});

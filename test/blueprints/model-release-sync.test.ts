@@ -59,3 +59,16 @@ test('fails on no models, bad retention and bad pins', () => {
   expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['a'], pinned: { a: '../x' } })).toThrow(/pinned.a = "..\/x"/);
   expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['Bad_Model'] })).toThrow(/models = "Bad_Model"/);
 });
+
+test('discovery mode: no model list, a planned count; fails on bad counts, both given, duplicates, reserved pins', () => {
+  const base = { namespace: 'n', source: cloud, sourceBucket: 'r', target: edge, targetBucket: 'm', versionsRetained: 2 };
+  const c = chart();
+  const sync = new ModelReleaseSync(c, 'x', { ...base, models: [], discoverUpTo: 12, pinned: { anything: 'v2' } });
+  expect(sync.script).toContain('LIMIT=12');
+  expect(sync.script).toContain("MODELS=''");
+  expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: [], discoverUpTo: 0 })).toThrow(/discoverUpTo = 0: must be a positive integer/);
+  expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['a'], discoverUpTo: 3 })).toThrow(/discoverUpTo = 3: only applies when models is empty/);
+  expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['a', 'a'] })).toThrow(/models = "a": is listed twice/);
+  expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['a'], pinned: { a: 'current' } })).toThrow(/pinned.a = "current": .*not current\/history\/release/);
+  expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: [], discoverUpTo: 2, pinned: { Bad: 'v1' } })).toThrow(/pinned.Bad = "v1"/);
+});

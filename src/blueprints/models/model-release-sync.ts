@@ -23,8 +23,14 @@ export interface ModelReleaseSyncProps {
   readonly target: IObjectStore;
   /** Bucket in the site's store. */
   readonly targetBucket: string;
-  /** Model names (top-level prefixes). */
+  /** Model names (top-level prefixes); may be empty with `discoverUpTo`. */
   readonly models: string[];
+  /**
+   * With an empty `models`: manage every model folder announced in the cloud bucket, at most this many (the job fails
+   * listing the surplus ones).
+   * @default - no discovery: `models` must list at least one model
+   */
+  readonly discoverUpTo?: number;
   /** Promoted versions kept per model on the edge (rollback targets). */
   readonly versionsRetained: number;
   /**
@@ -60,6 +66,9 @@ export interface ModelReleaseSyncProps {
  * rollback).
  */
 export class ModelReleaseSync extends Construct {
+  /** Object names next to the version folders of a model; no version may be called this. */
+  public static readonly RESERVED_NAMES = ['current', 'history', 'release'];
+
   /** Object name. */
   public readonly name: string;
   /** The job's pods, for NetworkPolicies. */
@@ -76,16 +85,31 @@ export class ModelReleaseSync extends Construct {
     this.name = props.name ?? 'model-release';
     this.namespace = props.namespace;
     KubeNames.assertDns1123Label(this, 'name', this.name, 52);
-    if (props.models.length === 0) {
-      throw edgeError(this, { prop: 'models', value: [], rule: 'at least one model must be managed', fix: 'list the model names (top-level prefixes of the release bucket)' });
+    const discover = props.discoverUpTo;
+    if (discover !== undefined && (!Number.isInteger(discover) || discover < 1)) {
+      throw edgeError(this, { prop: 'discoverUpTo', value: discover, rule: 'must be a positive integer (the number of models the site is sized for)', fix: 'use e.g. 20' });
+    }
+    if (props.models.length === 0 && discover === undefined) {
+      throw edgeError(this, { prop: 'models', value: [], rule: 'at least one model must be managed', fix: 'list the model names (top-level prefixes of the release bucket), or set discoverUpTo' });
+    }
+    if (props.models.length > 0 && discover !== undefined) {
+      throw edgeError(this, { prop: 'discoverUpTo', value: discover, rule: 'only applies when models is empty', fix: 'list the models or set discoverUpTo, not both' });
     }
     for (const m of props.models) KubeNames.assertDns1123Label(this, 'models', m);
+    const dupes = props.models.filter((m, i) => props.models.indexOf(m) !== i);
+    if (dupes.length > 0) {
+      throw edgeError(this, { prop: 'models', value: dupes[0], rule: 'is listed twice', fix: 'list each model once' });
+    }
     if (!Number.isInteger(props.versionsRetained) || props.versionsRetained < 1) {
       throw edgeError(this, { prop: 'versionsRetained', value: props.versionsRetained, rule: 'must be a positive integer (the current version counts)', fix: 'use 2 or more to keep a rollback target' });
     }
     for (const [m, v] of Object.entries(props.pinned ?? {})) {
-      if (!props.models.includes(m) || !/^[A-Za-z0-9._+-]+$/.test(v) || v.startsWith('.')) {
-        throw edgeError(this, { prop: `pinned.${m}`, value: v, rule: 'must pin a managed model to a version folder name', fix: `pin one of ${JSON.stringify(props.models)} to e.g. "v3"` });
+      const managed = discover === undefined ? props.models.includes(m) : KubeNames.isDns1123Label(m);
+      if (!managed || !/^[A-Za-z0-9._+-]+$/.test(v) || v.startsWith('.') || ModelReleaseSync.RESERVED_NAMES.includes(v)) {
+        const which = discover === undefined ? `one of ${JSON.stringify(props.models)}` : 'a model (a DNS-1123 label)';
+        throw edgeError(this, {
+          prop: `pinned.${m}`, value: v, rule: `must pin a managed model to a version folder name (not ${ModelReleaseSync.RESERVED_NAMES.join('/')})`, fix: `pin ${which} to e.g. "v3"`,
+        });
       }
     }
     const image = props.image ?? ContainerImage.RCLONE;
@@ -93,7 +117,7 @@ export class ModelReleaseSync extends Construct {
     const labels = EdgeLabels.standard({ name: 'model-release-sync', instance: this.name, component: 'models', version: image.version });
     const flags = ['--retries', '5', '--low-level-retries', '10', ...(props.bandwidthLimit ? ['--bwlimit', `${Math.max(1, Math.floor(props.bandwidthLimit.toKibibytes()))}K`] : [])];
     this.script = ModelReleaseScript.render({
-      source: `cloud:${props.sourceBucket}`, target: `edge:${props.targetBucket}`, models: props.models, versionsRetained: props.versionsRetained, pinned: props.pinned, rcloneFlags: flags,
+      source: `cloud:${props.sourceBucket}`, target: `edge:${props.targetBucket}`, models: props.models, discoverUpTo: discover, versionsRetained: props.versionsRetained, pinned: props.pinned, rcloneFlags: flags,
     });
     const config = new k8s.KubeConfigMap(this, 'Script', {
       metadata: { name: `${this.name}-script`, namespace: props.namespace, labels },

@@ -4,8 +4,16 @@ export interface ModelReleaseScriptOptions {
   readonly source: string;
   /** rclone remote + path of the edge bucket, e.g. `edge:models`. */
   readonly target: string;
-  /** Model names to manage (each a top-level prefix in both buckets). */
+  /**
+   * Model names to manage (each a top-level prefix in both buckets). Empty: discover them (see `discoverUpTo`).
+   */
   readonly models: string[];
+  /**
+   * With no `models`: manage every model folder of the cloud bucket whose name is a DNS-1123 label, at most this many
+   * (alphabetical order); further folders are reported and make the run fail, since the site is sized for this many.
+   * @default 0 - no discovery
+   */
+  readonly discoverUpTo?: number;
   /** Promoted versions kept per model (older version folders are deleted from the edge bucket). */
   readonly versionsRetained: number;
   /**
@@ -25,7 +33,9 @@ export interface ModelReleaseScriptOptions {
  * version), copy that version folder to the edge bucket if missing, verify every file against the folder's
  * `SHA256SUMS`, and only then point `<model>/current` at it. `<model>/history` lists promoted versions, newest first;
  * version folders beyond `versionsRetained` are pruned (never the current one). A failed verification leaves
- * `current` untouched and makes the job fail.
+ * `current` untouched and makes the job fail. Version names are folder names (`[A-Za-z0-9._+-]`, not starting with a
+ * dot); `current`, `history` and `release` are reserved for the pointer objects. With no model list, the models are
+ * the cloud bucket's top-level folders (up to `discoverUpTo`).
  *
  * POSIX sh; needs rclone and sha256sum (both in the official rclone image).
  */
@@ -42,6 +52,7 @@ SRC=${q(o.source)}
 DST=${q(o.target)}
 KEEP=${o.versionsRetained}
 MODELS=${q(o.models.join(' '))}
+LIMIT=${o.discoverUpTo ?? 0}
 WORK="\${TMPDIR:-/tmp}/model-release.$$"
 FAILED=0
 rc() { rclone ${flags ? flags + ' ' : ''}"$@"; }
@@ -63,7 +74,7 @@ promote() {
     return 0
   fi
   case "$want" in
-    */*|.*|*[!A-Za-z0-9._+-]*) echo "$model: refusing version name '$want'"; return 1 ;;
+    */*|.*|*[!A-Za-z0-9._+-]*|current|history|release) echo "$model: refusing version name '$want'"; return 1 ;;
   esac
   current="$(rc cat "$DST/$model/current" 2>/dev/null | tr -d ' \\r\\n' || true)"
   if [ "$want" = "$current" ]; then
@@ -94,7 +105,33 @@ promote() {
   echo "$model: promoted $want (was \${current:-none})"
 }
 
+discover() {
+  rc lsf --dirs-only "$SRC" > "$WORK/folders" || { echo "cannot list $SRC"; return 1; }
+  LC_ALL=C sort "$WORK/folders" > "$WORK/folders.sorted"
+  found=0
+  while read -r dir; do
+    m="\${dir%/}"
+    case "$m" in
+      ''|-*|*-|*[!a-z0-9-]*) echo "ignoring folder '$m': not a model name (DNS-1123 label)"; continue ;;
+    esac
+    if [ "\${#m}" -gt 63 ]; then
+      echo "ignoring folder '$m': not a model name (longer than 63 characters)"
+      continue
+    fi
+    found=$((found + 1))
+    if [ "$found" -gt "$LIMIT" ]; then
+      echo "$m: not managed: the site is sized for $LIMIT models"
+      FAILED=1
+      continue
+    fi
+    MODELS="\${MODELS:+$MODELS }$m"
+  done < "$WORK/folders.sorted"
+}
+
 mkdir -p "$WORK"
+if [ -z "$MODELS" ] && [ "$LIMIT" -gt 0 ]; then
+  discover || exit 1
+fi
 for model in $MODELS; do
   promote "$model" || FAILED=1
 done

@@ -1,0 +1,665 @@
+import { Cron, Duration, Size } from 'cdk8s';
+import { ContainerResources } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { ModelReleaseSync } from './model-release-sync';
+import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
+import { CacheOrigin, NginxEdgeCache } from '../../cache';
+import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize, Redundancy } from '../../capacity';
+import { ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
+import { BucketAnonymousAccess, BucketRetention, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
+import { EdgeKafkaCluster, KafkaCloudCluster, KafkaCloudToEdgeMirror } from '../../sync';
+import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
+import { KafkaSiteWiring } from '../site/kafka-wiring';
+import { Prerequisite, SiteReport } from '../site/report';
+import { FlowSource } from '../site/site-namespace';
+
+/** Where the site's releases come from. */
+export interface ModelCloudOptions {
+  /**
+   * The cloud object store the releases are published to. Read-only credentials suffice: the site never writes to it.
+   * Layout per model: `<model>/release` (the announced version name), `<model>/<version>/…` with a `SHA256SUMS`.
+   */
+  readonly releaseStore: IObjectStore;
+  /** Bucket of the releases in the cloud store. */
+  readonly releaseBucket: string;
+  /**
+   * Key prefix of the model folders in the release bucket (e.g. a fleet or tenant folder).
+   * @default - the bucket root
+   */
+  readonly releasePrefix?: string;
+  /**
+   * The cloud Kafka cluster release announcements are pulled from. MirrorMaker2 runs at the site and dials out (sites
+   * sit behind NAT); its cloud user only needs the read-only rules of `KafkaCloudToEdgeMirror.aclRulesForSource`.
+   */
+  readonly kafka: KafkaCloudCluster;
+  /**
+   * Cloud topic carrying the release announcements.
+   * @default 'model-releases'
+   */
+  readonly releaseTopic?: string;
+}
+
+/** Overrides for the model store (MinIO). */
+export interface ModelStoreOptions {
+  /**
+   * Erasure parity per set.
+   * @default - MinIO's default for the set size (EC:2 for 4 drives)
+   */
+  readonly parity?: number;
+  /**
+   * Server image.
+   * @default ContainerImage.MINIO
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Secret with MINIO_ROOT_USER / MINIO_ROOT_PASSWORD.
+   * @default '<site>-store-root'
+   */
+  readonly rootCredentialsSecretName?: string;
+  /**
+   * Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for the site's jobs (the release job writes with it).
+   * @default '<site>-store-client'
+   */
+  readonly clientCredentialsSecretName?: string;
+  /**
+   * Keep read/write quorum with one whole server down (MinIO rule); false only for labs.
+   * @default true
+   */
+  readonly tolerateServerLoss?: boolean;
+  /**
+   * Server container resources.
+   * @default - MinioCluster's defaults (500m CPU, 1Gi memory request, 2Gi limit)
+   */
+  readonly resources?: ContainerResources;
+}
+
+/** The model bucket. */
+export interface ModelBucketOptions {
+  /**
+   * Bucket name.
+   * @default 'models'
+   */
+  readonly name?: string;
+  /**
+   * Create the bucket with object lock and this default retention, so that no client (not even one holding the
+   * job's keys) can destroy a version before it ends. Object lock can only be chosen when the bucket is created.
+   * Versions stay on disk for at least the period, even after they were pruned.
+   * @default - no object lock (the bucket is still versioned)
+   */
+  readonly objectLock?: BucketRetention;
+  /**
+   * How long a noncurrent version (an overwritten pointer, a pruned version folder, an accidentally overwritten or
+   * deleted object) stays recoverable before ILM deletes it (whole days). The capacity check assumes at most one
+   * pruned version per model is waiting for this expiry; keep it short.
+   * @default Duration.days(1)
+   */
+  readonly noncurrentVersionExpiration?: Duration;
+}
+
+/** Overrides for the release job ({@link ModelReleaseSync}). */
+export interface ModelReleaseOptions {
+  /**
+   * How often the job looks for releases: the release latency at the edge is at most this plus the pull time.
+   * @default - every 5 minutes
+   */
+  readonly schedule?: Cron;
+  /**
+   * Rollback: model → retained version to serve instead of the cloud's release (see docs/models.md).
+   * @default - follow the cloud's releases
+   */
+  readonly pinned?: { [model: string]: string };
+  /**
+   * WAN bandwidth cap of the pulls (per second).
+   * @default - unlimited
+   */
+  readonly bandwidthLimit?: Size;
+  /**
+   * Time allowed to pull one new version of every model (sizes the WAN line of the report).
+   * @default Duration.hours(1)
+   */
+  readonly distributionWindow?: Duration;
+  /**
+   * Image (needs rclone and sha256sum).
+   * @default ContainerImage.RCLONE
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Resources.
+   * @default - 100m CPU, 256Mi memory
+   */
+  readonly resources?: ContainerResources;
+}
+
+/** Overrides for the model download cache. */
+export interface ModelCacheOptions {
+  /**
+   * Cache volume per replica.
+   * @default - one version of every model plus nginx's 10 % headroom, at least 10 GiB
+   */
+  readonly cacheVolumeSize?: Size;
+  /**
+   * StorageClass of the cache volumes.
+   * @default - the site's storageClassName
+   */
+  readonly storageClassName?: string;
+  /**
+   * Replicas.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Slice size: large models are fetched and cached in slices, so many clients pulling a new model at once share one
+   * origin fetch per slice and interrupted downloads resume with range requests.
+   * @default Size.mebibytes(8)
+   */
+  readonly sliceSize?: Size;
+  /**
+   * How long a cached object is used before nginx revalidates it with the store (a conditional request answered
+   * `304 Not Modified` without a body for unchanged objects). Version folders never change; this bounds how stale a
+   * `current` pointer can be when model names are not known (named models bypass the cache for their pointers).
+   * @default Duration.minutes(1)
+   */
+  readonly validity?: Duration;
+  /**
+   * How long an unused object stays cached.
+   * @default Duration.days(7)
+   */
+  readonly inactive?: Duration;
+  /**
+   * Address ranges of download clients outside the cluster (e.g. edge devices on the site LAN).
+   * @default - none: only the site's `clients` pods
+   */
+  readonly clientCidrs?: string[];
+}
+
+/** Overrides for the site's Kafka (the local copy of the release events). */
+export interface ModelKafkaOptions {
+  /**
+   * KRaft nodes.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Volume per node.
+   * @default Size.gibibytes(10)
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the Kafka volumes.
+   * @default - the site's storageClassName
+   */
+  readonly storageClass?: string;
+  /**
+   * Keep the cloud topic's name at the edge instead of `<cloud alias>.<topic>`.
+   * @default false
+   */
+  readonly identityReplication?: boolean;
+  /**
+   * Consumer group (and KafkaUser name) of the site's clients reading release events.
+   * @default 'model-consumers'
+   */
+  readonly consumerGroup?: string;
+}
+
+/** Backups of the site. */
+export interface ModelBackupOptions {
+  /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the site store. */
+  readonly veleroCredential: SecretKeyReference;
+  /**
+   * Velero's namespace.
+   * @default 'velero'
+   */
+  readonly veleroNamespace?: string;
+}
+
+/** Props of {@link ModelDistributionSite}. */
+export interface ModelDistributionSiteProps extends EdgeSiteProps {
+  /**
+   * The models the site serves: their names (DNS-1123 labels, the top-level folders of the release bucket), or how
+   * many there are. With a number the release job manages every model folder announced in the cloud, up to that many.
+   */
+  readonly models: number | string[];
+  /** Versions kept per model at the edge: the current one plus rollback targets (1–100). */
+  readonly versionsRetained: number;
+  /** Average size of one model version (use `DecimalSize.gigabytes(3)` for decimal sizes). */
+  readonly averageModelSize: Size;
+  /** Size of each MinIO drive. */
+  readonly driveSize: Size;
+  /** StorageClass of the MinIO drives (an XFS LocalPV class) and, by default, of the cache and Kafka volumes. */
+  readonly storageClassName: string;
+  /**
+   * MinIO servers (one per node).
+   * @default 4
+   */
+  readonly servers?: number;
+  /**
+   * Drives per server.
+   * @default 1
+   */
+  readonly drivesPerServer?: number;
+  /**
+   * Highest planned fill level of the drives.
+   * @default 0.85
+   */
+  readonly fillTarget?: number;
+  /**
+   * Pods that download models (through the cache) and read release events.
+   * @default - pods labelled `app.kubernetes.io/component: inference` in the site namespace
+   */
+  readonly clients?: FlowSource[];
+  /** Where releases come from. */
+  readonly cloud: ModelCloudOptions;
+  /** Backups. */
+  readonly backup: ModelBackupOptions;
+  /**
+   * Store overrides.
+   * @default - see ModelStoreOptions
+   */
+  readonly store?: ModelStoreOptions;
+  /**
+   * Model bucket overrides.
+   * @default - see ModelBucketOptions
+   */
+  readonly bucket?: ModelBucketOptions;
+  /**
+   * Release job overrides.
+   * @default - see ModelReleaseOptions
+   */
+  readonly release?: ModelReleaseOptions;
+  /**
+   * Download cache overrides.
+   * @default - see ModelCacheOptions
+   */
+  readonly cache?: ModelCacheOptions;
+  /**
+   * Kafka overrides.
+   * @default - see ModelKafkaOptions
+   */
+  readonly kafka?: ModelKafkaOptions;
+}
+
+/**
+ * An AI-model distribution edge site. The cloud publishes each model version to a release bucket
+ * (`<model>/<version>/…` + `SHA256SUMS`) and announces it in `<model>/release`; a CronJob at the site pulls new
+ * versions into a versioned MinIO bucket, verifies every file's SHA-256 and only then repoints `<model>/current`,
+ * keeping `versionsRetained` versions as rollback targets; MirrorMaker2 pulls the cloud's release announcements into a
+ * small local Kafka for the site's consumers; an nginx cache serves downloads to the site's inference pods (pointers
+ * are never served stale for named models); Velero backs the namespace up. The capacity planner checks
+ * the drives hold models × (versionsRetained + 1) × averageModelSize before any YAML is written.
+ */
+export class ModelDistributionSite extends EdgeSite {
+  /** The components of the site's inference clients, by default. */
+  public static readonly DEFAULT_CLIENT_LABELS: { [key: string]: string } = { 'app.kubernetes.io/component': 'inference' };
+
+  private static portOf(endpoint: string): number {
+    const u = new URL(endpoint);
+    return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  }
+
+  private static describeSchedule(cron: Cron): string {
+    return cron.expressionString === '*/5 * * * *' ? 'every 5 min' : `cron ${cron.expressionString}`;
+  }
+
+  private static humanSize(size: Size): string {
+    const mib = DecimalSize.toBytes(size) / 2 ** 20;
+    return Number.isInteger(mib) ? `${mib} MiB` : `${DecimalSize.toBytes(size)} B`;
+  }
+
+  /** StorageClass of the drives and volumes. */
+  public readonly storageClassName: string;
+  /** Model names, when given (empty when only a count was given). */
+  public readonly modelNames: string[];
+  /** Number of models the site is sized for. */
+  public readonly modelCount: number;
+  /** Versions kept per model. */
+  public readonly versionsRetained: number;
+  /** Noncurrent object versions ILM keeps per key (`versionsRetained − 1`; 0 means only the expiry applies). */
+  public readonly noncurrentVersionsKept: number;
+  /** How long noncurrent versions stay recoverable. */
+  public readonly noncurrentVersionExpiration: Duration;
+  /**
+   * The capacity estimate at peak: `versionsRetained + 1` versions per model (a release is pulled and verified before
+   * the oldest is pruned, and the pruned folder lingers as a noncurrent version until ILM expires it).
+   */
+  public readonly estimate: CapacityEstimate;
+  /** How the estimate fits the hardware. */
+  public readonly fit: CapacityFit;
+  /** The model store. */
+  public readonly store: MinioCluster;
+  /** The versioned model bucket. */
+  public readonly modelBucket: MinioBucket;
+  /** The Velero bucket. */
+  public readonly veleroBucket: MinioBucket;
+  /** The job that pulls, verifies and promotes releases. */
+  public readonly releaseSync: ModelReleaseSync;
+  /** The download cache. */
+  public readonly cache: NginxEdgeCache;
+  /** The site's Kafka. */
+  public readonly kafka: EdgeKafkaCluster;
+  /** MirrorMaker2 pulling the release announcements from the cloud. */
+  public readonly releaseMirror: KafkaCloudToEdgeMirror;
+  /** The edge copy of the release topic (what local consumers read). */
+  public readonly releaseEvents: IEventTopic;
+  /** Credentials of the site's release-event consumers (KafkaUser Secret, consumer group). */
+  public readonly releaseEventConsumer: KafkaClientCredentials;
+  /** Velero's location in the site store. */
+  public readonly veleroLocation: VeleroBackupLocation;
+  /** Velero schedules (daily, weekly). */
+  public readonly veleroSchedules: VeleroSchedule[];
+  /** Release job schedule (the release latency at the edge). */
+  public readonly releaseSchedule: Cron;
+  private readonly clients: FlowSource[];
+
+  constructor(scope: Construct, id: string, props: ModelDistributionSiteProps) {
+    super(scope, id, props);
+    const site = this.siteName;
+    this.storageClassName = props.storageClassName;
+    const servers = props.servers ?? 4;
+    const drivesPerServer = props.drivesPerServer ?? 1;
+    const storeOpts = props.store ?? {};
+    const bucketOpts = props.bucket ?? {};
+    const releaseOpts = props.release ?? {};
+    const cacheOpts = props.cache ?? {};
+    const kafkaOpts = props.kafka ?? {};
+
+    // --- Inputs ---------------------------------------------------------------------------------------------
+    this.modelNames = this.checkModels(props.models);
+    this.modelCount = this.modelNames.length > 0 ? this.modelNames.length : props.models as number;
+    this.versionsRetained = props.versionsRetained;
+    if (!Number.isInteger(props.versionsRetained) || props.versionsRetained < 1 || props.versionsRetained > 100) {
+      throw edgeError(this, {
+        prop: 'versionsRetained', value: props.versionsRetained, rule: 'must be a whole number from 1 to 100 (the current version counts)', fix: 'use 2 or more to keep a rollback target, e.g. 3',
+      });
+    }
+    if (props.versionsRetained === 1) {
+      Warnings.addFormatted(this, { prop: 'versionsRetained', value: 1, rule: 'keeps no previous version at the edge, so a bad release cannot be rolled back locally', fix: 'keep at least 2 versions' });
+    }
+    const sizeBytes = props.averageModelSize ? DecimalSize.toBytes(props.averageModelSize) : NaN;
+    if (!(sizeBytes > 0)) {
+      throw edgeError(this, { prop: 'averageModelSize', value: props.averageModelSize ? `${sizeBytes} bytes` : 'unset', rule: 'must be larger than zero', fix: 'give the average size of one model version, e.g. DecimalSize.gigabytes(3)' });
+    }
+    this.checkCloud(props.cloud);
+    const bucketName = bucketOpts.name ?? 'models';
+    this.noncurrentVersionExpiration = bucketOpts.noncurrentVersionExpiration ?? Duration.days(1);
+    this.noncurrentVersionsKept = props.versionsRetained - 1;
+    this.clients = props.clients ?? [{ namespace: site, podLabels: ModelDistributionSite.DEFAULT_CLIENT_LABELS }];
+    if (this.clients.length === 0 && (cacheOpts.clientCidrs ?? []).length === 0) {
+      throw edgeError(this, { prop: 'clients', value: [], rule: 'nobody could download models (no client pods and no cache.clientCidrs)', fix: 'leave clients out for the default inference pods, or list the pods that load models' });
+    }
+    for (const [i, c] of this.clients.entries()) KubeNames.assertDns1123Label(this, `clients[${i}].namespace`, c.namespace);
+    const veleroNamespace = props.backup.veleroNamespace ?? 'velero';
+    const veleroPods = { namespace: veleroNamespace, podLabels: { 'app.kubernetes.io/name': 'velero' } };
+    const releasePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'model-release-sync', instance: 'model-release' }) };
+    const cachePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'model-cache' }) };
+
+    // --- Store ----------------------------------------------------------------------------------------------
+    this.store = new MinioCluster(this, 'Store', {
+      name: 'store',
+      namespace: site,
+      servers,
+      drivesPerServer,
+      driveSize: props.driveSize,
+      storageClassName: props.storageClassName,
+      parity: storeOpts.parity,
+      image: storeOpts.image,
+      resources: storeOpts.resources,
+      tolerateServerLoss: storeOpts.tolerateServerLoss,
+      // No bucket notifications here: release events come from the cloud, not from the store.
+      eventQueue: false,
+      rootCredentials: { secretName: storeOpts.rootCredentialsSecretName ?? `${site}-store-root` },
+      clientCredentials: { secretName: storeOpts.clientCredentialsSecretName ?? `${site}-store-client` },
+      allowedClients: [
+        { ...releasePods, ports: [] },
+        { ...cachePods, ports: [] },
+        { ...veleroPods, ports: [] },
+      ],
+    });
+
+    // --- Capacity: models × (versionsRetained + 1) × averageModelSize on the store's erasure layout -----------
+    const layout = this.store.layout;
+    const redundancy = Redundancy.erasureCoded(layout.setSize - layout.parity, layout.parity);
+    this.estimate = CapacityPlanner.models({
+      models: this.modelCount,
+      versionsRetained: props.versionsRetained + 1,
+      averageModelSize: props.averageModelSize,
+      redundancy,
+      fillTarget: props.fillTarget,
+      distributionWindow: releaseOpts.distributionWindow,
+    });
+    this.fit = CapacityPlanner.fit(this.estimate, { servers, drivesPerServer, driveSize: props.driveSize, redundancy, fillTarget: props.fillTarget });
+    if (!this.fit.fits) {
+      const maxVersions = Math.floor(this.fit.availableBytes / (this.modelCount * sizeBytes) + 1e-9) - 1;
+      const maxModels = Math.floor(this.fit.availableBytes / ((props.versionsRetained + 1) * sizeBytes) + 1e-9);
+      const options = [
+        ...this.fit.options.filter((o) => !o.startsWith('keep fewer versions')),
+        ...(maxVersions >= 1 ? [`keep fewer versions: versionsRetained at most ${maxVersions} (now ${props.versionsRetained})`] : []),
+        ...(maxModels >= 1 ? [`serve fewer models: at most ${maxModels} (now ${this.modelCount})`] : []),
+      ];
+      throw edgeError(this, {
+        prop: 'models × (versionsRetained + 1) × averageModelSize',
+        value: `${this.modelCount} × (${props.versionsRetained} + 1) × ${this.estimate.inputs.find((l) => l.label === 'Average model size')?.value ?? `${sizeBytes} B`}`,
+        rule: this.fit.summary,
+        fix: options.join('; or '),
+      });
+    }
+
+    // --- Model bucket: versioned, ILM bounds noncurrent versions by count and by age --------------------------
+    const lifecycle: LifecycleRule[] = [
+      { id: 'noncurrent-expiry', noncurrentVersionExpiration: this.noncurrentVersionExpiration },
+      ...(this.noncurrentVersionsKept >= 1 ? [{ id: 'noncurrent-versions', noncurrentVersionsToKeep: this.noncurrentVersionsKept }] : []),
+      { id: 'delete-markers', expireDeleteMarkers: true },
+    ];
+    this.modelBucket = this.store.addBucket('Models', {
+      name: bucketName,
+      versioning: true,
+      objectLock: bucketOpts.objectLock !== undefined,
+      retention: bucketOpts.objectLock,
+      // The cache fetches without signing; only the cache, the release job and Velero can reach the store.
+      anonymousAccess: BucketAnonymousAccess.DOWNLOAD,
+      lifecycle,
+    });
+    this.veleroBucket = this.store.addBucket('VeleroBucket', { name: 'velero' });
+
+    // --- Release job: pull, verify, promote -----------------------------------------------------------------
+    this.releaseSchedule = releaseOpts.schedule ?? Cron.schedule({ minute: '*/5' });
+    const prefix = props.cloud.releasePrefix?.replace(/^\/+|\/+$/g, '');
+    this.releaseSync = new ModelReleaseSync(this, 'Release', {
+      namespace: site,
+      name: 'model-release',
+      source: props.cloud.releaseStore,
+      sourceBucket: prefix ? `${props.cloud.releaseBucket}/${prefix}` : props.cloud.releaseBucket,
+      target: this.store,
+      targetBucket: bucketName,
+      models: this.modelNames,
+      discoverUpTo: this.modelNames.length > 0 ? undefined : this.modelCount,
+      versionsRetained: props.versionsRetained,
+      pinned: releaseOpts.pinned,
+      schedule: this.releaseSchedule,
+      bandwidthLimit: releaseOpts.bandwidthLimit,
+      image: releaseOpts.image,
+      resources: releaseOpts.resources,
+    });
+
+    // --- Download cache -------------------------------------------------------------------------------------
+    const sliceSize = cacheOpts.sliceSize ?? Size.mebibytes(8);
+    const validity = cacheOpts.validity ?? Duration.minutes(1);
+    const sliceBytes = DecimalSize.toBytes(sliceSize);
+    const oneRelease = this.modelCount * sizeBytes;
+    const defaultVolume = Size.gibibytes(Math.max(10, Math.ceil(oneRelease / 0.9 / 2 ** 30)));
+    this.cache = new NginxEdgeCache(this, 'Cache', {
+      name: 'model-cache',
+      origin: CacheOrigin.fromObjectStore(this.store, { bucket: bucketName }),
+      storageClassName: cacheOpts.storageClassName ?? props.storageClassName,
+      cacheVolumeSize: cacheOpts.cacheVolumeSize ?? defaultVolume,
+      replicas: cacheOpts.replicas ?? 2,
+      sliceSize,
+      inactive: cacheOpts.inactive ?? Duration.days(7),
+      // Short freshness + revalidation: unchanged objects cost a bodiless 304, pointers never go stale for long.
+      validity: [
+        { statusCodes: [200, 206], duration: validity },
+        { statusCodes: [404], duration: Duration.seconds(10) },
+      ],
+      revalidate: true,
+      // The pointers of named models are never cached.
+      bypassLocations: this.modelNames.flatMap((m) => [`/${m}/current`, `/${m}/history`]),
+      expectedObjects: this.modelCount * (props.versionsRetained * Math.max(1, Math.ceil(sizeBytes / sliceBytes)) + 3),
+      allowedClients: [
+        ...(cacheOpts.clientCidrs ?? []).map((cidr) => ({ cidr })),
+        ...this.clients.map((c) => ({ namespace: c.namespace, podLabels: c.podLabels })),
+      ],
+    });
+
+    // --- Release events: cloud topic → MirrorMaker2 at the edge → local Kafka → site consumers ----------------
+    const releaseTopic = props.cloud.releaseTopic ?? 'model-releases';
+    this.kafka = new EdgeKafkaCluster(this, 'events', {
+      namespace: site,
+      replicas: kafkaOpts.replicas ?? 1,
+      storageSize: kafkaOpts.storageSize ?? Size.gibibytes(10),
+      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+    });
+    this.releaseMirror = new KafkaCloudToEdgeMirror(this, 'model-releases', {
+      source: props.cloud.kafka,
+      target: this.kafka,
+      site,
+      topics: [releaseTopic],
+      identityReplication: kafkaOpts.identityReplication,
+    });
+    this.releaseEvents = this.releaseMirror.edgeTopic(releaseTopic);
+    const consumerGroup = kafkaOpts.consumerGroup ?? 'model-consumers';
+    this.releaseEventConsumer = this.releaseMirror.grantConsume('Consumers', { username: consumerGroup, group: consumerGroup });
+
+    // --- Backups --------------------------------------------------------------------------------------------
+    this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
+      name: `${site}-store`, namespace: veleroNamespace, objectStore: this.store, bucket: 'velero', prefix: site, credential: props.backup.veleroCredential,
+    });
+    const scheduleScope = { location: this.veleroLocation, includedNamespaces: [site], namespace: veleroNamespace, excludedResources: ['events', 'events.events.k8s.io'] };
+    this.veleroSchedules = [
+      VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
+      VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
+    ];
+
+    // --- Network flows (default deny + exactly these) -------------------------------------------------------
+    const storePeer = this.store.serverNetworkPeer;
+    for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-cache`, c, this.cache.networkPeer);
+    this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, storePeer);
+    this.allow('release-store', { namespace: site, podLabels: this.releaseSync.podLabels }, storePeer);
+    const cloudStore = props.cloud.releaseStore;
+    if (cloudStore.networkPeer) {
+      this.allow('release-source', { namespace: site, podLabels: this.releaseSync.podLabels }, cloudStore.networkPeer);
+    } else {
+      this.allowWan('release-cloud', { namespace: site, podLabels: this.releaseSync.podLabels }, [ModelDistributionSite.portOf(cloudStore.s3Endpoint)]);
+    }
+    this.allow('provisioner-store', { namespace: site, podLabels: { ...EdgeLabels.selector({ name: 'minio', instance: 'store' }), 'app.kubernetes.io/component': 'provisioner' } }, storePeer);
+    this.allow('store-peers', { namespace: site, podLabels: this.store.selectorLabels }, storePeer);
+    this.allow('velero-store', veleroPods, storePeer);
+    for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-kafka`, c, { ...this.kafka.networkPeer, ports: [9093] });
+    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
+
+    // --- Report ---------------------------------------------------------------------------------------------
+    const storeLabel = `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity}), bucket ${bucketName}`;
+    const every = ModelDistributionSite.describeSchedule(this.releaseSchedule);
+    this.addDataPath('Cloud release bucket', 'Release job (rclone)', `pull announced versions (${every})`);
+    this.addDataPath('Release job (rclone)', storeLabel, 'SHA-256-verified versions, then {model}/current');
+    this.addDataPath(storeLabel, 'nginx model cache', `slices of ${ModelDistributionSite.humanSize(sliceSize)}, revalidated after ${validity.toHumanString()}`);
+    this.addDataPath('nginx model cache', 'Inference clients', 'model downloads (GET {model}/current, then {model}/{version}/…)');
+    this.addDataPath(storeLabel, 'Velero', 'namespace backups');
+    this.addDataPath(`Cloud Kafka ${releaseTopic}`, `Kafka ${this.releaseEvents.topicName}`, 'MirrorMaker2 pull (cloud → edge)');
+    this.addDataPath(`Kafka ${this.releaseEvents.topicName}`, 'Inference clients', 'release events: reload once {model}/current shows the version');
+  }
+
+  /** What the cluster must run for this site. */
+  public prerequisites(): Prerequisite[] {
+    return [
+      { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
+      { component: `StorageClass "${this.storageClassName}"`, version: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'MinIO drives and cache volumes' },
+      { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
+      {
+        component: 'Cloud Kafka',
+        version: 'any Kafka ≥ 3.x',
+        purpose: `release events (topic ${this.releaseMirror.topicNames.join(', ')}); a read-only user with KafkaCloudToEdgeMirror.aclRulesForSource`,
+      },
+      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: 'namespace backups into the site store' },
+      {
+        component: 'Cloud release bucket',
+        version: 'S3 API; `<model>/release` + `<model>/<version>/` with `SHA256SUMS`',
+        purpose: 'source of the model versions (read-only keys in the store client Secret of the job)',
+      },
+      { component: 'Secrets', version: `${this.store.rootCredentials.secretName}, ${this.store.credentials.secretName}`, purpose: 'MinIO root and client keys (created out of band)' },
+    ];
+  }
+
+  /** The site report (Markdown). */
+  public report(): string {
+    const sched = this.releaseSchedule.expressionString;
+    return SiteReport.render({
+      title: `Model distribution site "${this.siteName}"`,
+      capacityMarkdown: this.capacityMarkdown(),
+      capacityNotes: [
+        this.fit.summary,
+        `Versions on disk per model at peak = versionsRetained (${this.versionsRetained}) + 1: a release is pulled and verified before the oldest `
+          + `version is pruned, and the pruned folder stays as a noncurrent version for ${this.noncurrentVersionExpiration.toHumanString()}.`,
+        `Model bucket "${this.modelBucket.bucketName}": versioned${this.modelBucket.objectLock ? `, object lock ${this.modelBucket.retention?.mode} ${this.modelBucket.retention?.period.toHumanString()}` : ''}; `
+          + `ILM deletes noncurrent versions after ${this.noncurrentVersionExpiration.toHumanString()}`
+          + (this.noncurrentVersionsKept >= 1 ? ` and keeps at most ${this.noncurrentVersionsKept} noncurrent version${this.noncurrentVersionsKept === 1 ? '' : 's'} per key (versionsRetained − 1)` : '')
+          + '; expired delete markers are removed.',
+        `Release latency: the job runs on \`${sched}\`; a verified release is served at most one schedule interval plus the pull time after it is announced. `
+          + `The announcement reaches the local topic ${this.releaseEvents.topicName} within seconds; consumers reload once \`<model>/current\` shows the announced version.`,
+        this.modelNames.length > 0
+          ? `Models: ${this.modelNames.join(', ')}.`
+          : `Models: up to ${this.modelCount}, discovered from the release bucket (the job fails listing any surplus model).`,
+      ],
+      prerequisites: this.prerequisites(),
+      dataPaths: this.dataPaths,
+      scope: this,
+    });
+  }
+
+  /** The planner's table, with the peak version count labelled as such. */
+  private capacityMarkdown(): string {
+    const peak = this.versionsRetained + 1;
+    return this.estimate.toMarkdown()
+      .replace(`| Versions retained | ${peak} | input |`, `| Versions on disk per model (peak) | ${peak} | versionsRetained ${this.versionsRetained} + 1 being pulled or expiring |`)
+      .replace('| Objects retained |', '| Version folders at peak |')
+      .replace(/× (\d+) versions/g, '× $1 versions on disk')
+      .replace('logical = models × versionsRetained ×', 'logical = models × (versionsRetained + 1) ×');
+  }
+
+  private checkModels(models: number | string[]): string[] {
+    if (typeof models === 'number') {
+      if (!Number.isInteger(models) || models < 1) {
+        throw edgeError(this, { prop: 'models', value: models, rule: 'must be a positive whole number of models, or their names', fix: 'give e.g. 20, or ["detector", "ocr"]' });
+      }
+      return [];
+    }
+    if (!Array.isArray(models) || models.length === 0) {
+      throw edgeError(this, { prop: 'models', value: Array.isArray(models) ? [] : models, rule: 'must name at least one model, or give how many there are', fix: 'give e.g. ["detector", "ocr"] or 20' });
+    }
+    for (const m of models) {
+      if (typeof m !== 'string' || !KubeNames.isDns1123Label(m)) {
+        throw edgeError(this, {
+          prop: 'models', value: m, rule: 'model names must be DNS-1123 labels (they are the top-level folders of the release bucket and part of cache paths)', fix: `use a name like "${KubeNames.suggest(String(m))}"`,
+        });
+      }
+    }
+    const dupes = models.filter((m, i) => models.indexOf(m) !== i);
+    if (dupes.length > 0) {
+      throw edgeError(this, { prop: 'models', value: dupes[0], rule: 'is listed twice', fix: 'list each model once' });
+    }
+    return [...models];
+  }
+
+  private checkCloud(cloud: ModelCloudOptions): void {
+    if (!MinioBucket.isValidName(cloud.releaseBucket)) {
+      throw edgeError(this, { prop: 'cloud.releaseBucket', value: cloud.releaseBucket, rule: 'must be an S3 bucket name (3–63 lower-case letters, digits, "." and "-")', fix: 'give the bucket name only; put folders in releasePrefix' });
+    }
+    const prefix = cloud.releasePrefix;
+    if (prefix !== undefined && !/^\/*[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/*$/.test(prefix)) {
+      throw edgeError(this, { prop: 'cloud.releasePrefix', value: prefix, rule: 'must be a folder path of letters, digits, ".", "_" and "-" separated by "/"', fix: 'use e.g. "fleet-eu/models"' });
+    }
+    try {
+      ModelDistributionSite.portOf(cloud.releaseStore.s3Endpoint);
+    } catch {
+      throw edgeError(this, { prop: 'cloud.releaseStore.s3Endpoint', value: cloud.releaseStore.s3Endpoint, rule: 'must be an http(s) URL', fix: 'use e.g. "https://s3.eu-central-1.amazonaws.com"' });
+    }
+  }
+}

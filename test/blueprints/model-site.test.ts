@@ -1,0 +1,411 @@
+import { Cron, Duration, Size, Testing } from 'cdk8s';
+import {
+  CacheOrigin, DecimalSize, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, KafkaCloudToEdgeMirror, ModelDistributionSite,
+  ModelDistributionSiteProps, NginxCacheConfig, ObjectLockMode, ObjectStoreFlavor, Warnings,
+} from '../../src';
+import { freePort, nginxRuntime, Origin, Proc, request, startNginx, tempDir } from '../cache/servers';
+import { find, findAll, synth } from '../support/harness';
+
+const releases = new ExternalObjectStore({
+  s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
+  region: 'eu-central-1',
+  flavor: ObjectStoreFlavor.AWS_S3,
+  credentials: { secretName: 'cloud-model-releases-ro' },
+});
+const cloudKafka: KafkaCloudCluster = {
+  bootstrapServers: 'kafka.cloud.example.com:9093',
+  caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
+  credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-releases', secretName: 'cloud-kafka-user' },
+};
+
+function props(overrides: Partial<ModelDistributionSiteProps> = {}): ModelDistributionSiteProps {
+  return {
+    siteName: 'site-a',
+    models: ['detector', 'ocr'],
+    versionsRetained: 3,
+    averageModelSize: DecimalSize.gigabytes(3),
+    driveSize: DecimalSize.terabytes(1),
+    storageClassName: 'lvm-xfs',
+    cloud: { releaseStore: releases, releaseBucket: 'fleet-models', kafka: cloudKafka },
+    backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
+    ...overrides,
+  };
+}
+
+function build(overrides: Partial<ModelDistributionSiteProps> = {}) {
+  const app = Testing.app();
+  const site = new ModelDistributionSite(app, 'site', props(overrides));
+  return { app, site };
+}
+
+function synthSite(overrides: Partial<ModelDistributionSiteProps> = {}) {
+  const { site } = build(overrides);
+  return { site, m: synth(site) };
+}
+
+const envOf = (container: any) => Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+describe('ModelDistributionSite', () => {
+  test('defaults: snapshot, and the parts the issue asks for', () => {
+    const { site, m } = synthSite();
+    expect(m).toMatchSnapshot();
+    expect(find(m, 'Namespace', 'site-a').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const sts = find(m, 'StatefulSet', 'store');
+    expect(sts.spec.replicas).toBe(4);
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => t.spec.storageClassName)).toEqual(['lvm-xfs']);
+    expect(find(m, 'CronJob', 'model-release').spec.schedule).toBe('*/5 * * * *');
+    expect(find(m, 'StatefulSet', 'model-cache').spec.replicas).toBe(2);
+    expect(find(m, 'Kafka', 'events').metadata.namespace).toBe('site-a');
+    expect(find(m, 'KafkaMirrorMaker2', 'model-releases').metadata.annotations['sync.cdk8s-edge-storage.io/direction']).toBe('cloud-to-edge');
+    expect(findAll(m, 'Schedule').map((s) => s.metadata.name).sort()).toEqual(['site-a-daily', 'site-a-weekly']);
+    expect(site.modelNames).toEqual(['detector', 'ocr']);
+    expect(site.modelCount).toBe(2);
+    expect(site.noncurrentVersionsKept).toBe(2);
+    // Capacity: 2 models × (3 + 1) versions × 3 GB = 24 GB logical on EC 2+2.
+    expect(site.estimate.logicalBytes).toBe(24e9);
+    expect(site.estimate.rawBytes).toBe(48e9);
+    expect(site.fit.fits).toBe(true);
+  });
+
+  test('custom: model count, object lock, pins, schedule, clients elsewhere, cache and kafka overrides', () => {
+    const { site, m } = synthSite({
+      siteName: 'kiosk-7',
+      models: 6,
+      versionsRetained: 2,
+      averageModelSize: DecimalSize.megabytes(800),
+      servers: 6,
+      drivesPerServer: 2,
+      driveSize: DecimalSize.gigabytes(200),
+      fillTarget: 0.8,
+      wanCidrs: ['198.51.100.0/24'],
+      clients: [{ namespace: 'vision', podLabels: { app: 'detector' } }],
+      cloud: { releaseStore: releases, releaseBucket: 'fleet-models', releasePrefix: 'kiosk/', kafka: cloudKafka, releaseTopic: 'kiosk-releases' },
+      backup: { veleroCredential: { name: 'velero-kiosk', key: 'cloud' }, veleroNamespace: 'backup' },
+      store: { parity: 3, rootCredentialsSecretName: 'kiosk-root', clientCredentialsSecretName: 'kiosk-client' },
+      bucket: { name: 'model-store', objectLock: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(3) }, noncurrentVersionExpiration: Duration.days(2) },
+      release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Size.mebibytes(10) },
+      cache: { cacheVolumeSize: Size.gibibytes(50), replicas: 1, sliceSize: Size.mebibytes(4), validity: Duration.seconds(30), clientCidrs: ['10.30.0.0/24'] },
+      kafka: { storageSize: Size.gibibytes(5), identityReplication: true, consumerGroup: 'vision-reloader' },
+    });
+    expect(m).toMatchSnapshot();
+    expect(site.modelNames).toEqual([]);
+    expect(site.modelCount).toBe(6);
+    expect(find(m, 'StatefulSet', 'store').spec.replicas).toBe(6);
+    const script = find(m, 'ConfigMap', 'model-release-script').data['release.sh'];
+    expect(script).toContain("SRC='cloud:fleet-models/kiosk'");
+    expect(script).toContain("DST='edge:model-store'");
+    expect(script).toContain("MODELS=''");
+    expect(script).toContain('LIMIT=6');
+    expect(script).toContain('KEEP=2');
+    expect(script).toContain("'face-blur') echo 'v12' ;;");
+    expect(script).toContain("'--bwlimit' '10240K'");
+    expect(find(m, 'CronJob', 'model-release').spec.schedule).toBe('*/15 * * * *');
+    // Object lock is chosen at creation, with the default retention.
+    const commands = site.store.provisioningCommands.join('\n');
+    expect(commands).toContain('ensure_bucket model-store 1');
+    expect(commands).toContain('mc retention set --default GOVERNANCE 3d');
+    expect(site.releaseEvents.topicName).toBe('kiosk-releases');
+    const user = find(m, 'KafkaUser', 'vision-reloader');
+    expect(user.spec.authorization.acls.map((a: any) => `${a.resource.type}:${a.resource.name}`).sort()).toEqual(['group:vision-reloader', 'topic:kiosk-releases']);
+    // No bypass locations without model names: the pointers rely on the 30 s validity.
+    expect(site.cache.configText).not.toContain('/current {');
+    expect(site.cache.configText).toContain('proxy_cache_valid 200 206 30s;');
+  });
+
+  describe('wiring', () => {
+    test('the cache\'s origin is the model bucket of the site store; pointers of named models bypass the cache', () => {
+      const { site, m } = synthSite();
+      expect(site.cache.origin.objectStore).toBe(site.store);
+      expect(site.cache.origin.bucket).toBe('models');
+      expect(site.cache.origin.bucketUrl).toBe('http://store.site-a.svc.cluster.local:9000/models');
+      const conf = find(m, 'ConfigMap', 'model-cache-config').data['nginx.conf'];
+      expect(conf).toContain('server store.site-a.svc.cluster.local:9000');
+      expect(conf).toContain('proxy_pass http://edge_origin/models/;');
+      for (const model of ['detector', 'ocr']) {
+        for (const pointer of ['current', 'history']) {
+          expect(conf).toContain(`location /${model}/${pointer} {`);
+          expect(conf).toContain(`proxy_pass http://edge_origin/models/${model}/${pointer};`);
+        }
+      }
+      expect(conf).toContain('slice 8m;');
+      expect(conf).toContain('proxy_cache_valid 200 206 1m;');
+      expect(conf).toContain('proxy_cache_revalidate on;');
+      // The bucket lets the cache read without signing; nothing but the cache, the job and Velero reach the store.
+      expect(site.store.provisioningCommands.join('\n')).toContain('mc anonymous set download "$ALIAS/models"');
+    });
+
+    test('the model bucket is versioned and ILM keeps versionsRetained − 1 noncurrent versions, expiring the rest after a day', () => {
+      for (const versionsRetained of [1, 3, 5]) {
+        const { site, m } = synthSite({ versionsRetained });
+        const commands = site.store.provisioningCommands.join('\n');
+        expect(commands).toContain('ensure_bucket models 0');
+        expect(commands).toContain('mc version enable "$ALIAS/models"');
+        const ilm = JSON.parse(find(m, 'ConfigMap', 'store-provision').data['ilm-models.json']);
+        const rule = (id: string) => ilm.Rules.find((r: any) => r.ID === id);
+        expect(rule('noncurrent-expiry').NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 1 });
+        expect(rule('delete-markers').Expiration).toEqual({ ExpiredObjectDeleteMarker: true });
+        if (versionsRetained === 1) {
+          expect(rule('noncurrent-versions')).toBeUndefined();
+        } else {
+          expect(rule('noncurrent-versions').NoncurrentVersionExpiration).toEqual({ NewerNoncurrentVersions: versionsRetained - 1 });
+        }
+        expect(site.noncurrentVersionsKept).toBe(versionsRetained - 1);
+        expect(find(m, 'ConfigMap', 'model-release-script').data['release.sh']).toContain(`KEEP=${versionsRetained}`);
+      }
+    });
+
+    test('the release job reads the cloud bucket and writes the site store', () => {
+      const { site, m } = synthSite({ cloud: { releaseStore: releases, releaseBucket: 'fleet-models', releasePrefix: 'retail/eu', kafka: cloudKafka } });
+      const cron = find(m, 'CronJob', 'model-release');
+      const env = envOf(cron.spec.jobTemplate.spec.template.spec.containers[0]);
+      expect(env.RCLONE_CONFIG_CLOUD_ENDPOINT).toBe('https://s3.eu-central-1.amazonaws.com');
+      expect(env.RCLONE_CONFIG_CLOUD_PROVIDER).toBe('AWS');
+      expect(env.RCLONE_CONFIG_CLOUD_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: 'cloud-model-releases-ro', key: 'AWS_ACCESS_KEY_ID' } });
+      expect(env.RCLONE_CONFIG_EDGE_ENDPOINT).toBe(site.store.s3Endpoint);
+      expect(env.RCLONE_CONFIG_EDGE_PROVIDER).toBe('Minio');
+      expect(env.RCLONE_CONFIG_EDGE_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: 'site-a-store-client', key: 'AWS_ACCESS_KEY_ID' } });
+      const script = find(m, 'ConfigMap', 'model-release-script').data['release.sh'];
+      expect(script).toContain("SRC='cloud:fleet-models/retail/eu'");
+      expect(script).toContain("DST='edge:models'");
+      expect(script).toContain("MODELS='detector ocr'");
+      expect(script).toBe(site.releaseSync.script);
+    });
+
+    test('release events: MirrorMaker2 pulls the cloud topic into the site Kafka, consumers get a read-only user', () => {
+      const { site, m } = synthSite();
+      const mm2 = find(m, 'KafkaMirrorMaker2', 'model-releases');
+      expect(mm2.spec.target.bootstrapServers).toBe(site.kafka.bootstrapServers);
+      expect(mm2.spec.mirrors[0].source.bootstrapServers).toBe('kafka.cloud.example.com:9093');
+      expect(mm2.spec.mirrors[0].topicsPattern).toBe(site.releaseMirror.topicsPattern);
+      expect(site.releaseMirror.topicNames).toEqual(['model-releases']);
+      expect(site.releaseEvents.topicName).toBe('cloud.model-releases');
+      expect(site.releaseEventConsumer.username).toBe('model-consumers');
+      const acls = find(m, 'KafkaUser', 'model-consumers').spec.authorization.acls;
+      expect(acls.map((a: any) => `${a.resource.type}:${a.resource.name}:${[...a.operations].sort().join('+')}`).sort())
+        .toEqual(['group:model-consumers:Read', 'topic:cloud.model-releases:Describe+Read']);
+      // The cloud user needs read-only rules only.
+      expect(KafkaCloudToEdgeMirror.aclRulesForSource({ topicNames: site.releaseMirror.topicNames }).every((r) => !r.operations.some((o) => /WRITE|CREATE|ALTER/i.test(String(o))))).toBe(true);
+    });
+
+    test('Velero: a location in the site store and daily + weekly schedules of the namespace', () => {
+      const { site, m } = synthSite();
+      const bsl = find(m, 'BackupStorageLocation', 'site-a-store');
+      expect(bsl.metadata.namespace).toBe('velero');
+      expect(bsl.spec.objectStorage).toEqual({ bucket: 'velero', prefix: 'site-a' });
+      expect(bsl.spec.config.s3Url).toBe(site.store.s3Endpoint);
+      for (const s of findAll(m, 'Schedule')) {
+        expect(s.spec.template.includedNamespaces).toEqual(['site-a']);
+        expect(s.spec.template.storageLocation).toBe('site-a-store');
+      }
+    });
+
+    test('NetworkPolicies allow exactly the designed flows', () => {
+      const { site, m } = synthSite({ wanCidrs: ['198.51.100.0/24'] });
+      const flows = site.siteNamespace.allowedFlows;
+      expect(flows.map((f) => f.name).sort()).toEqual([
+        'cache-store',
+        'client-0-cache',
+        'client-0-kafka',
+        'kafka-internal',
+        'kafka-operators-api',
+        'model-releases-cloud',
+        'model-releases-kafka',
+        'provisioner-store',
+        'release-cloud',
+        'release-store',
+        'store-peers',
+        'velero-store',
+      ]);
+      const flow = (name: string) => flows.find((f) => f.name === name)!;
+      const store = site.store.serverNetworkPeer;
+      expect(flow('cache-store').from.podLabels).toEqual(site.cache.podLabels);
+      expect(flow('cache-store').to).toEqual(store);
+      expect(flow('release-store').from.podLabels).toEqual(site.releaseSync.podLabels);
+      expect(flow('release-store').to).toEqual(store);
+      expect(flow('release-cloud')).toMatchObject({ cidrs: ['198.51.100.0/24'], ports: [443] });
+      expect(flow('release-cloud').from.podLabels).toEqual(site.releaseSync.podLabels);
+      expect(flow('client-0-cache')).toMatchObject({ from: { namespace: 'site-a', podLabels: { 'app.kubernetes.io/component': 'inference' } }, to: site.cache.networkPeer });
+      expect(flow('client-0-kafka').to).toMatchObject({ podLabels: site.kafka.networkPeer.podLabels, ports: [9093] });
+      expect(flow('velero-store').from).toEqual({ namespace: 'velero', podLabels: { 'app.kubernetes.io/name': 'velero' } });
+      expect(flow('store-peers')).toMatchObject({ from: { podLabels: site.store.selectorLabels }, to: store });
+      expect(flow('model-releases-cloud')).toMatchObject({ cidrs: ['198.51.100.0/24'], ports: [9093] });
+      // No other pods may reach the store: its own policy admits exactly the servers, the provisioner and three clients.
+      const storePolicy = find(m, 'NetworkPolicy', 'store');
+      expect(storePolicy.spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(
+        ['minio', 'minio', 'model-release-sync', 'nginx-edge-cache', 'velero'],
+      );
+      // Nothing else goes to the WAN.
+      const wan = findAll(m, 'NetworkPolicy').filter((p) => (p.spec.egress ?? []).some((r: any) => r.to?.some((t: any) => t.ipBlock)));
+      expect(wan.map((p) => p.metadata.name).sort()).toEqual(['allow-kafka-operators-api-wan', 'allow-model-releases-cloud-wan', 'allow-release-cloud-wan']);
+    });
+
+    test('clients in another namespace, a cloud store on a custom port, and LAN clients of the cache', () => {
+      const cloud = new ExternalObjectStore({ s3Endpoint: 'https://objects.fleet.example.com:8443', flavor: ObjectStoreFlavor.GENERIC_S3, credentials: { secretName: 'ro' } });
+      const { site, m } = synthSite({
+        clients: [{ namespace: 'vision', podLabels: { app: 'detector' } }, { namespace: 'site-a', podLabels: { app: 'ocr' } }],
+        cloud: { releaseStore: cloud, releaseBucket: 'fleet-models', kafka: cloudKafka },
+        cache: { clientCidrs: ['10.30.0.0/24'] },
+      });
+      const flows = site.siteNamespace.allowedFlows;
+      expect(flows.find((f) => f.name === 'release-cloud')!.ports).toEqual([8443]);
+      // A client outside the site namespace: only the ingress side is ours to allow.
+      expect(() => find(m, 'NetworkPolicy', 'allow-client-0-cache-egress')).toThrow(/found 0/);
+      expect(find(m, 'NetworkPolicy', 'allow-client-0-cache-ingress').spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'vision' });
+      expect(find(m, 'NetworkPolicy', 'allow-client-1-cache-egress').spec.podSelector.matchLabels).toEqual({ app: 'ocr' });
+      const cachePolicy = find(m, 'NetworkPolicy', 'model-cache');
+      expect(JSON.stringify(cachePolicy.spec.ingress)).toContain('10.30.0.0/24');
+    });
+  });
+
+  describe('fails', () => {
+    test('if the drives cannot hold models × (versionsRetained + 1) × averageModelSize, naming needed vs available and the options', () => {
+      // 20 models × (5 + 1) × 10 GB = 1.2 TB; 4 × 500 GB at EC 2+2 and 0.85 holds 2 TB ÷ 2 × 0.85 = 850 GB.
+      // Needed raw: 1.2 TB × 2 ÷ 0.85 = 2.82 TB, i.e. ⌈2.82 ÷ (4 × 0.5)⌉ = 2 drives per server or ⌈2.82 ÷ 0.5⌉ = 6 servers.
+      // 850 GB ÷ (20 × 10 GB) = 4.25 versions on disk → versionsRetained 3; 850 GB ÷ (6 × 10 GB) = 14 models.
+      const tooSmall = { models: 20, versionsRetained: 5, averageModelSize: DecimalSize.gigabytes(10), driveSize: DecimalSize.gigabytes(500) };
+      const attempt = () => build(tooSmall);
+      expect(attempt).toThrow(/ModelDistributionSite "site": models × \(versionsRetained \+ 1\) × averageModelSize = "20 × \(5 \+ 1\) × 10 GB": 1\.2 TB of data needs .* but 4 servers × 1 drive × 500 GB = 2 TB raw holds only 850 GB/);
+      expect(attempt).toThrow(/add drives: 2 drives per server \(8 × 500 GB = 4 TB raw\)/);
+      expect(attempt).toThrow(/use larger drives: at least 705.89 GB each/);
+      expect(attempt).toThrow(/add servers: 6 servers/);
+      expect(attempt).toThrow(/keep fewer versions: versionsRetained at most 3 \(now 5\); or serve fewer models: at most 14 \(now 20\)$/);
+    });
+
+    test('if models are zero, negative, fractional, empty, badly named or duplicated', () => {
+      expect(() => build({ models: 0 })).toThrow(/ModelDistributionSite "site": models = 0: must be a positive whole number of models, or their names; give e.g. 20/);
+      expect(() => build({ models: -3 })).toThrow(/models = -3: must be a positive whole number/);
+      expect(() => build({ models: 2.5 })).toThrow(/models = 2.5: must be a positive whole number/);
+      expect(() => build({ models: [] })).toThrow(/models = \[\]: must name at least one model/);
+      expect(() => build({ models: ['detector', 'Face_Blur'] })).toThrow(/models = "Face_Blur": model names must be DNS-1123 labels .*; use a name like "face-blur"/);
+      expect(() => build({ models: ['detector', 'detector'] })).toThrow(/models = "detector": is listed twice; list each model once/);
+    });
+
+    test('if versionsRetained is below 1, fractional or above 100', () => {
+      expect(() => build({ versionsRetained: 0 })).toThrow(/ModelDistributionSite "site": versionsRetained = 0: must be a whole number from 1 to 100 \(the current version counts\); use 2 or more/);
+      expect(() => build({ versionsRetained: 2.5 })).toThrow(/versionsRetained = 2.5: must be a whole number/);
+      expect(() => build({ versionsRetained: 101 })).toThrow(/versionsRetained = 101/);
+    });
+
+    test('if the site name, model size, release bucket, prefix, pins or clients are wrong', () => {
+      expect(() => build({ siteName: 'Site_A' })).toThrow(/siteName = "Site_A": must be a DNS-1123 label/);
+      expect(() => build({ averageModelSize: Size.kibibytes(0) })).toThrow(/averageModelSize = "0 bytes": must be larger than zero/);
+      expect(() => build({ cloud: { releaseStore: releases, releaseBucket: 'Fleet_Models', kafka: cloudKafka } })).toThrow(/cloud.releaseBucket = "Fleet_Models": must be an S3 bucket name/);
+      const badPrefix = { releaseStore: releases, releaseBucket: 'fleet', releasePrefix: '../x y', kafka: cloudKafka };
+      expect(() => build({ cloud: badPrefix })).toThrow(/cloud.releasePrefix = "..\/x y"/);
+      expect(() => build({ release: { pinned: { unknown: 'v1' } } })).toThrow(/ModelReleaseSync "site\/Release": pinned.unknown = "v1": must pin a managed model/);
+      expect(() => build({ release: { pinned: { detector: 'current' } } })).toThrow(/pinned.detector = "current"/);
+      expect(() => build({ clients: [] })).toThrow(/clients = \[\]: nobody could download models/);
+      expect(() => build({ clients: [{ namespace: 'Bad NS', podLabels: {} }] })).toThrow(/clients\[0\].namespace = "Bad NS"/);
+    });
+
+    test('if an inner block rejects an override (the inner construct names itself)', () => {
+      expect(() => build({ store: { parity: 3 } })).toThrow(/MinioCluster "site\/Store": .*parity/);
+      expect(() => build({ cache: { sliceSize: Size.kibibytes(0) } })).toThrow(/sliceSize/);
+      expect(() => build({ kafka: { replicas: 0 } })).toThrow(/replicas = 0/);
+    });
+  });
+
+  test('versionsRetained = 1 is legal but warned: there is no rollback target at the edge', () => {
+    const { site } = build({ versionsRetained: 1 });
+    expect(Warnings.collect(site).join('\n')).toMatch(/versionsRetained = 1: keeps no previous version at the edge/);
+  });
+
+  test('report(): capacity with inputs and formula, components and images, prerequisites, Mermaid data paths', () => {
+    const { site } = synthSite();
+    const report = site.report();
+    expect(report).toMatch(/^# Model distribution site "site-a"/);
+    expect(report).toContain('| Models | 2 | input |');
+    expect(report).toContain('| Versions on disk per model (peak) | 4 | versionsRetained 3 + 1 being pulled or expiring |');
+    expect(report).toContain('| Logical data | 24 GB | 2 models × 4 versions on disk × 3 GB × (1 − 0) |');
+    expect(report).toContain('Formula: logical = models × (versionsRetained + 1) × averageModelSize');
+    expect(report).toContain(site.fit.summary);
+    expect(report).toContain('ILM deletes noncurrent versions after 1 day and keeps at most 2 noncurrent versions per key (versionsRetained − 1)');
+    expect(report).toContain('Release latency: the job runs on `*/5 * * * *`');
+    expect(report).toMatch(/\| CronJob \| model-release \| site-a \| `docker\.io\/rclone\/rclone:[^`]+` \|/);
+    expect(report).toMatch(/\| StatefulSet \| model-cache \| site-a \| `docker\.io\/nginxinc\/nginx-unprivileged:[^`]+` \|/);
+    expect(report).toMatch(/\| StatefulSet \| store \| site-a \| `quay\.io\/minio\/minio:[^`]+` \|/);
+    expect(report).toContain('| KafkaMirrorMaker2 | model-releases | site-a |');
+    expect(report).toContain('| Strimzi operator | 1.x (kafka.strimzi.io/v1, KRaft) |');
+    expect(report).toContain('| StorageClass "lvm-xfs" |');
+    expect(report).toContain('```mermaid\nflowchart LR');
+    expect(report).toMatch(/"Cloud release bucket"\] -->\|"pull announced versions \(every 5 min\)"\| n\d+\["Release job \(rclone\)"\]/);
+    expect(report).toMatch(/"nginx model cache"\] -->\|"model downloads[^"]*"\| n\d+\["Inference clients"\]/);
+    expect(report).toMatch(/"Cloud Kafka model-releases"\] -->\|"MirrorMaker2 pull \(cloud → edge\)"\| n\d+\["Kafka cloud.model-releases"\]/);
+    expect(report).not.toMatch(/<model>\/current shows/);
+  });
+
+  test('sites are independent charts in one app', () => {
+    const app = Testing.app();
+    new ModelDistributionSite(app, 'a', props({ siteName: 'site-a' }));
+    new ModelDistributionSite(app, 'b', props({ siteName: 'site-b', models: 3 }));
+    const m = synth(app);
+    expect(findAll(m, 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['site-a', 'site-b']);
+  });
+});
+
+// The site's cache options, run by the real nginx against a local origin standing in for the model bucket.
+describe('ModelDistributionSite cache with the real nginx', () => {
+  let origin: Origin;
+  let nginx: Proc | undefined;
+  beforeEach(async () => {
+    origin = new Origin();
+    await origin.start();
+  });
+  afterEach(async () => {
+    await nginx?.stop();
+    nginx = undefined;
+    await origin.stop();
+  });
+
+  async function serve(site: ModelDistributionSite): Promise<string> {
+    const port = await freePort();
+    const prefix = tempDir('model-cache');
+    const config = new NginxCacheConfig({ ...site.cache.config.options, origin: CacheOrigin.fromUrl(`http://127.0.0.1:${origin.port}/models/`), port });
+    nginx = await startNginx(config.render(nginxRuntime(prefix)), prefix, port);
+    return `http://127.0.0.1:${port}`;
+  }
+
+  test('named models: version files are cached, pointers always come from the store', async () => {
+    const { site } = build();
+    const weights = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+    origin.set('/models/detector/current', { body: Buffer.from('v1\n'), headers: { ETag: '"v1"' } });
+    origin.set('/models/detector/v1/model.onnx', { body: weights });
+    const url = await serve(site);
+
+    let r = await request(`${url}/detector/current`);
+    expect(r.body.toString()).toBe('v1\n');
+    expect(r.headers['x-cache-status']).toBe('BYPASS');
+    // Promotion in the store is visible at once.
+    origin.set('/models/detector/current', { body: Buffer.from('v2\n'), headers: { ETag: '"v2"' } });
+    r = await request(`${url}/detector/current`);
+    expect(r.body.toString()).toBe('v2\n');
+    expect(origin.hits('/models/detector/current')).toHaveLength(2);
+
+    const first = await request(`${url}/detector/v1/model.onnx`);
+    const second = await request(`${url}/detector/v1/model.onnx`);
+    expect(first.headers['x-cache-status']).toBe('MISS');
+    expect(second.headers['x-cache-status']).toBe('HIT');
+    expect(Buffer.compare(second.body, weights)).toBe(0);
+    expect(origin.hits('/models/detector/v1/model.onnx')).toHaveLength(1);
+    // A resumed download (range request) is served from the cached slice.
+    const tail = await request(`${url}/detector/v1/model.onnx`, { Range: 'bytes=3145728-' });
+    expect(tail.status).toBe(206);
+    expect(tail.body.length).toBe(17);
+    expect(origin.hits('/models/detector/v1/model.onnx')).toHaveLength(1);
+  }, 30_000);
+
+  test('counted models: a pointer is served from the cache at most `validity` long, then revalidated', async () => {
+    const { site } = build({ models: 2, cache: { validity: Duration.seconds(1) } });
+    origin.set('/models/ocr/current', { body: Buffer.from('v1\n'), headers: { ETag: '"v1"' } });
+    const url = await serve(site);
+    expect((await request(`${url}/ocr/current`)).body.toString()).toBe('v1\n');
+    origin.set('/models/ocr/current', { body: Buffer.from('v2\n'), headers: { ETag: '"v2"' } });
+    const cached = await request(`${url}/ocr/current`);
+    expect(cached.headers['x-cache-status']).toBe('HIT');
+    expect(cached.body.toString()).toBe('v1\n');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const fresh = await request(`${url}/ocr/current`);
+    expect(fresh.body.toString()).toBe('v2\n');
+    expect(origin.hits('/models/ocr/current')).toHaveLength(2);
+  }, 30_000);
+});
