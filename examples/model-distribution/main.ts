@@ -5,10 +5,8 @@
  * models it serves and pins one of them to a retained version (rollback). Writes the manifests and each site's report
  * (Markdown) to dist/.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Size } from 'cdk8s';
-import { DecimalSize, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectStoreFlavor } from '../../src';
+import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectStoreFlavor } from '../../src';
 
 /** The fleet's cloud Kafka as a site reaches it; each site has its own read-only user (Secret copied to the site). */
 function cloudKafka(site: string): KafkaCloudCluster {
@@ -59,12 +57,7 @@ export function buildApp(app: App = new App()): App {
 export function main(outdir = 'dist'): void {
   const app = buildApp(new App({ outdir }));
   app.synth();
-  for (const chart of app.charts) {
-    // cdk8s's Chart[Symbol.hasInstance] narrows only to Chart, hence the cast.
-    if (!(chart instanceof ModelDistributionSite)) continue;
-    const site = chart as ModelDistributionSite;
-    fs.writeFileSync(path.join(outdir, `${site.siteName}.report.md`), site.report());
-  }
+  EdgeSite.writeReports(app);
 }
 
 if (require.main === module) {
