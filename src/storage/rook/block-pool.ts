@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
-import { ReclaimPolicy } from '../storage-class';
 import { Construct } from 'constructs';
+import { ReclaimPolicy } from '../storage-class';
 import type { RookCephCluster } from './cluster';
 import { CephErasureCodedPoolOptions, CephFailureDomain, CephReplicatedPoolOptions, PoolSpecs, RookNames } from './common';
 import { EdgeLabels, edgeError, KubeNames, Warnings } from '../../core';

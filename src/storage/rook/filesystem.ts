@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-30';
-import { ReclaimPolicy } from '../storage-class';
 import { Construct } from 'constructs';
+import { ReclaimPolicy } from '../storage-class';
 import { RbdStorageClasses } from './block-pool';
 import type { RookCephCluster } from './cluster';
 import { CephErasureCodedPoolOptions, CephFailureDomain, CephReplicatedPoolOptions, PoolSpecs, RookNames } from './common';

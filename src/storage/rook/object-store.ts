@@ -1,7 +1,7 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-30';
-import { ReclaimPolicy } from '../storage-class';
 import { Construct } from 'constructs';
+import { ReclaimPolicy } from '../storage-class';
 import { RbdStorageClasses } from './block-pool';
 import { CephKafkaNotificationOptions, RookCephKafkaBucketNotification } from './bucket-notification';
 import type { RookCephCluster } from './cluster';
