@@ -172,6 +172,7 @@ export class SiteSynthesizer {
     const staging = path.join(this.outdir, `${STAGING_PREFIX}${site}-${process.pid}-${threadId}`);
     const entries: FleetFile[] = [];
     let bytes = 0;
+    let retired: string | undefined;
     try {
       fs.rmSync(staging, { recursive: true, force: true });
       fs.mkdirSync(staging);
@@ -182,17 +183,24 @@ export class SiteSynthesizer {
         entries.push({ path: `${site}/${f.name}`, objects: f.objects, bytes: size, manifest: f.manifest });
       }
       if (fs.existsSync(finalDir)) {
-        const retired = path.join(this.outdir, `${RETIRED_PREFIX}${site}-${process.pid}-${threadId}`);
+        retired = path.join(this.outdir, `${RETIRED_PREFIX}${site}-${process.pid}-${threadId}`);
         fs.rmSync(retired, { recursive: true, force: true });
         fs.renameSync(finalDir, retired);
-        fs.renameSync(staging, finalDir);
-        fs.rmSync(retired, { recursive: true, force: true });
-      } else {
-        fs.renameSync(staging, finalDir);
       }
+      fs.renameSync(staging, finalDir);
     } catch (e) {
       fs.rmSync(staging, { recursive: true, force: true });
+      // Put the previous output back if it was moved aside.
+      if (retired && !fs.existsSync(finalDir) && fs.existsSync(retired)) fs.renameSync(retired, finalDir);
       return fail(FleetFailureStage.WRITE, messageOf(e));
+    }
+    // The site is written; a retired folder that cannot be removed now is removed by the next run.
+    if (retired) {
+      try {
+        fs.rmSync(retired, { recursive: true, force: true });
+      } catch {
+        // left for the leftover cleanup at the start of the next run
+      }
     }
     return { ok: true, result: { site, directory: site, files: entries, objects: all.length, bytes, warnings: Warnings.collect(app) } };
   }
@@ -284,10 +292,6 @@ export class FleetRun {
     return outcome.ok || !this.options.failFast;
   }
 
-  public get failures(): number {
-    return this.failed;
-  }
-
   /** Prune, write the index, and return the result (or throw when sites failed and throwOnFailure). */
   public finish(workers: number): FleetResult {
     this.progress.end(this.outcomes.size, this.failed);
@@ -320,6 +324,7 @@ export class FleetRun {
       }
     }
     const indexFile = path.join(this.outdir, INDEX_FILE);
+    fs.mkdirSync(this.outdir, { recursive: true });
     const index = {
       version: INDEX_VERSION,
       complete: notAttempted === 0,

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Chart, Names } from 'cdk8s';
 import * as YAML from 'yaml';
-import { NamedPortsValidator, TestFleetFactory, TestFleetOptions } from './factories';
+import { NamedPortsValidator, SmallSite, TestFleetFactory, TestFleetOptions } from './factories';
 import { StandInSite, StandInSiteFactory } from '../../../bench/stand-in-site';
 import { Fleet, FleetFailureStage, FleetProgress, FleetSiteFile, ISiteFactory, SecurityRule } from '../../../src';
 import { assertConformant, chart } from '../../support/harness';
@@ -230,6 +230,38 @@ describe('Fleet.synth', () => {
     expect(result.failures[2].message).toMatch(/object Deployment.apps "site-c\/site-c-web" is emitted twice/);
   });
 
+  test('fails if two charts map to the same file name (plain cdk8s would overwrite one)', () => {
+    let fileName = '';
+    const factory: ISiteFactory = {
+      siteNames: () => ['site-a'],
+      buildSite: (app, site) => {
+        new TestFleetFactory().buildSite(app, site);
+        // cdk8s names a chart whose id is not a DNS label "<id>-<hash>"; a second chart can take that very name.
+        fileName = Names.toDnsLabel(new Chart(app, 'Site-A'));
+        new SmallSite(new Chart(app, fileName), 'Web', 'site-b', 1);
+      },
+    };
+    const result = Fleet.synth(factory, { outdir: tmp(), progress: false, throwOnFailure: false });
+    expect(result.failures.map((f) => [f.stage, f.message])).toEqual([
+      ['validate', `chart "${fileName}" would be written to "${fileName}.k8s.yaml", which another chart already uses; give the charts distinct ids`],
+    ]);
+  });
+
+  test('a site whose files cannot be written fails at the write stage; the index is still written', () => {
+    const outdir = path.join(tmp(), 'out');
+    const result = Fleet.synth(new TestFleetFactory({ sites: ['site-a'] }), {
+      outdir,
+      progress: false,
+      throwOnFailure: false,
+      // The output folder disappears between validation and writing.
+      validators: [{ validate: () => { fs.rmSync(outdir, { recursive: true, force: true }); return []; } }],
+    });
+    expect(result.failures.map((f) => [f.site, f.stage])).toEqual([['site-a', 'write']]);
+    expect(result.failures[0].message).toMatch(/ENOENT/);
+    expect(readIndex(outdir).failures).toHaveLength(1);
+    expect(listFiles(outdir)).toEqual(['index.json']);
+  });
+
   test('the security baseline can be waived per fleet or turned off', () => {
     const factory = new TestFleetFactory({ sites: ['site-a'], faults: { 'site-a': 'insecure' } });
     expect(() => Fleet.synth(factory, { outdir: tmp(), progress: false })).toThrow(/site-a \[security\]/);
@@ -443,6 +475,17 @@ describe('Fleet.synthParallel', () => {
     });
     expect(fromFunction.failures.map((f) => [f.site, f.stage])).toEqual([['site-x', 'custom-validator'], ['site-y', 'custom-validator']]);
     expect(events.sort()).toEqual(['site-x:false', 'site-y:false']);
+  });
+
+  test('rejects when the progress listener throws', async () => {
+    await expect(Fleet.synthParallel({
+      factoryModule: FACTORY_MODULE,
+      factoryExport: 'defaultFactory',
+      workers: 1,
+      outdir: tmp(),
+      progress: false,
+      onProgress: { onSiteDone: () => { throw new Error('listener broke'); } },
+    })).rejects.toThrow('listener broke');
   });
 
   test('fails if the export is not a factory, the module is missing, or workers disagree on the site names', async () => {
