@@ -10,3 +10,4 @@ export * from './site/edge-site';
 export * from './site/kafka-wiring';
 export * from './video/video-site';
 export * from './models/model-site';
+export * from './fleet';

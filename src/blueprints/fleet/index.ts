@@ -1,0 +1,3 @@
+export * from './types';
+export * from './site-file';
+export * from './fleet';
