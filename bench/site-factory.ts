@@ -2,12 +2,10 @@
  * The site the fleet benchmark synthesizes: the export `BenchSiteFactory` must be an `ISiteFactory` class whose
  * constructor takes the number of sites.
  *
- * Until the `VideoSurveillanceSite` blueprint exists this is the stand-in site (bench/stand-in-site.ts). To measure
- * the real blueprint, point this one line at a factory of it, e.g.
- *   export { VideoSurveillanceSiteFactory as BenchSiteFactory } from './video-site-factory';
- * and update `BENCH_SITE_DESCRIPTION`.
+ * The benchmark measures the real `VideoSurveillanceSite` blueprint (bench/video-site-factory.ts). The stand-in site
+ * (bench/stand-in-site.ts, plain L1 objects) remains for comparison: point this line at `StandInSiteFactory`.
  */
-export { StandInSiteFactory as BenchSiteFactory } from './stand-in-site';
+export { VideoSurveillanceSiteFactory as BenchSiteFactory } from './video-site-factory';
 
 /** What the benchmark measured, printed with the results. */
-export const BENCH_SITE_DESCRIPTION = 'stand-in site (bench/stand-in-site.ts: 28 L1 objects, one chart per site)';
+export const BENCH_SITE_DESCRIPTION = 'VideoSurveillanceSite (bench/video-site-factory.ts: ~48 objects + REPORT.md per site, one chart per site)';
