@@ -6,7 +6,7 @@ import { KafkaCloudCluster, KafkaSync } from './mirror';
 import {
   checkBootstrap, checkCount, checkpointsTopic, cloudAuthentication, cloudTls, connectAcls, connectNames, ConnectNames, DEFAULT_REPLICATION_POLICY,
   edgeAuthentication, edgeTls, IDENTITY_REPLICATION_POLICY, internalTopicAcl, MIRROR_ALIAS, mirrorResources, offsetSyncsTopic, remoteTopicAcl,
-  remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, translatedGroupAcl, translatedGroupsClusterAcl,
+  remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, translatedGroupAcl, translatedGroupsClusterAcl, mirrorSpec,
 } from './mirror-support';
 import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
 import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityContext } from './strimzi';
@@ -253,41 +253,19 @@ export class KafkaCloudToEdgeMirror extends Construct {
             'status.storage.replication.factor': rf,
           },
         },
-        mirrors: [{
-          source: {
-            alias: this.sourceAlias,
-            bootstrapServers: this.sourceBootstrapServers,
-            ...(sourceTls ? { tls: sourceTls } : {}),
-            authentication: sourceAuth,
-          },
-          sourceConnector: {
-            tasksMax,
-            config: {
-              'replication.policy.class': policyClass,
-              'replication.factor': rf,
-              'offset-syncs.topic.location': 'target',
-              'offset-syncs.topic.replication.factor': rf,
-              'sync.topic.acls.enabled': 'false',
-              'sync.topic.configs.enabled': String(this.syncTopicConfigs),
-              'refresh.topics.interval.seconds': 60,
-            },
-          },
-          ...(hasGroups ? {
-            checkpointConnector: {
-              tasksMax: 1,
-              config: {
-                'replication.policy.class': policyClass,
-                'offset-syncs.topic.location': 'target',
-                'checkpoints.topic.replication.factor': rf,
-                'emit.checkpoints.interval.seconds': 60,
-                'refresh.groups.interval.seconds': 60,
-                'sync.group.offsets.enabled': String(this.syncGroupOffsets),
-              },
-            },
-          } : {}),
+        mirrors: [mirrorSpec({
+          alias: this.sourceAlias,
+          bootstrapServers: this.sourceBootstrapServers,
+          tls: sourceTls,
+          authentication: sourceAuth,
+          tasksMax,
+          policyClass,
+          replicationFactor: rf,
+          syncTopicConfigs: this.syncTopicConfigs,
+          syncGroupOffsets: this.syncGroupOffsets,
           topicsPattern: this.topicsPattern,
-          ...(hasGroups ? { groupsPattern: this.groupsPattern } : {}),
-        }],
+          groupsPattern: hasGroups ? this.groupsPattern : undefined,
+        })],
         resources: mirrorResources(props.resources),
         template: { connectContainer: { securityContext: strimziContainerSecurityContext() } },
       };

@@ -5,7 +5,7 @@ import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { IKafkaCluster } from './cluster';
-import { MirrorClusterAuthentication, MirrorClusterTls, StrimziResources, toStrimziResources } from './strimzi';
+import { MirrorClusterAuthentication, MirrorClusterTls, MirrorSpec, StrimziResources, toStrimziResources } from './strimzi';
 import { KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule, KafkaUserSecretKeys } from './user';
 import { edgeError, KafkaAuthentication, KafkaClientCredentials, KubeNames, Resources, SecretKeyReference } from '../../core';
 
@@ -213,4 +213,58 @@ export function translatedGroupAcl(group: string): KafkaAclRule {
 /** Listing the target's groups before committing translated offsets. */
 export function translatedGroupsClusterAcl(): KafkaAclRule {
   return { resourceType: KafkaAclResourceType.CLUSTER, operations: [KafkaAclOperation.DESCRIBE] };
+}
+
+/** What {@link mirrorSpec} needs to render a `mirrors[]` entry. */
+export interface MirrorSpecOptions {
+  readonly alias: string;
+  readonly bootstrapServers: string;
+  readonly tls?: MirrorClusterTls;
+  readonly authentication: MirrorClusterAuthentication;
+  readonly tasksMax: number;
+  readonly policyClass: string;
+  readonly replicationFactor: number;
+  readonly syncTopicConfigs: boolean;
+  readonly syncGroupOffsets: boolean;
+  readonly topicsPattern: string;
+  /** Only when consumer groups are checkpointed. */
+  readonly groupsPattern?: string;
+}
+
+/**
+ * One `mirrors[]` entry. Both directions keep offset-syncs on the target (see docs/sync.md) and use the same
+ * replication policy on the source and checkpoint connectors, so remote topic names agree.
+ */
+export function mirrorSpec(o: MirrorSpecOptions): MirrorSpec {
+  const rf = o.replicationFactor;
+  return {
+    source: { alias: o.alias, bootstrapServers: o.bootstrapServers, ...(o.tls ? { tls: o.tls } : {}), authentication: o.authentication },
+    sourceConnector: {
+      tasksMax: o.tasksMax,
+      config: {
+        'replication.policy.class': o.policyClass,
+        'replication.factor': rf,
+        'offset-syncs.topic.location': 'target',
+        'offset-syncs.topic.replication.factor': rf,
+        'sync.topic.acls.enabled': 'false',
+        'sync.topic.configs.enabled': String(o.syncTopicConfigs),
+        'refresh.topics.interval.seconds': 60,
+      },
+    },
+    ...(o.groupsPattern !== undefined ? {
+      checkpointConnector: {
+        tasksMax: 1,
+        config: {
+          'replication.policy.class': o.policyClass,
+          'offset-syncs.topic.location': 'target',
+          'checkpoints.topic.replication.factor': rf,
+          'emit.checkpoints.interval.seconds': 60,
+          'refresh.groups.interval.seconds': 60,
+          'sync.group.offsets.enabled': String(o.syncGroupOffsets),
+        },
+      },
+    } : {}),
+    topicsPattern: o.topicsPattern,
+    ...(o.groupsPattern !== undefined ? { groupsPattern: o.groupsPattern } : {}),
+  };
 }

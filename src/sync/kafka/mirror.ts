@@ -7,7 +7,7 @@ import { ObjectReplication, ObjectReplicationProps } from '../object-replication
 import { IKafkaCluster } from './cluster';
 import {
   checkBootstrap, checkCount, cloudAuthentication, cloudTls, connectNames, DEFAULT_REPLICATION_POLICY, edgeAuthentication, edgeTls,
-  IDENTITY_REPLICATION_POLICY, MIRROR_ALIAS, mirrorResources, remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules,
+  IDENTITY_REPLICATION_POLICY, MIRROR_ALIAS, mirrorResources, remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, mirrorSpec,
 } from './mirror-support';
 import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
 import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityContext } from './strimzi';
@@ -305,41 +305,19 @@ export class KafkaSync extends Construct {
             'producer.compression.type': compression,
           },
         },
-        mirrors: [{
-          source: {
-            alias: this.site,
-            bootstrapServers: props.source.bootstrapServers,
-            tls: edgeTls(props.source),
-            authentication: sourceAuth,
-          },
-          sourceConnector: {
-            tasksMax,
-            config: {
-              'replication.policy.class': policyClass,
-              'replication.factor': rf,
-              'offset-syncs.topic.location': 'target',
-              'offset-syncs.topic.replication.factor': rf,
-              'sync.topic.acls.enabled': 'false',
-              'sync.topic.configs.enabled': String(this.syncTopicConfigs),
-              'refresh.topics.interval.seconds': 60,
-            },
-          },
-          ...(hasGroups ? {
-            checkpointConnector: {
-              tasksMax: 1,
-              config: {
-                'replication.policy.class': policyClass,
-                'offset-syncs.topic.location': 'target',
-                'checkpoints.topic.replication.factor': rf,
-                'emit.checkpoints.interval.seconds': 60,
-                'refresh.groups.interval.seconds': 60,
-                'sync.group.offsets.enabled': String(this.syncGroupOffsets),
-              },
-            },
-          } : {}),
+        mirrors: [mirrorSpec({
+          alias: this.site,
+          bootstrapServers: props.source.bootstrapServers,
+          tls: edgeTls(props.source),
+          authentication: sourceAuth,
+          tasksMax,
+          policyClass,
+          replicationFactor: rf,
+          syncTopicConfigs: this.syncTopicConfigs,
+          syncGroupOffsets: this.syncGroupOffsets,
           topicsPattern: this.topicsPattern,
-          ...(hasGroups ? { groupsPattern: this.groupsPattern } : {}),
-        }],
+          groupsPattern: hasGroups ? this.groupsPattern : undefined,
+        })],
         resources: mirrorResources(props.resources),
         template: { connectContainer: { securityContext: strimziContainerSecurityContext() } },
       };

@@ -104,6 +104,20 @@ export interface MirrorClusterTls {
   readonly trustedCertificates: Array<{ readonly secretName: string; readonly certificate: string }>;
 }
 
+/** One entry of `KafkaMirrorMaker2.spec.mirrors`. */
+export interface MirrorSpec {
+  readonly source: {
+    readonly alias: string;
+    readonly bootstrapServers: string;
+    readonly tls?: MirrorClusterTls;
+    readonly authentication: MirrorClusterAuthentication;
+  };
+  readonly sourceConnector: { readonly tasksMax: number; readonly config: { [key: string]: string | number | boolean } };
+  readonly checkpointConnector?: { readonly tasksMax: number; readonly config: { [key: string]: string | number | boolean } };
+  readonly topicsPattern: string;
+  readonly groupsPattern?: string;
+}
+
 export interface KafkaMirrorMaker2Spec {
   readonly version?: string;
   readonly replicas: number;
@@ -118,18 +132,7 @@ export interface KafkaMirrorMaker2Spec {
     readonly authentication: MirrorClusterAuthentication;
     readonly config: { [key: string]: string | number | boolean };
   };
-  readonly mirrors: Array<{
-    readonly source: {
-      readonly alias: string;
-      readonly bootstrapServers: string;
-      readonly tls?: MirrorClusterTls;
-      readonly authentication: MirrorClusterAuthentication;
-    };
-    readonly sourceConnector: { readonly tasksMax: number; readonly config: { [key: string]: string | number | boolean } };
-    readonly checkpointConnector?: { readonly tasksMax: number; readonly config: { [key: string]: string | number | boolean } };
-    readonly topicsPattern: string;
-    readonly groupsPattern?: string;
-  }>;
+  readonly mirrors: MirrorSpec[];
   readonly resources: StrimziResources;
   readonly template: {
     readonly connectContainer: { readonly securityContext: StrimziSecurityContext };
