@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ModelReleaseSync } from './model-release-sync';
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
-import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize, Redundancy } from '../../capacity';
+import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../../capacity';
 import { ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
 import { BucketAnonymousAccess, BucketRetention, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { EdgeKafkaCluster, KafkaCloudCluster, KafkaCloudToEdgeMirror } from '../../sync';
@@ -417,7 +417,7 @@ export class ModelDistributionSite extends EdgeSite {
 
     // --- Capacity: models × (versionsRetained + 1) × averageModelSize on the store's erasure layout -----------
     const layout = this.store.layout;
-    const redundancy = Redundancy.erasureCoded(layout.setSize - layout.parity, layout.parity);
+    const redundancy = EdgeSite.storeRedundancy(this.store);
     this.estimate = CapacityPlanner.models({
       models: this.modelCount,
       versionsRetained: props.versionsRetained + 1,
@@ -549,8 +549,7 @@ export class ModelDistributionSite extends EdgeSite {
     } else {
       this.allowWan('release-cloud', { namespace: site, podLabels: this.releaseSync.podLabels }, [ModelDistributionSite.portOf(cloudStore.s3Endpoint)]);
     }
-    this.allow('provisioner-store', { namespace: site, podLabels: { ...EdgeLabels.selector({ name: 'minio', instance: 'store' }), 'app.kubernetes.io/component': 'provisioner' } }, storePeer);
-    this.allow('store-peers', { namespace: site, podLabels: this.store.selectorLabels }, storePeer);
+    this.allowStoreInternals(this.store);
     this.allow('velero-store', veleroPods, storePeer);
     for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-kafka`, c, { ...this.kafka.networkPeer, ports: [9093] });
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);

@@ -4,7 +4,9 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataPath, Prerequisite } from './report';
 import { ExtraFootprint, FlowSource, SiteNamespace } from './site-namespace';
+import { Redundancy } from '../../capacity';
 import { edgeError, KubeNames, NetworkPeer, SecurityBaseline } from '../../core';
+import { MinioCluster } from '../../objectstore/minio';
 
 /** Props every site blueprint accepts. */
 export interface EdgeSiteProps {
@@ -103,6 +105,18 @@ export abstract class EdgeSite extends Chart {
   /** Allow WAN egress to the cloud on `ports`. */
   protected allowWan(name: string, from: FlowSource, ports: number[]): void {
     this.siteNamespace.allowWanEgress(name, from, ports, this.wanCidrs);
+  }
+
+  /** The planner's redundancy for a MinIO store's erasure layout (EC data+parity per set). */
+  protected static storeRedundancy(store: MinioCluster): Redundancy {
+    return Redundancy.erasureCoded(store.layout.setSize - store.layout.parity, store.layout.parity);
+  }
+
+  /** Let a MinIO store's servers talk to each other and its provisioning Job reach them. */
+  protected allowStoreInternals(store: MinioCluster): void {
+    const peer = store.serverNetworkPeer;
+    this.allow('store-peers', { namespace: store.namespace, podLabels: store.selectorLabels }, peer);
+    this.allow('provisioner-store', { namespace: store.namespace, podLabels: store.provisionerPodLabels }, peer);
   }
 
   /** Count operator-managed pods in the quota. */

@@ -2,7 +2,7 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
-import { CapacityEstimate, CapacityFit, CapacityPlanner, Redundancy } from '../../capacity';
+import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
 import { ContainerImage, edgeError, EdgeLabels, IObjectStore, SecretKeyReference } from '../../core';
 import { BucketAnonymousAccess, BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
@@ -285,7 +285,7 @@ export class VideoSurveillanceSite extends EdgeSite {
 
     // --- Capacity: the planner sizes the site from cameras × bitrate × retention --------------------------
     const layout = this.store.layout;
-    const redundancy = Redundancy.erasureCoded(layout.setSize - layout.parity, layout.parity);
+    const redundancy = EdgeSite.storeRedundancy(this.store);
     this.estimate = CapacityPlanner.video({
       cameras: props.cameras,
       bitrateMbps: props.bitrateMbps,
@@ -385,8 +385,7 @@ export class VideoSurveillanceSite extends EdgeSite {
     // --- Network flows (default deny + exactly these) -------------------------------------------------------
     const storePeer = this.store.serverNetworkPeer;
     for (const [i, r] of recorders.entries()) this.allow(`recorder-${i}-store`, r, storePeer);
-    this.allow('store-peers', { namespace: site, podLabels: this.store.selectorLabels }, storePeer);
-    this.allow('provisioner-store', { namespace: site, podLabels: { ...EdgeLabels.selector({ name: 'minio', instance: 'store' }), 'app.kubernetes.io/component': 'provisioner' } }, storePeer);
+    this.allowStoreInternals(this.store);
     this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, storePeer);
     this.allow('viewer-cache', { namespace: site, podLabels: VideoSurveillanceSite.VIEWER_LABELS }, this.cache.networkPeer);
     this.allow('archive-store', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, storePeer);

@@ -680,6 +680,11 @@ export class MinioCluster extends Construct implements IObjectStore {
     });
   }
 
+  /** Labels of the provisioning Job's pods (for NetworkPolicies that let them reach the servers). */
+  public get provisionerPodLabels(): { [key: string]: string } {
+    return this.provisionerSelector();
+  }
+
   private provisionerSelector(): { [key: string]: string } {
     return { ...EdgeLabels.selector({ name: 'minio', instance: this.name }), 'app.kubernetes.io/component': 'provisioner' };
   }
