@@ -55,6 +55,11 @@ export abstract class EdgeSite extends Chart {
     });
   }
 
+  /** The planner's redundancy for a MinIO store's erasure layout (EC data+parity per set). */
+  protected static storeRedundancy(store: MinioCluster): Redundancy {
+    return Redundancy.erasureCoded(store.layout.setSize - store.layout.parity, store.layout.parity);
+  }
+
   /** The site's name (also its namespace). */
   public readonly siteName: string;
   /** The site's namespace with its policies. */
@@ -105,11 +110,6 @@ export abstract class EdgeSite extends Chart {
   /** Allow WAN egress to the cloud on `ports`. */
   protected allowWan(name: string, from: FlowSource, ports: number[]): void {
     this.siteNamespace.allowWanEgress(name, from, ports, this.wanCidrs);
-  }
-
-  /** The planner's redundancy for a MinIO store's erasure layout (EC data+parity per set). */
-  protected static storeRedundancy(store: MinioCluster): Redundancy {
-    return Redundancy.erasureCoded(store.layout.setSize - store.layout.parity, store.layout.parity);
   }
 
   /** Let a MinIO store's servers talk to each other and its provisioning Job reach them. */
