@@ -45,7 +45,7 @@ export interface RcloneClaimRemoteOptions {
   readonly path?: string;
 }
 
-/** How the destination is reached. Internal. */
+/** How the destination is reached. @internal */
 export interface RcloneRemoteConfig {
   readonly kind: 's3' | 'secret' | 'claim';
   readonly store?: IObjectStore;

@@ -52,7 +52,7 @@ export interface ResticClaimRepositoryOptions {
   readonly path?: string;
 }
 
-/** How a repository is reached. Internal. */
+/** How a repository is reached. @internal */
 export interface ResticRepositoryConfig {
   readonly kind: 's3' | 'rest' | 'claim' | 'secret';
   readonly store?: IObjectStore;

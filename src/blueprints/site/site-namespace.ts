@@ -19,9 +19,15 @@ export interface SiteFlow {
   readonly name: string;
   /** Where traffic comes from. */
   readonly from: FlowSource;
-  /** In-cluster destination pods, or undefined for the WAN. */
+  /**
+   * In-cluster destination pods.
+   * @default - a WAN flow (see cidrs)
+   */
   readonly to?: NetworkPeer;
-  /** Destination CIDRs for WAN flows. */
+  /**
+   * Destination CIDRs for WAN flows.
+   * @default - an in-cluster flow (see to)
+   */
   readonly cidrs?: string[];
   /** Destination TCP ports. */
   readonly ports: number[];
