@@ -5,8 +5,8 @@ import { IKafkaCluster } from './cluster';
 import { KafkaCloudCluster, KafkaSync } from './mirror';
 import {
   checkBootstrap, checkCount, checkpointsTopic, cloudAuthentication, cloudTls, connectAcls, connectNames, ConnectNames, DEFAULT_REPLICATION_POLICY,
-  edgeAuthentication, edgeTls, IDENTITY_REPLICATION_POLICY, internalTopicAcl, MIRROR_ALIAS, mirrorResources, offsetSyncsTopic, remoteTopicAcl,
-  remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, translatedGroupAcl, translatedGroupsClusterAcl, mirrorSpec,
+  edgeAuthentication, edgeTls, IDENTITY_REPLICATION_POLICY, internalTopicAcl, mirrorResources, offsetSyncsTopic, remoteTopicAcl,
+  remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, translatedGroupAcl, translatedGroupsClusterAcl, mirrorSpec, cloudAlias,
 } from './mirror-support';
 import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
 import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityContext } from './strimzi';
@@ -186,13 +186,7 @@ export class KafkaCloudToEdgeMirror extends Construct {
     this.site = props.site;
     KubeNames.assertDns1123Label(this, 'site', props.site, 40);
     const source = props.source;
-    this.sourceAlias = source.alias ?? 'cloud';
-    if (!MIRROR_ALIAS.test(this.sourceAlias)) {
-      throw edgeError(this, { prop: 'source.alias', value: this.sourceAlias, rule: 'Strimzi aliases are 1–100 letters, digits, ".", "_" or "-"', fix: 'use e.g. "cloud"' });
-    }
-    if (this.sourceAlias === this.site) {
-      throw edgeError(this, { prop: 'source.alias', value: this.sourceAlias, rule: 'the cloud alias must differ from the site alias (MirrorMaker2 names replication flows by both)', fix: 'use e.g. "cloud"' });
-    }
+    this.sourceAlias = cloudAlias(this, 'source.alias', source.alias, this.site);
     this.sourceBootstrapServers = checkBootstrap(this, 'source.bootstrapServers', source.bootstrapServers);
     if (this.sourceBootstrapServers === props.target.bootstrapServers) {
       throw edgeError(this, { prop: 'source.bootstrapServers', value: this.sourceBootstrapServers, rule: 'this is the edge cluster itself; MirrorMaker2 would copy its own topics into itself', fix: 'pass the cloud cluster\'s bootstrap servers' });

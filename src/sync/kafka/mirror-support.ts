@@ -268,3 +268,15 @@ export function mirrorSpec(o: MirrorSpecOptions): MirrorSpec {
     ...(o.groupsPattern !== undefined ? { groupsPattern: o.groupsPattern } : {}),
   };
 }
+
+/** The cloud cluster's MirrorMaker2 alias (default `cloud`), checked: Strimzi's alias pattern, and not the site's. */
+export function cloudAlias(scope: IConstruct, prop: string, alias: string | undefined, site: string): string {
+  const value = alias ?? 'cloud';
+  if (!MIRROR_ALIAS.test(value)) {
+    throw edgeError(scope, { prop, value, rule: 'Strimzi aliases are 1–100 letters, digits, ".", "_" or "-"', fix: 'use e.g. "cloud"' });
+  }
+  if (value === site) {
+    throw edgeError(scope, { prop, value, rule: 'the cloud alias must differ from the site alias (MirrorMaker2 names replication flows by both)', fix: 'use e.g. "cloud"' });
+  }
+  return value;
+}

@@ -7,7 +7,7 @@ import { ObjectReplication, ObjectReplicationProps } from '../object-replication
 import { IKafkaCluster } from './cluster';
 import {
   checkBootstrap, checkCount, cloudAuthentication, cloudTls, connectNames, DEFAULT_REPLICATION_POLICY, edgeAuthentication, edgeTls,
-  IDENTITY_REPLICATION_POLICY, MIRROR_ALIAS, mirrorResources, remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, mirrorSpec,
+  IDENTITY_REPLICATION_POLICY, mirrorResources, remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, mirrorSpec, cloudAlias,
 } from './mirror-support';
 import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
 import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityContext } from './strimzi';
@@ -251,13 +251,7 @@ export class KafkaSync extends Construct {
     this.site = props.site;
     KubeNames.assertDns1123Label(this, 'site', props.site, 40);
     const target = props.target;
-    this.targetAlias = target.alias ?? 'cloud';
-    if (!MIRROR_ALIAS.test(this.targetAlias)) {
-      throw edgeError(this, { prop: 'target.alias', value: this.targetAlias, rule: 'Strimzi aliases are 1–100 letters, digits, ".", "_" or "-"', fix: 'use e.g. "cloud"' });
-    }
-    if (this.targetAlias === this.site) {
-      throw edgeError(this, { prop: 'target.alias', value: this.targetAlias, rule: 'the cloud alias must differ from the site alias (MirrorMaker2 names replication flows by both)', fix: 'use e.g. "cloud"' });
-    }
+    this.targetAlias = cloudAlias(this, 'target.alias', target.alias, this.site);
     this.targetBootstrapServers = checkBootstrap(this, 'target.bootstrapServers', target.bootstrapServers);
     this.identityReplication = props.identityReplication ?? false;
     this.conflictPolicy = props.conflictPolicy ?? ConflictPolicy.LAST_WRITE_WINS;
