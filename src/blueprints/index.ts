@@ -7,6 +7,7 @@ export * from './models/release-script';
 export * from './models/model-release-sync';
 export * from './site/report';
 export * from './site/edge-site';
+export * from './site/site-store';
 export * from './site/kafka-wiring';
 export * from './video/video-site';
 export * from './models/model-site';

@@ -12,6 +12,7 @@ import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
 import { FlowSource } from '../site/site-namespace';
+import { SiteStoreOptions } from '../site/site-store';
 
 /** Where the site's releases come from. */
 export interface ModelCloudOptions {
@@ -39,39 +40,6 @@ export interface ModelCloudOptions {
   readonly releaseTopic?: string;
 }
 
-/** Overrides for the model store (MinIO). */
-export interface ModelStoreOptions {
-  /**
-   * Erasure parity per set.
-   * @default - MinIO's default for the set size (EC:2 for 4 drives)
-   */
-  readonly parity?: number;
-  /**
-   * Server image.
-   * @default ContainerImage.MINIO
-   */
-  readonly image?: ContainerImage;
-  /**
-   * Secret with MINIO_ROOT_USER / MINIO_ROOT_PASSWORD.
-   * @default '<site>-store-root'
-   */
-  readonly rootCredentialsSecretName?: string;
-  /**
-   * Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for the site's jobs (the release job writes with it).
-   * @default '<site>-store-client'
-   */
-  readonly clientCredentialsSecretName?: string;
-  /**
-   * Keep read/write quorum with one whole server down (MinIO rule); false only for labs.
-   * @default true
-   */
-  readonly tolerateServerLoss?: boolean;
-  /**
-   * Server container resources.
-   * @default - MinioCluster's defaults (500m CPU, 1Gi memory request, 2Gi limit)
-   */
-  readonly resources?: ContainerResources;
-}
 
 /** The model bucket. */
 export interface ModelBucketOptions {
@@ -253,9 +221,9 @@ export interface ModelDistributionSiteProps extends EdgeSiteProps {
   readonly backup: ModelBackupOptions;
   /**
    * Store overrides.
-   * @default - see ModelStoreOptions
+   * @default - see SiteStoreOptions
    */
-  readonly store?: ModelStoreOptions;
+  readonly store?: SiteStoreOptions;
   /**
    * Model bucket overrides.
    * @default - see ModelBucketOptions
@@ -393,26 +361,15 @@ export class ModelDistributionSite extends EdgeSite {
     const cachePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'model-cache' }) };
 
     // --- Store ----------------------------------------------------------------------------------------------
-    this.store = new MinioCluster(this, 'Store', {
-      name: 'store',
-      namespace: site,
+    this.store = this.addSiteStore({
       servers,
       drivesPerServer,
       driveSize: props.driveSize,
       storageClassName: props.storageClassName,
-      parity: storeOpts.parity,
-      image: storeOpts.image,
-      resources: storeOpts.resources,
-      tolerateServerLoss: storeOpts.tolerateServerLoss,
+      options: storeOpts,
       // No bucket notifications here: release events come from the cloud, not from the store.
       eventQueue: false,
-      rootCredentials: { secretName: storeOpts.rootCredentialsSecretName ?? `${site}-store-root` },
-      clientCredentials: { secretName: storeOpts.clientCredentialsSecretName ?? `${site}-store-client` },
-      allowedClients: [
-        { ...releasePods, ports: [] },
-        { ...cachePods, ports: [] },
-        { ...veleroPods, ports: [] },
-      ],
+      clients: [releasePods, cachePods, veleroPods],
     });
 
     // --- Capacity: models × (versionsRetained + 1) × averageModelSize on the store's erasure layout -----------
@@ -549,7 +506,6 @@ export class ModelDistributionSite extends EdgeSite {
     } else {
       this.allowWan('release-cloud', { namespace: site, podLabels: this.releaseSync.podLabels }, [ModelDistributionSite.portOf(cloudStore.s3Endpoint)]);
     }
-    this.allowStoreInternals(this.store);
     this.allow('velero-store', veleroPods, storePeer);
     for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-kafka`, c, { ...this.kafka.networkPeer, ports: [9093] });
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);

@@ -1,12 +1,37 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataPath, Prerequisite } from './report';
 import { ExtraFootprint, FlowSource, SiteNamespace } from './site-namespace';
+import { SiteStoreOptions } from './site-store';
 import { Redundancy } from '../../capacity';
 import { edgeError, KubeNames, NetworkPeer, SecurityBaseline } from '../../core';
 import { MinioCluster } from '../../objectstore/minio';
+
+/** What {@link EdgeSite.addSiteStore} builds. */
+export interface SiteStoreSpec {
+  /** MinIO servers. */
+  readonly servers: number;
+  /** Drives per server. */
+  readonly drivesPerServer: number;
+  /** Size of each drive. */
+  readonly driveSize: Size;
+  /** StorageClass of the drives. */
+  readonly storageClassName: string;
+  /** Pods allowed to reach the S3 API. */
+  readonly clients: FlowSource[];
+  /**
+   * Keep a persistent queue for bucket notifications.
+   * @default true
+   */
+  readonly eventQueue?: boolean;
+  /**
+   * User overrides.
+   * @default - MinioCluster defaults
+   */
+  readonly options?: SiteStoreOptions;
+}
 
 /** Props every site blueprint accepts. */
 export interface EdgeSiteProps {
@@ -112,8 +137,34 @@ export abstract class EdgeSite extends Chart {
     this.siteNamespace.allowWanEgress(name, from, ports, this.wanCidrs);
   }
 
+  /**
+   * The site's MinIO store (`store` in the site namespace) with the flows it needs internally (server peers,
+   * provisioning Job).
+   */
+  protected addSiteStore(spec: SiteStoreSpec): MinioCluster {
+    const o = spec.options ?? {};
+    const store = new MinioCluster(this, 'Store', {
+      name: 'store',
+      namespace: this.siteName,
+      servers: spec.servers,
+      drivesPerServer: spec.drivesPerServer,
+      driveSize: spec.driveSize,
+      storageClassName: spec.storageClassName,
+      parity: o.parity,
+      image: o.image,
+      resources: o.resources,
+      tolerateServerLoss: o.tolerateServerLoss,
+      eventQueue: spec.eventQueue,
+      rootCredentials: { secretName: o.rootCredentialsSecretName ?? `${this.siteName}-store-root` },
+      clientCredentials: { secretName: o.clientCredentialsSecretName ?? `${this.siteName}-store-client` },
+      allowedClients: spec.clients.map((c) => ({ ...c, ports: [] })),
+    });
+    this.allowStoreInternals(store);
+    return store;
+  }
+
   /** Let a MinIO store's servers talk to each other and its provisioning Job reach them. */
-  protected allowStoreInternals(store: MinioCluster): void {
+  private allowStoreInternals(store: MinioCluster): void {
     const peer = store.serverNetworkPeer;
     this.allow('store-peers', { namespace: store.namespace, podLabels: store.selectorLabels }, peer);
     this.allow('provisioner-store', { namespace: store.namespace, podLabels: store.provisionerPodLabels }, peer);

@@ -3,13 +3,14 @@ import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
-import { ContainerImage, edgeError, EdgeLabels, IObjectStore, SecretKeyReference } from '../../core';
+import { edgeError, EdgeLabels, IObjectStore, SecretKeyReference } from '../../core';
 import { BucketAnonymousAccess, BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
 import { FlowSource } from '../site/site-namespace';
+import { SiteStoreOptions } from '../site/site-store';
 
 /** Where the site sends events and archives segments. */
 export interface VideoCloudOptions {
@@ -34,35 +35,6 @@ export interface VideoCloudOptions {
    * @default - unlimited
    */
   readonly archiveBandwidthLimit?: Size;
-}
-
-/** Overrides for the hot-tier MinIO. */
-export interface VideoStoreOptions {
-  /**
-   * Erasure parity per set.
-   * @default - MinIO's default for the set size (EC:2 for 4 drives)
-   */
-  readonly parity?: number;
-  /**
-   * Server image.
-   * @default ContainerImage.MINIO
-   */
-  readonly image?: ContainerImage;
-  /**
-   * Secret with MINIO_ROOT_USER / MINIO_ROOT_PASSWORD.
-   * @default '<site>-store-root'
-   */
-  readonly rootCredentialsSecretName?: string;
-  /**
-   * Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for the site's clients (recorders, jobs).
-   * @default '<site>-store-client'
-   */
-  readonly clientCredentialsSecretName?: string;
-  /**
-   * Keep read/write quorum with one whole server down (MinIO rule); false only for labs.
-   * @default true
-   */
-  readonly tolerateServerLoss?: boolean;
 }
 
 /** Overrides for the playback cache. */
@@ -187,9 +159,9 @@ export interface VideoSurveillanceSiteProps extends EdgeSiteProps {
   readonly backup: VideoBackupOptions;
   /**
    * Hot-tier overrides.
-   * @default - see VideoStoreOptions
+   * @default - see SiteStoreOptions
    */
-  readonly store?: VideoStoreOptions;
+  readonly store?: SiteStoreOptions;
   /**
    * Playback cache overrides.
    * @default - see VideoCacheOptions
@@ -263,23 +235,17 @@ export class VideoSurveillanceSite extends EdgeSite {
 
     // --- Hot tier -------------------------------------------------------------------------------------------
     const recorders = props.recorders ?? [{ namespace: site, podLabels: { 'app.kubernetes.io/component': 'recorder' } }];
-    this.store = new MinioCluster(this, 'Store', {
-      name: 'store',
-      namespace: site,
+    this.store = this.addSiteStore({
       servers,
       drivesPerServer,
       driveSize: props.driveSize,
       storageClassName: props.storageClassName,
-      parity: storeOpts.parity,
-      image: storeOpts.image,
-      tolerateServerLoss: storeOpts.tolerateServerLoss,
-      rootCredentials: { secretName: storeOpts.rootCredentialsSecretName ?? `${site}-store-root` },
-      clientCredentials: { secretName: storeOpts.clientCredentialsSecretName ?? `${site}-store-client` },
-      allowedClients: [
-        ...recorders.map((r) => ({ ...r, ports: [] })),
-        { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels(), ports: [] },
-        { namespace: site, podLabels: VideoSurveillanceSite.cacheLabels(), ports: [] },
-        { namespace: props.backup.veleroNamespace ?? 'velero', podLabels: { 'app.kubernetes.io/name': 'velero' }, ports: [] },
+      options: storeOpts,
+      clients: [
+        ...recorders,
+        { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() },
+        { namespace: site, podLabels: VideoSurveillanceSite.cacheLabels() },
+        { namespace: props.backup.veleroNamespace ?? 'velero', podLabels: { 'app.kubernetes.io/name': 'velero' } },
       ],
     });
 
@@ -385,7 +351,6 @@ export class VideoSurveillanceSite extends EdgeSite {
     // --- Network flows (default deny + exactly these) -------------------------------------------------------
     const storePeer = this.store.serverNetworkPeer;
     for (const [i, r] of recorders.entries()) this.allow(`recorder-${i}-store`, r, storePeer);
-    this.allowStoreInternals(this.store);
     this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, storePeer);
     this.allow('viewer-cache', { namespace: site, podLabels: VideoSurveillanceSite.VIEWER_LABELS }, this.cache.networkPeer);
     this.allow('archive-store', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, storePeer);

@@ -1,0 +1,36 @@
+import { ContainerResources } from 'cdk8s-plus-30';
+import { ContainerImage } from '../../core';
+
+/** Overrides for a site's MinIO store (the hot tier of the video and model sites). */
+export interface SiteStoreOptions {
+  /**
+   * Erasure parity per set.
+   * @default - MinIO's default for the set size (EC:2 for 4 drives)
+   */
+  readonly parity?: number;
+  /**
+   * Server image.
+   * @default ContainerImage.MINIO
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Secret with MINIO_ROOT_USER / MINIO_ROOT_PASSWORD.
+   * @default '<site>-store-root'
+   */
+  readonly rootCredentialsSecretName?: string;
+  /**
+   * Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for the site's jobs (the release job writes with it).
+   * @default '<site>-store-client'
+   */
+  readonly clientCredentialsSecretName?: string;
+  /**
+   * Keep read/write quorum with one whole server down (MinIO rule); false only for labs.
+   * @default true
+   */
+  readonly tolerateServerLoss?: boolean;
+  /**
+   * Server container resources.
+   * @default - MinioCluster's defaults (500m CPU, 1Gi memory request, 2Gi limit)
+   */
+  readonly resources?: ContainerResources;
+}
