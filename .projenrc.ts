@@ -28,15 +28,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
-      // Real-server tests (nginx, redis, restic, rclone) bind loopback ports; keep the suite on few workers.
       maxWorkers: 2,
+      // The fast tier: real-program tests (`*.real.test.ts`) run in `test:real`.
+      testPathIgnorePatterns: ['/node_modules/', '\\.real\\.test\\.ts$'],
     },
   },
   tsconfigDev: {
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/'],
+  gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/', '.tools/'],
   npmignoreEnabled: true,
 });
 
@@ -90,6 +91,25 @@ project.addTask('examples', {
   description: 'Synthesize every app under examples/ into examples/<name>/dist/*.k8s.yaml',
   exec: 'ts-node --transpile-only scripts/synth-examples.ts',
 });
+// The real-program tier: install the programs (idempotent, cached in .tools/), then run every `*.real.test.ts`.
+project.addTask('test:tools', {
+  description: 'Install the programs the real-program tests run (apt, pip, Go builds, Maven jars) into .tools/',
+  exec: 'bash scripts/test-tools.sh',
+});
+const testReal = project.addTask('test:real', {
+  description: 'Real-program tier: API server, Kafka, MinIO, nginx, redis, restic, rclone, moto on loopback',
+  env: { JEST_JUNIT_OUTPUT_DIR: 'test-reports/real' },
+});
+testReal.spawn(project.tasks.tryFind('test:tools')!);
+testReal.exec([
+  'jest --ci --coverage=false --maxWorkers=1',
+  "--testPathIgnorePatterns '/node_modules/' --testMatch '<rootDir>/test/**/*.real.test.ts'",
+  '--reporters default --reporters jest-junit',
+].join(' '), { receiveArgs: true });
+const testAll = project.addTask('test:all', { description: 'Both tiers: `test` (fast) then `test:real`' });
+testAll.spawn(project.testTask);
+testAll.spawn(testReal);
+
 project.addTask('fetch-schemas', {
   description: 'Download the pinned upstream schemas (schemas.lock.json, sha256-verified) into .schema-cache/',
   exec: 'ts-node --transpile-only scripts/fetch-schemas.ts',

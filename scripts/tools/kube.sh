@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# TODO(kube): filled in by the kube fixture work.
+set -euo pipefail

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# TODO(minio): filled in by the minio fixture work.
+set -euo pipefail
