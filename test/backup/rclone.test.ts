@@ -1,5 +1,5 @@
 import { Cron, Duration, Size } from 'cdk8s';
-import { containerOf, plainEnvOf, scriptOf, secretEnvOf, shellcheck } from './support';
+import { containerOf, plainEnvOf, scriptOf, secretEnvOf } from './support';
 import {
   BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote, RcloneScript,
   Warnings,
@@ -120,19 +120,6 @@ describe('RcloneArchive', () => {
     const disk = find(manifests, 'CronJob', 'to-disk');
     expect(plainEnvOf(disk).ARCHIVE_DEST).toBe('/archive/site-a');
     expect(containerOf(disk).volumeMounts).toContainEqual({ name: 'archive', mountPath: '/archive' });
-  });
-
-  test('every generated script passes shellcheck', () => {
-    const variants: Array<Partial<RcloneArchiveProps>> = [
-      {},
-      { mode: RcloneMode.MOVE, deleteEmptySourceDirs: true, includes: ['*.mp4', "it's"], excludes: ['a b/**'], bandwidthLimit: Size.kibibytes(100) },
-      { mode: RcloneMode.SYNC, checksum: false, dryRun: true },
-      { destination: RcloneRemote.fromConfigSecret({ secretName: 's', remote: 'cold' }) },
-    ];
-    variants.forEach((v, i) => {
-      const archive = new RcloneArchive(chart(), `a${i}`, base(v));
-      expect({ variant: i, findings: shellcheck(archive.script) }).toEqual({ variant: i, findings: '' });
-    });
   });
 
   test('warnings: sync, dry run, a short minAge, move without checksums', () => {

@@ -1,6 +1,6 @@
 import { Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, PersistentVolumeClaim } from 'cdk8s-plus-30';
-import { containerOf, plainEnvOf, scriptOf, secretEnvOf, shellcheck } from './support';
+import { containerOf, plainEnvOf, scriptOf, secretEnvOf } from './support';
 import {
   BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneRemote, ResticBackup, ResticBackupProps,
   ResticRepository, ResticScript, Warnings,
@@ -167,19 +167,6 @@ describe('ResticBackup', () => {
     expect(secretEnvOf(secret).RESTIC_REPOSITORY).toEqual({ name: 'restic-repo', key: 'url' });
     expect(scriptOf(secret)).not.toContain('run_restic check');
     expect(scriptOf(secret)).not.toContain('--prune');
-  });
-
-  test('every generated script passes shellcheck', () => {
-    const variants: Array<Partial<ResticBackupProps>> = [
-      {},
-      { retention: { keepWithin: Duration.days(3) }, excludes: ['*.tmp', "a'b", 'with space'], oneFileSystem: true, checkReadDataPercent: 10, uploadLimit: Size.kibibytes(512) },
-      { repository: ResticRepository.rest('https://b.example.com/', { caCertificate: { name: 'ca', key: 'ca.crt' } }), check: false, prune: false },
-      { repository: ResticRepository.fromClaimName('disk', { path: 'restic/site-a' }) },
-    ];
-    variants.forEach((v, i) => {
-      const backup = new ResticBackup(chart(), `b${i}`, base(v));
-      expect({ variant: i, findings: shellcheck(backup.script) }).toEqual({ variant: i, findings: '' });
-    });
   });
 
   test('warns about long keep windows without a monthly archive', () => {

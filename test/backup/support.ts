@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { requireTools } from '../support/tools';
 
 /** The container of a CronJob manifest. */
 export function containerOf(cronJob: any): any {
@@ -55,14 +56,6 @@ export function run(program: string, args: string[], env: { [name: string]: stri
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
 }
 
-/** Fails with a clear message when a binary the real-tool tests need is missing (CI installs it; never skip). */
-export function requireBinary(name: string): void {
-  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    throw new Error(`${name} is not installed: the real-binary tests need it (Debian package "${name}"; .ci/run installs it)`);
-  }
-}
-
 /** A fresh temporary directory; remove it with `fs.rmSync(dir, { recursive: true, force: true })`. */
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `edge-backup-${prefix}-`));
@@ -99,7 +92,7 @@ export function writeFile(root: string, rel: string, content: Buffer | string, d
 
 /** Runs shellcheck (POSIX sh dialect) on a script; returns its findings (empty when clean). */
 export function shellcheck(script: string): string {
-  requireBinary('shellcheck');
+  requireTools('shellcheck');
   const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '-'], { input: script, encoding: 'utf8' });
   return r.status === 0 ? '' : `${r.stdout}${r.stderr}`;
 }

@@ -6,6 +6,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { requireTools } from '../support/tools';
 
 /** A TCP port nobody listens on right now (the OS picks it). */
 export async function freePort(): Promise<number> {
@@ -230,13 +231,26 @@ export function nginxRuntime(prefix: string) {
   };
 }
 
-/** The nginx binary: on PATH, or Debian's /usr/sbin (not on a non-root PATH). */
-export const NGINX = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'nginx')).find((f) => fs.existsSync(f)) ?? '/usr/sbin/nginx';
-
-/** `nginx -t` on a config file; returns [exit status, output]. */
+/** `nginx -t` on a config file; returns [exit status, output]. Throws one line when nginx is not installed. */
 export function nginxTest(confFile: string, prefix: string): [number, string] {
-  const r = spawnSync(NGINX, ['-t', '-c', confFile, '-p', prefix, '-e', 'stderr'], { encoding: 'utf8' });
-  return [r.status ?? -1, `${r.stdout}${r.stderr}`];
+  const [nginx] = requireTools('nginx');
+  const r = spawnSync(nginx, ['-t', '-c', confFile, '-p', prefix, '-e', 'stderr'], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return [r.status ?? -1, `${r.stdout ?? ''}${r.stderr ?? ''}`];
+}
+
+/**
+ * nginx's complaint about `conf`, with the config lines it names (±3 lines, numbered) instead of the whole file, so
+ * the cause is the first thing a failing test shows.
+ */
+export function explainNginxFailure(output: string, conf: string): string {
+  const lines = conf.split('\n');
+  const excerpts = [...output.matchAll(/nginx\.conf:(\d+)/g)].map((m) => Number(m[1])).filter((n, i, a) => a.indexOf(n) === i).map((n) => {
+    const from = Math.max(1, n - 3);
+    const to = Math.min(lines.length, n + 3);
+    return lines.slice(from - 1, to).map((l, i) => `${String(from + i).padStart(4)}${from + i === n ? ' >' : '  '} ${l}`).join('\n');
+  });
+  return [output.trim(), ...excerpts].join('\n');
 }
 
 /** Write `conf` under `prefix`, check it with `nginx -t`, start nginx in the foreground and wait for its health endpoint. */
@@ -244,8 +258,9 @@ export async function startNginx(conf: string, prefix: string, port: number): Pr
   const confFile = path.join(prefix, 'nginx.conf');
   fs.writeFileSync(confFile, conf);
   const [status, output] = nginxTest(confFile, prefix);
-  if (status !== 0) throw new Error(`nginx -t failed:\n${output}\n${conf}`);
-  const proc = new Proc(spawn(NGINX, ['-c', confFile, '-p', prefix, '-e', 'stderr'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  if (status !== 0) throw new Error(`nginx -t failed (exit ${status}):\n${explainNginxFailure(output, conf)}`);
+  const [nginx] = requireTools('nginx');
+  const proc = new Proc(spawn(nginx, ['-c', confFile, '-p', prefix, '-e', 'stderr'], { stdio: ['ignore', 'pipe', 'pipe'] }));
   await waitFor(async () => !proc.exited && (await request(`http://127.0.0.1:${port}/nginx-health`)).status === 200, () => `nginx on ${port}: ${proc.output}`);
   return proc;
 }

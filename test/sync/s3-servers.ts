@@ -1,11 +1,12 @@
 // Real S3 endpoints and the real rclone binary for the ObjectReplication tests (not a test file).
-// moto_server (moto's standalone S3-compatible server, shipped on the project's machine image) plays the edge and
-// the cloud store on loopback; rclone (Debian package, installed by .ci/run) runs the CronJob's exact arguments.
+// moto_server (moto's standalone S3-compatible server, installed into the tools folder by scripts/test-tools.sh) plays
+// the edge and the cloud store on loopback; rclone (Debian package, same script) runs the CronJob's exact arguments.
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { requireTools } from '../support/tools';
 
 export interface S3Server {
   readonly endpoint: string;
@@ -41,7 +42,8 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
 /** Start one moto S3 server on a free loopback port. */
 export async function startS3Server(): Promise<S3Server> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: cleanEnv() });
+  const [motoServer] = requireTools('moto_server');
+  const child = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: cleanEnv() });
   const endpoint = `http://127.0.0.1:${port}`;
   await waitForHttp(endpoint, child, 30_000);
   return {

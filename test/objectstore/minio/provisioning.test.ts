@@ -2,40 +2,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, Size } from 'cdk8s';
-import {
-  BucketEncryption, ExternalObjectStore, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps, MinioPolicyStatements,
-  ObjectLockMode, ObjectStoreFlavor,
-} from '../../../src';
+import { MinioCluster, MinioPolicyStatements } from '../../../src';
 import { MinioProvisioningScript, shellQuote } from '../../../src/objectstore/minio/provisioning';
+import { base, provisioned } from './support';
 import { chart, find, synth } from '../../support/harness';
-
-const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
-const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'kafka:9093', caCertificate: { name: 'kafka-ca', key: 'ca.crt' } };
-const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO });
 
 beforeAll(() => {
   process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
 });
-
-/** Everything the provisioning Job can do, on one cluster. */
-function provisioned(props: Partial<MinioClusterProps> = {}) {
-  const c = chart('edge');
-  const store = new MinioCluster(c, 'store', { ...base, kes: { endpoints: ['https://kes:7373'], keyName: 'edge-key', apiKey: { name: 'kes', key: 'api-key' } }, ...props });
-  store.addTier('warm', { target: archive, bucket: 'edge-tier', prefix: "cam's/" });
-  store.addBucket('video', {
-    objectLock: true,
-    retention: { mode: ObjectLockMode.COMPLIANCE, period: Duration.days(30) },
-    quota: Size.gibibytes(500),
-    encryption: BucketEncryption.SSE_KMS,
-    lifecycle: [{ transition: { after: Duration.days(7), tier: 'WARM' }, expiration: Duration.days(60) }],
-    notifications: [{ topic, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio', secretName: 'minio-kafka' }, prefix: 'gate 1/', suffix: '.mp4' }],
-    replication: [{ target: archive, bucket: 'video-archive' }],
-  });
-  store.addBucket('snapshots', { versioning: true });
-  store.addPolicy('video-rw', { statements: MinioPolicyStatements.readWrite(['video']), users: [{ secretName: 'app-keys' }], groups: [{ name: 'cameras', members: [{ secretName: 'cam-keys' }, { secretName: 'app-keys' }] }] });
-  return { c, store };
-}
 
 describe('provisioning command list', () => {
   test('every mc operation, in order, with secrets only as variables', () => {
@@ -84,33 +58,6 @@ describe('provisioning command list', () => {
   test('an empty plan still connects and waits', () => {
     const r = MinioProvisioningScript.render({ source: 'x', tiers: [], buckets: [], users: [], policies: [] });
     expect(r.steps.map((s) => s.description)).toEqual(['connect to MinIO', 'wait for the cluster to reach write quorum']);
-  });
-});
-
-describe('provisioning script passes shellcheck', () => {
-  const shellcheck = (script: string) => spawnSync('shellcheck', ['--shell=sh', '--severity=style', '-'], { input: script, encoding: 'utf8' });
-
-  test('full feature set', () => {
-    const { store } = provisioned();
-    const r = shellcheck(store.provisioningScript!);
-    expect(r.error).toBeUndefined();
-    expect(r.stdout).toBe('');
-    expect(r.status).toBe(0);
-  });
-
-  test('a single bucket', () => {
-    const c = chart('edge');
-    const store = new MinioCluster(c, 'store', base);
-    store.addBucket('video');
-    const r = shellcheck(store.provisioningScript!);
-    expect(r.stdout).toBe('');
-    expect(r.status).toBe(0);
-  });
-
-  test('shellcheck does flag a broken script (the check is live)', () => {
-    const r = shellcheck('#!/bin/sh\nfor f in $(ls *.txt); do echo $f; done\n');
-    expect(r.status).not.toBe(0);
-    expect(r.stdout).toMatch(/SC2045|SC2086/);
   });
 });
 

@@ -2,7 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import { clusterOn, hosts, muteWarnings, warningsOf } from './fixtures';
 import { ContainerImage, RookCephCluster } from '../../../src';
-import { chart, find, findAll, synth } from '../../support/harness';
+import { chart, find, synth } from '../../support/harness';
 
 muteWarnings();
 

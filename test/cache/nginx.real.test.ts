@@ -6,6 +6,9 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { Origin, Proc, freePort, nginxRuntime, nginxTest, pattern, request, startNginx, tempDir, waitFor } from './servers';
 import { CacheOrigin, CacheStaleCondition, ExternalObjectStore, NginxCacheConfig, NginxCacheOptions, NginxEdgeCache } from '../../src';
 import { chart, find, synth } from '../support/harness';
+import { requireTools } from '../support/tools';
+
+requireTools('nginx');
 
 /**
  * Build the construct, check that its ConfigMap holds exactly `config.render()`, and return the generator the

@@ -6,9 +6,12 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import { plainEnvOf, requireBinary, run, runScript, scriptOf, sha256, tempDir, treeHashes, writeFile } from './support';
+import { plainEnvOf, run, runScript, scriptOf, sha256, tempDir, treeHashes, writeFile } from './support';
 import { BackupSource, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote } from '../../src';
 import { chart, find, synth } from '../support/harness';
+import { requireTools } from '../support/tools';
+
+requireTools('rclone');
 
 /** Synthesizes an RcloneArchive and returns the script and environment of its CronJob. */
 function archiveJob(props: Partial<RcloneArchiveProps> = {}): { script: string; env: { [k: string]: string } } {
@@ -47,7 +50,6 @@ function mtimes(dir: string): { [rel: string]: number } {
 }
 
 beforeAll(() => {
-  requireBinary('rclone');
   // sync and dryRun warnings are expected here; their wording is tested in rclone.test.ts.
   process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
 });
@@ -66,7 +68,9 @@ describe('RcloneArchive script with the real rclone binary', () => {
     dst = path.join(dir, 'cold', 'site-a');
     env = (extra = {}) => ({ ARCHIVE_SOURCE: src, ARCHIVE_DEST: dst, RCLONE_CONFIG: path.join(dir, 'config', 'rclone.conf'), HOME: dir, TMPDIR: dir, XDG_CACHE_HOME: path.join(dir, 'cache'), ...extra });
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   test('copy: files older than minAge are archived with matching checksums, fresh and excluded files stay, a second run is a no-op', () => {
     const job = archiveJob({ mode: RcloneMode.COPY, minAge: Duration.days(30), excludes: ['*.part'] });

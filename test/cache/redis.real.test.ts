@@ -6,6 +6,9 @@ import { Size } from 'cdk8s';
 import { Proc, RespClient, freePort, tempDir, waitFor } from './servers';
 import { RedisCache, RedisCacheConfig, RedisCacheProps, RedisEvictionPolicy } from '../../src';
 import { chart, find, synth } from '../support/harness';
+import { requireTools } from '../support/tools';
+
+requireTools('redis-server');
 
 const PASSWORD = 'p@ss "word" with \\ and $HOME';
 

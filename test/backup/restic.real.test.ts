@@ -7,9 +7,12 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import { plainEnvOf, requireBinary, run, runScript, scriptOf, secretEnvOf, tempDir, treeHashes, writeFile } from './support';
+import { plainEnvOf, run, runScript, scriptOf, secretEnvOf, tempDir, treeHashes, writeFile } from './support';
 import { BackupSource, ResticBackup, ResticRepository, ResticRetention, ResticScript } from '../../src';
 import { chart, find, synth } from '../support/harness';
+import { requireTools } from '../support/tools';
+
+requireTools('restic');
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -65,14 +68,14 @@ function savedSnapshotId(output: string): string {
   return m[1];
 }
 
-beforeAll(() => requireBinary('restic'));
-
 describe('ResticBackup script with the real restic binary', () => {
   let dir: string;
   beforeEach(() => {
     dir = tempDir('restic');
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   test('five runs with changing data: repository created once, one snapshot per run, keepLast 3 keeps the newest three, check passes, restores return the original bytes', () => {
     const { script, host, tags } = job({ keepLast: 3 }, { excludes: ['*.tmp'], checkReadDataPercent: 100 });

@@ -1,0 +1,69 @@
+// Every kind of shell script the library generates, checked by the real shellcheck (POSIX sh dialect).
+import { Duration, Size } from 'cdk8s';
+import {
+  BackupSource, ExternalObjectStore, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
+  ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
+} from '../../src';
+import { shellcheck } from '../backup/support';
+import { base as minioBase, provisioned } from '../objectstore/minio/support';
+import { chart } from '../support/harness';
+import { requireTools } from '../support/tools';
+
+requireTools('shellcheck');
+
+beforeAll(() => {
+  process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
+});
+afterAll(() => {
+  delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
+});
+
+test('shellcheck flags a broken script (the check is live)', () => {
+  expect(shellcheck('#!/bin/sh\nfor f in $(ls *.txt); do echo $f; done\n')).toMatch(/SC2045|SC2086/);
+});
+
+test('ResticBackup: every script variant is clean', () => {
+  const minio = new ExternalObjectStore({ s3Endpoint: 'http://minio.storage.svc.cluster.local:9000', credentials: { secretName: 'minio-keys' }, flavor: ObjectStoreFlavor.MINIO });
+  const base: ResticBackupProps = {
+    source: BackupSource.fromClaimName('media'),
+    repository: ResticRepository.s3(minio, { bucket: 'backups', prefix: 'restic/site-a' }),
+    password: { name: 'restic-password', key: 'password' },
+  };
+  const variants: Array<Partial<ResticBackupProps>> = [
+    {},
+    { retention: { keepWithin: Duration.days(3) }, excludes: ['*.tmp', "a'b", 'with space'], oneFileSystem: true, checkReadDataPercent: 10, uploadLimit: Size.kibibytes(512) },
+    { repository: ResticRepository.rest('https://b.example.com/', { caCertificate: { name: 'ca', key: 'ca.crt' } }), check: false, prune: false },
+    { repository: ResticRepository.fromClaimName('disk', { path: 'restic/site-a' }) },
+  ];
+  variants.forEach((v, i) => {
+    const backup = new ResticBackup(chart(), `b${i}`, { ...base, ...v });
+    expect({ variant: i, findings: shellcheck(backup.script) }).toEqual({ variant: i, findings: '' });
+  });
+});
+
+test('RcloneArchive: every script variant is clean', () => {
+  const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', credentials: { secretName: 'cloud-keys' }, flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-central-1' });
+  const base: RcloneArchiveProps = { source: BackupSource.fromClaimName('recordings'), destination: RcloneRemote.s3(cloud, { bucket: 'edge-archive', prefix: 'site-a' }) };
+  const variants: Array<Partial<RcloneArchiveProps>> = [
+    {},
+    { mode: RcloneMode.MOVE, deleteEmptySourceDirs: true, includes: ['*.mp4', "it's"], excludes: ['a b/**'], bandwidthLimit: Size.kibibytes(100) },
+    { mode: RcloneMode.SYNC, checksum: false, dryRun: true },
+    { destination: RcloneRemote.fromConfigSecret({ secretName: 's', remote: 'cold' }) },
+  ];
+  variants.forEach((v, i) => {
+    const archive = new RcloneArchive(chart(), `a${i}`, { ...base, ...v });
+    expect({ variant: i, findings: shellcheck(archive.script) }).toEqual({ variant: i, findings: '' });
+  });
+});
+
+test('ModelReleaseScript is clean', () => {
+  const script = ModelReleaseScript.render({ source: 'cloud:models', target: 'edge:models', models: ['a'], versionsRetained: 3, pinned: { a: 'v1' }, rcloneFlags: ['--bwlimit', '10M'] });
+  expect(shellcheck(script)).toBe('');
+});
+
+test('MinioCluster provisioning script: the full feature set and a single bucket are clean', () => {
+  expect(shellcheck(provisioned().store.provisioningScript!)).toBe('');
+  const store = new MinioCluster(chart('edge'), 'store', minioBase);
+  store.addBucket('video');
+  expect(shellcheck(store.provisioningScript!)).toBe('');
+});

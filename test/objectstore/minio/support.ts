@@ -1,0 +1,31 @@
+// Shared MinioCluster fixtures for the provisioning tests (fast tier with a fake mc, real tier with shellcheck/mc).
+import { Duration, Size } from 'cdk8s';
+import {
+  BucketEncryption, ExternalObjectStore, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps, MinioPolicyStatements,
+  ObjectLockMode, ObjectStoreFlavor,
+} from '../../../src';
+import { chart } from '../../support/harness';
+
+export const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
+const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'kafka:9093', caCertificate: { name: 'kafka-ca', key: 'ca.crt' } };
+const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO });
+
+/** Everything the provisioning Job can do, on one cluster. */
+export function provisioned(props: Partial<MinioClusterProps> = {}) {
+  const c = chart('edge');
+  const store = new MinioCluster(c, 'store', { ...base, kes: { endpoints: ['https://kes:7373'], keyName: 'edge-key', apiKey: { name: 'kes', key: 'api-key' } }, ...props });
+  store.addTier('warm', { target: archive, bucket: 'edge-tier', prefix: "cam's/" });
+  store.addBucket('video', {
+    objectLock: true,
+    retention: { mode: ObjectLockMode.COMPLIANCE, period: Duration.days(30) },
+    quota: Size.gibibytes(500),
+    encryption: BucketEncryption.SSE_KMS,
+    lifecycle: [{ transition: { after: Duration.days(7), tier: 'WARM' }, expiration: Duration.days(60) }],
+    notifications: [{ topic, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio', secretName: 'minio-kafka' }, prefix: 'gate 1/', suffix: '.mp4' }],
+    replication: [{ target: archive, bucket: 'video-archive' }],
+  });
+  store.addBucket('snapshots', { versioning: true });
+  store.addPolicy('video-rw', { statements: MinioPolicyStatements.readWrite(['video']), users: [{ secretName: 'app-keys' }], groups: [{ name: 'cameras', members: [{ secretName: 'cam-keys' }, { secretName: 'app-keys' }] }] });
+  return { c, store };
+}
+
