@@ -82,6 +82,8 @@ project.eslint?.addRules({
   'import/no-restricted-paths': ['error', { zones }],
 });
 
+// A test file that fails to load (e.g. a missing program) counts as a failed test in the JUnit report.
+project.testTask.env('JEST_JUNIT_REPORT_TEST_SUITE_ERRORS', 'true');
 // `npm test` runs against the jsii-compiled lib/ too (the CLI tests run the built bin).
 project.testTask.prependSpawn(project.compileTask);
 project.addBins({ 'cdk8s-edge-storage': 'lib/cli/bin.js' });
@@ -98,7 +100,7 @@ project.addTask('test:tools', {
 });
 const testReal = project.addTask('test:real', {
   description: 'Real-program tier: API server, Kafka, MinIO, nginx, redis, restic, rclone, moto on loopback',
-  env: { JEST_JUNIT_OUTPUT_DIR: 'test-reports/real' },
+  env: { JEST_JUNIT_OUTPUT_DIR: 'test-reports/real', JEST_JUNIT_REPORT_TEST_SUITE_ERRORS: 'true' },
 });
 testReal.spawn(project.tasks.tryFind('test:tools')!);
 testReal.exec([

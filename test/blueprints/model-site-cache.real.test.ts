@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { CacheOrigin, ModelDistributionSite, NginxCacheConfig } from '../../src';
 import { build } from './model-site-support';
+import { CacheOrigin, ModelDistributionSite, NginxCacheConfig } from '../../src';
 import { freePort, nginxRuntime, Origin, Proc, request, startNginx, tempDir } from '../cache/servers';
 import { requireTools } from '../support/tools';
 

@@ -1,9 +1,9 @@
 import { Cron, Duration, Size, Testing } from 'cdk8s';
+import { build, cloudKafka, props, releases } from './model-site-support';
 import {
   DecimalSize, ExternalObjectStore, KafkaCloudToEdgeMirror, ModelDistributionSite,
   ModelDistributionSiteProps, ObjectLockMode, ObjectStoreFlavor, Warnings,
 } from '../../src';
-import { build, cloudKafka, props, releases } from './model-site-support';
 import { find, findAll, synth } from '../support/harness';
 
 function synthSite(overrides: Partial<ModelDistributionSiteProps> = {}) {

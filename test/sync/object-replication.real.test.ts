@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { Duration, Size } from 'cdk8s';
-import { getObject, jobInvocation, md5s, putObject, rclone, remoteEnv, S3Server, startS3Server } from './s3-servers';
 import { build, cloudStore, edgeStore } from './object-replication-support';
+import { getObject, jobInvocation, md5s, putObject, rclone, remoteEnv, S3Server, startS3Server } from './s3-servers';
 import { ConflictPolicy, ObjectReplicationProps } from '../../src';
 import { find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';

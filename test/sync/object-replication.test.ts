@@ -1,9 +1,9 @@
 import { Cron, Duration, Size } from 'cdk8s';
+import { build, cloudStore, container, edgeStore } from './object-replication-support';
 import {
   ConflictPolicy, ContainerImage, ExternalObjectStore, IObjectStore, ObjectReplication, ObjectStoreFlavor,
   SecurityBaseline, Warnings,
 } from '../../src';
-import { build, cloudStore, container, edgeStore } from './object-replication-support';
 import { chart, find, synth } from '../support/harness';
 
 

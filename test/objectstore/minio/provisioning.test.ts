@@ -2,9 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { base, provisioned } from './support';
 import { MinioCluster, MinioPolicyStatements } from '../../../src';
 import { MinioProvisioningScript, shellQuote } from '../../../src/objectstore/minio/provisioning';
-import { base, provisioned } from './support';
 import { chart, find, synth } from '../../support/harness';
 
 beforeAll(() => {
