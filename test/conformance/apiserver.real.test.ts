@@ -10,8 +10,8 @@
 // (× parallelism), one run of each CronJob (two when concurrencyPolicy allows overlapping runs), and the pods the
 // Strimzi operator creates from the custom resources (each KafkaNodePool replica with its claims, the entity operator,
 // MirrorMaker2 replicas). All of them at once is the peak the quota must hold; if it cannot, the pod is rejected and
-// the test names it. Operator-created pods are stand-ins carrying the CR's requests/limits and the security context
-// Strimzi's "restricted" pod security provider sets.
+// the test names it. Operator-created pods are stand-ins carrying the CR's requests/limits and the container security
+// contexts of the CR's templates.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Cron, Duration, Size, Testing } from 'cdk8s';
@@ -20,6 +20,7 @@ import {
   ContainerImage, DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite,
   ObjectLockMode, ObjectStoreFlavor, RedisEvictionPolicy, SecurityBaseline, SecurityRule, VideoSurveillanceSite, WorkloadFootprint,
 } from '../../src';
+import { synth } from '../support/harness';
 import { KubeCluster, KubeResponse, pinnedCrdFiles } from '../support/kube';
 import { requireTools } from '../support/tools';
 
@@ -203,19 +204,19 @@ interface PlannedClaim {
   readonly claim: any;
 }
 
-/** Security context Strimzi's "restricted" pod security provider gives the pods it creates. */
-const STRIMZI_RESTRICTED = {
-  allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' },
-};
-
-function operatorPod(name: string, ns: string, labels: any, containers: Array<{ name: string; resources?: any }>): any {
+/**
+ * A stand-in for a pod the Strimzi operator creates from a custom resource: each container gets the resources and the
+ * container security context the CR asks for (`spec.template.<container>.securityContext`); nothing else is added, so
+ * a CR without those templates yields a pod that restricted admission rejects, as it would reject the operator's.
+ */
+function operatorPod(name: string, ns: string, labels: any, containers: Array<{ name: string; resources?: any; securityContext?: any }>): any {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns, labels },
     spec: {
       containers: containers.map((c) => ({
-        name: c.name, image: 'quay.io/strimzi/kafka:stand-in', resources: c.resources ?? {}, securityContext: STRIMZI_RESTRICTED,
+        name: c.name, image: 'quay.io/strimzi/kafka:stand-in', resources: c.resources ?? {}, securityContext: c.securityContext ?? {},
       })),
     },
   };
@@ -297,19 +298,19 @@ function planPods(manifests: any[], tag: string): { pods: PlannedPod[]; claims: 
               },
             });
           }
-          return operatorPod(name, ns, { 'strimzi.io/cluster': cluster, 'strimzi.io/kind': 'Kafka' }, [{ name: 'kafka', resources: m.spec?.resources }]);
+          return operatorPod(name, ns, { 'strimzi.io/cluster': cluster, 'strimzi.io/kind': 'Kafka' }, [{ name: 'kafka', resources: m.spec?.resources, securityContext: m.spec?.template?.kafkaContainer?.securityContext }]);
         });
         break;
       }
       case 'KafkaMirrorMaker2':
         add(m, m.spec?.replicas ?? 1, (name) => operatorPod(name, ns, { 'strimzi.io/cluster': m.metadata.name, 'strimzi.io/kind': 'KafkaMirrorMaker2' },
-          [{ name: 'mirror-maker', resources: m.spec?.resources }]));
+          [{ name: 'mirror-maker', resources: m.spec?.resources, securityContext: m.spec?.template?.connectContainer?.securityContext }]));
         break;
       case 'Kafka': {
         const eo = m.spec?.entityOperator;
         if (!eo) break;
-        const containers = [['topic-operator', eo.topicOperator], ['user-operator', eo.userOperator]]
-          .filter(([, o]) => o).map(([name, o]) => ({ name, resources: o.resources }));
+        const containers = [['topic-operator', eo.topicOperator, eo.template?.topicOperatorContainer], ['user-operator', eo.userOperator, eo.template?.userOperatorContainer]]
+          .filter(([, o]) => o).map(([name, o, t]) => ({ name, resources: o.resources, securityContext: t?.securityContext }));
         add({ ...m, metadata: { name: `${m.metadata.name}-entity-operator` } }, 1, (name) =>
           operatorPod(name, ns, { 'strimzi.io/cluster': m.metadata.name, 'strimzi.io/kind': 'Kafka' }, containers));
         break;
@@ -319,6 +320,30 @@ function planPods(manifests: any[], tag: string): { pods: PlannedPod[]; claims: 
     }
   }
   return { pods, claims };
+}
+
+/** A Kubernetes quantity as a number (cores or bytes). */
+function quantity(q: string): number {
+  const m = /^([0-9.]+(?:e[0-9]+)?)([a-zA-Z]*)$/.exec(q);
+  if (!m) throw new Error(`not a quantity: ${q}`);
+  const units: { [u: string]: number } = {
+    '': 1,
+    'm': 1e-3,
+    'k': 1e3,
+    'M': 1e6,
+    'G': 1e9,
+    'T': 1e12,
+    'P': 1e15,
+    'E': 1e18,
+    'Ki': 2 ** 10,
+    'Mi': 2 ** 20,
+    'Gi': 2 ** 30,
+    'Ti': 2 ** 40,
+    'Pi': 2 ** 50,
+    'Ei': 2 ** 60,
+  };
+  if (units[m[2]] === undefined) throw new Error(`unknown quantity suffix: ${q}`);
+  return parseFloat(m[1]) * units[m[2]];
 }
 
 /** Rules of Pod Security "restricted" a workload is documented to break (from its exception annotations). */
@@ -455,7 +480,7 @@ async function waitForQuotaStatus(k: KubeCluster, ns: string, hard: { [r: string
 async function check(c: Case): Promise<void> {
   const k = kube!;
   const app = c.build();
-  const manifests = app.charts.flatMap((ch) => ch.toJson());
+  const manifests = synth(app); // also the fast tier's schema and SecurityBaseline checks
   const sites = app.node.findAll().filter((x): x is EdgeSite => EdgeSite.isEdgeSite(x));
   const tag = `c${++tagCounter}`;
   const problems: string[] = [];
@@ -546,14 +571,34 @@ async function check(c: Case): Promise<void> {
       else problems.push(describeProblem(what, res));
     }
     podsAdmitted += podsInNs;
+    const site = sites.find((x) => x.siteNamespace.name === ns);
     for (const q of quotas) {
       const st = (await k.get(q)).body.status ?? {};
+      // What admission charged (after LimitRange defaulting) is what the library sized the quota from.
+      if (site) {
+        const f = site.siteNamespace.footprint();
+        const charged = (r: string) => quantity(st.used?.[r] ?? '0');
+        const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)) + 1e-3;
+        for (const [r, want] of [['requests.cpu', f.cpuRequests], ['requests.memory', f.memoryRequests], ['limits.memory', f.memoryLimits],
+          ['requests.storage', f.storageRequests], ['persistentvolumeclaims', f.claims], ['pods', f.pods]] as Array<[string, number]>) {
+          if (st.hard?.[r] !== undefined && !close(charged(r), want)) {
+            problems.push(`ResourceQuota ${ns}/${q.metadata.name}: admission charged ${r} ${st.used?.[r]} but the library's footprint is ${want}`);
+          }
+        }
+      }
       // The quota charged exactly what was created (its namespace is this case's own).
       if (st.used?.pods !== undefined) expect(`${q.metadata.name} pods used ${st.used.pods}`).toBe(`${q.metadata.name} pods used ${podsInNs}`);
       if (st.used?.persistentvolumeclaims !== undefined) {
         expect(`${q.metadata.name} claims used ${st.used.persistentvolumeclaims}`).toBe(`${q.metadata.name} claims used ${claimsCreated}`);
       }
-      const show = (r: string) => `${r.replace(/^requests\./, '')} ${st.used?.[r] ?? '?'}/${st.hard?.[r] ?? '?'}`;
+      const fmt = (r: string, v: string | undefined) => {
+        if (v === undefined) return '?';
+        const n = quantity(v);
+        if (/cpu/.test(r)) return n.toFixed(2);
+        if (/memory|storage/.test(r)) return n >= 2 ** 40 ? `${(n / 2 ** 40).toFixed(1)}Ti` : `${(n / 2 ** 30).toFixed(1)}Gi`;
+        return String(n);
+      };
+      const show = (r: string) => `${r} ${fmt(r, st.used?.[r])}/${fmt(r, st.hard?.[r])}`;
       quotaLines.push(`${ns}: ${Object.keys(st.hard ?? {}).sort().map(show).join(', ')}`);
     }
   }
