@@ -14,7 +14,10 @@ required_version() {
 }
 kube_version="$(required_version k8s.io/kubernetes "$mods/apiserver/go.mod")"
 etcd_version="$(required_version go.etcd.io/etcd/server/v3 "$mods/etcd/go.mod")"
-[ -n "$kube_version" ] && [ -n "$etcd_version" ] || { log "kube: cannot read the pinned versions from $mods"; exit 1; }
+if [ -z "$kube_version" ] || [ -z "$etcd_version" ]; then
+  log "kube: cannot read the pinned versions from $mods"
+  exit 1
+fi
 stamp="kube@${kube_version#v}+etcd${etcd_version#v}"
 bin="$TOOLS_DIR/bin"
 if stamp_ok "$stamp" && [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ]; then
@@ -24,7 +27,7 @@ fi
 # Both modules need Go >= 1.26.0 (their go directive); the machine's Go is enough, no toolchain download.
 export CGO_ENABLED=0
 log "kube: building etcd $etcd_version"
-(cd "$mods/etcd" && nice -n 10 go build -trimpath -ldflags='-s -w' -o "$bin/etcd.new" .)
+(cd "$mods/etcd" && nice -n 10 go build -trimpath -buildvcs=false -ldflags='-s -w' -o "$bin/etcd.new" .)
 mv "$bin/etcd.new" "$bin/etcd"
 # The apiserver reports the version it was built from (/version, and the emulation-version defaults use it).
 minor="${kube_version#v1.}"
@@ -32,7 +35,7 @@ minor="${minor%%.*}"
 vpkg=k8s.io/component-base/version
 ldflags="-s -w -X $vpkg.gitVersion=$kube_version -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor -X $vpkg.gitTreeState=clean"
 log "kube: building kube-apiserver $kube_version (the first build takes several minutes)"
-(cd "$mods/apiserver" && nice -n 10 go build -trimpath -ldflags="$ldflags" -o "$bin/kube-apiserver.new" k8s.io/kubernetes/cmd/kube-apiserver)
+(cd "$mods/apiserver" && nice -n 10 go build -trimpath -buildvcs=false -ldflags="$ldflags" -o "$bin/kube-apiserver.new" k8s.io/kubernetes/cmd/kube-apiserver)
 mv "$bin/kube-apiserver.new" "$bin/kube-apiserver"
 stamp_set "$stamp"
 log "kube: installed $("$bin/kube-apiserver" --version) and etcd $etcd_version into $bin"
