@@ -13,6 +13,7 @@
 // the test names it. Operator-created pods are stand-ins carrying the CR's requests/limits and the container security
 // contexts of the CR's templates.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
@@ -25,6 +26,10 @@ import { KubeCluster, KubeResponse, pinnedCrdFiles } from '../support/kube';
 import { requireTools } from '../support/tools';
 
 requireTools('etcd', 'kube-apiserver');
+
+// Apps get one scratch outdir (never written: nothing calls app.synth()), removed after the file's tests.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-apiserver-apps-'));
+const testApp = () => Testing.app({ outdir: scratch });
 
 /** Objects the API server is known to reject today, with the reason (each is printed; none may pass silently). */
 const KNOWN_REJECTIONS: Array<{ kind: string; name: string; reason: string }> = [];
@@ -58,7 +63,7 @@ const exampleCases: Case[] = fs.readdirSync(examplesDir)
     build: () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(path.join(examplesDir, name, 'main.ts'));
-      return mod.buildApp(Testing.app());
+      return mod.buildApp(testApp());
     },
   }));
 
@@ -78,7 +83,7 @@ const regionalMinio = () => new ExternalObjectStore({
 });
 
 function videoSite(siteName: string, custom: boolean): App {
-  const app = Testing.app();
+  const app = testApp();
   new VideoSurveillanceSite(app, siteName, {
     siteName,
     cameras: 20,
@@ -103,7 +108,7 @@ function videoSite(siteName: string, custom: boolean): App {
 }
 
 function iotSite(siteName: string, custom: boolean): App {
-  const app = Testing.app();
+  const app = testApp();
   new IoTSite(app, siteName, {
     siteName,
     sensors: custom ? 2_500 : 10_000,
@@ -147,7 +152,7 @@ function iotSite(siteName: string, custom: boolean): App {
 }
 
 function modelSite(siteName: string, custom: boolean): App {
-  const app = Testing.app();
+  const app = testApp();
   const releases = awsStore('cloud-model-releases-ro');
   new ModelDistributionSite(app, siteName, custom ? {
     siteName,
@@ -370,6 +375,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
+  fs.rmSync(scratch, { recursive: true, force: true });
   await kube?.stop();
 });
 
