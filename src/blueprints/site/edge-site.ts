@@ -54,6 +54,9 @@ export interface EdgeSiteProps {
   readonly wanCidrs?: string[];
 }
 
+/** Marks site blueprints; `instanceof` cannot tell them apart, because cdk8s' Chart answers it for every chart. */
+const EDGE_SITE = Symbol.for('cdk8s-edge-storage.EdgeSite');
+
 /**
  * Base of the site blueprints: a Chart whose namespace is the site, holding a {@link SiteNamespace} (restricted Pod
  * Security, default-deny NetworkPolicies plus the flows the site declares, LimitRange and ResourceQuota), the data
@@ -62,7 +65,7 @@ export interface EdgeSiteProps {
 export abstract class EdgeSite extends Chart {
   /** True when `x` is a site blueprint. */
   public static isEdgeSite(x: any): x is EdgeSite {
-    return x instanceof EdgeSite;
+    return x !== null && typeof x === 'object' && (x as any)[EDGE_SITE] === true;
   }
 
   /**
@@ -95,6 +98,7 @@ export abstract class EdgeSite extends Chart {
 
   protected constructor(scope: Construct, id: string, props: EdgeSiteProps) {
     super(scope, id, { namespace: props.siteName });
+    Object.defineProperty(this, EDGE_SITE, { value: true });
     if (!KubeNames.isDns1123Label(props.siteName) || props.siteName.length > 40) {
       throw edgeError(this, {
         prop: 'siteName',
