@@ -41,6 +41,14 @@ export interface StartMinioOptions {
   readonly driveBytes?: number;
   /** How long to wait for write quorum on every server. @default 120 s */
   readonly startTimeoutMs?: number;
+  /** More host names to resolve (e.g. another test cluster's {@link MinioTestCluster.hostEntries}). @default - none */
+  readonly extraHosts?: HostEntry[];
+}
+
+/** One /etc/hosts line. */
+export interface HostEntry {
+  readonly address: string;
+  readonly name: string;
 }
 
 export interface MinioServer {
@@ -404,6 +412,8 @@ export class MinioTestCluster {
   public readonly hostsFile: string;
   /** Milliseconds from the first spawn to write quorum on every server. */
   public startMillis = 0;
+  /** The names this cluster adds to its hosts file: pod DNS names and the client Service names. */
+  public readonly hostEntries: HostEntry[] = [];
 
   private readonly manifests: any[];
   private readonly refs: Refs;
@@ -527,8 +537,9 @@ export class MinioTestCluster {
     const block = pickBlock();
     const addresses = hosts.map((_, i) => `${block}.${i + 1}`);
     const lines = [fs.readFileSync('/etc/hosts', 'utf8').trimEnd(), `# MinioTestCluster ${sts.metadata.name}`];
-    hosts.forEach((h, i) => lines.push(`${addresses[i]} ${h}`));
-    for (const name of this.serviceNames) for (const a of addresses) lines.push(`${a} ${name}`);
+    hosts.forEach((h, i) => this.hostEntries.push({ address: addresses[i], name: h }));
+    for (const name of this.serviceNames) for (const a of addresses) this.hostEntries.push({ address: a, name });
+    for (const e of [...this.hostEntries, ...this.options.extraHosts ?? []]) lines.push(`${e.address} ${e.name}`);
     fs.writeFileSync(this.hostsFile, lines.join('\n') + '\n', { mode: 0o644 });
 
     const driveBytes = this.options.driveBytes ?? 2 * 1024 ** 3;

@@ -2,13 +2,15 @@
 // arguments and environment, see test/support/minio.ts), its provisioning Job runs with the real mc, and `mc admin
 // info` shows the erasure layout the library computed.
 //
-// Not covered here: Kafka notifications (need a broker), remote tiers and replication (need a second store),
-// server-side encryption (needs KES).
+// Replication and a remote tier run against a second test cluster. Not covered here: Kafka notifications (need a
+// broker) and server-side encryption (needs KES).
 import { spawnSync } from 'child_process';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import {
-  BucketAnonymousAccess, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode,
+  BucketAnonymousAccess, BucketEvent, IEventTopic, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode,
 } from '../../../src';
+import { replicationRuleId } from '../../../src/objectstore/minio/internal';
+import { freePort } from '../../cache/servers';
 import { chart, find, synth } from '../../support/harness';
 import { MinioTestCluster, SecretValues } from '../../support/minio';
 import { requireTools } from '../../support/tools';
@@ -24,6 +26,7 @@ const secrets: SecretValues = {
   'app-keys': { AWS_ACCESS_KEY_ID: 'app-user', AWS_SECRET_ACCESS_KEY: 'app-secret-key-1' },
   'cam-keys': { AWS_ACCESS_KEY_ID: 'camera-user', AWS_SECRET_ACCESS_KEY: 'camera-secret-key-1' },
   'reader-keys': { AWS_ACCESS_KEY_ID: 'reader-user', AWS_SECRET_ACCESS_KEY: 'reader-secret-key-1' },
+  'archive-root': { rootUser: 'cloud-root', rootPassword: 'cloud-root-password-1' },
 };
 const root = secrets[ROOT];
 const base: MinioClusterProps = { driveSize: Size.gibibytes(10), rootCredentials: { secretName: ROOT } };
@@ -253,6 +256,141 @@ function normalizeIlm(doc: any): any {
     ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])])) : v);
   return sortKeys(doc.Rules ?? doc.rules ?? doc);
 }
+
+/** Runs a pod template's container and fails with its output unless it exits 0. */
+function mustRun(cluster: MinioTestCluster, job: any, podName: string): string {
+  const r = cluster.runPod(job.spec.template, podName);
+  if (r.status !== 0 || r.stderr !== '') throw new Error(`${podName} exited ${r.status}:\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+describe('replication and a remote tier to a second cluster', () => {
+  // The "cloud" side: another MinioCluster, whose own provisioning creates the target buckets.
+  const cloudChart = chart('cloud');
+  const archive = new MinioCluster(cloudChart, 'archive', { ...base, rootCredentials: { secretName: 'archive-root' } });
+  archive.addBucket('replica', { name: 'video-archive', versioning: true });
+  archive.addBucket('tier', { name: 'edge-tier' });
+  const cloudManifests = synth(cloudChart);
+
+  const edgeChart = chart('edge');
+  const store = new MinioCluster(edgeChart, 'store', base);
+  const tier = store.addTier('warm', { target: archive, bucket: 'edge-tier', prefix: 'site-1/' });
+  const bucket = store.addBucket('video', {
+    versioning: true,
+    lifecycle: [{ transition: { after: Duration.days(30), tier: tier.tierName } }],
+    replication: [{ target: archive, bucket: 'video-archive', replicateDeletes: true }],
+  });
+  const edgeManifests = synth(edgeChart);
+
+  let cloud: MinioTestCluster | undefined;
+  let edge: MinioTestCluster | undefined;
+  beforeAll(async () => {
+    cloud = await MinioTestCluster.start({ manifests: cloudManifests, secrets });
+    mustRun(cloud, find(cloudManifests, 'Job', archive.provisioningJobName!), 'archive-provision');
+    edge = await MinioTestCluster.start({ manifests: edgeManifests, secrets, extraHosts: cloud.hostEntries });
+  });
+  afterAll(async () => {
+    await edge?.stop();
+    await cloud?.stop();
+  });
+
+  test('the real mc accepts the tier and replication steps, on the first and the second run', () => {
+    const job = find(edgeManifests, 'Job', store.provisioningJobName!);
+    const first = mustRun(edge!, job, 'store-provision-a');
+    expect(first).toContain(`provision: creating bucket ${bucket.bucketName}\n`);
+    const admin = mcAs(edge!, 'edge', root.rootUser, root.rootPassword);
+
+    const tiers = mustMc(admin, 'ilm', 'tier', 'ls', 'edge').flatMap((l) => l.tiers ?? []);
+    expect(tiers.map((x: any) => ({ type: x.Type, name: x.Name, ...x.MinIO, SecretKey: undefined }))).toEqual(store.tiers.map((x) => ({
+      type: x.tierType,
+      name: x.tierName,
+      Endpoint: x.target.s3Endpoint,
+      AccessKey: secrets['archive-root'].rootUser,
+      Bucket: x.bucket,
+      Prefix: x.prefix,
+      Region: x.region,
+      SecretKey: undefined,
+    })));
+    const rules = mustMc(admin, 'replicate', 'ls', `edge/${bucket.bucketName}`).map((l) => l.rule);
+    const enabled = (on: boolean) => ({ Status: on ? 'Enabled' : 'Disabled' });
+    expect(rules).toEqual(bucket.replication.map((r, i) => expect.objectContaining({
+      ID: replicationRuleId(r),
+      Status: 'Enabled',
+      Priority: r.priority ?? i + 1,
+      DeleteReplication: enabled(r.replicateDeletes ?? false),
+      DeleteMarkerReplication: enabled(r.replicateDeletes ?? false),
+      ExistingObjectReplication: enabled(r.replicateExistingObjects ?? true),
+      Destination: { Bucket: expect.stringMatching(new RegExp(`:${r.bucket}$`)) },
+    })));
+
+    const second = mustRun(edge!, job, 'store-provision-b');
+    expect(second).toContain(`provision: tier ${tier.tierName} exists, refreshing its credentials\n`);
+    expect(second).not.toMatch(/creating bucket/);
+    expect(mustMc(admin, 'replicate', 'ls', `edge/${bucket.bucketName}`).map((l) => l.rule)).toEqual(rules);
+  });
+
+  test('an object written at the edge arrives in the cloud bucket', async () => {
+    const put = mcAs(edge!, 'edge', root.rootUser, root.rootPassword, 'frame-1');
+    mustMc(put, 'pipe', `edge/${bucket.bucketName}/cam-1/frame-1.bin`);
+    const cloudRoot = secrets['archive-root'];
+    const cloudMc = mcAs(cloud!, 'cloud', cloudRoot.rootUser, cloudRoot.rootPassword);
+    const target = bucket.replication[0].bucket;
+    let got = '';
+    for (let i = 0; i < 60 && got !== 'frame-1'; i++) {
+      const r = cloudMc('cat', `cloud/${target}/cam-1/frame-1.bin`);
+      got = r.status === 0 ? r.stdout : '';
+      if (got !== 'frame-1') await new Promise((res) => setTimeout(res, 500));
+    }
+    expect(got).toBe('frame-1');
+  });
+});
+
+describe('Kafka notification wiring, with the broker down', () => {
+  // No broker runs here: the topic's name resolves to a loopback port nobody listens on. With the event queue
+  // volume the target only goes offline (events wait in the queue), so the servers' MINIO_NOTIFY_KAFKA_* env and the
+  // Job's `mc event add` are still judged by the real programs.
+  let cluster: MinioTestCluster | undefined;
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('the servers accept the Kafka target env and mc event add subscribes the bucket, idempotently', async () => {
+    const port = await freePort();
+    const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: `events-kafka-bootstrap.kafka.svc.cluster.local:${port}` };
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    const bucket = store.addBucket('video', {
+      notifications: [
+        { topic, events: [BucketEvent.PUT], prefix: 'gate-1/', suffix: '.mp4' },
+        { topic, events: [BucketEvent.DELETE], prefix: 'gate-2/' },
+      ],
+    });
+    const manifests = synth(c);
+    cluster = await MinioTestCluster.start({
+      manifests, secrets, extraHosts: [{ address: '127.0.0.1', name: topic.bootstrapServers.split(':')[0] }],
+    });
+    const job = find(manifests, 'Job', store.provisioningJobName!);
+    mustRun(cluster, job, 'store-provision-a');
+    const admin = mcAs(cluster, 'edge', root.rootUser, root.rootPassword);
+    const listed = () => mustMc(admin, 'event', 'ls', `edge/${bucket.bucketName}`)
+      .map((l) => ({ arn: l.arn, events: [...l.event].sort(), prefix: l.prefix, suffix: l.suffix }))
+      .sort((a, b) => a.prefix.localeCompare(b.prefix));
+    const arn = (id: string) => `arn:minio:sqs::${id}:kafka`;
+    // mc's names for the events `mc event add --event` takes.
+    const mcEvent: { [e: string]: string } = { put: 's3:ObjectCreated:*', delete: 's3:ObjectRemoved:*', get: 's3:ObjectAccessed:*' };
+    expect(store.kafkaTargetIds).toHaveLength(1);
+    const expected = bucket.notifications.map((n) => ({
+      arn: arn(store.kafkaTargetIds[0]),
+      events: n.events!.map((e) => mcEvent[e]).sort(),
+      prefix: n.prefix ?? '',
+      suffix: n.suffix ?? '',
+    })).sort((a, b) => a.prefix.localeCompare(b.prefix));
+    const first = listed();
+    expect(first).toEqual(expected);
+    mustRun(cluster, job, 'store-provision-b');
+    expect(listed()).toEqual(first);
+  });
+});
 
 describe.each([
   { servers: 4, drivesPerServer: 1 },
