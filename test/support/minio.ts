@@ -462,6 +462,16 @@ export class MinioTestCluster {
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
+  /** Stops server `index` (SIGTERM, SIGKILL after 20 s) and waits until it has exited, as when its node fails. */
+  public async stopServer(index: number): Promise<void> {
+    const child = this.children[index];
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await this.exits[index];
+    clearTimeout(timer);
+  }
+
   /** SIGTERM every server, wait (SIGKILL after 20 s), remove temp files and the mount points it created. */
   public async stop(): Promise<void> {
     if (this.stopped) return;
