@@ -12,9 +12,15 @@
 //   `<sts>-N.<hl>.<ns>.svc.<domain>` → the replica's loopback address and the client Service name → all of them);
 //   the real /etc/hosts is never written.
 // - The process runs as the pod's runAsUser/runAsGroup (volumes owned by fsGroup), with the container's env
-//   resolved from the manifests and the supplied Secret values.
+//   resolved from the manifests and the supplied Secret values, over what the runtime gives a container: the
+//   image's ENV (table below) and HOME=/.
+// - Addresses: replica N gets 127.B.C.N (B, C random per cluster). MinIO also listens on 127.0.0.1 and ::1 at the
+//   same port (with SO_REUSEPORT, so the replicas share those; the tests never use them).
 //
-// What differs from a pod, and why (nothing else does):
+// Needs root (namespaces, loop devices, mounts), util-linux `unshare`/`setpriv` and `mkfs.ext4`.
+//
+// What differs from a pod, and why (nothing else does; drive images are sparse, 2 GiB by default, whatever the claim
+// requests):
 // - `--address :PORT` / `--console-address :PORT` become `<replica address>:PORT`: a pod owns its IP, but here all
 //   replicas share one network namespace, so each binds its own loopback address (same port).
 // - Extra env: KUBERNETES_SERVICE_HOST/PORT (every pod has them; they tell MinIO it is orchestrated), HOSTNAME, a
@@ -393,6 +399,11 @@ function pickBlock(): string {
 export class MinioTestCluster {
   /** Starts one server per replica and waits until every server reports write quorum. */
   public static async start(options: StartMinioOptions): Promise<MinioTestCluster> {
+    if (process.getuid?.() !== 0) {
+      const err = new Error('MinioTestCluster needs root (mount namespaces and loop devices for the drives); run the real tier as root');
+      err.stack = err.message;
+      throw err;
+    }
     const cluster = new MinioTestCluster(options);
     try {
       await cluster.boot();
