@@ -932,8 +932,10 @@ export class MinioCluster extends Construct implements IObjectStore {
           hostPort: url.host,
           bucket: r.bucket,
           credential: creds.remotes.get(r.target)!,
-          // mc rejects an empty --replicate list; metadata-sync alone replicates nothing extra one-way.
-          replicate: replicate.length > 0 ? replicate.join(',') : 'metadata-sync',
+          // `mc replicate add` enables metadata sync whatever --replicate says, and `mc replicate update` disables
+          // whatever --replicate leaves out: list it always, so a re-run's update keeps the rule as add made it (it
+          // also keeps the list non-empty, which add requires). One-way, it replicates nothing extra.
+          replicate: [...replicate, 'metadata-sync'].join(','),
           synchronous: r.synchronous ?? false,
           bandwidthMbps: r.bandwidthLimitMbps,
           storageClass: r.storageClass,

@@ -26,7 +26,7 @@ describe('provisioning command list', () => {
       'mc encrypt set sse-kms edge-key "$ALIAS/video"',
       'import_ilm video "$CONFIG_DIR/ilm-video.json"',
       'mc event add --ignore-existing "$ALIAS/video" arn:minio:sqs::CAMERAEVENTS:kafka --event put,delete --prefix \'gate 1/\' --suffix .mp4',
-      'mc replicate add "$ALIAS/video" --id to-video-archive --remote-bucket "https://$REMOTE_1_ACCESS_KEY:$REMOTE_1_SECRET_KEY@archive.example.com:9443/video-archive" --priority 1 --replicate existing-objects',
+      'mc replicate add "$ALIAS/video" --id to-video-archive --remote-bucket "https://$REMOTE_1_ACCESS_KEY:$REMOTE_1_SECRET_KEY@archive.example.com:9443/video-archive" --priority 1 --replicate existing-objects,metadata-sync',
       'ensure_bucket snapshots 0',
       'mc version enable "$ALIAS/snapshots"',
       'mc anonymous set none "$ALIAS/snapshots"',
@@ -37,6 +37,16 @@ describe('provisioning command list', () => {
       'attach_policy video-rw --user "$USER_1_ACCESS_KEY" \'user from Secret app-keys\'',
       'attach_policy video-rw --group cameras \'group cameras\'',
     ]);
+  });
+
+  test('replicate add and replicate update set the same flags (add always enables metadata-sync, so update must list it)', () => {
+    // Found by the real mc (minio-server.real.test.ts): `mc replicate add` enables ReplicaModifications whatever
+    // --replicate says, while `mc replicate update --replicate X` disables everything X does not name, so a second
+    // run of the Job used to flip metadata sync off.
+    const { store } = provisioned();
+    const flags = (verb: string) => [...store.provisioningScript!.matchAll(new RegExp(`mc replicate ${verb} .*--replicate (\\S+)`, 'g'))].map((m) => m[1]);
+    expect(flags('add')).toEqual(['existing-objects,metadata-sync']);
+    expect(flags('update')).toEqual(flags('add'));
   });
 
   test('the script never contains a literal secret, only the Job env names', () => {

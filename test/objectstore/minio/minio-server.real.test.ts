@@ -1,0 +1,461 @@
+// Real tier: the synthesized MinioCluster runs as a real distributed MinIO (one process per replica, exact server
+// arguments and environment, see test/support/minio.ts), its provisioning Job runs with the real mc, and `mc admin
+// info` shows the erasure layout the library computed.
+//
+// Replication and a remote tier run against a second test cluster. Not covered here: Kafka notifications (need a
+// broker) and server-side encryption (needs KES).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import {
+  BucketAnonymousAccess, BucketEvent, IEventTopic, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode,
+} from '../../../src';
+import { replicationRuleId } from '../../../src/objectstore/minio/internal';
+import { freePort } from '../../cache/servers';
+import { chart, find, synth } from '../../support/harness';
+import { MinioTestCluster, SecretValues } from '../../support/minio';
+import { requireTools } from '../../support/tools';
+
+const [, mcBin] = requireTools('minio', 'mc', 'unshare', 'setpriv', 'mkfs.ext4');
+
+jest.setTimeout(300_000);
+
+const ROOT = 'minio-root';
+/** Secret values a cluster operator would create (the library only references them). */
+const secrets: SecretValues = {
+  [ROOT]: { rootUser: 'edge-root', rootPassword: 'edge-root-password-1' },
+  'app-keys': { AWS_ACCESS_KEY_ID: 'app-user', AWS_SECRET_ACCESS_KEY: 'app-secret-key-1' },
+  'cam-keys': { AWS_ACCESS_KEY_ID: 'camera-user', AWS_SECRET_ACCESS_KEY: 'camera-secret-key-1' },
+  'reader-keys': { AWS_ACCESS_KEY_ID: 'reader-user', AWS_SECRET_ACCESS_KEY: 'reader-secret-key-1' },
+  'archive-root': { rootUser: 'cloud-root', rootPassword: 'cloud-root-password-1' },
+};
+const root = secrets[ROOT];
+const base: MinioClusterProps = { driveSize: Size.gibibytes(10), rootCredentials: { secretName: ROOT } };
+
+// The frozen-image warning is expected here; the tests synthesize while jest collects them.
+process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
+
+/** mc against the cluster as `alias` (MC_HOST_<alias>), with a throw-away config dir; parses --json output lines. */
+function mcAs(cluster: MinioTestCluster, alias: string, accessKey: string, secretKey: string, input?: string) {
+  return (...args: string[]) => {
+    const r = spawnSync(mcBin, ['--json', '--no-color', ...args], {
+      encoding: 'utf8',
+      input,
+      env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${cluster.hostsFile}.mc`, [`MC_HOST_${alias}`]: cluster.mcHost(accessKey, secretKey) },
+      timeout: 60_000,
+    });
+    const lines = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    return { status: r.status, lines, stdout: r.stdout, stderr: r.stderr };
+  };
+}
+
+/** The same, but failing the test with mc's message when mc fails. */
+function mustMc(mc: ReturnType<typeof mcAs>, ...args: string[]): any[] {
+  const r = mc(...args);
+  if (r.status !== 0) throw new Error(`mc ${args.join(' ')} exited ${r.status}: ${r.stdout}${r.stderr}`);
+  return r.lines;
+}
+
+describe('provisioning Job with the real mc', () => {
+  const c = chart('edge');
+  const store = new MinioCluster(c, 'store', base);
+  store.addBucket('video', {
+    objectLock: true,
+    retention: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(30) },
+    quota: Size.gibibytes(5),
+    lifecycle: [{ expiration: Duration.days(60) }, { prefix: 'tmp/', expiration: Duration.days(1) }],
+  });
+  store.addBucket('snapshots', {
+    versioning: true,
+    lifecycle: [{ noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 3, expireDeleteMarkers: true }],
+  });
+  store.addBucket('public', { anonymousAccess: BucketAnonymousAccess.DOWNLOAD });
+  store.addPolicy('video-rw', {
+    statements: MinioPolicyStatements.readWrite(['video', 'snapshots']),
+    users: [{ secretName: 'app-keys' }],
+    groups: [{ name: 'cameras', members: [{ secretName: 'cam-keys' }, { secretName: 'app-keys' }] }],
+  });
+  store.addPolicy('public-ro', { statements: MinioPolicyStatements.readOnly(['public']), users: [{ secretName: 'reader-keys' }] });
+  const manifests = synth(c);
+  const job = find(manifests, 'Job', store.provisioningJobName!);
+  const config = find(manifests, 'ConfigMap', store.provisioningConfigMapName!);
+
+  let cluster: MinioTestCluster | undefined;
+  let admin: ReturnType<typeof mcAs>;
+  beforeAll(async () => {
+    cluster = await MinioTestCluster.start({ manifests, secrets });
+    admin = mcAs(cluster, 'edge', root.rootUser, root.rootPassword);
+    console.log(`${cluster.servers.length} MinIO servers reached write quorum in ${cluster.startMillis} ms`);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  /**
+   * Everything the provisioning may touch, as mc reports it, in canonical form (lists sorted, JSON strings parsed). Per-response values (request IDs, the time of the answer) are dropped; the times MinIO records when a
+   * configuration is written (`updatedAt`, `UpdateDate`) go to `writes`, so a run that rewrites identical
+   * configuration shows there and not as a state change.
+   */
+  function stateDump(): { state: any; writes: { [path: string]: string } } {
+    const writes: { [path: string]: string } = {};
+    const canon = (v: any, at: string): any => {
+      if (typeof v === 'string' && /^\s*[{[]/.test(v)) {
+        try {
+          return canon(JSON.parse(v), at);
+        } catch {
+          return v;
+        }
+      }
+      if (Array.isArray(v)) {
+        const items = v.map((x, i) => canon(x, `${at}[${i}]`));
+        // mc lists users, members, actions… in no fixed order: compare them as sets.
+        return items.map((x) => [JSON.stringify(x), x]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, x]) => x);
+      }
+      if (v && typeof v === 'object') {
+        const out: any = {};
+        for (const k of Object.keys(v).sort()) {
+          if (['status', 'RequestID', 'HostID', 'timestamp'].includes(k)) continue;
+          if (['updatedAt', 'UpdateDate'].includes(k)) {
+            writes[`${at}.${k}`] = v[k];
+            continue;
+          }
+          out[k] = canon(v[k], `${at}.${k}`);
+        }
+        return out;
+      }
+      return v;
+    };
+    const state: any = { buckets: canon(mustMc(admin, 'ls', 'edge'), 'ls') };
+    for (const b of store.buckets) {
+      const t = `edge/${b.bucketName}`;
+      state[b.bucketName] = canon({
+        versioning: mustMc(admin, 'version', 'info', t),
+        retention: admin('retention', 'info', '--default', t).lines,
+        quota: mustMc(admin, 'quota', 'info', t),
+        anonymous: mustMc(admin, 'anonymous', 'get-json', t),
+        ilm: admin('ilm', 'rule', 'export', t).lines,
+        events: admin('event', 'ls', t).lines,
+      }, b.bucketName);
+    }
+    state.users = canon(mustMc(admin, 'admin', 'user', 'ls', 'edge'), 'users');
+    state.groups = canon(mustMc(admin, 'admin', 'group', 'ls', 'edge'), 'groups');
+    for (const g of store.policies.flatMap((p) => p.groups)) state[`group ${g.name}`] = canon(mustMc(admin, 'admin', 'group', 'info', 'edge', g.name), `group ${g.name}`);
+    for (const p of store.policies) state[`policy ${p.policyName}`] = canon(mustMc(admin, 'admin', 'policy', 'info', 'edge', p.policyName), `policy ${p.policyName}`);
+    state.entities = canon(mustMc(admin, 'admin', 'policy', 'entities', 'edge'), 'entities');
+    return { state, writes };
+  }
+
+  test('the servers run the StatefulSet\'s exact arguments (only the listen host differs)', () => {
+    const container = find(manifests, 'StatefulSet', store.name).spec.template.spec.containers[0];
+    expect(cluster!.servers).toHaveLength(store.layout.servers);
+    for (const s of cluster!.servers) {
+      const expected = [...container.command, ...container.args].map((a: string) => (a.startsWith(':') ? `${s.address}${a}` : a));
+      expect(s.argv).toEqual(expected);
+    }
+  });
+
+  test('first run creates everything the plan names; a second run changes nothing', () => {
+    const first = cluster!.runPod(job.spec.template, `${job.metadata.name}-a`);
+    expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(first.stdout).toMatch(/provision: done\n$/);
+    for (const b of store.bucketNames) expect(first.stdout).toContain(`provision: creating bucket ${b}\n`);
+
+    // Buckets, versioning, object lock and retention, quota, anonymous access: as the constructs say.
+    for (const b of store.buckets) {
+      const t = `edge/${b.bucketName}`;
+      const version = mustMc(admin, 'version', 'info', t)[0];
+      expect(version.versioning?.status ?? '').toBe(b.versioned || b.objectLock ? 'Enabled' : '');
+      const retention = admin('retention', 'info', '--default', t);
+      if (b.retention) {
+        expect(retention.lines[0]).toMatchObject({ enabled: 'Enabled', mode: b.retention.mode, validity: `${b.retention.period.toDays()}DAYS` });
+      } else {
+        expect(retention.status).not.toBe(0);
+      }
+      const quota = mustMc(admin, 'quota', 'info', t)[0];
+      expect(quota.quota ?? 0).toBe(b.quota ? b.quota.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024 : 0);
+      const anonymous = mustMc(admin, 'anonymous', 'get', t)[0];
+      // mc reports "none" (what `mc anonymous set` takes) as "private".
+      expect(anonymous.permission).toBe(b.anonymousAccess === BucketAnonymousAccess.NONE ? 'private' : b.anonymousAccess);
+    }
+
+    // Lifecycle: what MinIO stores is the ConfigMap's ILM document.
+    for (const b of store.buckets) {
+      const file = config.data[`ilm-${b.bucketName}.json`];
+      const exported = admin('ilm', 'rule', 'export', `edge/${b.bucketName}`);
+      if (!file) {
+        expect(exported.status).not.toBe(0);
+        continue;
+      }
+      expect(exported.status).toBe(0);
+      expect(normalizeIlm(exported.lines[0].config)).toEqual(normalizeIlm(JSON.parse(file)));
+    }
+
+    // Policies: the ConfigMap's documents, attached to the users and groups the constructs name.
+    for (const p of store.policies) {
+      const info = mustMc(admin, 'admin', 'policy', 'info', 'edge', p.policyName)[0];
+      expect(normalizeStatements(info.policyInfo.Policy.Statement)).toEqual(normalizeStatements(JSON.parse(config.data[`policy-${p.policyName}.json`]).Statement));
+    }
+    const users = mustMc(admin, 'admin', 'user', 'ls', 'edge');
+    const entities = mustMc(admin, 'admin', 'policy', 'entities', 'edge')[0].result;
+    const userPolicies = new Map<string, string[]>();
+    const groupPolicies = new Map<string, string[]>();
+    for (const m of entities.policyMappings ?? []) {
+      for (const u of m.users ?? []) userPolicies.set(u, [...(userPolicies.get(u) ?? []), m.policy].sort());
+      for (const g of m.groups ?? []) groupPolicies.set(g, [...(groupPolicies.get(g) ?? []), m.policy].sort());
+    }
+    const keyOf = (ref: { secretName: string; accessKeyIdKey?: string }) => secrets[ref.secretName][ref.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'];
+    const expectedUsers = new Map<string, string[]>();
+    const expectedGroups = new Map<string, string[]>();
+    for (const p of store.policies) {
+      for (const u of p.users) expectedUsers.set(keyOf(u), [...(expectedUsers.get(keyOf(u)) ?? []), p.policyName].sort());
+      for (const g of p.groups) {
+        expectedGroups.set(g.name, [...(expectedGroups.get(g.name) ?? []), p.policyName].sort());
+        const members = mustMc(admin, 'admin', 'group', 'info', 'edge', g.name)[0].members;
+        expect([...members].sort()).toEqual(g.members.map(keyOf).sort());
+        for (const m of g.members) if (!expectedUsers.has(keyOf(m))) expectedUsers.set(keyOf(m), []);
+      }
+    }
+    expect(users.map((u) => u.accessKey).sort()).toEqual([...expectedUsers.keys()].sort());
+    for (const u of users) expect(u.userStatus).toBe('enabled');
+    for (const [user, policies] of expectedUsers) expect(userPolicies.get(user) ?? []).toEqual(policies);
+    expect(groupPolicies).toEqual(expectedGroups);
+
+    const before = stateDump();
+    const second = cluster!.runPod(job.spec.template, `${job.metadata.name}-b`);
+    expect({ status: second.status, stderr: second.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(second.stdout).not.toMatch(/creating bucket/);
+    for (const b of store.bucketNames) expect(second.stdout).toContain(`provision: bucket ${b} exists\n`);
+    const after = stateDump();
+    expect(after.state).toEqual(before.state);
+    console.log(`second run rewrote: ${Object.keys(after.writes).filter((k) => after.writes[k] !== before.writes[k]).join(', ') || 'nothing'}`);
+  });
+
+  test('the provisioned users can do what their policies allow, and no more', () => {
+    const app = mcAs(cluster!, 'app', secrets['app-keys'].AWS_ACCESS_KEY_ID, secrets['app-keys'].AWS_SECRET_ACCESS_KEY);
+    const reader = mcAs(cluster!, 'reader', secrets['reader-keys'].AWS_ACCESS_KEY_ID, secrets['reader-keys'].AWS_SECRET_ACCESS_KEY);
+    const appPut = mcAs(cluster!, 'app', secrets['app-keys'].AWS_ACCESS_KEY_ID, secrets['app-keys'].AWS_SECRET_ACCESS_KEY, 'hello');
+    const readerPut = mcAs(cluster!, 'reader', secrets['reader-keys'].AWS_ACCESS_KEY_ID, secrets['reader-keys'].AWS_SECRET_ACCESS_KEY, 'hello');
+    expect(appPut('pipe', 'app/snapshots/a.txt').status).toBe(0);
+    expect(readerPut('pipe', 'reader/public/a.txt').status).not.toBe(0);
+    expect(app('cat', 'app/snapshots/a.txt').stdout).toBe('hello');
+    expect(app('ls', 'app/snapshots').status).toBe(0);
+    expect(app('ls', 'app/public').status).not.toBe(0);
+    expect(reader('ls', 'reader/public').status).toBe(0);
+    expect(reader('ls', 'reader/snapshots').status).not.toBe(0);
+  });
+});
+
+/** The rule fields both sides state (MinIO adds nothing the document lacks, but may order keys differently). */
+/** Statements with their action and resource lists sorted: MinIO keeps them as sets. */
+function normalizeStatements(statements: any[]): any[] {
+  const list = (v: any) => (Array.isArray(v) ? [...v].sort() : [v]);
+  return statements.map((st) => ({ ...st, Action: list(st.Action), Resource: list(st.Resource) }));
+}
+
+function normalizeIlm(doc: any): any {
+  const sortKeys = (v: any): any => (Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object'
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])])) : v);
+  return sortKeys(doc.Rules ?? doc.rules ?? doc);
+}
+
+/** Runs a pod template's container and fails with its output unless it exits 0. */
+function mustRun(cluster: MinioTestCluster, job: any, podName: string): string {
+  const r = cluster.runPod(job.spec.template, podName);
+  if (r.status !== 0 || r.stderr !== '') throw new Error(`${podName} exited ${r.status}:\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+describe('replication and a remote tier to a second cluster', () => {
+  // The "cloud" side: another MinioCluster, whose own provisioning creates the target buckets.
+  const cloudChart = chart('cloud');
+  const archive = new MinioCluster(cloudChart, 'archive', { ...base, rootCredentials: { secretName: 'archive-root' } });
+  archive.addBucket('replica', { name: 'video-archive', versioning: true });
+  archive.addBucket('tier', { name: 'edge-tier' });
+  const cloudManifests = synth(cloudChart);
+
+  const edgeChart = chart('edge');
+  const store = new MinioCluster(edgeChart, 'store', base);
+  const tier = store.addTier('warm', { target: archive, bucket: 'edge-tier', prefix: 'site-1/' });
+  const bucket = store.addBucket('video', {
+    versioning: true,
+    lifecycle: [{ transition: { after: Duration.days(30), tier: tier.tierName } }],
+    replication: [{ target: archive, bucket: 'video-archive', replicateDeletes: true }],
+  });
+  const edgeManifests = synth(edgeChart);
+
+  let cloud: MinioTestCluster | undefined;
+  let edge: MinioTestCluster | undefined;
+  beforeAll(async () => {
+    cloud = await MinioTestCluster.start({ manifests: cloudManifests, secrets });
+    mustRun(cloud, find(cloudManifests, 'Job', archive.provisioningJobName!), 'archive-provision');
+    edge = await MinioTestCluster.start({ manifests: edgeManifests, secrets, extraHosts: cloud.hostEntries });
+  });
+  afterAll(async () => {
+    await edge?.stop();
+    await cloud?.stop();
+  });
+
+  test('the real mc accepts the tier and replication steps, on the first and the second run', () => {
+    const job = find(edgeManifests, 'Job', store.provisioningJobName!);
+    const first = mustRun(edge!, job, 'store-provision-a');
+    expect(first).toContain(`provision: creating bucket ${bucket.bucketName}\n`);
+    const admin = mcAs(edge!, 'edge', root.rootUser, root.rootPassword);
+
+    const tiers = mustMc(admin, 'ilm', 'tier', 'ls', 'edge').flatMap((l) => l.tiers ?? []);
+    expect(tiers.map((x: any) => ({ type: x.Type, name: x.Name, ...x.MinIO, SecretKey: undefined }))).toEqual(store.tiers.map((x) => ({
+      type: x.tierType,
+      name: x.tierName,
+      Endpoint: x.target.s3Endpoint,
+      AccessKey: secrets['archive-root'].rootUser,
+      Bucket: x.bucket,
+      Prefix: x.prefix,
+      Region: x.region,
+      SecretKey: undefined,
+    })));
+    const rules = mustMc(admin, 'replicate', 'ls', `edge/${bucket.bucketName}`).map((l) => l.rule);
+    const enabled = (on: boolean) => ({ Status: on ? 'Enabled' : 'Disabled' });
+    expect(rules).toEqual(bucket.replication.map((r, i) => expect.objectContaining({
+      ID: replicationRuleId(r),
+      Status: 'Enabled',
+      Priority: r.priority ?? i + 1,
+      DeleteReplication: enabled(r.replicateDeletes ?? false),
+      DeleteMarkerReplication: enabled(r.replicateDeletes ?? false),
+      ExistingObjectReplication: enabled(r.replicateExistingObjects ?? true),
+      Destination: { Bucket: expect.stringMatching(new RegExp(`:${r.bucket}$`)) },
+    })));
+
+    const second = mustRun(edge!, job, 'store-provision-b');
+    expect(second).toContain(`provision: tier ${tier.tierName} exists, refreshing its credentials\n`);
+    expect(second).not.toMatch(/creating bucket/);
+    expect(mustMc(admin, 'replicate', 'ls', `edge/${bucket.bucketName}`).map((l) => l.rule)).toEqual(rules);
+  });
+
+  test('an object written at the edge arrives in the cloud bucket', async () => {
+    const put = mcAs(edge!, 'edge', root.rootUser, root.rootPassword, 'frame-1');
+    mustMc(put, 'pipe', `edge/${bucket.bucketName}/cam-1/frame-1.bin`);
+    const cloudRoot = secrets['archive-root'];
+    const cloudMc = mcAs(cloud!, 'cloud', cloudRoot.rootUser, cloudRoot.rootPassword);
+    const target = bucket.replication[0].bucket;
+    let got = '';
+    for (let i = 0; i < 60 && got !== 'frame-1'; i++) {
+      const r = cloudMc('cat', `cloud/${target}/cam-1/frame-1.bin`);
+      got = r.status === 0 ? r.stdout : '';
+      if (got !== 'frame-1') await new Promise((res) => setTimeout(res, 500));
+    }
+    expect(got).toBe('frame-1');
+  });
+});
+
+describe('Kafka notification wiring, with the broker down', () => {
+  // No broker runs here: the topic's name resolves to a loopback port nobody listens on. With the event queue
+  // volume the target only goes offline (events wait in the queue), so the servers' MINIO_NOTIFY_KAFKA_* env and the
+  // Job's `mc event add` are still judged by the real programs.
+  let cluster: MinioTestCluster | undefined;
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('the servers accept the Kafka target env and mc event add subscribes the bucket, idempotently', async () => {
+    const port = await freePort();
+    const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: `events-kafka-bootstrap.kafka.svc.cluster.local:${port}` };
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    const bucket = store.addBucket('video', {
+      notifications: [
+        { topic, events: [BucketEvent.PUT], prefix: 'gate-1/', suffix: '.mp4' },
+        { topic, events: [BucketEvent.DELETE], prefix: 'gate-2/' },
+      ],
+    });
+    const manifests = synth(c);
+    cluster = await MinioTestCluster.start({
+      manifests, secrets, extraHosts: [{ address: '127.0.0.1', name: topic.bootstrapServers.split(':')[0] }],
+    });
+    const job = find(manifests, 'Job', store.provisioningJobName!);
+    mustRun(cluster, job, 'store-provision-a');
+    const admin = mcAs(cluster, 'edge', root.rootUser, root.rootPassword);
+    const listed = () => mustMc(admin, 'event', 'ls', `edge/${bucket.bucketName}`)
+      .map((l) => ({ arn: l.arn, events: [...l.event].sort(), prefix: l.prefix, suffix: l.suffix }))
+      .sort((a, b) => a.prefix.localeCompare(b.prefix));
+    const arn = (id: string) => `arn:minio:sqs::${id}:kafka`;
+    // mc's names for the events `mc event add --event` takes.
+    const mcEvent: { [e: string]: string } = { put: 's3:ObjectCreated:*', delete: 's3:ObjectRemoved:*', get: 's3:ObjectAccessed:*' };
+    expect(store.kafkaTargetIds).toHaveLength(1);
+    const expected = bucket.notifications.map((n) => ({
+      arn: arn(store.kafkaTargetIds[0]),
+      events: n.events!.map((e) => mcEvent[e]).sort(),
+      prefix: n.prefix ?? '',
+      suffix: n.suffix ?? '',
+    })).sort((a, b) => a.prefix.localeCompare(b.prefix));
+    const first = listed();
+    expect(first).toEqual(expected);
+    mustRun(cluster, job, 'store-provision-b');
+    expect(listed()).toEqual(first);
+  });
+});
+
+describe.each<Partial<MinioClusterProps>>([
+  { servers: 4, drivesPerServer: 1 },
+  { servers: 4, drivesPerServer: 2 },
+  // Allowed only with the opt-out: one server down leaves 12 of 16 drives, below the write quorum of 14.
+  { servers: 4, drivesPerServer: 4, parity: 2, tolerateServerLoss: false },
+])('erasure layout %j', (shape) => {
+  test('mc admin info shows the library\'s layout; one server down keeps what the library promises', async () => {
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', { ...base, ...shape });
+    const cluster = await MinioTestCluster.start({ manifests: synth(c), secrets });
+    try {
+      const admin = mcAs(cluster, 'edge', root.rootUser, root.rootPassword);
+      const info = mustMc(admin, 'admin', 'info', 'edge')[0].info;
+      expect({
+        sets: info.backend.totalSets,
+        drivesPerSet: info.backend.totalDrivesPerSet,
+        standardParity: info.backend.standardSCParity,
+        onlineDisks: info.backend.onlineDisks,
+        servers: info.servers.length,
+      }).toEqual({
+        sets: [store.layout.setCount],
+        drivesPerSet: [store.layout.setSize],
+        standardParity: store.layout.parity,
+        onlineDisks: store.layout.totalDrives,
+        servers: store.layout.servers,
+      });
+
+      mustMc(admin, 'mb', 'edge/probe');
+      mustMc(mcAs(cluster, 'edge', root.rootUser, root.rootPassword, 'before'), 'pipe', 'edge/probe/before.txt');
+      const big = path.join(cluster.hostsFile + '.big');
+      fs.writeFileSync(big, Buffer.alloc(40 * 1024 * 1024, 7)); // above mc's multipart threshold
+      // The last server goes down, as when its node fails; mc talks to server 0.
+      await cluster.stopServer(store.layout.servers - 1);
+      // Until the others have marked its drives offline, MinIO still counts them when choosing a new object's parity.
+      let offlineDisks = 0;
+      for (let i = 0; i < 120 && offlineDisks < store.layout.drivesPerServer; i++) {
+        const r = admin('admin', 'info', 'edge');
+        offlineDisks = r.status === 0 ? r.lines[0].info.backend.offlineDisks ?? 0 : 0;
+        if (offlineDisks < store.layout.drivesPerServer) await new Promise((res) => setTimeout(res, 500));
+      }
+      expect(offlineDisks).toBe(store.layout.drivesPerServer);
+      const read = admin('cat', 'edge/probe/before.txt');
+      const multipart = admin('cp', big, 'edge/probe/big.bin');
+      const single = mcAs(cluster, 'edge', root.rootUser, root.rootPassword, 'after')('pipe', 'edge/probe/after.txt');
+      // MinIO writes new objects (single and multipart) with more parity while drives are offline (the storage class
+      // is optimized for availability) and refuses only once half of a set is gone.
+      const writesSurvive = store.layout.drivesPerServerInSet < Math.floor((store.layout.setSize + 1) / 2);
+      expect({ multipartWrites: multipart.status === 0, singlePartWrites: single.status === 0 })
+        .toEqual({ multipartWrites: writesSurvive, singlePartWrites: writesSurvive });
+      // What the library promises holds (its quorum arithmetic is the conservative side). Whether an object written
+      // before is still readable when the library says it is not depends on the parity it got at write time (more
+      // when MinIO saw a drive offline then), so that direction is not asserted.
+      const reads = read.status === 0 && read.stdout === 'before';
+      expect({
+        reads: store.layout.serverFailuresToleratedForReads >= 1 ? reads : 'not promised',
+        writes: store.layout.serverFailuresToleratedForWrites >= 1 ? writesSurvive : 'not promised',
+      }).toEqual({
+        reads: store.layout.serverFailuresToleratedForReads >= 1 ? true : 'not promised',
+        writes: store.layout.serverFailuresToleratedForWrites >= 1 ? true : 'not promised',
+      });
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
