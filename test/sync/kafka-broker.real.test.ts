@@ -77,6 +77,14 @@ async function pool<T>(n: number, jobs: (() => Promise<T>)[]): Promise<T[]> {
   return results;
 }
 
+/** Strimzi KafkaUser `spec.quotas` fields and the Kafka client-quota keys they set. */
+const QUOTA_KEYS: { [strimzi: string]: string } = {
+  producerByteRate: 'producer_byte_rate',
+  consumerByteRate: 'consumer_byte_rate',
+  requestPercentage: 'request_percentage',
+  controllerMutationRate: 'controller_mutation_rate',
+};
+
 const DENIED = /TopicAuthorizationException|Not authorized to access topics/;
 const NOT_AUTHORIZED = /AuthorizationException|Not authorized/;
 
@@ -93,6 +101,7 @@ interface ClusterReport {
   configKeys: number;
   users: number;
   acls: number;
+  quotas: number;
   allowedOk: number;
   allowedTotal: number;
   deniedOk: number;
@@ -102,14 +111,28 @@ interface ClusterReport {
 }
 
 /** Bring the broker back to empty: delete the topics and the ACLs on the resources a previous run created. */
-async function reset(b: KafkaBroker, topics: string[], aclResources: { topics: string[]; groups: string[] }) {
+async function reset(
+  b: KafkaBroker, topics: string[], aclResources: { topics: string[]; groups: string[]; transactionalIds: string[]; cluster: boolean },
+  quotaUsers: { name: string; keys: string[] }[],
+) {
+  for (const q of quotaUsers) {
+    await b.mustTool(KafkaClass.CONFIGS, ['--alter', '--entity-type', 'users', '--entity-name', q.name, '--delete-config', q.keys.join(',')]);
+  }
   if (topics.length > 0) {
     // --delete takes a regular expression: one call with the exact names.
     await b.mustTool(KafkaClass.TOPICS, ['--delete', '--topic', topics.map((t) => t.replace(/[.]/g, '\\.')).join('|')]);
   }
-  const names = [...aclResources.topics.flatMap((t) => ['--topic', t]), ...aclResources.groups.flatMap((g) => ['--group', g])];
+  const names = [
+    ...aclResources.topics.flatMap((t) => ['--topic', t]),
+    ...aclResources.groups.flatMap((g) => ['--group', g]),
+    ...aclResources.transactionalIds.flatMap((g) => ['--transactional-id', g]),
+  ];
   if (names.length > 0) {
     await b.mustTool(KafkaClass.ACLS, ['--remove', '--force', '--resource-pattern-type', 'any', ...names]);
+  }
+  if (aclResources.cluster) {
+    // A separate call: combined with topics and groups, kafka-acls left the cluster rules in place.
+    await b.mustTool(KafkaClass.ACLS, ['--remove', '--force', '--cluster']);
   }
   const left = await b.mustTool(KafkaClass.ACLS, ['--list']);
   if (left.stdout.trim() !== '') throw new Error(`ACLs left after reset:\n${left.stdout}`);
@@ -121,6 +144,7 @@ async function runCluster(b: KafkaBroker, topics: any[], users: any[]): Promise<
     configKeys: 0,
     users: users.length,
     acls: 0,
+    quotas: 0,
     allowedOk: 0,
     allowedTotal: 0,
     deniedOk: 0,
@@ -131,8 +155,11 @@ async function runCluster(b: KafkaBroker, topics: any[], users: any[]): Promise<
   const created: string[] = [];
   const aclTopics = new Set<string>();
   const aclGroups = new Set<string>();
+  const aclTxIds = new Set<string>();
+  let aclCluster = false;
   const replicasOnBroker = new Map<string, number>();
   const minInsync = new Map<string, number>();
+  const quotaUsers: { name: string; keys: string[] }[] = [];
   try {
     // 1. Topics, exactly as the KafkaTopics say (replicas clamped to the one broker).
     await pool(2, topics.map((t) => async () => {
@@ -172,6 +199,8 @@ async function runCluster(b: KafkaBroker, topics: any[], users: any[]): Promise<
         const r = rule.resource;
         if (r.type === 'topic') aclTopics.add(r.name);
         if (r.type === 'group') aclGroups.add(r.name);
+        if (r.type === 'transactionalId') aclTxIds.add(r.name);
+        if (r.type === 'cluster') aclCluster = true;
         const k = JSON.stringify([u.metadata.name, rule.type ?? 'allow', rule.host ?? '*', [...(rule.operations ?? [])].sort(), r.type, aclPatternType(r.patternType)]);
         const batch = batches.get(k) ?? { user: u.metadata.name, rule, names: [] as string[] };
         if (r.name !== undefined) batch.names.push(r.name);
@@ -189,6 +218,26 @@ async function runCluster(b: KafkaBroker, topics: any[], users: any[]): Promise<
         rep.problems.push(`KafkaUser ${batch.user}: the broker rejected ACLs: ${describeRun(KafkaClass.ACLS, withAll, r)}`);
       }
     }));
+
+    // Quotas (spec.quotas): kafka-configs on the user entity, as Strimzi's User Operator sets them; described back.
+    for (const u of users.filter((x) => x.spec.quotas)) {
+      const want: { [k: string]: number } = Object.fromEntries(Object.entries(u.spec.quotas).map(([k, v]) => [QUOTA_KEYS[k] ?? k, Number(v)]));
+      const set = Object.entries(want).map(([k, v]) => `${k}=${v}`).join(',');
+      const args = ['--alter', '--entity-type', 'users', '--entity-name', u.metadata.name, '--add-config', set];
+      const r = await b.tool(KafkaClass.CONFIGS, args);
+      if (r.code !== 0) {
+        rep.problems.push(`KafkaUser ${u.metadata.name}: the broker rejected spec.quotas: ${describeRun(KafkaClass.CONFIGS, args, r)}`);
+        continue;
+      }
+      quotaUsers.push({ name: u.metadata.name, keys: Object.keys(want) });
+      const described = (await b.mustTool(KafkaClass.CONFIGS, ['--describe', '--entity-type', 'users', '--entity-name', u.metadata.name])).stdout;
+      const quotaLine = described.split('\n').find((l) => l.startsWith('Quota configs for')) ?? '';
+      const got = Object.fromEntries([...quotaLine.matchAll(/([a-z_]+)=([0-9.]+)/g)].map((m) => [m[1], Number(m[2])]));
+      if (JSON.stringify(Object.entries(got).sort()) !== JSON.stringify(Object.entries(want).sort())) {
+        rep.problems.push(`KafkaUser ${u.metadata.name}: spec.quotas ${JSON.stringify(u.spec.quotas)} but the broker describes "${quotaLine}"`);
+      }
+      rep.quotas += Object.keys(want).length;
+    }
 
     // 3. What each user needs, and a topic it was not granted.
     const checks: Check[] = [];
@@ -231,7 +280,7 @@ async function runCluster(b: KafkaBroker, topics: any[], users: any[]): Promise<
       if (acksFor(topic).length > 0) rep.notes.push(`${topic}: produced with acks=1 (min.insync.replicas ${minInsync.get(topic)} > 1 replica on this broker)`);
     }));
 
-    const results = await pool(2, checks.map((c) => async () => {
+    const results = await pool(3, checks.map((c) => async () => {
       const login = logins.get(c.user)!;
       let args: string[];
       let stdin = '';
@@ -265,7 +314,7 @@ async function runCluster(b: KafkaBroker, topics: any[], users: any[]): Promise<
     const shown = (c: Check) => `${c.user} ${c.kind} ${c.topic}${c.kind === 'consume' ? (c.group ? ` with group ${c.group}` : ' (partition 0, no group)') : ''}`;
     rep.notes.push(...results.map((r) => `${r.c.expect === 'allow' ? 'allowed' : 'denied'} ${r.ok ? 'as expected' : 'WRONG'}: ${shown(r.c)}`));
   } finally {
-    await reset(b, created, { topics: [...aclTopics], groups: [...aclGroups] });
+    await reset(b, created, { topics: [...aclTopics], groups: [...aclGroups], transactionalIds: [...aclTxIds], cluster: aclCluster }, quotaUsers);
   }
   return rep;
 }
@@ -281,7 +330,7 @@ describe.each(sources.map((s) => [s.name, s] as [string, KafkaSource]))('kafka: 
     const sum = (f: (r: ClusterReport) => number) => reports.reduce((n, r) => n + f(r), 0);
     const clusters = keys.length > 1 ? ` on ${keys.length} clusters (${keys.join(', ')})` : '';
     console.log(`kafka: ${source.name}: ${sum((r) => r.topics)} topics created with ${sum((r) => r.configKeys)} config keys, ${sum((r) => r.users)} users, `
-      + `${sum((r) => r.acls)} ACLs${clusters}; allowed ${sum((r) => r.allowedOk)}/${sum((r) => r.allowedTotal)}, denied ${sum((r) => r.deniedOk)}/${sum((r) => r.deniedTotal)}\n`
+      + `${sum((r) => r.acls)} ACLs${sum((r) => r.quotas) > 0 ? `, ${sum((r) => r.quotas)} quotas` : ''}${clusters}; allowed ${sum((r) => r.allowedOk)}/${sum((r) => r.allowedTotal)}, denied ${sum((r) => r.deniedOk)}/${sum((r) => r.deniedTotal)}\n`
       + reports.flatMap((r) => r.notes).map((n) => `  ${n}`).join('\n'));
     expect(reports.flatMap((r) => r.problems)).toEqual([]);
     expect(sum((r) => r.topics + r.users)).toBeGreaterThan(0);

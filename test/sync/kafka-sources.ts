@@ -3,10 +3,11 @@
 // tests take topic, user, ACL and group names only from these synthesized manifests.
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Cron, Duration, Size, Testing } from 'cdk8s';
+import { App, Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import {
-  DecimalSize, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps,
-  ObjectLockMode, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps,
+  DecimalSize, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAclOperation, KafkaAclPatternType,
+  KafkaAclPermission, KafkaAclResourceType, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps, ObjectLockMode,
+  ObjectStoreFlavor, TopicCleanupPolicy, VideoSurveillanceSite, VideoSurveillanceSiteProps,
 } from '../../src';
 import { synth } from '../support/harness';
 
@@ -149,7 +150,42 @@ export function blueprintSources(): KafkaSource[] {
   ];
 }
 
-/** Every source: examples first, then blueprints. */
+/**
+ * The building blocks' options the examples and blueprints leave at their defaults (props as in
+ * test/sync/kafka-topic-user.test.ts): an explicit topic name, compaction with and without deletion, a size limit,
+ * a smaller message limit, extra config, and a user with a prefix rule, a host-scoped deny rule and quotas.
+ */
+export function optionSources(): KafkaSource[] {
+  const app = Testing.app();
+  const c = new Chart(app, 'options', { namespace: 'site-a' });
+  const cluster = new EdgeKafkaCluster(c, 'edge', { replicas: 3 });
+  const objects = new EdgeKafkaTopic(c, 'objects', { cluster, retentionBytes: Size.gibibytes(20), expectedWriteRate: Size.kibibytes(8) });
+  new EdgeKafkaTopic(c, 'releases', {
+    cluster,
+    topicName: 'Model_Releases',
+    partitions: 1,
+    replicas: 3,
+    minInsyncReplicas: 2,
+    cleanupPolicy: TopicCleanupPolicy.COMPACT_DELETE,
+    outageBudget: Duration.days(7),
+    retention: Duration.days(14),
+    maxMessageBytes: Size.kibibytes(256),
+    config: { 'compression.type': 'zstd' },
+  });
+  const state = new EdgeKafkaTopic(c, 'state', { cluster, cleanupPolicy: TopicCleanupPolicy.COMPACT });
+  const user = new EdgeKafkaUser(c, 'ops', {
+    cluster,
+    acls: [{ resourceType: KafkaAclResourceType.TOPIC, resourceName: 'site-a.', patternType: KafkaAclPatternType.PREFIX, operations: [KafkaAclOperation.DESCRIBE] }],
+    producerByteRate: Size.mebibytes(1),
+    consumerByteRate: Size.mebibytes(2),
+  });
+  user.addAcl({ resourceType: KafkaAclResourceType.CLUSTER, operations: [KafkaAclOperation.DESCRIBE], permission: KafkaAclPermission.DENY, host: '10.0.0.1' });
+  user.allowProduce(objects);
+  state.grantConsume('state-reader', { group: 'state-readers' });
+  return [source('EdgeKafkaTopic/EdgeKafkaUser options', app)];
+}
+
+/** Every source: examples, blueprints, then the building blocks' other options. */
 export function kafkaSources(): KafkaSource[] {
-  return [...exampleSources(), ...blueprintSources()];
+  return [...exampleSources(), ...blueprintSources(), ...optionSources()];
 }
