@@ -120,15 +120,15 @@ export interface ToolOptions {
   readonly jvmOptions?: string[];
 }
 
-let toolLog4j: string | undefined;
+/** The tools' log4j2 file, kept in the tools folder next to the jars (written once; no temp folder to clean up). */
 function toolLog4jFile(): string {
-  if (!toolLog4j || !fs.existsSync(toolLog4j)) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-tools-'));
-    toolLog4j = path.join(dir, 'log4j2.properties');
-    fs.writeFileSync(toolLog4j, LOG4J_TOOLS);
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(path.dirname(requireToolPath('kafka/libs')), 'tools-log4j2.properties');
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== LOG4J_TOOLS) {
+    const tmp = `${file}.${process.pid}`;
+    fs.writeFileSync(tmp, LOG4J_TOOLS);
+    fs.renameSync(tmp, file);
   }
-  return toolLog4j;
+  return file;
 }
 
 /** Run a Kafka main class (`KafkaClass.*`) with `args` and wait for it; never throws on a non-zero exit. */

@@ -338,3 +338,25 @@ describe.each(sources.map((s) => [s.name, s] as [string, KafkaSource]))('kafka: 
     expect(sum((r) => r.deniedTotal)).toBe(sum((r) => r.users));
   }, 600_000);
 });
+
+test('a SCRAM credential set later with kafka-configs (as the User Operator does) logs in; the replaced password is refused', async () => {
+  const b = broker!;
+  const name = sources.flatMap((s) => s.users)[0].metadata.name;
+  const old = logins.get(name)!;
+  const fresh: ScramUser = { name, password: newPassword() };
+  await b.addScramUser(fresh);
+  logins.set(name, fresh);
+  // Describe on the cluster is all `--list` needs; the rule is removed again below.
+  await b.mustTool(KafkaClass.ACLS, ['--add', '--allow-principal', `User:${name}`, '--operation', 'Describe', '--cluster']);
+  try {
+    const ok = await b.tool(KafkaClass.TOPICS, ['--list'], fresh);
+    const refused = await b.tool(KafkaClass.TOPICS, ['--list'], old);
+    console.log(`kafka: SCRAM: ${name} with the password set by kafka-configs: exit ${ok.code}; with the replaced one: exit ${refused.code} (${/SaslAuthenticationException/.test(refused.stderr + refused.stdout) ? 'SaslAuthenticationException' : 'no authentication error'})`);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toMatch(/Exception/);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr + refused.stdout).toMatch(/SaslAuthenticationException: Authentication failed.*invalid credentials with SASL mechanism SCRAM-SHA-512/);
+  } finally {
+    await b.mustTool(KafkaClass.ACLS, ['--remove', '--force', '--cluster']);
+  }
+}, 120_000);
