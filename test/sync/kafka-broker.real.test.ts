@@ -1,11 +1,13 @@
 // Real tier: every KafkaTopic and KafkaUser the library emits (each example with Kafka, each blueprint with default
-// and customized props) applied to a real Kafka broker (KRaft, SASL/SCRAM-SHA-512, StandardAuthorizer):
+// and customized props, and the building blocks' other options; see kafka-sources.ts) applied to a real Kafka broker
+// (KRaft, SASL/SCRAM-SHA-512, StandardAuthorizer):
 // - each topic is created with exactly its spec.config, and the broker's described config equals it;
 // - each user's spec.authorization.acls (Strimzi `simple` authorization) are added with kafka-acls for a SCRAM user
-//   of that name, and real clients (console producer/consumer) show they allow what the site needs and deny a topic
-//   the user was not granted.
+//   of that name (spec.quotas with kafka-configs), and real clients (console producer/consumer) show they allow what
+//   the site needs and deny a topic the user was not granted.
 // One broker serves the whole file; each source (and each Kafka cluster within it) starts from an empty broker.
-// Single broker: a topic's `replicas` is clamped to 1 (printed); everything else is applied as synthesized.
+// Single broker: a topic's `replicas` is clamped to 1, and where its min.insync.replicas then exceeds the replicas,
+// records are produced with acks=1 (both printed). Anything the broker rejects fails the test with its message.
 import { KafkaSource, kafkaSources } from './kafka-sources';
 import {
   aclArgs, aclPatternType, describeRun, KafkaBroker, KafkaClass, newPassword, parseTopicConfigs, ScramUser, startBroker,
@@ -14,12 +16,6 @@ import { requireToolPath, requireTools } from '../support/tools';
 
 requireTools('java');
 requireToolPath('kafka/libs');
-
-/**
- * Config keys or ACL rules the broker rejects that belong to a later issue: `{ source, what, reason }`. Each one is
- * printed and skipped on purpose; none is skipped silently. Empty while the broker accepts everything.
- */
-const KNOWN_REJECTIONS: { source: string; what: string; reason: string }[] = [];
 
 process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
 const sources = kafkaSources();
@@ -48,9 +44,6 @@ let broker: KafkaBroker | undefined;
 beforeAll(async () => {
   broker = await startBroker({ name: 'kafka-broker-real', scramUsers: [...logins.values()] });
   console.log(`kafka: broker ${broker.bootstrapServers} (KRaft, SASL_PLAINTEXT/SCRAM-SHA-512, StandardAuthorizer) started in ${broker.startMillis} ms with ${logins.size + 1} SCRAM users`);
-  if (KNOWN_REJECTIONS.length > 0) {
-    console.log(`kafka: known rejections (later issues):\n${KNOWN_REJECTIONS.map((k) => `  ${k.source}: ${k.what}: ${k.reason}`).join('\n')}`);
-  }
 }, 180_000);
 
 afterAll(async () => {
