@@ -109,6 +109,22 @@ export function writeOwner(outdir: string, sites: Iterable<string>): void {
   writeFileAtomic(outdir, OWNER_FILE, `${JSON.stringify({ owner: OWNER_KIND, version: OWNER_VERSION, sites: list }, undefined, 2)}\n`);
 }
 
+/**
+ * Writes the marker only if there is none yet (a hard link of a complete temporary file, which fails when the name
+ * exists), so a run that raced another one into a new folder never overwrites the other run's journal.
+ */
+function claimOwner(outdir: string, sites: string[]): void {
+  const temp = path.join(outdir, `${TEMP_PREFIX}${OWNER_FILE}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  fs.writeFileSync(temp, `${JSON.stringify({ owner: OWNER_KIND, version: OWNER_VERSION, sites: [...new Set(sites)].sort() }, undefined, 2)}\n`, { flag: 'wx' });
+  try {
+    fs.linkSync(temp, path.join(outdir, OWNER_FILE));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
 /** Folders a fleet must never take unless they are already fleet-owned: `/`, home, the current folder and ancestors. */
 export function protectedFolderReason(outdir: string): string | undefined {
   const resolved = path.resolve(outdir);
@@ -260,7 +276,7 @@ export function takeOutdir(outdir: string): { lock: FleetLock; state: OutdirStat
     }
   }
   fs.mkdirSync(outdir, { recursive: true });
-  if (!owner) writeOwner(outdir, adopted ?? []);
+  if (!owner) claimOwner(outdir, adopted ?? []);
   const lock = FleetLock.acquire(outdir);
   try {
     const state = recover(outdir);
