@@ -115,6 +115,8 @@ export class Fleet {
       timer?: NodeJS.Timeout;
       /** Why the worker is dying (an error event, or the timeout), reported when it exits. */
       reason?: string;
+      /** The site that exceeded siteTimeout. */
+      timedOut?: string;
       exited: boolean;
     }
     const slots: Slot[] = [];
@@ -200,25 +202,28 @@ export class Fleet {
             settle(new Error(`Fleet: worker ${i} ${why} before it reported the site names of ${source}`));
             return;
           }
-          const site = slot.current !== undefined && slot.inflight.includes(slot.current) ? slot.current : slot.inflight[0];
+          // The site to blame: the one that timed out (if it is still unfinished), else the one being built.
+          const site = slot.timedOut !== undefined
+            ? (slot.inflight.includes(slot.timedOut) ? slot.timedOut : undefined)
+            : slot.current !== undefined && slot.inflight.includes(slot.current) ? slot.current : slot.inflight[0];
+          const kept = new Map<string, boolean>();
+          try {
+            // The worker may have died in the middle of any unfinished site's swap: put back what it moved aside.
+            for (const s of slot.inflight) kept.set(s, recoverSite(outdir, s, slot.threadId));
+          } catch (e) {
+            end(e);
+            return;
+          }
+          queue.unshift(...slot.inflight.filter((s) => s !== site));
+          slot.inflight = [];
           if (site !== undefined) {
-            slot.inflight = slot.inflight.filter((s) => s !== site);
-            queue.unshift(...slot.inflight);
-            slot.inflight = [];
-            let kept = false;
-            try {
-              kept = recoverSite(outdir, site, slot.threadId);
-            } catch (e) {
-              end(e);
-              return;
-            }
             record(site, {
               ok: false,
               failure: {
                 site,
                 stage: FleetFailureStage.WORKER,
                 message: `the worker thread building site "${site}" ${why}; the site was not written; fix the site's factory or input${slot.reason?.includes('siteTimeout') ? ', or raise siteTimeout' : slot.reason?.includes('memory') ? ', or raise workerMemoryMb' : ''}`,
-                previousOutputKept: kept,
+                previousOutputKept: kept.get(site) ?? false,
               },
             });
             if (settled) return;
@@ -248,6 +253,7 @@ export class Fleet {
                 clearTimeout(slot.timer);
                 if (timeoutMs !== undefined) {
                   slot.timer = setTimeout(() => {
+                    slot.timedOut = msg.site;
                     slot.reason = `did not finish within siteTimeout = ${options.siteTimeout!.toHumanString()}`;
                     void worker.terminate();
                   }, timeoutMs);
