@@ -4,7 +4,7 @@ import { DecimalSize } from './format';
 import type { EstimateInit } from './init';
 import { ProblemList } from './problems';
 import { Redundancy, RedundancyKind } from './redundancy';
-import { ceilTo, floorTo, formatBytes, formatNumber, formatSeconds } from './text';
+import { ceilTo, exactNumber, floorTo, formatBytes, formatBytesExact, formatNumber, formatSeconds, parseSize, plainNumber, sizeArgumentUp } from './text';
 
 const SECONDS_PER_DAY = 86_400;
 const MINUTES_PER_DAY = 1_440;
@@ -185,7 +185,7 @@ export class HardwareCapacity {
     this.rawBytes = this.drives * driveBytes;
     this.usableBytes = this.rawBytes / redundancy.overhead;
     this.storableBytes = this.usableBytes * fillTarget;
-    this.description = `${servers} server${servers === 1 ? '' : 's'} × ${drivesPerServer} drive${drivesPerServer === 1 ? '' : 's'} × ${formatBytes(driveBytes)}`;
+    this.description = `${servers} server${servers === 1 ? '' : 's'} × ${drivesPerServer} drive${drivesPerServer === 1 ? '' : 's'} × ${formatBytesExact(driveBytes)}`;
   }
 
   /** The hardware as plain JSON-ready data. */
@@ -205,6 +205,32 @@ export class HardwareCapacity {
   }
 }
 
+/** One change that makes an estimate fit (see {@link CapacityFit.suggestions}). */
+export interface CapacityFitSuggestion {
+  /** What to do, e.g. `add drives`, `use larger drives`, `shorten retention`. */
+  readonly change: string;
+  /**
+   * The prop to change: `drivesPerServer`, `driveSize` or `servers` (of the hardware), or `retentionDays`,
+   * `bitrateMbps`, `sampleIntervalSeconds`, `versionsRetained` (of the workload).
+   */
+  readonly prop: string;
+  /** The new value (bytes for `driveSize`). With it the estimate fits, by the same test as `CapacityFit.fits`. */
+  readonly value: number;
+  /**
+   * The new value as input text that reads back to exactly `value`: a plain decimal without thousands separators
+   * (`1602.4`), or for `driveSize` a number with a case-sensitive unit (`17.79TB`).
+   */
+  readonly text: string;
+  /** The current value (bytes for `driveSize`). */
+  readonly current: number;
+  /** The current value as text (a plain decimal, or a size such as `16 TB`). */
+  readonly currentText: string;
+  /** True when the value is an upper bound (any value up to it fits too), false when it is a lower bound. */
+  readonly atMost: boolean;
+  /** The change as a sentence (the entry of `CapacityFit.options`). */
+  readonly description: string;
+}
+
 /** Whether an estimate fits on given hardware, and what to change when it does not. */
 export class CapacityFit {
   /** @internal */
@@ -212,45 +238,164 @@ export class CapacityFit {
     return new CapacityFit(estimate, hardware);
   }
 
-  private static optionsFor(estimate: CapacityEstimate, hw: HardwareCapacity, neededRaw: number, ratio: number): string[] {
-    const options: string[] = [];
-    const ceil = (x: number) => ceilTo(x, 0);
-    const drivesPerServer = ceil(neededRaw / (hw.servers * hw.driveBytes));
-    options.push(`add drives: ${drivesPerServer} drives per server (${hw.servers * drivesPerServer} × ${formatBytes(hw.driveBytes)} = `
-      + `${formatBytes(hw.servers * drivesPerServer * hw.driveBytes)} raw)`);
-    options.push(`use larger drives: at least ${formatBytes(neededRaw / hw.drives, 'up')} each (${hw.drives} drives)`);
-    const servers = ceil(neededRaw / (hw.drivesPerServer * hw.driveBytes));
-    options.push(`add servers: ${servers} servers with ${hw.drivesPerServer} × ${formatBytes(hw.driveBytes)} each`);
+  /**
+   * True when `neededBytes` fit in `availableBytes`. The one fit test: the verdict and every suggestion use it. A
+   * relative tolerance keeps exact fits (e.g. 27.2 TB in 27.2 TB) from failing on floating-point noise.
+   */
+  private static fitsBytes(neededBytes: number, availableBytes: number): boolean {
+    return neededBytes <= availableBytes * (1 + 1e-12);
+  }
+
+  /**
+   * The changes that make `estimate` fit on `hw`, each verified: its value, written as `text` and read back the way
+   * the CLI reads it, makes the estimate fit by {@link CapacityFit.fitsBytes}, and differs from the current value.
+   * A suggestion that cannot be verified within a few steps of its estimate (or is not finite) is left out.
+   */
+  private static suggestionsFor(estimate: CapacityEstimate, hw: HardwareCapacity, neededRaw: number, ratio: number): CapacityFitSuggestion[] {
+    const out: CapacityFitSuggestion[] = [];
+    const needed = estimate.logicalBytes;
+    const fitsOn = (servers: number, drivesPerServer: number, driveBytes: number) => {
+      // Only hardware the planner accepts as input (drives counted exactly, finite sizes).
+      if (!Number.isSafeInteger(servers * drivesPerServer) || !Number.isFinite(servers * drivesPerServer * driveBytes)) return false;
+      const candidate = HardwareCapacity._create(servers, drivesPerServer, driveBytes, hw.redundancy, hw.fillTarget);
+      return Number.isFinite(candidate.storableBytes) && CapacityFit.fitsBytes(needed, candidate.storableBytes);
+    };
+    /** The smallest whole number from about `start` (> current) that fits. */
+    const count = (start: number, current: number, fits: (n: number) => boolean): number | undefined => {
+      if (!Number.isFinite(start) || start > Number.MAX_SAFE_INTEGER) return undefined;
+      let n = Math.max(current + 1, Math.ceil(start) - 1);
+      for (let step = 0; step < 4; step++, n++) {
+        if (fits(n)) return n;
+      }
+      return undefined;
+    };
+    const add = (s: Omit<CapacityFitSuggestion, 'text' | 'currentText'> & { text?: string }) => {
+      out.push({ ...s, text: s.text ?? plainNumber(s.value), currentText: s.prop === 'driveSize' ? formatBytes(s.current) : plainNumber(s.current) });
+    };
+
+    const drivesPerServer = count(neededRaw / (hw.servers * hw.driveBytes), hw.drivesPerServer, (d) => fitsOn(hw.servers, d, hw.driveBytes));
+    if (drivesPerServer !== undefined) {
+      add({
+        change: 'add drives',
+        prop: 'drivesPerServer',
+        value: drivesPerServer,
+        current: hw.drivesPerServer,
+        atMost: false,
+        description: `add drives: ${drivesPerServer} drives per server (${hw.servers * drivesPerServer} × ${formatBytes(hw.driveBytes)} = `
+          + `${formatBytes(hw.servers * drivesPerServer * hw.driveBytes)} raw)`,
+      });
+    }
+    for (let extra = 0; extra < 4; extra++) {
+      const text = sizeArgumentUp(neededRaw / hw.drives, extra);
+      const bytes = parseSize(text);
+      if (bytes === undefined || !Number.isFinite(bytes)) break;
+      if (bytes > hw.driveBytes && fitsOn(hw.servers, hw.drivesPerServer, bytes)) {
+        add({
+          change: 'use larger drives',
+          prop: 'driveSize',
+          value: bytes,
+          text,
+          current: hw.driveBytes,
+          atMost: false,
+          description: `use larger drives: at least ${formatBytes(bytes)} each (${hw.drives} drives)`,
+        });
+        break;
+      }
+    }
+    const servers = count(neededRaw / (hw.drivesPerServer * hw.driveBytes), hw.servers, (n) => fitsOn(n, hw.drivesPerServer, hw.driveBytes));
+    if (servers !== undefined) {
+      add({
+        change: 'add servers',
+        prop: 'servers',
+        value: servers,
+        current: hw.servers,
+        atMost: false,
+        description: `add servers: ${servers} servers with ${hw.drivesPerServer} × ${formatBytes(hw.driveBytes)} each`,
+      });
+    }
+
+    // Workload changes: re-estimate with the changed input, exactly as the planner computes it.
     const p = estimate.parameters;
-    const retention = (days: number) => {
-      const max = days * ratio >= 1 ? Math.floor(days * ratio + 1e-9) : floorTo(days * ratio, 2);
-      if (max > 0) {
-        options.push(`shorten retention: retentionDays at most ${formatNumber(max)} (now ${formatNumber(days)})`);
+    const refits = (prop: string, value: number): boolean => {
+      try {
+        const changed = CapacityPlanner._reestimate(estimate, prop, value);
+        return Number.isFinite(changed.logicalBytes) && CapacityFit.fitsBytes(changed.logicalBytes, hw.storableBytes);
+      } catch {
+        return false;
+      }
+    };
+    /** The first of up to four candidates (`start`, then `step` away from the current value) that fits. */
+    const bounded = (prop: string, start: number, step: number, valid: (v: number) => boolean): number | undefined => {
+      const decimals = step === 1 || step === -1 ? 0 : Math.abs(step) === 0.1 ? 1 : 2;
+      let v = start;
+      for (let i = 0; i < 4; i++, v = Number((v + step).toFixed(decimals))) {
+        if (!Number.isFinite(v) || !valid(v)) return undefined;
+        const typed = Number(plainNumber(v));
+        if (typed !== p[prop] && refits(prop, typed)) return typed;
+      }
+      return undefined;
+    };
+    const retention = () => {
+      const days = p.retentionDays;
+      const whole = days * ratio >= 1;
+      const max = bounded('retentionDays', whole ? Math.floor(days * ratio) : floorTo(days * ratio, 2), whole ? -1 : -0.01, (v) => v > 0);
+      if (max !== undefined) {
+        add({
+          change: 'shorten retention',
+          prop: 'retentionDays',
+          value: max,
+          current: days,
+          atMost: true,
+          description: `shorten retention: retentionDays at most ${plainNumber(max)} (now ${plainNumber(days)})`,
+        });
       }
     };
     switch (estimate.workload) {
       case CapacityWorkload.VIDEO: {
-        retention(p.retentionDays);
-        const bitrate = floorTo(p.bitrateMbps * ratio, 2);
-        if (bitrate > 0) {
-          options.push(`lower the bitrate: bitrateMbps at most ${formatNumber(bitrate)} per camera (now ${formatNumber(p.bitrateMbps)})`);
+        retention();
+        const bitrate = bounded('bitrateMbps', floorTo(p.bitrateMbps * ratio, 2), -0.01, (v) => v > 0);
+        if (bitrate !== undefined) {
+          add({
+            change: 'lower the bitrate',
+            prop: 'bitrateMbps',
+            value: bitrate,
+            current: p.bitrateMbps,
+            atMost: true,
+            description: `lower the bitrate: bitrateMbps at most ${plainNumber(bitrate)} per camera (now ${plainNumber(p.bitrateMbps)})`,
+          });
         }
         break;
       }
       case CapacityWorkload.IOT: {
-        retention(p.retentionDays);
-        const interval = ceilTo(p.sampleIntervalSeconds / ratio, 1);
-        options.push(`sample less often: sampleIntervalSeconds at least ${formatNumber(interval, 1)} (now ${formatNumber(p.sampleIntervalSeconds)})`);
+        retention();
+        const interval = bounded('sampleIntervalSeconds', ceilTo(p.sampleIntervalSeconds / ratio, 1), 0.1, () => true);
+        if (interval !== undefined) {
+          add({
+            change: 'sample less often',
+            prop: 'sampleIntervalSeconds',
+            value: interval,
+            current: p.sampleIntervalSeconds,
+            atMost: false,
+            description: `sample less often: sampleIntervalSeconds at least ${plainNumber(interval)} (now ${plainNumber(p.sampleIntervalSeconds)})`,
+          });
+        }
         break;
       }
       default: {
-        const versions = Math.floor(p.versionsRetained * ratio + 1e-9);
-        if (versions >= 1) {
-          options.push(`keep fewer versions: versionsRetained at most ${versions} (now ${p.versionsRetained})`);
+        const versions = bounded('versionsRetained', Math.floor(p.versionsRetained * ratio), -1, (v) => v >= 1);
+        if (versions !== undefined) {
+          add({
+            change: 'keep fewer versions',
+            prop: 'versionsRetained',
+            value: versions,
+            current: p.versionsRetained,
+            atMost: true,
+            description: `keep fewer versions: versionsRetained at most ${versions} (now ${p.versionsRetained})`,
+          });
         }
       }
     }
-    return options;
+    return out;
   }
 
   /** The hardware compared against. */
@@ -273,6 +418,11 @@ export class CapacityFit {
   public readonly summary: string;
   /** Changes that would make the estimate fit (empty when it fits): more drives, larger drives, more servers, shorter retention, lower bitrate… */
   public readonly options: string[];
+  /**
+   * The same changes as `options`, as data: the prop to set and a value verified to make the estimate fit (written as
+   * input text that reads back to exactly that value).
+   */
+  public readonly suggestions: CapacityFitSuggestion[];
 
   private constructor(estimate: CapacityEstimate, hw: HardwareCapacity) {
     this.hardware = hw;
@@ -280,19 +430,20 @@ export class CapacityFit {
     this.availableBytes = hw.storableBytes;
     this.neededRawBytes = estimate.logicalBytes * hw.redundancy.overhead / hw.fillTarget;
     this.availableRawBytes = hw.rawBytes;
-    // A relative tolerance keeps exact fits (e.g. 27.2 TB in 27.2 TB) from failing on floating-point noise.
-    this.fits = this.neededBytes <= this.availableBytes * (1 + 1e-12);
+    this.fits = CapacityFit.fitsBytes(this.neededBytes, this.availableBytes);
     this.shortfallRawBytes = this.fits ? 0 : Math.max(0, this.neededRawBytes - this.availableRawBytes);
     this.utilization = this.neededBytes / hw.usableBytes;
-    const how = `${hw.redundancy.description}, fill target ${formatNumber(hw.fillTarget, 4)}`;
+    const how = `${hw.redundancy.description}, fill target ${exactNumber(hw.fillTarget)}`;
     if (this.fits) {
       this.summary = `${formatBytes(this.neededBytes)} of data fits on ${hw.description} (${formatBytes(hw.rawBytes)} raw, `
         + `${formatBytes(this.availableBytes)} storable at ${how}); it fills ${formatNumber(this.utilization * 100, 1)}% of the usable capacity`;
       this.options = [];
+      this.suggestions = [];
     } else {
       this.summary = `${formatBytes(this.neededBytes)} of data needs ${formatBytes(this.neededRawBytes)} of raw disk at ${how}, `
         + `but ${hw.description} = ${formatBytes(hw.rawBytes)} raw holds only ${formatBytes(this.availableBytes)}`;
-      this.options = CapacityFit.optionsFor(estimate, hw, this.neededRawBytes, this.availableBytes / this.neededBytes);
+      this.suggestions = CapacityFit.suggestionsFor(estimate, hw, this.neededRawBytes, this.availableBytes / this.neededBytes);
+      this.options = this.suggestions.map((x) => x.description);
     }
   }
 
@@ -308,6 +459,7 @@ export class CapacityFit {
       utilization: this.utilization,
       summary: this.summary,
       options: [...this.options],
+      suggestions: this.suggestions.map((x) => ({ ...x })),
       hardware: this.hardware.toPlainObject(),
     };
   }
@@ -345,7 +497,7 @@ export class CapacityPlanner {
     const dailyBytes = cameras * bitrateMbps * 1e6 / 8 * SECONDS_PER_DAY;
     const logicalBytes = dailyBytes * retentionDays;
     const segmentsPerCameraRetained = ceilTo(retentionDays * MINUTES_PER_DAY / segmentMinutes, 0);
-    const n = (x: number) => formatNumber(x, 4);
+    const n = (x: number) => exactNumber(x);
     const origin = (given: unknown) => (given === undefined ? 'default' : 'input');
     const inputs: CapacityLine[] = [
       { label: 'Cameras', value: n(cameras), basis: 'input' },
@@ -411,7 +563,7 @@ export class CapacityPlanner {
     const dailyBytes = pointsPerDay * bytesPerPoint / compressionRatio;
     const transferBytes = pointsPerDay * bytesPerPoint;
     const ingestMbps = sensors * bytesPerPoint * 8 / sampleIntervalSeconds / 1e6;
-    const n = (x: number) => formatNumber(x, 4);
+    const n = (x: number) => exactNumber(x);
     const origin = (given: unknown) => (given === undefined ? 'default' : 'input');
     const inputs: CapacityLine[] = [
       { label: 'Sensors', value: n(sensors), basis: 'input' },
@@ -464,12 +616,12 @@ export class CapacityPlanner {
     const { models, versionsRetained } = p;
     const logicalBytes = models * versionsRetained * sizeBytes * (1 - dedupRatio);
     const transferBytes = models * sizeBytes * (1 - dedupRatio);
-    const n = (x: number) => formatNumber(x, 4);
+    const n = (x: number) => exactNumber(x);
     const origin = (given: unknown) => (given === undefined ? 'default' : 'input');
     const inputs: CapacityLine[] = [
       { label: 'Models', value: n(models), basis: 'input' },
       { label: 'Versions retained', value: n(versionsRetained), basis: 'input' },
-      { label: 'Average model size', value: formatBytes(sizeBytes), basis: 'input' },
+      { label: 'Average model size', value: formatBytesExact(sizeBytes), basis: 'input' },
       { label: 'Dedup ratio', value: n(dedupRatio), basis: origin(p.dedupRatio) },
       ...CapacityPlanner.commonInputs(redundancy, fillTarget, p.redundancy, p.fillTarget),
       { label: 'Distribution window', value: formatSeconds(windowSeconds), basis: origin(p.distributionWindow) },
@@ -509,7 +661,51 @@ export class CapacityPlanner {
    */
   public static fit(estimate: CapacityEstimate, hardware: CapacityHardwareProps): CapacityFit {
     const hw = CapacityPlanner.hardwareFor('CapacityPlanner.fit', hardware, estimate.redundancy, estimate.fillTarget);
-    return CapacityFit._create(estimate, hw);
+    const fit = CapacityFit._create(estimate, hw);
+    const problems = new ProblemList('CapacityPlanner.fit');
+    for (const name of ['neededRawBytes', 'shortfallRawBytes', 'utilization'] as const) {
+      if (!Number.isFinite(fit[name])) {
+        problems.add(name, fit[name], 'is too large to compute (the inputs overflow a double)', 'check the hardware and the fill target for typos');
+      }
+    }
+    problems.throwIfAny();
+    return fit;
+  }
+
+  /** @internal The estimate of the same workload with one parameter changed (used to verify suggestions). */
+  public static _reestimate(estimate: CapacityEstimate, prop: string, value: number): CapacityEstimate {
+    const p: { [key: string]: number } = { ...estimate.parameters, [prop]: value };
+    const common = { redundancy: estimate.redundancy, fillTarget: estimate.fillTarget };
+    switch (estimate.workload) {
+      case CapacityWorkload.VIDEO:
+        return CapacityPlanner.video({
+          cameras: p.cameras,
+          bitrateMbps: p.bitrateMbps,
+          retentionDays: p.retentionDays,
+          segmentMinutes: p.segmentMinutes,
+          archiveWindow: Duration.seconds(p.archiveWindowSeconds),
+          ...common,
+        });
+      case CapacityWorkload.IOT:
+        return CapacityPlanner.iot({
+          sensors: p.sensors,
+          sampleIntervalSeconds: p.sampleIntervalSeconds,
+          retentionDays: p.retentionDays,
+          bytesPerPoint: p.bytesPerPoint,
+          compressionRatio: p.compressionRatio,
+          archiveWindow: Duration.seconds(p.archiveWindowSeconds),
+          ...common,
+        });
+      default:
+        return CapacityPlanner.models({
+          models: p.models,
+          versionsRetained: p.versionsRetained,
+          averageModelSize: DecimalSize.bytes(p.averageModelSizeBytes),
+          dedupRatio: p.dedupRatio,
+          distributionWindow: Duration.seconds(p.distributionWindowSeconds),
+          ...common,
+        });
+    }
   }
 
   private static hardwareFor(source: string, props: CapacityHardwareProps, defaultRedundancy: Redundancy, defaultFill: number): HardwareCapacity {
@@ -527,7 +723,17 @@ export class CapacityPlanner {
         'add drives or servers, or use a redundancy with fewer chunks or copies');
     }
     problems.throwIfAny();
-    return HardwareCapacity._create(p.servers, drivesPerServer, driveBytes, redundancy, fillTarget);
+    const hw = HardwareCapacity._create(p.servers, drivesPerServer, driveBytes, redundancy, fillTarget);
+    for (const name of ['drives', 'rawBytes', 'usableBytes', 'storableBytes'] as const) {
+      if (!Number.isFinite(hw[name]) || hw[name] > Number.MAX_VALUE) {
+        problems.add(name, hw[name], 'is too large to compute (the inputs overflow a double)', 'check servers, drivesPerServer and driveSize for typos');
+      }
+    }
+    if (Number.isFinite(hw.drives) && !Number.isSafeInteger(hw.drives)) {
+      problems.add('servers × drivesPerServer', hw.drives, `must be at most ${Number.MAX_SAFE_INTEGER} drives to be counted exactly`, 'check servers and drivesPerServer for typos');
+    }
+    problems.throwIfAny();
+    return hw;
   }
 
   private static redundancyOf(problems: ProblemList, value: Redundancy | undefined, fallback: Redundancy): Redundancy {
@@ -581,7 +787,7 @@ export class CapacityPlanner {
         value: `${redundancy.description} (overhead ${formatNumber(redundancy.overhead, 4)})`,
         basis: givenRedundancy === undefined ? 'default' : 'input',
       },
-      { label: 'Fill target', value: formatNumber(fillTarget, 4), basis: givenFill === undefined ? 'default' : 'input' },
+      { label: 'Fill target', value: exactNumber(fillTarget), basis: givenFill === undefined ? 'default' : 'input' },
     ];
   }
 
@@ -611,10 +817,25 @@ export class CapacityPlanner {
 
   private static finish(problems: ProblemList, init: EstimateInit): CapacityEstimate {
     const provisioned = init.logicalBytes * init.redundancy.overhead / init.fillTarget;
-    if (!Number.isFinite(provisioned)) {
-      problems.add('provisionedBytes', provisioned, 'is too large to compute', 'check the inputs for typos');
-      problems.throwIfAny();
+    const figures: { [name: string]: number | undefined } = {
+      provisionedBytes: provisioned,
+      logicalBytes: init.logicalBytes,
+      dailyBytes: init.dailyBytes,
+      ingestMbps: init.ingestMbps,
+      segmentsPerDay: init.segmentsPerDay,
+      segmentBytes: init.segmentBytes,
+      objectsRetained: init.objectsRetained,
+      pointsPerDay: init.pointsPerDay,
+      transferBytes: init.transferBytes,
+      wanMbps: init.transferBytes * 8 / init.transferWindowSeconds / 1e6,
+    };
+    // Every figure, not only the total: an extreme input (a segment of 1e-300 minutes) can overflow one result alone.
+    for (const [name, value] of Object.entries(figures)) {
+      if (value !== undefined && !Number.isFinite(value)) {
+        problems.add(name, value, 'is too large to compute (the inputs overflow a double)', 'check the inputs for typos and use realistic values');
+      }
     }
+    problems.throwIfAny();
     return CapacityEstimate._create(init);
   }
 

@@ -41,15 +41,46 @@ export function formatBytes(bytes: number, rounding: 'nearest' | 'up' | 'down' =
   return `${bytes < 0 ? '-' : ''}${formatNumber(shown)} ${DECIMAL_UNITS[unit]}`;
 }
 
-/** A duration in seconds: 86400 → `24 h`, 5400 → `90 min`, 45 → `45 s`. */
+/** A duration in seconds, not rounded (up to 12 significant digits): 86400 → `24 h`, 5400 → `90 min`, 0.001 → `0.001 s`. */
 export function formatSeconds(seconds: number): string {
+  const exact = (x: number) => exactNumber(Number(x.toPrecision(12)));
   if (seconds >= 3600 && seconds % 3600 === 0) {
-    return `${formatNumber(seconds / 3600)} h`;
+    return `${exact(seconds / 3600)} h`;
   }
   if (seconds >= 60 && seconds % 60 === 0) {
-    return `${formatNumber(seconds / 60)} min`;
+    return `${exact(seconds / 60)} min`;
   }
-  return `${formatNumber(seconds)} s`;
+  return `${exact(seconds)} s`;
+}
+
+/**
+ * Bytes in the largest decimal unit whose value is ≥ 1, not rounded (up to 12 significant digits): for inputs. A whole
+ * number of a binary unit that has no short decimal form is shown in that unit (8 TiB, not 8.79609302221 TB).
+ */
+export function formatBytesExact(bytes: number): string {
+  if (!Number.isFinite(bytes)) {
+    return String(bytes);
+  }
+  const decimal = formatBytesDecimalExact(bytes);
+  if (/\.\d{4,}/.test(decimal)) {
+    for (const unit of ['PiB', 'TiB', 'GiB', 'MiB', 'KiB']) {
+      const value = Math.abs(bytes) / SIZE_UNITS[unit];
+      if (value >= 1 && Number.isInteger(value * 100)) {
+        return `${bytes < 0 ? '-' : ''}${exactNumber(value)} ${unit}`;
+      }
+    }
+  }
+  return decimal;
+}
+
+function formatBytesDecimalExact(bytes: number): string {
+  let unit = 0;
+  let value = Math.abs(bytes);
+  while (value >= 1000 && unit < DECIMAL_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${bytes < 0 ? '-' : ''}${exactNumber(Number(value.toPrecision(12)))} ${DECIMAL_UNITS[unit]}`;
 }
 
 /** Floors `value` to `decimals` decimals, ignoring floating-point noise (6.9999999999 → 7 at 2 decimals). */
@@ -66,4 +97,114 @@ export function ceilTo(value: number, decimals: number): number {
   const scaled = value * f;
   const clean = Math.abs(scaled - Math.round(scaled)) < 1e-6 ? Math.round(scaled) : scaled;
   return Math.ceil(clean) / f;
+}
+
+/**
+ * `value` as a plain decimal that parses back to exactly `value` with `Number()`: the shortest round-trip digits, no
+ * exponent, no thousands separators (`1602.4`, `0.00001`, `16000000000000`). For figures meant to be typed back.
+ */
+export function plainNumber(value: number): string {
+  if (!Number.isFinite(value)) {
+    return String(value);
+  }
+  const text = String(value);
+  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!m) {
+    return text;
+  }
+  const [, sign, int, frac = '', expText] = m;
+  const exp = Number(expText);
+  const digits = int + frac;
+  const point = int.length + exp;
+  let out: string;
+  if (point <= 0) {
+    out = `0.${'0'.repeat(-point)}${digits}`;
+  } else if (point >= digits.length) {
+    out = digits + '0'.repeat(point - digits.length);
+  } else {
+    out = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  }
+  return `${sign}${out}`;
+}
+
+/** `value` exactly (see {@link plainNumber}), with thousands separators in the integer part: for showing inputs. */
+export function exactNumber(value: number): string {
+  const text = plainNumber(value);
+  if (!Number.isFinite(value)) {
+    return text;
+  }
+  const [int, frac] = text.split('.');
+  return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac !== undefined ? `.${frac}` : ''}`;
+}
+
+/**
+ * Size units accepted as input, case-sensitive: `B` is a byte and `b` a bit, so `3Gb` (gigabits) is not `3GB`.
+ * Decimal units are powers of 1000, binary units (`KiB`…) powers of 1024.
+ */
+export const SIZE_UNITS: { readonly [unit: string]: number } = {
+  B: 1,
+  kB: 1e3,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  PB: 1e15,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+  PiB: 2 ** 50,
+};
+
+/** The accepted units, for messages. */
+export const SIZE_UNITS_TEXT = 'B, kB (or KB), MB, GB, TB, PB (powers of 1000) or KiB, MiB, GiB, TiB, PiB (powers of 1024)';
+
+/** Why `text` is not a size (undefined when it is one). */
+export function sizeProblem(text: string): string | undefined {
+  const m = /^(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]*)$/.exec(text.trim());
+  if (!m) {
+    return `not a size; write a number and a unit without thousands separators, e.g. 16TB or 2.5GiB; units: ${SIZE_UNITS_TEXT}`;
+  }
+  const unit = m[2];
+  if (unit === '') {
+    return `not a size: it has no unit, and a bare number is ambiguous; add one, e.g. ${m[1]}GB; units: ${SIZE_UNITS_TEXT}`;
+  }
+  if (SIZE_UNITS[unit] === undefined) {
+    const bits = /^[kmgtpKMGTP]i?b$/.test(unit) ? ` ("${unit}" would be bits, not bytes)` : '';
+    const hint = Object.keys(SIZE_UNITS).find((u) => u.toLowerCase() === unit.toLowerCase());
+    return `not a size: "${unit}" is not a size unit${bits}; units are case-sensitive: ${SIZE_UNITS_TEXT}${hint ? `; did you mean ${m[1]}${hint}?` : ''}`;
+  }
+  return undefined;
+}
+
+/** The bytes in `text` (a number and a case-sensitive unit, see {@link SIZE_UNITS}), or undefined when it is not a size. */
+export function parseSize(text: string): number | undefined {
+  if (sizeProblem(text) !== undefined) {
+    return undefined;
+  }
+  const m = /^(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]+)$/.exec(text.trim())!;
+  return Number(m[1]) * SIZE_UNITS[m[2]];
+}
+
+/**
+ * `bytes` as size input text (`17.79TB`): the largest decimal unit up to PB whose value is ≥ 1, at most two decimals,
+ * rounded up, plus `extraHundredths` steps of 0.01. {@link parseSize} of the result is never less than `bytes`.
+ */
+export function sizeArgumentUp(bytes: number, extraHundredths: number = 0): string {
+  if (!Number.isFinite(bytes) || bytes <= 0) {
+    return String(bytes);
+  }
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let unit = 0;
+  while (unit < units.length - 1 && bytes / SIZE_UNITS[units[unit + 1]] >= 1) {
+    unit++;
+  }
+  const factor = SIZE_UNITS[units[unit]];
+  let hundredths = Math.ceil((bytes / factor) * 100) + extraHundredths;
+  let text = `${plainNumber(hundredths / 100)}${units[unit]}`;
+  while (parseSize(text)! < bytes) {
+    hundredths++;
+    text = `${plainNumber(hundredths / 100)}${units[unit]}`;
+  }
+  return text;
 }

@@ -5,7 +5,7 @@ import { parseArgs } from 'util';
 import { Duration, Size } from 'cdk8s';
 import { CapacityEstimate, CapacityFit, CapacityLine, CapacityPlanner, DecimalSize, Redundancy } from '../capacity';
 import { PlannerError, PlannerProblem } from '../capacity/problems';
-import { formatBytes, formatNumber } from '../capacity/text';
+import { exactNumber, formatBytes, formatBytesExact, formatNumber, parseSize as parseSizeText, sizeProblem, SIZE_UNITS_TEXT } from '../capacity/text';
 
 /** Where the CLI writes (process.stdout / process.stderr, or a buffer in tests). */
 export interface CliStream {
@@ -142,9 +142,22 @@ function plan(workload: Workload, args: string[], out: CliStream): number {
   for (const s of specs) {
     options[s.flag] = { type: 'string' };
   }
+  // A value that starts with a dash (`--cameras -1`) would read as a flag: attach it (`--cameras=-1`) so the planner
+  // can say what is wrong with it.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    const next = args[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && !/^--?[a-z]/i.test(next)) {
+      joined.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      joined.push(args[i]);
+    }
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: false, strict: true, tokens: true });
+    parsed = parseArgs({ args: joined, options, allowPositionals: false, strict: true, tokens: true });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]}\n\n${workloadUsage(workload)}`);
   }
@@ -201,6 +214,10 @@ function plan(workload: Workload, args: string[], out: CliStream): number {
     const data: Record<string, unknown> = { ...estimate.toPlainObject() };
     if (fit) {
       data.fit = fit.toPlainObject();
+    }
+    const bad = nonFinite(data, '');
+    if (bad) {
+      throw new Error(`internal error: ${bad} is not a finite number; please report the command line`);
     }
     out.write(`${JSON.stringify(data, null, 2)}\n`);
   } else {
@@ -268,47 +285,47 @@ class CliProblems {
   }
 }
 
+/** The path of the first number in `data` that is not finite (JSON would print it as null), if any. */
+function nonFinite(data: unknown, where: string): string | undefined {
+  if (typeof data === 'number') {
+    return Number.isFinite(data) ? undefined : where || 'a value';
+  }
+  if (data !== null && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data)) {
+      const found = nonFinite(v, where ? `${where}.${k}` : k);
+      if (found) {
+        return found;
+      }
+    }
+  }
+  return undefined;
+}
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function parseNumber(flag: string, raw: string): number {
   const text = raw.trim();
   if (!NUMBER.test(text)) {
-    throw new UsageError(`--${flag} ${JSON.stringify(raw)}: not a number`);
+    const grouped = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(text);
+    throw new UsageError(`--${flag} ${JSON.stringify(raw)}: not a number${grouped ? `; write it without thousands separators: ${text.replace(/,/g, '')}` : '; use digits with an optional decimal point, e.g. 4 or 2.5'}`);
   }
-  return Number(text);
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    throw new UsageError(`--${flag} ${JSON.stringify(raw)}: is too large to compute with; use a realistic value`);
+  }
+  return value;
 }
 
-const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  k: 1e3,
-  kb: 1e3,
-  m: 1e6,
-  mb: 1e6,
-  g: 1e9,
-  gb: 1e9,
-  t: 1e12,
-  tb: 1e12,
-  p: 1e15,
-  pb: 1e15,
-  ki: 2 ** 10,
-  kib: 2 ** 10,
-  mi: 2 ** 20,
-  mib: 2 ** 20,
-  gi: 2 ** 30,
-  gib: 2 ** 30,
-  ti: 2 ** 40,
-  tib: 2 ** 40,
-  pi: 2 ** 50,
-  pib: 2 ** 50,
-};
-
 function parseSize(flag: string, raw: string): Size {
-  const m = /^(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]*)$/.exec(raw.trim());
-  const unit = m ? (m[2] === '' ? 1 : SIZE_UNITS[m[2].toLowerCase()]) : undefined;
-  if (!m || unit === undefined) {
-    throw new UsageError(`--${flag} ${JSON.stringify(raw)}: not a size; use a number with a unit, e.g. 16TB, 3GB, 500GiB (decimal kB MB GB TB PB, binary KiB MiB GiB TiB PiB, or plain bytes)`);
+  const problem = sizeProblem(raw);
+  if (problem !== undefined) {
+    throw new UsageError(`--${flag} ${JSON.stringify(raw)}: ${problem}`);
   }
-  return DecimalSize.bytes(Number(m[1]) * unit);
+  const bytes = parseSizeText(raw)!;
+  if (!Number.isFinite(bytes)) {
+    throw new UsageError(`--${flag} ${JSON.stringify(raw)}: is too large to compute with; use a realistic size`);
+  }
+  return DecimalSize.bytes(bytes);
 }
 
 const DURATION_UNITS: Record<string, number> = { d: 86_400, h: 3_600, m: 60, min: 60, s: 1 };
@@ -366,14 +383,18 @@ function renderText(workload: Workload, estimate: CapacityEstimate, fit: Capacit
   if (fit) {
     const hw = fit.hardware;
     table(`Hardware: ${hw.description}`, [
-      { label: 'Raw', value: formatBytes(hw.rawBytes), basis: `${hw.drives} drives × ${formatBytes(hw.driveBytes)}` },
+      { label: 'Raw', value: formatBytes(hw.rawBytes), basis: `${hw.drives} drives × ${formatBytesExact(hw.driveBytes)}` },
       { label: 'Usable', value: formatBytes(hw.usableBytes), basis: `raw ÷ ${formatNumber(hw.redundancy.overhead, 4)} (${hw.redundancy.description})` },
-      { label: 'Storable', value: formatBytes(hw.storableBytes), basis: `usable × ${formatNumber(hw.fillTarget, 4)} fill target` },
+      { label: 'Storable', value: formatBytes(hw.storableBytes), basis: `usable × ${exactNumber(hw.fillTarget)} fill target` },
       { label: 'Needed', value: formatBytes(fit.neededBytes), basis: `${formatNumber(fit.utilization * 100, 1)}% of usable` },
     ]);
     lines.push(fit.fits ? `FITS: ${fit.summary}` : `DOES NOT FIT: ${fit.summary}`);
-    if (fit.options.length > 0) {
-      lines.push('Options:', ...fit.options.map((o) => `  - ${flagify(o, specs)}`));
+    if (fit.suggestions.length > 0) {
+      // Each option is a flag and a value that can be pasted back as is (and fits: the planner verified it).
+      lines.push('Options:', ...fit.suggestions.map((o) => {
+        const flag = specs.find((x) => x.prop === o.prop)?.flag ?? o.prop;
+        return `  - ${o.change}: --${flag} ${o.text} (${o.atMost ? 'or less' : 'or more'}; now ${o.currentText})`;
+      }));
     }
     lines.push('');
   }
@@ -423,7 +444,8 @@ function workloadUsage(workload: Workload): string {
     'Flags:',
     ...rows.map(([f, h]) => `  ${f.padEnd(w)}  ${h}`),
     '',
-    'Sizes: 16TB, 3GB, 500GiB (decimal kB MB GB TB PB or binary KiB MiB GiB TiB PiB). Durations: 8h, 90m, 1h30m, 1d, PT8H.',
+    `Sizes: a number and a unit, e.g. 16TB, 3GB, 500GiB; units are case-sensitive (Gb would be bits): ${SIZE_UNITS_TEXT}.`,
+    'Numbers: digits without thousands separators (1602.4, not 1,602.4). Durations: 8h, 90m, 1h30m, 1d, PT8H.',
     'Exit codes: 0 ok, 1 the plan does not fit the hardware given, 2 bad command line.',
     '',
     'Example:',

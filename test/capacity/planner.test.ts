@@ -533,7 +533,7 @@ describe('CapacityPlanner.hardware', () => {
       raw: 105_553_116_266_496,
       usable: 35_184_372_088_832,
       storable: 28_147_497_671_065.6,
-      description: '3 servers × 4 drives × 8.8 TB',
+      description: '3 servers × 4 drives × 8 TiB',
     },
     {
       name: '1 server × 1 × 500 GB, defaults (no redundancy, fill 0.85)',
@@ -779,5 +779,66 @@ describe('the seed\'s calculator examples (docs/capacity.md)', () => {
     // At the default fill target 0.85 the disk to buy is 2.1 / 0.85 = 2.47 TB.
     const defaultFill = CapacityPlanner.models({ models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3 });
     expect(CapacityFormat.bytes(defaultFill.provisionedBytes)).toBe('2.47 TB');
+  });
+});
+
+describe('issue 19: advice at exact-fit edges, finite figures, exact inputs', () => {
+  // 1 model × 1 version × 1.00000001 TB, no redundancy, fill 1: needs 1.00000001 TB raw on 1 server × 1 drive × 1 TB.
+  const edgeEstimate = () => CapacityPlanner.models({
+    models: 1, versionsRetained: 1, averageModelSize: DecimalSize.bytes(1.00000001e12), redundancy: Redundancy.NONE, fillTarget: 1,
+  });
+  const edge = () => CapacityPlanner.fit(edgeEstimate(), { servers: 1, driveSize: DecimalSize.terabytes(1) });
+
+  test('advice just past an exact fit never repeats the current hardware, and each suggestion fits', () => {
+    const fit = edge();
+    expect(fit.fits).toBe(false);
+    expect(fit.options).toEqual([
+      'add drives: 2 drives per server (2 × 1 TB = 2 TB raw)',
+      'use larger drives: at least 1.01 TB each (1 drives)',
+      'add servers: 2 servers with 1 × 1 TB each',
+    ]);
+    const hw = { servers: 1, drivesPerServer: 1, driveSize: DecimalSize.terabytes(1) };
+    for (const s of fit.suggestions) {
+      expect(s.value).not.toBe(s.current);
+      const changed = { ...hw, [s.prop]: s.prop === 'driveSize' ? DecimalSize.bytes(s.value) : s.value };
+      expect(CapacityPlanner.fit(edgeEstimate(), changed).fits).toBe(true);
+    }
+    expect(fit.suggestions.map((s) => [s.prop, s.text, s.currentText, s.atMost])).toEqual([
+      ['drivesPerServer', '2', '1', false],
+      ['driveSize', '1.01TB', '1 TB', false],
+      ['servers', '2', '1', false],
+    ]);
+  });
+
+  test('workload advice is verified with the planner itself: the printed value fits', () => {
+    // 100 cameras × 4 Mbps × 7 days = 30.24 TB logical; EC 2+2, fill 0.85 on 4 × 16 TB: storable 27.2 TB.
+    const estimate = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const fit = CapacityPlanner.fit(estimate, { servers: 4, driveSize: DecimalSize.terabytes(16) });
+    const byProp = Object.fromEntries(fit.suggestions.map((s) => [s.prop, s]));
+    expect(byProp.retentionDays.text).toBe('6');
+    expect(byProp.bitrateMbps.text).toBe('3.59');
+    for (const prop of ['retentionDays', 'bitrateMbps']) {
+      const changed = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7, [prop]: Number(byProp[prop].text) });
+      expect(CapacityPlanner.fit(changed, { servers: 4, driveSize: DecimalSize.terabytes(16) }).fits).toBe(true);
+    }
+  });
+
+  test('fails if any figure overflows, not only the provisioned bytes', () => {
+    expect(() => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, segmentMinutes: 1e-320 }))
+      .toThrow(/CapacityPlanner.video: segmentsPerDay = Infinity: is too large to compute/);
+    const estimate = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    expect(() => CapacityPlanner.fit(estimate, { servers: 4, driveSize: DecimalSize.terabytes(16), fillTarget: 1e-320 }))
+      .toThrow(/CapacityPlanner.fit: neededRawBytes = Infinity: is too large to compute/);
+    expect(() => CapacityPlanner.fit(estimate, { servers: 9e15, drivesPerServer: 9e15, driveSize: DecimalSize.terabytes(16) }))
+      .toThrow(/CapacityPlanner.fit: servers × drivesPerServer = .*: must be at most 9007199254740991 drives to be counted exactly/);
+  });
+
+  test('inputs are shown as given, not rounded', () => {
+    const e = CapacityPlanner.video({ cameras: 3, bitrateMbps: 0.123456, retentionDays: 7, fillTarget: 0.00001 });
+    const row = (label: string) => e.inputs.find((l) => l.label === label)!.value;
+    expect(row('Fill target')).toBe('0.00001');
+    expect(row('Bitrate per camera')).toBe('0.123456 Mbps');
+    const m = CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: DecimalSize.bytes(3456789012) });
+    expect(m.inputs.find((l) => l.label === 'Average model size')!.value).toBe('3.456789012 GB');
   });
 });

@@ -96,7 +96,7 @@ describe('bad command lines exit 2 with usage on stderr', () => {
     ['unknown flag', [...VIDEO, '--bogus'], /^error: Unknown option '--bogus'\n\nUsage: cdk8s-edge-storage plan video \[flags\]/],
     ['unknown short flag', [...VIDEO, '-x'], /^error: Unknown option '-x'/],
     ['flag without value', ['plan', 'video', '--bitrate-mbps', '4', '--retention-days', '7', '--cameras'], /^error: Option '--cameras <value>' argument missing/],
-    ['value starting with a dash', ['plan', 'video', '--cameras', '-4', '--bitrate-mbps', '4', '--retention-days', '7'], /^error: Option '--cameras' argument is ambiguous/],
+    ['value starting with a dash', ['plan', 'video', '--cameras', '-4', '--bitrate-mbps', '4', '--retention-days', '7'], /^error: --cameras = -4: must be a positive integer; give the number of cameras that record/],
     ['value on a boolean', [...VIDEO, '--json=yes'], /^error: Option '--json' does not take an argument/],
     ['positional argument', [...VIDEO, 'extra'], /^error: Unexpected argument 'extra'/],
     ['missing required flags', ['plan', 'video', '--cameras', '100'], /^error: missing required flags --bitrate-mbps, --retention-days\n\nUsage: cdk8s-edge-storage plan video/],
@@ -121,6 +121,12 @@ describe('bad command lines exit 2 with usage on stderr', () => {
     ['bad size', ['--servers', '4', '--drive-size', '16 furlongs'], 'error: --drive-size "16 furlongs": not a size'],
     ['bad duration', ['--archive-window', 'soon'], 'error: --archive-window "soon": not a duration; use e.g. 8h, 90m, 1h30m, 1d or PT8H'],
     ['bad ISO duration', ['--archive-window', 'P1Y'], 'error: --archive-window "P1Y": not an ISO 8601 duration'],
+    ['thousands separators', ['--retention-days', '1,602.4'], 'error: --retention-days "1,602.4": not a number; write it without thousands separators: 1602.4'],
+    ['bits are not bytes', ['--servers', '4', '--drive-size', '3Gb'],
+      'error: --drive-size "3Gb": not a size: "Gb" is not a size unit ("Gb" would be bits, not bytes); units are case-sensitive: B, kB'],
+    ['lowercase unit', ['--servers', '4', '--drive-size', '16tb'], 'error: --drive-size "16tb": not a size: "tb" is not a size unit ("tb" would be bits'],
+    ['size without a unit', ['--servers', '4', '--drive-size', '16000000000000'],
+      'error: --drive-size "16000000000000": not a size: it has no unit, and a bare number is ambiguous; add one, e.g. 16000000000000GB; units: B, kB (or KB)'],
   ])('malformed value: %s', (_name, extra, stderr) => {
     const args = [...VIDEO];
     for (let i = 0; i < extra.length; i += 2) {
@@ -292,9 +298,18 @@ describe('table output', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('DOES NOT FIT: 30.24 TB of data needs 71.15 TB of raw disk at EC 2+2, fill target 0.85, '
       + 'but 4 servers × 1 drive × 16 TB = 64 TB raw holds only 27.2 TB');
-    expect(r.stdout).toContain('  - add drives: 2 drives per server (8 × 16 TB = 128 TB raw)\n');
-    expect(r.stdout).toContain('  - shorten retention: --retention-days at most 6 (now 7)\n');
-    expect(r.stdout).toContain('  - lower the bitrate: --bitrate-mbps at most 3.59 per camera (now 4)\n');
+    // Each option is a flag and a value to paste back: drives per server ⌈71.15 / (4 × 16)⌉ = 2; larger drives
+    // 71.1529 / 4 = 17.788 → 17.79TB (rounded up); servers ⌈71.15 / 16⌉ = 5; retention ⌊7 × 27.2 / 30.24⌋ = 6;
+    // bitrate ⌊4 × 0.8995⌋ to 0.01 = 3.59.
+    expect(r.stdout).toContain([
+      'Options:',
+      '  - add drives: --drives-per-server 2 (or more; now 1)',
+      '  - use larger drives: --drive-size 17.79TB (or more; now 16 TB)',
+      '  - add servers: --servers 5 (or more; now 4)',
+      '  - shorten retention: --retention-days 6 (or less; now 7)',
+      '  - lower the bitrate: --bitrate-mbps 3.59 (or less; now 4)',
+      '',
+    ].join('\n'));
   });
 
   test('a plan that fits says so', () => {
@@ -334,5 +349,140 @@ describe('main() in process', () => {
     const built = cli(...args);
     expect(inProcess).toEqual({ code: built.code, stdout: built.stdout, stderr: built.stderr });
     expect(built.code).toBe(1); // 25.92 GB needed, 17 GB storable on one 20 GB volume at 0.85
+  });
+});
+
+describe('issue 19: advice that can be pasted back', () => {
+  /** The CLI in this process (the same code as the built bin), for many runs. */
+  function run(args: string[]): { code: number; out: string; err: string } {
+    let out = '';
+    let err = '';
+    const code = main(args, { write: (t: string) => { out += t; } }, { write: (t: string) => { err += t; } });
+    return { code, out, err };
+  }
+
+  /** A seeded PRNG (Park–Miller, exact in doubles): the same scenarios on every run. */
+  function prng(seed: number): () => number {
+    let x = (seed % 2147483646) + 1;
+    return () => {
+      x = (x * 48271) % 2147483647;
+      return (x - 1) / 2147483646;
+    };
+  }
+
+  /** Replaces (or adds) `--flag value` in `args`. */
+  function withFlag(args: string[], flag: string, value: string): string[] {
+    const out = [...args];
+    const at = out.indexOf(flag);
+    if (at >= 0) out[at + 1] = value; else out.push(flag, value);
+    return out;
+  }
+
+  /** The first non-finite number or null in parsed JSON, if any. */
+  function badNumber(data: unknown, where = ''): string | undefined {
+    if (data === null) return `${where} = null`;
+    if (typeof data === 'number') return Number.isFinite(data) ? undefined : `${where} = ${data}`;
+    if (typeof data === 'object') {
+      for (const [k, v] of Object.entries(data as object)) {
+        const found = badNumber(v, `${where}.${k}`);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  const OPTION = /^ {2}- ([a-z ]+): (--[a-z-]+) (\S+) \((or less|or more); now (.+)\)$/;
+
+  test('an exact-fit edge: the advice changes the hardware and fits when pasted back (it repeated 1 drive, 1 TB, 1 server)', () => {
+    const args = ['plan', 'models', '--models', '1', '--versions-retained', '1', '--average-model-size', '1.00000001TB',
+      '--no-redundancy', '--fill-target', '1', '--servers', '1', '--drive-size', '1TB'];
+    const r = run(args);
+    expect(r.code).toBe(1);
+    const options = r.out.split('\n').filter((l) => OPTION.test(l));
+    expect(options).toEqual([
+      '  - add drives: --drives-per-server 2 (or more; now 1)',
+      '  - use larger drives: --drive-size 1.01TB (or more; now 1 TB)',
+      '  - add servers: --servers 2 (or more; now 1)',
+    ]);
+    for (const line of options) {
+      const [, , flag, value] = OPTION.exec(line)!;
+      expect(run(withFlag(args, flag, value)).code).toBe(0);
+    }
+  });
+
+  test('inputs are shown as given: --fill-target 0.00001 is not shown as 0', () => {
+    const r = run([...VIDEO, '--fill-target', '0.00001', '--no-redundancy']);
+    expect(r.out).toMatch(/^ {2}Fill target +0\.00001 +input$/m);
+  });
+
+  test('advice round-trips for 3000 random scenarios: every option parses back and fits; every --json number is finite (seeded)', () => {
+    const random = prng(1919);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+    const decimal = (lo: number, hi: number, decimals: number) => Math.max(lo, Number((lo + random() * (hi - lo)).toFixed(decimals)));
+    const logInt = (lo: number, hi: number) => Math.max(lo, Math.round(Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo)))));
+    const units = ['GB', 'TB', 'GiB', 'TiB', 'MB', 'kB', 'KB', 'PB', 'B'];
+    let notFitting = 0;
+    let optionsChecked = 0;
+    for (let i = 0; i < 3000; i++) {
+      const workload = pick(['video', 'iot', 'models'] as const);
+      let args: string[];
+      if (workload === 'video') {
+        args = ['plan', 'video', '--cameras', String(logInt(1, 5000)), '--bitrate-mbps', String(decimal(0.1, 40, pick([0, 1, 2, 3]))),
+          '--retention-days', String(decimal(0.5, 400, pick([0, 0, 1, 2])))];
+        if (random() < 0.3) args.push('--segment-minutes', String(decimal(0.5, 60, 1)));
+      } else if (workload === 'iot') {
+        args = ['plan', 'iot', '--sensors', String(logInt(1, 200000)), '--sample-interval-seconds', String(decimal(0.1, 600, pick([0, 1, 2]))),
+          '--retention-days', String(decimal(0.5, 1000, pick([0, 1])))];
+        if (random() < 0.3) args.push('--compression-ratio', String(decimal(1, 30, 1)));
+      } else {
+        args = ['plan', 'models', '--models', String(logInt(1, 500)), '--versions-retained', String(logInt(1, 50)),
+          '--average-model-size', `${decimal(0.1, 900, pick([0, 1, 2, 3]))}${pick(['MB', 'GB', 'GiB', 'TB'])}`];
+        if (random() < 0.3) args.push('--dedup-ratio', String(decimal(0, 0.9, 2)));
+      }
+      const redundancy = pick([[], ['--no-redundancy'], ['--ec', '2+1'], ['--ec', '4+2'], ['--replicas', '3'], ['--replicas', '2']]);
+      args.push(...redundancy);
+      if (random() < 0.5) args.push('--fill-target', String(pick([decimal(0.3, 1, 2), decimal(0.5, 0.95, 5), 1, 0.00001])));
+      // The drives one stripe or all copies need (the default for video and models is EC 2+2).
+      const minDrives = redundancy[0] === '--ec' ? redundancy[1].split('+').map(Number).reduce((a, b) => a + b)
+        : redundancy[0] === '--replicas' ? Number(redundancy[1])
+          : redundancy.length === 0 && workload !== 'iot' ? 4 : 1;
+      const dps = logInt(1, 24);
+      const servers = Math.max(Math.ceil(minDrives / dps), logInt(1, 16));
+      // Drive size: random, or at an exact-fit edge (the raw bytes needed per drive, nudged by a hair either way).
+      const plan = run([...args, '--json']);
+      args.push('--servers', String(servers), '--drives-per-server', String(dps));
+      expect({ args, err: plan.err }).toEqual({ args, err: '' });
+      const estimate = JSON.parse(plan.out);
+      expect({ args, bad: badNumber(estimate) }).toEqual({ args, bad: undefined });
+      let driveSize: string;
+      if (random() < 0.5) {
+        driveSize = `${decimal(0.01, 999, pick([0, 1, 2]))}${pick(units)}`;
+      } else {
+        const perDrive = estimate.provisionedBytes / (servers * dps) * pick([1, 1 - 1e-13, 1 + 1e-13, 1 - 1e-9, 1 + 1e-9, 1 - 1e-6]);
+        driveSize = perDrive < 1e21 ? `${Math.max(1, perDrive).toFixed(3)}B` : `${(perDrive / 1e12).toFixed(3)}TB`;
+      }
+      args.push('--drive-size', driveSize);
+
+      const text = run(args);
+      expect({ args, code: text.code, err: text.err }).toEqual({ args, code: text.code === 0 ? 0 : 1, err: '' });
+      const asJson = run([...args, '--json']);
+      expect({ args, bad: badNumber(JSON.parse(asJson.out)) }).toEqual({ args, bad: undefined });
+      if (text.code === 0) continue;
+      notFitting++;
+      const advice = text.out.split('\n').filter((l) => OPTION.test(l));
+      expect({ args, count: advice.length > 0 }).toEqual({ args, count: true });
+      for (const line of advice) {
+        const [, , flag, value] = OPTION.exec(line)!;
+        const now = args.indexOf(flag) >= 0 ? args[args.indexOf(flag) + 1] : undefined;
+        expect({ args, line, same: value === now }).toEqual({ args, line, same: false });
+        const pasted = withFlag(args, flag, value);
+        const again = run(pasted);
+        expect({ pasted, code: again.code, err: again.err }).toEqual({ pasted, code: 0, err: '' });
+        optionsChecked++;
+      }
+    }
+    // The seed produces plenty of plans that do not fit, and advice for each.
+    expect(notFitting).toBeGreaterThan(500);
+    expect(optionsChecked).toBeGreaterThan(notFitting * 3);
   });
 });

@@ -4,6 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { threadId } from 'worker_threads';
 import { App, Chart, Names, Yaml } from 'cdk8s';
+import {
+  FleetLock, INDEX_FILE, INDEX_VERSION, OutdirState, RETIRED_PREFIX, STAGING_PREFIX, takeOutdir, writeFileAtomic, writeOwner,
+} from './outdir';
 import { FleetSiteFile } from './site-file';
 import {
   FleetFailure, FleetFailureStage, FleetFile, FleetOutputOptions, FleetResult, FleetSiteResult, IFleetValidator,
@@ -11,13 +14,11 @@ import {
 } from './types';
 import { KubeNames, SecurityBaseline, SecurityException, Warnings } from '../../core';
 
-/** Version of the index format (`index.json`). */
-export const INDEX_VERSION = 1;
-/** The index file name, at the root of the output folder. */
-export const INDEX_FILE = 'index.json';
-/** Prefix of the folders a site is staged in before it replaces its previous output. */
-const STAGING_PREFIX = '.fleet-staging-';
-const RETIRED_PREFIX = '.fleet-retired-';
+export { INDEX_FILE, INDEX_VERSION };
+/** Default of `maxPrune`: the larger of this count and a quarter of the site folders owned before the run. */
+const DEFAULT_MAX_PRUNE_COUNT = 10;
+const DEFAULT_MAX_PRUNE_FRACTION = 0.25;
+
 const MANIFEST_EXTENSION = '.k8s.yaml';
 const MAX_FAILURES_IN_ERROR = 20;
 const MAX_WARNINGS_IN_SUMMARY = 10;
@@ -206,6 +207,20 @@ export class SiteSynthesizer {
   }
 }
 
+/**
+ * After the worker thread `threadId` died while writing `site`: puts the site's previous output back if the worker
+ * was killed between the two renames of the swap, and removes its staging and retired folders. Returns true when the
+ * site's folder (its previous output) exists.
+ */
+export function recoverSite(outdir: string, site: string, workerThreadId: number): boolean {
+  const finalDir = path.join(outdir, site);
+  const retired = path.join(outdir, `${RETIRED_PREFIX}${site}-${process.pid}-${workerThreadId}`);
+  if (!fs.existsSync(finalDir) && fs.existsSync(retired)) fs.renameSync(retired, finalDir);
+  fs.rmSync(retired, { recursive: true, force: true });
+  fs.rmSync(path.join(outdir, `${STAGING_PREFIX}${site}-${process.pid}-${workerThreadId}`), { recursive: true, force: true });
+  return fs.existsSync(finalDir);
+}
+
 /** Resolved options of a run. */
 interface RunOptions {
   readonly failFast: boolean;
@@ -214,7 +229,10 @@ interface RunOptions {
   readonly progress: boolean;
 }
 
-/** The output folder of a fleet run: preparation, outcomes, pruning, the index, progress and the final verdict. */
+/**
+ * The output folder of a fleet run: ownership, lock, recovery, outcomes, pruning, the index, progress and the final
+ * verdict. Opening it takes the lock; `finish` always writes the index and releases the lock.
+ */
 export class FleetRun {
   /** True when the user silenced warnings (`EDGE_STORAGE_SILENCE_WARNINGS=1`). */
   public static userSilencedWarnings(): boolean {
@@ -234,36 +252,36 @@ export class FleetRun {
     return `Fleet: ${result.failures.length} of ${result.totalSites} site(s) failed${stopped}; ${result.sites.length} written to ${result.outdir} (index: ${result.indexFile}):\n  ${shown.join('\n  ')}${more}`;
   }
 
-  private static previousIndexSites(indexFile: string): string[] {
-    let index: any;
-    try {
-      index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
-    } catch {
-      return [];
-    }
-    if (index?.version !== INDEX_VERSION) return [];
-    const names = [
-      ...(Array.isArray(index.sites) ? index.sites.map((s: any) => s?.directory) : []),
-      ...(Array.isArray(index.failures) ? index.failures.filter((f: any) => f?.previousOutputKept).map((f: any) => f?.site) : []),
-    ];
-    return names.filter((n: unknown): n is string => typeof n === 'string');
+  /** Up to 20 names, then the count of the rest. */
+  private static listNames(names: string[]): string {
+    const shown = names.slice(0, MAX_FAILURES_IN_ERROR).join(', ');
+    return names.length > MAX_FAILURES_IN_ERROR ? `${shown} … and ${names.length - MAX_FAILURES_IN_ERROR} more` : shown;
   }
 
   public readonly options: RunOptions;
   private readonly outcomes = new Map<string, SiteOutcome>();
-  private readonly previousSites: string[];
   private readonly progress: ProgressLine;
   private readonly started: number;
   private failed = 0;
   private readonly warningsSilenced: boolean;
+  private readonly lock: FleetLock;
+  private readonly state: OutdirState;
+  private readonly toPrune: string[];
+  private finished = false;
 
-  /** `warningsSilenced`: the user's own EDGE_STORAGE_SILENCE_WARNINGS setting (before the fleet turned it on). */
+  /**
+   * Checks the fleet against the output folder and takes the folder (see outdir.ts); throws, with nothing written,
+   * when the fleet is empty (unless allowed), the folder is not the fleet's, a site name matches an entry the fleet
+   * did not create, or the run would prune more than `maxPrune` sites.
+   * `warningsSilenced`: the user's own EDGE_STORAGE_SILENCE_WARNINGS setting (before the fleet turned it on).
+   */
   constructor(
     public readonly outdir: string,
     private readonly names: string[],
     given: FleetOutputOptions,
     started: number,
     warningsSilenced: boolean,
+    source: string = 'factory',
   ) {
     this.started = started;
     this.warningsSilenced = warningsSilenced;
@@ -273,14 +291,33 @@ export class FleetRun {
       prune: given.prune ?? true,
       progress: given.progress ?? process.stderr.isTTY === true,
     };
-    fs.mkdirSync(outdir, { recursive: true });
-    // Leftovers of an interrupted run.
-    for (const entry of fs.readdirSync(outdir)) {
-      if (entry.startsWith(STAGING_PREFIX) || entry.startsWith(RETIRED_PREFIX)) {
-        fs.rmSync(path.join(outdir, entry), { recursive: true, force: true });
-      }
+    if (names.length === 0 && given.allowEmpty !== true) {
+      throw new Error(`Fleet: ${source}.siteNames() returned no sites; nothing was written: an empty fleet would prune every site folder in ${outdir} and GitOps would delete every site, which is usually a broken or empty inventory; fix the inventory, or set allowEmpty: true to really remove every site`);
     }
-    this.previousSites = FleetRun.previousIndexSites(path.join(outdir, INDEX_FILE));
+    const maxPrune = given.maxPrune;
+    if (maxPrune !== undefined && (!Number.isInteger(maxPrune) || maxPrune < 0)) {
+      throw new Error(`Fleet: maxPrune = ${maxPrune}: must be a whole number ≥ 0 (the most site folders one run may delete); use e.g. 10`);
+    }
+    const { lock, state } = takeOutdir(outdir);
+    this.lock = lock;
+    this.state = state;
+    try {
+      const collisions = names.filter((n) => state.foreign.has(n));
+      if (collisions.length > 0) {
+        throw new Error(`Fleet: outdir = "${outdir}": site name(s) ${FleetRun.listNames(collisions)} match entries the fleet did not create; nothing was written: the fleet never replaces or deletes what is not its own; rename the site(s), or move those entries out of the output folder`);
+      }
+      const current = new Set(names);
+      this.toPrune = this.options.prune ? [...state.owned].filter((s) => !current.has(s)).sort() : [];
+      const limit = maxPrune ?? Math.max(DEFAULT_MAX_PRUNE_COUNT, Math.floor(state.owned.size * DEFAULT_MAX_PRUNE_FRACTION));
+      if (this.toPrune.length > limit) {
+        throw new Error(`Fleet: this run would prune ${this.toPrune.length} of the ${state.owned.size} site folder(s) in ${outdir} (${FleetRun.listNames(this.toPrune)}), more than maxPrune = ${limit}${maxPrune === undefined ? ' (the default: the larger of 10 and a quarter of the sites)' : ''}; nothing was written: GitOps deletes the sites of pruned folders; if these sites really left the fleet set maxPrune: ${this.toPrune.length}, else fix siteNames() (or set prune: false)`);
+      }
+      // Journal first: every folder this run may create is recorded before it exists.
+      writeOwner(outdir, [...state.owned, ...names]);
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
     this.progress = new ProgressLine(names.length, this.options.progress, given.onProgress, started);
   }
 
@@ -292,8 +329,32 @@ export class FleetRun {
     return outcome.ok || !this.options.failFast;
   }
 
-  /** Prune, write the index, and return the result (or throw when sites failed and throwOnFailure). */
-  public finish(workers: number): FleetResult {
+  /** True once `finish` ran. */
+  public get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /**
+   * Prune, write the index (always, also when `error` ends the run early), release the lock, and return the result;
+   * throws `error` when given, else when sites failed and throwOnFailure.
+   */
+  public finish(workers: number, error?: unknown): FleetResult {
+    if (this.finished) throw new Error('Fleet: internal error: the run was finished twice');
+    this.finished = true;
+    let result: FleetResult;
+    try {
+      result = this.writeIndex(workers, error === undefined);
+    } finally {
+      this.lock.release();
+    }
+    if (error !== undefined) throw error;
+    if (result.failures.length > 0 && this.options.throwOnFailure) {
+      throw new Error(FleetRun.failureMessage(result));
+    }
+    return result;
+  }
+
+  private writeIndex(workers: number, prune: boolean): FleetResult {
     this.progress.end(this.outcomes.size, this.failed);
     this.printWarnings();
     const sites: FleetSiteResult[] = [];
@@ -313,31 +374,40 @@ export class FleetRun {
     }
     const notAttempted = this.names.length - this.outcomes.size;
     const pruned: string[] = [];
-    if (this.options.prune) {
-      const current = new Set(this.names);
-      for (const old of this.previousSites) {
+    // A run that ended early (an error) prunes nothing: the next complete run does.
+    if (prune) {
+      for (const old of this.toPrune) {
         const dir = path.join(this.outdir, old);
-        if (!current.has(old) && KubeNames.isDns1123Label(old) && fs.existsSync(dir) && fs.statSync(dir).isDirectory()) {
+        if (KubeNames.isDns1123Label(old) && fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
           fs.rmSync(dir, { recursive: true, force: true });
           pruned.push(old);
         }
       }
     }
-    const indexFile = path.join(this.outdir, INDEX_FILE);
+    // Every site folder the fleet owns now: the index lists each one (written, failed with its output kept, or
+    // retained), and the marker records them for the next run.
+    const isDir = (s: string) => fs.lstatSync(path.join(this.outdir, s), { throwIfNoEntry: false })?.isDirectory() === true;
+    const listed = new Set<string>([...sites.map((s) => s.site), ...failures.filter((f) => f.previousOutputKept).map((f) => f.site)]);
+    const owned = new Set<string>([...this.names, ...this.state.owned].filter((s) => !pruned.includes(s) && isDir(s)));
+    const retained = [...owned].filter((s) => !listed.has(s)).sort();
+    // The folder may have been removed during the run (the sites' writes then failed); recreate it for the record.
     fs.mkdirSync(this.outdir, { recursive: true });
+    writeOwner(this.outdir, owned);
     const index = {
       version: INDEX_VERSION,
       complete: notAttempted === 0,
       totals: { sites: this.names.length, written: sites.length, failed: failures.length, notAttempted, objects, bytes },
       sites,
       failures,
+      retained,
     };
-    fs.writeFileSync(indexFile, `${JSON.stringify(index, undefined, 2)}\n`, { encoding: 'utf8' });
-    const result: FleetResult = {
+    writeFileAtomic(this.outdir, INDEX_FILE, `${JSON.stringify(index, undefined, 2)}\n`);
+    return {
       outdir: this.outdir,
-      indexFile,
+      indexFile: path.join(this.outdir, INDEX_FILE),
       sites,
       failures,
+      retained,
       totalSites: this.names.length,
       notAttempted,
       complete: notAttempted === 0,
@@ -347,10 +417,6 @@ export class FleetRun {
       workers,
       durationMs: Date.now() - this.started,
     };
-    if (failures.length > 0 && this.options.throwOnFailure) {
-      throw new Error(FleetRun.failureMessage(result));
-    }
-    return result;
   }
 
   /** One summary of the sites' warnings on stderr, grouped by text with the site name abstracted (unless silenced). */

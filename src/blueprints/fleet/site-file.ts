@@ -3,15 +3,22 @@ import { edgeError } from '../../core';
 
 const SITE_FILE_SYMBOL = Symbol.for('cdk8s-edge-storage.FleetSiteFile');
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-/** Extensions GitOps tools read as manifests from a folder (Argo CD directory apps, kustomize/Flux). */
-const MANIFEST_EXTENSIONS = /\.(ya?ml|json|jsonnet|libsonnet)$/i;
+/**
+ * The only extensions a site file may have: plain data that no GitOps tool reads as configuration from a folder.
+ * Argo CD directory apps apply `*.yaml`, `*.yml`, `*.json` (and Jsonnet); kustomize and Flux read `kustomization.yaml`,
+ * `kustomization.yml` and `Kustomization`; Helm reads `Chart.yaml`/`values.yaml`; Argo CD reads `.argocd-source*.yaml`.
+ * An allow-list (rather than a list of forbidden names) keeps future configuration file names out as well.
+ */
+const ALLOWED_EXTENSIONS = ['md', 'txt', 'csv'];
+const ALLOWED = new RegExp(`\\.(${ALLOWED_EXTENSIONS.join('|')})$`);
 
 /** Props of {@link FleetSiteFile}. */
 export interface FleetSiteFileProps {
   /**
    * File name inside the site's folder, e.g. `REPORT.md`. Letters, digits, `.`, `_`, `-` (at most 100, starting with a
-   * letter or digit); not a manifest extension (`.yaml`, `.yml`, `.json`, `.jsonnet`, `.libsonnet`), because GitOps
-   * tools would try to apply it.
+   * letter or digit), ending in `.md`, `.txt` or `.csv` (lowercase): only names that no GitOps tool reads as
+   * configuration, because Argo CD and Flux would apply such a file without the fleet's security baseline or
+   * validators having seen it (`kustomization`, `Kustomization`, `*.yaml`, `*.json`… are refused).
    */
   readonly fileName: string;
   /** The file's text (written as UTF-8). */
@@ -57,12 +64,13 @@ export class FleetSiteFile extends Construct {
         fix: 'use a name like "REPORT.md"',
       });
     }
-    if (MANIFEST_EXTENSIONS.test(props.fileName)) {
+    if (!ALLOWED.test(props.fileName)) {
+      const stem = props.fileName.replace(/\.[^.]*$/, '') || 'REPORT';
       throw edgeError(this, {
         prop: 'fileName',
         value: props.fileName,
-        rule: 'must not use a manifest extension (.yaml, .yml, .json, .jsonnet, .libsonnet): GitOps tools apply every such file in a site folder',
-        fix: `use a non-manifest extension, e.g. "${props.fileName.replace(MANIFEST_EXTENSIONS, '')}.md" or ".txt"`,
+        rule: `must end in ${ALLOWED_EXTENSIONS.map((e) => `.${e}`).join(', ')}: only names no GitOps tool reads as configuration are allowed (Argo CD and Flux apply kustomization files, *.yaml, *.yml, *.json and Jsonnet from a site folder without the fleet's security baseline or validators having seen them)`,
+        fix: `use e.g. "${stem}.md" or "${stem}.txt"; put Kubernetes objects in a chart instead`,
       });
     }
     Object.defineProperty(this, SITE_FILE_SYMBOL, { value: true });

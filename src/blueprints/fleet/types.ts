@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import { SecurityException } from '../../core';
 
 /**
@@ -60,7 +60,10 @@ export interface IFleetProgressListener {
 /** Options shared by {@link Fleet.synth} and {@link Fleet.synthParallel}. */
 export interface FleetOutputOptions {
   /**
-   * Output folder: each site goes to `<outdir>/<site>/`, the index to `<outdir>/index.json`.
+   * Output folder: each site goes to `<outdir>/<site>/`, the index to `<outdir>/index.json`. The fleet owns this
+   * folder: it must be new, empty, or written by a fleet before (it holds the marker `.fleet-owner`); `/`, the home
+   * folder, the current folder and their ancestors are refused unless fleet-owned. Entries the fleet did not create
+   * are never touched, and a site whose name matches one is refused.
    * @default - `$CDK8S_OUTDIR` when set (as `cdk8s synth` does), else `dist`
    */
   readonly outdir?: string;
@@ -87,11 +90,24 @@ export interface FleetOutputOptions {
    */
   readonly throwOnFailure?: boolean;
   /**
-   * Delete the folders of sites that the previous run's index lists but the fleet no longer contains. Only folders
-   * named in `<outdir>/index.json` are ever deleted. A site that fails keeps its previous output either way.
+   * Delete the folders of sites that the fleet created in an earlier run (recorded in `<outdir>/.fleet-owner`) but no
+   * longer contains. Folders the fleet did not create are never deleted. A site that fails keeps its previous output
+   * either way.
    * @default true
    */
   readonly prune?: boolean;
+  /**
+   * The most site folders one run may prune. A run that would prune more throws before writing anything, naming the
+   * sites (a broken inventory should not delete half the fleet). Set it to the number of sites you really removed.
+   * @default - the larger of 10 and a quarter of the site folders the fleet owned before the run
+   */
+  readonly maxPrune?: number;
+  /**
+   * Allow `siteNames()` to return no sites. An empty fleet prunes every site folder (subject to `maxPrune`), so by
+   * default it is refused as a broken or empty inventory.
+   * @default false
+   */
+  readonly allowEmpty?: boolean;
   /**
    * Show a progress line on stderr.
    * @default - only when stderr is a terminal
@@ -149,6 +165,18 @@ export interface FleetParallelOptions extends FleetOutputOptions {
    * @default - `ts-node/register/transpile-only` when the factory module or this library is TypeScript source, else none
    */
   readonly register?: string[];
+  /**
+   * Time one site may take in a worker (build, validate, write). A site that takes longer fails with stage `worker`
+   * and its worker is replaced, so one hanging site does not hang the run.
+   * @default - no limit
+   */
+  readonly siteTimeout?: Duration;
+  /**
+   * Heap limit of every worker thread, in MiB (V8's old generation). A site that needs more fails with stage `worker`
+   * naming it, and its worker is replaced.
+   * @default - a quarter of the machine's memory divided by the workers, between 256 and 4096
+   */
+  readonly workerMemoryMb?: number;
 }
 
 /** Why a site failed. */
@@ -163,6 +191,11 @@ export enum FleetFailureStage {
   CUSTOM_VALIDATOR = 'custom-validator',
   /** Writing the site's files failed. */
   WRITE = 'write',
+  /**
+   * The worker thread building the site ({@link Fleet.synthParallel}) died: it ran out of memory, exited (for example
+   * `process.exit`), crashed, or exceeded `siteTimeout`.
+   */
+  WORKER = 'worker',
 }
 
 /** A site that could not be synthesized. */
@@ -221,6 +254,12 @@ export interface FleetResult {
   readonly sites: FleetSiteResult[];
   /** Sites that failed, in the order of `siteNames()`. */
   readonly failures: FleetFailure[];
+  /**
+   * Site folders the fleet owns and kept that are neither written nor failed in this run, sorted: sites `failFast`
+   * did not attempt, and sites that left the fleet when `prune` is false or the run ended early. With `sites` and the
+   * failures whose output was kept, the index lists every site folder the fleet owns.
+   */
+  readonly retained: string[];
   /** Sites in the fleet. */
   readonly totalSites: number;
   /** Sites neither written nor failed because `failFast` stopped the run. */

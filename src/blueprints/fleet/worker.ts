@@ -57,6 +57,7 @@ function main(data: FleetWorkerData): void {
   port.on('message', (msg: { type: string; sites: string[] }) => {
     if (msg.type !== 'batch') return;
     for (const site of msg.sites) {
+      port.postMessage({ type: 'begin', site });
       const outcome = synthesizer.synthSite(factory, site);
       port.postMessage({ type: 'site', site, outcome });
       if (!outcome.ok && data.failFast) break;

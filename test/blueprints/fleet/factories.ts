@@ -1,7 +1,7 @@
 // Test-only site factories for the Fleet tests, made of plain L1 objects built with the foundation helpers so every
 // object validates against the pinned schemas and passes the SecurityBaseline. Also loaded by worker threads
 // (Fleet.synthParallel), so everything a factory needs comes from JSON-like constructor arguments.
-import { threadId } from 'worker_threads';
+import { isMainThread, threadId } from 'worker_threads';
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -14,7 +14,11 @@ export type SiteFault =
   | 'invalid' // a construct validation fails at synth
   | 'duplicate' // two charts emit the same object
   | 'empty' // builds no chart
-  | 'no-objects'; // builds a chart without objects
+  | 'no-objects' // builds a chart without objects
+  // The next three only in worker threads (Fleet.synthParallel): they would end or block the test process itself.
+  | 'exit' // calls process.exit(3)
+  | 'oom' // allocates until the worker's heap is exhausted
+  | 'hang'; // never returns
 
 export interface TestFleetOptions {
   /** Site names. Default: site-a … site-e. */
@@ -101,6 +105,15 @@ export class TestFleetFactory implements ISiteFactory {
     const fault = this.options.faults?.[site];
     const replicas = this.options.replicas ?? 2;
     if (fault === 'empty') return;
+    if (fault === 'exit' || fault === 'oom' || fault === 'hang') {
+      if (isMainThread) throw new Error(`fault "${fault}" is only for worker threads`);
+      if (fault === 'exit') process.exit(3);
+      const hoard: number[][] = [];
+      // eslint-disable-next-line no-constant-condition
+      while (true) {
+        if (fault === 'oom') hoard.push(new Array(1_000_000).fill(1));
+      }
+    }
     if (fault === 'throw') {
       throw new Error(`SmallSite "${site}": replicas = -1: must be at least 1; use 1 or more`);
     }
@@ -152,6 +165,12 @@ export class NamedPortsValidator implements IFleetValidator {
       .map((m) => `${site}: Service "${m.metadata.name}": every port needs a name (organisation rule)`);
   }
 }
+
+/** A factory whose siteNames() returns undefined (a broken inventory). */
+export const undefinedNames: ISiteFactory = {
+  siteNames: () => undefined as any,
+  buildSite: (app: App, site: string) => new TestFleetFactory().buildSite(app, site),
+};
 
 /** Not a factory (for the error message test). */
 export const notAFactory = { hello: 'world' };

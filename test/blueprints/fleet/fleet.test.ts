@@ -17,11 +17,12 @@ function tmp(): string {
 }
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-/** Every file under `dir`, as sorted relative paths with `/`. */
+/** Every file under `dir`, as sorted relative paths with `/`, but the fleet's ownership marker at the root. */
 function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
     const full = path.join(d, e.name);
+    if (d === dir && e.name === '.fleet-owner') return;
     if (e.isDirectory()) walk(full); else out.push(path.relative(dir, full).split(path.sep).join('/'));
   });
   walk(dir);
@@ -173,9 +174,10 @@ describe('Fleet.synth', () => {
 
   test('a re-run replaces changed sites, keeps the last good output of failing sites and prunes removed sites', () => {
     const outdir = tmp();
+    Fleet.synth(new TestFleetFactory({ sites: ['site-a', 'site-b', 'site-c'], multiChart: ['site-a', 'site-c'] }), { outdir, progress: false });
+    // Something that is not the fleet's, added to its folder later.
     fs.mkdirSync(path.join(outdir, 'not-managed'));
     fs.writeFileSync(path.join(outdir, 'not-managed', 'keep.txt'), 'x');
-    Fleet.synth(new TestFleetFactory({ sites: ['site-a', 'site-b', 'site-c'], multiChart: ['site-a', 'site-c'] }), { outdir, progress: false });
     const siteB = fs.readFileSync(path.join(outdir, 'site-b', 'site-b.k8s.yaml'));
 
     const second = Fleet.synth(
@@ -188,7 +190,7 @@ describe('Fleet.synth', () => {
     // site-b failed: its previous output stays, byte for byte, and the failure says so.
     expect(fs.readFileSync(path.join(outdir, 'site-b', 'site-b.k8s.yaml')).equals(siteB)).toBe(true);
     expect(second.failures.map((f) => [f.site, f.previousOutputKept])).toEqual([['site-b', true]]);
-    // site-c left the fleet: pruned. Folders the index never listed are left alone.
+    // site-c left the fleet: pruned. Folders the fleet did not create are left alone.
     expect(second.pruned).toEqual(['site-c']);
     expect(fs.existsSync(path.join(outdir, 'site-c'))).toBe(false);
     expect(fs.readFileSync(path.join(outdir, 'not-managed', 'keep.txt'), 'utf8')).toBe('x');
@@ -198,17 +200,21 @@ describe('Fleet.synth', () => {
     expect(third.pruned).toEqual(['site-b']);
     expect(listFiles(outdir)).toEqual(['index.json', 'not-managed/keep.txt', 'site-a/site-a.k8s.yaml']);
 
-    // prune: false keeps sites that left the fleet.
-    Fleet.synth(new TestFleetFactory({ sites: ['site-z'] }), { outdir, progress: false, prune: false });
+    // prune: false keeps sites that left the fleet, and the index goes on listing them (retained).
+    const fourth = Fleet.synth(new TestFleetFactory({ sites: ['site-z'] }), { outdir, progress: false, prune: false });
     expect(fs.existsSync(path.join(outdir, 'site-a', 'site-a.k8s.yaml'))).toBe(true);
+    expect(fourth.retained).toEqual(['site-a']);
+    expect(readIndex(outdir).retained).toEqual(['site-a']);
   });
 
   test('leftovers of an interrupted run are removed', () => {
     const outdir = tmp();
+    Fleet.synth(new TestFleetFactory({ sites: ['site-a'] }), { outdir, progress: false });
     fs.mkdirSync(path.join(outdir, '.fleet-staging-site-a-1-0'), { recursive: true });
     fs.mkdirSync(path.join(outdir, '.fleet-retired-site-a-1-0'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, '.fleet-tmp-index.json-1-x'), '{');
     Fleet.synth(new TestFleetFactory({ sites: ['site-a'] }), { outdir, progress: false });
-    expect(fs.readdirSync(outdir).sort()).toEqual(['index.json', 'site-a']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.fleet-owner', 'index.json', 'site-a']);
   });
 
   test('fails if a site name is not a DNS-1123 label or repeats; nothing is written', () => {
@@ -380,9 +386,13 @@ describe('FleetSiteFile', () => {
     }
   });
 
-  test('fails if the file name has a manifest extension', () => {
-    for (const fileName of ['capacity.json', 'extra.yaml', 'x.YML', 'lib.jsonnet']) {
-      expect(() => new FleetSiteFile(chart(), 'F', { fileName, content: '' })).toThrow(/must not use a manifest extension .*GitOps tools apply every such file/);
+  test('fails if the file name is not on the allow-list (names GitOps tools read as configuration)', () => {
+    for (const fileName of ['capacity.json', 'extra.yaml', 'x.YML', 'lib.jsonnet', 'Kustomization', 'kustomization', 'kustomization.yaml', 'Chart.yaml', 'values.yml', 'REPORT.MD', 'report.html', 'kustomization.md.yaml']) {
+      expect(() => new FleetSiteFile(chart(), 'F', { fileName, content: '' }))
+        .toThrow(/FleetSiteFile "test\/F": fileName = ".*": must end in \.md, \.txt, \.csv: only names no GitOps tool reads as configuration .*; use e\.g\. ".*\.md"/);
+    }
+    for (const fileName of ['REPORT.md', 'notes.txt', 'inventory.csv', 'kustomization.md']) {
+      expect(new FleetSiteFile(chart(), 'F', { fileName, content: '' }).fileName).toBe(fileName);
     }
   });
 
