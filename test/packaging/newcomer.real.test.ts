@@ -77,4 +77,4 @@ test('an empty folder + the README quick start → cdk8s synth writes the manife
   for (const f of Object.keys(want)) {
     expect(`${f}:\n${got[f]}`).toBe(`${f}:\n${want[f]}`);
   }
-});
+}, 15 * 60_000); // compiling and packing first when lib/ is stale, then the npm installs
