@@ -7,7 +7,7 @@
  * - the floor: serializing the same documents (built beforehand, untimed) with cdk8s `Yaml.save`, and the ratio.
  *
  * Options (`npm run bench -- --sizes 100`): --sizes 100,1000   --workers 2 (0 skips the parallel runs)   --baseline-max 100
- * The defaults finish in about 4 minutes on 2 cores; the published figures add 10,000 (`--sizes 100,1000,10000`).
+ * The defaults take about 4.3 min of CPU (4–5 minutes on an idle 2-core machine); the published figures add 10,000 (`--sizes 100,1000,10000`).
  *          --repeat 1 (run each measurement R times and keep the fastest: the one least disturbed by other load)
  *
  * Every measurement runs in its own Node process (so peak RSS is that measurement's own), from JavaScript transpiled
