@@ -18,19 +18,33 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
   bundledDeps: ['yaml@^2.8.1'],
-  devDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1'],
+  devDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', 'cdk8s-cli@^2.207.60'],
+  // The other jsii languages (build locally with `npx projen package-all` until published; .NET: no SDK here).
+  publishToPypi: { distName: 'cdk8s-edge-storage', module: 'cdk8s_edge_storage' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_edge_storage',
+    mavenGroupId: 'io.github.cdk8s-edge-storage',
+    mavenArtifactId: 'cdk8s-edge-storage',
+  },
+  publishToGo: { moduleName: 'example.invalid/cdk8s-edge-storage-go', packageName: 'cdk8sedgestorage' },
   github: false,
   release: false,
   depsUpgrade: false,
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'] },
   jestOptions: {
     passWithNoTests: false,
+    coverageText: false, // the per-file table (180 lines) stays in coverage/; the run prints the summary
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
       maxWorkers: 2,
       // The fast tier: real-program tests (`*.real.test.ts`) run in `test:real`.
       testPathIgnorePatterns: ['/node_modules/', '\\.real\\.test\\.ts$'],
+      // Quiet runs: warnings silenced unless a test asserts them; temp folders (cdk8s.outdir.*) removed afterwards.
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+      globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/jest-global-teardown.ts',
+      coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
     },
   },
   tsconfigDev: {
@@ -40,6 +54,24 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/', '.tools/'],
   npmignoreEnabled: true,
 });
+
+// jsii-pacmak stays on the release whose Go runtime (github.com/aws/jsii-runtime-go, same version) the Go module
+// proxy serves: the Go bindings require exactly that runtime version.
+project.addDevDeps('jsii-pacmak@1.139.0');
+
+// Java and Go bindings of dependencies that the reachable Maven and Go registries lack (scripts/bindings-deps.sh).
+const bindingsDeps = project.addTask('package:bindings-deps', {
+  description: 'Build the Java/Go bindings of jsii dependencies missing from the registries into node_modules/<dep>/dist',
+  exec: 'bash scripts/bindings-deps.sh',
+});
+for (const lang of ['java', 'go']) {
+  project.tasks.tryFind(`package:${lang}`)?.prependSpawn(bindingsDeps);
+}
+
+// The package ships lib/, .jsii, API.md, docs/ and README: nothing that only builds or tests the repository.
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/docs/BENCHMARKS.md', '/schemas.lock.json', '/.schema-cache/', '/.tools/', '/tsconfig.dev.json', '/cdk8s.yaml', '/dist/', '/.eslintrc.json']) {
+  project.addPackageIgnore(pattern);
+}
 
 // Offline-friendly task environment (see DESIGN.md §1).
 for (const [k, v] of Object.entries({
@@ -119,6 +151,7 @@ project.addTask('fetch-schemas', {
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ (never part of the tests)',
   exec: 'ts-node --transpile-only bench/run.ts',
+  receiveArgs: true,
 });
 
 

@@ -21,7 +21,8 @@ const tsNode = require.resolve('ts-node/dist/bin.js');
 for (const name of names) {
   const dir = path.join(examplesDir, name);
   fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
-  execFileSync(process.execPath, [tsNode, '--transpile-only', 'main.ts'], { cwd: dir, stdio: 'inherit' });
+  // The example apps take their outdir from CDK8S_OUTDIR (as under `cdk8s synth`); pin it to dist/ here.
+  execFileSync(process.execPath, [tsNode, '--transpile-only', 'main.ts'], { cwd: dir, stdio: 'inherit', env: { ...process.env, CDK8S_OUTDIR: path.join(dir, 'dist') } });
   const files = fs.readdirSync(path.join(dir, 'dist')).filter((f) => f.endsWith('.yaml') || f.endsWith('.md'));
   console.log(`examples/${name}: ${files.map((f) => `dist/${f}`).join(', ')}`);
 }

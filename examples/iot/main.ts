@@ -3,7 +3,7 @@
  * capacity planner. Sensors on the plant LAN write to Telegraf (shared token) through a load balancer; Telegraf also
  * publishes every point to the site's Kafka, which MirrorMaker2 mirrors to the cloud. Grafana (monitoring namespace)
  * queries through the Redis cache. The InfluxDB volume is backed up with restic and the namespace with Velero, both to
- * the regional S3 store. Writes the manifests and the site report (Markdown) to dist/.
+ * the regional S3 store. Writes the manifests and the site report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Duration, Size } from 'cdk8s';
 import { EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor } from '../../src';
@@ -45,8 +45,9 @@ export function buildApp(app: App = new App()): App {
   return app;
 }
 
-/** Synthesize and write each site's report next to its manifests. */
-export function main(outdir = 'dist'): void {
+/** Synthesize and write each site's report next to its manifests (in the app's outdir). */
+export function main(outdir?: string): void {
+  // No outdir: the App takes CDK8S_OUTDIR (what `cdk8s synth -o X` sets), else dist/.
   const app = buildApp(new App({ outdir }));
   app.synth();
   EdgeSite.writeReports(app);

@@ -3,7 +3,7 @@
  * × 1 drive of 1 TB (EC:2): a release job pulls and verifies new versions from the cloud every 5 minutes, an nginx
  * cache serves them to the inference pods, Velero backs the namespace up. A second, smaller site only knows how many
  * models it serves and pins one of them to a retained version (rollback). Writes the manifests and each site's report
- * (Markdown) to dist/.
+ * (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Size } from 'cdk8s';
 import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectStoreFlavor } from '../../src';
@@ -53,8 +53,9 @@ export function buildApp(app: App = new App()): App {
   return app;
 }
 
-/** Synthesize and write each site's report next to its manifests. */
-export function main(outdir = 'dist'): void {
+/** Synthesize and write each site's report next to its manifests (in the app's outdir). */
+export function main(outdir?: string): void {
+  // No outdir: the App takes CDK8S_OUTDIR (what `cdk8s synth -o X` sets), else dist/.
   const app = buildApp(new App({ outdir }));
   app.synth();
   EdgeSite.writeReports(app);

@@ -1,7 +1,7 @@
 /**
  * A 100-camera site: 4 MinIO servers × 1 drive of 24 TB (EC:2), 4 Mbps per camera, 7 days hot, segments archived to
  * the cloud, events mirrored to the cloud Kafka, playback through an nginx cache. Writes the manifests and the site
- * report (Markdown) to dist/.
+ * report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Size } from 'cdk8s';
 import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite } from '../../src';
@@ -37,8 +37,9 @@ export function buildApp(app: App = new App()): App {
   return app;
 }
 
-/** Synthesize and write each site's report next to its manifests. */
-export function main(outdir = 'dist'): void {
+/** Synthesize and write each site's report next to its manifests (in the app's outdir). */
+export function main(outdir?: string): void {
+  // No outdir: the App takes CDK8S_OUTDIR (what `cdk8s synth -o X` sets), else dist/.
   const app = buildApp(new App({ outdir }));
   app.synth();
   EdgeSite.writeReports(app);

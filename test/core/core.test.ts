@@ -2,6 +2,7 @@ import { ApiObject, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ContainerImage, EdgeLabels, EdgeMessages, ExternalObjectStore, KubeNames, ObjectStoreFlavor, Resources, RestrictedSecurity, Warnings } from '../../src';
 import { synth } from '../support/harness';
+import { printedWarnings } from '../support/warnings';
 
 describe('KubeNames', () => {
   test.each(['a', 'site-a', 'a1-b2', 'x'.repeat(63)])('accepts label %s', (v) => expect(KubeNames.isDns1123Label(v)).toBe(true));
@@ -120,15 +121,11 @@ describe('Warnings', () => {
     new ApiObject(c, 'Resource', { apiVersion: 'v1', kind: 'ConfigMap' });
     Warnings.addFormatted(c, { prop: 'replicas', value: 1, rule: 'no redundancy', fix: 'use 2' });
     Warnings.addFormatted(c, { prop: 'replicas', value: 1, rule: 'no redundancy', fix: 'use 2' });
-    const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
+    const { printed } = printedWarnings(() => {
       synth(chart);
       synth(chart);
-      expect(spy).toHaveBeenCalledTimes(1);
-      expect(spy.mock.calls[0][0]).toBe('[WARNING] Construct "test/Risky": replicas = 1: no redundancy; use 2');
-    } finally {
-      spy.mockRestore();
-    }
+    });
+    expect(printed).toEqual(['[WARNING] Construct "test/Risky": replicas = 1: no redundancy; use 2']);
     expect(Warnings.collect(chart)).toEqual(['[WARNING] Construct "test/Risky": replicas = 1: no redundancy; use 2']);
   });
   test('EdgeMessages.label names the class and path', () => {

@@ -5,6 +5,7 @@ import {
   ReclaimPolicy, SnapshotDeletionPolicy, VolumeBindingMode, Warnings, ZfsCompression, ZfsFsType, ZfsLocalPvStorageClass, ZfsScheduler,
 } from '../../src';
 import { chart, find, synth } from '../support/harness';
+import { printedWarnings } from '../support/warnings';
 
 describe('HostPathLocalPvStorageClass', () => {
   test('defaults', () => {
@@ -193,14 +194,8 @@ describe('DeviceLocalPvStorageClass', () => {
   test('emits the device class and warns that OpenEBS 4 removed it', () => {
     const c = chart();
     new DeviceLocalPvStorageClass(c, 'local-device', { fsType: 'xfs', blockDeviceSelectors: { 'ndm.io/driveType': 'SSD' } });
-    const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    let m: any[];
-    try {
-      m = synth(c);
-      expect(spy).toHaveBeenCalledWith(expect.stringMatching(/^\[WARNING\] DeviceLocalPvStorageClass "test\/local-device": LocalPV device is deprecated: OpenEBS 4 removed .*LvmLocalPvStorageClass/));
-    } finally {
-      spy.mockRestore();
-    }
+    const { result: m, printed } = printedWarnings(() => synth(c));
+    expect(printed).toEqual([expect.stringMatching(/^\[WARNING\] DeviceLocalPvStorageClass "test\/local-device": LocalPV device is deprecated: OpenEBS 4 removed .*LvmLocalPvStorageClass/)]);
     expect(m).toMatchSnapshot();
     const sc = find(m, 'StorageClass', 'local-device');
     expect(YAML.parse(sc.metadata.annotations['cas.openebs.io/config'])).toEqual([

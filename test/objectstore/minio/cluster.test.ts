@@ -5,19 +5,13 @@ import {
   SecurityBaseline, Warnings,
 } from '../../../src';
 import { chart, find, findAll, synth } from '../../support/harness';
+import { printedWarnings } from '../../support/warnings';
 
 const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
 const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9093', caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' } };
 const scram = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio-events', secretName: 'minio-events' };
 const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO, caCertificate: { name: 'archive-ca', key: 'ca.crt' } });
 const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: { secretName: 'cloud-keys', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }, flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-west-1' });
-
-beforeAll(() => {
-  process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
-});
-afterAll(() => {
-  delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
-});
 
 function server(manifests: any[], name = 'store'): any {
   return find(manifests, 'StatefulSet', name).spec.template.spec.containers[0];
@@ -423,19 +417,11 @@ describe('MinioCluster', () => {
 
 describe('MinioCluster warnings', () => {
   test('the frozen community image prints one line at synth', () => {
-    delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
-    const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
-      const c = chart('edge');
-      new MinioCluster(c, 'store', base);
-      synth(c);
-      expect(spy).toHaveBeenCalledTimes(1);
-      expect(spy.mock.calls[0][0]).toBe('[WARNING] MinioCluster "test/store": image = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z, quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z": the MinIO community images are frozen (upstream unmaintained since 2026-02: no new community builds or security fixes); pass image/mcImage to use an AIStor or maintained fork build');
-      expect(spy.mock.calls[0][0]).not.toMatch(/\n/);
-    } finally {
-      spy.mockRestore();
-      process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
-    }
+    const c = chart('edge');
+    new MinioCluster(c, 'store', base);
+    const { printed } = printedWarnings(() => synth(c));
+    expect(printed).toEqual(['[WARNING] MinioCluster "test/store": image = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z, quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z": the MinIO community images are frozen (upstream unmaintained since 2026-02: no new community builds or security fixes); pass image/mcImage to use an AIStor or maintained fork build']);
+    expect(printed[0]).not.toMatch(/\n/);
   });
 
   test('no image warning with maintained images', () => {

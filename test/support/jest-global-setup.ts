@@ -1,0 +1,13 @@
+/**
+ * jest `globalSetup`: every temp folder the tests create through `os.tmpdir()` (cdk8s `Testing.app()` makes one
+ * `cdk8s.outdir.*` per app) lands under one run folder, which `jest-global-teardown.ts` removes. Workers inherit TMPDIR.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export default function globalSetup(): void {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-storage-jest-'));
+  process.env.EDGE_STORAGE_JEST_TMP = runDir;
+  process.env.TMPDIR = runDir;
+}
