@@ -68,6 +68,11 @@ for (const lang of ['java', 'go']) {
   project.tasks.tryFind(`package:${lang}`)?.prependSpawn(bindingsDeps);
 }
 
+// `npx projen build` packages JavaScript only (fast); `npx projen package-all` adds Python, Java and Go, and the real
+// tier's binding tests build those themselves when they are missing.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
 // The package ships lib/, .jsii, API.md, docs/ and README: nothing that only builds or tests the repository.
 for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/docs/BENCHMARKS.md', '/schemas.lock.json', '/.schema-cache/', '/.tools/', '/tsconfig.dev.json', '/cdk8s.yaml', '/dist/', '/.eslintrc.json']) {
   project.addPackageIgnore(pattern);
