@@ -6,9 +6,9 @@
 import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort } from './net';
 import { requireToolPath } from './tools';
 
 /** Main classes of the tools in kafka/libs (the classes Kafka's bin/*.sh scripts run). */
@@ -259,18 +259,6 @@ async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   clearTimeout(timer);
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * The broker's properties: one KRaft node (broker + controller), a SASL_PLAINTEXT listener with SCRAM-SHA-512 for
  * clients and inter-broker traffic, and a PLAINTEXT controller listener (KRaft controllers cannot use SCRAM: the
@@ -325,9 +313,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<KafkaBro
   let child: ChildProcess | undefined;
   try {
     const admin: ScramUser = { name: options.adminUser ?? 'admin', password: newPassword() };
-    const port = await freeLoopbackPort();
-    let controllerPort = await freeLoopbackPort();
-    while (controllerPort === port) controllerPort = await freeLoopbackPort();
+    const port = await freePort();
+    let controllerPort = await freePort();
+    while (controllerPort === port) controllerPort = await freePort();
     const serverProps = path.join(dir, 'server.properties');
     fs.writeFileSync(serverProps, properties(brokerProperties(dir, port, controllerPort, admin, options.config ?? {})), { mode: 0o600 });
     const log4j = path.join(dir, 'log4j2.properties');

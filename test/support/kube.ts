@@ -7,10 +7,10 @@ import { ChildProcess, spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { freePort } from './net';
 import { requireTools } from './tools';
 import { locateSchemas } from '../../scripts/schema-location';
 
@@ -41,19 +41,6 @@ export interface CreateOptions {
   readonly dryRun?: boolean;
   /** Namespace for a namespaced object without `metadata.namespace`. */
   readonly defaultNamespace?: string;
-}
-
-/** A TCP port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
