@@ -143,7 +143,8 @@ testReal.spawn(project.tasks.tryFind('test:tools')!);
 testReal.exec([
   'jest --ci --coverage=false --maxWorkers=1',
   "--testPathIgnorePatterns '/node_modules/' --testMatch '<rootDir>/test/**/*.real.test.ts'",
-  '--reporters default --reporters jest-junit',
+  // `--` ends the array options, so `npx projen test:real <path pattern>…` runs only the matching files.
+  '--reporters default --reporters jest-junit --',
 ].join(' '), { receiveArgs: true });
 const testAll = project.addTask('test:all', { description: 'Both tiers: `test` (fast) then `test:real`' });
 testAll.spawn(project.testTask);
