@@ -31,7 +31,7 @@ import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'child_process'
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
-import { toolsDir } from './tools';
+import { requireTools } from './tools';
 
 /** Secret values the test supplies: secret name → key → value (e.g. the root user and password). */
 export interface SecretValues { [secretName: string]: { [key: string]: string } }
@@ -92,6 +92,8 @@ interface PodSpecInput {
   readonly template: any;
   readonly hostsFile: string;
   readonly workDir: string;
+  /** Folder with the minio and mc binaries, put first on the pod's PATH (outside anything a pod mounts over). */
+  readonly binDir: string;
   readonly claimImages?: { [claimName: string]: string };
   readonly argv?: string[];
   readonly extraEnv?: { [key: string]: string };
@@ -116,7 +118,7 @@ const IMAGE_ENV: { [repository: string]: { [k: string]: string } } = {
   },
   'quay.io/minio/mc': {},
 };
-const TOOLS_PATH = () => [path.join(toolsDir(), 'bin'), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':');
+const podPath = (binDir: string) => [binDir, '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':');
 
 /** Decoded data of a synthesized Secret or ConfigMap. */
 function objectData(obj: any): { [key: string]: string } {
@@ -325,7 +327,7 @@ class PodRunner {
       KUBERNETES_SERVICE_PORT: '443',
       ...input.extraEnv,
     };
-    if (env.PATH === undefined) env.PATH = TOOLS_PATH();
+    if (env.PATH === undefined) env.PATH = podPath(input.binDir);
     return { argv: ['unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', lines.join('\n')], env };
   }
 }
@@ -429,6 +431,7 @@ export class MinioTestCluster {
   private readonly manifests: any[];
   private readonly refs: Refs;
   private readonly workDir: string;
+  private readonly binDir: string;
   private readonly created: string[] = [];
   private readonly children: ChildProcess[] = [];
   private readonly exits: Array<Promise<void>> = [];
@@ -448,6 +451,13 @@ export class MinioTestCluster {
     // Not under /tmp: pods mount an emptyDir there, which would hide later mount sources.
     this.workDir = fs.mkdtempSync(path.join(WORK_BASE, `minio-${this.statefulSet.metadata.name}-`));
     this.hostsFile = path.join(this.workDir, 'hosts');
+    // The tools folder may sit under /tmp (a fresh clone there), which pods mount over: give the servers and Jobs
+    // their own copy of the binaries in the work folder, reachable by the pods' non-root users.
+    fs.chmodSync(this.workDir, 0o711);
+    this.binDir = path.join(this.workDir, 'bin');
+    fs.mkdirSync(this.binDir, { mode: 0o755 });
+    for (const tool of requireTools('minio', 'mc')) fs.copyFileSync(tool, path.join(this.binDir, path.basename(tool)));
+    for (const f of fs.readdirSync(this.binDir)) fs.chmodSync(path.join(this.binDir, f), 0o755);
   }
 
   /** The client Service's URL as clients in the cluster use it (its DNS name resolves in {@link hostsFile}). */
@@ -466,7 +476,7 @@ export class MinioTestCluster {
    */
   public runPod(template: any, podName: string, options: { timeoutMs?: number; extraEnv?: { [k: string]: string } } = {}): PodRun {
     const workDir = fs.mkdtempSync(path.join(this.workDir, `${podName}-`));
-    const input = { podName, namespace: this.namespace, template, hostsFile: this.hostsFile, workDir, extraEnv: options.extraEnv };
+    const input = { podName, namespace: this.namespace, template, hostsFile: this.hostsFile, workDir, binDir: this.binDir, extraEnv: options.extraEnv };
     const { argv, env } = PodRunner.prepare(input, this.refs, this.created);
     const r: SpawnSyncReturns<string> = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8', timeout: options.timeoutMs ?? 300_000 });
     if (r.error) throw r.error;
@@ -575,7 +585,7 @@ export class MinioTestCluster {
         const image = path.join(workDir, `${claim.metadata.name}.img`);
         fs.writeFileSync(image, '');
         fs.truncateSync(image, driveBytes);
-        const mk = spawnSync('mkfs.ext4', ['-q', '-F', '-O', '^has_journal', '-E', 'nodiscard', image], { encoding: 'utf8', env: { PATH: TOOLS_PATH() } });
+        const mk = spawnSync('mkfs.ext4', ['-q', '-F', '-O', '^has_journal', '-E', 'nodiscard', image], { encoding: 'utf8', env: { PATH: podPath(this.binDir) } });
         if (mk.status !== 0) throw new Error(`mkfs.ext4 ${image}: ${mk.stderr}`);
         claimImages[claim.metadata.name] = image;
       }
@@ -587,6 +597,7 @@ export class MinioTestCluster {
         template: sts.spec.template,
         hostsFile: this.hostsFile,
         workDir,
+        binDir: this.binDir,
         claimImages,
         argv,
         extraEnv: { _MINIO_SERVER_LOCAL: hosts[i] },
