@@ -476,7 +476,9 @@ export class MinioTestCluster {
    */
   public runPod(template: any, podName: string, options: { timeoutMs?: number; extraEnv?: { [k: string]: string } } = {}): PodRun {
     const workDir = fs.mkdtempSync(path.join(this.workDir, `${podName}-`));
-    const input = { podName, namespace: this.namespace, template, hostsFile: this.hostsFile, workDir, binDir: this.binDir, extraEnv: options.extraEnv };
+    const input = {
+      podName, namespace: this.namespace, template, hostsFile: this.hostsFile, workDir, binDir: this.binDir, extraEnv: options.extraEnv,
+    };
     const { argv, env } = PodRunner.prepare(input, this.refs, this.created);
     const r: SpawnSyncReturns<string> = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8', timeout: options.timeoutMs ?? 300_000 });
     if (r.error) throw r.error;
