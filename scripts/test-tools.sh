@@ -5,7 +5,8 @@
 # Usage: bash scripts/test-tools.sh [part …]   (parts: apt python kube minio kafka; default: all)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-export REPO_ROOT="$(cd "$here/.." && pwd)"
+REPO_ROOT="$(cd "$here/.." && pwd)"
+export REPO_ROOT
 export TOOLS_DIR="${EDGE_TOOLS_DIR:-$REPO_ROOT/.tools}"
 mkdir -p "$TOOLS_DIR/bin" "$TOOLS_DIR/stamps"
 parts=("$@")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages: servers and clients the real tier runs (system-wide; apt caches them itself).
 set -euo pipefail
+# shellcheck source=scripts/tools/lib.sh
 source "$(dirname "$0")/lib.sh"
 need=()
 for pair in nginx:nginx redis-server:redis-server redis-cli:redis-tools restic:restic rclone:rclone \

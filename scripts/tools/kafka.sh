@@ -3,6 +3,7 @@
 # Connect), resolved by Maven from scripts/tools/kafka/pom.xml into one classpath folder, $TOOLS_DIR/kafka/libs.
 # Nothing is compiled; tests run e.g. `java -cp "$TOOLS_DIR/kafka/libs/*" kafka.Kafka server.properties`. Needs Java 17.
 set -euo pipefail
+# shellcheck source=scripts/tools/lib.sh
 source "$(dirname "$0")/lib.sh"
 KAFKA_VERSION=4.3.1 # Strimzi 1.2.0's default Kafka version; keep in step with kafka/pom.xml
 pom="$(cd "$(dirname "$0")" && pwd)/kafka/pom.xml"

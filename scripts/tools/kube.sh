@@ -5,6 +5,7 @@
 # etcd/go.mod pins the etcd server); this script reads them from there, so bumping a version is one go.mod edit
 # (then `go mod tidy` in that folder) and the stamp makes the next run rebuild.
 set -euo pipefail
+# shellcheck source=scripts/tools/lib.sh
 source "$(dirname "$0")/lib.sh"
 mods="$REPO_ROOT/scripts/tools/kube"
 # required_version MODULE GO_MOD: the version GO_MOD requires of MODULE (single-line or block form).

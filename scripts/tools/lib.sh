@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the parts of scripts/test-tools.sh (sourced, not run).
 # stamp_ok NAME: true when the stamp NAME exists (the part with exactly these pinned versions is installed).
 stamp_ok() { [ -f "$TOOLS_DIR/stamps/$1" ]; }

@@ -4,6 +4,7 @@
 # module proxy serves them as pseudo-versions of the tagged commit; the table below maps each pinned release to
 # that pseudo-version (commit time + 12-hex commit id of the tag). Bump images.ts and this table together.
 set -euo pipefail
+# shellcheck source=scripts/tools/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 images="$REPO_ROOT/src/core/images.ts"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pip packages in a virtualenv under the tools folder: moto with its server extra (an S3 "cloud" on loopback).
 set -euo pipefail
+# shellcheck source=scripts/tools/lib.sh
 source "$(dirname "$0")/lib.sh"
 MOTO_VERSION=5.2.5
 stamp="python@moto-$MOTO_VERSION"

@@ -1,4 +1,8 @@
-// Every kind of shell script the library generates, checked by the real shellcheck (POSIX sh dialect).
+// Every kind of shell script the library generates, checked by the real shellcheck (POSIX sh dialect), and the
+// project's own set-up and CI scripts (bash).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import {
   BackupSource, ExternalObjectStore, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
@@ -66,4 +70,13 @@ test('MinioCluster provisioning script: the full feature set and a single bucket
   const store = new MinioCluster(chart('edge'), 'store', minioBase);
   store.addBucket('video');
   expect(shellcheck(store.provisioningScript!)).toBe('');
+});
+
+test("the project's own shell scripts (set-up, CI, bindings) are clean", () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const files = ['.ci/run', 'scripts/test-tools.sh', ...fs.readdirSync(path.join(root, 'scripts')).filter((f) => f.endsWith('.sh')).map((f) => `scripts/${f}`),
+    ...fs.readdirSync(path.join(root, 'scripts', 'tools')).filter((f) => f.endsWith('.sh')).map((f) => `scripts/tools/${f}`)];
+  const r = spawnSync('shellcheck', ['-x', '--severity=style', ...new Set(files)], { cwd: root, encoding: 'utf8' });
+  expect(`${r.stdout}${r.stderr}`).toBe('');
+  expect(r.status).toBe(0);
 });
