@@ -103,6 +103,8 @@ describe('MinioCluster', () => {
     const sts = find(m, 'StatefulSet', 'store');
     expect(sts.spec.replicas).toBe(4);
     expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    // MinIO cannot be rolled one server at a time: pods are replaced only when deleted (all together).
+    expect(sts.spec.updateStrategy).toEqual({ type: 'OnDelete' });
     expect(sts.spec.serviceName).toBe('store-hl');
     expect(sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data0', '100Gi'], ['events', '1Gi']]);
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();

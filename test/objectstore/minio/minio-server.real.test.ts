@@ -459,3 +459,37 @@ describe.each<Partial<MinioClusterProps>>([
     }
   });
 });
+
+describe('restarts: all servers together, never one at a time', () => {
+  test('a server restarted with a changed MINIO_* environment does not join its peers; with the same one it does', async () => {
+    const c = chart('edge');
+    new MinioCluster(c, 'store', { ...base, servers: 4, drivesPerServer: 1 });
+    const manifests = synth(c);
+    // The StatefulSet controller must not roll pods one by one (each would come back with a new template).
+    expect(find(manifests, 'StatefulSet', 'store').spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    const cluster = await MinioTestCluster.start({ manifests, secrets });
+    try {
+      // What a RollingUpdate does first: the last pod comes back with the new template while the others keep the old.
+      await cluster.restartServer(3, { MINIO_API_REQUESTS_DEADLINE: '17s' });
+      let cluster3 = 0;
+      let log = '';
+      for (let i = 0; i < 120 && !/mismatching configuration/.test(log); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        log = fs.readFileSync(cluster.servers[3].logFile, 'utf8');
+      }
+      cluster3 = await cluster.status(3, '/minio/health/cluster');
+      expect(log).toMatch(/mismatching configuration .*Expected MINIO_\* environment name and values across all servers to be same: Missing environment values: \[MINIO_API_REQUESTS_DEADLINE\]/);
+      expect(cluster3).not.toBe(200);
+      // Restarting it with the same environment as its peers lets it join.
+      await cluster.restartServer(3, {});
+      let joined = 0;
+      for (let i = 0; i < 240 && joined !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        joined = await cluster.status(3, '/minio/health/cluster');
+      }
+      expect(joined).toBe(200);
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
