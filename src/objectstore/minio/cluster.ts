@@ -939,7 +939,7 @@ export class MinioCluster extends Construct implements IObjectStore {
           // also keeps the list non-empty, which add requires). One-way, it replicates nothing extra.
           replicate: [...replicate, 'metadata-sync'].join(','),
           synchronous: r.synchronous ?? false,
-          bandwidthMbps: r.bandwidthLimitMbps,
+          bandwidthBytes: r.bandwidthLimitMbps !== undefined ? MinioBucket.replicationBandwidthBytes(r.bandwidthLimitMbps) : undefined,
           storageClass: r.storageClass,
         };
       }),
