@@ -3,11 +3,12 @@
  * repository and data directory. Only the paths in the environment differ from the pod (the repository and data
  * locations); host, tags and the script come from the synthesized manifest.
  */
+import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import { plainEnvOf, run, runScript, scriptOf, secretEnvOf, tempDir, treeHashes, writeFile } from './support';
+import { plainEnvOf, run, runScript, runScriptAsync, scriptOf, secretEnvOf, tempDir, treeHashes, writeFile } from './support';
 import { BackupSource, ResticBackup, ResticRepository, ResticRetention, ResticScript } from '../../src';
 import { chart, find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
@@ -231,5 +232,45 @@ describe('ResticBackup script with the real restic binary', () => {
     const r = runScript(script, resticEnv(dir));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/BACKUP_SOURCE: must be set/);
+  });
+});
+
+describe('two ResticBackup jobs sharing one repository, with the real restic', () => {
+  jest.setTimeout(120_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir('restic-locks');
+  });
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('both jobs succeed while another client holds a lock (forget/prune/check wait with --retry-lock)', async () => {
+    const a = job({ keepLast: 2 });
+    const script = a.script;
+    // A repository and a third client that keeps a (shared) lock for a while: a backup reading stdin slowly, as a
+    // long backup of another site would. Exclusive operations of the two jobs must wait for it, not fail.
+    expect(run('restic', ['init'], resticEnv(dir)).status).toBe(0);
+    const holder = spawn('restic', ['backup', '--stdin', '--stdin-filename', 'slow.bin', '--host', 'other-site'], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...resticEnv(dir) },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    const holderExit = new Promise<number | null>((resolve) => holder.on('exit', (code) => resolve(code)));
+    holder.stdin.write('x'.repeat(1000));
+    await new Promise((r) => setTimeout(r, 1500)); // its lock is in place
+    const jobs = ['site-a', 'site-b'].map((host) => {
+      const data = path.join(dir, `data-${host}`);
+      writeFile(data, 'frame.bin', `${host} data`);
+      return runScriptAsync(script, resticEnv(dir, { BACKUP_SOURCE: data, BACKUP_HOST: host, BACKUP_TAGS: a.tags }));
+    });
+    setTimeout(() => holder.stdin.end(), 6000);
+    const results = await Promise.all(jobs);
+    expect(await holderExit).toBe(0);
+    for (const r of results) {
+      expect(r.output).not.toMatch(/repository is already locked/);
+      expect(r.status).toBe(0);
+    }
+    expect(snapshots(dir).map((s) => s.hostname).sort()).toEqual(['other-site', 'site-a', 'site-b']);
+    expect(script).toContain(`--retry-lock ${ResticScript.DEFAULT_RETRY_LOCK.toSeconds()}s`);
   });
 });

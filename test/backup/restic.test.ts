@@ -144,7 +144,7 @@ describe('ResticBackup', () => {
     });
     expect(secretEnvOf(cj).AWS_ACCESS_KEY_ID).toEqual({ name: 'aws-keys', key: 'id' });
     const script = scriptOf(cj);
-    expect(script).toContain('run_restic() { restic -o s3.region=eu-central-1 --cacert /etc/restic/ca/ca.crt --limit-upload 8192 "$@"; }');
+    expect(script).toContain('run_restic() { restic --retry-lock 3600s -o s3.region=eu-central-1 --cacert /etc/restic/ca/ca.crt --limit-upload 8192 "$@"; }');
     expect(script).toContain('--one-file-system --exclude \'*.tmp\' --exclude lost+found --exclude \'it\'\\\'\'s odd\' "$BACKUP_SOURCE"');
     expect(script).toContain('--keep-last 3 --keep-hourly 24 --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --keep-yearly 2 --keep-within 36h --prune');
     expect(script).toContain('run_restic check --read-data-subset=2.5%');
@@ -159,7 +159,7 @@ describe('ResticBackup', () => {
     const rest = find(manifests, 'CronJob', 'rest');
     expect(plainEnvOf(rest).RESTIC_REPOSITORY).toBe('rest:https://backup.example.com:8000/site-a/');
     expect(secretEnvOf(rest)).toMatchObject({ RESTIC_REST_USERNAME: { name: 'rest-auth', key: 'username' }, RESTIC_REST_PASSWORD: { name: 'rest-auth', key: 'password' } });
-    expect(scriptOf(rest)).toContain('run_restic() { restic --cacert /etc/restic/ca/ca.crt "$@"; }');
+    expect(scriptOf(rest)).toContain('run_restic() { restic --retry-lock 3600s --cacert /etc/restic/ca/ca.crt "$@"; }');
     const disk = find(manifests, 'CronJob', 'disk');
     expect(plainEnvOf(disk).RESTIC_REPOSITORY).toBe('/repository/restic');
     expect(containerOf(disk).volumeMounts).toContainEqual({ name: 'repository', mountPath: '/repository' });
@@ -192,6 +192,7 @@ describe('ResticBackup', () => {
     test.each<[string, Partial<ResticBackupProps>, RegExp]>([
       ['the password reference is missing', { password: undefined as any }, /^ResticBackup "test\/b": password = "": a Secret reference \{ name, key \} holding the repository password is required; create a Secret/],
       ['the password key is empty', { password: { name: 'x', key: '' } }, /password = \{"name":"x","key":""\}: a Secret reference/],
+      ['retryLock is not whole seconds', { retryLock: Duration.millis(1500) }, /retryLock = "1 second 500 millis": must be zero or a whole number of seconds; use e.g. Duration.minutes\(30\)/],
       ['a retention count is negative', { retention: { keepDaily: -1 } }, /retention.keepDaily = -1: must be a whole number ≥ 0; use e.g. keepDaily: 7/],
       ['a retention count is fractional', { retention: { keepLast: 1.5 } }, /retention.keepLast = 1.5: must be a whole number ≥ 0/],
       ['every retention rule is zero', { retention: { keepDaily: 0, keepWeekly: 0 } }, /retention = "keepDaily=0 keepWeekly=0": keeps no snapshot: every keep rule is zero or unset; set at least one rule/],
@@ -246,6 +247,13 @@ describe('ResticScript', () => {
   test('render validates on its own', () => {
     expect(() => ResticScript.render({ retention: {} })).toThrow(/^ResticScript: retention = "\(none\)": keeps no snapshot/);
     expect(() => ResticScript.render({ checkReadDataPercent: 101 })).toThrow(/^ResticScript: checkReadDataPercent = 101: must be more than 0 and at most 100/);
+  });
+  test('every restic command waits for other clients\' locks (--retry-lock), one hour by default; zero turns it off', () => {
+    const line = (script: string) => script.split('\n').find((l) => l.startsWith('run_restic() {'));
+    expect(line(ResticScript.render())).toBe(`run_restic() { restic --retry-lock ${ResticScript.DEFAULT_RETRY_LOCK.toSeconds()}s "$@"; }`);
+    expect(ResticScript.DEFAULT_RETRY_LOCK.toHours()).toBe(1);
+    expect(line(ResticScript.render({ retryLock: Duration.minutes(10) }))).toBe('run_restic() { restic --retry-lock 600s "$@"; }');
+    expect(line(ResticScript.render({ retryLock: Duration.seconds(0) }))).toBe('run_restic() { restic "$@"; }');
   });
   test('retention flags', () => {
     expect(ResticScript.retentionFlags({ keepLast: 0, keepDaily: 7, keepWithin: Duration.days(30) })).toEqual(['--keep-daily', '7', '--keep-within', '30d']);

@@ -87,12 +87,12 @@ describe('ModelDistributionSite', () => {
       expect(site.cache.origin.bucket).toBe('models');
       expect(site.cache.origin.bucketUrl).toBe('http://store.site-a.svc.cluster.local:9000/models');
       const conf = find(m, 'ConfigMap', 'model-cache-config').data['nginx.conf'];
-      expect(conf).toContain('server store.site-a.svc.cluster.local:9000');
-      expect(conf).toContain('proxy_pass http://edge_origin/models/;');
+      expect(conf).toContain('set $edge_origin store.site-a.svc.cluster.local:9000;');
+      expect(conf).toContain('rewrite ^/(.*)$ /models/$1 break;');
+      expect(conf).toContain('proxy_pass http://$edge_origin;');
       for (const model of ['detector', 'ocr']) {
         for (const pointer of ['current', 'history']) {
           expect(conf).toContain(`location /${model}/${pointer} {`);
-          expect(conf).toContain(`proxy_pass http://edge_origin/models/${model}/${pointer};`);
         }
       }
       expect(conf).toContain('slice 8m;');

@@ -94,7 +94,9 @@ describe('NginxEdgeCache', () => {
 
     test('unprivileged image, read-only root, writable /tmp and cache volume', () => {
       expect(container.image).toBe(ContainerImage.NGINX_UNPRIVILEGED.reference);
-      expect(container.command).toEqual(['nginx', '-c', '/etc/nginx/edge/nginx.conf', '-e', 'stderr']);
+      // A host-name origin: the container writes the resolver line from /etc/resolv.conf, then execs nginx.
+      expect(container.command).toEqual(['/bin/sh', '-c', `${NginxCacheConfig.resolverScript()}\nexec nginx -c /etc/nginx/edge/nginx.conf -e stderr`]);
+      expect(conf).toContain(`include ${NginxCacheConfig.RESOLVER_FILE};`);
       expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 101, fsGroup: 101 });
       expect(container.volumeMounts.map((v: any) => v.mountPath).sort()).toEqual(['/etc/nginx/edge', '/tmp', '/var/cache/nginx']);
@@ -126,10 +128,11 @@ describe('NginxEdgeCache', () => {
       expect(np.egress[0].ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
     });
 
-    test('https origin: SNI and verification against the system bundle; keep-alive HTTP/1.1; base path', () => {
-      expect(conf).toContain('proxy_pass https://edge_origin/media/;');
-      expect(conf).toContain('server origin.example.com:443 max_fails=3 fail_timeout=10s;');
-      expect(conf).toContain('keepalive 32;');
+    test('https origin: SNI and verification against the system bundle; HTTP/1.1; base path; name resolved per request', () => {
+      expect(conf).toContain('set $edge_origin origin.example.com:443;');
+      expect(conf).toContain('rewrite ^/(.*)$ /media/$1 break;');
+      expect(conf).toContain('proxy_pass https://$edge_origin;');
+      expect(conf).not.toMatch(/upstream edge_origin|keepalive 32;/);
       expect(conf).toContain('proxy_http_version 1.1;');
       expect(conf).toContain('proxy_set_header Connection "";');
       expect(conf).toContain('proxy_set_header Host origin.example.com;');
@@ -200,7 +203,8 @@ describe('NginxEdgeCache', () => {
       const l2 = new NginxEdgeCache(c, 'edge', { origin: l3.asOrigin() });
       const m = synth(c);
       expect(l2.configText).toContain('proxy_set_header Host regional.site-a.svc.cluster.local;');
-      expect(l2.configText).toContain('proxy_pass http://edge_origin;');
+      expect(l2.configText).toContain('proxy_pass http://$edge_origin;');
+      expect(l2.configText).not.toContain('rewrite');
       expect(find(m, 'NetworkPolicy', 'edge').spec.egress[1]).toEqual({
         to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'site-a' } }, podSelector: { matchLabels: l3.podLabels } }],
         ports: [{ port: 8080, protocol: 'TCP' }],
@@ -213,7 +217,8 @@ describe('NginxEdgeCache', () => {
       const pod = find(synth(c), 'Deployment', 'cache').spec.template.spec;
       expect(pod.volumes.find((v: any) => v.name === 'origin-ca').secret).toEqual({ secretName: 'site-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] });
       expect(cache.configText).toContain('proxy_ssl_trusted_certificate /etc/nginx/origin-ca/ca.crt;');
-      expect(cache.configText).toContain('proxy_pass https://edge_origin/segments/;');
+      expect(cache.configText).toContain('rewrite ^/(.*)$ /segments/$1 break;');
+      expect(cache.configText).toContain('proxy_pass https://$edge_origin;');
       expect(cache.configText).toContain('proxy_set_header Host minio.site-a.svc.cluster.local:9000;');
     });
 
@@ -278,6 +283,11 @@ describe('NginxEdgeCache', () => {
     test('fails if maxSize leaves less than 10% of the volume free', () => {
       expect(build({ cacheVolumeSize: Size.gibibytes(10), maxSize: Size.mebibytes(9500) })).toThrow(
         /^NginxEdgeCache "test\/cache": maxSize = "9\.28 GiB": must leave at least 10% of the 10 GiB cache volume free .* so at most 9 GiB; lower maxSize to 9 GiB or less, or raise cacheVolumeSize to at least 10\.31 GiB$/,
+      );
+    });
+    test('fails if several origin servers are given by host name', () => {
+      expect(build({ origin: CacheOrigin.fromUrls(['http://a.example.com', 'http://b.example.com']) })).toThrow(
+        /origin = "http:\/\/a\.example\.com:80,b\.example\.com:80\/": lists several servers by host name: .*; give one host name that resolves to all origin servers/,
       );
     });
     test('fails if maxSize equals the volume', () => {
@@ -431,6 +441,15 @@ describe('NginxEdgeCache', () => {
       expect(Warnings.collect(c)).toEqual([
         '[WARNING] NginxEdgeCache "test/cache": origin.verifyTls = false: the cache accepts any certificate from the origin, so a man in the middle can fill the cache; keep verification on and give the origin\'s caCertificate if it is privately signed',
       ]);
+      quietly(() => synth(c));
+    });
+    test('originKeepalive with a host-name origin (no connection pool with a re-resolved name)', () => {
+      const c = chart();
+      new NginxEdgeCache(c, 'a', { origin: origin(), originKeepalive: 16 });
+      new NginxEdgeCache(c, 'b', { origin: CacheOrigin.fromUrl('http://10.0.0.9:8080'), originKeepalive: 16 });
+      const w = Warnings.collect(c);
+      expect(w).toHaveLength(1);
+      expect(w[0]).toMatch(/NginxEdgeCache "test\/a": originKeepalive = 16: has no effect for an origin given by host name/);
       quietly(() => synth(c));
     });
     test('no warnings for the defaults', () => {

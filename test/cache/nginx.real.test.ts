@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cron, Duration, Size } from 'cdk8s';
-import { Origin, Proc, freePort, nginxRuntime, nginxTest, pattern, request, startNginx, tempDir, waitFor } from './servers';
+import { Origin, Proc, TinyDns, freePort, nginxRuntime, nginxTest, pattern, request, startNginx, tempDir, waitFor } from './servers';
 import { CacheOrigin, CacheStaleCondition, ExternalObjectStore, NginxCacheConfig, NginxCacheOptions, NginxEdgeCache } from '../../src';
 import { chart, find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
@@ -258,6 +258,71 @@ describe('NginxEdgeCache on real nginx: stale copies when the origin is down', (
     expect(stale.body.equals(pattern(3000))).toBe(true);
     // Control: what was never cached fails while the origin is down.
     expect((await request(r!.url('/never-requested.bin'))).status).toBe(502);
+  });
+});
+
+describe('NginxEdgeCache on real nginx: an origin host name that stops resolving', () => {
+  // The origin is a host name only our tiny DNS server knows. The cache fills while it answers; then DNS goes away
+  // (its port is closed) and the cache pod "restarts": the new nginx must load the same config and serve stale.
+  const dns = new TinyDns({ 'origin.edge-test': '127.0.0.1' });
+  const origin = new Origin();
+  const prefix = tempDir('nginx-dns');
+  let nginx: Proc | undefined;
+  let port = 0;
+  let config: NginxCacheConfig;
+  afterAll(async () => {
+    await nginx?.stop();
+    await origin.stop().catch(() => undefined);
+    await dns.stop();
+    fs.rmSync(prefix, { recursive: true, force: true });
+  });
+
+  test('the config loads and expired objects are served STALE while the origin name does not resolve', async () => {
+    origin.set('/media/expired.bin', { body: pattern(4000), headers: { 'X-Accel-Expires': '@1' } });
+    origin.set('/media/b c.bin', { body: pattern(100) });
+    await origin.start();
+    await dns.start();
+    port = await freePort();
+    config = generatorOf({ origin: CacheOrigin.fromUrl(`http://origin.edge-test:${origin.port}/media/`), port, cacheVolumeSize: Size.mebibytes(256) });
+    const runtime = { ...nginxRuntime(prefix), resolver: `127.0.0.1:${dns.port}` };
+    nginx = await startNginx(config.render(runtime), prefix, port);
+    const first = await request(`http://127.0.0.1:${port}/expired.bin`);
+    expect([first.status, first.headers['x-cache-status']]).toEqual([200, 'MISS']);
+    expect(first.body.equals(pattern(4000))).toBe(true);
+    expect((await request(`http://127.0.0.1:${port}/b%20c.bin`)).status).toBe(200);
+    expect(origin.hits('/media/expired.bin')).toHaveLength(1);
+    expect(dns.queries).toContain('origin.edge-test/1');
+
+    // DNS outage and a restart: a fresh nginx with the same config and cache directory.
+    await nginx.stop();
+    await dns.stop();
+    nginx = await startNginx(config.render(runtime), prefix, port);
+    const stale = await request(`http://127.0.0.1:${port}/expired.bin`);
+    expect([stale.status, stale.headers['x-cache-status']]).toEqual([200, 'STALE']);
+    expect(stale.body.equals(pattern(4000))).toBe(true);
+    expect(origin.hits('/media/expired.bin')).toHaveLength(1);
+  });
+
+  test('the container writes the resolver include from /etc/resolv.conf and nginx -t accepts it', () => {
+    const dir = path.join(prefix, 'resolv');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'resolv.conf'), 'search edge.svc.cluster.local svc.cluster.local\nnameserver 10.43.0.10\nnameserver fd00::a\noptions ndots:5\n');
+    const include = path.join(dir, 'resolver.conf');
+    const script = NginxCacheConfig.resolverScript(path.join(dir, 'resolv.conf'), include);
+    const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(include, 'utf8')).toMatch(/^resolver 10\.43\.0\.10 \[fd00::a\] valid=\d+s;/);
+    const conf = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(conf, config.render({ ...nginxRuntime(dir), resolverFile: include }));
+    const [status, output] = nginxTest(conf, dir);
+    expect(output).toMatch(/test is successful/);
+    expect(status).toBe(0);
+    // Without any nameserver the script fails with one line instead of writing an empty resolver.
+    fs.writeFileSync(path.join(dir, 'resolv.conf'), 'search x\n');
+    const empty = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+    expect(empty.status).not.toBe(0);
+    expect(empty.stderr).toMatch(/no nameserver/);
   });
 });
 

@@ -1,6 +1,7 @@
 // Helpers for the real-server tests: free ports, a tiny origin, nginx and redis processes, an HTTP client and a
 // minimal RESP client. Every process is started and stopped by the test that uses it.
 import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
@@ -332,5 +333,53 @@ export class RespClient {
       this.buffer = this.buffer.subarray(parsed.next);
       this.waiting.shift()!.resolve(parsed.value);
     }
+  }
+}
+
+/**
+ * A tiny DNS server on loopback UDP that answers A queries for the names in `records` (everything else: NXDOMAIN).
+ * nginx's own `resolver` talks to it; `stop()` closes the port, so later queries fail like an unreachable DNS.
+ */
+export class TinyDns {
+  public port = 0;
+  public queries: string[] = [];
+  private socket?: dgram.Socket;
+
+  constructor(private readonly records: { [name: string]: string }) {}
+
+  public async start(): Promise<void> {
+    const socket = dgram.createSocket('udp4');
+    this.socket = socket;
+    socket.on('message', (msg, from) => {
+      let offset = 12;
+      const labels: string[] = [];
+      while (offset < msg.length && msg[offset] !== 0) {
+        const len = msg[offset];
+        labels.push(msg.subarray(offset + 1, offset + 1 + len).toString('ascii'));
+        offset += len + 1;
+      }
+      const question = msg.subarray(12, offset + 5);
+      const qtype = msg.readUInt16BE(offset + 1);
+      const name = labels.join('.').toLowerCase();
+      this.queries.push(`${name}/${qtype}`);
+      const address = this.records[name];
+      const answer = address !== undefined && qtype === 1
+        ? Buffer.concat([Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4]), Buffer.from(address.split('.').map(Number))])
+        : Buffer.alloc(0);
+      const header = Buffer.alloc(12);
+      msg.copy(header, 0, 0, 2); // id
+      header.writeUInt16BE(0x8180 + (address === undefined ? 3 : 0), 2); // response, RD+RA, rcode
+      header.writeUInt16BE(1, 4);
+      header.writeUInt16BE(answer.length > 0 ? 1 : 0, 6);
+      socket.send(Buffer.concat([header, question, answer]), from.port, from.address);
+    });
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    this.port = socket.address().port;
+  }
+
+  public async stop(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
 }

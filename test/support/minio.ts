@@ -435,6 +435,7 @@ export class MinioTestCluster {
   private readonly created: string[] = [];
   private readonly children: ChildProcess[] = [];
   private readonly exits: Array<Promise<void>> = [];
+  private readonly inputs: PodSpecInput[] = [];
   private readonly options: StartMinioOptions;
   private stopped = false;
 
@@ -493,6 +494,30 @@ export class MinioTestCluster {
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     await this.exits[index];
     clearTimeout(timer);
+  }
+
+  /**
+   * Stops server `index` and starts it again on the same drives, optionally with more environment (as when its pod
+   * is recreated from a changed template while the others keep running).
+   */
+  public async restartServer(index: number, extraEnv: { [key: string]: string } = {}): Promise<void> {
+    await this.stopServer(index);
+    const input = this.inputs[index];
+    const prepared = PodRunner.prepare({ ...input, extraEnv: { ...input.extraEnv, ...extraEnv } }, this.refs, this.created);
+    const out = fs.openSync(this.servers[index].logFile, 'a');
+    const child = spawn(prepared.argv[0], prepared.argv.slice(1), { env: prepared.env, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    this.children[index] = child;
+    this.exits[index] = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  /** HTTP status of `path` on server `index`, or 0 when it does not answer. */
+  public async status(index: number, urlPath: string): Promise<number> {
+    try {
+      return await get(`${this.servers[index].url}${urlPath}`);
+    } catch {
+      return 0;
+    }
   }
 
   /** SIGTERM every server, wait (SIGKILL after 20 s), remove temp files and the mount points it created. */
@@ -593,7 +618,7 @@ export class MinioTestCluster {
       }
       const argv = (this.container.args as string[]).map((a, j, all) =>
         (all[j - 1] === '--address' || all[j - 1] === '--console-address') && a.startsWith(':') ? `${addresses[i]}${a}` : a);
-      const prepared = PodRunner.prepare({
+      const input: PodSpecInput = {
         podName,
         namespace: this.namespace,
         template: sts.spec.template,
@@ -603,7 +628,9 @@ export class MinioTestCluster {
         claimImages,
         argv,
         extraEnv: { _MINIO_SERVER_LOCAL: hosts[i] },
-      }, this.refs, this.created);
+      };
+      this.inputs.push(input);
+      const prepared = PodRunner.prepare(input, this.refs, this.created);
       const logFile = path.join(workDir, 'server.log');
       const out = fs.openSync(logFile, 'a');
       const child = spawn(prepared.argv[0], prepared.argv.slice(1), { env: prepared.env, stdio: ['ignore', out, out] });

@@ -55,6 +55,12 @@ export interface ResticBackupProps extends BackupJobOptions {
    */
   readonly checkReadDataPercent?: number;
   /**
+   * How long each restic command waits for a lock held by another job on the same repository (`--retry-lock`);
+   * `forget`, `prune` and `check` take exclusive locks. Zero fails at once (exit 11) instead.
+   * @default ResticScript.DEFAULT_RETRY_LOCK (1 hour)
+   */
+  readonly retryLock?: Duration;
+  /**
    * Exclude patterns (`--exclude`).
    * @default - none
    */
@@ -129,6 +135,10 @@ export class ResticBackup extends Construct {
     this.warnAboutRetention(retention);
     if (props.checkReadDataPercent !== undefined && !(props.checkReadDataPercent > 0 && props.checkReadDataPercent <= 100)) {
       throw edgeError(this, { prop: 'checkReadDataPercent', value: props.checkReadDataPercent, rule: 'must be more than 0 and at most 100', fix: 'use e.g. 5 (reads 5% of the data back each run)' });
+    }
+    const retrySeconds = props.retryLock?.toSeconds({ integral: false });
+    if (props.retryLock !== undefined && !(Number.isInteger(retrySeconds) && retrySeconds! >= 0)) {
+      throw edgeError(this, { prop: 'retryLock', value: props.retryLock.toHumanString(), rule: 'must be zero or a whole number of seconds', fix: 'use e.g. Duration.minutes(30), or Duration.seconds(0) to fail at once' });
     }
     if (props.uploadLimit !== undefined && Format.kibibytes(props.uploadLimit) < 1) {
       throw edgeError(this, { prop: 'uploadLimit', value: props.uploadLimit.toKibibytes(), rule: 'must be at least 1 KiB per second', fix: 'use e.g. Size.mebibytes(10)' });
@@ -227,6 +237,7 @@ export class ResticBackup extends Construct {
       prune: props.prune,
       check: props.check,
       checkReadDataPercent: props.checkReadDataPercent,
+      retryLock: props.retryLock,
       excludes: props.excludes,
       oneFileSystem: props.oneFileSystem,
       uploadLimit: props.uploadLimit,

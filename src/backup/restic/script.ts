@@ -93,6 +93,13 @@ export interface ResticScriptOptions {
    * @default - system trust store
    */
   readonly caCertFile?: string;
+  /**
+   * How long each restic command waits for a lock another client holds (`--retry-lock`, restic ≥ 0.16): `forget`,
+   * `prune` and `check` need an exclusive lock, so jobs sharing a repository (several volumes or sites) would
+   * otherwise fail with exit 11 whenever they overlap. Zero turns waiting off.
+   * @default ResticScript.DEFAULT_RETRY_LOCK (1 hour)
+   */
+  readonly retryLock?: Duration;
 }
 
 const RULES: Array<[keyof ResticRetention, string]> = [
@@ -120,6 +127,9 @@ const RULES: Array<[keyof ResticRetention, string]> = [
 export class ResticScript {
   /** Used when no retention is given: one snapshot per day for 30 days. */
   public static readonly DEFAULT_RETENTION: ResticRetention = { keepDaily: 30 };
+
+  /** Default wait for another client's repository lock (`--retry-lock`). */
+  public static readonly DEFAULT_RETRY_LOCK: Duration = Duration.hours(1);
 
   /**
    * What is wrong with `retention`, or undefined: negative or fractional counts, no rule at all (restic would then
@@ -177,8 +187,13 @@ export class ResticScript {
     if (pct !== undefined && (!Number.isFinite(pct) || pct <= 0 || pct > 100)) {
       throw new Error(`ResticScript: checkReadDataPercent = ${pct}: must be more than 0 and at most 100; use e.g. 5`);
     }
+    const retryLock = options.retryLock ?? ResticScript.DEFAULT_RETRY_LOCK;
+    const retrySeconds = retryLock.toSeconds({ integral: false });
+    if (!Number.isInteger(retrySeconds) || retrySeconds < 0) {
+      throw new Error(`ResticScript: retryLock = ${retryLock.toHumanString()}: must be zero or a whole number of seconds; use e.g. Duration.minutes(30)`);
+    }
     const q = Format.shellQuote;
-    const global: string[] = [];
+    const global: string[] = retrySeconds > 0 ? ['--retry-lock', `${retrySeconds}s`] : [];
     for (const [k, v] of Object.entries(options.extendedOptions ?? {}).sort(([a], [b]) => a.localeCompare(b))) global.push('-o', q(`${k}=${v}`));
     if (options.caCertFile) global.push('--cacert', q(options.caCertFile));
     if (options.uploadLimit) global.push('--limit-upload', String(Math.max(1, Format.kibibytes(options.uploadLimit))));

@@ -141,7 +141,8 @@ export interface NginxCacheOptions {
    */
   readonly ignoreOriginCacheHeaders?: boolean;
   /**
-   * Idle keep-alive connections to the origin kept per worker.
+   * Idle keep-alive connections to the origin kept per worker. Only for origins given by IP address: a host-name
+   * origin is re-resolved per request (so the cache starts during a DNS outage), which keeps no connection pool.
    * @default 32
    */
   readonly originKeepalive?: number;
@@ -213,11 +214,27 @@ export interface NginxRenderOptions {
    * @default - '/etc/nginx/origin-ca/ca.crt' when the origin has a CA certificate, else '/etc/ssl/certs/ca-certificates.crt'
    */
   readonly trustedCertificate?: string;
+  /**
+   * DNS servers for an origin given by host name, as nginx `resolver` addresses (e.g. `127.0.0.1:5353`), written
+   * into the configuration instead of including `resolverFile`.
+   * @default - include `resolverFile`
+   */
+  readonly resolver?: string;
+  /**
+   * File holding the `resolver` line for an origin given by host name; the container writes it at start from
+   * `/etc/resolv.conf` with {@link NginxCacheConfig.resolverScript}.
+   * @default '/tmp/nginx-resolver.conf'
+   */
+  readonly resolverFile?: string;
 }
 
 /** Where the cache's health endpoint answers (used by the probes). */
 const HEALTH_PATH = '/nginx-health';
 const HEADROOM = 0.1;
+const RESOLVER_FILE = '/tmp/nginx-resolver.conf';
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** Whether an origin host is an IP literal (nginx then needs no DNS). */
+const isAddress = (host: string) => IPV4.test(host) || host.startsWith('[');
 const KEYS_PER_MIB = 8000;
 const DEFAULT_STALE = [
   CacheStaleCondition.ERROR, CacheStaleCondition.TIMEOUT, CacheStaleCondition.UPDATING,
@@ -242,6 +259,35 @@ export class NginxCacheConfig {
   public static readonly HEADROOM_FRACTION = HEADROOM;
   /** Keys per MiB of keys zone (nginx docs: one megabyte stores about 8 thousand keys). */
   public static readonly KEYS_PER_MIB = KEYS_PER_MIB;
+
+  /** File the container writes the `resolver` line into (for origins given by host name). */
+  public static readonly RESOLVER_FILE = RESOLVER_FILE;
+
+  /**
+   * POSIX shell that writes nginx's `resolver` line for the name servers in `resolvConf` into `out` (IPv6 addresses
+   * bracketed) and fails with one line when there is none. nginx does not read `/etc/resolv.conf` itself, and the
+   * cluster DNS address differs between distributions, so the container runs this before nginx.
+   */
+  public static resolverScript(resolvConf: string = '/etc/resolv.conf', out: string = RESOLVER_FILE): string {
+    return [
+      'servers=""',
+      'while read -r key value rest; do',
+      '  if [ "$key" = nameserver ] && [ -n "$value" ]; then',
+      '    case "$value" in *:*) servers="$servers [$value]" ;; *) servers="$servers $value" ;; esac',
+      '  fi',
+      `done < '${resolvConf}'`,
+      `if [ -z "$servers" ]; then echo 'nginx edge cache: no nameserver in ${resolvConf}; cannot resolve the origin host name' >&2; exit 1; fi`,
+      `printf 'resolver%s valid=30s;\\n' "$servers" > '${out}'`,
+    ].join('\n');
+  }
+
+  /**
+   * Whether the origin is given by host name: nginx then resolves it per request through a `resolver` (so a pod
+   * starts, and serves stale entries, while the name does not resolve) instead of once at start.
+   */
+  public static resolvesOrigin(origin: CacheOrigin): boolean {
+    return origin.hosts.some((h) => !isAddress(h));
+  }
 
   /** Every rule `options` break, as (prop, value, rule, fix). Empty when valid. */
   public static problems(options: NginxCacheOptions): Problem[] {
@@ -321,6 +367,14 @@ export class NginxCacheConfig {
     if (options.port !== undefined && !isIntIn(options.port, 1024, 65535)) {
       out.push({ prop: 'port', value: options.port, rule: 'must be a whole number from 1024 to 65535 (the cache runs unprivileged and cannot bind lower ports)', fix: 'use 8080; the Service can still expose port 80' });
     }
+    if (NginxCacheConfig.resolvesOrigin(options.origin) && options.origin.servers.length > 1) {
+      out.push({
+        prop: 'origin',
+        value: options.origin.toString(),
+        rule: 'lists several servers by host name: open-source nginx re-resolves a host name only for a single origin (a variable proxy_pass), and resolving names once at start would keep the cache from starting while DNS is down',
+        fix: 'give one host name that resolves to all origin servers (a Service or DNS round robin), or list the servers by IP address',
+      });
+    }
     const locations = options.bypassLocations ?? [];
     locations.forEach((loc, i) => {
       if (!loc.startsWith('/') || loc === '/' || NGINX_UNSAFE.test(loc) || loc.includes('$')) {
@@ -361,6 +415,9 @@ export class NginxCacheConfig {
     }
     if (options.origin.scheme === 'https' && !options.origin.verifyTls) {
       out.push({ prop: 'origin.verifyTls', value: false, rule: 'the cache accepts any certificate from the origin, so a man in the middle can fill the cache', fix: 'keep verification on and give the origin\'s caCertificate if it is privately signed' });
+    }
+    if (NginxCacheConfig.resolvesOrigin(options.origin) && options.originKeepalive !== undefined && options.originKeepalive > 0) {
+      out.push({ prop: 'originKeepalive', value: options.originKeepalive, rule: 'has no effect for an origin given by host name: nginx re-resolves the name per request (variable proxy_pass), which keeps no idle connection pool', fix: 'leave originKeepalive out, or give the origin by IP address' });
     }
     if (options.sliceSize && bytesOf(options.sliceSize) < 256 * 1024) {
       out.push({ prop: 'sliceSize', value: humanSize(options.sliceSize), rule: 'is below 256 KiB: every slice is a separate origin request and cache file', fix: 'use 1–8 MiB for video' });
@@ -424,7 +481,13 @@ export class NginxCacheConfig {
     const listen = runtime.listenAddress ? `${runtime.listenAddress}:${this.port}` : `${this.port}`;
     const https = origin.scheme === 'https';
     const upstream = 'edge_origin';
-    const passTo = (path: string) => `${origin.scheme}://${upstream}${path === '/' ? '' : path}`;
+    const dynamic = NginxCacheConfig.resolvesOrigin(origin);
+    // A host-name origin goes through a variable, so nginx resolves it per request (cached for `valid`) with the
+    // resolver instead of once at start. A variable proxy_pass sends no URI part, so the base path is prepended by
+    // a rewrite of the normalized URI.
+    const passTo = (path: string) => (dynamic
+      ? [...(origin.basePath === '/' ? [] : [`rewrite ^/(.*)$ ${origin.basePath}$1 break;`]), `proxy_pass ${origin.scheme}://$edge_origin;`]
+      : [`proxy_pass ${origin.scheme}://${upstream}${path === '/' ? '' : path};`]);
     const stale = o.useStale ?? DEFAULT_STALE;
     const validity = o.validity ?? [
       { statusCodes: [200, 206], duration: Duration.days(1) },
@@ -452,7 +515,7 @@ export class NginxCacheConfig {
 
     const cached = [
       ...(o.sliceSize ? [`slice ${nginxSize(o.sliceSize)};`, 'proxy_set_header Range $slice_range;'] : []),
-      `proxy_pass ${passTo(origin.basePath)};`,
+      ...passTo(origin.basePath),
       ...proxyCommon,
       'proxy_cache edge_cache;',
       `proxy_cache_key ${this.cacheKey};`,
@@ -497,16 +560,22 @@ export class NginxCacheConfig {
       '                          \'cache=$upstream_cache_status upstream=$upstream_addr rt=$request_time urt=$upstream_response_time\';',
       `    access_log ${runtime.accessLog ?? '/dev/stdout'} edge_cache;`,
       '',
-      `    upstream ${upstream} {`,
-      ...origin.servers.map((s) => `        server ${s} max_fails=3 fail_timeout=10s;`),
-      ...((o.originKeepalive ?? 32) > 0 ? [`        keepalive ${o.originKeepalive ?? 32};`] : []),
-      '    }',
+      ...(dynamic ? [
+        runtime.resolver ? `    resolver ${runtime.resolver} valid=30s;` : `    include ${runtime.resolverFile ?? RESOLVER_FILE};`,
+        '    resolver_timeout 5s;',
+      ] : [
+        `    upstream ${upstream} {`,
+        ...origin.servers.map((s) => `        server ${s} max_fails=3 fail_timeout=10s;`),
+        ...((o.originKeepalive ?? 32) > 0 ? [`        keepalive ${o.originKeepalive ?? 32};`] : []),
+        '    }',
+      ]),
       '',
       `    proxy_cache_path ${runtime.cacheDirectory ?? `${NginxCacheConfig.CACHE_MOUNT}/edge`} levels=1:2 keys_zone=edge_cache:${nginxSize(this.keysZoneSize)}`,
       `                     max_size=${nginxSize(this.maxSize)} inactive=${nginxDuration(o.inactive ?? Duration.days(7))} use_temp_path=off;`,
       '',
       '    server {',
       `        listen ${listen};`,
+      ...(dynamic ? [`        set $edge_origin ${origin.servers[0]};`] : []),
       '',
       `        location = ${HEALTH_PATH} {`,
       '            access_log off;',
@@ -516,7 +585,7 @@ export class NginxCacheConfig {
       '',
       ...(o.bypassLocations ?? []).flatMap((loc) => [
         `        location ${loc} {`,
-        `            proxy_pass ${passTo(origin.basePath === '/' ? '/' : origin.basePath + loc.slice(1))};`,
+        ...passTo(origin.basePath === '/' ? '/' : origin.basePath + loc.slice(1)).map((l) => `            ${l}`),
         ...proxyCommon.map((l) => `            ${l}`),
         ...(o.cacheStatusHeader ?? true ? ['            add_header X-Cache-Status BYPASS always;'] : []),
         '        }',

@@ -198,7 +198,10 @@ export class NginxEdgeCache extends Construct {
         containers: [{
           name: 'nginx',
           image: image.reference,
-          command: ['nginx', '-c', configPath, '-e', 'stderr'],
+          // A host-name origin: write the resolver line from the pod's DNS settings first (see NginxCacheConfig).
+          command: NginxCacheConfig.resolvesOrigin(props.origin)
+            ? ['/bin/sh', '-c', `${NginxCacheConfig.resolverScript()}\nexec nginx -c ${configPath} -e stderr`]
+            : ['nginx', '-c', configPath, '-e', 'stderr'],
           ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
           securityContext: RestrictedSecurity.containerSecurityContext(),
           resources,

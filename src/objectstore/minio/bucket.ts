@@ -119,7 +119,9 @@ export interface BucketReplication {
    */
   readonly synchronous?: boolean;
   /**
-   * Bandwidth limit for this target, in megabits per second.
+   * Bandwidth limit for this target, in megabits per second (10^6 bit/s); rendered as bytes per second for
+   * `mc replicate --bandwidth`. MinIO refuses limits below 100 MB/s (800 Mbit/s) for a remote target, so this cannot
+   * throttle a slow WAN link: use `ObjectReplication`'s `bandwidthLimit` (rclone) or traffic shaping for that.
    * @default - unlimited
    */
   readonly bandwidthLimitMbps?: number;
@@ -197,6 +199,14 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * `cluster.addBucket(id, options)`.
  */
 export class MinioBucket extends Construct {
+  /** The least bandwidth limit MinIO accepts for a remote target, in bytes per second (100 MB/s). */
+  public static readonly MIN_REPLICATION_BANDWIDTH_BYTES = 100_000_000;
+
+  /** Bytes per second for a limit in megabits per second (what `mc replicate --bandwidth` takes). */
+  public static replicationBandwidthBytes(mbps: number): number {
+    return Math.floor(mbps * 1_000_000 / 8);
+  }
+
   /** True when `name` is a valid S3 bucket name. */
   public static isValidName(name: string): boolean {
     return MinioBucket.nameProblem(name) === undefined;
@@ -329,6 +339,17 @@ export class MinioBucket extends Construct {
     }
     if (replication.bandwidthLimitMbps !== undefined && !(replication.bandwidthLimitMbps > 0)) {
       throw edgeError(this, { prop: `${at}.bandwidthLimitMbps`, value: replication.bandwidthLimitMbps, rule: 'must be positive', fix: 'leave it unset for no limit' });
+    }
+    const mbps = replication.bandwidthLimitMbps;
+    const bandwidthBytes = mbps === undefined ? undefined : MinioBucket.replicationBandwidthBytes(mbps);
+    if (bandwidthBytes !== undefined && bandwidthBytes < MinioBucket.MIN_REPLICATION_BANDWIDTH_BYTES) {
+      const min = MinioBucket.MIN_REPLICATION_BANDWIDTH_BYTES * 8 / 1_000_000;
+      throw edgeError(this, {
+        prop: `${at}.bandwidthLimitMbps`,
+        value: replication.bandwidthLimitMbps,
+        rule: `is ${bandwidthBytes} bytes/s, but MinIO refuses remote-target limits below 100 MB/s = ${min} Mbit/s ("Bandwidth limit for remote target must be at least 100MBps")`,
+        fix: `use at least ${min}, or leave it unset and throttle the WAN elsewhere (ObjectReplication bandwidthLimit, traffic shaping)`,
+      });
     }
     if (replication.id !== undefined && !/^[A-Za-z0-9._-]{1,255}$/.test(replication.id)) {
       throw edgeError(this, { prop: `${at}.id`, value: replication.id, rule: "must be 1–255 letters, digits, '.', '_' or '-'", fix: 'use e.g. "to-archive"' });

@@ -588,7 +588,9 @@ export class MinioCluster extends Construct implements IObjectStore {
         replicas: servers,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selectorLabels },
-        updateStrategy: { type: 'RollingUpdate' },
+        // MinIO refuses peers with a different binary or MINIO_* environment, and /minio/health/ready answers before the
+        // object layer is up: pods are replaced only when deleted, all together (see docs/minio.md, "Changing the servers").
+        updateStrategy: { type: 'OnDelete' },
         template: {
           metadata: { labels },
           spec: {
@@ -937,7 +939,7 @@ export class MinioCluster extends Construct implements IObjectStore {
           // also keeps the list non-empty, which add requires). One-way, it replicates nothing extra.
           replicate: [...replicate, 'metadata-sync'].join(','),
           synchronous: r.synchronous ?? false,
-          bandwidthMbps: r.bandwidthLimitMbps,
+          bandwidthBytes: r.bandwidthLimitMbps !== undefined ? MinioBucket.replicationBandwidthBytes(r.bandwidthLimitMbps) : undefined,
           storageClass: r.storageClass,
         };
       }),

@@ -37,7 +37,8 @@ export interface PlanReplication {
   /** Value of `--replicate` (comma-separated; never empty). */
   readonly replicate: string;
   readonly synchronous: boolean;
-  readonly bandwidthMbps?: number;
+  /** `--bandwidth`: bytes per second. */
+  readonly bandwidthBytes?: number;
   readonly storageClass?: string;
 }
 
@@ -269,7 +270,7 @@ export class MinioProvisioningScript {
           `--remote-bucket "${remote}"`,
           `--priority ${r.priority}`,
           `--replicate ${r.replicate}`,
-          ...(r.bandwidthMbps !== undefined ? [`--bandwidth ${r.bandwidthMbps}M`] : []),
+          ...(r.bandwidthBytes !== undefined ? [`--bandwidth ${r.bandwidthBytes}`] : []),
           ...(r.storageClass ? [`--storage-class ${shellQuote(r.storageClass)}`] : []),
         ];
         const add = ['mc replicate add', target, ...common, ...(r.synchronous ? ['--sync'] : [])].join(' ');

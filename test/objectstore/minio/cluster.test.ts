@@ -56,7 +56,7 @@ function fullCluster() {
       { id: 'old-versions', noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 2 },
     ],
     notifications: [{ topic, credentials: scram, events: [BucketEvent.PUT], suffix: '.mp4' }],
-    replication: [{ target: archive, bucket: 'site-a-video', bandwidthLimitMbps: 100 }],
+    replication: [{ target: archive, bucket: 'site-a-video', bandwidthLimitMbps: 1000 }],
   });
   store.addBucket('telemetry', {
     name: 'telemetry.raw',
@@ -97,6 +97,8 @@ describe('MinioCluster', () => {
     const sts = find(m, 'StatefulSet', 'store');
     expect(sts.spec.replicas).toBe(4);
     expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    // MinIO cannot be rolled one server at a time: pods are replaced only when deleted (all together).
+    expect(sts.spec.updateStrategy).toEqual({ type: 'OnDelete' });
     expect(sts.spec.serviceName).toBe('store-hl');
     expect(sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data0', '100Gi'], ['events', '1Gi']]);
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();
@@ -533,6 +535,10 @@ describe('MinioCluster fails if', () => {
     expect(() => store.addBucket('bkt-h1', { replication: [{ target: archive, bucket: 'Remote_Bucket' }] })).toThrow(/replication\[0\].bucket = "Remote_Bucket"/);
     expect(() => store.addBucket('bkt-i1', { replication: [{ target: archive, bucket: 'remote-1' }, { target: archive, bucket: 'remote-1' }] })).toThrow(/replication rule IDs and priorities must be unique/);
     expect(() => store.addBucket('bkt-j1', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimitMbps: 0 }] })).toThrow(/bandwidthLimitMbps = 0: must be positive/);
+    // 100 Mbit/s is 12.5 MB/s: below the 100 MB/s MinIO accepts for a remote target.
+    expect(() => store.addBucket('bkt-j2', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimitMbps: 100 }] })).toThrow(
+      /replication\[0\].bandwidthLimitMbps = 100: is 12500000 bytes\/s, but MinIO refuses remote-target limits below 100 MB\/s = 800 Mbit\/s .*; use at least 800, or leave it unset/,
+    );
     expect(() => store.addBucket('bkt-k1', { replication: [{ target: archive, bucket: 'remote-1', priority: 0 }] })).toThrow(/priority = 0/);
     expect(() => store.addBucket('bkt-l1').addReplication({ target: archive, bucket: 'remote-1' })).toThrow(/replication\[0\] = "remote-1": replication needs a versioned bucket/);
   });

@@ -5,11 +5,12 @@
 // Replication and a remote tier run against a second test cluster. Not covered here: Kafka notifications (need a
 // broker) and server-side encryption (needs KES).
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import {
-  BucketAnonymousAccess, BucketEvent, IEventTopic, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode,
+  BucketAnonymousAccess, BucketEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode,
 } from '../../../src';
 import { replicationRuleId } from '../../../src/objectstore/minio/internal';
 import { freePort } from '../../cache/servers';
@@ -280,7 +281,8 @@ describe('replication and a remote tier to a second cluster', () => {
   const bucket = store.addBucket('video', {
     versioning: true,
     lifecycle: [{ transition: { after: Duration.days(30), tier: tier.tierName } }],
-    replication: [{ target: archive, bucket: 'video-archive', replicateDeletes: true }],
+    // 800 Mbit/s = 100 MB/s, the least MinIO accepts for a remote target.
+    replication: [{ target: archive, bucket: 'video-archive', replicateDeletes: true, bandwidthLimitMbps: 800 }],
   });
   const edgeManifests = synth(edgeChart);
 
@@ -325,10 +327,31 @@ describe('replication and a remote tier to a second cluster', () => {
       Destination: { Bucket: expect.stringMatching(new RegExp(`:${r.bucket}$`)) },
     })));
 
+    // The bandwidth limit the server stores is bytes per second: Mbit/s × 10^6 / 8.
+    // (mc has no command that lists remote targets: ask the admin API, SigV4-signed by curl.)
+    const list = spawnSync('curl', ['-sS', '--fail-with-body', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', `x-amz-content-sha256: ${createHash('sha256').update('').digest('hex')}`, '--user', `${root.rootUser}:${root.rootPassword}`,
+      `${edge!.servers[0].url}/minio/admin/v3/list-remote-targets?bucket=${bucket.bucketName}&type=replication`], { encoding: 'utf8', timeout: 30_000 });
+    expect(list.stderr).toBe('');
+    const targets: any[] = JSON.parse(list.stdout);
+    expect(targets.map((t) => t.bandwidthlimit)).toEqual(bucket.replication.map((r) => r.bandwidthLimitMbps! * 1_000_000 / 8));
+
     const second = mustRun(edge!, job, 'store-provision-b');
     expect(second).toContain(`provision: tier ${tier.tierName} exists, refreshing its credentials\n`);
     expect(second).not.toMatch(/creating bucket/);
     expect(mustMc(admin, 'replicate', 'ls', `edge/${bucket.bucketName}`).map((l) => l.rule)).toEqual(rules);
+  });
+
+  test('the real server refuses a remote-target bandwidth limit below 100 MB/s (the rule the library checks at synth)', () => {
+    const admin = mcAs(edge!, 'edge', root.rootUser, root.rootPassword);
+    const cloudRoot = secrets['archive-root'];
+    const remote = `${cloud!.serviceUrls[0].replace('://', `://${cloudRoot.rootUser}:${cloudRoot.rootPassword}@`)}/video-archive`;
+    // A fresh versioned bucket, so mc creates a new remote target (it reuses an existing one for the same remote).
+    mustMc(admin, 'mb', '--with-versioning', 'edge/bandwidth-probe');
+    const add = (bytes: number) => admin('replicate', 'add', 'edge/bandwidth-probe', '--remote-bucket', remote, '--priority', '1', '--bandwidth', String(bytes));
+    const r = add(MinioBucket.MIN_REPLICATION_BANDWIDTH_BYTES - 1);
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/Bandwidth limit for remote target must be at least 100MBps/);
+    expect(add(MinioBucket.MIN_REPLICATION_BANDWIDTH_BYTES).status).toBe(0);
   });
 
   test('an object written at the edge arrives in the cloud bucket', async () => {
@@ -454,6 +477,40 @@ describe.each<Partial<MinioClusterProps>>([
         reads: store.layout.serverFailuresToleratedForReads >= 1 ? true : 'not promised',
         writes: store.layout.serverFailuresToleratedForWrites >= 1 ? true : 'not promised',
       });
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
+
+describe('restarts: all servers together, never one at a time', () => {
+  test('a server restarted with a changed MINIO_* environment does not join its peers; with the same one it does', async () => {
+    const c = chart('edge');
+    new MinioCluster(c, 'store', { ...base, servers: 4, drivesPerServer: 1 });
+    const manifests = synth(c);
+    // The StatefulSet controller must not roll pods one by one (each would come back with a new template).
+    expect(find(manifests, 'StatefulSet', 'store').spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    const cluster = await MinioTestCluster.start({ manifests, secrets });
+    try {
+      // What a RollingUpdate does first: the last pod comes back with the new template while the others keep the old.
+      await cluster.restartServer(3, { MINIO_API_REQUESTS_DEADLINE: '17s' });
+      let cluster3 = 0;
+      let log = '';
+      for (let i = 0; i < 120 && !/mismatching configuration/.test(log); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        log = fs.readFileSync(cluster.servers[3].logFile, 'utf8');
+      }
+      cluster3 = await cluster.status(3, '/minio/health/cluster');
+      expect(log).toMatch(/mismatching configuration .*Expected MINIO_\* environment name and values across all servers to be same: Missing environment values: \[MINIO_API_REQUESTS_DEADLINE\]/);
+      expect(cluster3).not.toBe(200);
+      // Restarting it with the same environment as its peers lets it join.
+      await cluster.restartServer(3, {});
+      let joined = 0;
+      for (let i = 0; i < 240 && joined !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        joined = await cluster.status(3, '/minio/health/cluster');
+      }
+      expect(joined).toBe(200);
     } finally {
       await cluster.stop();
     }
