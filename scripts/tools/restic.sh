@@ -3,6 +3,7 @@
 # --retry-lock and other flags the scripts use), built from its Go module into the tools folder. Its bin/ comes first
 # on the tests' PATH, so the real tier runs the pinned restic.
 set -euo pipefail
+# shellcheck source=scripts/tools/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 version="$(sed -n "s|.*new ContainerImage('docker.io/restic/restic', '\\([^']*\\)'.*|\\1|p" "$REPO_ROOT/src/core/images.ts" | head -n1)"
