@@ -6,9 +6,10 @@ import * as path from 'path';
 import { App, Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import {
   DecimalSize, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAclOperation, KafkaAclPatternType,
-  KafkaAclPermission, KafkaAclResourceType, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps, ObjectLockMode,
+  KafkaAclPermission, KafkaAclResourceType, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectLockMode,
   ObjectStoreFlavor, TopicCleanupPolicy, VideoSurveillanceSite, VideoSurveillanceSiteProps,
 } from '../../src';
+import { props as modelProps } from '../blueprints/model-site-support';
 import { synth } from '../support/harness';
 
 /** One source of Kafka objects. */
@@ -85,22 +86,6 @@ function iotProps(): IoTSiteProps {
       }),
       backupBucket: 'fleet-backups',
     },
-    backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
-  };
-}
-
-function modelProps(): ModelDistributionSiteProps {
-  const releases = new ExternalObjectStore({
-    s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-model-releases-ro' },
-  });
-  return {
-    siteName: 'site-a',
-    models: ['detector', 'ocr'],
-    versionsRetained: 3,
-    averageModelSize: DecimalSize.gigabytes(3),
-    driveSize: DecimalSize.terabytes(1),
-    storageClassName: 'lvm-xfs',
-    cloud: { releaseStore: releases, releaseBucket: 'fleet-models', kafka: cloudKafka('site-a-releases', 'cloud-kafka-user') },
     backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
   };
 }
