@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { edgeError } from '../../core';
+import { S3Rules } from '../../core/validate';
 
 /**
  * S3 bucket and key-prefix rules (the general-purpose bucket rules of AWS S3, which MinIO and Ceph RGW follow too).
@@ -8,10 +9,7 @@ import { edgeError } from '../../core';
 export class S3Names {
   /** Throws unless `bucket` is a valid S3 bucket name. */
   public static assertBucket(scope: IConstruct, prop: string, bucket: string): void {
-    const problem = S3Names.bucketProblem(bucket);
-    if (problem) {
-      throw edgeError(scope, { prop, value: bucket, rule: `not a valid S3 bucket name: ${problem}`, fix: `use a name like "${S3Names.suggestBucket(bucket)}"` });
-    }
+    S3Rules.checkBucket(scope, prop, bucket);
   }
 
   /**
@@ -35,19 +33,7 @@ export class S3Names {
 
   /** Why `bucket` is not a valid bucket name, or undefined. */
   public static bucketProblem(bucket: string): string | undefined {
-    if (bucket.length < 3 || bucket.length > 63) return `must be 3-63 characters long (is ${bucket.length})`;
-    if (!/^[a-z0-9.-]+$/.test(bucket)) return 'may only contain lowercase letters, digits, dots and hyphens';
-    if (!/^[a-z0-9].*[a-z0-9]$/.test(bucket)) return 'must begin and end with a letter or digit';
-    if (bucket.includes('..')) return 'must not contain two adjacent dots';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return 'must not look like an IP address';
-    for (const p of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (bucket.startsWith(p)) return `must not start with the reserved prefix "${p}"`;
-    for (const s of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) if (bucket.endsWith(s)) return `must not end with the reserved suffix "${s}"`;
-    return undefined;
-  }
-
-  private static suggestBucket(bucket: string): string {
-    const s = bucket.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 63);
-    return s.length >= 3 ? s : 'edge-backups';
+    return S3Rules.bucketProblem(bucket);
   }
 
   private constructor() {}
