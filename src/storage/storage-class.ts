@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { edgeError, EdgeLabels, KubeNames, Warnings } from '../core';
+import { Shape } from '../core/validate';
 
 /** What happens to a PersistentVolume when its claim is deleted. */
 export enum ReclaimPolicy {
@@ -104,6 +105,7 @@ export abstract class EdgeStorageClass extends Construct {
 
   protected constructor(scope: Construct, id: string, props: StorageClassCommonProps, driver: StorageClassDriverSpec) {
     super(scope, id);
+    Shape.check(this, props);
     this.storageClassName = props.name ?? id;
     this.provisioner = driver.provisioner;
     KubeNames.assertDns1123Subdomain(this, 'name', this.storageClassName);
@@ -213,6 +215,7 @@ export class CsiVolumeSnapshotClass extends Construct {
 
   constructor(scope: Construct, id: string, props: CsiVolumeSnapshotClassProps) {
     super(scope, id);
+    Shape.check(this, props);
     this.snapshotClassName = props.name ?? id;
     KubeNames.assertDns1123Subdomain(this, 'name', this.snapshotClassName);
     this.resource = new ApiObject(this, 'Resource', {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IVeleroBackupLocation, VeleroAccessMode } from './location';
 import { VeleroUploader, VeleroVersion } from './version';
 import { EdgeLabels, edgeError, KubeNames, Warnings } from '../../core';
+import { Shape } from '../../core/validate';
 import { Format } from '../internal/format';
 import { ScheduleCheck } from '../internal/schedule-check';
 
@@ -214,6 +215,7 @@ export class VeleroSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: VeleroScheduleProps) {
     super(scope, id);
+    Shape.check(this, props);
     this.scheduleName = props.name ?? id;
     this.namespace = props.namespace ?? props.location?.namespace ?? 'velero';
     KubeNames.assertDns1123Label(this, 'name', this.scheduleName);

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { edgeError } from '../../core';
+import { Shape } from '../../core/validate';
 
 const SITE_FILE_SYMBOL = Symbol.for('cdk8s-edge-storage.FleetSiteFile');
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -56,6 +57,7 @@ export class FleetSiteFile extends Construct {
 
   constructor(scope: Construct, id: string, props: FleetSiteFileProps) {
     super(scope, id);
+    Shape.check(this, props);
     if (!FILE_NAME.test(props.fileName) || props.fileName.includes('..')) {
       throw edgeError(this, {
         prop: 'fileName',

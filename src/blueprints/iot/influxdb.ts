@@ -2,6 +2,7 @@ import { Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ContainerImage, EdgeLabels, edgeError, KubeNames, NetworkPeer, Resources, RestrictedSecurity, SecretKeyReference } from '../../core';
+import { Shape } from '../../core/validate';
 
 /** Props of {@link InfluxDb}. */
 export interface InfluxDbProps {
@@ -75,6 +76,7 @@ export class InfluxDb extends Construct {
 
   constructor(scope: Construct, id: string, props: InfluxDbProps) {
     super(scope, id);
+    Shape.check(this, props);
     this.name = props.name ?? 'influxdb';
     this.namespace = props.namespace;
     KubeNames.assertDns1123Label(this, 'name', this.name);

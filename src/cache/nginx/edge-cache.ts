@@ -7,6 +7,7 @@ import { Problem, bytesOf, checksum, clientPeer, clientProblems, egressToDns, eg
 import { CacheOrigin } from '../origin';
 import { NginxCacheConfig, NginxCacheOptions } from './config';
 import { CacheWarmUpOptions, NginxCacheWarmUp } from './warm-up';
+import { Shape } from '../../core/validate';
 
 /** Props of {@link NginxEdgeCache}. */
 export interface NginxEdgeCacheProps extends NginxCacheOptions {
@@ -97,6 +98,7 @@ export class NginxEdgeCache extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxEdgeCacheProps) {
     super(scope, id);
+    Shape.check(this, props);
     this.name = props.name ?? id;
     KubeNames.assertDns1123Label(this, 'name', this.name, 56);
     const errors: Problem[] = NginxCacheConfig.problems(props);

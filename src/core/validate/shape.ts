@@ -1,3 +1,4 @@
+import { SHAPE_SPECS } from './shape-specs';
 import { invalid, Subject } from './subject';
 
 /** What {@link Shape.check} verifies beyond the generic walk. Paths are dotted; `a[]` means every entry of list `a`. */
@@ -23,8 +24,12 @@ const MAX_DEPTH = 6;
  * `Cannot read properties of undefined` later or a `null` written into YAML.
  */
 export class Shape {
-  /** Throws on the first shape problem in `props`. */
-  public static check(subject: Subject, props: unknown, spec: ShapeSpec = {}): void {
+  /**
+   * Throws on the first shape problem in `props`. Without `spec`, a construct's spec comes from its class (or the
+   * nearest base class) in the generated SHAPE_SPECS.
+   */
+  public static check(subject: Subject, props: unknown, given?: ShapeSpec): void {
+    const spec = given ?? Shape.specOf(subject);
     if (props === undefined || props === null || typeof props !== 'object' || Array.isArray(props)) {
       if (props === undefined && (spec.required ?? []).length === 0) return;
       throw invalid(subject, { prop: 'props', value: props === undefined ? 'undefined' : props, rule: 'must be an object of props', fix: `pass { ${(spec.required ?? []).map((r) => `${r}: …`).join(', ')} }` });
@@ -38,7 +43,7 @@ export class Shape {
       }
     }
     const typed: Array<[string[] | undefined, string, (v: unknown) => boolean, (v: unknown) => string]> = [
-      [spec.numbers, 'a number', (v) => typeof v === 'number' && Number.isFinite(v), (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? `write ${Number(v)} without quotes` : 'give a number')],
+      [spec.numbers, 'a number', (v) => typeof v === 'number' && !Number.isNaN(v), (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? `write ${Number(v)} without quotes` : 'give a number')],
       [spec.strings, 'a string', (v) => typeof v === 'string', (v) => `write it in quotes: "${String(v)}"`],
       [spec.arrays, 'a list', (v) => Array.isArray(v), (v) => `wrap it in a list: [${JSON.stringify(v)}]`],
       [spec.booleans, 'true or false', (v) => typeof v === 'boolean', (v) => (v === 'true' || v === 'false' ? `write ${v} without quotes` : 'use true or false')],
@@ -54,6 +59,15 @@ export class Shape {
     }
   }
 
+  private static specOf(subject: Subject): ShapeSpec {
+    if (typeof subject === 'string') return {};
+    for (let proto = Object.getPrototypeOf(subject); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      const spec = SHAPE_SPECS[proto.constructor.name];
+      if (spec) return spec;
+    }
+    return {};
+  }
+
   private static walk(subject: Subject, value: any, path: string, depth: number): void {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
@@ -66,8 +80,8 @@ export class Shape {
       });
       return;
     }
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw invalid(subject, { prop: path, value: String(value), rule: 'must be a finite number', fix: 'give a number' });
+    if (typeof value === 'number' && Number.isNaN(value)) {
+      throw invalid(subject, { prop: path, value: String(value), rule: 'is not a number (NaN)', fix: 'give a number' });
     }
     if (!Shape.isPlain(value)) return;
     for (const [key, v] of Object.entries(value)) {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { edgeError, S3CredentialsReference } from '../../core';
+import { Shape } from '../../core/validate';
 
 /** Effect of a policy statement. */
 export enum PolicyEffect {
@@ -112,6 +113,7 @@ export class MinioPolicy extends Construct {
 
   constructor(scope: Construct, id: string, options: MinioPolicyOptions) {
     super(scope, id);
+    Shape.check(this, options);
     this.policyName = options.name ?? id;
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@+=-]{0,127}$/.test(this.policyName)) {
       throw edgeError(this, { prop: 'name', value: this.policyName, rule: 'must be 1–128 letters, digits or _.@+=- starting with a letter or digit', fix: `use a name like "${this.policyName.replace(/[^A-Za-z0-9_.@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app-rw'}"` });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { edgeError, Warnings } from '../../core';
 import { CsiVolumeSnapshotClass, EdgeStorageClass, StorageClassCommonProps, VolumeBindingMode, VolumeSnapshotClassOptions } from '../storage-class';
 import { LonghornRecurringJob } from './recurring-job';
+import { Shape } from '../../core/validate';
 
 /** Where Longhorn keeps replicas relative to the consuming pod. */
 export enum LonghornDataLocality {
@@ -121,6 +122,7 @@ export class LonghornStorageClass extends EdgeStorageClass {
       supportsExpansion: true,
       defaultBindingMode: VolumeBindingMode.IMMEDIATE,
     });
+    Shape.check(this, props);
     this.numberOfReplicas = replicas;
 
     if (!Number.isInteger(replicas) || replicas < 1) {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Warnings } from '../../core';
 import { EdgeStorageClass, StorageClassCommonProps } from '../storage-class';
 import { CasConfigEntry, renderCasConfig } from './cas-config';
+import { Shape } from '../../core/validate';
 
 /** Props of {@link DeviceLocalPvStorageClass}. */
 export interface DeviceLocalPvStorageClassProps extends StorageClassCommonProps {
@@ -37,6 +38,7 @@ export class DeviceLocalPvStorageClass extends EdgeStorageClass {
       nodeLocal: true,
       supportsExpansion: false,
     });
+    Shape.check(this, props);
     Warnings.add(this, `DeviceLocalPvStorageClass "${this.node.path}": LocalPV device is deprecated: OpenEBS 4 removed the device engine and NDM, so this class only works on OpenEBS 3; migrate to LvmLocalPvStorageClass (volumeMode Block for raw devices)`);
   }
 }

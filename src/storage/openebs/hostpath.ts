@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { edgeError } from '../../core';
 import { EdgeStorageClass, StorageClassCommonProps } from '../storage-class';
 import { CasConfigEntry, renderCasConfig } from './cas-config';
+import { Shape } from '../../core/validate';
 
 /** Filesystem of the host path, for OpenEBS quota enforcement. */
 export enum HostPathQuotaFilesystem {
@@ -80,6 +81,7 @@ export class HostPathLocalPvStorageClass extends EdgeStorageClass {
       nodeLocal: true,
       supportsExpansion: false,
     });
+    Shape.check(this, props);
     this.basePath = basePath;
 
     if (!basePath.startsWith('/') || basePath.includes('..') || basePath === '/') {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { edgeError, Warnings } from '../../core';
 import { CsiVolumeSnapshotClass, EdgeStorageClass, StorageClassCommonProps, VolumeSnapshotClassOptions } from '../storage-class';
 import { zfsBlockSize } from './block-size';
+import { Shape } from '../../core/validate';
 
 /** Filesystem of a ZFS LocalPV volume. */
 export enum ZfsFsType {
@@ -117,6 +118,7 @@ export class ZfsLocalPvStorageClass extends EdgeStorageClass {
     const fsType = props.fsType ?? ZfsFsType.ZFS;
     const params: { [key: string]: string } = { poolname: props.poolName, fstype: fsType };
     super(scope, id, props, { provisioner: ZfsLocalPvStorageClass.DRIVER, parameters: params, nodeLocal: true, supportsExpansion: true });
+    Shape.check(this, props);
 
     if (!props.poolName || !ZFS_NAME.test(props.poolName)) {
       throw edgeError(this, {

@@ -5,6 +5,7 @@ import { ReclaimPolicy } from '../storage-class';
 import type { RookCephCluster } from './cluster';
 import { CephErasureCodedPoolOptions, CephFailureDomain, CephReplicatedPoolOptions, PoolSpecs, RookNames } from './common';
 import { EdgeLabels, edgeError, KubeNames, Warnings } from '../../core';
+import { Shape } from '../../core/validate';
 
 /** Filesystem created on RBD volumes. */
 export enum RbdFsType {
@@ -136,6 +137,7 @@ export class RookCephBlockPool extends Construct {
 
   constructor(scope: Construct, id: string, props: RookCephBlockPoolProps) {
     super(scope, id);
+    Shape.check(this, props);
     const cluster = props.cluster;
     this.namespace = cluster.namespace;
     this.poolName = RookNames.label(this, props.name !== undefined ? 'name' : 'id', props.name ?? id);
@@ -197,6 +199,7 @@ export class RookCephErasureCodedBlockPool extends Construct {
 
   constructor(scope: Construct, id: string, props: RookCephErasureCodedBlockPoolProps) {
     super(scope, id);
+    Shape.check(this, props);
     const cluster = props.cluster;
     this.namespace = cluster.namespace;
     const base = RookNames.label(this, props.name !== undefined ? 'name' : 'id', props.name ?? id, 50);

@@ -6,6 +6,7 @@ import { RbdStorageClasses } from './block-pool';
 import type { RookCephCluster } from './cluster';
 import { CephErasureCodedPoolOptions, CephFailureDomain, CephReplicatedPoolOptions, PoolSpecs, RookNames } from './common';
 import { EdgeLabels, edgeError, KubeNames } from '../../core';
+import { Shape } from '../../core/validate';
 
 /** The CephFS StorageClass of a filesystem. */
 export interface CephFsStorageClassOptions {
@@ -132,6 +133,7 @@ export class RookCephFilesystem extends Construct {
 
   constructor(scope: Construct, id: string, props: RookCephFilesystemProps) {
     super(scope, id);
+    Shape.check(this, props);
     const cluster = props.cluster;
     this.namespace = cluster.namespace;
     this.filesystemName = RookNames.label(this, props.name !== undefined ? 'name' : 'id', props.name ?? id, 40);

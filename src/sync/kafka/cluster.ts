@@ -8,6 +8,7 @@ import {
 import { EdgeKafkaTopic, KafkaTopicOptions } from './topic';
 import { EdgeKafkaUser, KafkaUserOptions } from './user';
 import { EdgeLabels, edgeError, KafkaAuthentication, KubeNames, NetworkPeer, Resources, SecretKeyReference, Warnings } from '../../core';
+import { Shape } from '../../core/validate';
 
 
 /**
@@ -198,6 +199,7 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
 
   constructor(scope: Construct, id: string, props: EdgeKafkaClusterProps = {}) {
     super(scope, id);
+    Shape.check(this, props);
     this.clusterName = id;
     // `<cluster>-kafka-bootstrap` and `<cluster>-cluster-ca-cert` must stay within 63 characters.
     KubeNames.assertDns1123Label(this, 'clusterName (construct id)', id, 47);
@@ -403,6 +405,7 @@ class ImportedKafkaCluster extends Construct implements IKafkaCluster {
 
   constructor(scope: Construct, id: string, attrs: KafkaClusterAttributes) {
     super(scope, id);
+    Shape.check(this, attrs);
     KubeNames.assertDns1123Label(this, 'clusterName', attrs.clusterName, 47);
     KubeNames.assertDns1123Label(this, 'namespace', attrs.namespace);
     if (!Number.isInteger(attrs.brokerCount) || attrs.brokerCount < 1) {

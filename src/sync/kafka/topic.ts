@@ -8,6 +8,7 @@ import { EdgeKafkaUser } from './user';
 import {
   EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources, SecretKeyReference, Warnings,
 } from '../../core';
+import { Shape } from '../../core/validate';
 
 /** Kafka `cleanup.policy`. */
 export enum TopicCleanupPolicy {
@@ -149,6 +150,7 @@ export class EdgeKafkaTopic extends Construct implements IEventTopic {
 
   constructor(scope: Construct, id: string, props: EdgeKafkaTopicProps) {
     super(scope, id);
+    Shape.check(this, props);
     const cluster = props.cluster;
     this.cluster = cluster;
     this.topicName = props.topicName ?? id;

@@ -4,6 +4,7 @@ import { IKafkaCluster } from './cluster';
 import { allConstructs, label } from './rules';
 import { KafkaUserAcl, KafkaUserSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL } from './strimzi';
 import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, Resources } from '../../core';
+import { Shape } from '../../core/validate';
 
 /** Kafka resource types an ACL rule can name. */
 export enum KafkaAclResourceType {
@@ -168,6 +169,7 @@ export class EdgeKafkaUser extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeKafkaUserProps) {
     super(scope, id);
+    Shape.check(this, props);
     this.cluster = props.cluster;
     this.username = props.username ?? id;
     this.authentication = props.authentication ?? props.cluster.authentication;
