@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { NetworkPeer, ValidationMessageOptions, Warnings, edgeError } from '../core';
 import { CacheClientPeer } from './clients';
+import { Cidrs } from '../core/validate';
 
 /** A rule broken by some input: what `edgeError` and `Warnings.addFormatted` print. */
 export type Problem = ValidationMessageOptions;
@@ -109,8 +110,6 @@ export function egressToDns(): k8s.NetworkPolicyEgressRule {
 /** Characters that would end or escape an nginx directive argument. */
 export const NGINX_UNSAFE = /[\s;{}"'\\#]/;
 
-const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
-
 /** The NetworkPolicy peer for a cache client. */
 export function clientPeer(peer: CacheClientPeer): k8s.NetworkPolicyPeer {
   return peer.cidr ? { ipBlock: { cidr: peer.cidr } } : peerSelector(peer.namespace, peer.podLabels);
@@ -122,8 +121,8 @@ export function clientProblems(prop: string, peers: CacheClientPeer[]): Problem[
   peers.forEach((peer, i) => {
     if (peer.cidr !== undefined && (peer.namespace !== undefined || peer.podLabels !== undefined)) {
       out.push({ prop: `${prop}[${i}]`, value: peer, rule: 'takes either a cidr or pods (namespace/podLabels), not both', fix: 'split it into two entries' });
-    } else if (peer.cidr !== undefined && !CIDR.test(peer.cidr)) {
-      out.push({ prop: `${prop}[${i}].cidr`, value: peer.cidr, rule: 'must be an address block in CIDR notation', fix: 'use e.g. "10.20.0.0/16"' });
+    } else if (peer.cidr !== undefined && Cidrs.problem(peer.cidr)) {
+      out.push({ prop: `${prop}[${i}].cidr`, value: peer.cidr, rule: `must be an address block in CIDR notation: ${Cidrs.problem(peer.cidr)}`, fix: 'use e.g. "10.20.0.0/16"' });
     }
   });
   return out;

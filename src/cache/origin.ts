@@ -1,4 +1,5 @@
 import { IObjectStore, NetworkPeer, SecretKeyReference } from '../core';
+import { Endpoints } from '../core/validate';
 
 /** Options of {@link CacheOrigin.fromUrl} and {@link CacheOrigin.fromUrls}. */
 export interface CacheOriginOptions {
@@ -114,6 +115,7 @@ export class CacheOrigin {
       u = undefined;
     }
     const fix = 'use e.g. "https://origin.example.com" or "http://regional-cache.cdn.svc.cluster.local:8080/video/"';
+    Endpoints.refuseCredentials('CacheOrigin', 'url', url, { credentialsProp: 'an object store origin (CacheOrigin.fromObjectStore), which signs requests with the store\'s credentials Secret' });
     if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') {
       throw new Error(`CacheOrigin: url = "${url}": must be an http(s) URL with a host; ${fix}`);
     }

@@ -1,3 +1,4 @@
+import { Endpoints, KeyNames, S3Rules, Shape } from './validate';
 /** One key of a Kubernetes Secret. */
 export interface SecretKeyReference {
   /** Secret name (same namespace as the consumer). */
@@ -115,6 +116,14 @@ export class ExternalObjectStore implements IObjectStore {
   public readonly networkPeer?: NetworkPeer;
 
   constructor(props: ExternalObjectStoreProps) {
+    const label = 'ExternalObjectStore';
+    Shape.check(label, props, { required: ['s3Endpoint', 'credentials', 'credentials.secretName'], strings: ['s3Endpoint', 'region', 'credentials.secretName'] });
+    Endpoints.refuseCredentials(label, 's3Endpoint', props.s3Endpoint, { credentialsProp: 'credentials.secretName (a Secret with the access keys)' });
+    S3Rules.checkRegion(label, 'region', props.region);
+    KeyNames.checkObjectName(label, 'credentials.secretName', props.credentials.secretName || undefined, 'Secret');
+    KeyNames.checkSecretKey(label, 'credentials.accessKeyIdKey', props.credentials.accessKeyIdKey);
+    KeyNames.checkSecretKey(label, 'credentials.secretAccessKeyKey', props.credentials.secretAccessKeyKey);
+    KeyNames.checkSecretRef(label, 'caCertificate', props.caCertificate);
     let url: URL | undefined;
     try {
       url = new URL(props.s3Endpoint);

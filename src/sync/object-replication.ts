@@ -5,6 +5,7 @@ import {
   ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, RcloneEnv, Resources, RestrictedSecurity, SecretKeyReference, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
+import { S3Rules, Schedules, Shape } from '../core/validate';
 
 /** Props of {@link ObjectReplication}. */
 export interface ObjectReplicationProps {
@@ -99,7 +100,6 @@ export interface ObjectReplicationProps {
   readonly suspend?: boolean;
 }
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 /**
@@ -128,6 +128,7 @@ export class ObjectReplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ObjectReplicationProps) {
     super(scope, id);
+    Shape.check(this, props);
     // CronJob names are limited to 52 characters (Jobs append a timestamp suffix).
     KubeNames.assertDns1123Label(this, 'name (construct id)', id, 52);
     const namespace = props.namespace ?? Chart.of(this).namespace;
@@ -250,7 +251,7 @@ export class ObjectReplication extends Construct {
     this.apiObject = new k8s.KubeCronJob(this, 'Resource', {
       metadata: { name: id, ...(namespace ? { namespace } : {}), labels },
       spec: {
-        schedule: schedule.expressionString,
+        schedule: Schedules.check(this, 'schedule', schedule).expression,
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 300,
         successfulJobsHistoryLimit: 1,
@@ -292,9 +293,7 @@ export class ObjectReplication extends Construct {
   /** True when one `bucket/prefix` path contains the other. */
 
   private path(prop: string, bucket: string, prefix?: string): string {
-    if (!BUCKET.test(bucket) || bucket.includes('..')) {
-      throw edgeError(this, { prop: `${prop}Bucket`.replace('conflictsPathBucket', 'conflictsPath'), value: bucket, rule: 'S3 bucket names are 3–63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit', fix: 'use a name like "site-a-video"' });
-    }
+    S3Rules.checkBucket(this, `${prop}Bucket`.replace('conflictsPathBucket', 'conflictsPath'), bucket);
     if (prefix === undefined || prefix === '') return bucket;
     if (prefix.startsWith('/') || prefix.includes('//') || prefix.split('/').some((s) => s === '..' || s === '.')) {
       throw edgeError(this, { prop: `${prop}Prefix`.replace('conflictsPathPrefix', 'conflictsPath'), value: prefix, rule: 'a key prefix must not start with "/" or contain empty, "." or ".." segments', fix: 'use e.g. "site-a/cameras"' });

@@ -190,7 +190,7 @@ describe('ResticBackup', () => {
 
   describe('fails if', () => {
     test.each<[string, Partial<ResticBackupProps>, RegExp]>([
-      ['the password reference is missing', { password: undefined as any }, /^ResticBackup "test\/b": password = "": a Secret reference \{ name, key \} holding the repository password is required; create a Secret/],
+      ['the password reference is missing', { password: undefined as any }, /^ResticBackup "test\/b": password = "undefined": is required; set password/],
       ['the password key is empty', { password: { name: 'x', key: '' } }, /password = \{"name":"x","key":""\}: a Secret reference/],
       ['retryLock is not whole seconds', { retryLock: Duration.millis(1500) }, /retryLock = "1 second 500 millis": must be zero or a whole number of seconds; use e.g. Duration.minutes\(30\)/],
       ['a retention count is negative', { retention: { keepDaily: -1 } }, /retention.keepDaily = -1: must be a whole number ≥ 0; use e.g. keepDaily: 7/],

@@ -136,7 +136,7 @@ describe('VeleroBackupLocation', () => {
       ['the prefix has unsafe characters', { prefix: 'site a' }, /S3-safe characters ! - _ \. \* ' \( \); use a prefix like "site-a"/],
       ['both objectStore and s3Url are given', { objectStore: minio(), s3Url: 'http://x:9000' }, /s3Url = "http:\/\/x:9000": objectStore already gives the endpoint; pass either objectStore or s3Url, not both/],
       ['s3Url has a path', { s3Url: 'https://s3.example.com/velero' }, /s3Url = .*must be an http\(s\) URL with host and optional port, and no path or credentials/],
-      ['s3Url embeds credentials', { s3Url: 'https://key:secret@s3.example.com' }, /no path or credentials/],
+      ['s3Url embeds credentials', { s3Url: 'https://key:secret@s3.example.com' }, /s3Url = "https:\/\/\*\*\*@s3\.example\.com": must not carry credentials .*; remove them from the URL .* and give a Secret through credential/],
       ['the credential is missing', { credential: undefined }, /credential = "": a Secret reference \{ name, key \} in namespace "velero" holding an AWS-style credentials file is required; create it .* or set useServerCredentials: true/],
       ['the credential has no key', { credential: { name: 'x', key: '' } }, /credential = .*is required/],
       ['credential and useServerCredentials are both set', { useServerCredentials: true }, /useServerCredentials = true: conflicts with credential/],

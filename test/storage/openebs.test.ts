@@ -183,7 +183,7 @@ describe('LvmLocalPvStorageClass', () => {
   });
   test('fails on a bad VG name or pattern', () => {
     expect(() => new LvmLocalPvStorageClass(chart(), 'x', { volumeGroup: '-vg' })).toThrow(/volumeGroup = "-vg": must be an LVM volume group name/);
-    expect(() => new LvmLocalPvStorageClass(chart(), 'x', { volumeGroupPattern: 'vg(' })).toThrow(/volumeGroupPattern = "vg\(": must be a non-empty valid regular expression/);
+    expect(() => new LvmLocalPvStorageClass(chart(), 'x', { volumeGroupPattern: 'vg(' })).toThrow(/volumeGroupPattern = "vg\(": must be a valid regular expression/);
   });
   test('fails if Immediate binding is asked', () => {
     expect(() => new LvmLocalPvStorageClass(chart(), 'x', { volumeGroup: 'vg', volumeBindingMode: VolumeBindingMode.IMMEDIATE })).toThrow(/volumeBindingMode = "Immediate"/);

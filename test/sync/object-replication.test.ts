@@ -107,7 +107,7 @@ describe('ObjectReplication', () => {
       expect(() => build({ conflictsPath: 'x-conflicts' })).toThrow(/only ConflictPolicy.MANUAL keeps conflict copies/);
     });
     test('bucket names or prefixes are invalid', () => {
-      expect(() => build({ sourceBucket: 'Video_Bucket' })).toThrow(/sourceBucket = "Video_Bucket": S3 bucket names are 3–63 lowercase/);
+      expect(() => build({ sourceBucket: 'Video_Bucket' })).toThrow(/sourceBucket = "Video_Bucket": not a valid S3 bucket name: may only contain lowercase letters.*; use a name like "video-bucket"/);
       expect(() => build({ destinationPrefix: '/site-a' })).toThrow(/destinationPrefix = "\/site-a": a key prefix must not start with "\/"/);
     });
     test('counts and limits are out of range', () => {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { RcloneRemote } from './remote';
 import { RcloneMode, RcloneScript } from './script';
 import { ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
+import { KeyNames, Shape } from '../../core/validate';
 import { BackupCronJob } from '../internal/cronjob';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
@@ -93,6 +94,8 @@ export class RcloneArchive extends Construct {
 
   constructor(scope: Construct, id: string, props: RcloneArchiveProps) {
     super(scope, id);
+    Shape.check(this, props);
+    KeyNames.checkObjectName(this, 'source.claimName', props.source?.claimName, 'PersistentVolumeClaim');
     this.name = props.name ?? id;
     BackupCronJob.validate(this, props);
     const schedule = ScheduleCheck.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '0', hour: '3' }));

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ResticRepository } from './repository';
 import { ResticRetention, ResticScript } from './script';
 import { ContainerImage, edgeError, SecretKeyReference, Warnings } from '../../core';
+import { KeyNames, Shape } from '../../core/validate';
 import { BackupCronJob, CACHE_DIR } from '../internal/cronjob';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
@@ -102,6 +103,9 @@ export class ResticBackup extends Construct {
 
   constructor(scope: Construct, id: string, props: ResticBackupProps) {
     super(scope, id);
+    Shape.check(this, props);
+    KeyNames.checkSecretRef(this, 'password', props.password);
+    KeyNames.checkObjectName(this, 'source.claimName', props.source?.claimName, 'PersistentVolumeClaim');
     this.name = props.name ?? id;
     BackupCronJob.validate(this, props);
     const schedule = ScheduleCheck.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '0', hour: '1' }));

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VeleroVersion } from './version';
 import { EdgeLabels, edgeError, EdgeMessages, IObjectStore, KubeNames, ObjectStoreFlavor, SecretKeyReference, Warnings } from '../../core';
+import { Endpoints, KeyNames, S3Rules, Shape } from '../../core/validate';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
 import { S3Targets } from '../internal/s3-targets';
@@ -221,6 +222,12 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
 
   constructor(scope: Construct, id: string, props: VeleroBackupLocationProps) {
     super(scope, id);
+    Shape.check(this, props);
+    S3Rules.checkRegion(this, 'region', props.region);
+    KeyNames.checkSecretRef(this, 'credential', props.credential);
+    KeyNames.checkSecretRef(this, 'caCertificate', props.caCertificate);
+    if (props.s3Url !== undefined) Endpoints.check(this, 's3Url', props.s3Url, { credentialsProp: 'credential (a Secret key holding the cloud credentials file)' });
+    if (props.publicUrl !== undefined) Endpoints.check(this, 'publicUrl', props.publicUrl, { credentialsProp: 'credential (a Secret key holding the cloud credentials file)' });
     this.locationName = props.name ?? id;
     this.namespace = props.namespace ?? 'velero';
     this.veleroVersion = props.veleroVersion ?? VeleroVersion.V1_18_1;

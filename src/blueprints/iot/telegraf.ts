@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import { isIP } from 'net';
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -7,6 +6,7 @@ import {
   ContainerImage, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources,
   RestrictedSecurity, SecretKeyReference,
 } from '../../core';
+import { Cidrs, Endpoints, KeyNames, Shape } from '../../core/validate';
 
 /** Where Telegraf forwards telemetry to Kafka (the sync topic). */
 export interface TelegrafKafkaOutput {
@@ -144,6 +144,10 @@ export class TelegrafIngest extends Construct {
 
   constructor(scope: Construct, id: string, props: TelegrafIngestProps) {
     super(scope, id);
+    Shape.check(this, props);
+    Endpoints.refuseCredentials(this, 'influxUrl', props.influxUrl, { credentialsProp: 'influxToken' });
+    KeyNames.checkSecretRef(this, 'influxToken', props.influxToken);
+    KeyNames.checkSecretRef(this, 'token', props.token);
     this.name = props.name ?? 'telegraf';
     KubeNames.assertDns1123Label(this, 'name', this.name);
     const replicas = props.replicas ?? 2;
@@ -175,10 +179,7 @@ export class TelegrafIngest extends Construct {
       },
     });
     const cidrs = props.allowedCidrs ?? [];
-    const badCidr = cidrs.find((c) => !isCidr(c));
-    if (badCidr !== undefined) {
-      throw edgeError(this, { prop: 'allowedCidrs', value: badCidr, rule: 'must be an address block in CIDR notation', fix: 'use e.g. "10.30.0.0/16"' });
-    }
+    Cidrs.checkAll(this, 'allowedCidrs', cidrs);
     if (cidrs.length > 0) {
       new k8s.KubeNetworkPolicy(this, 'SensorLan', {
         metadata: { name: `${this.name}-sensor-lan`, namespace: props.namespace, labels },
@@ -241,12 +242,4 @@ export class TelegrafIngest extends Construct {
       },
     });
   }
-}
-
-/** True when `value` is an IPv4 or IPv6 address block in CIDR notation. */
-function isCidr(value: string): boolean {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
-  if (!m) return false;
-  const family = isIP(m[1]);
-  return family !== 0 && Number(m[2]) <= (family === 4 ? 32 : 128);
 }

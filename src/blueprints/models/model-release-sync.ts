@@ -5,6 +5,7 @@ import { ModelReleaseScript } from './release-script';
 import {
   ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, RcloneEnv, Resources, RestrictedSecurity, SecretKeyReference,
 } from '../../core';
+import { Schedules, Shape } from '../../core/validate';
 
 /** Props of {@link ModelReleaseSync}. */
 export interface ModelReleaseSyncProps {
@@ -82,6 +83,7 @@ export class ModelReleaseSync extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelReleaseSyncProps) {
     super(scope, id);
+    Shape.check(this, props);
     this.name = props.name ?? 'model-release';
     this.namespace = props.namespace;
     KubeNames.assertDns1123Label(this, 'name', this.name, 52);
@@ -141,7 +143,7 @@ export class ModelReleaseSync extends Construct {
     this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
       metadata: { name: this.name, namespace: props.namespace, labels },
       spec: {
-        schedule: (props.schedule ?? Cron.schedule({ minute: '*/5' })).expressionString,
+        schedule: Schedules.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '*/5' })).expression,
         concurrencyPolicy: 'Forbid',
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Footprint, WorkloadFootprint } from './footprint';
 import { formatBytes, formatCpu } from './quantity';
 import { EdgeLabels, edgeError, KubeNames, NetworkPeer } from '../../core';
+import { Cidrs, Shape } from '../../core/validate';
 
 /** Pods a flow starts from: in-cluster pods, or (for egress only) any address. */
 export interface FlowSource {
@@ -89,6 +90,7 @@ export class SiteNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteNamespaceProps) {
     super(scope, id);
+    Shape.check(this, props);
     KubeNames.assertDns1123Label(this, 'name', props.name);
     this.name = props.name;
     this.headroom = props.quotaHeadroom ?? 0.2;
@@ -183,6 +185,7 @@ export class SiteNamespace extends Construct {
    */
   public allowWanEgress(name: string, from: FlowSource, ports: number[], cidrs: string[] = ['0.0.0.0/0']): void {
     KubeNames.assertDns1123Label(this, 'flow name', name, 40);
+    Cidrs.checkAll(this, `allowWanEgress(${name}).cidrs`, cidrs);
     this.flows.push({ name, from, cidrs, ports });
     new k8s.KubeNetworkPolicy(this, `wan-${name}`, {
       metadata: { name: `allow-${name}-wan`, namespace: this.name, labels: EdgeLabels.standard({ name: 'edge-site', instance: this.name, component: 'network-policy' }) },

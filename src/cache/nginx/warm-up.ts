@@ -5,6 +5,7 @@ import { ContainerImage, EdgeLabels, KubeNames, Resources, RestrictedSecurity } 
 import { NGINX_UNSAFE, Problem, bytesOf, humanSize, isIntIn, millisOf, report, secondsCeil } from '../internal';
 import type { NginxEdgeCache } from './edge-cache';
 import { CacheWarmUpScript } from './warm-up-script';
+import { Schedules, Shape, TimeZones } from '../../core/validate';
 
 /** Options of {@link NginxEdgeCache.addWarmUp}. */
 export interface CacheWarmUpOptions {
@@ -81,6 +82,8 @@ export class NginxCacheWarmUp extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxCacheWarmUpProps) {
     super(scope, id);
+    Shape.check(this, props);
+    TimeZones.check(this, 'timeZone', props.timeZone);
     const cache = props.cache;
     this.name = `${cache.name}-${id}`;
     KubeNames.assertDns1123Label(this, 'name', this.name, 52);
@@ -160,7 +163,7 @@ export class NginxCacheWarmUp extends Construct {
     new k8s.KubeCronJob(this, 'Resource', {
       metadata: { name: this.name, labels },
       spec: {
-        schedule: props.schedule.expressionString,
+        schedule: Schedules.check(this, 'schedule', props.schedule).expression,
         ...(props.timeZone ? { timeZone: props.timeZone } : {}),
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 600,

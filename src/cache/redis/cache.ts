@@ -5,6 +5,7 @@ import { ContainerImage, EdgeLabels, KubeNames, NetworkPeer, Resources, Restrict
 import { CacheClientPeer } from '../clients';
 import { Problem, bytesOf, checksum, clientPeer, clientProblems, humanSize, isIntIn, report, secondsCeil } from '../internal';
 import { RedisCacheConfig, RedisCacheOptions, RedisPersistence } from './config';
+import { KeyNames, Shape } from '../../core/validate';
 
 /** Props of {@link RedisCache}. */
 export interface RedisCacheProps extends RedisCacheOptions {
@@ -75,6 +76,8 @@ export class RedisCache extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisCacheProps = {}) {
     super(scope, id);
+    Shape.check(this, props);
+    KeyNames.checkSecretRef(this, 'password', props.password);
     this.name = props.name ?? id;
     KubeNames.assertDns1123Label(this, 'name', this.name, 56);
     const errors: Problem[] = RedisCacheConfig.problems(props);

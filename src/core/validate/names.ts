@@ -45,9 +45,12 @@ export class KeyNames {
     (names ?? []).forEach((n, i) => KeyNames.checkObjectName(subject, `${prop}[${i}]`, n, 'PersistentVolumeClaim'));
   }
 
-  /** Checks a `{ name, key }` Secret reference. */
+  /**
+   * Checks a `{ name, key }` Secret reference's name and key. Empty parts are left to the construct's own check,
+   * which says what the reference is for.
+   */
   public static checkSecretRef(subject: Subject, prop: string, ref: { readonly name: string; readonly key: string } | undefined): void {
-    if (ref === undefined) return;
+    if (ref === undefined || typeof ref !== 'object' || !ref.name || !ref.key) return;
     KeyNames.checkObjectName(subject, `${prop}.name`, ref.name, 'Secret');
     KeyNames.checkSecretKey(subject, `${prop}.key`, ref.key);
   }

@@ -13,7 +13,7 @@ export class Patterns {
   public static check(subject: Subject, prop: string, pattern: string | undefined, flavor: RegexFlavor, example: string): void {
     if (pattern === undefined) return;
     if (typeof pattern !== 'string' || pattern.length === 0) {
-      throw invalid(subject, { prop, value: pattern ?? '', rule: 'must be a non-empty regular expression', fix: `omit it or use e.g. "${example}"` });
+      throw invalid(subject, { prop, value: pattern ?? '', rule: 'must be a non-empty valid regular expression', fix: `omit it or use e.g. "${example}"` });
     }
     const glob = Patterns.globToRegex(pattern);
     let compileError: string | undefined;
@@ -27,7 +27,7 @@ export class Patterns {
       throw invalid(subject, {
         prop,
         value: pattern,
-        rule: looksGlob ? 'is a shell glob, not a regular expression (in a regex "*" repeats the character before it)' : `not a valid regular expression (${compileError})`,
+        rule: looksGlob ? 'is a shell glob, not a regular expression (in a regex "*" repeats the character before it)' : `must be a valid regular expression (${compileError})`,
         fix: looksGlob ? `write it as a regex: "${glob}"` : `use e.g. "${example}"`,
       });
     }

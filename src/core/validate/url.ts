@@ -25,17 +25,7 @@ export class Endpoints {
 
   /** Throws when `url` embeds credentials, or is not a URL with one of the accepted schemes and a host. */
   public static check(subject: Subject, prop: string, url: string, options: EndpointCheckOptions): URL {
-    if (typeof url !== 'string') {
-      throw invalid(subject, { prop, value: url ?? 'undefined', rule: 'must be a URL string', fix: 'use e.g. "https://s3.example.com"' });
-    }
-    if (Endpoints.hasCredentials(url)) {
-      throw invalid(subject, {
-        prop,
-        value: Endpoints.redact(url),
-        rule: 'must not carry credentials (user:password@): they would be written into the manifest in clear text',
-        fix: `remove them from the URL ("${Endpoints.redact(url).replace('***@', '')}") and give a Secret through ${options.credentialsProp}`,
-      });
-    }
+    Endpoints.refuseCredentials(subject, prop, url, options);
     const schemes = options.schemes ?? ['http', 'https'];
     let parsed: URL | undefined;
     try {
@@ -49,17 +39,27 @@ export class Endpoints {
     return parsed;
   }
 
-  /** Throws when a `host:port` list (e.g. Kafka bootstrap servers) carries credentials or a scheme. */
-  public static checkHostPorts(subject: Subject, prop: string, value: string, options: EndpointCheckOptions): void {
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw invalid(subject, { prop, value: value ?? 'undefined', rule: 'must be a comma-separated list of host:port', fix: 'use e.g. "kafka.example.com:9093"' });
+  /** Throws when `url` embeds credentials (only that: for props whose own check looks at the rest). */
+  public static refuseCredentials(subject: Subject, prop: string, url: string, options: EndpointCheckOptions): void {
+    if (typeof url !== 'string') {
+      throw invalid(subject, { prop, value: url ?? 'undefined', rule: 'must be a URL string', fix: 'use e.g. "https://s3.example.com"' });
     }
+    if (Endpoints.hasCredentials(url)) {
+      throw invalid(subject, {
+        prop,
+        value: Endpoints.redact(url),
+        rule: 'must not carry credentials (user:password@): they would be written into the manifest in clear text',
+        fix: `remove them from the URL ("${Endpoints.redact(url).replace('***@', '')}") and give a Secret through ${options.credentialsProp}`,
+      });
+    }
+  }
+
+  /** Throws when a `host:port` list (e.g. Kafka bootstrap servers) carries credentials (the format is the caller's check). */
+  public static checkHostPorts(subject: Subject, prop: string, value: string, options: EndpointCheckOptions): void {
+    if (typeof value !== 'string') return;
     for (const item of value.split(',')) {
       if (item.includes('@')) {
         throw invalid(subject, { prop, value: value.replace(/[^,@]*@/g, '***@'), rule: 'must not carry credentials (user:password@): they would be written into the manifest in clear text', fix: `list host:port only and give the credentials through ${options.credentialsProp}` });
-      }
-      if (item.includes('://')) {
-        throw invalid(subject, { prop, value, rule: `"${item.trim()}" has a scheme, but Kafka clients take host:port`, fix: `use "${item.trim().replace(/^[a-zA-Z0-9+.-]*:\/\//, '')}"` });
       }
     }
   }

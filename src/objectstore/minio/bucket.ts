@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
 import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, ValidationMessageOptions } from '../../core';
+import { S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
 export enum ObjectLockMode {
@@ -246,11 +247,11 @@ export class MinioBucket extends Construct {
 
   constructor(scope: Construct, id: string, options: MinioBucketOptions = {}) {
     super(scope, id);
+    Shape.check(this, options);
     this.bucketName = options.name ?? id;
     const problem = MinioBucket.nameProblem(this.bucketName);
     if (problem) {
-      const suggestion = this.bucketName.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 63);
-      throw edgeError(this, { prop: 'name', value: this.bucketName, rule: `is not a valid S3 bucket name: ${problem}`, fix: `use a name like "${suggestion.length >= 3 ? suggestion : 'my-bucket'}"` });
+      throw edgeError(this, { prop: 'name', value: this.bucketName, rule: `is not a valid S3 bucket name: ${problem}`, fix: `use a name like "${S3Rules.suggestBucket(this.bucketName)}"` });
     }
     this.objectLock = options.objectLock ?? false;
     const replication = options.replication ?? [];

@@ -14,6 +14,7 @@ import {
   KubeNames, NetworkPeer, ObjectStoreFlavor, Resources, RestrictedSecurity, S3CredentialsReference, SecretKeyReference,
   ValidationMessageOptions, Warnings,
 } from '../../core';
+import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** The Secret holding MinIO's root user and password (`MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD`). */
 export interface MinioRootCredentials {
@@ -366,6 +367,13 @@ export class MinioCluster extends Construct implements IObjectStore {
 
   constructor(scope: Construct, id: string, props: MinioClusterProps) {
     super(scope, id);
+    Shape.check(this, props);
+    S3Rules.checkRegion(this, 'region', props.region);
+    KeyNames.checkSecretKey(this, 'rootCredentials.userKey', props.rootCredentials?.userKey);
+    KeyNames.checkSecretKey(this, 'rootCredentials.passwordKey', props.rootCredentials?.passwordKey);
+    KeyNames.checkSecretKey(this, 'clientCredentials.accessKeyIdKey', props.clientCredentials?.accessKeyIdKey);
+    KeyNames.checkSecretKey(this, 'clientCredentials.secretAccessKeyKey', props.clientCredentials?.secretAccessKeyKey);
+    KeyNames.checkSecretRef(this, 'kes.apiKey', props.kes?.apiKey);
     this.props = props;
     this.name = props.name ?? id;
     KubeNames.assertDns1123Label(this, 'name', this.name, 40);

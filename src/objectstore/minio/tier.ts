@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { edgeError, IObjectStore, ObjectStoreFlavor } from '../../core';
+import { S3Rules, Shape } from '../../core/validate';
 
 /** Options of {@link MinioCluster.addTier}. */
 export interface MinioTierOptions {
@@ -51,6 +52,8 @@ export class MinioTier extends Construct {
 
   constructor(scope: Construct, id: string, options: MinioTierOptions) {
     super(scope, id);
+    Shape.check(this, options);
+    S3Rules.checkRegion(this, 'region', options.region);
     const name = options.name ?? id.toUpperCase();
     if (!/^[A-Z0-9][A-Z0-9_-]{0,63}$/.test(name)) {
       throw edgeError(this, { prop: 'name', value: name, rule: 'tier names must be upper case: letters, digits, - and _, at most 64 characters', fix: `use "${name.toUpperCase().replace(/[^A-Z0-9_-]+/g, '-').replace(/^[^A-Z0-9]+/, '').slice(0, 64) || 'WARM'}"` });

@@ -1,6 +1,7 @@
 import { ApiObject, Cron } from 'cdk8s';
 import { Construct } from 'constructs';
 import { edgeError, EdgeLabels, KubeNames } from '../../core';
+import { Schedules, Shape } from '../../core/validate';
 
 /** What a Longhorn recurring job does. */
 export enum LonghornRecurringTask {
@@ -83,6 +84,7 @@ export class LonghornRecurringJob extends Construct {
 
   constructor(scope: Construct, id: string, props: LonghornRecurringJobProps) {
     super(scope, id);
+    Shape.check(this, props);
     this.jobName = props.name ?? id;
     this.groups = props.groups ?? [];
     KubeNames.assertDns1123Label(this, 'name', this.jobName, 40);
@@ -114,7 +116,7 @@ export class LonghornRecurringJob extends Construct {
       spec: {
         name: this.jobName,
         task: props.task,
-        cron: props.schedule.expressionString,
+        cron: Schedules.check(this, 'schedule', props.schedule).expression,
         retain,
         concurrency,
         groups: this.groups,

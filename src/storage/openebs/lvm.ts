@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { edgeError } from '../../core';
+import { Patterns, Shape } from '../../core/validate';
 import { CsiVolumeSnapshotClass, EdgeStorageClass, StorageClassCommonProps, VolumeSnapshotClassOptions } from '../storage-class';
 
 /** Filesystem of an LVM LocalPV volume (block-mode claims get the raw logical volume). */
@@ -75,6 +76,7 @@ export class LvmLocalPvStorageClass extends EdgeStorageClass {
     if (props.shared) params.shared = 'yes';
     if (props.scheduler) params.scheduler = props.scheduler;
     super(scope, id, props, { provisioner: LvmLocalPvStorageClass.DRIVER, parameters: params, nodeLocal: true, supportsExpansion: true });
+    Shape.check(this, props);
 
     const hasGroup = props.volumeGroup !== undefined;
     const hasPattern = props.volumeGroupPattern !== undefined;
@@ -89,17 +91,7 @@ export class LvmLocalPvStorageClass extends EdgeStorageClass {
     if (hasGroup && !VG_NAME.test(props.volumeGroup!)) {
       throw edgeError(this, { prop: 'volumeGroup', value: props.volumeGroup, rule: 'must be an LVM volume group name (letters, digits, "+", "_", ".", "-"; not starting with "-")', fix: 'use the name shown by `vgs` on the nodes, e.g. "lvmvg"' });
     }
-    if (hasPattern) {
-      let ok = props.volumeGroupPattern!.length > 0;
-      try {
-        new RegExp(props.volumeGroupPattern!);
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        throw edgeError(this, { prop: 'volumeGroupPattern', value: props.volumeGroupPattern, rule: 'must be a non-empty valid regular expression', fix: 'use e.g. "lvmvg.*"' });
-      }
-    }
+    Patterns.check(this, 'volumeGroupPattern', props.volumeGroupPattern, 're2', 'lvmvg.*');
   }
 
   /** A VolumeSnapshotClass for this driver (LVM snapshots; thin volumes snapshot cheaply). */

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RookCephObjectBucket } from './object-store';
 import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, Warnings } from '../../core';
+import { Patterns, Shape } from '../../core/validate';
 
 /** Bucket events a notification can fire on (RGW's S3 event types). */
 export enum CephBucketEvent {
@@ -147,6 +148,7 @@ export class RookCephKafkaBucketNotification extends Construct {
 
   constructor(scope: Construct, id: string, props: RookCephKafkaBucketNotificationProps) {
     super(scope, id);
+    Shape.check(this, props);
     const bucket = props.bucket;
     const store = bucket.store;
     this.namespace = bucket.namespace;
@@ -238,6 +240,7 @@ export class RookCephKafkaBucketNotification extends Construct {
       ...(props.keySuffix !== undefined ? [{ name: 'suffix', value: props.keySuffix }] : []),
       ...(props.keyRegex !== undefined ? [{ name: 'regex', value: props.keyRegex }] : []),
     ];
+    Patterns.check(this, 'keyRegex', props.keyRegex, 'ecmascript', '\\.mp4$');
     for (const f of keyFilters) {
       if (f.value.length === 0) {
         throw edgeError(this, { prop: `key${f.name[0].toUpperCase()}${f.name.slice(1)}`, value: '', rule: 'an empty filter matches everything', fix: 'omit it' });

@@ -6,6 +6,7 @@ import { CephPoolRecord, RookNames } from './common';
 import { RookCephFilesystem, RookCephFilesystemOptions } from './filesystem';
 import { RookCephObjectStore, RookCephObjectStoreOptions } from './object-store';
 import { ContainerImage, EdgeLabels, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
+import { Patterns, Shape } from '../../core/validate';
 
 /** A node whose local disks become OSDs (`spec.storage.nodes[]`). */
 export interface CephHost {
@@ -415,6 +416,7 @@ export class RookCephCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: RookCephClusterProps = {}) {
     super(scope, id);
+    Shape.check(this, props);
     this.props = props;
     this.namespace = RookNames.label(this, 'namespace', props.namespace ?? 'rook-ceph');
     this.clusterName = RookNames.label(this, props.name !== undefined ? 'name' : 'id', props.name ?? id);
@@ -719,13 +721,7 @@ export class RookCephCluster extends Construct {
         }
       }
       for (const [name, filter] of [['deviceFilter', h.deviceFilter], ['cluster deviceFilter', this.props.deviceFilter]] as Array<[string, string | undefined]>) {
-        if (filter !== undefined) {
-          try {
-            new RegExp(filter);
-          } catch {
-            throw edgeError(this, { prop: name === 'deviceFilter' ? `${prop}.deviceFilter` : 'deviceFilter', value: filter, rule: 'must be a valid regular expression', fix: 'use e.g. "^sd[b-d]"' });
-          }
-        }
+        Patterns.check(this, name === 'deviceFilter' ? `${prop}.deviceFilter` : 'deviceFilter', filter, 're2', '^sd[b-d]');
       }
       if (h.devices === undefined && h.deviceFilter === undefined && this.props.deviceFilter === undefined) {
         throw edgeError(this, { prop, value: h.name, rule: 'host lists neither devices nor a deviceFilter, and the cluster has no deviceFilter: Rook would create no OSD on it', fix: 'add devices: ["sdb", …] (or deviceFilter) to the host' });

@@ -10,6 +10,7 @@ import {
   EdgeLabels, edgeError, IObjectStore, KubeNames, NetworkPeer, ObjectStoreFlavor, Resources, S3CredentialsReference,
   SecretKeyReference,
 } from '../../core';
+import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** The bucket StorageClass (ObjectBucketClaims) of an object store. */
 export interface CephBucketStorageClassOptions {
@@ -258,6 +259,11 @@ export class RookCephObjectStore extends Construct implements IObjectStore {
 
   constructor(scope: Construct, id: string, props: RookCephObjectStoreProps) {
     super(scope, id);
+    Shape.check(this, props);
+    S3Rules.checkRegion(this, 'region', props.region);
+    KeyNames.checkSecretRef(this, 'caCertificate', props.caCertificate);
+    KeyNames.checkSecretKey(this, 'credentials.accessKeyIdKey', props.credentials?.accessKeyIdKey);
+    KeyNames.checkSecretKey(this, 'credentials.secretAccessKeyKey', props.credentials?.secretAccessKeyKey);
     const cluster = props.cluster;
     this.cluster = cluster;
     this.namespace = cluster.namespace;
@@ -468,6 +474,7 @@ export class RookCephObjectStoreUser extends Construct implements IObjectStore {
 
   constructor(scope: Construct, id: string, props: RookCephObjectStoreUserProps) {
     super(scope, id);
+    Shape.check(this, props);
     const store = props.store;
     this.namespace = RookNames.label(this, 'namespace', props.namespace ?? store.namespace);
     this.userName = RookNames.label(this, props.name !== undefined ? 'name' : 'id', props.name ?? `${store.storeName}-${id}`);
@@ -534,6 +541,7 @@ export class RookCephObjectBucket extends Construct implements IObjectStore {
 
   constructor(scope: Construct, id: string, props: RookCephObjectBucketProps) {
     super(scope, id);
+    Shape.check(this, props);
     const store = props.store;
     this.store = store;
     this.namespace = RookNames.label(this, 'namespace', props.namespace ?? store.namespace);

@@ -13,6 +13,7 @@ import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityCon
 import { EdgeKafkaTopic } from './topic';
 import { EdgeKafkaUser, KafkaAclOperation, KafkaAclResourceType, KafkaAclRule } from './user';
 import { EdgeLabels, edgeError, IEventTopic, KafkaClientCredentials, KubeNames, Warnings } from '../../core';
+import { Endpoints, KeyNames, Shape } from '../../core/validate';
 
 /** Props of {@link KafkaCloudToEdgeMirror}. */
 export interface KafkaCloudToEdgeMirrorProps {
@@ -180,6 +181,9 @@ export class KafkaCloudToEdgeMirror extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaCloudToEdgeMirrorProps) {
     super(scope, id);
+    Shape.check(this, props);
+    Endpoints.checkHostPorts(this, 'source.bootstrapServers', props.source?.bootstrapServers, { credentialsProp: 'source.credentials' });
+    KeyNames.checkSecretRef(this, 'source.caCertificate', props.source?.caCertificate);
     // Strimzi names the Connect service `<name>-mirrormaker2-api`.
     KubeNames.assertDns1123Label(this, 'name (construct id)', id, 40);
     this.target = props.target;

@@ -12,6 +12,7 @@ import {
 import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
 import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityContext } from './strimzi';
 import { EdgeKafkaUser, KafkaAclRule } from './user';
+import { Endpoints, KeyNames, Shape } from '../../core/validate';
 
 /** Compression MirrorMaker2 applies to what it sends over the WAN. */
 export enum MirrorCompression {
@@ -245,6 +246,9 @@ export class KafkaSync extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaSyncProps) {
     super(scope, id);
+    Shape.check(this, props);
+    Endpoints.checkHostPorts(this, 'target.bootstrapServers', props.target?.bootstrapServers, { credentialsProp: 'target.credentials' });
+    KeyNames.checkSecretRef(this, 'target.caCertificate', props.target?.caCertificate);
     // Strimzi names the Connect service `<name>-mirrormaker2-api`.
     KubeNames.assertDns1123Label(this, 'name (construct id)', id, 40);
     this.source = props.source;

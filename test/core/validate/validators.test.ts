@@ -136,9 +136,8 @@ describe('Endpoints', () => {
   test('a non-URL is refused', () => {
     expect(() => Endpoints.check(scope(), 'url', 's3.example.com', { credentialsProp: 'x' })).toThrow(/url = "s3\.example\.com": must be a http\/https URL with a host/);
   });
-  test('bootstrap servers with credentials or a scheme are refused', () => {
+  test('bootstrap servers with credentials are refused', () => {
     expect(() => Endpoints.checkHostPorts(scope(), 'bootstrapServers', 'u:p@kafka:9093', { credentialsProp: 'credentials' })).toThrow(/bootstrapServers = "\*\*\*@kafka:9093": must not carry credentials/);
-    expect(() => Endpoints.checkHostPorts(scope(), 'bootstrapServers', 'kafka:9093,https://k2:9093', { credentialsProp: 'credentials' })).toThrow(/has a scheme.*use "k2:9093"/);
     expect(() => Endpoints.checkHostPorts(scope(), 'bootstrapServers', 'kafka:9093', { credentialsProp: 'credentials' })).not.toThrow();
   });
 });
@@ -148,7 +147,7 @@ describe('Patterns', () => {
     expect(() => Patterns.check(scope(), 'keyRegex', '*.mp4', 'ecmascript', '\\.mp4$')).toThrow(/keyRegex = "\*\.mp4": is a shell glob, not a regular expression.*; write it as a regex: "\^\.\*\\\.mp4\$"/);
   });
   test('an uncompilable pattern is refused', () => {
-    expect(() => Patterns.check(scope(), 'deviceFilter', 'sd[b-', 're2', '^sd[b-d]')).toThrow(/deviceFilter = "sd\[b-": not a valid regular expression/);
+    expect(() => Patterns.check(scope(), 'deviceFilter', 'sd[b-', 're2', '^sd[b-d]')).toThrow(/deviceFilter = "sd\[b-": must be a valid regular expression/);
   });
   test('RE2 has no lookaround', () => {
     expect(() => Patterns.check(scope(), 'deviceFilter', '^sd(?!a)', 're2', '^sd[b-z]')).toThrow(/lookaround or a backreference/);
@@ -174,7 +173,7 @@ describe('Shape', () => {
     [{ cameras: 3 }, /cloud = "undefined": is required; set cloud/],
     [{ cameras: 3, cloud: {} }, /cloud\.bucket = "undefined": is required; set cloud\.bucket/],
     [{ cameras: 3, cloud: { bucket: null } }, /cloud\.bucket = null: null is not a value; omit cloud\.bucket/],
-    [{ cameras: NaN, cloud: { bucket: 'b' } }, /cameras = "NaN": must be a finite number/],
+    [{ cameras: NaN, cloud: { bucket: 'b' } }, /cameras = "NaN": is not a number \(NaN\)/],
     [{ cameras: 3, cloud: { bucket: 'b' }, cidrs: '10.0.0.0/8' }, /cidrs = "10\.0\.0\.0\/8": must be a list, got string; wrap it in a list: \["10\.0\.0\.0\/8"\]/],
     [{ cameras: 3, cloud: { bucket: 'b' }, hosts: [{ size: 'big' }] }, /hosts\[0\]\.size = "big": must be a number, got string; give a number/],
     [undefined, /props = "undefined": must be an object of props; pass \{ cameras: …/],
