@@ -362,8 +362,8 @@ describe('IoTSite fails if', () => {
     );
   });
   test('a sensor CIDR is malformed', () => {
-    expect(() => site({ sensorCidrs: ['10.30.0.0/33'] })).toThrow(/IoTSite "site-a": sensorCidrs = "10\.30\.0\.0\/33": must be an address block in CIDR notation/);
-    expect(() => site({ sensorCidrs: ['plant-lan'] })).toThrow(/sensorCidrs = "plant-lan"/);
+    expect(() => site({ sensorCidrs: ['10.30.0.0/33'] })).toThrow(/IoTSite "site-a": sensorCidrs\[0\] = "10\.30\.0\.0\/33": must be an address block in CIDR notation: prefix length "33" must be 0-32/);
+    expect(() => site({ sensorCidrs: ['plant-lan'] })).toThrow(/sensorCidrs\[0\] = "plant-lan"/);
   });
   test('nothing may write to Telegraf', () => {
     expect(() => site({ sensorSources: [] })).toThrow(/IoTSite "site-a": sensorSources = \[\]: with no sensorSources and no sensorCidrs nothing may write to Telegraf/);
@@ -398,6 +398,6 @@ describe('TelegrafIngest additions', () => {
   });
   test('fails if an allowed CIDR is malformed', () => {
     expect(() => new TelegrafIngest(chart('site-a'), 'Ingest', { ...props, allowedCidrs: ['10.0.0.0'] }))
-      .toThrow(/TelegrafIngest "test\/Ingest": allowedCidrs = "10\.0\.0\.0": must be an address block in CIDR notation/);
+      .toThrow(/TelegrafIngest "test\/Ingest": allowedCidrs\[0\] = "10\.0\.0\.0": must be an address block in CIDR notation: has no prefix length/);
   });
 });

@@ -1,4 +1,3 @@
-import { isIP } from 'net';
 import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -9,10 +8,12 @@ import { RedisCache, RedisEvictionPolicy } from '../../cache';
 import { CapacityEstimate, CapacityPlanner } from '../../capacity';
 import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
 import { ContainerImage, EdgeLabels, EdgeMessages, edgeError, IObjectStore, KubeNames, Resources, SecretKeyReference, Warnings } from '../../core';
+import { Cidrs, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
+import { SiteInput } from '../site/site-input';
 import { FlowSource } from '../site/site-namespace';
 
 const GIB = 2 ** 30;
@@ -289,13 +290,6 @@ export class IoTSite extends EdgeSite {
   /** Smallest Kafka volume the site creates. */
   public static readonly MIN_KAFKA_VOLUME_GIB = 20;
 
-  private static isCidr(value: string): boolean {
-    const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
-    if (!m) return false;
-    const family = isIP(m[1]);
-    return family !== 0 && Number(m[2]) <= (family === 4 ? 32 : 128);
-  }
-
   private static endpointPorts(endpoint: string): number[] {
     const url = new URL(endpoint);
     return [url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80];
@@ -337,6 +331,8 @@ export class IoTSite extends EdgeSite {
 
   constructor(scope: Construct, id: string, props: IoTSiteProps) {
     super(scope, id, props);
+    SiteInput.iot(this, props);
+    Shape.check(this, props);
     const site = this.siteName;
     const influxOpts = props.influxdb ?? {};
     const ingestOpts = props.ingest ?? {};
@@ -360,10 +356,7 @@ export class IoTSite extends EdgeSite {
       throw edgeError(this, { prop: 'sampleInterval', value: this.sampleInterval.toHumanString(), rule: 'must be longer than zero', fix: 'use the sensors\' reporting period, e.g. Duration.seconds(10)' });
     }
     const sensorCidrs = props.sensorCidrs ?? [];
-    const badCidr = sensorCidrs.find((c) => !IoTSite.isCidr(c));
-    if (badCidr !== undefined) {
-      throw edgeError(this, { prop: 'sensorCidrs', value: badCidr, rule: 'must be an address block in CIDR notation', fix: 'use e.g. "10.30.0.0/16"' });
-    }
+    Cidrs.checkAll(this, 'sensorCidrs', sensorCidrs);
     const sensorSources = props.sensorSources
       ?? (sensorCidrs.length > 0 ? [] : [{ namespace: site, podLabels: { 'app.kubernetes.io/component': 'sensor-gateway' } }]);
     if (sensorSources.length === 0 && sensorCidrs.length === 0) {

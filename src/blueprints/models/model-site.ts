@@ -6,11 +6,13 @@ import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../../capacity';
 import { ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
+import { Shape } from '../../core/validate';
 import { BucketAnonymousAccess, BucketRetention, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { EdgeKafkaCluster, KafkaCloudCluster, KafkaCloudToEdgeMirror } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
+import { SiteInput } from '../site/site-input';
 import { FlowSource } from '../site/site-namespace';
 import { SiteStoreOptions } from '../site/site-store';
 
@@ -320,6 +322,8 @@ export class ModelDistributionSite extends EdgeSite {
 
   constructor(scope: Construct, id: string, props: ModelDistributionSiteProps) {
     super(scope, id, props);
+    SiteInput.model(this, props);
+    Shape.check(this, props);
     const site = this.siteName;
     this.storageClassName = props.storageClassName;
     const servers = props.servers ?? 4;

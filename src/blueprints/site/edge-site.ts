@@ -3,10 +3,12 @@ import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataPath, Prerequisite } from './report';
+import { SiteInput } from './site-input';
 import { ExtraFootprint, FlowSource, SiteNamespace } from './site-namespace';
 import { SiteStoreOptions } from './site-store';
 import { Redundancy } from '../../capacity';
 import { edgeError, KubeNames, NetworkPeer, SecurityBaseline } from '../../core';
+import { Shape } from '../../core/validate';
 import { MinioCluster } from '../../objectstore/minio';
 
 /** What {@link EdgeSite.addSiteStore} builds. */
@@ -97,7 +99,9 @@ export abstract class EdgeSite extends Chart {
   private readonly paths: DataPath[] = [];
 
   protected constructor(scope: Construct, id: string, props: EdgeSiteProps) {
-    super(scope, id, { namespace: props.siteName });
+    super(scope, id, { namespace: props?.siteName });
+    Shape.check(this, props);
+    SiteInput.common(this, props);
     Object.defineProperty(this, EDGE_SITE, { value: true });
     if (!KubeNames.isDns1123Label(props.siteName) || props.siteName.length > 40) {
       throw edgeError(this, {

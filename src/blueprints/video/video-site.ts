@@ -4,11 +4,13 @@ import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, Vel
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
 import { edgeError, EdgeLabels, IObjectStore, SecretKeyReference } from '../../core';
+import { Shape } from '../../core/validate';
 import { BucketAnonymousAccess, BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
+import { SiteInput } from '../site/site-input';
 import { FlowSource } from '../site/site-namespace';
 import { SiteStoreOptions } from '../site/site-store';
 
@@ -224,6 +226,8 @@ export class VideoSurveillanceSite extends EdgeSite {
 
   constructor(scope: Construct, id: string, props: VideoSurveillanceSiteProps) {
     super(scope, id, props);
+    SiteInput.video(this, props);
+    Shape.check(this, props);
     const site = this.siteName;
     this.storageClassName = props.storageClassName;
     const servers = props.servers ?? 4;
