@@ -48,8 +48,11 @@ describe('KafkaCloudToEdgeMirror', () => {
       // A one-node site: every topic MirrorMaker2 or Connect creates there gets replication factor 1.
       // One partition each for Connect's offset and status topics: every site has its own on the shared cluster.
       config: {
-        'config.storage.replication.factor': 1, 'offset.storage.replication.factor': 1, 'status.storage.replication.factor': 1,
-        'offset.storage.partitions': 1, 'status.storage.partitions': 1,
+        'config.storage.replication.factor': 1,
+        'offset.storage.replication.factor': 1,
+        'status.storage.replication.factor': 1,
+        'offset.storage.partitions': 1,
+        'status.storage.partitions': 1,
       },
     });
     // mirrors[].source is the cloud cluster, from the Secrets copied to the edge.

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { IKafkaCluster } from './cluster';
 import { KafkaCloudCluster, KafkaSync } from './mirror';
 import {
-  checkBootstrap, checkCount, connectStorageConfig, checkpointsTopic, cloudAuthentication, cloudTls, connectAcls, connectNames, ConnectNames, DEFAULT_REPLICATION_POLICY,
+  checkBootstrap, checkCount, connectStorageConfig, checkpointsTopic,
+  cloudAuthentication, cloudTls, connectAcls, connectNames, ConnectNames, DEFAULT_REPLICATION_POLICY,
   edgeAuthentication, edgeTls, IDENTITY_REPLICATION_POLICY, internalTopicAcl, mirrorResources, offsetSyncsTopic, remoteTopicAcl,
   remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, translatedGroupAcl, translatedGroupsClusterAcl, mirrorSpec, cloudAlias,
 } from './mirror-support';

@@ -6,7 +6,8 @@ import { ConflictPolicy } from '../conflict-policy';
 import { ObjectReplication, ObjectReplicationProps } from '../object-replication';
 import { IKafkaCluster } from './cluster';
 import {
-  checkBootstrap, checkCount, connectStorageConfig, cloudAuthentication, cloudTls, connectNames, DEFAULT_REPLICATION_POLICY, edgeAuthentication, edgeTls,
+  checkBootstrap, checkCount, connectStorageConfig, cloudAuthentication, cloudTls, connectNames, DEFAULT_REPLICATION_POLICY,
+  edgeAuthentication, edgeTls,
   IDENTITY_REPLICATION_POLICY, mirrorResources, remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, mirrorSpec, cloudAlias,
 } from './mirror-support';
 import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
