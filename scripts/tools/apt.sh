@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need=()
 for pair in nginx:nginx redis-server:redis-server redis-cli:redis-tools rclone:rclone \
-  shellcheck:shellcheck curl:curl openssl:openssl unshare:util-linux setpriv:util-linux mkfs.ext4:e2fsprogs; do
+  shellcheck:shellcheck busybox:busybox curl:curl openssl:openssl unshare:util-linux setpriv:util-linux mkfs.ext4:e2fsprogs; do
   bin="${pair%%:*}" pkg="${pair##*:}"
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need+=("$pkg")
 done

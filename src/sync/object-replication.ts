@@ -6,6 +6,7 @@ import {
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
 import { S3Rules, Schedules, Shape } from '../core/validate';
+import { REPLICATION_SCRIPT, STATE_DIR } from './object-replication-script';
 
 /** Props of {@link ObjectReplication}. */
 export interface ObjectReplicationProps {
@@ -68,8 +69,9 @@ export interface ObjectReplicationProps {
    */
   readonly conflictPolicy?: ConflictPolicy;
   /**
-   * For `ConflictPolicy.MANUAL`: `bucket/prefix` on the destination where displaced cloud copies are kept for review.
-   * Must not overlap the destination path.
+   * For `ConflictPolicy.MANUAL`: `bucket/prefix` on the destination where displaced cloud copies are kept for review,
+   * each run's under its own `<UTC time of the run>/` folder (`20260101T001500Z/cam1/seg.mp4`), so a later conflict
+   * on the same key never overwrites an earlier saved copy. Must not overlap the destination path.
    * @default - `<destinationBucket>/conflicts/<destinationPrefix>` when destinationPrefix is set; required otherwise
    */
   readonly conflictsPath?: string;
@@ -103,11 +105,15 @@ export interface ObjectReplicationProps {
 const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 /**
- * Moves object bytes edge → cloud with rclone (official image) as a CronJob: `rclone copy` between two S3-compatible
- * stores, configured only through environment variables (`RCLONE_CONFIG_SOURCE_*`, `RCLONE_CONFIG_DESTINATION_*`)
- * with access keys from the stores' Secrets. Objects are compared by checksum and size and verified after upload;
- * failures are retried; a bandwidth cap protects the WAN; the conflict policy maps to rclone's comparison flags.
- * `copy` never deletes in the cloud what the edge's retention deletes locally.
+ * Moves object bytes edge → cloud with rclone (official image) as a CronJob between two S3-compatible stores,
+ * configured only through environment variables (`RCLONE_CONFIG_SOURCE_*`, `RCLONE_CONFIG_DESTINATION_*`) with access
+ * keys from the stores' Secrets. Objects are compared by checksum and verified after upload; failures are retried; a
+ * bandwidth cap protects the WAN. The job never deletes in the cloud what the edge's retention deletes locally.
+ *
+ * Conflicts are detected, not guessed: each run records a fingerprint of both copies of every key in a state file on
+ * the destination (`<destinationBucket>/.cdk8s-edge-sync/<namespace>/<name>.tsv`). A key changed only at the edge is
+ * copied, a key changed only in the cloud is left alone, and only a key changed on both sides since the last run is a
+ * conflict, resolved by the {@link ConflictPolicy}.
  *
  * The recovery-point objective is the schedule interval plus the duration of one run. For near-real-time replication
  * between MinIO deployments, use MinIO bucket replication (configured by the MinIO construct's provisioning job).
@@ -115,8 +121,16 @@ const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export class ObjectReplication extends Construct {
   /** The conflict policy enforced by the rclone flags. */
   public readonly conflictPolicy: ConflictPolicy;
-  /** The rclone arguments (after the `rclone` command). */
+  /** The rclone options every rclone call of the job gets (retries, bandwidth, CA files, logging). */
   public readonly rcloneArgs: string[];
+  /** Where the job keeps its per-key state on the destination, `bucket/key`. */
+  public readonly statePath: string;
+  /**
+   * The POSIX shell program the container runs (`/bin/sh -c`): list both sides, classify every key against the state
+   * of the last run, copy, save conflict copies (MANUAL), write the new state. Paths and policy come from `SYNC_*`
+   * environment variables, rclone options from the arguments.
+   */
+  public readonly script: string = REPLICATION_SCRIPT;
   /** The source path, `bucket[/prefix]`. */
   public readonly sourcePath: string;
   /** The destination path, `bucket[/prefix]`. */
@@ -148,6 +162,14 @@ export class ObjectReplication extends Construct {
     }
 
     this.conflictPolicy = props.conflictPolicy ?? ConflictPolicy.LAST_WRITE_WINS;
+    if (this.conflictPolicy === ConflictPolicy.MERGE) {
+      throw edgeError(this, {
+        prop: 'conflictPolicy',
+        value: this.conflictPolicy,
+        rule: 'objects are replaced whole (S3 has no partial writes) and are mostly binary (video segments, model files); a content merge needs the common ancestor of both versions and a format-aware merge tool, which rclone does not have',
+        fix: 'use ConflictPolicy.MANUAL to keep both versions (the cloud one under conflictsPath) and merge them in the application, or send mergeable data as events through KafkaSync, where each site appends to its own topic',
+      });
+    }
     if (this.conflictPolicy === ConflictPolicy.MANUAL) {
       const conflicts = props.conflictsPath ?? (props.destinationPrefix ? `${props.destinationBucket}/conflicts/${trimSlashes(props.destinationPrefix)}` : undefined);
       if (!conflicts) {
@@ -184,7 +206,6 @@ export class ObjectReplication extends Construct {
     const retriesSleep = props.retriesSleep ?? Duration.seconds(30);
 
     const args = [
-      'copy', `source:${this.sourcePath}`, `destination:${this.destinationPath}`,
       // Compare by checksum + size; rclone verifies each upload's checksum unless told not to.
       '--checksum',
       '--retries', String(retries),
@@ -206,16 +227,10 @@ export class ObjectReplication extends Construct {
       if (!(props.maxAge.toSeconds() >= 1)) {
         throw edgeError(this, { prop: 'maxAge', value: props.maxAge.toHumanString(), rule: 'must be at least one second', fix: 'omit it to consider every object' });
       }
-      args.push('--max-age', `${Math.round(props.maxAge.toSeconds())}s`);
-    }
-    switch (this.conflictPolicy) {
-      case ConflictPolicy.LAST_WRITE_WINS: args.push('--update'); break;
-      case ConflictPolicy.CLOUD_PRIORITY: args.push('--ignore-existing'); break;
-      case ConflictPolicy.MANUAL: args.push('--backup-dir', `destination:${this.conflictsPath}`); break;
-      case ConflictPolicy.EDGE_PRIORITY: break;
     }
 
-    const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }];
+    // /tmp holds three listings of the replicated paths (about 100 bytes per object) besides rclone's own files.
+    const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
     const caFiles: string[] = [];
     for (const [role, store] of [['source', props.source], ['destination', props.destination]] as Array<[string, IObjectStore]>) {
@@ -231,8 +246,17 @@ export class ObjectReplication extends Construct {
     }
     this.rcloneArgs = args;
 
+    this.statePath = `${props.destinationBucket}/${STATE_DIR}/${namespace ?? 'default'}/${id}.tsv`;
     const env: k8s.EnvVar[] = [
       { name: 'HOME', value: '/tmp' },
+      { name: 'SYNC_SOURCE', value: `source:${this.sourcePath}` },
+      { name: 'SYNC_DESTINATION', value: `destination:${this.destinationPath}` },
+      { name: 'SYNC_STATE', value: `destination:${this.statePath}` },
+      { name: 'SYNC_POLICY', value: this.conflictPolicy },
+      { name: 'SYNC_RETRIES', value: String(retries) },
+      { name: 'SYNC_RETRIES_SLEEP', value: String(Math.round(retriesSleep.toSeconds())) },
+      ...(this.conflictsPath ? [{ name: 'SYNC_CONFLICTS', value: `destination:${this.conflictsPath}` }] : []),
+      ...(props.maxAge !== undefined ? [{ name: 'SYNC_MAX_AGE', value: `${Math.round(props.maxAge.toSeconds())}s` }] : []),
       ...RcloneEnv.s3Remote('SOURCE', props.source, { noCheckBucket: false }),
       // The job copies into an existing bucket; checking/creating it would need extra permissions.
       ...RcloneEnv.s3Remote('DESTINATION', props.destination, { noCheckBucket: true }),
@@ -272,7 +296,7 @@ export class ObjectReplication extends Construct {
                 containers: [{
                   name: 'rclone',
                   image: image.reference,
-                  command: ['rclone'],
+                  command: ['/bin/sh', '-c', REPLICATION_SCRIPT, 'object-replication'],
                   args,
                   env,
                   volumeMounts: mounts,

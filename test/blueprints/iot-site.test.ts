@@ -396,6 +396,24 @@ describe('TelegrafIngest additions', () => {
     expect(checksum({})).toBe(checksum({}));
     expect(checksum({ bucket: 'other' })).not.toBe(checksum({}));
   });
+  test('reloadOnSecretChange: Reloader restarts the pods when a Kafka Secret they read at start changes (CA renewal)', () => {
+    const m = synth(site({ ingest: { reloadOnSecretChange: true } }));
+    const deployment = find(m, 'Deployment', 'telegraf');
+    const pod = deployment.spec.template.spec;
+    // Every Kafka Secret the pod reads: the CA volume behind tls_ca, and the producer's credentials (env or volume).
+    const kafkaSecrets = new Set<string>([
+      ...pod.volumes.filter((v: any) => v.name.startsWith('kafka-')).map((v: any) => v.secret.secretName),
+      ...pod.containers[0].env.filter((e: any) => e.name.startsWith('KAFKA_')).map((e: any) => e.valueFrom.secretKeyRef.name),
+    ]);
+    expect(kafkaSecrets.size).toBeGreaterThanOrEqual(2);
+    expect(new Set(deployment.metadata.annotations['secret.reloader.stakater.com/reload'].split(','))).toEqual(kafkaSecrets);
+    // Off by default: a cluster without the Reloader controller gets nothing it cannot honour.
+    expect(find(synth(site()), 'Deployment', 'telegraf').metadata.annotations ?? {}).not.toHaveProperty(['secret.reloader.stakater.com/reload']);
+    // Without a Kafka output there is nothing Telegraf reads only at start from a renewed Secret.
+    const c = chart('site-a');
+    new TelegrafIngest(c, 'Ingest', { ...props, reloadOnSecretChange: true });
+    expect(find(synth(c), 'Deployment', 'telegraf').metadata.annotations).toBeUndefined();
+  });
   test('fails if an allowed CIDR is malformed', () => {
     expect(() => new TelegrafIngest(chart('site-a'), 'Ingest', { ...props, allowedCidrs: ['10.0.0.0'] }))
       .toThrow(/TelegrafIngest "test\/Ingest": allowedCidrs\[0\] = "10\.0\.0\.0": must be an address block in CIDR notation: has no prefix length/);

@@ -7,6 +7,7 @@ import { Duration, Size } from 'cdk8s';
 import {
   BackupSource, ExternalObjectStore, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
   ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
+  ObjectReplication,
 } from '../../src';
 import { shellcheck } from '../backup/support';
 import { base as minioBase, provisioned } from '../objectstore/minio/support';
@@ -58,6 +59,15 @@ test('RcloneArchive: every script variant is clean', () => {
     const archive = new RcloneArchive(chart(), `a${i}`, { ...base, ...v });
     expect({ variant: i, findings: shellcheck(archive.script) }).toEqual({ variant: i, findings: '' });
   });
+});
+
+test('ObjectReplication: the sync program is clean', () => {
+  const c = chart();
+  const store = (endpoint: string, secretName: string) => new ExternalObjectStore({ s3Endpoint: endpoint, credentials: { secretName } });
+  const rep = new ObjectReplication(c, 'video', {
+    source: store('http://minio.site-a.svc:9000', 'edge'), sourceBucket: 'video', destination: store('https://s3.example.com', 'cloud'), destinationBucket: 'fleet', destinationPrefix: 'site-a',
+  });
+  expect(shellcheck(rep.script)).toBe('');
 });
 
 test('ModelReleaseScript is clean', () => {

@@ -19,5 +19,6 @@ test('examples/kafka-sync synthesizes conformant edge and cloud charts', () => {
   expect(reader.spec.authorization.acls.flatMap((a: any) => a.operations).sort()).toEqual(['Describe', 'DescribeConfigs', 'Read']);
   const puller = find(manifests, 'KafkaUser', 'model-puller');
   expect(puller.spec.authorization.acls[0].resource.name).toBe('cloud.model-releases');
-  expect(find(manifests, 'CronJob', 'video-to-cloud').spec.jobTemplate.spec.template.spec.containers[0].args).toContain('destination:fleet-video/site-a');
+  expect(find(manifests, 'CronJob', 'video-to-cloud').spec.jobTemplate.spec.template.spec.containers[0].env)
+    .toContainEqual({ name: 'SYNC_DESTINATION', value: 'destination:fleet-video/site-a' });
 });

@@ -46,7 +46,14 @@ describe('KafkaCloudToEdgeMirror', () => {
       tls: { trustedCertificates: [{ secretName: 'edge-cluster-ca-cert', certificate: 'ca.crt' }] },
       authentication: { type: 'scram-sha-512', username: 'from-cloud-mirrormaker2', passwordSecret: { secretName: 'from-cloud-mirrormaker2', password: 'password' } },
       // A one-node site: every topic MirrorMaker2 or Connect creates there gets replication factor 1.
-      config: { 'config.storage.replication.factor': 1, 'offset.storage.replication.factor': 1, 'status.storage.replication.factor': 1 },
+      // One partition each for Connect's offset and status topics: every site has its own on the shared cluster.
+      config: {
+        'config.storage.replication.factor': 1,
+        'offset.storage.replication.factor': 1,
+        'status.storage.replication.factor': 1,
+        'offset.storage.partitions': 1,
+        'status.storage.partitions': 1,
+      },
     });
     // mirrors[].source is the cloud cluster, from the Secrets copied to the edge.
     const m = mm2.spec.mirrors[0];

@@ -92,6 +92,26 @@ describe('EdgeKafkaCluster', () => {
       .toThrow(/minInsyncReplicas = 3: equal to defaultReplicationFactor \(3\)/);
   });
 
+  test('keys Strimzi 1.2 lets through its forbidden prefixes are accepted and rendered', () => {
+    const allowed = {
+      'broker.session.timeout.ms': '18000',
+      'broker.heartbeat.interval.ms': '2000',
+      'controller.socket.timeout.ms': '30000',
+      'sasl.server.max.receive.size': '524288',
+      'ssl.cipher.suites': 'TLS_AES_256_GCM_SHA384',
+      'controller.quorum.fetch.timeout.ms': '2000',
+      'listener.name.tls-9093.max.connections': '500',
+    };
+    const c = chart('a');
+    const cluster = new EdgeKafkaCluster(c, 'edge', { config: allowed });
+    const kafka = find(synth(c), 'Kafka', 'edge');
+    const listener = kafka.spec.kafka.listeners[0];
+    // The per-listener key names the listener the construct renders (`<name>-<port>`).
+    expect(`${listener.name}-${listener.port}`).toBe('tls-9093');
+    for (const [k, v] of Object.entries(allowed)) expect(kafka.spec.kafka.config[k]).toBe(v);
+    expect(cluster.clusterName).toBe('edge');
+  });
+
   describe('fails if', () => {
     test('no namespace is known', () => {
       expect(() => new EdgeKafkaCluster(Testing.chart(), 'edge')).toThrow(/^EdgeKafkaCluster "test\/edge": namespace = "undefined": .*; pass namespace or give the chart a namespace$/);
@@ -106,6 +126,13 @@ describe('EdgeKafkaCluster', () => {
       expect(() => new EdgeKafkaCluster(chart('a'), 'edge', { config: { listeners: 'PLAINTEXT://:9092' } }))
         .toThrow(/config\["listeners"\] = "PLAINTEXT:\/\/:9092": Strimzi manages options starting with "listeners" itself/);
       expect(() => new EdgeKafkaCluster(chart('a'), 'edge', { config: { 'sasl.enabled.mechanisms': 'PLAIN' } })).toThrow(/starting with "sasl\."/);
+    });
+    test('a key Strimzi 1.2 drops is set (prefixes added since 0.x: metrics reporter, quota plugin, cordoned log dirs; case-insensitive)', () => {
+      for (const key of ['prometheus.metrics.reporter.enabled', 'cordoned.log.dirs', 'client.quota.callback.static.produce',
+        'client.quota.callback.static.storage.per.volume.limit.min.available.bytes', 'zookeeper.metadata.migration.enable', 'LISTENERS',
+        'listener.name.other-9094.max.connections']) {
+        expect(() => new EdgeKafkaCluster(chart('a'), 'edge', { config: { [key]: '1' } })).toThrow(/Strimzi manages options starting with/);
+      }
     });
     test('min.insync.replicas >= replication factor (acks=all blocks on one broker loss)', () => {
       expect(() => new EdgeKafkaCluster(chart('a'), 'edge', { replicas: 3, config: { 'min.insync.replicas': '3' } }))

@@ -171,7 +171,7 @@ describe('KafkaSync', () => {
     const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', credentials: { secretName: 'cloud-s3' } });
     const rep = sync.addObjectReplication('video', { source: edge, sourceBucket: 'video', destination: cloud, destinationBucket: 'fleet', destinationPrefix: 'site-a' });
     expect(rep.conflictPolicy).toBe(ConflictPolicy.CLOUD_PRIORITY);
-    expect(find(synth(c), 'CronJob', 'video').spec.jobTemplate.spec.template.spec.containers[0].args).toContain('--ignore-existing');
+    expect(find(synth(c), 'CronJob', 'video').spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: 'SYNC_POLICY', value: 'cloud-priority' });
     expect(() => sync.addObjectReplication('other', { source: edge, sourceBucket: 'video', destination: cloud, destinationBucket: 'fleet', conflictPolicy: ConflictPolicy.MANUAL }))
       .toThrow(/objectReplication.conflictPolicy = "manual": differs from the sync's conflictPolicy \(cloud-priority\)/);
   });

@@ -17,11 +17,15 @@ describe('ObjectReplication', () => {
     expect(cj.spec.concurrencyPolicy).toBe('Forbid');
     const ctr = container(manifests);
     expect(ctr.image).toBe(ContainerImage.RCLONE.reference);
-    expect(ctr.args.slice(0, 3)).toEqual(['copy', 'source:video', 'destination:fleet-video/site-a']);
+    // The stateful sync program (proved with real rclone in object-replication.real.test.ts); args are rclone options.
+    expect(ctr.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(ctr.args).toContain('--checksum');
     expect(ctr.args).not.toContain('--ignore-checksum');
-    expect(ctr.args).toContain('--update'); // last-write-wins by default
     const env = Object.fromEntries(ctr.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.SYNC_SOURCE).toBe('source:video');
+    expect(env.SYNC_DESTINATION).toBe('destination:fleet-video/site-a');
+    expect(env.SYNC_POLICY).toBe('last-write-wins'); // the default
+    expect(env.SYNC_STATE).toBe('destination:fleet-video/.cdk8s-edge-sync/site-a/video-to-cloud.tsv');
     expect(env.RCLONE_CONFIG_SOURCE_TYPE).toBe('s3');
     expect(env.RCLONE_CONFIG_SOURCE_PROVIDER).toBe('Minio');
     expect(env.RCLONE_CONFIG_SOURCE_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: 'edge-s3', key: 'AWS_ACCESS_KEY_ID' } });
@@ -58,14 +62,17 @@ describe('ObjectReplication', () => {
     expect(cj.spec.schedule).toBe('30 1 * * *');
     expect(cj.spec.suspend).toBe(true);
     expect(cj.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(4 * 3600);
-    const args: string[] = container(manifests, 'nightly').args;
+    const ctr = container(manifests, 'nightly');
+    const args: string[] = ctr.args;
+    const env = Object.fromEntries(ctr.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     const flag = (f: string) => args[args.indexOf(f) + 1];
-    expect(args[1]).toBe('source:models/releases');
+    expect(env.SYNC_SOURCE).toBe('source:models/releases');
     expect(flag('--bwlimit')).toBe('5120K');
     expect(flag('--retries')).toBe('10');
     expect(flag('--retries-sleep')).toBe('120s');
-    expect(flag('--max-age')).toBe(`${2 * 86400}s`);
-    expect(args).toContain('--ignore-existing');
+    expect(env.SYNC_MAX_AGE).toBe(`${2 * 86400}s`);
+    expect(env.SYNC_RETRIES).toBe('10');
+    expect(env.SYNC_POLICY).toBe('cloud-priority');
     // The private CA is trusted in addition to (not instead of) the public roots the cloud endpoint needs.
     expect(args.filter((_, i) => args[i - 1] === '--ca-cert')).toEqual(['/etc/rclone/source-ca/ca.crt', '/etc/ssl/certs/ca-certificates.crt']);
     const pod = cj.spec.jobTemplate.spec.template.spec;
@@ -73,15 +80,16 @@ describe('ObjectReplication', () => {
   });
 
   test.each([
-    [ConflictPolicy.LAST_WRITE_WINS, ['--update']],
-    [ConflictPolicy.EDGE_PRIORITY, []],
-    [ConflictPolicy.CLOUD_PRIORITY, ['--ignore-existing']],
-    [ConflictPolicy.MANUAL, ['--backup-dir', 'destination:fleet-video/conflicts/site-a']],
-  ])('conflict policy %s maps to rclone flags %j', (policy, flags) => {
-    const { c } = build({ conflictPolicy: policy });
-    const args: string[] = container(synth(c)).args;
-    const policyFlags = args.filter((a, i) => ['--update', '--ignore-existing', '--backup-dir'].includes(a) || args[i - 1] === '--backup-dir');
-    expect(policyFlags).toEqual(flags);
+    [ConflictPolicy.LAST_WRITE_WINS, undefined],
+    [ConflictPolicy.EDGE_PRIORITY, undefined],
+    [ConflictPolicy.CLOUD_PRIORITY, undefined],
+    [ConflictPolicy.MANUAL, 'destination:fleet-video/conflicts/site-a'],
+  ])('conflict policy %s is passed to the sync program (conflicts path %s)', (policy, conflicts) => {
+    const { c, rep } = build({ conflictPolicy: policy });
+    const env = Object.fromEntries(container(synth(c)).env.map((e: any) => [e.name, e.value]));
+    expect(env.SYNC_POLICY).toBe(policy);
+    expect(env.SYNC_CONFLICTS).toBe(conflicts);
+    expect(rep.conflictPolicy).toBe(policy);
   });
 
   test('warns when objects would cross the WAN over plain HTTP', () => {
@@ -100,6 +108,10 @@ describe('ObjectReplication', () => {
     });
     test('source and destination overlap', () => {
       expect(() => build({ destination: edgeStore(), destinationBucket: 'video', destinationPrefix: 'copy' })).toThrow(/destination = .*overlaps the source/);
+    });
+    test('MERGE is asked of whole-object replication', () => {
+      expect(() => build({ conflictPolicy: ConflictPolicy.MERGE }))
+        .toThrow(/conflictPolicy = "merge": objects are replaced whole .* use ConflictPolicy.MANUAL to keep both versions/);
     });
     test('MANUAL has nowhere outside the destination to keep conflicts', () => {
       expect(() => build({ conflictPolicy: ConflictPolicy.MANUAL, destinationPrefix: undefined })).toThrow(/conflictsPath = "undefined": ConflictPolicy.MANUAL keeps displaced cloud copies outside the destination path/);

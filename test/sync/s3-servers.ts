@@ -122,6 +122,11 @@ type Secrets = { [name: string]: { [key: string]: string } };
 export function jobInvocation(cronJob: any, secrets: Secrets): { args: string[]; env: { [k: string]: string } } {
   const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
   if (container.command?.[0] !== 'rclone') throw new Error(`unexpected command ${JSON.stringify(container.command)}`);
+  return { args: container.args, env: containerEnv(container, secrets) };
+}
+
+/** A container's env with Secret references resolved the way the kubelet would (HOME left to the caller). */
+export function containerEnv(container: any, secrets: Secrets): { [k: string]: string } {
   const env: { [k: string]: string } = {};
   for (const e of container.env ?? []) {
     if (e.value !== undefined) {
@@ -134,5 +139,50 @@ export function jobInvocation(cronJob: any, secrets: Secrets): { args: string[];
     }
   }
   delete env.HOME; // the pod's /tmp; the test gives rclone its own temp HOME
-  return { args: container.args, env };
+  return env;
+}
+
+/**
+ * A folder whose programs are busybox applets (sh, awk, mktemp, date…), like the Alpine-based rclone image, with the
+ * host's rclone linked in. Created once per process; the caller removes it with {@link removeImageLikeBin}.
+ */
+let imageBin: string | undefined;
+export function imageLikeBin(): string {
+  if (imageBin) return imageBin;
+  const [busybox, rcloneBin] = requireTools('busybox', 'rclone');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'busybox-bin-'));
+  const res = spawnSync(busybox, ['--install', '-s', dir], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`busybox --install failed: ${res.stderr}`);
+  fs.symlinkSync(rcloneBin, path.join(dir, 'rclone'));
+  imageBin = dir;
+  return dir;
+}
+export function removeImageLikeBin(): void {
+  if (imageBin) fs.rmSync(imageBin, { recursive: true, force: true });
+  imageBin = undefined;
+}
+
+/**
+ * Run a CronJob's container as the pod would: its command and args, its env with Secrets resolved, programs from
+ * busybox (as in the Alpine-based image) and rclone; HOME and TMPDIR in a fresh temp folder (the pod's /tmp).
+ */
+export function runContainer(cronJob: any, secrets: Secrets): RcloneResult {
+  const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+  const env = containerEnv(container, secrets);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-tmp-'));
+  const [cmd, ...cmdArgs] = container.command;
+  const bin = imageLikeBin();
+  const program = cmd === 'rclone' ? path.join(bin, 'rclone') : cmd === '/bin/sh' ? path.join(bin, 'sh') : cmd;
+  const res = spawnSync(program, [...cmdArgs, ...container.args], {
+    env: { ...env, PATH: bin, HOME: home, TMPDIR: home }, encoding: 'utf8', timeout: 180_000,
+  });
+  fs.rmSync(home, { recursive: true, force: true });
+  const logs = (res.stderr ?? '').split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
+    try {
+      return [JSON.parse(l)];
+    } catch {
+      return [];
+    }
+  });
+  return { status: res.status, stdout: res.stdout ?? '', output: `${res.stdout ?? ''}${res.stderr ?? ''}`, logs };
 }

@@ -142,6 +142,12 @@ export interface IoTIngestOptions {
    * @default - 100m CPU, 128Mi memory
    */
   readonly resources?: ContainerResources;
+  /**
+   * Restart Telegraf through the Stakater Reloader controller when the Kafka CA or Kafka user Secret changes (Strimzi
+   * renews them; Telegraf reads them only at start). See {@link TelegrafIngestProps.reloadOnSecretChange}.
+   * @default false
+   */
+  readonly reloadOnSecretChange?: boolean;
 }
 
 /** Overrides for the Redis L1 cache of hot query results. */
@@ -438,6 +444,7 @@ export class IoTSite extends EdgeSite {
       token: ingestOpts.token,
       allowedCidrs: sensorCidrs,
       serviceType,
+      reloadOnSecretChange: ingestOpts.reloadOnSecretChange,
     });
     if (sensorCidrs.length > 0 && !this.exposed) {
       Warnings.addFormatted(this, {

@@ -76,7 +76,19 @@ export interface TelegrafIngestProps {
    * @default ServiceType.CLUSTER_IP
    */
   readonly serviceType?: ServiceType;
+  /**
+   * Restart the pods when a Secret they read at start changes, through the Stakater Reloader controller (which must run
+   * in the cluster): the Deployment gets `secret.reloader.stakater.com/reload` naming the Kafka CA and Kafka user
+   * Secrets. Telegraf reads `tls_ca`, client certificates and the SCRAM password only at start, while Strimzi renews
+   * its cluster and clients CAs (and the User Operator the user's certificate) on its own schedule. Without it, roll
+   * the Deployment after each renewal (`kubectl rollout restart deployment/<name>`).
+   * @default false
+   */
+  readonly reloadOnSecretChange?: boolean;
 }
+
+/** Annotation of the Stakater Reloader controller: restart the workload when one of the named Secrets changes. */
+const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
 
 /**
  * Telegraf receiving sensor data as InfluxDB line protocol over HTTP (the InfluxDB v2 write API on port 8186), writing
@@ -213,8 +225,10 @@ export class TelegrafIngest extends Construct {
       }
     }
     const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: '/', port: k8s.IntOrString.fromNumber(TelegrafIngest.HEALTH_PORT) }, initialDelaySeconds, periodSeconds: 15 });
+    const reloadSecrets = kafka ? [...new Set([kafka.topic.caCertificate?.name, kafka.credentials.secretName].filter((n): n is string => !!n))] : [];
+    const reload = props.reloadOnSecretChange && reloadSecrets.length > 0 ? { annotations: { [RELOADER_SECRET_ANNOTATION]: reloadSecrets.join(',') } } : {};
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels },
+      metadata: { name: this.name, namespace: props.namespace, labels, ...reload },
       spec: {
         replicas,
         selector: { matchLabels: selector },

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { IKafkaCluster } from './cluster';
 import { KafkaCloudCluster, KafkaSync } from './mirror';
 import {
-  checkBootstrap, checkCount, checkpointsTopic, cloudAuthentication, cloudTls, connectAcls, connectNames, ConnectNames, DEFAULT_REPLICATION_POLICY,
+  checkBootstrap, checkCount, connectStorageConfig, checkpointsTopic,
+  cloudAuthentication, cloudTls, connectAcls, connectNames, ConnectNames, DEFAULT_REPLICATION_POLICY,
   edgeAuthentication, edgeTls, IDENTITY_REPLICATION_POLICY, internalTopicAcl, mirrorResources, offsetSyncsTopic, remoteTopicAcl,
   remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, translatedGroupAcl, translatedGroupsClusterAcl, mirrorSpec, cloudAlias,
 } from './mirror-support';
@@ -93,6 +94,13 @@ export interface KafkaCloudToEdgeMirrorProps {
    * @default - the operator's default
    */
   readonly kafkaVersion?: string;
+  /**
+   * Let the Strimzi operator restart a failed connector or task (`autoRestart` on both connectors), with growing pauses
+   * between attempts and no limit on their number. Off, a task failed by one transient error (e.g. a WAN outage that
+   * outlasts the producer's delivery timeout) stays failed until someone restarts it.
+   * @default true
+   */
+  readonly autoRestart?: boolean;
 }
 
 /** Options of {@link KafkaCloudToEdgeMirror.aclRulesForSource}. */
@@ -214,6 +222,7 @@ export class KafkaCloudToEdgeMirror extends Construct {
       });
     }
     const tasksMax = props.tasksMax ?? 1;
+    const autoRestart = props.autoRestart ?? true;
     checkCount(this, 'tasksMax', tasksMax, 'use 1 for a few topics, up to the number of pulled partitions');
     const replicas = props.replicas ?? 1;
     checkCount(this, 'replicas', replicas, 'use 1 at a small site');
@@ -246,9 +255,7 @@ export class KafkaCloudToEdgeMirror extends Construct {
           tls: edgeTls(props.target),
           authentication: targetAuth,
           config: {
-            'config.storage.replication.factor': rf,
-            'offset.storage.replication.factor': rf,
-            'status.storage.replication.factor': rf,
+            ...connectStorageConfig(rf),
           },
         },
         mirrors: [mirrorSpec({
@@ -263,6 +270,7 @@ export class KafkaCloudToEdgeMirror extends Construct {
           syncGroupOffsets: this.syncGroupOffsets,
           topicsPattern: this.topicsPattern,
           groupsPattern: hasGroups ? this.groupsPattern : undefined,
+          autoRestart,
         })],
         resources: mirrorResources(props.resources),
         template: { connectContainer: { securityContext: strimziContainerSecurityContext() } },

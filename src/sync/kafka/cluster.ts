@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkInsync, clusterAddresses, derivedMinInsyncReplicas, derivedReplicationFactor, label, TLS_LISTENER_PORT } from './rules';
+import { checkInsync, clusterAddresses, derivedMinInsyncReplicas, derivedReplicationFactor, label, TLS_LISTENER_NAME, TLS_LISTENER_PORT } from './rules';
 import {
   KafkaNodePoolSpec, KafkaSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL, strimziContainerSecurityContext, toStrimziResources,
 } from './strimzi';
@@ -12,22 +12,35 @@ import { Shape } from '../../core/validate';
 
 
 /**
- * Broker config keys Strimzi manages itself: it ignores them in `spec.kafka.config` (with only an operator log line),
- * so setting them is always a mistake. Prefix match, minus the documented exceptions below.
+ * Broker config keys Strimzi manages itself: it drops them from `spec.kafka.config` (with only an operator log line),
+ * so setting them is always a mistake. Restated from Strimzi 1.2.0 (tag 1.2.0, commit 6c7b43c4,
+ * `api/.../kafka/KafkaClusterSpec.java` FORBIDDEN_PREFIXES / FORBIDDEN_PREFIX_EXCEPTIONS / ALLOWED_PER_LISTENER_CONFIGS)
+ * and its matching rule (`AbstractConfiguration.filterForbidden`): a key is dropped when its lower-cased form starts
+ * with a prefix, unless the key as written is an exception.
  */
 const FORBIDDEN_CONFIG_PREFIXES = [
   'listeners', 'advertised.', 'broker.', 'listener.', 'host.name', 'port', 'inter.broker.listener.name', 'sasl.', 'ssl.',
   'security.', 'password.', 'log.dir', 'zookeeper.connect', 'zookeeper.set.acl', 'zookeeper.ssl', 'zookeeper.clientCnxnSocket',
-  'authorizer.', 'super.user', 'cruise.control.metrics.topic', 'cruise.control.metrics.reporter.bootstrap.servers', 'node.id',
-  'process.roles', 'controller', 'metadata.log.dir',
-];
+  'authorizer.', 'super.user', 'cruise.control.metrics.topic', 'cruise.control.metrics.reporter.bootstrap.servers',
+  // KRaft
+  'node.id', 'process.roles', 'controller.', 'metadata.log.dir', 'zookeeper.metadata.migration.enable',
+  // Strimzi's quota plugin and metrics reporter, and its cordoning of log dirs
+  'client.quota.callback.static.kafka.admin.', 'client.quota.callback.static.produce', 'client.quota.callback.static.fetch',
+  'client.quota.callback.static.storage.per.volume.limit.min.available.', 'client.quota.callback.static.excluded.principal.name.list',
+  'prometheus.metrics.reporter.', 'cordoned.log.dirs',
+].map((p) => p.toLowerCase());
 const ALLOWED_CONFIG_EXCEPTIONS = [
+  'zookeeper.connection.timeout.ms', 'sasl.server.max.receive.size',
   'ssl.cipher.suites', 'ssl.protocol', 'ssl.enabled.protocols', 'ssl.secure.random.implementation',
   'cruise.control.metrics.topic.num.partitions', 'cruise.control.metrics.topic.replication.factor',
   'cruise.control.metrics.topic.retention.ms', 'cruise.control.metrics.topic.auto.create.retries',
   'cruise.control.metrics.topic.auto.create.timeout.ms', 'cruise.control.metrics.topic.min.insync.replicas',
+  // KRaft
+  'broker.session.timeout.ms', 'broker.heartbeat.interval.ms', 'controller.socket.timeout.ms',
   'controller.quorum.election.backoff.max.ms', 'controller.quorum.election.timeout.ms', 'controller.quorum.fetch.timeout.ms',
 ];
+/** Per-listener options Strimzi passes through as `listener.name.<name>-<port>.<option>` for each of the cluster's listeners. */
+const ALLOWED_PER_LISTENER_CONFIGS = ['connections.max.reauth.ms', 'max.connections', 'max.connection.creation.rate'];
 
 /**
  * A Strimzi-managed Kafka cluster that topics, users and MirrorMaker2 attach to: an {@link EdgeKafkaCluster} or an
@@ -262,7 +275,7 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
       kafka: {
         ...(props.kafkaVersion ? { version: props.kafkaVersion } : {}),
         ...(props.metadataVersion ? { metadataVersion: props.metadataVersion } : {}),
-        listeners: [{ name: 'tls', port: TLS_LISTENER_PORT, type: 'internal', tls: true, authentication: { type: this.authentication } }],
+        listeners: [{ name: TLS_LISTENER_NAME, port: TLS_LISTENER_PORT, type: 'internal', tls: true, authentication: { type: this.authentication } }],
         authorization: { type: 'simple' },
         config,
       },
@@ -324,8 +337,9 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
 
   private buildConfig(brokers: number, user: { [key: string]: string }): { [key: string]: string | number | boolean } {
     for (const key of Object.keys(user)) {
-      const forbidden = FORBIDDEN_CONFIG_PREFIXES.find((p) => key.startsWith(p));
-      if (forbidden && !ALLOWED_CONFIG_EXCEPTIONS.includes(key)) {
+      const forbidden = FORBIDDEN_CONFIG_PREFIXES.find((p) => key.toLowerCase().startsWith(p));
+      const perListener = ALLOWED_PER_LISTENER_CONFIGS.map((o) => `listener.name.${TLS_LISTENER_NAME}-${TLS_LISTENER_PORT}.${o}`);
+      if (forbidden && !ALLOWED_CONFIG_EXCEPTIONS.includes(key) && !perListener.includes(key)) {
         throw edgeError(this, {
           prop: `config["${key}"]`,
           value: user[key],

@@ -215,6 +215,24 @@ export function translatedGroupsClusterAcl(): KafkaAclRule {
   return { resourceType: KafkaAclResourceType.CLUSTER, operations: [KafkaAclOperation.DESCRIBE] };
 }
 
+/**
+ * Kafka Connect settings of `spec.target.config` for its three internal topics, sized for a fleet: every site has its
+ * own Connect group and topics on the shared cluster, and Connect's defaults (offsets 25 partitions, status 5; the
+ * config topic always has 1) would cost about 31 partitions per site. One MirrorMaker2 writes a handful of offset and
+ * status records a minute, so one partition each is plenty. `offset.storage.partitions` and
+ * `status.storage.partitions` are Connect worker settings (Kafka `DistributedConfig`) that Strimzi 1.2 passes through
+ * (not under its forbidden prefixes `offset.storage.topic`, `status.storage.topic`, `config.storage.topic`).
+ */
+export function connectStorageConfig(rf: number): { [key: string]: number } {
+  return {
+    'config.storage.replication.factor': rf,
+    'offset.storage.replication.factor': rf,
+    'status.storage.replication.factor': rf,
+    'offset.storage.partitions': 1,
+    'status.storage.partitions': 1,
+  };
+}
+
 /** What {@link mirrorSpec} needs to render a `mirrors[]` entry. */
 export interface MirrorSpecOptions {
   readonly alias: string;
@@ -229,6 +247,8 @@ export interface MirrorSpecOptions {
   readonly topicsPattern: string;
   /** Only when consumer groups are checkpointed. */
   readonly groupsPattern?: string;
+  /** Let the operator restart failed connectors and tasks (Strimzi `autoRestart`). */
+  readonly autoRestart: boolean;
 }
 
 /**
@@ -237,10 +257,14 @@ export interface MirrorSpecOptions {
  */
 export function mirrorSpec(o: MirrorSpecOptions): MirrorSpec {
   const rf = o.replicationFactor;
+  // Strimzi restarts a FAILED connector or task with growing pauses (no limit unless maxRestarts is set); without it a
+  // task failed by one transient error (e.g. a WAN outage longer than the producer's delivery timeout) stays failed.
+  const autoRestart = { autoRestart: { enabled: o.autoRestart } };
   return {
     source: { alias: o.alias, bootstrapServers: o.bootstrapServers, ...(o.tls ? { tls: o.tls } : {}), authentication: o.authentication },
     sourceConnector: {
       tasksMax: o.tasksMax,
+      ...autoRestart,
       config: {
         'replication.policy.class': o.policyClass,
         'replication.factor': rf,
@@ -254,6 +278,7 @@ export function mirrorSpec(o: MirrorSpecOptions): MirrorSpec {
     ...(o.groupsPattern !== undefined ? {
       checkpointConnector: {
         tasksMax: 1,
+        ...autoRestart,
         config: {
           'replication.policy.class': o.policyClass,
           'offset-syncs.topic.location': 'target',

@@ -6,7 +6,8 @@ import { ConflictPolicy } from '../conflict-policy';
 import { ObjectReplication, ObjectReplicationProps } from '../object-replication';
 import { IKafkaCluster } from './cluster';
 import {
-  checkBootstrap, checkCount, cloudAuthentication, cloudTls, connectNames, DEFAULT_REPLICATION_POLICY, edgeAuthentication, edgeTls,
+  checkBootstrap, checkCount, connectStorageConfig, cloudAuthentication, cloudTls, connectNames, DEFAULT_REPLICATION_POLICY,
+  edgeAuthentication, edgeTls,
   IDENTITY_REPLICATION_POLICY, mirrorResources, remoteTopicName, sourceGroupAcl, sourceTopicAcl, targetAclRules, mirrorSpec, cloudAlias,
 } from './mirror-support';
 import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
@@ -144,6 +145,13 @@ export interface KafkaSyncProps {
    * @default - the operator's default
    */
   readonly kafkaVersion?: string;
+  /**
+   * Let the Strimzi operator restart a failed connector or task (`autoRestart` on both connectors), with growing pauses
+   * between attempts and no limit on their number. Off, a task failed by one transient error (e.g. a WAN outage that
+   * outlasts the producer's delivery timeout) stays failed until someone restarts it.
+   * @default true
+   */
+  readonly autoRestart?: boolean;
 }
 
 /** Options of {@link KafkaSync.aclRulesForTarget}. */
@@ -269,6 +277,7 @@ export class KafkaSync extends Construct {
       throw edgeError(this, { prop: 'target.replicationFactor', value: rf, rule: 'must be -1 (the cloud brokers\' default) or a whole number of at least 1', fix: 'omit it to use the cloud default' });
     }
     const tasksMax = props.tasksMax ?? 1;
+    const autoRestart = props.autoRestart ?? true;
     checkCount(this, 'tasksMax', tasksMax, 'use 1 for a small site, up to the number of mirrored partitions');
     const replicas = props.replicas ?? 1;
     checkCount(this, 'replicas', replicas, 'use 1 at a small site');
@@ -297,9 +306,7 @@ export class KafkaSync extends Construct {
           ...(targetTls ? { tls: targetTls } : {}),
           authentication: targetAuth,
           config: {
-            'config.storage.replication.factor': rf,
-            'offset.storage.replication.factor': rf,
-            'status.storage.replication.factor': rf,
+            ...connectStorageConfig(rf),
             'producer.compression.type': compression,
           },
         },
@@ -315,6 +322,7 @@ export class KafkaSync extends Construct {
           syncGroupOffsets: this.syncGroupOffsets,
           topicsPattern: this.topicsPattern,
           groupsPattern: hasGroups ? this.groupsPattern : undefined,
+          autoRestart,
         })],
         resources: mirrorResources(props.resources),
         template: { connectContainer: { securityContext: strimziContainerSecurityContext() } },

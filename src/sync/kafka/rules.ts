@@ -3,6 +3,8 @@ import { IConstruct } from 'constructs';
 import { STRIMZI_CLUSTER_LABEL } from './strimzi';
 import { edgeError, NetworkPeer, SecretKeyReference } from '../../core';
 
+/** Name of the internal TLS listener every cluster of this module exposes. */
+export const TLS_LISTENER_NAME = 'tls';
 /** Port of the internal TLS listener every cluster of this module exposes. */
 export const TLS_LISTENER_PORT = 9093;
 

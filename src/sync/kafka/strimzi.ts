@@ -104,6 +104,13 @@ export interface MirrorClusterTls {
   readonly trustedCertificates: Array<{ readonly secretName: string; readonly certificate: string }>;
 }
 
+/** `sourceConnector` / `checkpointConnector` of a mirror. */
+export interface MirrorConnectorSpec {
+  readonly tasksMax: number;
+  readonly autoRestart?: { readonly enabled: boolean; readonly maxRestarts?: number };
+  readonly config: { [key: string]: string | number | boolean };
+}
+
 /** One entry of `KafkaMirrorMaker2.spec.mirrors`. */
 export interface MirrorSpec {
   readonly source: {
@@ -112,8 +119,8 @@ export interface MirrorSpec {
     readonly tls?: MirrorClusterTls;
     readonly authentication: MirrorClusterAuthentication;
   };
-  readonly sourceConnector: { readonly tasksMax: number; readonly config: { [key: string]: string | number | boolean } };
-  readonly checkpointConnector?: { readonly tasksMax: number; readonly config: { [key: string]: string | number | boolean } };
+  readonly sourceConnector: MirrorConnectorSpec;
+  readonly checkpointConnector?: MirrorConnectorSpec;
   readonly topicsPattern: string;
   readonly groupsPattern?: string;
 }
