@@ -45,6 +45,10 @@ describe('ResticBackup', () => {
     expect(cj.spec.startingDeadlineSeconds).toBe(3600);
     expect(cj.spec.jobTemplate.spec.backoffLimit).toBe(2);
     expect(cj.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(12 * 3600);
+    // Exit 3 (unreadable source files) has already saved the snapshot and run retention: no retry.
+    expect(cj.spec.jobTemplate.spec.podFailurePolicy).toEqual({
+      rules: [{ action: 'FailJob', onExitCodes: { containerName: containerOf(cj).name, operator: 'In', values: [3] } }],
+    });
     const pod = cj.spec.jobTemplate.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.automountServiceAccountToken).toBe(false);

@@ -20,6 +20,11 @@ export interface BackupCronJobSpec {
   readonly volumes: k8s.Volume[];
   readonly mounts: k8s.VolumeMount[];
   readonly defaultResources: ContainerResources;
+  /**
+   * Exit codes of the container that fail the Job at once, without retries (`podFailurePolicy` FailJob): a
+   * retry cannot change the outcome (e.g. restic's exit 3, unreadable source files).
+   */
+  readonly failJobOnExitCodes?: number[];
 }
 
 /** Paths of the writable scratch volumes every job gets. */
@@ -95,6 +100,11 @@ export class BackupCronJob {
           spec: {
             backoffLimit: options.backoffLimit ?? 2,
             activeDeadlineSeconds: Format.seconds(options.timeout ?? Duration.hours(12)),
+            ...(spec.failJobOnExitCodes && spec.failJobOnExitCodes.length > 0 ? {
+              podFailurePolicy: {
+                rules: [{ action: 'FailJob', onExitCodes: { containerName: spec.appName, operator: 'In', values: spec.failJobOnExitCodes } }],
+              },
+            } : {}),
             template: {
               metadata: { labels },
               spec: {

@@ -256,6 +256,8 @@ export class ResticBackup extends Construct {
       volumes,
       mounts,
       defaultResources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
+      // Exit 3 = unreadable source files: the snapshot and retention already ran; a retry would only repeat them.
+      failJobOnExitCodes: [3],
     });
   }
 
