@@ -52,8 +52,9 @@ describe('ResticBackup', () => {
     const pod = cj.spec.jobTemplate.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.automountServiceAccountToken).toBe(false);
-    // The image runs as root by default: the pod sets every id explicitly, to the data's group.
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
+    // The image runs as root by default: the pod sets the ids explicitly. No fsGroup: the job must not re-own the
+    // other workload's volume (and the kubelet skips ownership changes on a read-only claim anyway).
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
     const container = containerOf(cj);
     expect(container.image).toBe(ContainerImage.RESTIC.reference);
     expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
@@ -64,7 +65,7 @@ describe('ResticBackup', () => {
       { name: 'tmp', mountPath: '/tmp' },
     ]);
     expect(pod.volumes).toEqual([
-      { name: 'data', persistentVolumeClaim: { claimName: 'media' } },
+      { name: 'data', persistentVolumeClaim: { claimName: 'media', readOnly: true } },
       { name: 'cache', emptyDir: {} },
       { name: 'tmp', emptyDir: {} },
     ]);
@@ -152,6 +153,25 @@ describe('ResticBackup', () => {
     expect(script).toContain('--one-file-system --exclude \'*.tmp\' --exclude lost+found --exclude \'it\'\\\'\'s odd\' "$BACKUP_SOURCE"');
     expect(script).toContain('--keep-last 3 --keep-hourly 24 --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --keep-yearly 2 --keep-within 36h --prune');
     expect(script).toContain('run_restic check --read-data-subset=2.5%');
+  });
+
+  test('the source claim is read-only on the volume itself; fsGroup only when given or for a repository claim of its own', () => {
+    const c = chart();
+    new ResticBackup(c, 'plain', base());
+    new ResticBackup(c, 'owner', base({ fsGroup: 1000 }));
+    new ResticBackup(c, 'disk', base({ repository: ResticRepository.fromClaimName('usb-disk') }));
+    const manifests = synth(c);
+    const podOf = (name: string) => find(manifests, 'CronJob', name).spec.jobTemplate.spec.template.spec;
+    for (const name of ['plain', 'owner', 'disk']) {
+      // persistentVolumeClaim.readOnly (not only the mount) is what makes the kubelet skip fsGroup ownership changes.
+      expect(podOf(name).volumes.find((v: any) => v.name === 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'media', readOnly: true } });
+    }
+    expect(podOf('plain').securityContext.fsGroup).toBeUndefined();
+    expect(podOf('plain').securityContext.fsGroupChangePolicy).toBeUndefined();
+    expect(podOf('owner').securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch' });
+    // The repository claim is the job's own and written to: it keeps an fsGroup, changed only on a root mismatch.
+    expect(podOf('disk').volumes.find((v: any) => v.name === 'repository')).toEqual({ name: 'repository', persistentVolumeClaim: { claimName: 'usb-disk' } });
+    expect(podOf('disk').securityContext).toMatchObject({ runAsUser: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch' });
   });
 
   test('REST, claim and Secret repositories', () => {

@@ -149,7 +149,7 @@ describe('IoTSite wiring (defaults)', () => {
     const claim = `${sts.spec.volumeClaimTemplates[0].metadata.name}-${sts.metadata.name}-0`;
     expect(claim).toBe('data-influxdb-0');
     const pod = find(m, 'CronJob', 'restic-influxdb').spec.jobTemplate.spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-influxdb-0' } });
+    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-influxdb-0', readOnly: true } });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/data', readOnly: true });
     expect(pod.affinity).toEqual({
       podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: sts.spec.selector.matchLabels }, topologyKey: 'kubernetes.io/hostname' }] },
