@@ -164,6 +164,9 @@ describe('ModelDistributionSite', () => {
       for (const s of findAll(m, 'Schedule')) {
         expect(s.spec.template.includedNamespaces).toEqual(['site-a']);
         expect(s.spec.template.storageLocation).toBe('site-a-store');
+        // LVM LocalPV volumes: no CSI snapshots (thick, unrestorable) and no file-system copy into the store itself.
+        expect(s.spec.template.snapshotVolumes).toBe(false);
+        expect(s.spec.template.defaultVolumesToFsBackup).toBe(false);
       }
     });
 

@@ -77,6 +77,13 @@ describe('VideoSurveillanceSite', () => {
     const bsl = find(m, 'BackupStorageLocation', 'site-a-store');
     expect(bsl.spec.config.s3Url).toBe(s.store.s3Endpoint);
     expect(bsl.spec.objectStorage).toEqual({ bucket: 'velero', prefix: 'site-a' });
+    // Velero keeps the objects only: LVM LocalPV snapshots are thick and cannot be restored, and a file-system copy of
+    // the drives would land in the store it protects. Recordings are protected by erasure coding, archive and restic.
+    expect(findAll(m, 'Schedule')).toHaveLength(2);
+    for (const sched of findAll(m, 'Schedule')) {
+      expect(sched.spec.template.snapshotVolumes).toBe(false);
+      expect(sched.spec.template.defaultVolumesToFsBackup).toBe(false);
+    }
     const archive = find(m, 'CronJob', 'archive').spec.jobTemplate.spec.template.spec.containers[0];
     expect(archive.env.find((e: any) => e.name === 'RCLONE_CONFIG_SOURCE_ENDPOINT').value).toBe(s.store.s3Endpoint);
     expect(archive.env.find((e: any) => e.name === 'RCLONE_CONFIG_DESTINATION_ENDPOINT').value).toBe('https://s3.example.com');
