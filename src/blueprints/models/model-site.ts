@@ -440,7 +440,6 @@ export class ModelDistributionSite extends EdgeSite {
     // --- Download cache -------------------------------------------------------------------------------------
     const sliceSize = cacheOpts.sliceSize ?? Size.mebibytes(8);
     const validity = cacheOpts.validity ?? Duration.minutes(1);
-    const sliceBytes = DecimalSize.toBytes(sliceSize);
     const oneRelease = this.modelCount * sizeBytes;
     const defaultVolume = Size.gibibytes(Math.max(10, Math.ceil(oneRelease / 0.9 / 2 ** 30)));
     this.cache = new NginxEdgeCache(this, 'Cache', {
@@ -459,7 +458,8 @@ export class ModelDistributionSite extends EdgeSite {
       revalidate: true,
       // The pointers of named models are never cached.
       bypassLocations: this.modelNames.flatMap((m) => [`/${m}/current`, `/${m}/history`]),
-      expectedObjects: this.modelCount * (props.versionsRetained * Math.max(1, Math.ceil(sizeBytes / sliceBytes)) + 3),
+      // Objects, not slices: the keys zone counts one key per slice of the cache volume itself.
+      expectedObjects: this.modelCount * (props.versionsRetained + 3),
       allowedClients: [
         ...(cacheOpts.clientCidrs ?? []).map((cidr) => ({ cidr })),
         ...this.clients.map((c) => ({ namespace: c.namespace, podLabels: c.podLabels })),
