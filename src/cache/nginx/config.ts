@@ -412,12 +412,12 @@ export class NginxCacheConfig {
         fix: `use at least Size.mebibytes(${Math.ceil(needed.keys / KEYS_PER_MIB)}), or leave keysZoneSize out to derive it`,
       });
     } else if (options.keysZoneSize && options.expectedObjects !== undefined && options.expectedObjects > capacity) {
-      const needed = Math.ceil(options.expectedObjects / KEYS_PER_MIB);
+      const neededMib = Math.ceil(options.expectedObjects / KEYS_PER_MIB);
       out.push({
         prop: 'keysZoneSize',
         value: humanSize(options.keysZoneSize),
         rule: `holds about ${capacity} keys (8,000 per MiB) but expectedObjects is ${options.expectedObjects}: nginx will evict entries while the disk still has room`,
-        fix: `use at least Size.mebibytes(${needed}), or leave keysZoneSize out to derive it`,
+        fix: `use at least Size.mebibytes(${neededMib}), or leave keysZoneSize out to derive it`,
       });
     }
     const stale = options.useStale ?? DEFAULT_STALE;
