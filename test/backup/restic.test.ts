@@ -239,6 +239,7 @@ describe('ResticBackup', () => {
       ['uploadLimit is under 1 KiB', { uploadLimit: Size.kibibytes(0) }, /uploadLimit = 0: must be at least 1 KiB per second/],
       ['the cron is invalid', { schedule: Cron.schedule({ minute: '61' }) }, /schedule = "61 \* \* \* \*": not a valid cron expression: minute field: 61 is outside 0-59/],
       ['the time zone is not IANA', { timeZone: 'CET+1' }, /timeZone = "CET\+1": not an IANA time zone name/],
+      ['the time zone is not in the IANA list', { timeZone: 'Europe/Berlinn' }, /timeZone = "Europe\/Berlinn": not an IANA time zone name/],
       ['fsGroup is root', { fsGroup: 0 }, /fsGroup = 0: must be a positive whole number \(Pod Security "restricted" forbids root, and the image default is root\)/],
       ['runAsUser is negative', { runAsUser: -5 }, /runAsUser = -5: must be a positive whole number/],
       ['backoffLimit is negative', { backoffLimit: -1 }, /backoffLimit = -1: must be a whole number ≥ 0/],

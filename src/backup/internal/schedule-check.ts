@@ -50,10 +50,19 @@ export class ScheduleCheck {
     return { expression, maxGap: Duration.minutes(gap), maxGapMinutes: gap };
   }
 
-  /** Throws unless `zone` looks like an IANA time zone name. */
+  /**
+   * Throws unless `zone` is an IANA time zone name: the shape of one, and known to the time zone database of the
+   * JavaScript runtime (ICU; it also knows the links such as `Asia/Calcutta`).
+   */
   public static checkTimeZone(scope: IConstruct, prop: string, zone: string | undefined): void {
     if (zone === undefined) return;
-    if (!/^(UTC|Etc\/[A-Za-z0-9+-]+|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+){1,2})$/.test(zone)) {
+    let known = true;
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+    } catch {
+      known = false;
+    }
+    if (!known || !/^(UTC|Etc\/[A-Za-z0-9+-]+|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+){1,2})$/.test(zone)) {
       throw edgeError(scope, { prop, value: zone, rule: 'not an IANA time zone name', fix: 'use e.g. "UTC" or "Europe/Berlin"' });
     }
   }
