@@ -311,5 +311,6 @@ describe('ModelDistributionSite', () => {
     new ModelDistributionSite(app, 'b', props({ siteName: 'site-b', models: 3 }));
     const m = synth(app);
     expect(findAll(m, 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['site-a', 'site-b']);
+    for (const n of findAll(m, 'Namespace')) expect(n.metadata).not.toHaveProperty('namespace');
   });
 });

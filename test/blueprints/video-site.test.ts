@@ -31,6 +31,8 @@ describe('VideoSurveillanceSite', () => {
     expect(m).toMatchSnapshot();
     expect(find(m, 'StatefulSet', 'store').spec.replicas).toBe(4);
     expect(find(m, 'Namespace', 'site-a').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // Namespaces are cluster-scoped: no metadata.namespace, even though the site chart has a namespace.
+    expect(find(m, 'Namespace', 'site-a').metadata).not.toHaveProperty('namespace');
   });
 
   test('custom: 4 × 2 drives, explicit parity, cache and kafka overrides, restic of metadata volumes', () => {
