@@ -29,6 +29,9 @@ describe.each(examples)('examples/%s', (name) => {
     const app: App = mod.buildApp(Testing.app());
     const manifests = synth(app);
     expect(manifests.length).toBeGreaterThan(0);
+    // A Forbid CronJob whose run hangs blocks every later run: each one has a Job deadline.
+    const forbid = manifests.filter((m) => m.kind === 'CronJob' && m.spec.concurrencyPolicy === 'Forbid');
+    expect(forbid.filter((m) => !(m.spec.jobTemplate.spec.activeDeadlineSeconds > 0)).map((m) => m.metadata.name)).toEqual([]);
   });
 
   test('has a cdk8s.yaml that runs main.ts', () => {
