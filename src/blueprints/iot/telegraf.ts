@@ -9,6 +9,9 @@ import {
 } from '../../core';
 
 /** Where Telegraf forwards telemetry to Kafka (the sync topic). */
+/** Telegraf's metric_buffer_limit (metrics held per output while it fails). */
+const BUFFER_LIMIT = 100000;
+
 export interface TelegrafKafkaOutput {
   /** The topic (bootstrap servers, CA). */
   readonly topic: IEventTopic;
@@ -96,7 +99,7 @@ export class TelegrafIngest extends Construct {
       '[agent]',
       '  interval = "10s"',
       `  flush_interval = "${flush}s"`,
-      '  metric_buffer_limit = 100000',
+      `  metric_buffer_limit = ${BUFFER_LIMIT}`,
       '  omit_hostname = true',
       '',
       '[[inputs.influxdb_v2_listener]]',
@@ -109,6 +112,7 @@ export class TelegrafIngest extends Construct {
       '  token = "${INFLUX_TOKEN}"',
       `  organization = ${q(props.organization)}`,
       `  bucket = ${q(props.bucket)}`,
+      '  namedrop = ["internal*"]',
       '',
     ];
     if (props.kafka) {
@@ -117,6 +121,7 @@ export class TelegrafIngest extends Construct {
         '[[outputs.kafka]]',
         `  brokers = [${k.topic.bootstrapServers.split(',').map((b) => q(b.trim())).join(', ')}]`,
         `  topic = ${q(k.topic.topicName)}`,
+        '  namedrop = ["internal*"]',
         '  required_acks = -1',
         '  max_retry = 10',
         // zstd batches keep the edge topic (sized for the outage budget) and the mirror traffic small.
@@ -129,7 +134,23 @@ export class TelegrafIngest extends Construct {
         '',
       );
     }
-    lines.push('[[outputs.health]]', `  service_address = "http://:${TelegrafIngest.HEALTH_PORT}"`, '');
+    // Health with checks: Telegraf's own write statistics (inputs.internal, kept out of the real outputs) go only to
+    // the health output, which answers 503 once any output's buffer holds half of metric_buffer_limit (the output
+    // is failing) or no write statistics exist yet.
+    lines.push(
+      '[[inputs.internal]]',
+      '  collect_memstats = false',
+      '',
+      '[[outputs.health]]',
+      `  service_address = "http://:${TelegrafIngest.HEALTH_PORT}"`,
+      '  namepass = ["internal_write"]',
+      '  [[outputs.health.compares]]',
+      '    field = "buffer_size"',
+      `    lt = ${BUFFER_LIMIT / 2}.0`,
+      '  [[outputs.health.contains]]',
+      '    field = "buffer_size"',
+      '',
+    );
     return lines.join('\n');
   }
 
@@ -212,6 +233,8 @@ export class TelegrafIngest extends Construct {
       }
     }
     const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: '/', port: k8s.IntOrString.fromNumber(TelegrafIngest.HEALTH_PORT) }, initialDelaySeconds, periodSeconds: 15 });
+    // Liveness must not fail with an output: a restart would drop the buffered metrics. It checks the listener only.
+    const liveness: k8s.Probe = { tcpSocket: { port: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) }, initialDelaySeconds: 30, periodSeconds: 15 };
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: this.name, namespace: props.namespace, labels },
       spec: {
@@ -232,7 +255,7 @@ export class TelegrafIngest extends Construct {
               securityContext: RestrictedSecurity.containerSecurityContext(),
               resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, props.resources),
               readinessProbe: probe(5),
-              livenessProbe: probe(30),
+              livenessProbe: liveness,
               volumeMounts: mounts,
             }],
             volumes,
