@@ -234,7 +234,11 @@ export class TelegrafIngest extends Construct {
     }
     const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: '/', port: k8s.IntOrString.fromNumber(TelegrafIngest.HEALTH_PORT) }, initialDelaySeconds, periodSeconds: 15 });
     // Liveness must not fail with an output: a restart would drop the buffered metrics. It checks the listener only.
-    const liveness: k8s.Probe = { tcpSocket: { port: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) }, initialDelaySeconds: 30, periodSeconds: 15 };
+    const liveness: k8s.Probe = {
+      tcpSocket: { port: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) },
+      initialDelaySeconds: 30,
+      periodSeconds: 15,
+    };
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: this.name, namespace: props.namespace, labels },
       spec: {
