@@ -29,6 +29,12 @@ describe.each(examples)('examples/%s', (name) => {
     const app: App = mod.buildApp(Testing.app());
     const manifests = synth(app);
     expect(manifests.length).toBeGreaterThan(0);
+    // A Forbid CronJob whose run hangs blocks every later run: each one has a Job deadline.
+    const forbid = manifests.filter((m) => m.kind === 'CronJob' && m.spec.concurrencyPolicy === 'Forbid');
+    expect(forbid.filter((m) => !(m.spec.jobTemplate.spec.activeDeadlineSeconds > 0)).map((m) => m.metadata.name)).toEqual([]);
+    // S3 clients use a store's client Service: a headless `*-hl` Service also lists servers that are not ready.
+    const endpoints = manifests.flatMap((m) => JSON.stringify(m).match(/"name":"RCLONE_CONFIG_[A-Z0-9_]+_ENDPOINT","value":"[^"]*"/g) ?? []);
+    expect(endpoints.filter((e) => /-hl\./.test(e))).toEqual([]);
   });
 
   test('has a cdk8s.yaml that runs main.ts', () => {

@@ -55,9 +55,10 @@ export function buildApp(app: App = new App()): App {
   });
   releases.grantConsume('model-puller');
 
-  // The bytes: video segments edge MinIO -> cloud bucket, under the site's prefix, capped at 20 MiB/s.
+  // The bytes: video segments edge MinIO (its client Service, not the headless `store-hl`, which also lists servers that
+  // are not ready) -> cloud bucket, under the site's prefix, capped at 20 MiB/s.
   const edgeStore = new ExternalObjectStore({
-    s3Endpoint: `http://store-hl.${site}.svc.cluster.local:9000`,
+    s3Endpoint: `http://store.${site}.svc.cluster.local:9000`,
     credentials: { secretName: 'store-replication-keys' },
     flavor: ObjectStoreFlavor.MINIO,
     networkPeer: { namespace: site, podLabels: { 'app.kubernetes.io/name': 'minio' }, ports: [9000] },

@@ -40,20 +40,25 @@ export interface BackupJobOptions {
    */
   readonly resources?: ContainerResources;
   /**
-   * The group that owns the data: the fsGroup of the workload that writes it. The job runs with this fsGroup so it
-   * can read group-readable files, and so the kubelet has no reason to re-own the volume (a different fsGroup makes
-   * it change the group of every file on the volume when the root does not match).
-   * @default 65532 (the library's default UID/GID for its own workloads)
+   * The group that owns the data: the fsGroup of the workload that writes it (never another group). The job gets it
+   * as a supplementary group so it can read group-readable files, with `fsGroupChangePolicy: OnRootMismatch`.
+   *
+   * The source claim is mounted with `persistentVolumeClaim.readOnly: true` (except for `RcloneMode.MOVE`), so the
+   * kubelet never changes its ownership; an fsGroup only applies to writable volumes (a repository or archive claim
+   * of the job's own, or a MOVE source — where a group that differs from the data's would make the kubelet re-own
+   * every file of the other workload's volume).
+   * @default - no fsGroup; the runAsGroup when the job writes to a claim of its own (repository or archive claim)
+   *   and the source is read-only
    */
   readonly fsGroup?: number;
   /**
    * UID the tool runs as (the official restic and rclone images default to root, which "restricted" forbids).
-   * @default - same as fsGroup
+   * @default - fsGroup if set, else 65532
    */
   readonly runAsUser?: number;
   /**
    * Primary GID the tool runs as.
-   * @default - same as fsGroup
+   * @default - fsGroup if set, else runAsUser
    */
   readonly runAsGroup?: number;
   /**

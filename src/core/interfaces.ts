@@ -50,7 +50,7 @@ export interface NetworkPeer {
  * ({@link ExternalObjectStore}). Backup, archive, sync and blueprints take this instead of a concrete class.
  */
 export interface IObjectStore {
-  /** S3 endpoint URL, e.g. `http://store-hl.site-a.svc.cluster.local:9000`. */
+  /** S3 endpoint URL, e.g. `http://store.site-a.svc.cluster.local:9000`. */
   readonly s3Endpoint: string;
   /** Region name to sign requests with (`us-east-1` for most S3-compatible stores). */
   readonly region: string;

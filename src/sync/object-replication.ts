@@ -91,8 +91,9 @@ export interface ObjectReplicationProps {
    */
   readonly resources?: ContainerResources;
   /**
-   * Kill a run that takes longer than this (the next run continues where it stopped).
-   * @default - no limit (runs never overlap: concurrencyPolicy Forbid)
+   * Kill a run that takes longer than this (the next run continues where it stopped). Runs never overlap
+   * (concurrencyPolicy Forbid), so without a deadline one hung run would block every later one.
+   * @default Duration.hours(12)
    */
   readonly timeout?: Duration;
   /**
@@ -285,7 +286,7 @@ export class ObjectReplication extends Construct {
           metadata: { labels },
           spec: {
             backoffLimit: 2,
-            ...(props.timeout ? { activeDeadlineSeconds: Math.round(props.timeout.toSeconds()) } : {}),
+            activeDeadlineSeconds: Math.round((props.timeout ?? Duration.hours(12)).toSeconds()),
             template: {
               metadata: { labels },
               spec: {

@@ -39,7 +39,10 @@ describe('RcloneArchive', () => {
     expect(cj.spec.schedule).toBe('0 3 * * *');
     expect(cj.spec.concurrencyPolicy).toBe('Forbid');
     const pod = cj.spec.jobTemplate.spec.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
+    // No fsGroup and a read-only claim: the job never re-owns the other workload's volume.
+    expect(pod.securityContext.fsGroup).toBeUndefined();
+    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'recordings', readOnly: true } });
     const container = containerOf(cj);
     expect(container.image).toBe(ContainerImage.RCLONE.reference);
     expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } });
@@ -98,8 +101,10 @@ describe('RcloneArchive', () => {
     const manifests = synth(c);
     expect(manifests).toMatchSnapshot();
     const cj = find(manifests, 'CronJob', 'to-dc');
-    // move deletes from the source, so the data volume is writable.
+    // move deletes from the source, so the data volume is writable; the given fsGroup is the data's owner.
     expect(containerOf(cj).volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+    expect(cj.spec.jobTemplate.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'recordings' } });
+    expect(cj.spec.jobTemplate.spec.template.spec.securityContext).toMatchObject({ fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch' });
     expect(containerOf(cj).volumeMounts).toContainEqual({ name: 'ca', mountPath: '/etc/rclone/ca', readOnly: true });
     expect(plainEnvOf(cj)).toMatchObject({ ARCHIVE_SOURCE: '/data/warm', ARCHIVE_DEST: 'archive:cold/site-a/recordings', RCLONE_CONFIG_ARCHIVE_PROVIDER: 'Minio', RCLONE_CONFIG_ARCHIVE_STORAGE_CLASS: 'STANDARD_IA', RCLONE_CONFIG_ARCHIVE_FORCE_PATH_STYLE: 'true' });
     const script = scriptOf(cj);

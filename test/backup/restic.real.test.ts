@@ -3,9 +3,10 @@
  * repository and data directory. Only the paths in the environment differ from the pod (the repository and data
  * locations); host, tags and the script come from the synthesized manifest.
  */
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { plainEnvOf, run, runScript, runScriptAsync, scriptOf, secretEnvOf, tempDir, treeHashes, writeFile } from './support';
@@ -55,6 +56,16 @@ function resticEnv(dir: string, extra: { [k: string]: string } = {}): { [k: stri
     TMPDIR: dir,
     ...extra,
   };
+}
+
+/** Gives `uid` every file under `dir` (the script then runs as that user). */
+function chownTree(dir: string, uid: number): void {
+  fs.chownSync(dir, uid, uid);
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) chownTree(p, uid);
+    else fs.lchownSync(p, uid, uid);
+  }
 }
 
 function snapshots(dir: string, host?: string): Array<{ id: string; short_id: string; time: string; hostname: string; tags?: string[] }> {
@@ -232,6 +243,43 @@ describe('ResticBackup script with the real restic binary', () => {
     const r = runScript(script, resticEnv(dir));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/BACKUP_SOURCE: must be set/);
+  });
+
+  test('an unreadable source file (restic exit 3) still saves the snapshot and runs forget, prune and check, then the job fails with 3', () => {
+    // Root reads everything, so the script runs as an unprivileged user (like the pod) and one file is mode 000.
+    const uid = 65534;
+    const { script, host, tags } = job({ keepLast: 1 });
+    const data = path.join(dir, 'data');
+    writeFile(data, 'readable.bin', crypto.randomBytes(4096));
+    const env = resticEnv(dir, { BACKUP_SOURCE: data, BACKUP_HOST: host, BACKUP_TAGS: tags });
+    // The user must be able to reach the temp folder (jest's private one is 0700 root): traverse only, no listing.
+    for (let d = path.dirname(dir); d !== path.dirname(d) && d.startsWith(os.tmpdir()); d = path.dirname(d)) fs.chmodSync(d, 0o711);
+    const asUser = () => {
+      chownTree(dir, uid);
+      const r = spawnSync('setpriv', ['--reuid', String(uid), '--regid', String(uid), '--clear-groups', 'sh', '-c', script], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', LANG: 'C', ...env }, encoding: 'utf8', timeout: 120_000,
+      });
+      if (r.error) throw r.error;
+      return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+    };
+    const first = asUser();
+    expect({ status: first.status, output: first.status === 0 ? '' : first.output }).toEqual({ status: 0, output: '' });
+    const firstId = savedSnapshotId(first.output);
+
+    writeFile(data, 'locked.bin', 'not for this user');
+    fs.chmodSync(path.join(data, 'locked.bin'), 0o000);
+    const second = asUser();
+    expect(second.status).toBe(3);
+    expect(second.output).toMatch(/locked\.bin: permission denied/);
+    expect(second.output).toContain('could not be read');
+    const secondId = savedSnapshotId(second.output);
+    // Retention ran after the partial backup: keepLast 1 left only the new snapshot, and check passed.
+    expect(second.output).toContain('retention: keepLast=1');
+    expect(second.output).toContain('no errors were found');
+    const kept = snapshots(dir).map((s) => s.id);
+    expect(kept).toHaveLength(1);
+    expect(kept[0].startsWith(secondId)).toBe(true);
+    expect(kept[0].startsWith(firstId)).toBe(false);
   });
 });
 

@@ -45,11 +45,16 @@ describe('ResticBackup', () => {
     expect(cj.spec.startingDeadlineSeconds).toBe(3600);
     expect(cj.spec.jobTemplate.spec.backoffLimit).toBe(2);
     expect(cj.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(12 * 3600);
+    // Exit 3 (unreadable source files) has already saved the snapshot and run retention: no retry.
+    expect(cj.spec.jobTemplate.spec.podFailurePolicy).toEqual({
+      rules: [{ action: 'FailJob', onExitCodes: { containerName: containerOf(cj).name, operator: 'In', values: [3] } }],
+    });
     const pod = cj.spec.jobTemplate.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.automountServiceAccountToken).toBe(false);
-    // The image runs as root by default: the pod sets every id explicitly, to the data's group.
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
+    // The image runs as root by default: the pod sets the ids explicitly. No fsGroup: the job must not re-own the
+    // other workload's volume (and the kubelet skips ownership changes on a read-only claim anyway).
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
     const container = containerOf(cj);
     expect(container.image).toBe(ContainerImage.RESTIC.reference);
     expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
@@ -60,7 +65,7 @@ describe('ResticBackup', () => {
       { name: 'tmp', mountPath: '/tmp' },
     ]);
     expect(pod.volumes).toEqual([
-      { name: 'data', persistentVolumeClaim: { claimName: 'media' } },
+      { name: 'data', persistentVolumeClaim: { claimName: 'media', readOnly: true } },
       { name: 'cache', emptyDir: {} },
       { name: 'tmp', emptyDir: {} },
     ]);
@@ -150,6 +155,25 @@ describe('ResticBackup', () => {
     expect(script).toContain('run_restic check --read-data-subset=2.5%');
   });
 
+  test('the source claim is read-only on the volume itself; fsGroup only when given or for a repository claim of its own', () => {
+    const c = chart();
+    new ResticBackup(c, 'plain', base());
+    new ResticBackup(c, 'owner', base({ fsGroup: 1000 }));
+    new ResticBackup(c, 'disk', base({ repository: ResticRepository.fromClaimName('usb-disk') }));
+    const manifests = synth(c);
+    const podOf = (name: string) => find(manifests, 'CronJob', name).spec.jobTemplate.spec.template.spec;
+    for (const name of ['plain', 'owner', 'disk']) {
+      // persistentVolumeClaim.readOnly (not only the mount) is what makes the kubelet skip fsGroup ownership changes.
+      expect(podOf(name).volumes.find((v: any) => v.name === 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'media', readOnly: true } });
+    }
+    expect(podOf('plain').securityContext.fsGroup).toBeUndefined();
+    expect(podOf('plain').securityContext.fsGroupChangePolicy).toBeUndefined();
+    expect(podOf('owner').securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch' });
+    // The repository claim is the job's own and written to: it keeps an fsGroup, changed only on a root mismatch.
+    expect(podOf('disk').volumes.find((v: any) => v.name === 'repository')).toEqual({ name: 'repository', persistentVolumeClaim: { claimName: 'usb-disk' } });
+    expect(podOf('disk').securityContext).toMatchObject({ runAsUser: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch' });
+  });
+
   test('REST, claim and Secret repositories', () => {
     const c = chart();
     new ResticBackup(c, 'rest', base({ repository: ResticRepository.rest('https://backup.example.com:8000/site-a/', { credentials: { secretName: 'rest-auth' }, caCertificate: { name: 'rest-ca', key: 'ca.crt' } }) }));
@@ -215,6 +239,7 @@ describe('ResticBackup', () => {
       ['uploadLimit is under 1 KiB', { uploadLimit: Size.kibibytes(0) }, /uploadLimit = 0: must be at least 1 KiB per second/],
       ['the cron is invalid', { schedule: Cron.schedule({ minute: '61' }) }, /schedule = "61 \* \* \* \*": not a valid cron expression: minute field: 61 is outside 0-59/],
       ['the time zone is not IANA', { timeZone: 'CET+1' }, /timeZone = "CET\+1": not an IANA time zone name/],
+      ['the time zone is not in the IANA list', { timeZone: 'Europe/Berlinn' }, /timeZone = "Europe\/Berlinn": not an IANA time zone name/],
       ['fsGroup is root', { fsGroup: 0 }, /fsGroup = 0: must be a positive whole number \(Pod Security "restricted" forbids root, and the image default is root\)/],
       ['runAsUser is negative', { runAsUser: -5 }, /runAsUser = -5: must be a positive whole number/],
       ['backoffLimit is negative', { backoffLimit: -1 }, /backoffLimit = -1: must be a whole number ≥ 0/],

@@ -143,12 +143,20 @@ describe('VeleroBackupLocation', () => {
       ['a CA certificate is used with Velero 1.17', { objectStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.x', credentials: { secretName: 's' }, caCertificate: { name: 'ca', key: 'ca.crt' } }), veleroVersion: VeleroVersion.of('1.17.2') }, /caCertificate = "ca\/ca.crt": Velero 1.17.2 has no caCertRef .*; upgrade Velero to 1.18, or install Velero with --cacert/],
       ['config has an unknown key', { config: { s3URL: 'x' } }, /config.s3URL = "x": the AWS plugin rejects unknown config keys .*; use one of serverSideEncryption, /],
       ['config repeats a derived key', { config: { region: 'x' } }, /config.region = "x": is set from the region prop; use the region prop instead/],
+      ['customerKeyEncryptionSecret is not secretName/key', { config: { customerKeyEncryptionSecret: 'sse-key' } }, /config.customerKeyEncryptionSecret = "sse-key": must be "<Secret name>\/<key>"/],
+      ['two SSE methods are configured', { config: { customerKeyEncryptionSecret: 'sse/key', kmsKeyId: 'alias/x' } }, /config.customerKeyEncryptionSecret = "sse\/key": the AWS plugin accepts only one of kmsKeyId, customerKeyEncryptionFile, customerKeyEncryptionSecret \(also set: kmsKeyId\)/],
       ['the name is not DNS-1123', { name: 'Site_A' }, /name = "Site_A": must be a DNS-1123 subdomain/],
       ['the namespace is not a DNS label', { namespace: 'velero.system' }, /namespace = "velero.system": must be a DNS-1123 label/],
       ['validationFrequency has fractions of a second', { validationFrequency: Duration.millis(1500) }, /validationFrequency = .*must be whole seconds/],
       ['the profile is not a profile name', { profile: 'a b' }, /profile = "a b": not a credentials-file profile name/],
     ])('%s', (_name, override, message) => {
       expect(() => new VeleroBackupLocation(chart(), 'loc', { ...base, ...override })).toThrow(message);
+    });
+
+    test('customerKeyEncryptionSecret (SSE-C key from a Secret in Velero\'s namespace) is accepted', () => {
+      const c = chart();
+      new VeleroBackupLocation(c, 'loc', { ...base, config: { customerKeyEncryptionSecret: 'velero-sse-c/key' } });
+      expect(find(synth(c), 'BackupStorageLocation', 'loc').spec.config.customerKeyEncryptionSecret).toBe('velero-sse-c/key');
     });
 
     test('two locations in one namespace are default', () => {
@@ -208,6 +216,18 @@ describe('VeleroSchedule', () => {
     const s = find(manifests, 'Schedule', 'nightly');
     expect(s.metadata.namespace).toBe('velero');
     expect(s.spec).toEqual({ schedule: '0 1 * * *', template: { ttl: '720h0m0s' } });
+  });
+
+  test('timeZone prefixes the schedule with CRON_TZ= (IANA zones only)', () => {
+    const c = chart();
+    const daily = VeleroSchedule.daily(c, 'daily', { timeZone: 'Europe/Berlin' });
+    new VeleroSchedule(c, 'plain', { schedule: Cron.schedule({ minute: '0', hour: '1' }), timeZone: 'UTC' });
+    const m = synth(c);
+    expect(find(m, 'Schedule', 'daily').spec.schedule).toBe('CRON_TZ=Europe/Berlin 0 2 * * *');
+    expect(find(m, 'Schedule', 'plain').spec.schedule).toBe('CRON_TZ=UTC 0 1 * * *');
+    expect(daily.maxInterval.toHours()).toBe(24);
+    expect(() => VeleroSchedule.daily(chart(), 'x', { timeZone: 'Europe/Berlinn' })).toThrow(/timeZone = "Europe\/Berlinn": not an IANA time zone name/);
+    expect(() => VeleroSchedule.daily(chart(), 'x', { timeZone: 'CET 0' })).toThrow(/timeZone = "CET 0": not an IANA time zone name/);
   });
 
   test('custom: snapshot', () => {

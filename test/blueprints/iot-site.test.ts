@@ -106,6 +106,25 @@ describe('IoTSite wiring (defaults)', () => {
     m = synth(s);
   });
 
+  test('Telegraf health output has checks: readiness fails while an output\'s buffer backs up; liveness does not restart it', () => {
+    const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
+    const limit = Number(/metric_buffer_limit = (\d+)/.exec(conf)![1]);
+    // Telegraf's own write statistics feed the health output and nothing else.
+    expect(conf).toContain('[[inputs.internal]]');
+    const health = conf.slice(conf.indexOf('[[outputs.health]]'));
+    expect(health).toContain('namepass = ["internal_write"]');
+    expect(health).toContain(`[[outputs.health.compares]]\n    field = "buffer_size"\n    lt = ${limit / 2}.0`);
+    expect(health).toContain('[[outputs.health.contains]]\n    field = "buffer_size"');
+    for (const output of ['[[outputs.influxdb_v2]]', '[[outputs.kafka]]']) {
+      const section = conf.slice(conf.indexOf(output)).split('\n\n')[0];
+      expect(section).toContain('namedrop = ["internal*"]');
+    }
+    const ctr = find(m, 'Deployment', 'telegraf').spec.template.spec.containers[0];
+    expect(ctr.readinessProbe.httpGet.port).toBe(TelegrafIngest.HEALTH_PORT);
+    // A restart would drop the in-memory buffer the outage is filling: liveness only checks the listener.
+    expect(ctr.livenessProbe.tcpSocket.port).toBe(TelegrafIngest.INGEST_PORT);
+  });
+
   test('Telegraf writes to the InfluxDB URL and to the telemetry topic as user telegraf', () => {
     const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
     expect(conf).toContain('[[outputs.influxdb_v2]]\n  urls = ["http://influxdb.site-a.svc:8086"]');
@@ -149,7 +168,7 @@ describe('IoTSite wiring (defaults)', () => {
     const claim = `${sts.spec.volumeClaimTemplates[0].metadata.name}-${sts.metadata.name}-0`;
     expect(claim).toBe('data-influxdb-0');
     const pod = find(m, 'CronJob', 'restic-influxdb').spec.jobTemplate.spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-influxdb-0' } });
+    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-influxdb-0', readOnly: true } });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/data', readOnly: true });
     expect(pod.affinity).toEqual({
       podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: sts.spec.selector.matchLabels }, topologyKey: 'kubernetes.io/hostname' }] },

@@ -37,11 +37,12 @@ function publish(model: string, version: string, files: { [name: string]: string
   fs.writeFileSync(path.join(cloud, model, 'release'), `${version}\n`);
 }
 
-function run(options: Partial<ModelReleaseScriptOptions> = {}) {
+function run(options: Partial<ModelReleaseScriptOptions> = {}, maxFileBlocks?: number) {
   const script = ModelReleaseScript.render({ source: `cloud:${cloud}`, target: `edge:${edge}`, models: ['detector', 'ocr'], versionsRetained: 2, ...options });
   const file = path.join(root, 'release.sh');
   fs.writeFileSync(file, script);
-  const res = spawnSync('sh', [file], {
+  // maxFileBlocks: `ulimit -f` (512-byte blocks) for the script and rclone, i.e. no file it writes may grow larger.
+  const res = spawnSync('sh', maxFileBlocks === undefined ? [file] : ['-c', `ulimit -f ${maxFileBlocks}; exec sh "$0"`, file], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, TMPDIR: root, RCLONE_CONFIG: path.join(root, 'none.conf'), RCLONE_CONFIG_CLOUD_TYPE: 'local', RCLONE_CONFIG_EDGE_TYPE: 'local' },
   });
@@ -99,6 +100,25 @@ test('pulls, verifies and promotes releases; keeps N versions; refuses corrupt o
   expect(r.status).toBe(1);
   expect(r.out).toContain('pinned version v1 is not retained');
   expect(read('detector', 'current')).toBe('v3\n');
+});
+
+test('verifies a release in place: no copy of the model is written to the job\'s temporary folder', () => {
+  // The version is already on the edge (pulled earlier); promoting it must only read it. With every file the job
+  // writes limited to 1 KiB, a local copy of the 64 KiB model for hashing fails, streaming hashes do not.
+  const weights = 'w'.repeat(64 * 1024);
+  publish('detector', 'v1', { 'model.onnx': weights });
+  fs.cpSync(path.join(cloud, 'detector', 'v1'), path.join(edge, 'detector', 'v1'), { recursive: true });
+  let r = run({ models: ['detector'] }, 2);
+  expect({ status: r.status, out: r.status === 0 ? '' : r.out }).toEqual({ status: 0, out: '' });
+  expect(read('detector', 'current')).toBe('v1\n');
+  // A corrupted copy on the edge is still caught, in place.
+  publish('detector', 'v2', { 'model.onnx': weights });
+  fs.cpSync(path.join(cloud, 'detector', 'v2'), path.join(edge, 'detector', 'v2'), { recursive: true });
+  fs.writeFileSync(path.join(edge, 'detector', 'v2', 'model.onnx'), weights.replace(/w$/, 'x'));
+  r = run({ models: ['detector'] }, 2);
+  expect(r.status).toBe(1);
+  expect(r.out).toContain('detector: v2 FAILED SHA-256 verification; current stays at v1');
+  expect(read('detector', 'current')).toBe('v1\n');
 });
 
 test('refuses release names that could escape the model folder', () => {

@@ -15,6 +15,10 @@ test('defaults: a 5-minute CronJob running the verified-promotion script with bo
   const cron = find(m, 'CronJob', 'model-release');
   expect(cron.spec.schedule).toBe('*/5 * * * *');
   expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+  // Forbid: a hung run would block every later one, so runs have a deadline.
+  expect(cron.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(6 * 3600);
+  // Releases are verified in place: the scratch volume only holds small lists, and is capped.
+  expect(cron.spec.jobTemplate.spec.template.spec.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
   const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
   const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
   expect(env.RCLONE_CONFIG_CLOUD_PROVIDER).toBe('AWS');

@@ -164,6 +164,9 @@ describe('ModelDistributionSite', () => {
       for (const s of findAll(m, 'Schedule')) {
         expect(s.spec.template.includedNamespaces).toEqual(['site-a']);
         expect(s.spec.template.storageLocation).toBe('site-a-store');
+        // LVM LocalPV volumes: no CSI snapshots (thick, unrestorable) and no file-system copy into the store itself.
+        expect(s.spec.template.snapshotVolumes).toBe(false);
+        expect(s.spec.template.defaultVolumesToFsBackup).toBe(false);
       }
     });
 
@@ -308,5 +311,6 @@ describe('ModelDistributionSite', () => {
     new ModelDistributionSite(app, 'b', props({ siteName: 'site-b', models: 3 }));
     const m = synth(app);
     expect(findAll(m, 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['site-a', 'site-b']);
+    for (const n of findAll(m, 'Namespace')) expect(n.metadata).not.toHaveProperty('namespace');
   });
 });

@@ -31,6 +31,8 @@ describe('VideoSurveillanceSite', () => {
     expect(m).toMatchSnapshot();
     expect(find(m, 'StatefulSet', 'store').spec.replicas).toBe(4);
     expect(find(m, 'Namespace', 'site-a').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // Namespaces are cluster-scoped: no metadata.namespace, even though the site chart has a namespace.
+    expect(find(m, 'Namespace', 'site-a').metadata).not.toHaveProperty('namespace');
   });
 
   test('custom: 4 × 2 drives, explicit parity, cache and kafka overrides, restic of metadata volumes', () => {
@@ -77,6 +79,13 @@ describe('VideoSurveillanceSite', () => {
     const bsl = find(m, 'BackupStorageLocation', 'site-a-store');
     expect(bsl.spec.config.s3Url).toBe(s.store.s3Endpoint);
     expect(bsl.spec.objectStorage).toEqual({ bucket: 'velero', prefix: 'site-a' });
+    // Velero keeps the objects only: LVM LocalPV snapshots are thick and cannot be restored, and a file-system copy of
+    // the drives would land in the store it protects. Recordings are protected by erasure coding, archive and restic.
+    expect(findAll(m, 'Schedule')).toHaveLength(2);
+    for (const sched of findAll(m, 'Schedule')) {
+      expect(sched.spec.template.snapshotVolumes).toBe(false);
+      expect(sched.spec.template.defaultVolumesToFsBackup).toBe(false);
+    }
     const archive = find(m, 'CronJob', 'archive').spec.jobTemplate.spec.template.spec.containers[0];
     expect(archive.env.find((e: any) => e.name === 'RCLONE_CONFIG_SOURCE_ENDPOINT').value).toBe(s.store.s3Endpoint);
     expect(archive.env.find((e: any) => e.name === 'RCLONE_CONFIG_DESTINATION_ENDPOINT').value).toBe('https://s3.example.com');

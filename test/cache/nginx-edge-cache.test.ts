@@ -197,6 +197,24 @@ describe('NginxEdgeCache', () => {
       expect(find(synth(c), 'Deployment', 'cache').spec.template.spec.containers[0].resources.limits.memory).toBe('207Mi');
     });
 
+    test('with slicing the keys zone holds one key per slice of the cache (max_size / sliceSize), plus one per object', () => {
+      // Every slice is its own cache key: a 1 TiB cache of 1 MiB slices holds ~943,000 keys whatever the object count.
+      const c = chart();
+      const cache = new NginxEdgeCache(c, 'cache', { origin: origin(), cacheVolumeSize: Size.tebibytes(1), sliceSize: Size.mebibytes(1), cacheKey: '$uri$slice_range' });
+      const maxSizeBytes = cache.config.maxSize.toKibibytes() * 1024;
+      const sliceKeys = Math.floor(maxSizeBytes / (1024 * 1024));
+      const zoneMib = cache.config.keysZoneSize.toKibibytes() / 1024;
+      // nginx's documented figure: a 1 MB zone stores about 8,000 keys.
+      expect(zoneMib * 8000).toBeGreaterThanOrEqual(sliceKeys);
+      expect(zoneMib * 8000).toBeLessThanOrEqual(sliceKeys * 1.3);
+      expect(cache.configText).toContain(`keys_zone=edge_cache:${zoneMib}m`);
+      // Objects add at most one partial slice each.
+      const withObjects = new NginxEdgeCache(chart(), 'cache', { origin: origin(), cacheVolumeSize: Size.tebibytes(1), sliceSize: Size.mebibytes(1), cacheKey: '$uri$slice_range', expectedObjects: 200_000 });
+      expect(withObjects.config.keysZoneSize.toKibibytes() / 1024 * 8000).toBeGreaterThanOrEqual(sliceKeys + 200_000);
+      // Memory follows the zone.
+      expect(parseInt(find(synth(c), 'Deployment', 'cache').spec.template.spec.containers[0].resources.limits.memory, 10)).toBeGreaterThanOrEqual(zoneMib + 32);
+    });
+
     test('an L2 cache chained to an L3 cache: egress only to the L3 pods, Host is the L3 service', () => {
       const c = chart('site-a');
       const l3 = new NginxEdgeCache(c, 'regional', { origin: origin() });
@@ -422,6 +440,15 @@ describe('NginxEdgeCache', () => {
       new NginxEdgeCache(c, 'cache', { origin: origin(), keysZoneSize: Size.mebibytes(2), expectedObjects: 100_000 });
       expect(Warnings.collect(c)).toEqual([
         '[WARNING] NginxEdgeCache "test/cache": keysZoneSize = "2 MiB": holds about 16000 keys (8,000 per MiB) but expectedObjects is 100000: nginx will evict entries while the disk still has room; use at least Size.mebibytes(13), or leave keysZoneSize out to derive it',
+      ]);
+      quietly(() => synth(c));
+    });
+    test('a keys zone too small for the slices of the cache', () => {
+      const c = chart();
+      const cache = new NginxEdgeCache(c, 'cache', { origin: origin(), cacheVolumeSize: Size.gibibytes(500), sliceSize: Size.mebibytes(1), cacheKey: '$uri$slice_range', keysZoneSize: Size.mebibytes(10) });
+      const sliceKeys = Math.floor(cache.config.maxSize.toKibibytes() / 1024);
+      expect(Warnings.collect(c)).toEqual([
+        expect.stringContaining(`keysZoneSize = "10 MiB": holds about 80000 keys (8,000 per MiB) but the cache holds up to ${sliceKeys} slices`),
       ]);
       quietly(() => synth(c));
     });

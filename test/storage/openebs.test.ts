@@ -174,6 +174,17 @@ describe('LvmLocalPvStorageClass', () => {
     expect(find(m, 'VolumeSnapshotClass', 'lvm-snap').driver).toBe('local.csi.openebs.io');
   });
 
+  test('addSnapshotClass warns what LVM snapshots cannot do: thick ones reserve the full size and never restore, thin ones restore only on OpenEBS 4.4+; resize is blocked', () => {
+    const c = chart();
+    new LvmLocalPvStorageClass(c, 'thick', { volumeGroup: 'lvmvg' }).addSnapshotClass('thick-snap');
+    new LvmLocalPvStorageClass(c, 'thin', { volumeGroup: 'lvmvg', thinProvision: true }).addSnapshotClass('thin-snap');
+    const { printed } = printedWarnings(() => synth(c));
+    expect(printed).toEqual([
+      expect.stringMatching(/^\[WARNING\] CsiVolumeSnapshotClass "test\/thick\/thick-snap": driver = "local.csi.openebs.io": .*thick.*reserves? .*full size.*cannot (be )?restore.*resiz/),
+      expect.stringMatching(/^\[WARNING\] CsiVolumeSnapshotClass "test\/thin\/thin-snap": driver = "local.csi.openebs.io": .*thin.*4\.4.*resiz/),
+    ]);
+  });
+
   test('fails if both volumeGroup and volumeGroupPattern are given', () => {
     expect(() => new LvmLocalPvStorageClass(chart(), 'x', { volumeGroup: 'vg', volumeGroupPattern: 'vg.*' }))
       .toThrow(/^LvmLocalPvStorageClass "test\/x": volumeGroup\/volumeGroupPattern = \{"volumeGroup":"vg","volumeGroupPattern":"vg.\*"\}: exactly one of volumeGroup and volumeGroupPattern must be given; keep volumeGroup/);

@@ -15,6 +15,8 @@ describe('ObjectReplication', () => {
     const cj = find(manifests, 'CronJob', 'video-to-cloud');
     expect(cj.spec.schedule).toBe('*/15 * * * *');
     expect(cj.spec.concurrencyPolicy).toBe('Forbid');
+    // Forbid: a hung run would block every later one, so runs have a deadline by default.
+    expect(cj.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(12 * 3600);
     const ctr = container(manifests);
     expect(ctr.image).toBe(ContainerImage.RCLONE.reference);
     // The stateful sync program (proved with real rclone in object-replication.real.test.ts); args are rclone options.

@@ -20,6 +20,17 @@ export interface BackupCronJobSpec {
   readonly volumes: k8s.Volume[];
   readonly mounts: k8s.VolumeMount[];
   readonly defaultResources: ContainerResources;
+  /**
+   * Exit codes of the container that fail the Job at once, without retries (`podFailurePolicy` FailJob): a
+   * retry cannot change the outcome (e.g. restic's exit 3, unreadable source files).
+   */
+  readonly failJobOnExitCodes?: number[];
+  /**
+   * The job writes to a claim of its own (a restic repository or an archive on a PVC) while the source claim is
+   * read-only: then the pod keeps an fsGroup by default (the runAsGroup), applied to that claim only, so it can
+   * write there. Otherwise the pod has no fsGroup unless the user sets one.
+   */
+  readonly writesOwnClaim?: boolean;
 }
 
 /** Paths of the writable scratch volumes every job gets. */
@@ -63,7 +74,16 @@ export class BackupCronJob {
   public static render(scope: Construct, options: BackupJobOptions, spec: BackupCronJobSpec): k8s.KubeCronJob {
     KubeNames.assertDns1123Label(scope, 'name', spec.name, 52);
     const labels = EdgeLabels.standard({ name: spec.appName, instance: spec.name, component: spec.component, version: spec.image.version });
-    const fsGroup = options.fsGroup ?? RestrictedSecurity.DEFAULT_UID;
+    // No fsGroup unless asked for (it must be the data owner's group) or needed for the job's own writable claim:
+    // the kubelet would otherwise re-own another workload's volume (the source claim is read-only on the volume, so
+    // the kubelet skips it, but a writable MOVE source would not be).
+    const runAsUser = options.runAsUser ?? options.fsGroup ?? RestrictedSecurity.DEFAULT_UID;
+    const runAsGroup = options.runAsGroup ?? options.fsGroup ?? runAsUser;
+    const fsGroup = options.fsGroup ?? (spec.writesOwnClaim ? runAsGroup : undefined);
+    const podSecurity = RestrictedSecurity.podSecurityContext({ runAsUser, runAsGroup, fsGroup: fsGroup ?? runAsGroup });
+    const securityContext: k8s.PodSecurityContext = fsGroup === undefined
+      ? Object.fromEntries(Object.entries(podSecurity).filter(([k]) => k !== 'fsGroup' && k !== 'fsGroupChangePolicy'))
+      : podSecurity;
     const affinity: k8s.Affinity | undefined = options.colocateWithPodLabels && Object.keys(options.colocateWithPodLabels).length > 0
       ? {
         podAffinity: {
@@ -95,16 +115,17 @@ export class BackupCronJob {
           spec: {
             backoffLimit: options.backoffLimit ?? 2,
             activeDeadlineSeconds: Format.seconds(options.timeout ?? Duration.hours(12)),
+            ...(spec.failJobOnExitCodes && spec.failJobOnExitCodes.length > 0 ? {
+              podFailurePolicy: {
+                rules: [{ action: 'FailJob', onExitCodes: { containerName: spec.appName, operator: 'In', values: spec.failJobOnExitCodes } }],
+              },
+            } : {}),
             template: {
               metadata: { labels },
               spec: {
                 restartPolicy: 'Never',
                 automountServiceAccountToken: false,
-                securityContext: RestrictedSecurity.podSecurityContext({
-                  runAsUser: options.runAsUser ?? fsGroup,
-                  runAsGroup: options.runAsGroup ?? fsGroup,
-                  fsGroup,
-                }),
+                securityContext,
                 ...(affinity ? { affinity } : {}),
                 containers: [{
                   name: spec.appName,

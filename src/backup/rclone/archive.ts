@@ -128,7 +128,8 @@ export class RcloneArchive extends Construct {
 
     const env: k8s.EnvVar[] = [{ name: 'RCLONE_CONFIG', value: `${CONFIG_DIR}/rclone.conf` }];
     const volumes: k8s.Volume[] = [
-      { name: 'data', persistentVolumeClaim: { claimName: props.source.claimName } },
+      // readOnly on the claim itself (not only the mount): the kubelet then never applies an fsGroup to it.
+      { name: 'data', persistentVolumeClaim: { claimName: props.source.claimName, ...(mode === RcloneMode.MOVE ? {} : { readOnly: true }) } },
       { name: 'config', emptyDir: {} },
     ];
     const mounts: k8s.VolumeMount[] = [
@@ -221,6 +222,8 @@ export class RcloneArchive extends Construct {
       volumes,
       mounts,
       defaultResources: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) } },
+      // An archive claim is the job's own; a MOVE source is writable, so then no default fsGroup (it would re-own it).
+      writesOwnClaim: volumes.some((v) => v.name === 'archive') && mode !== RcloneMode.MOVE,
     });
   }
 

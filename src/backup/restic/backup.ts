@@ -149,7 +149,8 @@ export class ResticBackup extends Construct {
     }
 
     const env: k8s.EnvVar[] = [];
-    const volumes: k8s.Volume[] = [{ name: 'data', persistentVolumeClaim: { claimName: props.source.claimName } }];
+    // readOnly on the claim itself, not only on the mount: the kubelet then never applies an fsGroup to it.
+    const volumes: k8s.Volume[] = [{ name: 'data', persistentVolumeClaim: { claimName: props.source.claimName, readOnly: true } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'data', mountPath: DATA_DIR, readOnly: true }];
     const extendedOptions: { [key: string]: string } = {};
     const repo = props.repository._config;
@@ -260,6 +261,9 @@ export class ResticBackup extends Construct {
       volumes,
       mounts,
       defaultResources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
+      // Exit 3 = unreadable source files: the snapshot and retention already ran; a retry would only repeat them.
+      failJobOnExitCodes: [3],
+      writesOwnClaim: volumes.some((v) => v.name === 'repository'),
     });
   }
 

@@ -122,7 +122,9 @@ const RULES: Array<[keyof ResticRetention, string]> = [
  * 4. applies the retention to this host + tag set only (`forget --group-by host,tags`), with `--prune`;
  * 5. runs `check` (optionally reading a subset of the data back).
  *
- * Nothing after a failed step runs (`set -eu`): a failed backup never triggers a prune.
+ * Nothing after a failed step runs (`set -eu`): a failed backup never triggers a prune. The one exception is restic's
+ * exit code 3 (snapshot saved, but some source files could not be read): steps 4 and 5 still run, then the script
+ * exits with 3 so the Job is marked failed.
  */
 export class ResticScript {
   /** Used when no retention is given: one snapshot per day for 30 days. */
@@ -241,13 +243,25 @@ export class ResticScript {
       '',
       'run_restic unlock',
       'log "backing up $BACKUP_SOURCE as host $BACKUP_HOST with tags $BACKUP_TAGS"',
-      `run_restic backup --host "$BACKUP_HOST" --tag "$BACKUP_TAGS"${backupFlags.length ? ' ' + backupFlags.join(' ') : ''} "$BACKUP_SOURCE"`,
+      '# Exit 3: the snapshot was saved but some source files could not be read. Retention and check still run',
+      '# (otherwise a single unreadable file stops pruning for good), and the job fails with 3 at the end.',
+      'partial=0',
+      `run_restic backup --host "$BACKUP_HOST" --tag "$BACKUP_TAGS"${backupFlags.length ? ' ' + backupFlags.join(' ') : ''} "$BACKUP_SOURCE" || partial=$?`,
+      'case "$partial" in',
+      '  0) ;;',
+      '  3) log "WARNING: some source files could not be read (restic exit 3); the snapshot was saved without them" ;;',
+      '  *) log "backup failed (exit $partial); retention not applied"; exit "$partial" ;;',
+      'esac',
       `log "retention: ${ResticScript.describeRetention(retention)}"`,
       `run_restic forget --host "$BACKUP_HOST" --tag "$BACKUP_TAGS" --group-by host,tags ${forgetFlags.join(' ')}`,
       ...(options.check ?? true ? [
         'log "checking the repository"',
         `run_restic check${checkFlags.length ? ' ' + checkFlags.join(' ') : ''}`,
       ] : []),
+      'if [ "$partial" -ne 0 ]; then',
+      '  log "done, but some source files were not backed up: failing with exit $partial"',
+      '  exit "$partial"',
+      'fi',
       'log "done"',
       '',
     ];

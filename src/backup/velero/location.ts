@@ -141,7 +141,9 @@ export interface VeleroBackupLocationProps {
   readonly publicUrl?: string;
   /**
    * More AWS-plugin `config` keys (`serverSideEncryption`, `kmsKeyId`, `tagging`, `signatureVersion`,
-   * `enableSharedConfig`, `customerKeyEncryptionFile`, `insecureSkipTLSVerify`). The plugin rejects unknown keys.
+   * `enableSharedConfig`, `customerKeyEncryptionFile`, `customerKeyEncryptionSecret` — `<Secret name>/<key>` of a
+   * 32-byte SSE-C key in Velero's namespace, `insecureSkipTLSVerify`). The plugin rejects unknown keys and more than
+   * one of `kmsKeyId`, `customerKeyEncryptionFile`, `customerKeyEncryptionSecret`.
    * @default - none
    */
   readonly config?: { [key: string]: string };
@@ -153,7 +155,9 @@ export interface VeleroBackupLocationProps {
 }
 
 /** `spec.config` keys the AWS object-store plugin accepts (it refuses others), minus those derived from props. */
-const EXTRA_CONFIG_KEYS = ['serverSideEncryption', 'kmsKeyId', 'customerKeyEncryptionFile', 'signatureVersion', 'enableSharedConfig', 'tagging', 'insecureSkipTLSVerify', 'credentialsFile'];
+const EXTRA_CONFIG_KEYS = ['serverSideEncryption', 'kmsKeyId', 'customerKeyEncryptionFile', 'customerKeyEncryptionSecret', 'signatureVersion', 'enableSharedConfig', 'tagging', 'insecureSkipTLSVerify', 'credentialsFile'];
+/** The AWS plugin refuses a location that sets more than one of these (one SSE method only). */
+const SSE_KEYS = ['kmsKeyId', 'customerKeyEncryptionFile', 'customerKeyEncryptionSecret'];
 const DERIVED_CONFIG_KEYS: { [key: string]: string } = {
   region: 'region', s3Url: 's3Url or objectStore', s3ForcePathStyle: 's3ForcePathStyle', checksumAlgorithm: 'checksumAlgorithm', profile: 'profile', publicUrl: 'publicUrl',
 };
@@ -295,6 +299,15 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
         throw edgeError(this, { prop: `config.${key}`, value, rule: 'the AWS plugin rejects unknown config keys (the location turns Unavailable)', fix: `use one of ${EXTRA_CONFIG_KEYS.join(', ')}` });
       }
       config[key] = value;
+    }
+    const sse = config.customerKeyEncryptionSecret;
+    if (sse !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[-._a-zA-Z0-9]+$/.test(sse)) {
+      throw edgeError(this, { prop: 'config.customerKeyEncryptionSecret', value: sse, rule: 'must be "<Secret name>/<key>" of a Secret in Velero\'s namespace holding the 32-byte SSE-C key', fix: 'use e.g. "velero-sse-c/key"' });
+    }
+    const sseSet = SSE_KEYS.filter((k) => config[k] !== undefined && config[k] !== '');
+    if (sseSet.length > 1) {
+      const last = sseSet[sseSet.length - 1];
+      throw edgeError(this, { prop: `config.${last}`, value: config[last], rule: `the AWS plugin accepts only one of ${SSE_KEYS.join(', ')} (also set: ${sseSet.slice(0, -1).join(', ')})`, fix: 'keep one encryption method' });
     }
     if (config.insecureSkipTLSVerify === 'true') {
       Warnings.addFormatted(this, { prop: 'config.insecureSkipTLSVerify', value: 'true', rule: 'TLS certificates are not verified (man-in-the-middle risk)', fix: 'pass the CA certificate as caCertificate instead' });

@@ -116,18 +116,24 @@ export interface VeleroScheduleOptions {
    * @default VeleroVersion.V1_18_1
    */
   readonly veleroVersion?: VeleroVersion;
+  /**
+   * IANA time zone the schedule is read in, e.g. `Europe/Berlin`: rendered as a `CRON_TZ=<zone>` prefix of
+   * `spec.schedule`, which Velero's cron parser understands (daylight saving time then shifts with the zone).
+   * @default - UTC (the Velero server's zone)
+   */
+  readonly timeZone?: string;
 }
 
 /** Props of {@link VeleroSchedule}. */
 export interface VeleroScheduleProps extends VeleroScheduleOptions {
-  /** When backups run (Velero reads the schedule in UTC). */
+  /** When backups run (in `timeZone`, else UTC). */
   readonly schedule: Cron;
 }
 
 /** Options of {@link VeleroSchedule.daily}. */
 export interface VeleroDailyScheduleOptions extends VeleroScheduleOptions {
   /**
-   * Hour (UTC) of the backup, 0–23.
+   * Hour of the backup (in `timeZone`, else UTC), 0–23.
    * @default 2
    */
   readonly hour?: number;
@@ -164,7 +170,7 @@ const NINETY_DAYS_H = 90 * 24;
  * 30 days, weeklies 90 days).
  */
 export class VeleroSchedule extends Construct {
-  /** Daily backups at 02:00 UTC, kept 30 days (unless ttl says otherwise). */
+  /** Daily backups at 02:00 (UTC unless `timeZone`), kept 30 days (unless ttl says otherwise). */
   public static daily(scope: Construct, id: string, options: VeleroDailyScheduleOptions = {}): VeleroSchedule {
     const at = VeleroSchedule.timeOfDay(scope, id, options);
     return new VeleroSchedule(scope, id, {
@@ -174,7 +180,7 @@ export class VeleroSchedule extends Construct {
     });
   }
 
-  /** Weekly backups on Sunday at 03:00 UTC, kept 90 days (unless ttl says otherwise). */
+  /** Weekly backups on Sunday at 03:00 (UTC unless `timeZone`), kept 90 days (unless ttl says otherwise). */
   public static weekly(scope: Construct, id: string, options: VeleroWeeklyScheduleOptions = {}): VeleroSchedule {
     const at = VeleroSchedule.timeOfDay(scope, id, { ...options, hour: options.hour ?? 3 });
     const weekDay = options.weekDay ?? 0;
@@ -240,6 +246,7 @@ export class VeleroSchedule extends Construct {
     }
 
     const checked = ScheduleCheck.check(this, 'schedule', props.schedule);
+    ScheduleCheck.checkTimeZone(this, 'timeZone', props.timeZone);
     this.maxInterval = checked.maxGap;
     this.ttl = props.ttl ?? Duration.hours(720);
     const ttlSeconds = this.ttl.toSeconds({ integral: false });
@@ -318,7 +325,7 @@ export class VeleroSchedule extends Construct {
       ttl: Format.goDuration(this.ttl),
     };
     const spec: ScheduleSpec = {
-      schedule: checked.expression,
+      schedule: props.timeZone ? `CRON_TZ=${props.timeZone} ${checked.expression}` : checked.expression,
       ...(props.paused ? { paused: true } : {}),
       ...(props.skipImmediately ? { skipImmediately: true } : {}),
       ...(props.useOwnerReferencesInBackup ? { useOwnerReferencesInBackup: true } : {}),

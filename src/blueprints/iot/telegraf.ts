@@ -8,6 +8,9 @@ import {
 } from '../../core';
 import { Cidrs, Endpoints, KeyNames, Shape } from '../../core/validate';
 
+/** Telegraf's metric_buffer_limit (metrics held per output while it fails). */
+const BUFFER_LIMIT = 100000;
+
 /** Where Telegraf forwards telemetry to Kafka (the sync topic). */
 export interface TelegrafKafkaOutput {
   /** The topic (bootstrap servers, CA). */
@@ -108,7 +111,7 @@ export class TelegrafIngest extends Construct {
       '[agent]',
       '  interval = "10s"',
       `  flush_interval = "${flush}s"`,
-      '  metric_buffer_limit = 100000',
+      `  metric_buffer_limit = ${BUFFER_LIMIT}`,
       '  omit_hostname = true',
       '',
       '[[inputs.influxdb_v2_listener]]',
@@ -121,6 +124,7 @@ export class TelegrafIngest extends Construct {
       '  token = "${INFLUX_TOKEN}"',
       `  organization = ${q(props.organization)}`,
       `  bucket = ${q(props.bucket)}`,
+      '  namedrop = ["internal*"]',
       '',
     ];
     if (props.kafka) {
@@ -129,6 +133,7 @@ export class TelegrafIngest extends Construct {
         '[[outputs.kafka]]',
         `  brokers = [${k.topic.bootstrapServers.split(',').map((b) => q(b.trim())).join(', ')}]`,
         `  topic = ${q(k.topic.topicName)}`,
+        '  namedrop = ["internal*"]',
         '  required_acks = -1',
         '  max_retry = 10',
         // zstd batches keep the edge topic (sized for the outage budget) and the mirror traffic small.
@@ -141,7 +146,23 @@ export class TelegrafIngest extends Construct {
         '',
       );
     }
-    lines.push('[[outputs.health]]', `  service_address = "http://:${TelegrafIngest.HEALTH_PORT}"`, '');
+    // Health with checks: Telegraf's own write statistics (inputs.internal, kept out of the real outputs) go only to
+    // the health output, which answers 503 once any output's buffer holds half of metric_buffer_limit (the output
+    // is failing) or no write statistics exist yet.
+    lines.push(
+      '[[inputs.internal]]',
+      '  collect_memstats = false',
+      '',
+      '[[outputs.health]]',
+      `  service_address = "http://:${TelegrafIngest.HEALTH_PORT}"`,
+      '  namepass = ["internal_write"]',
+      '  [[outputs.health.compares]]',
+      '    field = "buffer_size"',
+      `    lt = ${BUFFER_LIMIT / 2}.0`,
+      '  [[outputs.health.contains]]',
+      '    field = "buffer_size"',
+      '',
+    );
     return lines.join('\n');
   }
 
@@ -227,6 +248,12 @@ export class TelegrafIngest extends Construct {
     const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: '/', port: k8s.IntOrString.fromNumber(TelegrafIngest.HEALTH_PORT) }, initialDelaySeconds, periodSeconds: 15 });
     const reloadSecrets = kafka ? [...new Set([kafka.topic.caCertificate?.name, kafka.credentials.secretName].filter((n): n is string => !!n))] : [];
     const reload = props.reloadOnSecretChange && reloadSecrets.length > 0 ? { annotations: { [RELOADER_SECRET_ANNOTATION]: reloadSecrets.join(',') } } : {};
+    // Liveness must not fail with an output: a restart would drop the buffered metrics. It checks the listener only.
+    const liveness: k8s.Probe = {
+      tcpSocket: { port: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) },
+      initialDelaySeconds: 30,
+      periodSeconds: 15,
+    };
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: this.name, namespace: props.namespace, labels, ...reload },
       spec: {
@@ -247,7 +274,7 @@ export class TelegrafIngest extends Construct {
               securityContext: RestrictedSecurity.containerSecurityContext(),
               resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, props.resources),
               readinessProbe: probe(5),
-              livenessProbe: probe(30),
+              livenessProbe: liveness,
               volumeMounts: mounts,
             }],
             volumes,

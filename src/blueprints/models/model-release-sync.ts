@@ -1,4 +1,4 @@
-import { Cron, Size } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ModelReleaseScript } from './release-script';
@@ -59,6 +59,13 @@ export interface ModelReleaseSyncProps {
    * @default - 100m CPU, 256Mi memory
    */
   readonly resources?: ContainerResources;
+  /**
+   * Longest a run may take (the Job's `activeDeadlineSeconds`); the next run resumes an interrupted pull. Runs never
+   * overlap (concurrencyPolicy Forbid), so without a deadline one hung run would block every later one. Allow for
+   * pulling the largest release over the uplink.
+   * @default Duration.hours(6)
+   */
+  readonly timeout?: Duration;
 }
 
 /**
@@ -127,7 +134,12 @@ export class ModelReleaseSync extends Construct {
     });
     const ca = (store: IObjectStore): SecretKeyReference | undefined => store.caCertificate;
     const caRef = ca(props.target) ?? ca(props.source);
-    const volumes: k8s.Volume[] = [{ name: 'script', configMap: { name: config.name } }, { name: 'tmp', emptyDir: {} }];
+    // The script verifies releases in place (streamed hashes): /tmp only holds rclone.conf and small lists.
+    const volumes: k8s.Volume[] = [{ name: 'script', configMap: { name: config.name } }, { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }];
+    const timeout = props.timeout ?? Duration.hours(6);
+    if (!(timeout.toSeconds({ integral: false }) >= 60)) {
+      throw edgeError(this, { prop: 'timeout', value: timeout.toHumanString(), rule: 'must be at least one minute', fix: 'use e.g. Duration.hours(6)' });
+    }
     const mounts: k8s.VolumeMount[] = [{ name: 'script', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }];
     const env: k8s.EnvVar[] = [
       { name: 'HOME', value: '/tmp' },
@@ -150,6 +162,7 @@ export class ModelReleaseSync extends Construct {
         jobTemplate: {
           spec: {
             backoffLimit: 2,
+            activeDeadlineSeconds: Math.ceil(timeout.toSeconds({ integral: false })),
             ttlSecondsAfterFinished: 86400,
             template: {
               metadata: { labels },

@@ -444,7 +444,6 @@ export class ModelDistributionSite extends EdgeSite {
     // --- Download cache -------------------------------------------------------------------------------------
     const sliceSize = cacheOpts.sliceSize ?? Size.mebibytes(8);
     const validity = cacheOpts.validity ?? Duration.minutes(1);
-    const sliceBytes = DecimalSize.toBytes(sliceSize);
     const oneRelease = this.modelCount * sizeBytes;
     const defaultVolume = Size.gibibytes(Math.max(10, Math.ceil(oneRelease / 0.9 / 2 ** 30)));
     this.cache = new NginxEdgeCache(this, 'Cache', {
@@ -463,7 +462,8 @@ export class ModelDistributionSite extends EdgeSite {
       revalidate: true,
       // The pointers of named models are never cached.
       bypassLocations: this.modelNames.flatMap((m) => [`/${m}/current`, `/${m}/history`]),
-      expectedObjects: this.modelCount * (props.versionsRetained * Math.max(1, Math.ceil(sizeBytes / sliceBytes)) + 3),
+      // Objects, not slices: the keys zone counts one key per slice of the cache volume itself.
+      expectedObjects: this.modelCount * (props.versionsRetained + 3),
       allowedClients: [
         ...(cacheOpts.clientCidrs ?? []).map((cidr) => ({ cidr })),
         ...this.clients.map((c) => ({ namespace: c.namespace, podLabels: c.podLabels })),
@@ -493,7 +493,17 @@ export class ModelDistributionSite extends EdgeSite {
     this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
       name: `${site}-store`, namespace: veleroNamespace, objectStore: this.store, bucket: 'velero', prefix: site, credential: props.backup.veleroCredential,
     });
-    const scheduleScope = { location: this.veleroLocation, includedNamespaces: [site], namespace: veleroNamespace, excludedResources: ['events', 'events.events.k8s.io'] };
+    // Objects only. The volumes are LVM LocalPV: CSI snapshots of them are thick (full size reserved), cannot be
+    // restored and block resizing; a file-system copy of the drives would land in the store it protects. The data is
+    // protected by erasure coding, the cloud copy and the restic/archive jobs instead.
+    const scheduleScope = {
+      location: this.veleroLocation,
+      includedNamespaces: [site],
+      namespace: veleroNamespace,
+      excludedResources: ['events', 'events.events.k8s.io'],
+      snapshotVolumes: false,
+      defaultVolumesToFsBackup: false,
+    };
     this.veleroSchedules = [
       VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
       VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),

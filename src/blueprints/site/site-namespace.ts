@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { Footprint, WorkloadFootprint } from './footprint';
@@ -110,6 +110,8 @@ export class SiteNamespace extends Construct {
         },
       },
     });
+    // Namespaces are cluster-scoped: drop the metadata.namespace a namespaced chart would give every object.
+    if (Chart.of(this).namespace) this.resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: { name: 'default-deny', namespace: this.name, labels },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },

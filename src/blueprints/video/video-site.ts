@@ -333,7 +333,17 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
       name: `${site}-store`, namespace: veleroNamespace, objectStore: this.store, bucket: 'velero', prefix: site, credential: props.backup.veleroCredential,
     });
-    const scheduleScope = { location: this.veleroLocation, includedNamespaces: [site], namespace: veleroNamespace, excludedResources: ['events', 'events.events.k8s.io'] };
+    // Objects only. The volumes are LVM LocalPV: CSI snapshots of them are thick (full size reserved), cannot be
+    // restored and block resizing; a file-system copy of the drives would land in the store it protects. The data is
+    // protected by erasure coding, the cloud copy and the restic/archive jobs instead.
+    const scheduleScope = {
+      location: this.veleroLocation,
+      includedNamespaces: [site],
+      namespace: veleroNamespace,
+      excludedResources: ['events', 'events.events.k8s.io'],
+      snapshotVolumes: false,
+      defaultVolumesToFsBackup: false,
+    };
     this.veleroSchedules = [
       VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
       VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),

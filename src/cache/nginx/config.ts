@@ -58,14 +58,17 @@ export interface NginxCacheOptions {
    */
   readonly maxSize?: Size;
   /**
-   * Number of objects you expect the cache to hold; sizes the keys zone (about 8,000 keys per MiB).
-   * @default - not given: the keys zone defaults to 10 MiB (about 80,000 objects)
+   * Number of objects (not slices) you expect the cache to hold; sizes the keys zone (about 8,000 keys per MiB).
+   * With `sliceSize` the slices are counted from the cache size instead, and each object adds at most one key for
+   * its partial last slice.
+   * @default - not given: no per-object keys
    */
   readonly expectedObjects?: number;
   /**
-   * Shared-memory zone holding the cache keys and metadata (about 8,000 keys per MiB). When it is full, nginx
-   * evicts the least recently used entries even if the disk has room.
-   * @default - 10 MiB, or enough for `expectedObjects` plus 25%
+   * Shared-memory zone holding the cache keys and metadata (about 8,000 keys per MiB, nginx's figure). When it is
+   * full, nginx evicts the least recently used entries even if the disk has room. With slicing every slice is a key.
+   * @default - 25% more than the keys the cache can hold: `max_size / sliceSize + expectedObjects` when slicing,
+   *   else `expectedObjects`; at least 10 MiB
    */
   readonly keysZoneSize?: Size;
   /**
@@ -400,13 +403,21 @@ export class NginxCacheConfig {
     const out: Problem[] = [];
     const keysZone = NginxCacheConfig.keysZoneFor(options);
     const capacity = Math.floor(kibOf(keysZone) / 1024 * KEYS_PER_MIB);
-    if (options.keysZoneSize && options.expectedObjects !== undefined && options.expectedObjects > capacity) {
-      const needed = Math.ceil(options.expectedObjects / KEYS_PER_MIB);
+    const needed = NginxCacheConfig.keysNeeded(options);
+    if (options.keysZoneSize && needed.slices > 0 && needed.keys > capacity) {
+      out.push({
+        prop: 'keysZoneSize',
+        value: humanSize(options.keysZoneSize),
+        rule: `holds about ${capacity} keys (8,000 per MiB) but the cache holds up to ${needed.slices} slices (max_size / sliceSize, every slice is a key)${options.expectedObjects ? ` plus up to ${options.expectedObjects} partial last slices` : ''}: nginx will evict entries while the disk still has room`,
+        fix: `use at least Size.mebibytes(${Math.ceil(needed.keys / KEYS_PER_MIB)}), or leave keysZoneSize out to derive it`,
+      });
+    } else if (options.keysZoneSize && options.expectedObjects !== undefined && options.expectedObjects > capacity) {
+      const neededMib = Math.ceil(options.expectedObjects / KEYS_PER_MIB);
       out.push({
         prop: 'keysZoneSize',
         value: humanSize(options.keysZoneSize),
         rule: `holds about ${capacity} keys (8,000 per MiB) but expectedObjects is ${options.expectedObjects}: nginx will evict entries while the disk still has room`,
-        fix: `use at least Size.mebibytes(${needed}), or leave keysZoneSize out to derive it`,
+        fix: `use at least Size.mebibytes(${neededMib}), or leave keysZoneSize out to derive it`,
       });
     }
     const stale = options.useStale ?? DEFAULT_STALE;
@@ -436,8 +447,21 @@ export class NginxCacheConfig {
   /** The keys zone size `options` give or imply. */
   public static keysZoneFor(options: NginxCacheOptions): Size {
     if (options.keysZoneSize) return options.keysZoneSize;
-    const forObjects = options.expectedObjects ? Math.ceil(options.expectedObjects * 1.25 / KEYS_PER_MIB) : 0;
-    return Size.mebibytes(Math.max(10, forObjects));
+    const keys = NginxCacheConfig.keysNeeded(options).keys;
+    return Size.mebibytes(Math.max(10, Math.ceil(keys * 1.25 / KEYS_PER_MIB)));
+  }
+
+  /**
+   * How many keys the cache can come to hold. With slicing every slice is its own key, so a full cache holds
+   * `max_size / sliceSize` keys, plus at most one partial last slice per object (`expectedObjects`); without
+   * slicing, `expectedObjects`.
+   */
+  private static keysNeeded(options: NginxCacheOptions): { keys: number; slices: number } {
+    const objects = options.expectedObjects ?? 0;
+    if (!options.sliceSize || !(bytesOf(options.sliceSize) > 0)) return { keys: objects, slices: 0 };
+    const maxSize = options.maxSize ?? NginxCacheConfig.maxSizeLimit(options.cacheVolumeSize ?? Size.gibibytes(10));
+    const slices = Math.floor(bytesOf(maxSize) / bytesOf(options.sliceSize));
+    return { keys: slices + objects, slices };
   }
 
   /** The options, validated. */

@@ -2,7 +2,7 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
-import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, ValidationMessageOptions } from '../../core';
+import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, ValidationMessageOptions, Warnings } from '../../core';
 import { S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
@@ -284,7 +284,10 @@ export class MinioBucket extends Construct {
     this._replication = [];
     for (const n of options.notifications ?? []) this.addNotification(n);
     for (const r of replication) this.addReplication(r);
-    if (this._lifecycle) this.throwIfAny(MinioLifecycle.check(this._lifecycle, this.versioned));
+    if (this._lifecycle) {
+      this.throwIfAny(MinioLifecycle.check(this._lifecycle, this.versioned));
+      this.warnAboutLifecycle(this._lifecycle);
+    }
   }
 
   /** Lifecycle rules (undefined when the bucket's lifecycle is left untouched). */
@@ -307,6 +310,7 @@ export class MinioBucket extends Construct {
     const rules = [...(this._lifecycle ?? []), rule];
     this.throwIfAny(MinioLifecycle.check(rules, this.versioned));
     this._lifecycle = rules;
+    this.warnAboutLifecycle(rules);
   }
 
   /** Publish events of this bucket to a Kafka topic. */
@@ -371,6 +375,11 @@ export class MinioBucket extends Construct {
       this._replication.pop();
       throw edgeError(this, { prop: `${at}`, value: replication.bucket, rule: 'replication rule IDs and priorities must be unique per bucket', fix: 'set distinct id and priority' });
     }
+  }
+
+  /** Records the lifecycle warnings of `rules` (give a deleteMarkerExpiration rule in the same call to avoid one). */
+  private warnAboutLifecycle(rules: LifecycleRule[]): void {
+    for (const w of MinioLifecycle.warnings(rules, this.versioned)) Warnings.addFormatted(this, w);
   }
 
   private throwIfAny(problems: ValidationMessageOptions[]): void {

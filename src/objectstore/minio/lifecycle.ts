@@ -67,6 +67,14 @@ export interface LifecycleRule {
    * @default - no transition
    */
   readonly noncurrentVersionTransition?: LifecycleTransition;
+  /**
+   * MinIO's `DelMarkerExpiration` (versioned buckets, whole days, no tag filter): once a delete marker has been the
+   * latest version of an object this long, MinIO removes the marker and every version of the object. This is what
+   * frees the last noncurrent versions `noncurrentVersionsToKeep` would otherwise keep forever after `expiration`
+   * (or a client) deleted the object. MinIO only; AWS S3 has no such action.
+   * @default - delete markers and the versions under them stay
+   */
+  readonly deleteMarkerExpiration?: Duration;
 }
 
 const TIER_NAME = /^[A-Z0-9][A-Z0-9_-]*$/;
@@ -107,6 +115,9 @@ export class MinioLifecycle {
             ...(r.noncurrentVersionsToKeep !== undefined ? { NewerNoncurrentVersions: r.noncurrentVersionsToKeep } : {}),
           };
         }
+        if (r.deleteMarkerExpiration) {
+          rule.DelMarkerExpiration = { Days: MinioLifecycle.days(r.deleteMarkerExpiration) };
+        }
         if (r.noncurrentVersionTransition) {
           rule.NoncurrentVersionTransition = {
             NoncurrentDays: MinioLifecycle.days(r.noncurrentVersionTransition.after),
@@ -140,9 +151,9 @@ export class MinioLifecycle {
       }
       ids.set(id, i);
       const hasAction = r.expiration || r.expireDeleteMarkers || r.transition || r.noncurrentVersionExpiration
-        || r.noncurrentVersionsToKeep !== undefined || r.noncurrentVersionTransition;
+        || r.noncurrentVersionsToKeep !== undefined || r.noncurrentVersionTransition || r.deleteMarkerExpiration;
       if (!hasAction) {
-        out.push({ prop: at, value: id, rule: 'has no action', fix: 'set expiration, transition, noncurrentVersionExpiration, noncurrentVersionsToKeep, noncurrentVersionTransition or expireDeleteMarkers' });
+        out.push({ prop: at, value: id, rule: 'has no action', fix: 'set expiration, transition, noncurrentVersionExpiration, noncurrentVersionsToKeep, noncurrentVersionTransition, expireDeleteMarkers or deleteMarkerExpiration' });
       }
       const days = (prop: string, d: Duration | undefined, min: number) => {
         if (!d) return undefined;
@@ -157,6 +168,10 @@ export class MinioLifecycle {
       const tr = days('transition.after', r.transition?.after, 0);
       const ncExp = days('noncurrentVersionExpiration', r.noncurrentVersionExpiration, 1);
       const ncTr = days('noncurrentVersionTransition.after', r.noncurrentVersionTransition?.after, 0);
+      days('deleteMarkerExpiration', r.deleteMarkerExpiration, 1);
+      if (r.deleteMarkerExpiration && Object.keys(r.tags ?? {}).length > 0) {
+        out.push({ prop: `${at}.deleteMarkerExpiration`, value: r.deleteMarkerExpiration.toHumanString(), rule: 'cannot be combined with a tag filter (MinIO refuses the lifecycle import)', fix: 'put deleteMarkerExpiration in a rule of its own, with a prefix filter at most' });
+      }
       if (exp !== undefined && tr !== undefined && tr >= exp) {
         out.push({ prop: `${at}.transition.after`, value: `${tr} days`, rule: `must be earlier than expiration (${exp} days): objects would be deleted before they move`, fix: `transition before day ${exp} or expire later` });
       }
@@ -171,7 +186,7 @@ export class MinioLifecycle {
         out.push({ prop: `${at}.noncurrentVersionsToKeep`, value: r.noncurrentVersionsToKeep, rule: 'must be a whole number from 1 to 100', fix: 'keep e.g. 3 noncurrent versions' });
       }
       const noncurrent = r.noncurrentVersionExpiration || r.noncurrentVersionsToKeep !== undefined
-        || r.noncurrentVersionTransition || r.expireDeleteMarkers;
+        || r.noncurrentVersionTransition || r.expireDeleteMarkers || r.deleteMarkerExpiration;
       if (noncurrent && !versioned) {
         out.push({ prop: at, value: id, rule: 'acts on noncurrent versions or delete markers, which an unversioned bucket never has', fix: 'enable versioning on the bucket or drop the noncurrent-version actions' });
       }
@@ -185,6 +200,33 @@ export class MinioLifecycle {
           out.push({ prop: `${at}.tags`, value: `${k}=${v}`, rule: 'tag keys must be 1–128 characters and values at most 256', fix: 'shorten the tag' });
         }
       }
+    });
+    return out;
+  }
+
+  /**
+   * Legal but risky rule sets. On a versioned bucket, `expiration` turns the current version into a noncurrent one
+   * (under a delete marker), and MinIO deletes a noncurrent version only when both `noncurrentVersionExpiration`
+   * and `noncurrentVersionsToKeep` are exceeded: the last kept versions of every expired object are never freed,
+   * unless some rule has `deleteMarkerExpiration`.
+   * @param rules the rules
+   * @param versioned whether the bucket keeps versions
+   * @param propPrefix prop path used in messages
+   */
+  public static warnings(rules: LifecycleRule[], versioned: boolean, propPrefix: string = 'lifecycle'): ValidationMessageOptions[] {
+    if (!versioned) return [];
+    const expires = rules.some((r) => r.expiration && r.enabled !== false);
+    const purges = rules.some((r) => r.deleteMarkerExpiration && r.enabled !== false);
+    if (!expires || purges) return [];
+    const out: ValidationMessageOptions[] = [];
+    rules.forEach((r, i) => {
+      if (r.noncurrentVersionsToKeep === undefined || r.enabled === false) return;
+      out.push({
+        prop: `${propPrefix}[${i}].noncurrentVersionsToKeep`,
+        value: r.noncurrentVersionsToKeep,
+        rule: 'with expiration on a versioned bucket, an expired object becomes a delete marker over noncurrent versions, and MinIO deletes a noncurrent version only when both noncurrentVersionExpiration and noncurrentVersionsToKeep are exceeded, so the newest kept versions of every expired object are never freed',
+        fix: `add a rule with deleteMarkerExpiration (e.g. { deleteMarkerExpiration: Duration.days(${r.noncurrentVersionExpiration ? MinioLifecycle.days(r.noncurrentVersionExpiration) : 7}) }) to remove deleted objects with all their versions, or drop noncurrentVersionsToKeep`,
+      });
     });
     return out;
   }

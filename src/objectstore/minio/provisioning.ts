@@ -175,14 +175,15 @@ replication_rule_exists() {
   return 1
 }
 
-# check_remote_keys WHAT ACCESS SECRET: mc's remote-target URL (scheme://ACCESS:SECRET@host/bucket) cannot carry
-# ':' or '@' in the access key or '@' in the secret key.
+# check_remote_keys WHAT ACCESS SECRET: mc reads the remote-target URL scheme://ACCESS:SECRET@host/bucket with its
+# own patterns, not as a URL: the access key ends at the first ':', the host starts after the last '@', and a second
+# ':' before that '@' is taken for a session token, which mc refuses. So neither key may contain ':'; '@' is fine.
 check_remote_keys() {
   case "$2" in
-    *:*|*@*) fail "$1: the access key contains ':' or '@', which a remote target URL cannot carry; use other keys" ;;
+    *:*) fail "$1: the access key contains ':', which mc's remote target URL cannot carry (it reads as a session token); use other keys" ;;
   esac
   case "$3" in
-    *@*) fail "$1: the secret key contains '@', which a remote target URL cannot carry; use other keys" ;;
+    *:*) fail "$1: the secret key contains ':', which mc's remote target URL cannot carry (it reads as a session token); use other keys" ;;
   esac
 }
 
@@ -229,7 +230,7 @@ export class MinioProvisioningScript {
         ...(t.storageClass ? [`--storage-class ${shellQuote(t.storageClass)}`] : []),
       ].join(' ');
       const add = `mc ilm tier add ${t.type} "$ALIAS" ${t.name} ${addArgs}`;
-      const edit = `mc ilm tier edit "$ALIAS" ${t.name} --access-key "$${t.credential.accessEnv}" --secret-key "$${t.credential.secretEnv}"`;
+      const edit = `mc ilm tier update "$ALIAS" ${t.name} --access-key "$${t.credential.accessEnv}" --secret-key "$${t.credential.secretEnv}"`;
       steps.push({
         description: `tier ${t.name}`,
         command: add,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { edgeError } from '../../core';
+import { edgeError, Warnings } from '../../core';
 import { Patterns, Shape } from '../../core/validate';
 import { CsiVolumeSnapshotClass, EdgeStorageClass, StorageClassCommonProps, VolumeSnapshotClassOptions } from '../storage-class';
 
@@ -67,6 +67,9 @@ export class LvmLocalPvStorageClass extends EdgeStorageClass {
   /** The CSI driver name. */
   public static readonly DRIVER = 'local.csi.openebs.io';
 
+  /** Whether volumes are thin-provisioned. */
+  public readonly thinProvision: boolean;
+
   constructor(scope: Construct, id: string, props: LvmLocalPvStorageClassProps) {
     const params: { [key: string]: string } = { storage: 'lvm' };
     if (props.volumeGroup !== undefined) params.volgroup = props.volumeGroup;
@@ -77,6 +80,7 @@ export class LvmLocalPvStorageClass extends EdgeStorageClass {
     if (props.scheduler) params.scheduler = props.scheduler;
     super(scope, id, props, { provisioner: LvmLocalPvStorageClass.DRIVER, parameters: params, nodeLocal: true, supportsExpansion: true });
     Shape.check(this, props);
+    this.thinProvision = props.thinProvision ?? false;
 
     const hasGroup = props.volumeGroup !== undefined;
     const hasPattern = props.volumeGroupPattern !== undefined;
@@ -94,8 +98,23 @@ export class LvmLocalPvStorageClass extends EdgeStorageClass {
     Patterns.check(this, 'volumeGroupPattern', props.volumeGroupPattern, 're2', 'lvmvg.*');
   }
 
-  /** A VolumeSnapshotClass for this driver (LVM snapshots; thin volumes snapshot cheaply). */
+  /**
+   * A VolumeSnapshotClass for this driver. Draws a warning: LVM LocalPV snapshots are not backups. A thick volume's
+   * snapshot reserves the volume's full size in the volume group and can never be restored or cloned; thin snapshots
+   * restore only with OpenEBS 4.4 or later; and a volume with a snapshot cannot be resized. Velero schedules that
+   * snapshot such volumes (CSI enabled, `snapshotVolumes` unset or true) fill the volume group instead of protecting
+   * the data: back the data up with files (restic, kopia) instead.
+   */
   public addSnapshotClass(id: string, options: VolumeSnapshotClassOptions = {}): CsiVolumeSnapshotClass {
-    return new CsiVolumeSnapshotClass(this, id, { ...options, driver: LvmLocalPvStorageClass.DRIVER });
+    const snapshotClass = new CsiVolumeSnapshotClass(this, id, { ...options, driver: LvmLocalPvStorageClass.DRIVER });
+    Warnings.addFormatted(snapshotClass, {
+      prop: 'driver',
+      value: LvmLocalPvStorageClass.DRIVER,
+      rule: this.thinProvision
+        ? 'LVM LocalPV thin snapshots can be restored only with OpenEBS 4.4 or later (never cloned from a PVC), a volume with a snapshot cannot be resized, and snapshots stay on the same node and disks as the data'
+        : 'LVM LocalPV thick snapshots each reserve the volume\'s full size in the volume group, cannot be restored or cloned from, and block resizing the volume while they exist',
+      fix: 'do not use them as backups: set snapshotVolumes: false on Velero schedules of these volumes and back the data up with files (ResticBackup or Velero file-system backup); keep snapshots short-lived if you need them at all',
+    });
+    return snapshotClass;
   }
 }

@@ -570,6 +570,39 @@ describe('MinioCluster fails if', () => {
     expect(b.lifecycle).toBeUndefined();
   });
 
+  test('expiration + noncurrentVersionsToKeep on a versioned bucket warns: the last noncurrent version of every expired object is kept forever', () => {
+    // MinIO (internal/bucket/lifecycle/lifecycle.go) deletes a noncurrent version only when both NoncurrentDays and
+    // NewerNoncurrentVersions are exceeded; expiring the current version turns it into that last noncurrent version.
+    const c = chart('edge');
+    const store = new MinioCluster(c, 'store', base);
+    store.addBucket('footage', { versioning: true, lifecycle: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 1 }] });
+    const { printed } = printedWarnings(() => synth(c));
+    expect(printed.filter((w) => w.includes('footage'))).toEqual([
+      expect.stringMatching(/^\[WARNING\] MinioBucket "test\/store\/footage": lifecycle\[0\]\.noncurrentVersionsToKeep = 1: .*both .*exceeded.*never freed.*deleteMarkerExpiration/),
+    ]);
+    // The fix: MinIO's DelMarkerExpiration removes the marker and every version once the marker is old enough.
+    const c2 = chart('edge');
+    const fixed = new MinioCluster(c2, 'store', base);
+    const b = fixed.addBucket('footage', {
+      versioning: true,
+      lifecycle: [
+        { expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 1 },
+        { id: 'purge-deleted', deleteMarkerExpiration: Duration.days(7) },
+      ],
+    });
+    const { printed: none, result: m } = printedWarnings(() => synth(c2));
+    expect(none.filter((w) => w.includes('footage'))).toEqual([]);
+    const ilm = JSON.parse(find(m, 'ConfigMap', fixed.provisioningConfigMapName!).data[`ilm-${b.bucketName}.json`]);
+    expect(ilm.Rules[1]).toEqual({ ID: 'purge-deleted', Status: 'Enabled', DelMarkerExpiration: { Days: 7 } });
+  });
+
+  test('deleteMarkerExpiration: whole days, versioned buckets only, no tag filter (MinIO refuses it)', () => {
+    const store = cluster();
+    expect(() => store.addBucket('bkt-d1', { versioning: true, lifecycle: [{ deleteMarkerExpiration: Duration.hours(12) }] })).toThrow(/lifecycle\[0\]\.deleteMarkerExpiration = "12 hours": must be a whole number of days, at least 1/);
+    expect(() => store.addBucket('bkt-d2', { lifecycle: [{ deleteMarkerExpiration: Duration.days(3) }] })).toThrow(/acts on noncurrent versions or delete markers, which an unversioned bucket never has/);
+    expect(() => store.addBucket('bkt-d3', { versioning: true, lifecycle: [{ tags: { a: 'b' }, deleteMarkerExpiration: Duration.days(3) }] })).toThrow(/lifecycle\[0\]\.deleteMarkerExpiration = "3 days": cannot be combined with a tag filter/);
+  });
+
   test('a lifecycle transition names a tier the cluster does not have', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);

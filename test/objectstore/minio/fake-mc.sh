@@ -147,7 +147,7 @@ case "$cmd" in
             [ ! -e "$state/tiers/$name" ] || die "Unable to configure remote tier target. Specified remote tier already exists"
             printf '%s\n' "$type $*" > "$state/tiers/$name"
             ;;
-          edit)
+          update|edit) # edit: the hidden alias of update in mc RELEASE.2025-08-13
             name="$2"
             [ -e "$state/tiers/$name" ] || die "Specified remote tier was not found"
             printf 'edited\n' >> "$state/tiers/$name"

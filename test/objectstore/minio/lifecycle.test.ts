@@ -105,7 +105,7 @@ describe('MinioLifecycle.check', () => {
   });
 
   test('fails if a rule has no action', () => {
-    expect(check({ prefix: 'x/' })[0]).toEqual({ prop: 'lifecycle[0]', value: 'rule-1', rule: 'has no action', fix: 'set expiration, transition, noncurrentVersionExpiration, noncurrentVersionsToKeep, noncurrentVersionTransition or expireDeleteMarkers' });
+    expect(check({ prefix: 'x/' })[0]).toEqual({ prop: 'lifecycle[0]', value: 'rule-1', rule: 'has no action', fix: 'set expiration, transition, noncurrentVersionExpiration, noncurrentVersionsToKeep, noncurrentVersionTransition, expireDeleteMarkers or deleteMarkerExpiration' });
   });
 
   test('fails if two rules share an id', () => {

@@ -71,6 +71,15 @@ describe('provisioning Job with the real mc', () => {
     versioning: true,
     lifecycle: [{ noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 3, expireDeleteMarkers: true }],
   });
+  // Expiration + a kept noncurrent version, made to free space by MinIO's DelMarkerExpiration (issue 15 item 3):
+  // MinIO must accept and store the rule exactly as rendered.
+  store.addBucket('footage', {
+    versioning: true,
+    lifecycle: [
+      { id: 'expire', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 1 },
+      { id: 'purge-deleted', deleteMarkerExpiration: Duration.days(7) },
+    ],
+  });
   store.addBucket('public', { anonymousAccess: BucketAnonymousAccess.DOWNLOAD });
   store.addPolicy('video-rw', {
     statements: MinioPolicyStatements.readWrite(['video', 'snapshots']),

@@ -152,7 +152,7 @@ describe('provisioning script against a fake mc', () => {
     expect(second.calls.filter((l) => l.startsWith('mb '))).toEqual([]);
     expect(second.stdout).toMatch(/provision: bucket video exists\n/);
     expect(second.stdout).toMatch(/provision: tier WARM exists, refreshing its credentials\n/);
-    expect(second.calls).toContain('ilm tier edit target WARM --access-key archive --secret-key archive-secret');
+    expect(second.calls).toContain('ilm tier update target WARM --access-key archive --secret-key archive-secret');
     expect(second.calls.some((l) => l.startsWith('ilm tier add'))).toBe(false);
     expect(second.calls.some((l) => l.startsWith('replicate update target/video --id to-video-archive'))).toBe(true);
     expect(second.calls.some((l) => l.startsWith('replicate add'))).toBe(false);
@@ -198,13 +198,23 @@ describe('provisioning script against a fake mc', () => {
     expect(r.calls.some((l) => l.startsWith('retention set'))).toBe(false);
   });
 
-  test('refuses remote keys that the remote-target URL cannot carry', () => {
+  test('refuses remote keys that the remote-target URL cannot carry (mc: a ":" in either key reads as a session token)', () => {
     const { c } = provisioned();
     mountConfig(synth(c));
-    const r = run({ REMOTE_1_SECRET_KEY: 'p@ss' });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/replication to-video-archive of video: the secret key contains '@'/);
-    expect(r.calls.some((l) => l.startsWith('replicate'))).toBe(false);
+    for (const keys of [{ REMOTE_1_SECRET_KEY: 'pa:ss-word' }, { REMOTE_1_ACCESS_KEY: 'ac:cess' }] as Array<{ [k: string]: string }>) {
+      const r = run(keys);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/replication to-video-archive of video: the (secret|access) key contains ':'/);
+      expect(r.calls.some((l) => l.startsWith('replicate'))).toBe(false);
+    }
+  });
+
+  test('accepts "@" in remote keys (mc splits the URL at the last "@")', () => {
+    const { c } = provisioned();
+    mountConfig(synth(c));
+    const r = run({ REMOTE_1_SECRET_KEY: 'p@ss/w+rd', REMOTE_1_ACCESS_KEY: 'user@site' });
+    expect(r.status).toBe(0);
+    expect(r.calls.some((l) => l.startsWith('replicate add'))).toBe(true);
   });
 
   test('an attach error other than "already attached" fails the run', () => {
