@@ -263,6 +263,33 @@ describe('IoTSite wiring (defaults)', () => {
   });
 });
 
+describe('IoTSite InfluxDB memory from the planner (InfluxData sizing guidance)', () => {
+  const mem = (q: string) => {
+    const m = /^(\d+)(Mi|Gi)$/.exec(q)!;
+    return Number(m[1]) * (m[2] === 'Gi' ? GIB : 2 ** 20);
+  };
+  test('the InfluxDB container requests and limits what the planner derives from writes/s and series', () => {
+    const s = site({ sensors: 12_000, sampleInterval: Duration.seconds(5), retentionDays: 90, kafka: { outageBudget: Duration.hours(48) } });
+    const m = synth(s);
+    const c = find(m, 'StatefulSet', 'influxdb').spec.template.spec.containers[0];
+    expect(s.estimate.memoryRequestBytes).toBeGreaterThan(512 * 2 ** 20);
+    expect(mem(c.resources.requests.memory)).toBe(s.estimate.memoryRequestBytes);
+    expect(mem(c.resources.limits.memory)).toBe(s.estimate.memoryLimitBytes);
+    // The site quota follows: it holds every container's memory limit, InfluxDB's included.
+    const quota = find(m, 'ResourceQuota', 'site-quota').spec.hard;
+    expect(mem(quota['limits.memory'])).toBeGreaterThanOrEqual(s.estimate.memoryLimitBytes! * 1.2);
+    expect(s.report()).toContain('Time-series memory (request–limit)');
+  });
+
+  test('a smaller memory override is kept but warned about', () => {
+    const s = site({ influxdb: { resources: { memory: { request: Size.mebibytes(512) } } } });
+    const c = find(synth(s), 'StatefulSet', 'influxdb').spec.template.spec.containers[0];
+    expect(c.resources.requests.memory).toBe('512Mi');
+    expect(c.resources.limits.memory).toBe('512Mi');
+    expect(Warnings.collect(s).join('\n')).toMatch(/influxdb\.resources\.memory.*below InfluxData's sizing guidance/);
+  });
+});
+
 describe('IoTSite options', () => {
   test('a tiny site gets the 5Gi floor', () => {
     const m = synth(site({ sensors: 10, sampleInterval: Duration.minutes(1), retentionDays: 7 }));

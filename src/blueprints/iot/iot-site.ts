@@ -102,8 +102,10 @@ export interface IoTInfluxDbOptions {
    */
   readonly image?: ContainerImage;
   /**
-   * Resources.
-   * @default - 250m CPU, 512Mi memory request and limit
+   * Resources. A memory request or limit given here replaces the planner's figure (a warning when it is below
+   * InfluxData's sizing guidance); the parts not given keep their defaults.
+   * @default - 250m CPU; memory request and limit from the capacity planner (InfluxData's single-node sizing
+   * guidance for the planned writes per second and series: e.g. 2Gi–4Gi below 5,000 writes/s and 100,000 series)
    */
   readonly resources?: ContainerResources;
 }
@@ -406,7 +408,7 @@ export class IoTSite extends EdgeSite {
       organization: influxOpts.organization,
       bucket: influxOpts.bucket,
       image: influxOpts.image,
-      resources: influxOpts.resources,
+      resources: this.influxResources(influxOpts.resources),
     });
     this.secrets.push({ component: `Secret "${adminSecretName}" (${site})`, version: 'keys username, password, token', purpose: 'InfluxDB first-start setup; Telegraf writes with the token' });
 
@@ -593,6 +595,28 @@ export class IoTSite extends EdgeSite {
       dataPaths: this.dataPaths,
       scope: this,
     });
+  }
+
+  /** InfluxDB's resources: the planner's memory figures unless overridden (then warned about when smaller). */
+  private influxResources(given: ContainerResources | undefined): ContainerResources {
+    const request = Size.kibibytes(this.estimate.memoryRequestBytes! / 1024);
+    const limit = Size.kibibytes(this.estimate.memoryLimitBytes! / 1024);
+    const memory = given?.memory;
+    const givenLimit = memory?.limit ?? memory?.request;
+    if (givenLimit !== undefined && Resources.bytes(givenLimit) < this.estimate.memoryRequestBytes!) {
+      Warnings.addFormatted(this, {
+        prop: 'influxdb.resources.memory',
+        value: Resources.sizeString(givenLimit),
+        rule: `is below InfluxData's sizing guidance for ${formatNumber(this.estimate.writesPerSecond!, 3)} writes/s over ${formatNumber(this.estimate.seriesCardinality!)} series `
+          + `(${Resources.sizeString(request)}–${Resources.sizeString(limit)}); InfluxDB may be OOM-killed while compacting or answering queries`,
+        fix: `omit influxdb.resources.memory to use the planner's figures, or give at least ${Resources.sizeString(request)}`,
+      });
+    }
+    return {
+      cpu: given?.cpu,
+      ephemeralStorage: given?.ephemeralStorage,
+      memory: memory ? { request: memory.request, limit: memory.limit ?? memory.request } : { request, limit },
+    };
   }
 
   private plan(props: IoTSiteProps, sampleSeconds: number): CapacityEstimate {
