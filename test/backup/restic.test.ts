@@ -260,3 +260,45 @@ describe('ResticScript', () => {
     expect(ResticScript.retentionFlags({ keepWithin: Duration.hours(36) })).toEqual(['--keep-within', '36h']);
   });
 });
+
+describe('ResticBackup of a dump (BackupSource.fromDump)', () => {
+  const dump = () => BackupSource.fromDump({
+    image: ContainerImage.of('docker.io/library/influxdb', '2.7.12-alpine'),
+    script: 'set -eu\ninflux backup --compression none "$DUMP_DIR"\n',
+    env: { INFLUX_HOST: 'http://influxdb.site-a.svc:8086' },
+    secretEnv: { INFLUX_TOKEN: { name: 'influx-admin', key: 'token' } },
+    sizeLimit: Size.gibibytes(20),
+  });
+
+  test('an init container writes the dump into an emptyDir that restic then backs up read-only', () => {
+    const c = chart('site-a');
+    new ResticBackup(c, 'influx-backup', base({ source: dump() }));
+    const cj = find(synth(c), 'CronJob', 'influx-backup');
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    const data = pod.volumes.find((v: any) => v.name === 'data');
+    expect(data).toEqual({ name: 'data', emptyDir: { sizeLimit: '20Gi' } });
+    expect(JSON.stringify(pod.volumes)).not.toContain('persistentVolumeClaim');
+    expect(pod.initContainers).toHaveLength(1);
+    const init = pod.initContainers[0];
+    expect(init.image).toBe('docker.io/library/influxdb:2.7.12-alpine');
+    expect(init.command).toEqual(['/bin/sh', '-c']);
+    expect(init.args).toEqual(['set -eu\ninflux backup --compression none "$DUMP_DIR"\n']);
+    expect(init.env).toEqual(expect.arrayContaining([
+      { name: 'DUMP_DIR', value: '/data' },
+      { name: 'INFLUX_HOST', value: 'http://influxdb.site-a.svc:8086' },
+      { name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: 'influx-admin', key: 'token' } } },
+    ]));
+    expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/data' }]));
+    expect(init.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(init.resources.requests.memory).toBeDefined();
+    // restic reads what the dump wrote.
+    expect(plainEnvOf(cj).BACKUP_SOURCE).toBe('/data');
+    expect(containerOf(cj).volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/data', readOnly: true }]));
+  });
+
+  test('fails if the dump has no script or a non-positive size limit, and RcloneArchive refuses a dump', () => {
+    expect(() => BackupSource.fromDump({ image: ContainerImage.RESTIC, script: ' ', sizeLimit: Size.gibibytes(1) })).toThrow(/script.*empty/);
+    expect(() => BackupSource.fromDump({ image: ContainerImage.RESTIC, script: 'true', sizeLimit: Size.mebibytes(0) })).toThrow(/sizeLimit/);
+    expect(() => new RcloneArchive(chart('site-a'), 'a', { source: dump(), destination: RcloneRemote.s3(minio(), { bucket: 'b' }) })).toThrow(/source.*dump.*ResticBackup/);
+  });
+});

@@ -3,14 +3,15 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Size } from 'cdk8s';
+import { App, Duration, Size } from 'cdk8s';
 import {
-  BackupSource, ExternalObjectStore, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
+  BackupSource, ExternalObjectStore, IoTSite, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
   ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
 } from '../../src';
 import { shellcheck } from '../backup/support';
 import { base as minioBase, provisioned } from '../objectstore/minio/support';
-import { chart } from '../support/harness';
+import { buildApp as buildIotApp } from '../../examples/iot/main';
+import { chart, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
 
 requireTools('shellcheck');
@@ -58,6 +59,22 @@ test('RcloneArchive: every script variant is clean', () => {
     const archive = new RcloneArchive(chart(), `a${i}`, { ...base, ...v });
     expect({ variant: i, findings: shellcheck(archive.script) }).toEqual({ variant: i, findings: '' });
   });
+});
+
+test('IoTSite: every script in its pods (the influx backup dump included) is clean', () => {
+  const site = buildIotApp(new App()).charts[0] as IoTSite;
+  const scripts = synth(site)
+    .flatMap((m: any) => {
+      const spec = m.spec?.jobTemplate?.spec?.template?.spec ?? m.spec?.template?.spec;
+      return spec ? [...(spec.initContainers ?? []), ...(spec.containers ?? [])] : [];
+    })
+    .filter((c: any) => JSON.stringify(c.command) === JSON.stringify(['/bin/sh', '-c']))
+    .map((c: any) => ({ container: c.name, script: c.args[0] as string }));
+  expect(scripts.map((x) => x.container)).toContain('dump');
+  expect(scripts.find((x) => x.container === 'dump')!.script).toBe(site.influxBackupScript);
+  for (const x of scripts) {
+    expect({ container: x.container, findings: shellcheck(x.script) }).toEqual({ container: x.container, findings: '' });
+  }
 });
 
 test('ModelReleaseScript is clean', () => {

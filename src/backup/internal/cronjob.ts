@@ -20,6 +20,8 @@ export interface BackupCronJobSpec {
   readonly volumes: k8s.Volume[];
   readonly mounts: k8s.VolumeMount[];
   readonly defaultResources: ContainerResources;
+  /** Containers that run to completion before the main one (e.g. a database dump). */
+  readonly initContainers?: k8s.Container[];
 }
 
 /** Paths of the writable scratch volumes every job gets. */
@@ -106,6 +108,7 @@ export class BackupCronJob {
                   fsGroup,
                 }),
                 ...(affinity ? { affinity } : {}),
+                ...(spec.initContainers && spec.initContainers.length > 0 ? { initContainers: spec.initContainers } : {}),
                 containers: [{
                   name: spec.appName,
                   image: spec.image.reference,

@@ -95,6 +95,9 @@ export class RcloneArchive extends Construct {
     super(scope, id);
     this.name = props.name ?? id;
     BackupCronJob.validate(this, props);
+    if (props.source.dump) {
+      throw edgeError(this, { prop: 'source', value: 'BackupSource.fromDump(…)', rule: 'an archive moves or copies files of a claim; a dump source is for ResticBackup only', fix: 'use BackupSource.fromClaimName, or back the dump up with ResticBackup' });
+    }
     const schedule = ScheduleCheck.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '0', hour: '3' }));
     const mode = props.mode ?? RcloneMode.COPY;
     const minAge = props.minAge ?? Duration.days(30);

@@ -3,14 +3,14 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResticRepository } from './repository';
 import { ResticRetention, ResticScript } from './script';
-import { ContainerImage, edgeError, SecretKeyReference, Warnings } from '../../core';
-import { BackupCronJob, CACHE_DIR } from '../internal/cronjob';
+import { ContainerImage, edgeError, Resources, RestrictedSecurity, SecretKeyReference, Warnings } from '../../core';
+import { BackupCronJob, CACHE_DIR, TMP_DIR } from '../internal/cronjob';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
 import { S3Targets } from '../internal/s3-targets';
 import { ScheduleCheck } from '../internal/schedule-check';
 import { BackupJobOptions } from '../job';
-import { BackupSource } from '../source';
+import { BackupDumpOptions, BackupSource } from '../source';
 
 /** Props of {@link ResticBackup}. */
 export interface ResticBackupProps extends BackupJobOptions {
@@ -145,7 +145,10 @@ export class ResticBackup extends Construct {
     }
 
     const env: k8s.EnvVar[] = [];
-    const volumes: k8s.Volume[] = [{ name: 'data', persistentVolumeClaim: { claimName: props.source.claimName } }];
+    const dump = props.source.dump;
+    const volumes: k8s.Volume[] = [dump
+      ? { name: 'data', emptyDir: { sizeLimit: Resources.quantity(dump.sizeLimit) } }
+      : { name: 'data', persistentVolumeClaim: { claimName: props.source.claimName } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'data', mountPath: DATA_DIR, readOnly: true }];
     const extendedOptions: { [key: string]: string } = {};
     const repo = props.repository._config;
@@ -256,7 +259,28 @@ export class ResticBackup extends Construct {
       volumes,
       mounts,
       defaultResources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
+      initContainers: dump ? [ResticBackup.dumpContainer(dump)] : undefined,
     });
+  }
+
+  /** The init container that writes a dump into the data volume (writable for it only). */
+  private static dumpContainer(dump: BackupDumpOptions): k8s.Container {
+    return {
+      name: 'dump',
+      image: dump.image.reference,
+      command: ['/bin/sh', '-c'],
+      args: [dump.script],
+      env: [
+        { name: 'DUMP_DIR', value: DATA_DIR },
+        { name: 'HOME', value: TMP_DIR },
+        { name: 'TMPDIR', value: TMP_DIR },
+        ...Object.entries(dump.env ?? {}).map(([name, value]) => ({ name, value })),
+        ...Object.entries(dump.secretEnv ?? {}).map(([name, ref]) => secretEnv(name, ref.name, ref.key)),
+      ],
+      resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, dump.resources),
+      securityContext: RestrictedSecurity.containerSecurityContext(),
+      volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
+    };
   }
 
   private warnAboutRetention(retention: ResticRetention): void {
