@@ -4,13 +4,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Size } from 'cdk8s';
+import { buildApp as buildIotApp } from '../../examples/iot/main';
 import {
   BackupSource, ExternalObjectStore, IoTSite, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
   ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
 } from '../../src';
 import { shellcheck } from '../backup/support';
 import { base as minioBase, provisioned } from '../objectstore/minio/support';
-import { buildApp as buildIotApp } from '../../examples/iot/main';
 import { chart, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
 

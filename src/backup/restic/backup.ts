@@ -259,28 +259,8 @@ export class ResticBackup extends Construct {
       volumes,
       mounts,
       defaultResources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
-      initContainers: dump ? [ResticBackup.dumpContainer(dump)] : undefined,
+      initContainers: dump ? [dumpContainer(dump)] : undefined,
     });
-  }
-
-  /** The init container that writes a dump into the data volume (writable for it only). */
-  private static dumpContainer(dump: BackupDumpOptions): k8s.Container {
-    return {
-      name: 'dump',
-      image: dump.image.reference,
-      command: ['/bin/sh', '-c'],
-      args: [dump.script],
-      env: [
-        { name: 'DUMP_DIR', value: DATA_DIR },
-        { name: 'HOME', value: TMP_DIR },
-        { name: 'TMPDIR', value: TMP_DIR },
-        ...Object.entries(dump.env ?? {}).map(([name, value]) => ({ name, value })),
-        ...Object.entries(dump.secretEnv ?? {}).map(([name, ref]) => secretEnv(name, ref.name, ref.key)),
-      ],
-      resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, dump.resources),
-      securityContext: RestrictedSecurity.containerSecurityContext(),
-      volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
-    };
   }
 
   private warnAboutRetention(retention: ResticRetention): void {
@@ -307,4 +287,24 @@ export class ResticBackup extends Construct {
 
 function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
+}
+
+/** The init container that writes a dump into the data volume (writable for it only). */
+function dumpContainer(dump: BackupDumpOptions): k8s.Container {
+  return {
+    name: 'dump',
+    image: dump.image.reference,
+    command: ['/bin/sh', '-c'],
+    args: [dump.script],
+    env: [
+      { name: 'DUMP_DIR', value: DATA_DIR },
+      { name: 'HOME', value: TMP_DIR },
+      { name: 'TMPDIR', value: TMP_DIR },
+      ...Object.entries(dump.env ?? {}).map(([name, value]) => ({ name, value })),
+      ...Object.entries(dump.secretEnv ?? {}).map(([name, ref]) => secretEnv(name, ref.name, ref.key)),
+    ],
+    resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, dump.resources),
+    securityContext: RestrictedSecurity.containerSecurityContext(),
+    volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
+  };
 }
