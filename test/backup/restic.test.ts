@@ -239,7 +239,7 @@ describe('ResticBackup', () => {
     const store = minio();
     new ResticBackup(c, 'site-a', base({ host: 'site-a', repository: ResticRepository.s3(store, { bucket: 'backups', prefix: 'restic' }) }));
     new ResticBackup(c, 'site-b', base({ host: 'site-b', repository: ResticRepository.s3(store, { bucket: 'backups', prefix: 'restic' }) }));
-    expect(synth(c).map((m) => plainEnvOf(m).BACKUP_HOST)).toEqual(['site-a', 'site-b']);
+    expect(synth(c).filter((m) => m.kind === 'CronJob').map((m) => plainEnvOf(m).BACKUP_HOST)).toEqual(['site-a', 'site-b']);
   });
 });
 
@@ -258,6 +258,29 @@ describe('ResticScript', () => {
   test('retention flags', () => {
     expect(ResticScript.retentionFlags({ keepLast: 0, keepDaily: 7, keepWithin: Duration.days(30) })).toEqual(['--keep-daily', '7', '--keep-within', '30d']);
     expect(ResticScript.retentionFlags({ keepWithin: Duration.hours(36) })).toEqual(['--keep-within', '36h']);
+  });
+});
+
+describe('ResticBackup NetworkPolicy', () => {
+  test('no ingress; egress to DNS and the repository store only (its pods, or its port on the given blocks); opt-out', () => {
+    const c = chart('site-a');
+    new ResticBackup(c, 'in-cluster', base({
+      repository: ResticRepository.s3(new ExternalObjectStore({
+        s3Endpoint: 'http://store.site-a.svc:9000', credentials: { secretName: 'k' }, networkPeer: { namespace: 'site-a', podLabels: { app: 'store' }, ports: [9000] },
+      }), { bucket: 'backups' }),
+    }));
+    new ResticBackup(c, 'wan', base({ egressCidrs: ['198.51.100.0/24'] }));
+    new ResticBackup(c, 'none', base({ networkPolicy: false }));
+    const m = synth(c);
+    const inCluster = find(m, 'NetworkPolicy', 'in-cluster').spec;
+    expect(inCluster.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'restic', 'app.kubernetes.io/instance': 'in-cluster' });
+    expect(find(m, 'CronJob', 'in-cluster').spec.jobTemplate.spec.template.metadata.labels).toMatchObject(inCluster.podSelector.matchLabels);
+    expect(inCluster.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(inCluster.ingress).toEqual([]);
+    expect(inCluster.egress[0].to[0].podSelector.matchLabels).toEqual({ 'k8s-app': 'kube-dns' });
+    expect(inCluster.egress.slice(1)).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'site-a' } }, podSelector: { matchLabels: { app: 'store' } } }], ports: [{ port: 9000, protocol: 'TCP' }] }]);
+    expect(find(m, 'NetworkPolicy', 'wan').spec.egress.slice(1)).toEqual([{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 9000, protocol: 'TCP' }] }]);
+    expect(m.filter((x) => x.kind === 'NetworkPolicy').map((x) => x.metadata.name)).not.toContain('none');
   });
 });
 

@@ -3,7 +3,8 @@ import { ContainerResources, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { Format } from './format';
 import { ScheduleCheck } from './schedule-check';
-import { ContainerImage, edgeError, EdgeLabels, KubeNames, Resources, RestrictedSecurity } from '../../core';
+import { ContainerImage, edgeError, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
+import { CidrEgress, leastPrivilegePolicy } from '../../core/network-policy';
 import { BackupJobOptions } from '../job';
 
 /** What a backup construct puts into its CronJob. Internal. */
@@ -20,6 +21,8 @@ export interface BackupCronJobSpec {
   readonly volumes: k8s.Volume[];
   readonly mounts: k8s.VolumeMount[];
   readonly defaultResources: ContainerResources;
+  /** Where the job's pods may connect besides DNS (its NetworkPolicy); undefined = no egress beyond DNS. */
+  readonly egress?: { peers: NetworkPeer[]; cidrs: CidrEgress[] };
   /** Containers that run to completion before the main one (e.g. a database dump). */
   readonly initContainers?: k8s.Container[];
 }
@@ -82,6 +85,15 @@ export class BackupCronJob {
       { name: 'TMPDIR', value: TMP_DIR },
       { name: 'XDG_CACHE_HOME', value: CACHE_DIR },
     ];
+    if (options.networkPolicy ?? true) {
+      leastPrivilegePolicy(scope, 'NetworkPolicy', {
+        name: spec.name,
+        labels,
+        podLabels: EdgeLabels.selector({ name: spec.appName, instance: spec.name }),
+        ingress: [],
+        egress: spec.egress ?? { peers: [], cidrs: [] },
+      });
+    }
     return new k8s.KubeCronJob(scope, 'Resource', {
       metadata: { name: spec.name, labels },
       spec: {

@@ -3,7 +3,8 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { RcloneRemote } from './remote';
 import { RcloneMode, RcloneScript } from './script';
-import { ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
+import { NetworkPeer, ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
+import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { BackupCronJob } from '../internal/cronjob';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
@@ -139,9 +140,11 @@ export class RcloneArchive extends Construct {
     let caCertFile: string | undefined;
     let copyConfigTemplate = false;
     const dest = props.destination._config;
+    let egress: { peers: NetworkPeer[]; cidrs: CidrEgress[] } = { peers: [], cidrs: [] };
     switch (dest.kind) {
       case 's3': {
         const store = dest.store!;
+        egress = endpointEgress(store.s3Endpoint, store.networkPeer, props.egressCidrs);
         S3Names.assertBucket(this, 'destination.bucket', dest.bucket!);
         const prefix = S3Names.normalizePrefix(this, 'destination.prefix', dest.prefix);
         if (!store.credentials?.secretName) {
@@ -173,6 +176,8 @@ export class RcloneArchive extends Construct {
         mounts.push({ name: 'config-template', mountPath: CONFIG_TEMPLATE_DIR, readOnly: true });
         env.push({ name: 'ARCHIVE_CONFIG_TEMPLATE', value: `${CONFIG_TEMPLATE_DIR}/rclone.conf` });
         copyConfigTemplate = true;
+        // The remote is only known at run time: any port on the given blocks.
+        egress = { peers: [], cidrs: [{ cidrs: props.egressCidrs ?? ['0.0.0.0/0', '::/0'], ports: [] }] };
         this.destination = `${dest.remote}:${(dest.path ?? '').replace(/^\/+/, '')}`;
         break;
       }
@@ -221,6 +226,7 @@ export class RcloneArchive extends Construct {
       volumes,
       mounts,
       defaultResources: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) } },
+      egress,
     });
   }
 

@@ -3,7 +3,8 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResticRepository } from './repository';
 import { ResticRetention, ResticScript } from './script';
-import { ContainerImage, edgeError, Resources, RestrictedSecurity, SecretKeyReference, Warnings } from '../../core';
+import { ContainerImage, edgeError, NetworkPeer, Resources, RestrictedSecurity, SecretKeyReference, Warnings } from '../../core';
+import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { BackupCronJob, CACHE_DIR, TMP_DIR } from '../internal/cronjob';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
@@ -154,9 +155,11 @@ export class ResticBackup extends Construct {
     const repo = props.repository._config;
     let caCertFile: string | undefined;
 
+    let egress: { peers: NetworkPeer[]; cidrs: CidrEgress[] } = { peers: [], cidrs: [] };
     switch (repo.kind) {
       case 's3': {
         const store = repo.store!;
+        egress = endpointEgress(store.s3Endpoint, store.networkPeer, props.egressCidrs);
         S3Names.assertBucket(this, 'repository.bucket', repo.bucket!);
         const prefix = S3Names.normalizePrefix(this, 'repository.prefix', repo.prefix);
         if (!store.credentials?.secretName) {
@@ -186,6 +189,7 @@ export class ResticBackup extends Construct {
           throw edgeError(this, { prop: 'repository.url', value: `${url.protocol}//***@${url.host}${url.pathname}`, rule: 'must not embed credentials (they would land in the manifest)', fix: 'pass credentials: { secretName } or keep the whole URL in a Secret with ResticRepository.fromSecret' });
         }
         env.push({ name: 'RESTIC_REPOSITORY', value: `rest:${repo.url}` });
+        egress = endpointEgress(repo.url!, undefined, props.egressCidrs);
         if (repo.restCredentials) {
           if (!repo.restCredentials.secretName) {
             throw edgeError(this, { prop: 'repository.credentials.secretName', value: '', rule: 'a Secret name is required', fix: 'pass the name of the Secret holding username and password' });
@@ -218,6 +222,8 @@ export class ResticBackup extends Construct {
           throw edgeError(this, { prop: 'repository', value: repo.secret ?? '', rule: 'a Secret reference { name, key } holding the repository location is required', fix: 'pass the Secret that holds the repository string' });
         }
         env.push(secretEnv('RESTIC_REPOSITORY', repo.secret.name, repo.secret.key));
+        // The location is only known at run time: any port on the given blocks.
+        egress = { peers: [], cidrs: [{ cidrs: props.egressCidrs ?? ['0.0.0.0/0', '::/0'], ports: [] }] };
         break;
       }
     }
@@ -260,6 +266,7 @@ export class ResticBackup extends Construct {
       mounts,
       defaultResources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
       initContainers: dump ? [dumpContainer(dump)] : undefined,
+      egress,
     });
   }
 

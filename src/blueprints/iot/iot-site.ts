@@ -528,6 +528,7 @@ export class IoTSite extends EdgeSite {
       '',
     ].join('\n');
     this.resticBackup = new ResticBackup(this, 'restic-influxdb', {
+      networkPolicy: false, // the site's flows (restic-influxdb, restic-cloud/-store) describe its traffic
       source: BackupSource.fromDump({
         image: influxOpts.image ?? ContainerImage.INFLUXDB,
         script: this.influxBackupScript,
