@@ -28,10 +28,13 @@ function selects(selector: any, labels: { [k: string]: string }): boolean {
 }
 
 /** Pod templates: Deployments, StatefulSets, Jobs, CronJobs. */
-function podTemplates(manifests: any[]): Array<{ kind: string; name: string; namespace: string; labels: { [k: string]: string }; replicas?: number }> {
+interface Workload { kind: string; name: string; namespace: string; labels: { [k: string]: string }; replicas?: number }
+function podTemplates(manifests: any[]): Workload[] {
   return manifests.flatMap((m) => {
-    const tpl = m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : (['Deployment', 'StatefulSet', 'Job', 'DaemonSet'].includes(m.kind) ? m.spec.template : undefined);
-    return tpl ? [{ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, labels: tpl.metadata?.labels ?? {}, replicas: m.spec.replicas }] : [];
+    const withTemplate = ['Deployment', 'StatefulSet', 'Job', 'DaemonSet'].includes(m.kind);
+    const tpl = m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : (withTemplate ? m.spec.template : undefined);
+    if (!tpl) return [];
+    return [{ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, labels: tpl.metadata?.labels ?? {}, replicas: m.spec.replicas }];
   });
 }
 
@@ -48,7 +51,8 @@ describe.each(examples)('examples/%s', (name) => {
 
   test('every pod the library emits is selected by a NetworkPolicy of its namespace', () => {
     const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
-    const uncovered = podTemplates(manifests).filter((w) => !policies.some((p) => p.metadata.namespace === w.namespace && selects(p.spec.podSelector, w.labels)))
+    const uncovered = podTemplates(manifests)
+      .filter((w) => !policies.some((p) => p.metadata.namespace === w.namespace && selects(p.spec.podSelector, w.labels)))
       .map((w) => `${w.kind} ${w.namespace}/${w.name}`);
     expect(uncovered).toEqual([]);
   });

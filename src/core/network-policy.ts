@@ -121,7 +121,9 @@ export function leastPrivilegePolicy(scope: Construct, id: string, spec: LeastPr
  * Egress to an S3/HTTP endpoint: its pods when the store runs in the cluster (`networkPeer`), else its port on the
  * given address blocks (every address unless narrowed).
  */
-export function endpointEgress(endpoint: string, networkPeer: NetworkPeer | undefined, cidrs: string[] | undefined): { peers: NetworkPeer[]; cidrs: CidrEgress[] } {
+export function endpointEgress(
+  endpoint: string, networkPeer: NetworkPeer | undefined, cidrs: string[] | undefined,
+): { peers: NetworkPeer[]; cidrs: CidrEgress[] } {
   if (networkPeer) return { peers: [networkPeer], cidrs: [] };
   return { peers: [], cidrs: [{ cidrs: cidrs ?? ['0.0.0.0/0', '::/0'], ports: [endpointPort(endpoint)] }] };
 }
