@@ -93,4 +93,16 @@ export interface BackupJobOptions {
    * @default - no affinity
    */
   readonly colocateWithPodLabels?: { [key: string]: string };
+  /**
+   * Emit a NetworkPolicy for the job's pods: no ingress, egress only to DNS and to where the job writes (the store's
+   * pods when it has a `networkPeer`, else its endpoint port on `egressCidrs`). Turn off when the namespace's own
+   * policies already describe the job's traffic (the site blueprints do).
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Address blocks the job may reach for a store outside the cluster (narrow them to the store's addresses).
+   * @default - every address (0.0.0.0/0 and ::/0), on the endpoint's port only
+   */
+  readonly egressCidrs?: string[];
 }

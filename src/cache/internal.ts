@@ -3,9 +3,10 @@ import { createHash } from 'crypto';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
-import { NetworkPeer, ValidationMessageOptions, Warnings, edgeError } from '../core';
+import { ValidationMessageOptions, Warnings, edgeError } from '../core';
 import { CacheClientPeer } from './clients';
 import { Cidrs } from '../core/validate';
+import { policyPeer } from '../core/network-policy';
 
 /** A rule broken by some input: what `edgeError` and `Warnings.addFormatted` print. */
 export type Problem = ValidationMessageOptions;
@@ -80,39 +81,14 @@ export function isIntIn(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;
 }
 
-/** Selects pods for a NetworkPolicy rule: the peer's labels in the peer's namespace. */
-export function peerSelector(namespace: string | undefined, podLabels: { [key: string]: string } | undefined): k8s.NetworkPolicyPeer {
-  return {
-    ...(namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } } : {}),
-    podSelector: podLabels && Object.keys(podLabels).length > 0 ? { matchLabels: { ...podLabels } } : {},
-  };
-}
-
-/** Egress to a known peer's pods on its ports. */
-export function egressToPeer(peer: NetworkPeer): k8s.NetworkPolicyEgressRule {
-  return {
-    to: [peerSelector(peer.namespace, peer.podLabels)],
-    ports: peer.ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })),
-  };
-}
-
-/** Egress to the cluster DNS (kube-dns / CoreDNS pods carry `k8s-app: kube-dns`). */
-export function egressToDns(): k8s.NetworkPolicyEgressRule {
-  return {
-    to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-    ports: [
-      { port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' },
-      { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' },
-    ],
-  };
-}
+export { egressToDns, egressToPeer, peerSelector } from '../core/network-policy';
 
 /** Characters that would end or escape an nginx directive argument. */
 export const NGINX_UNSAFE = /[\s;{}"'\\#]/;
 
 /** The NetworkPolicy peer for a cache client. */
 export function clientPeer(peer: CacheClientPeer): k8s.NetworkPolicyPeer {
-  return peer.cidr ? { ipBlock: { cidr: peer.cidr } } : peerSelector(peer.namespace, peer.podLabels);
+  return policyPeer(peer);
 }
 
 /** Problems with the clients given as `prop`. */

@@ -84,6 +84,32 @@ export class CapacityEstimate {
    */
   public readonly pointsPerDay?: number;
   /**
+   * Field writes per second into the time-series engine (one field per point): sensors ÷ sampleIntervalSeconds.
+   *
+   * @default - undefined unless IoT
+   */
+  public readonly writesPerSecond?: number;
+  /**
+   * Unique series the time-series engine indexes (one per sensor).
+   *
+   * @default - undefined unless IoT
+   */
+  public readonly seriesCardinality?: number;
+  /**
+   * Memory to request for the time-series engine (InfluxDB), in bytes: the low end of InfluxData's single-node
+   * hardware sizing guidance for the load tier `writesPerSecond` and `seriesCardinality` fall in.
+   *
+   * @default - undefined unless IoT
+   */
+  public readonly memoryRequestBytes?: number;
+  /**
+   * Memory limit for the time-series engine, in bytes: the high end of the same tier (equal to the request in the
+   * top tier, whose guidance has no upper figure).
+   *
+   * @default - undefined unless IoT
+   */
+  public readonly memoryLimitBytes?: number;
+  /**
    * Bytes that must cross the WAN within `transferWindowSeconds`: one day of recordings (video), one day of points as
    * sent (IoT, uncompressed: the Kafka sync carries points, not TSM files), or one new version of every model after
    * dedup (models, pulled from the cloud).
@@ -118,6 +144,10 @@ export class CapacityEstimate {
     this.segmentBytes = init.segmentBytes;
     this.objectsRetained = init.objectsRetained;
     this.pointsPerDay = init.pointsPerDay;
+    this.writesPerSecond = init.writesPerSecond;
+    this.seriesCardinality = init.seriesCardinality;
+    this.memoryRequestBytes = init.memoryRequestBytes;
+    this.memoryLimitBytes = init.memoryLimitBytes;
     this.transferBytes = init.transferBytes;
     this.transferWindowSeconds = init.transferWindowSeconds;
     this.wanMbps = init.transferBytes * 8 / init.transferWindowSeconds / 1e6;
@@ -178,6 +208,10 @@ export class CapacityEstimate {
       segmentBytes: this.segmentBytes,
       objectsRetained: this.objectsRetained,
       pointsPerDay: this.pointsPerDay,
+      writesPerSecond: this.writesPerSecond,
+      seriesCardinality: this.seriesCardinality,
+      memoryRequestBytes: this.memoryRequestBytes,
+      memoryLimitBytes: this.memoryLimitBytes,
       transferBytes: this.transferBytes,
       transferWindowSeconds: this.transferWindowSeconds,
       wanMbps: this.wanMbps,

@@ -14,6 +14,10 @@ export interface EstimateInit {
   readonly segmentBytes?: number;
   readonly objectsRetained?: number;
   readonly pointsPerDay?: number;
+  readonly writesPerSecond?: number;
+  readonly seriesCardinality?: number;
+  readonly memoryRequestBytes?: number;
+  readonly memoryLimitBytes?: number;
   readonly transferBytes: number;
   readonly transferWindowSeconds: number;
   readonly parameters: { [key: string]: number };

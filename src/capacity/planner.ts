@@ -10,6 +10,20 @@ const SECONDS_PER_DAY = 86_400;
 const MINUTES_PER_DAY = 1_440;
 /** Ceph's default `mon_osd_nearfull_ratio`; also the planner's default fill target. */
 const NEARFULL = 0.85;
+const GIB = 2 ** 30;
+
+/**
+ * InfluxData's single-node (OSS) hardware sizing guidance, InfluxDB OSS v1 "Hardware sizing guidelines" (the TSM
+ * engine InfluxDB 2.x still uses): load tiers by field writes per second and unique series, with the RAM each needs.
+ * GB figures are taken as GiB (slightly more, never less).
+ */
+const INFLUX_TIERS: Array<{ name: string; maxWrites: number; maxSeries: number; ramGb: [number, number] }> = [
+  { name: 'low', maxWrites: 5_000, maxSeries: 100_000, ramGb: [2, 4] },
+  { name: 'moderate', maxWrites: 250_000, maxSeries: 1_000_000, ramGb: [8, 32] },
+  { name: 'high', maxWrites: Infinity, maxSeries: Infinity, ramGb: [32, 32] },
+];
+/** Above either figure InfluxData says a single node may not cope (InfluxDB Enterprise / a cluster). */
+const INFLUX_SINGLE_NODE = { maxWrites: 750_000, maxSeries: 10_000_000 };
 
 /** Inputs of `CapacityPlanner.video`. */
 export interface VideoCapacityProps {
@@ -563,8 +577,18 @@ export class CapacityPlanner {
     const dailyBytes = pointsPerDay * bytesPerPoint / compressionRatio;
     const transferBytes = pointsPerDay * bytesPerPoint;
     const ingestMbps = sensors * bytesPerPoint * 8 / sampleIntervalSeconds / 1e6;
+    const writesPerSecond = sensors / sampleIntervalSeconds;
+    const seriesCardinality = sensors;
+    const tier = INFLUX_TIERS.find((t) => writesPerSecond < t.maxWrites && seriesCardinality < t.maxSeries)!;
+    const [memoryRequestBytes, memoryLimitBytes] = tier.ramGb.map((gb) => gb * GIB);
     const n = (x: number) => exactNumber(x);
     const origin = (given: unknown) => (given === undefined ? 'default' : 'input');
+    const warnings = CapacityPlanner.warnings(redundancy, fillTarget, false);
+    if (writesPerSecond > INFLUX_SINGLE_NODE.maxWrites || seriesCardinality > INFLUX_SINGLE_NODE.maxSeries) {
+      warnings.push(`${formatNumber(writesPerSecond)} writes/s over ${formatNumber(seriesCardinality)} series is beyond what InfluxData's sizing guidance `
+        + `expects of a single InfluxDB node (${formatNumber(INFLUX_SINGLE_NODE.maxWrites)} field writes/s, ${formatNumber(INFLUX_SINGLE_NODE.maxSeries)} series); `
+        + 'split the sensors over several sites or buckets, sample less often, or use a clustered time-series store');
+    }
     const inputs: CapacityLine[] = [
       { label: 'Sensors', value: n(sensors), basis: 'input' },
       { label: 'Sample interval', value: `${n(sampleIntervalSeconds)} s`, basis: 'input' },
@@ -579,9 +603,20 @@ export class CapacityPlanner {
       { label: 'Ingest (uncompressed)', value: `${formatNumber(ingestMbps, 3)} Mbps`, basis: `${n(sensors)} × ${n(bytesPerPoint)} B × 8 ÷ ${n(sampleIntervalSeconds)} s` },
       { label: 'Stored per day', value: formatBytes(dailyBytes), basis: `points per day × ${n(bytesPerPoint)} B ÷ ${n(compressionRatio)}` },
       CapacityPlanner.wanLine('WAN to ship a day (uncompressed)', transferBytes, windowSeconds),
+      { label: 'Writes per second', value: formatNumber(writesPerSecond, 3), basis: `${n(sensors)} series ÷ ${n(sampleIntervalSeconds)} s` },
+      {
+        label: 'Time-series memory (request–limit)',
+        value: memoryRequestBytes === memoryLimitBytes ? `${tier.ramGb[0]} GiB` : `${tier.ramGb[0]}–${tier.ramGb[1]} GiB`,
+        basis: `InfluxData single-node sizing, ${tier.name} load (${tier.maxWrites === Infinity ? '> 250,000 writes/s or > 1,000,000 series'
+          : `< ${formatNumber(tier.maxWrites)} writes/s and < ${formatNumber(tier.maxSeries)} series`})`,
+      },
     ];
     return CapacityPlanner.finish(problems, {
       workload: CapacityWorkload.IOT,
+      writesPerSecond,
+      seriesCardinality,
+      memoryRequestBytes,
+      memoryLimitBytes,
       redundancy,
       fillTarget,
       logicalBytes,
@@ -595,7 +630,7 @@ export class CapacityPlanner {
       inputs,
       extraResults,
       logicalBasis: `${n(sensors)} sensors × 86,400 s ÷ ${n(sampleIntervalSeconds)} s × ${n(retentionDays)} days × ${n(bytesPerPoint)} B ÷ ${n(compressionRatio)}`,
-      warnings: CapacityPlanner.warnings(redundancy, fillTarget, false),
+      warnings,
     });
   }
 

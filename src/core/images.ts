@@ -5,8 +5,11 @@
  * that runs a container takes an `image?: ContainerImage` prop defaulting to one of these.
  */
 export class ContainerImage {
-  /** Ceph (used by RookCephCluster); Squid, supported by Rook v1.20. */
-  public static readonly CEPH = new ContainerImage('quay.io/ceph/ceph', 'v19.2.3');
+  /**
+   * Ceph (used by RookCephCluster): Tentacle v20.2.4, the image Rook v1.20.6 deploys by default. Rook v1.20 also
+   * runs Squid (v19), which reaches end of life on 2026-12-02.
+   */
+  public static readonly CEPH = new ContainerImage('quay.io/ceph/ceph', 'v20.2.4');
   /**
    * MinIO server, last community release. The community image is frozen (upstream unmaintained since 2026-02):
    * constructs warn when it is used and accept an AIStor or fork image instead.

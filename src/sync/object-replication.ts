@@ -5,8 +5,9 @@ import {
   ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, RcloneEnv, Resources, RestrictedSecurity, SecretKeyReference, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
-import { S3Rules, Schedules, Shape } from '../core/validate';
+import { Cidrs, S3Rules, Schedules, Shape } from '../core/validate';
 import { REPLICATION_SCRIPT, STATE_DIR } from './object-replication-script';
+import { endpointEgress, leastPrivilegePolicy } from '../core/network-policy';
 
 /** Props of {@link ObjectReplication}. */
 export interface ObjectReplicationProps {
@@ -101,6 +102,17 @@ export interface ObjectReplicationProps {
    * @default false
    */
   readonly suspend?: boolean;
+  /**
+   * Emit a NetworkPolicy for the job's pods: no ingress; egress only to DNS and the two stores (their pods when they
+   * have a `networkPeer`, else their endpoint ports on `egressCidrs`).
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Address blocks the job may reach for a store outside the cluster.
+   * @default - every address (0.0.0.0/0 and ::/0), on the endpoint's port only
+   */
+  readonly egressCidrs?: string[];
 }
 
 const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -144,6 +156,7 @@ export class ObjectReplication extends Construct {
   constructor(scope: Construct, id: string, props: ObjectReplicationProps) {
     super(scope, id);
     Shape.check(this, props);
+    Cidrs.checkAll(this, 'egressCidrs', props.egressCidrs);
     // CronJob names are limited to 52 characters (Jobs append a timestamp suffix).
     KubeNames.assertDns1123Label(this, 'name (construct id)', id, 52);
     const namespace = props.namespace ?? Chart.of(this).namespace;
@@ -273,6 +286,18 @@ export class ObjectReplication extends Construct {
       Warnings.addFormatted(this, { prop: 'destination.s3Endpoint', value: props.destination.s3Endpoint, rule: 'objects and request signatures would cross the WAN over plain HTTP', fix: 'use an https endpoint for the cloud store' });
     }
 
+    if (props.networkPolicy ?? true) {
+      const src = endpointEgress(props.source.s3Endpoint, props.source.networkPeer, props.egressCidrs);
+      const dst = endpointEgress(props.destination.s3Endpoint, props.destination.networkPeer, props.egressCidrs);
+      leastPrivilegePolicy(this, 'NetworkPolicy', {
+        name: id,
+        namespace,
+        labels,
+        podLabels: EdgeLabels.selector({ name: 'rclone', instance: id }),
+        ingress: [],
+        egress: { peers: [...src.peers, ...dst.peers], cidrs: [...src.cidrs, ...dst.cidrs] },
+      });
+    }
     this.apiObject = new k8s.KubeCronJob(this, 'Resource', {
       metadata: { name: id, ...(namespace ? { namespace } : {}), labels },
       spec: {

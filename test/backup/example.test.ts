@@ -11,6 +11,8 @@ describe('examples/backup', () => {
       'BackupStorageLocation/velero/site-a',
       'CronJob/site-a/nvr-index-backup',
       'CronJob/site-a/recordings-archive',
+      'NetworkPolicy/site-a/nvr-index-backup',
+      'NetworkPolicy/site-a/recordings-archive',
       'Schedule/velero/site-a-daily',
       'Schedule/velero/site-a-weekly',
     ]);

@@ -264,7 +264,7 @@ describe('ResticBackup', () => {
     const store = minio();
     new ResticBackup(c, 'site-a', base({ host: 'site-a', repository: ResticRepository.s3(store, { bucket: 'backups', prefix: 'restic' }) }));
     new ResticBackup(c, 'site-b', base({ host: 'site-b', repository: ResticRepository.s3(store, { bucket: 'backups', prefix: 'restic' }) }));
-    expect(synth(c).map((m) => plainEnvOf(m).BACKUP_HOST)).toEqual(['site-a', 'site-b']);
+    expect(synth(c).filter((m) => m.kind === 'CronJob').map((m) => plainEnvOf(m).BACKUP_HOST)).toEqual(['site-a', 'site-b']);
   });
 });
 
@@ -283,5 +283,70 @@ describe('ResticScript', () => {
   test('retention flags', () => {
     expect(ResticScript.retentionFlags({ keepLast: 0, keepDaily: 7, keepWithin: Duration.days(30) })).toEqual(['--keep-daily', '7', '--keep-within', '30d']);
     expect(ResticScript.retentionFlags({ keepWithin: Duration.hours(36) })).toEqual(['--keep-within', '36h']);
+  });
+});
+
+describe('ResticBackup NetworkPolicy', () => {
+  test('no ingress; egress to DNS and the repository store only (its pods, or its port on the given blocks); opt-out', () => {
+    const c = chart('site-a');
+    new ResticBackup(c, 'in-cluster', base({
+      repository: ResticRepository.s3(new ExternalObjectStore({
+        s3Endpoint: 'http://store.site-a.svc:9000', credentials: { secretName: 'k' }, networkPeer: { namespace: 'site-a', podLabels: { app: 'store' }, ports: [9000] },
+      }), { bucket: 'backups' }),
+    }));
+    new ResticBackup(c, 'wan', base({ egressCidrs: ['198.51.100.0/24'] }));
+    new ResticBackup(c, 'none', base({ networkPolicy: false }));
+    const m = synth(c);
+    const inCluster = find(m, 'NetworkPolicy', 'in-cluster').spec;
+    expect(inCluster.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'restic', 'app.kubernetes.io/instance': 'in-cluster' });
+    expect(find(m, 'CronJob', 'in-cluster').spec.jobTemplate.spec.template.metadata.labels).toMatchObject(inCluster.podSelector.matchLabels);
+    expect(inCluster.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(inCluster.ingress).toEqual([]);
+    expect(inCluster.egress[0].to[0].podSelector.matchLabels).toEqual({ 'k8s-app': 'kube-dns' });
+    expect(inCluster.egress.slice(1)).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'site-a' } }, podSelector: { matchLabels: { app: 'store' } } }], ports: [{ port: 9000, protocol: 'TCP' }] }]);
+    expect(find(m, 'NetworkPolicy', 'wan').spec.egress.slice(1)).toEqual([{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 9000, protocol: 'TCP' }] }]);
+    expect(m.filter((x) => x.kind === 'NetworkPolicy').map((x) => x.metadata.name)).not.toContain('none');
+  });
+});
+
+describe('ResticBackup of a dump (BackupSource.fromDump)', () => {
+  const dump = () => BackupSource.fromDump({
+    image: ContainerImage.of('docker.io/library/influxdb', '2.7.12-alpine'),
+    script: 'set -eu\ninflux backup --compression none "$DUMP_DIR"\n',
+    env: { INFLUX_HOST: 'http://influxdb.site-a.svc:8086' },
+    secretEnv: { INFLUX_TOKEN: { name: 'influx-admin', key: 'token' } },
+    sizeLimit: Size.gibibytes(20),
+  });
+
+  test('an init container writes the dump into an emptyDir that restic then backs up read-only', () => {
+    const c = chart('site-a');
+    new ResticBackup(c, 'influx-backup', base({ source: dump() }));
+    const cj = find(synth(c), 'CronJob', 'influx-backup');
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    const data = pod.volumes.find((v: any) => v.name === 'data');
+    expect(data).toEqual({ name: 'data', emptyDir: { sizeLimit: '20Gi' } });
+    expect(JSON.stringify(pod.volumes)).not.toContain('persistentVolumeClaim');
+    expect(pod.initContainers).toHaveLength(1);
+    const init = pod.initContainers[0];
+    expect(init.image).toBe('docker.io/library/influxdb:2.7.12-alpine');
+    expect(init.command).toEqual(['/bin/sh', '-c']);
+    expect(init.args).toEqual(['set -eu\ninflux backup --compression none "$DUMP_DIR"\n']);
+    expect(init.env).toEqual(expect.arrayContaining([
+      { name: 'DUMP_DIR', value: '/data' },
+      { name: 'INFLUX_HOST', value: 'http://influxdb.site-a.svc:8086' },
+      { name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: 'influx-admin', key: 'token' } } },
+    ]));
+    expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/data' }]));
+    expect(init.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(init.resources.requests.memory).toBeDefined();
+    // restic reads what the dump wrote.
+    expect(plainEnvOf(cj).BACKUP_SOURCE).toBe('/data');
+    expect(containerOf(cj).volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/data', readOnly: true }]));
+  });
+
+  test('fails if the dump has no script or a non-positive size limit, and RcloneArchive refuses a dump', () => {
+    expect(() => BackupSource.fromDump({ image: ContainerImage.RESTIC, script: ' ', sizeLimit: Size.gibibytes(1) })).toThrow(/script.*empty/);
+    expect(() => BackupSource.fromDump({ image: ContainerImage.RESTIC, script: 'true', sizeLimit: Size.mebibytes(0) })).toThrow(/sizeLimit/);
+    expect(() => new RcloneArchive(chart('site-a'), 'a', { source: dump(), destination: RcloneRemote.s3(minio(), { bucket: 'b' }) })).toThrow(/source.*dump.*ResticBackup/);
   });
 });

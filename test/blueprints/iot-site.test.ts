@@ -163,17 +163,16 @@ describe('IoTSite wiring (defaults)', () => {
     expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000 });
   });
 
-  test('restic backs up data-influxdb-0 next to the InfluxDB pod, as its user, into the cloud store', () => {
+  test('restic backs up what influx backup wrote (not the live data-influxdb-0) into the cloud store', () => {
     const sts = find(m, 'StatefulSet', 'influxdb');
     const claim = `${sts.spec.volumeClaimTemplates[0].metadata.name}-${sts.metadata.name}-0`;
-    expect(claim).toBe('data-influxdb-0');
+    expect(claim).toBe(s.influxdb.dataClaimName);
     const pod = find(m, 'CronJob', 'restic-influxdb').spec.jobTemplate.spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-influxdb-0', readOnly: true } });
+    expect(pod.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '29Gi' } });
+    expect(JSON.stringify(pod)).not.toContain(claim);
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['dump']);
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/data', readOnly: true });
-    expect(pod.affinity).toEqual({
-      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: sts.spec.selector.matchLabels }, topologyKey: 'kubernetes.io/hostname' }] },
-    });
-    expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    expect(pod.affinity).toBeUndefined();
     expect(pod.containers[0].env).toEqual(expect.arrayContaining([
       { name: 'RESTIC_REPOSITORY', value: 's3:https://s3.eu-central-1.amazonaws.com/fleet-backups/site-a/restic/influxdb' },
       { name: 'RESTIC_PASSWORD', valueFrom: { secretKeyRef: { name: 'site-a-restic', key: 'password' } } },
@@ -219,13 +218,13 @@ describe('IoTSite wiring (defaults)', () => {
   test('NetworkPolicies allow exactly the flows', () => {
     expect(s.siteNamespace.allowedFlows.map((f) => f.name).sort()).toEqual([
       'cloud-sync-cloud', 'cloud-sync-kafka', 'kafka-internal', 'kafka-operators-api', 'query-0-influxdb', 'query-0-redis', 'restic-cloud',
-      'sensor-0-telegraf', 'telegraf-influxdb', 'telegraf-kafka',
+      'restic-influxdb', 'sensor-0-telegraf', 'telegraf-influxdb', 'telegraf-kafka',
     ]);
     expect(findAll(m, 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual([
       'allow-cloud-sync-cloud-wan', 'allow-cloud-sync-kafka-egress', 'allow-cloud-sync-kafka-ingress', 'allow-dns',
       'allow-kafka-internal-egress', 'allow-kafka-internal-ingress', 'allow-kafka-operators-api-wan',
       'allow-query-0-influxdb-egress', 'allow-query-0-influxdb-ingress', 'allow-query-0-redis-egress', 'allow-query-0-redis-ingress',
-      'allow-restic-cloud-wan', 'allow-sensor-0-telegraf-egress', 'allow-sensor-0-telegraf-ingress',
+      'allow-restic-cloud-wan', 'allow-restic-influxdb-egress', 'allow-restic-influxdb-ingress', 'allow-sensor-0-telegraf-egress', 'allow-sensor-0-telegraf-ingress',
       'allow-telegraf-influxdb-egress', 'allow-telegraf-influxdb-ingress', 'allow-telegraf-kafka-egress', 'allow-telegraf-kafka-ingress',
       'default-deny', 'query-cache',
     ]);
@@ -279,6 +278,65 @@ describe('IoTSite wiring (defaults)', () => {
 
   test('no warnings for the defaults', () => {
     expect(Warnings.collect(s)).toEqual([]);
+  });
+});
+
+describe('IoTSite InfluxDB memory from the planner (InfluxData sizing guidance)', () => {
+  const mem = (q: string) => {
+    const m = /^(\d+)(Mi|Gi)$/.exec(q)!;
+    return Number(m[1]) * (m[2] === 'Gi' ? GIB : 2 ** 20);
+  };
+  test('the InfluxDB container requests and limits what the planner derives from writes/s and series', () => {
+    const s = site({ sensors: 12_000, sampleInterval: Duration.seconds(5), retentionDays: 90, kafka: { outageBudget: Duration.hours(48) } });
+    const m = synth(s);
+    const c = find(m, 'StatefulSet', 'influxdb').spec.template.spec.containers[0];
+    expect(s.estimate.memoryRequestBytes).toBeGreaterThan(512 * 2 ** 20);
+    expect(mem(c.resources.requests.memory)).toBe(s.estimate.memoryRequestBytes);
+    expect(mem(c.resources.limits.memory)).toBe(s.estimate.memoryLimitBytes);
+    // The site quota follows: it holds every container's memory limit, InfluxDB's included.
+    const quota = find(m, 'ResourceQuota', 'site-quota').spec.hard;
+    expect(mem(quota['limits.memory'])).toBeGreaterThanOrEqual(s.estimate.memoryLimitBytes! * 1.2);
+    expect(s.report()).toContain('Time-series memory (request–limit)');
+  });
+
+  test('a smaller memory override is kept but warned about', () => {
+    const s = site({ influxdb: { resources: { memory: { request: Size.mebibytes(512) } } } });
+    const c = find(synth(s), 'StatefulSet', 'influxdb').spec.template.spec.containers[0];
+    expect(c.resources.requests.memory).toBe('512Mi');
+    expect(c.resources.limits.memory).toBe('512Mi');
+    expect(Warnings.collect(s).join('\n')).toMatch(/influxdb\.resources\.memory.*below InfluxData's sizing guidance/);
+  });
+});
+
+describe('IoTSite InfluxDB backup: influx backup into an emptyDir, then restic', () => {
+  test('the restic job no longer mounts the live data volume; an init container runs influx backup with the operator token', () => {
+    const s = site();
+    const m = synth(s);
+    const pod = find(m, 'CronJob', 'restic-influxdb').spec.jobTemplate.spec.template.spec;
+    expect(JSON.stringify(pod)).not.toContain(s.influxdb.dataClaimName);
+    expect(pod.volumes.find((v: any) => v.name === 'data').emptyDir.sizeLimit).toBe(s.volumeSize.toGibibytes() + 'Gi');
+    // Nothing pins it to the InfluxDB node any more: it reads over the API.
+    expect(pod.affinity).toBeUndefined();
+    const init = pod.initContainers[0];
+    expect(init.image).toBe(ContainerImage.INFLUXDB.reference);
+    expect(init.args[0]).toBe(s.influxBackupScript);
+    expect(init.args[0]).toMatch(/influx backup .*"\$DUMP_DIR"/);
+    const env = Object.fromEntries(init.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.INFLUX_HOST).toBe(s.influxdb.url);
+    expect(env.INFLUX_TOKEN).toEqual({ secretKeyRef: { name: 'site-a-influxdb-admin', key: 'token' } });
+    // restic may reach InfluxDB's API (egress here, ingress on InfluxDB).
+    const egress = find(m, 'NetworkPolicy', 'allow-restic-influxdb-egress').spec;
+    expect(egress.podSelector.matchLabels).toEqual(selector('restic', 'restic-influxdb'));
+    expect(egress.egress[0].ports).toEqual([tcp(8086)]);
+    expect(find(m, 'NetworkPolicy', 'allow-restic-influxdb-ingress').spec.podSelector.matchLabels).toEqual(s.influxdb.networkPeer.podLabels);
+    expect(s.report()).toContain('influx backup');
+  });
+
+  test('a separate operator token Secret can be given', () => {
+    const s = site({ backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, influxOperatorToken: { name: 'influx-backup-token', key: 'op' } } });
+    const init = find(synth(s), 'CronJob', 'restic-influxdb').spec.jobTemplate.spec.template.spec.initContainers[0];
+    expect(init.env.find((e: any) => e.name === 'INFLUX_TOKEN').valueFrom).toEqual({ secretKeyRef: { name: 'influx-backup-token', key: 'op' } });
+    expect(s.report()).toContain('| Secret "influx-backup-token" (site-a) | key op |');
   });
 });
 

@@ -842,3 +842,35 @@ describe('issue 19: advice at exact-fit edges, finite figures, exact inputs', ()
     expect(m.inputs.find((l) => l.label === 'Average model size')!.value).toBe('3.456789012 GB');
   });
 });
+
+describe('CapacityPlanner.iot time-series engine memory (InfluxData single-node sizing guidance)', () => {
+  const GIB = 2 ** 30;
+  test('low load (< 5,000 writes/s, < 100,000 series): 2–4 GB RAM', () => {
+    const e = CapacityPlanner.iot({ sensors: 12_000, sampleIntervalSeconds: 5, retentionDays: 90 });
+    expect(e.writesPerSecond).toBe(12_000 / 5);
+    expect(e.seriesCardinality).toBe(12_000);
+    expect(e.memoryRequestBytes).toBe(2 * GIB);
+    expect(e.memoryLimitBytes).toBe(4 * GIB);
+    expect(e.results.map((r) => r.label)).toContain('Time-series memory (request–limit)');
+  });
+
+  test('moderate load: 8–32 GB once writes/s or series pass the low tier', () => {
+    const bySeries = CapacityPlanner.iot({ sensors: 200_000, sampleIntervalSeconds: 60, retentionDays: 7 });
+    expect(bySeries.writesPerSecond).toBeLessThan(5_000);
+    expect([bySeries.memoryRequestBytes, bySeries.memoryLimitBytes]).toEqual([8 * GIB, 32 * GIB]);
+    const byWrites = CapacityPlanner.iot({ sensors: 50_000, sampleIntervalSeconds: 1, retentionDays: 7 });
+    expect([byWrites.memoryRequestBytes, byWrites.memoryLimitBytes]).toEqual([8 * GIB, 32 * GIB]);
+  });
+
+  test('high load: 32 GB and more; beyond one node a warning', () => {
+    const high = CapacityPlanner.iot({ sensors: 2_000_000, sampleIntervalSeconds: 10, retentionDays: 7 });
+    expect(high.memoryRequestBytes).toBe(32 * GIB);
+    expect(high.warnings.join('\n')).not.toMatch(/single node/);
+    const tooMuch = CapacityPlanner.iot({ sensors: 12_000_000, sampleIntervalSeconds: 10, retentionDays: 1 });
+    expect(tooMuch.warnings.join('\n')).toMatch(/single InfluxDB node .*10,000,000 series/);
+  });
+
+  test('the other workloads leave it undefined', () => {
+    expect(CapacityPlanner.video({ cameras: 10, bitrateMbps: 4, retentionDays: 7 }).memoryRequestBytes).toBeUndefined();
+  });
+});

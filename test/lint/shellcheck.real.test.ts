@@ -3,15 +3,16 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Size } from 'cdk8s';
+import { App, Duration, Size } from 'cdk8s';
+import { buildApp as buildIotApp } from '../../examples/iot/main';
 import {
-  BackupSource, ExternalObjectStore, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
+  BackupSource, ExternalObjectStore, IoTSite, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
   ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
   ObjectReplication,
 } from '../../src';
 import { shellcheck } from '../backup/support';
 import { base as minioBase, provisioned } from '../objectstore/minio/support';
-import { chart } from '../support/harness';
+import { chart, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
 
 requireTools('shellcheck');
@@ -68,6 +69,22 @@ test('ObjectReplication: the sync program is clean', () => {
     source: store('http://minio.site-a.svc:9000', 'edge'), sourceBucket: 'video', destination: store('https://s3.example.com', 'cloud'), destinationBucket: 'fleet', destinationPrefix: 'site-a',
   });
   expect(shellcheck(rep.script)).toBe('');
+});
+
+test('IoTSite: every script in its pods (the influx backup dump included) is clean', () => {
+  const site = buildIotApp(new App()).charts[0] as IoTSite;
+  const scripts = synth(site)
+    .flatMap((m: any) => {
+      const spec = m.spec?.jobTemplate?.spec?.template?.spec ?? m.spec?.template?.spec;
+      return spec ? [...(spec.initContainers ?? []), ...(spec.containers ?? [])] : [];
+    })
+    .filter((c: any) => JSON.stringify(c.command) === JSON.stringify(['/bin/sh', '-c']))
+    .map((c: any) => ({ container: c.name, script: c.args[0] as string }));
+  expect(scripts.map((x) => x.container)).toContain('dump');
+  expect(scripts.find((x) => x.container === 'dump')!.script).toBe(site.influxBackupScript);
+  for (const x of scripts) {
+    expect({ container: x.container, findings: shellcheck(x.script) }).toEqual({ container: x.container, findings: '' });
+  }
 });
 
 test('ModelReleaseScript is clean', () => {

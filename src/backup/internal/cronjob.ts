@@ -3,8 +3,10 @@ import { ContainerResources, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { Format } from './format';
 import { ScheduleCheck } from './schedule-check';
-import { ContainerImage, edgeError, EdgeLabels, KubeNames, Resources, RestrictedSecurity } from '../../core';
+import { ContainerImage, edgeError, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
+import { CidrEgress, leastPrivilegePolicy } from '../../core/network-policy';
 import { BackupJobOptions } from '../job';
+import { Cidrs } from '../../core/validate';
 
 /** What a backup construct puts into its CronJob. Internal. */
 export interface BackupCronJobSpec {
@@ -31,6 +33,10 @@ export interface BackupCronJobSpec {
    * write there. Otherwise the pod has no fsGroup unless the user sets one.
    */
   readonly writesOwnClaim?: boolean;
+  /** Where the job's pods may connect besides DNS (its NetworkPolicy); undefined = no egress beyond DNS. */
+  readonly egress?: { peers: NetworkPeer[]; cidrs: CidrEgress[] };
+  /** Containers that run to completion before the main one (e.g. a database dump). */
+  readonly initContainers?: k8s.Container[];
 }
 
 /** Paths of the writable scratch volumes every job gets. */
@@ -45,6 +51,7 @@ export class BackupCronJob {
   /** Validates the options shared by all backup jobs; throws with the library's message style. */
   public static validate(scope: Construct, options: BackupJobOptions): void {
     ScheduleCheck.checkTimeZone(scope, 'timeZone', options.timeZone);
+    Cidrs.checkAll(scope, 'egressCidrs', options.egressCidrs);
     for (const [prop, value] of Object.entries({
       backoffLimit: options.backoffLimit,
       successfulJobsHistoryLimit: options.successfulJobsHistoryLimit,
@@ -100,6 +107,15 @@ export class BackupCronJob {
       { name: 'TMPDIR', value: TMP_DIR },
       { name: 'XDG_CACHE_HOME', value: CACHE_DIR },
     ];
+    if (options.networkPolicy ?? true) {
+      leastPrivilegePolicy(scope, 'NetworkPolicy', {
+        name: spec.name,
+        labels,
+        podLabels: EdgeLabels.selector({ name: spec.appName, instance: spec.name }),
+        ingress: [],
+        egress: spec.egress ?? { peers: [], cidrs: [] },
+      });
+    }
     return new k8s.KubeCronJob(scope, 'Resource', {
       metadata: { name: spec.name, labels },
       spec: {
@@ -127,6 +143,7 @@ export class BackupCronJob {
                 automountServiceAccountToken: false,
                 securityContext,
                 ...(affinity ? { affinity } : {}),
+                ...(spec.initContainers && spec.initContainers.length > 0 ? { initContainers: spec.initContainers } : {}),
                 containers: [{
                   name: spec.appName,
                   image: spec.image.reference,

@@ -3,7 +3,8 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { RcloneRemote } from './remote';
 import { RcloneMode, RcloneScript } from './script';
-import { ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
+import { NetworkPeer, ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
+import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { KeyNames, Shape } from '../../core/validate';
 import { BackupCronJob } from '../internal/cronjob';
 import { Format } from '../internal/format';
@@ -95,9 +96,12 @@ export class RcloneArchive extends Construct {
   constructor(scope: Construct, id: string, props: RcloneArchiveProps) {
     super(scope, id);
     Shape.check(this, props);
-    KeyNames.checkObjectName(this, 'source.claimName', props.source?.claimName, 'PersistentVolumeClaim');
+    KeyNames.checkObjectName(this, 'source.claimName', props.source?.dump ? undefined : props.source?.claimName, 'PersistentVolumeClaim');
     this.name = props.name ?? id;
     BackupCronJob.validate(this, props);
+    if (props.source.dump) {
+      throw edgeError(this, { prop: 'source', value: 'BackupSource.fromDump(…)', rule: 'an archive moves or copies files of a claim; a dump source is for ResticBackup only', fix: 'use BackupSource.fromClaimName, or back the dump up with ResticBackup' });
+    }
     const schedule = ScheduleCheck.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '0', hour: '3' }));
     const mode = props.mode ?? RcloneMode.COPY;
     const minAge = props.minAge ?? Duration.days(30);
@@ -140,9 +144,11 @@ export class RcloneArchive extends Construct {
     let caCertFile: string | undefined;
     let copyConfigTemplate = false;
     const dest = props.destination._config;
+    let egress: { peers: NetworkPeer[]; cidrs: CidrEgress[] } = { peers: [], cidrs: [] };
     switch (dest.kind) {
       case 's3': {
         const store = dest.store!;
+        egress = endpointEgress(store.s3Endpoint, store.networkPeer, props.egressCidrs);
         S3Names.assertBucket(this, 'destination.bucket', dest.bucket!);
         const prefix = S3Names.normalizePrefix(this, 'destination.prefix', dest.prefix);
         if (!store.credentials?.secretName) {
@@ -174,6 +180,8 @@ export class RcloneArchive extends Construct {
         mounts.push({ name: 'config-template', mountPath: CONFIG_TEMPLATE_DIR, readOnly: true });
         env.push({ name: 'ARCHIVE_CONFIG_TEMPLATE', value: `${CONFIG_TEMPLATE_DIR}/rclone.conf` });
         copyConfigTemplate = true;
+        // The remote is only known at run time: any port on the given blocks.
+        egress = { peers: [], cidrs: [{ cidrs: props.egressCidrs ?? ['0.0.0.0/0', '::/0'], ports: [] }] };
         this.destination = `${dest.remote}:${(dest.path ?? '').replace(/^\/+/, '')}`;
         break;
       }
@@ -224,6 +232,7 @@ export class RcloneArchive extends Construct {
       defaultResources: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) } },
       // An archive claim is the job's own; a MOVE source is writable, so then no default fsGroup (it would re-own it).
       writesOwnClaim: volumes.some((v) => v.name === 'archive') && mode !== RcloneMode.MOVE,
+      egress,
     });
   }
 

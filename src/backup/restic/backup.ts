@@ -3,15 +3,16 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResticRepository } from './repository';
 import { ResticRetention, ResticScript } from './script';
-import { ContainerImage, edgeError, SecretKeyReference, Warnings } from '../../core';
+import { ContainerImage, edgeError, NetworkPeer, Resources, RestrictedSecurity, SecretKeyReference, Warnings } from '../../core';
+import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { KeyNames, Shape } from '../../core/validate';
-import { BackupCronJob, CACHE_DIR } from '../internal/cronjob';
+import { BackupCronJob, CACHE_DIR, TMP_DIR } from '../internal/cronjob';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
 import { S3Targets } from '../internal/s3-targets';
 import { ScheduleCheck } from '../internal/schedule-check';
 import { BackupJobOptions } from '../job';
-import { BackupSource } from '../source';
+import { BackupDumpOptions, BackupSource } from '../source';
 
 /** Props of {@link ResticBackup}. */
 export interface ResticBackupProps extends BackupJobOptions {
@@ -105,7 +106,7 @@ export class ResticBackup extends Construct {
     super(scope, id);
     Shape.check(this, props);
     KeyNames.checkSecretRef(this, 'password', props.password);
-    KeyNames.checkObjectName(this, 'source.claimName', props.source?.claimName, 'PersistentVolumeClaim');
+    KeyNames.checkObjectName(this, 'source.claimName', props.source?.dump ? undefined : props.source?.claimName, 'PersistentVolumeClaim');
     this.name = props.name ?? id;
     BackupCronJob.validate(this, props);
     const schedule = ScheduleCheck.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '0', hour: '1' }));
@@ -149,16 +150,21 @@ export class ResticBackup extends Construct {
     }
 
     const env: k8s.EnvVar[] = [];
-    // readOnly on the claim itself, not only on the mount: the kubelet then never applies an fsGroup to it.
-    const volumes: k8s.Volume[] = [{ name: 'data', persistentVolumeClaim: { claimName: props.source.claimName, readOnly: true } }];
+    const dump = props.source.dump;
+    // A claim is read-only on the volume itself, not only on the mount: the kubelet then never applies an fsGroup to it.
+    const volumes: k8s.Volume[] = [dump
+      ? { name: 'data', emptyDir: { sizeLimit: Resources.quantity(dump.sizeLimit) } }
+      : { name: 'data', persistentVolumeClaim: { claimName: props.source.claimName, readOnly: true } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'data', mountPath: DATA_DIR, readOnly: true }];
     const extendedOptions: { [key: string]: string } = {};
     const repo = props.repository._config;
     let caCertFile: string | undefined;
 
+    let egress: { peers: NetworkPeer[]; cidrs: CidrEgress[] } = { peers: [], cidrs: [] };
     switch (repo.kind) {
       case 's3': {
         const store = repo.store!;
+        egress = endpointEgress(store.s3Endpoint, store.networkPeer, props.egressCidrs);
         S3Names.assertBucket(this, 'repository.bucket', repo.bucket!);
         const prefix = S3Names.normalizePrefix(this, 'repository.prefix', repo.prefix);
         if (!store.credentials?.secretName) {
@@ -188,6 +194,7 @@ export class ResticBackup extends Construct {
           throw edgeError(this, { prop: 'repository.url', value: `${url.protocol}//***@${url.host}${url.pathname}`, rule: 'must not embed credentials (they would land in the manifest)', fix: 'pass credentials: { secretName } or keep the whole URL in a Secret with ResticRepository.fromSecret' });
         }
         env.push({ name: 'RESTIC_REPOSITORY', value: `rest:${repo.url}` });
+        egress = endpointEgress(repo.url!, undefined, props.egressCidrs);
         if (repo.restCredentials) {
           if (!repo.restCredentials.secretName) {
             throw edgeError(this, { prop: 'repository.credentials.secretName', value: '', rule: 'a Secret name is required', fix: 'pass the name of the Secret holding username and password' });
@@ -220,6 +227,8 @@ export class ResticBackup extends Construct {
           throw edgeError(this, { prop: 'repository', value: repo.secret ?? '', rule: 'a Secret reference { name, key } holding the repository location is required', fix: 'pass the Secret that holds the repository string' });
         }
         env.push(secretEnv('RESTIC_REPOSITORY', repo.secret.name, repo.secret.key));
+        // The location is only known at run time: any port on the given blocks.
+        egress = { peers: [], cidrs: [{ cidrs: props.egressCidrs ?? ['0.0.0.0/0', '::/0'], ports: [] }] };
         break;
       }
     }
@@ -264,6 +273,8 @@ export class ResticBackup extends Construct {
       // Exit 3 = unreadable source files: the snapshot and retention already ran; a retry would only repeat them.
       failJobOnExitCodes: [3],
       writesOwnClaim: volumes.some((v) => v.name === 'repository'),
+      initContainers: dump ? [dumpContainer(dump)] : undefined,
+      egress,
     });
   }
 
@@ -291,4 +302,24 @@ export class ResticBackup extends Construct {
 
 function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
+}
+
+/** The init container that writes a dump into the data volume (writable for it only). */
+function dumpContainer(dump: BackupDumpOptions): k8s.Container {
+  return {
+    name: 'dump',
+    image: dump.image.reference,
+    command: ['/bin/sh', '-c'],
+    args: [dump.script],
+    env: [
+      { name: 'DUMP_DIR', value: DATA_DIR },
+      { name: 'HOME', value: TMP_DIR },
+      { name: 'TMPDIR', value: TMP_DIR },
+      ...Object.entries(dump.env ?? {}).map(([name, value]) => ({ name, value })),
+      ...Object.entries(dump.secretEnv ?? {}).map(([name, ref]) => secretEnv(name, ref.name, ref.key)),
+    ],
+    resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, dump.resources),
+    securityContext: RestrictedSecurity.containerSecurityContext(),
+    volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
+  };
 }

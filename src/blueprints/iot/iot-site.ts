@@ -54,6 +54,13 @@ export interface IoTBackupOptions {
    */
   readonly resticPassword?: SecretKeyReference;
   /**
+   * InfluxDB token the backup job runs `influx backup` with. InfluxDB 2.x only serves its backup API to an operator
+   * token (the one created for the first user at setup, i.e. the admin Secret's `token`); no narrower token can back
+   * up. Give a separate Secret to keep the setup Secret out of the backup job's reach, not to lower its rights.
+   * @default - key `token` of the InfluxDB admin Secret
+   */
+  readonly influxOperatorToken?: SecretKeyReference;
+  /**
    * When the InfluxDB volume is backed up (the site's recovery point for data not yet mirrored to the cloud).
    * @default - daily at 01:00
    */
@@ -103,8 +110,10 @@ export interface IoTInfluxDbOptions {
    */
   readonly image?: ContainerImage;
   /**
-   * Resources.
-   * @default - 250m CPU, 512Mi memory request and limit
+   * Resources. A memory request or limit given here replaces the planner's figure (a warning when it is below
+   * InfluxData's sizing guidance); the parts not given keep their defaults.
+   * @default - 250m CPU; memory request and limit from the capacity planner (InfluxData's single-node sizing
+   * guidance for the planned writes per second and series: e.g. 2Gi–4Gi below 5,000 writes/s and 100,000 series)
    */
   readonly resources?: ContainerResources;
 }
@@ -331,6 +340,8 @@ export class IoTSite extends EdgeSite {
   public readonly veleroSchedules: VeleroSchedule[];
   /** restic backup of the InfluxDB volume. */
   public readonly resticBackup: ResticBackup;
+  /** The script the backup job's init container runs: `influx backup` of every bucket and the metadata into `$DUMP_DIR`. */
+  public readonly influxBackupScript: string;
   private readonly veleroNamespace: string;
   private readonly secrets: Prerequisite[] = [];
   private readonly exposed: boolean;
@@ -405,7 +416,7 @@ export class IoTSite extends EdgeSite {
       organization: influxOpts.organization,
       bucket: influxOpts.bucket,
       image: influxOpts.image,
-      resources: influxOpts.resources,
+      resources: this.influxResources(influxOpts.resources),
     });
     this.secrets.push({ component: `Secret "${adminSecretName}" (${site})`, version: 'keys username, password, token', purpose: 'InfluxDB first-start setup; Telegraf writes with the token' });
 
@@ -505,8 +516,27 @@ export class IoTSite extends EdgeSite {
       VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
     ];
     const resticPassword = props.backup.resticPassword ?? { name: `${site}-restic`, key: 'password' };
+    // A running InfluxDB changes its WAL, index and shards under a file copy: `influx backup` asks the server for a
+    // consistent snapshot (all buckets, the metadata store and its SQL store) through the API instead. Uncompressed,
+    // so restic deduplicates shards that did not change between runs and compresses them itself.
+    const operatorToken = props.backup.influxOperatorToken ?? this.influxdb.token;
+    this.influxBackupScript = [
+      'set -eu',
+      '# influx reads the server address and the operator token from INFLUX_HOST and INFLUX_TOKEN.',
+      'influx backup --compression none "$DUMP_DIR"',
+      'echo "influx backup finished: $(du -sk "$DUMP_DIR" | cut -f1) KiB in $DUMP_DIR"',
+      '',
+    ].join('\n');
     this.resticBackup = new ResticBackup(this, 'restic-influxdb', {
-      source: BackupSource.fromClaimName(this.influxdb.dataClaimName),
+      networkPolicy: false, // the site's flows (restic-influxdb, restic-cloud/-store) describe its traffic
+      source: BackupSource.fromDump({
+        image: influxOpts.image ?? ContainerImage.INFLUXDB,
+        script: this.influxBackupScript,
+        env: { INFLUX_HOST: this.influxdb.url, INFLUX_CONFIGS_PATH: '/tmp/influx-configs' },
+        secretEnv: { INFLUX_TOKEN: operatorToken },
+        // The dump holds at most what the data volume holds.
+        sizeLimit: this.volumeSize,
+      }),
       repository: ResticRepository.s3(store, { bucket: props.cloud.backupBucket, prefix: prefix ? `${prefix}/restic/influxdb` : 'restic/influxdb' }),
       password: resticPassword,
       host: site,
@@ -514,12 +544,11 @@ export class IoTSite extends EdgeSite {
       schedule: props.backup.resticSchedule,
       retention: props.backup.resticRetention ?? { keepDaily: 14, keepWeekly: 8, keepMonthly: 6 },
       uploadLimit: props.backup.resticUploadLimit,
-      // The volume is ReadWriteOnce: run next to the InfluxDB pod, as its user, so every file is readable and the
-      // kubelet has no reason to re-own the volume.
-      colocateWithPodLabels: this.influxdb.networkPeer.podLabels,
-      fsGroup: InfluxDb.UID,
     });
     this.secrets.push(
+      ...(props.backup.influxOperatorToken
+        ? [{ component: `Secret "${operatorToken.name}" (${site})`, version: `key ${operatorToken.key}`, purpose: 'InfluxDB operator token for influx backup' }]
+        : []),
       { component: `Secret "${resticPassword.name}" (${site})`, version: `key ${resticPassword.key}`, purpose: 'restic repository password (keep a copy off-site)' },
       { component: `Secret "${store.credentials.secretName}" (${site})`, version: `keys ${store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'}, ${store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'}`, purpose: 'restic access to the backup bucket' },
       { component: `Secret "${props.backup.veleroCredential.name}" (${this.veleroNamespace})`, version: `key ${props.backup.veleroCredential.key} (AWS credentials file)`, purpose: 'Velero access to the backup bucket' },
@@ -540,6 +569,7 @@ export class IoTSite extends EdgeSite {
     }
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
     const resticPods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'restic', instance: this.resticBackup.name }) };
+    this.allow('restic-influxdb', resticPods, this.influxdb.networkPeer);
     if (store.networkPeer) {
       this.allow('restic-store', resticPods, store.networkPeer);
     } else {
@@ -557,7 +587,7 @@ export class IoTSite extends EdgeSite {
     this.addDataPath(influxNode, 'Redis L1 cache', 'hot query results (cache-aside)');
     this.addDataPath('Redis L1 cache', 'Query clients', 'cached results');
     this.addDataPath(influxNode, 'Query clients', 'Flux/InfluxQL on a cache miss');
-    this.addDataPath(influxNode, 'Cloud backup bucket', 'restic snapshot of data-influxdb-0');
+    this.addDataPath(influxNode, 'Cloud backup bucket', 'influx backup, then restic');
     this.addDataPath('Site namespace', 'Cloud backup bucket', 'Velero (resources)');
   }
 
@@ -586,13 +616,36 @@ export class IoTSite extends EdgeSite {
         `Telemetry topic: ${formatBytes(this.telemetryBytesPerSecond)}/s of points × ${topicRetention} h retention (outage budget `
           + `${this.telemetry.outageBudget.toHumanString()} + 24 h) × ${this.telemetry.replicas} replica(s) on ${this.kafka.brokerCount} broker(s) `
           + `→ ${Resources.sizeString(this.kafkaStorageSize)} per Kafka volume (filled to at most ${KAFKA_DISK_FILL * 100}%)`,
-        `Backups: restic of ${this.influxdb.dataClaimName} (max ${this.resticBackup.maxInterval.toHumanString()} between runs); `
+        `Backups: influx backup (operator token) into an emptyDir of at most ${Resources.sizeString(this.volumeSize)}, then restic of that folder `
+          + `(max ${this.resticBackup.maxInterval.toHumanString()} between runs); `
           + 'Velero daily (30 days) and weekly (90 days) of the namespace\'s resources',
       ],
       prerequisites: this.prerequisites(),
       dataPaths: this.dataPaths,
       scope: this,
     });
+  }
+
+  /** InfluxDB's resources: the planner's memory figures unless overridden (then warned about when smaller). */
+  private influxResources(given: ContainerResources | undefined): ContainerResources {
+    const request = Size.kibibytes(this.estimate.memoryRequestBytes! / 1024);
+    const limit = Size.kibibytes(this.estimate.memoryLimitBytes! / 1024);
+    const memory = given?.memory;
+    const givenLimit = memory?.limit ?? memory?.request;
+    if (givenLimit !== undefined && Resources.bytes(givenLimit) < this.estimate.memoryRequestBytes!) {
+      Warnings.addFormatted(this, {
+        prop: 'influxdb.resources.memory',
+        value: Resources.sizeString(givenLimit),
+        rule: `is below InfluxData's sizing guidance for ${formatNumber(this.estimate.writesPerSecond!, 3)} writes/s over ${formatNumber(this.estimate.seriesCardinality!)} series `
+          + `(${Resources.sizeString(request)}–${Resources.sizeString(limit)}); InfluxDB may be OOM-killed while compacting or answering queries`,
+        fix: `omit influxdb.resources.memory to use the planner's figures, or give at least ${Resources.sizeString(request)}`,
+      });
+    }
+    return {
+      cpu: given?.cpu,
+      ephemeralStorage: given?.ephemeralStorage,
+      memory: memory ? { request: memory.request, limit: memory.limit ?? memory.request } : { request, limit },
+    };
   }
 
   private plan(props: IoTSiteProps, sampleSeconds: number): CapacityEstimate {

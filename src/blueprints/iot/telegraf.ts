@@ -226,6 +226,13 @@ export class TelegrafIngest extends Construct {
         },
       });
     }
+    if (replicas > 1) {
+      // A drain or node upgrade may take one listener at a time; the others keep accepting points.
+      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+        metadata: { name: this.name, namespace: props.namespace, labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+      });
+    }
     const env: k8s.EnvVar[] = [{ name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: props.influxToken.name, key: props.influxToken.key } } }];
     if (props.token) {
       env.push({ name: 'INGEST_TOKEN', valueFrom: { secretKeyRef: { name: props.token.name, key: props.token.key } } });

@@ -301,6 +301,8 @@ export class VideoSurveillanceSite extends EdgeSite {
 
     // --- Bytes: segments to the cloud archive before they expire at the edge --------------------------------
     this.archive = this.sync.addObjectReplication('archive', {
+      // The site namespace's flows (default deny + exactly the data paths) describe this job's traffic.
+      networkPolicy: false,
       source: this.store,
       sourceBucket: 'recordings',
       destination: props.cloud.archive,
@@ -354,6 +356,7 @@ export class VideoSurveillanceSite extends EdgeSite {
     }
     for (const claim of claims) {
       this.resticBackups.push(new ResticBackup(this, `restic-${claim}`, {
+        networkPolicy: false, // the site's flows describe its traffic
         source: BackupSource.fromClaimName(claim),
         repository: ResticRepository.s3(props.cloud.archive, { bucket: props.cloud.archiveBucket, prefix: `${props.cloud.archivePrefix ?? site}-restic` }),
         password: props.backup.resticPassword!,

@@ -2,6 +2,7 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ContainerImage, EdgeLabels, KubeNames, Resources, RestrictedSecurity } from '../../core';
+import { endpointEgress, leastPrivilegePolicy } from '../../core/network-policy';
 import { NGINX_UNSAFE, Problem, bytesOf, humanSize, isIntIn, millisOf, report, secondsCeil } from '../internal';
 import type { NginxEdgeCache } from './edge-cache';
 import { CacheWarmUpScript } from './warm-up-script';
@@ -57,6 +58,12 @@ export interface CacheWarmUpOptions {
    * @default ContainerImage.CURL
    */
   readonly image?: ContainerImage;
+  /**
+   * Emit a NetworkPolicy for the warm-up pods: no ingress; egress only to DNS, the cache, and (when it lists
+   * prefixes) the origin store (its pods, or its endpoint port when it is outside the cluster).
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
   /**
    * Container resources.
    * @default - requests 50m CPU and 64 MiB memory, 64 MiB memory limit
@@ -160,6 +167,16 @@ export class NginxCacheWarmUp extends Construct {
     ];
     const withCa = store !== undefined && prefixes.length > 0 && store.caCertificate !== undefined;
 
+    if (props.networkPolicy ?? true) {
+      const listing = store && prefixes.length > 0 ? endpointEgress(store.s3Endpoint, store.networkPeer, undefined) : { peers: [], cidrs: [] };
+      leastPrivilegePolicy(this, 'NetworkPolicy', {
+        name: this.name,
+        labels,
+        podLabels: this.podLabels,
+        ingress: [],
+        egress: { peers: [cache.networkPeer, ...listing.peers], cidrs: listing.cidrs },
+      });
+    }
     new k8s.KubeCronJob(this, 'Resource', {
       metadata: { name: this.name, labels },
       spec: {

@@ -15,6 +15,7 @@ import {
   ValidationMessageOptions, Warnings,
 } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
+import { CidrEgress, endpointEgress, leastPrivilegePolicy, leastPrivilegeSpec } from '../../core/network-policy';
 
 /** The Secret holding MinIO's root user and password (`MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD`). */
 export interface MinioRootCredentials {
@@ -663,30 +664,24 @@ export class MinioCluster extends Construct implements IObjectStore {
   }
 
   private createNetworkPolicy(labels: { [key: string]: string }): void {
-    const ports = (console: boolean): k8s.NetworkPolicyPort[] => [
-      { protocol: 'TCP', port: k8s.IntOrString.fromNumber(API_PORT) },
-      ...(console ? [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(CONSOLE_PORT) }] : []),
-    ];
     const console = this.props.console ?? false;
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, namespace: this.namespace, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: [
-          // Server-to-server traffic (same port as the S3 API).
-          { from: [{ podSelector: { matchLabels: this.selectorLabels } }], ports: ports(false) },
-          // The provisioning Job.
-          { from: [{ podSelector: { matchLabels: this.provisionerSelector() } }], ports: ports(false) },
-          ...(this.props.allowedClients ?? []).map((peer) => ({
-            from: [{
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
-              podSelector: { matchLabels: peer.podLabels },
-            }],
-            ports: ports(console),
-          })),
-        ],
-      },
+    // Ingress only: the servers' own egress (peers, KES, notification targets, remote tiers and replication
+    // targets) is left to the namespace's policies.
+    leastPrivilegePolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      namespace: this.namespace,
+      labels,
+      podLabels: this.selectorLabels,
+      ingress: [
+        // Server-to-server traffic (same port as the S3 API).
+        { from: [{ podLabels: this.selectorLabels }], ports: [API_PORT] },
+        // The provisioning Job.
+        { from: [{ podLabels: this.provisionerSelector() }], ports: [API_PORT] },
+        ...(this.props.allowedClients ?? []).map((peer) => ({
+          from: [{ namespace: peer.namespace, podLabels: peer.podLabels }],
+          ports: console ? [API_PORT, CONSOLE_PORT] : [API_PORT],
+        })),
+      ],
     });
   }
 
@@ -709,6 +704,26 @@ export class MinioCluster extends Construct implements IObjectStore {
     });
     const prov = this.props.provisioning ?? {};
     const caFile = this.caCertificate ? '/etc/minio-ca/ca.crt' : undefined;
+    // The Job talks to its own servers and to the remote stores it configures (replication targets, tiers); nothing
+    // talks to it.
+    new k8s.KubeNetworkPolicy(this, 'ProvisioningNetworkPolicy', {
+      metadata: { name: `${this.name}-provision`, namespace: this.namespace, labels },
+      spec: Lazy.any({
+        produce: () => leastPrivilegeSpec({
+          name: `${this.name}-provision`,
+          labels,
+          podLabels: this.provisionerSelector(),
+          ingress: [],
+          egress: this.remoteStores().reduce(
+            (acc, store) => {
+              const e = endpointEgress(store.s3Endpoint, store.networkPeer, undefined);
+              return { peers: [...acc.peers, ...e.peers], cidrs: [...acc.cidrs, ...e.cidrs] };
+            },
+            { peers: [{ namespace: this.namespace, podLabels: this.selectorLabels, ports: [API_PORT] }], cidrs: [] as CidrEgress[] },
+          ),
+        }),
+      }),
+    });
     this.provisioner = new ProvisioningJob(this, 'Provisioning', () => this.provisioningJobName!, {
       metadata: { name: `${this.name}-provision`, namespace: this.namespace, labels },
       spec: {

@@ -170,8 +170,8 @@ export interface RookCephClusterProps {
    */
   readonly operatorNamespace?: string;
   /**
-   * Ceph image. Rook v1.20 supports Squid (v19) and Tentacle (v20).
-   * @default ContainerImage.CEPH
+   * Ceph image. Rook v1.20 supports Squid (v19, end of life 2026-12-02) and Tentacle (v20).
+   * @default ContainerImage.CEPH (Tentacle v20.2.4)
    */
   readonly cephImage?: ContainerImage;
   /**
@@ -364,6 +364,12 @@ export interface DomainCount {
  * specs the library emits) has nothing to check on them; they need privileged access to disks by design.
  */
 export class RookCephCluster extends Construct {
+  /**
+   * Oldest Kubernetes minor version Rook v1.20 supports (its prerequisites list v1.31 through v1.36); the Rook
+   * constructs need at least this, whatever the rest of the library accepts.
+   */
+  public static readonly MIN_KUBERNETES_VERSION = '1.31';
+
   private static defined<T>(obj: { [key: string]: T | undefined }): { [key: string]: T } {
     const out: { [key: string]: T } = {};
     for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;

@@ -187,10 +187,18 @@ describe('MinioCluster', () => {
       [{ podSelector: { matchLabels: store.selectorLabels } }],
       [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': 'store', 'app.kubernetes.io/component': 'provisioner' } } }],
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backup' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'velero' } } }],
-      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } }, podSelector: { matchLabels: {} } }],
+      // Every pod of the namespace (an empty selector).
+      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } }, podSelector: {} }],
     ]);
     expect(np.spec.ingress[2].ports).toEqual([{ protocol: 'TCP', port: 9000 }, { protocol: 'TCP', port: 9001 }]);
     expect(np.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 9000 }]);
+    // The Job has its own policy: no ingress; egress to DNS, its own servers' API, and each remote store's port.
+    const prov = find(m, 'NetworkPolicy', `${store.name}-provision`).spec;
+    expect(prov.podSelector.matchLabels).toEqual(np.spec.ingress[1].from[0].podSelector.matchLabels);
+    expect(prov.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(prov.ingress).toEqual([]);
+    expect(prov.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': store.namespace } }, podSelector: { matchLabels: store.selectorLabels } }], ports: [{ port: 9000, protocol: 'TCP' }] });
+    expect(prov.egress.slice(2).map((r: any) => r.ports[0].port).sort()).toEqual([443, 9443]);
     // The Job's pods carry the labels the policy admits; the server selector does not match them.
     const job = find(m, 'Job', store.provisioningJobName!);
     expect(job.spec.template.metadata.labels).toMatchObject(np.spec.ingress[1].from[0].podSelector.matchLabels);

@@ -294,3 +294,17 @@ describe('RookCephCluster fails if', () => {
     expect(make({ hosts: hosts(3), dashboardPort: 70000 })).toThrow(/dashboardPort = 70000: must be a TCP port/);
   });
 });
+
+describe('RookCephCluster supported releases (Rook v1.20)', () => {
+  test('the default Ceph image is a Tentacle (v20.2.x) release, the line Rook v1.20 defaults to (Squid v19 is end of life on 2026-12-02)', () => {
+    const { chart: c } = clusterOn(3);
+    const image: string = find(synth(c), 'CephCluster', 'ceph').spec.cephVersion.image;
+    expect(image).toBe(ContainerImage.CEPH.reference);
+    expect(image.slice(0, image.lastIndexOf(':'))).toBe('quay.io/ceph/ceph');
+    expect(ContainerImage.CEPH.tag).toMatch(/^v20\.2\.\d+$/);
+  });
+
+  test('records Rook v1.20\'s minimum Kubernetes version, 1.31', () => {
+    expect(RookCephCluster.MIN_KUBERNETES_VERSION).toBe('1.31');
+  });
+});
