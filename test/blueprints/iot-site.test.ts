@@ -250,8 +250,8 @@ describe('IoTSite wiring (defaults)', () => {
     expect(r).toContain('100 kB/s of points × 96 h retention');
     expect(r).toContain('38Gi per Kafka volume');
     expect(r).toContain('| Strimzi operator | 1.x');
-    expect(r).toContain('| Secret "site-a-influxdb-admin" (site-a) | keys username, password, token |');
-    expect(r).toContain('| Secret "velero-site-a" (velero) |');
+    expect(r).toContain('| site-a-influxdb-admin | site-a | username, password, token |');
+    expect(r).toContain('| velero-site-a | velero | cloud |');
     expect(r).toMatch(/```mermaid\nflowchart LR\n/);
     expect(r).toContain('["Sensors (10,000, every 10 s)"] -->|"line protocol (HTTP :8186)"| n1["Telegraf"]');
     expect(r).toContain('-->|"MirrorMaker2 (site-a.telemetry)"|');

@@ -73,10 +73,10 @@ describe('VideoSurveillanceSite', () => {
     const conf = find(m, 'ConfigMap', 'playback-config').data['nginx.conf'];
     expect(conf).toContain(`${s.store.serviceName}.site-a.svc.cluster.local:9000`);
     expect(conf).toContain('/recordings/');
-    // Velero writes into the site store; the archive copies from it to the cloud.
-    const bsl = find(m, 'BackupStorageLocation', 'site-a-store');
-    expect(bsl.spec.config.s3Url).toBe(s.store.s3Endpoint);
-    expect(bsl.spec.objectStorage).toEqual({ bucket: 'velero', prefix: 'site-a' });
+    // Velero writes into the cloud archive store (not the store it protects); the archive copies from the store to the cloud.
+    const bsl = find(m, 'BackupStorageLocation', 'site-a-cloud');
+    expect(bsl.spec.config.s3Url).toBe('https://s3.example.com');
+    expect(bsl.spec.objectStorage).toEqual({ bucket: 'video-archive', prefix: 'site-a-velero' });
     const archive = find(m, 'CronJob', 'archive').spec.jobTemplate.spec.template.spec.containers[0];
     expect(archive.env.find((e: any) => e.name === 'RCLONE_CONFIG_SOURCE_ENDPOINT').value).toBe(s.store.s3Endpoint);
     expect(archive.env.find((e: any) => e.name === 'RCLONE_CONFIG_DESTINATION_ENDPOINT').value).toBe('https://s3.example.com');
@@ -90,7 +90,7 @@ describe('VideoSurveillanceSite', () => {
     const m = synth(s);
     expect(s.siteNamespace.allowedFlows.map((f) => f.name).sort()).toEqual([
       'archive-cloud', 'archive-store', 'cache-store', 'cloud-sync-cloud', 'cloud-sync-kafka', 'kafka-internal', 'kafka-operators-api',
-      'provisioner-store', 'recorder-0-store', 'store-kafka', 'store-peers', 'velero-store', 'viewer-cache',
+      'provisioner-store', 'recorders-store', 'store-kafka', 'store-peers', 'viewer-cache',
     ]);
     expect(find(m, 'NetworkPolicy', 'default-deny').spec.policyTypes).toEqual(['Ingress', 'Egress']);
     const mm2Wan = find(m, 'NetworkPolicy', 'allow-cloud-sync-cloud-wan').spec;

@@ -167,8 +167,8 @@ function modelSite(siteName: string, custom: boolean): App {
     wanCidrs: ['198.51.100.0/24'],
     clients: [{ namespace: 'vision', podLabels: { app: 'detector' } }],
     cloud: { releaseStore: releases, releaseBucket: 'fleet-models', releasePrefix: 'kiosk/', kafka: cloudKafka(`${siteName}-releases`), releaseTopic: 'kiosk-releases' },
-    backup: { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' }, veleroNamespace: 'backup' },
-    store: { parity: 3, rootCredentialsSecretName: `${siteName}-root`, clientCredentialsSecretName: `${siteName}-client` },
+    backup: { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' }, veleroNamespace: 'backup', siteLocal: true, publicUrl: 'https://minio.kiosk.example.com' },
+    store: { parity: 3, rootCredentialsSecretName: `${siteName}-root` },
     bucket: { name: 'model-store', objectLock: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(3) }, noncurrentVersionExpiration: Duration.days(2) },
     release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Size.mebibytes(10) },
     cache: { cacheVolumeSize: Size.gibibytes(50), replicas: 1, sliceSize: Size.mebibytes(4), validity: Duration.seconds(30), clientCidrs: ['10.30.0.0/24'] },
@@ -181,7 +181,7 @@ function modelSite(siteName: string, custom: boolean): App {
     driveSize: DecimalSize.terabytes(1),
     storageClassName: 'lvm-xfs',
     cloud: { releaseStore: releases, releaseBucket: 'fleet-models', kafka: cloudKafka(`${siteName}-releases`) },
-    backup: { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' } },
+    backup: { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' }, bucket: 'fleet-backups' },
   });
   return app;
 }

@@ -13,6 +13,7 @@ import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncT
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
+import { SiteVeleroOptions } from '../site/site-backup';
 import { FlowSource } from '../site/site-namespace';
 
 const GIB = 2 ** 30;
@@ -38,15 +39,8 @@ export interface IoTCloudOptions {
   readonly backupPrefix?: string;
 }
 
-/** Backups of the site. */
-export interface IoTBackupOptions {
-  /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the backup store. */
-  readonly veleroCredential: SecretKeyReference;
-  /**
-   * Velero's namespace.
-   * @default 'velero'
-   */
-  readonly veleroNamespace?: string;
+/** Backups of the site (Velero into the cloud backup store; the site has no store of its own for siteLocal). */
+export interface IoTBackupOptions extends SiteVeleroOptions {
   /**
    * restic repository password of the InfluxDB volume backups. Keep a copy outside the site.
    * @default - key `password` of Secret `<site>-restic`
@@ -332,7 +326,6 @@ export class IoTSite extends EdgeSite {
   /** restic backup of the InfluxDB volume. */
   public readonly resticBackup: ResticBackup;
   private readonly veleroNamespace: string;
-  private readonly secrets: Prerequisite[] = [];
   private readonly exposed: boolean;
 
   constructor(scope: Construct, id: string, props: IoTSiteProps) {
@@ -408,7 +401,7 @@ export class IoTSite extends EdgeSite {
       image: influxOpts.image,
       resources: influxOpts.resources,
     });
-    this.secrets.push({ component: `Secret "${adminSecretName}" (${site})`, version: 'keys username, password, token', purpose: 'InfluxDB first-start setup; Telegraf writes with the token' });
+    this.requireSecret({ name: adminSecretName, namespace: site, keys: ['username', 'password', 'token'], purpose: 'InfluxDB first-start setup; Telegraf writes with the token' });
 
     // --- Kafka: telemetry topic, mirrored to the cloud --------------------------------------------------------
     this.kafka = new EdgeKafkaCluster(this, 'events', {
@@ -463,7 +456,7 @@ export class IoTSite extends EdgeSite {
       });
     }
     if (ingestOpts.token) {
-      this.secrets.push({ component: `Secret "${ingestOpts.token.name}" (${site})`, version: `key ${ingestOpts.token.key}`, purpose: 'token sensors send to Telegraf' });
+      this.requireSecret({ name: ingestOpts.token.name, namespace: site, keys: [ingestOpts.token.key], purpose: 'token sensors send to Telegraf' });
     }
 
     // --- Redis L1 cache (cache-aside: clients read Redis, fall back to InfluxDB, store the result) -----------
@@ -478,32 +471,18 @@ export class IoTSite extends EdgeSite {
       resources: cacheOpts.resources,
       allowedClients: queryClients.map((q) => ({ namespace: q.namespace, podLabels: q.podLabels })),
     });
-    this.secrets.push({ component: `Secret "${redisPassword.name}" (${site})`, version: `key ${redisPassword.key}`, purpose: 'Redis password (query clients need it too)' });
+    this.requireSecret({ name: redisPassword.name, namespace: site, keys: [redisPassword.key], purpose: 'Redis password (query clients need it too)' });
 
     // --- Backups ------------------------------------------------------------------------------------------
     const store = props.cloud.backupStore;
     const prefix = (props.cloud.backupPrefix ?? site).replace(/^\/+|\/+$/g, '');
     this.veleroNamespace = props.backup.veleroNamespace ?? 'velero';
-    this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
-      name: `${site}-cloud`,
-      namespace: this.veleroNamespace,
-      objectStore: store,
-      bucket: props.cloud.backupBucket,
-      prefix: prefix ? `${prefix}/velero` : 'velero',
-      credential: props.backup.veleroCredential,
-    });
     // Resources only: the InfluxDB volume goes through restic below, and Kafka only buffers what the cloud receives.
-    const scheduleScope = {
-      location: this.veleroLocation,
-      includedNamespaces: [site],
-      namespace: this.veleroNamespace,
-      excludedResources: ['events', 'events.events.k8s.io'],
-      snapshotVolumes: false,
-    };
-    this.veleroSchedules = [
-      VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
-      VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
-    ];
+    const velero = this.addVeleroBackups(props.backup, {
+      store, bucket: props.cloud.backupBucket, prefix: prefix ? `${prefix}/velero` : 'velero', snapshotVolumes: false,
+    });
+    this.veleroLocation = velero.location;
+    this.veleroSchedules = velero.schedules;
     const resticPassword = props.backup.resticPassword ?? { name: `${site}-restic`, key: 'password' };
     this.resticBackup = new ResticBackup(this, 'restic-influxdb', {
       source: BackupSource.fromClaimName(this.influxdb.dataClaimName),
@@ -519,14 +498,11 @@ export class IoTSite extends EdgeSite {
       colocateWithPodLabels: this.influxdb.networkPeer.podLabels,
       fsGroup: InfluxDb.UID,
     });
-    this.secrets.push(
-      { component: `Secret "${resticPassword.name}" (${site})`, version: `key ${resticPassword.key}`, purpose: 'restic repository password (keep a copy off-site)' },
-      { component: `Secret "${store.credentials.secretName}" (${site})`, version: `keys ${store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'}, ${store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'}`, purpose: 'restic access to the backup bucket' },
-      { component: `Secret "${props.backup.veleroCredential.name}" (${this.veleroNamespace})`, version: `key ${props.backup.veleroCredential.key} (AWS credentials file)`, purpose: 'Velero access to the backup bucket' },
-      { component: `Secret "${props.cloud.kafka.credentials.secretName}" (${site})`, version: `cloud KafkaUser ${props.cloud.kafka.credentials.username}`, purpose: 'MirrorMaker2 login to the cloud Kafka' },
-    );
+    this.requireSecret({ name: resticPassword.name, namespace: site, keys: [resticPassword.key], purpose: 'restic repository password (keep a copy off-site)' });
+    this.requireSecret({ name: store.credentials.secretName, namespace: site, keys: [store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'], purpose: 'restic access to the backup bucket' });
+    this.requireSecret({ name: props.cloud.kafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${props.cloud.kafka.credentials.username}` });
     if (props.cloud.kafka.caCertificate) {
-      this.secrets.push({ component: `Secret "${props.cloud.kafka.caCertificate.name}" (${site})`, version: `key ${props.cloud.kafka.caCertificate.key}`, purpose: 'CA of the cloud Kafka brokers' });
+      this.requireSecret({ name: props.cloud.kafka.caCertificate.name, namespace: site, keys: [props.cloud.kafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     }
 
     // --- Network flows (default deny + exactly these) -------------------------------------------------------
@@ -570,7 +546,6 @@ export class IoTSite extends EdgeSite {
       { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14', purpose: `namespace backups into the cloud store (Velero in "${this.veleroNamespace}")` },
       ...(this.exposed ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or use NODE_PORT)', purpose: 'address for sensors outside the cluster' }] : []),
       { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'telemetry sync and backups' },
-      ...this.secrets,
     ];
   }
 
@@ -592,6 +567,7 @@ export class IoTSite extends EdgeSite {
       prerequisites: this.prerequisites(),
       dataPaths: this.dataPaths,
       scope: this,
+      secrets: this.requiredSecrets,
     });
   }
 

@@ -5,12 +5,15 @@ import { ModelReleaseSync } from './model-release-sync';
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../../capacity';
-import { ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
+import {
+  ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings,
+} from '../../core';
 import { BucketAnonymousAccess, BucketRetention, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { EdgeKafkaCluster, KafkaCloudCluster, KafkaCloudToEdgeMirror } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
+import { SiteVeleroOptions } from '../site/site-backup';
 import { FlowSource } from '../site/site-namespace';
 import { SiteStoreOptions } from '../site/site-store';
 
@@ -169,15 +172,26 @@ export interface ModelKafkaOptions {
   readonly consumerGroup?: string;
 }
 
-/** Backups of the site. */
-export interface ModelBackupOptions {
-  /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the site store. */
-  readonly veleroCredential: SecretKeyReference;
+/**
+ * Backups of the site: Velero into a cloud bucket (the release store's keys are read-only, so the backup store is
+ * named here), or into the site store with `siteLocal`.
+ */
+export interface ModelBackupOptions extends SiteVeleroOptions {
   /**
-   * Velero's namespace.
-   * @default 'velero'
+   * The cloud (or regional) store the backups go to. Velero signs with `veleroCredential`, not with the store's keys.
+   * @default - the release store's endpoint (cloud.releaseStore)
    */
-  readonly veleroNamespace?: string;
+  readonly store?: IObjectStore;
+  /**
+   * Bucket of the backups in that store (it must exist; not the release bucket, whose folders are models).
+   * @default - none: required unless siteLocal
+   */
+  readonly bucket?: string;
+  /**
+   * Key prefix of the Velero location.
+   * @default - `<site>/velero`
+   */
+  readonly prefix?: string;
 }
 
 /** Props of {@link ModelDistributionSite}. */
@@ -296,8 +310,8 @@ export class ModelDistributionSite extends EdgeSite {
   public readonly store: MinioCluster;
   /** The versioned model bucket. */
   public readonly modelBucket: MinioBucket;
-  /** The Velero bucket. */
-  public readonly veleroBucket: MinioBucket;
+  /** Read-write grant of the release job on the model bucket. */
+  public readonly releaseGrant: ObjectStoreGrant;
   /** The job that pulls, verifies and promotes releases. */
   public readonly releaseSync: ModelReleaseSync;
   /** The download cache. */
@@ -310,7 +324,7 @@ export class ModelDistributionSite extends EdgeSite {
   public readonly releaseEvents: IEventTopic;
   /** Credentials of the site's release-event consumers (KafkaUser Secret, consumer group). */
   public readonly releaseEventConsumer: KafkaClientCredentials;
-  /** Velero's location in the site store. */
+  /** Velero's location (the backup store, or the site store with backup.siteLocal). */
   public readonly veleroLocation: VeleroBackupLocation;
   /** Velero schedules (daily, weekly). */
   public readonly veleroSchedules: VeleroSchedule[];
@@ -355,8 +369,6 @@ export class ModelDistributionSite extends EdgeSite {
       throw edgeError(this, { prop: 'clients', value: [], rule: 'nobody could download models (no client pods and no cache.clientCidrs)', fix: 'leave clients out for the default inference pods, or list the pods that load models' });
     }
     for (const [i, c] of this.clients.entries()) KubeNames.assertDns1123Label(this, `clients[${i}].namespace`, c.namespace);
-    const veleroNamespace = props.backup.veleroNamespace ?? 'velero';
-    const veleroPods = { namespace: veleroNamespace, podLabels: { 'app.kubernetes.io/name': 'velero' } };
     const releasePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'model-release-sync', instance: 'model-release' }) };
     const cachePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'model-cache' }) };
 
@@ -369,7 +381,8 @@ export class ModelDistributionSite extends EdgeSite {
       options: storeOpts,
       // No bucket notifications here: release events come from the cloud, not from the store.
       eventQueue: false,
-      clients: [releasePods, cachePods, veleroPods],
+      // The cache reads without signing; the release job (and site-local Velero) come in through grants.
+      clients: [cachePods],
     });
 
     // --- Capacity: models × (versionsRetained + 1) × averageModelSize on the store's erasure layout -----------
@@ -415,7 +428,7 @@ export class ModelDistributionSite extends EdgeSite {
       anonymousAccess: BucketAnonymousAccess.DOWNLOAD,
       lifecycle,
     });
-    this.veleroBucket = this.store.addBucket('VeleroBucket', { name: 'velero' });
+    this.releaseGrant = this.grant(this.store, ObjectStoreAccess.READ_WRITE, { name: 'model-release', ...releasePods }, { buckets: [bucketName] });
 
     // --- Release job: pull, verify, promote -----------------------------------------------------------------
     this.releaseSchedule = releaseOpts.schedule ?? Cron.schedule({ minute: '*/5' });
@@ -425,7 +438,7 @@ export class ModelDistributionSite extends EdgeSite {
       name: 'model-release',
       source: props.cloud.releaseStore,
       sourceBucket: prefix ? `${props.cloud.releaseBucket}/${prefix}` : props.cloud.releaseBucket,
-      target: this.store,
+      target: this.releaseGrant.objectStore,
       targetBucket: bucketName,
       models: this.modelNames,
       discoverUpTo: this.modelNames.length > 0 ? undefined : this.modelCount,
@@ -486,27 +499,28 @@ export class ModelDistributionSite extends EdgeSite {
     this.releaseEventConsumer = this.releaseMirror.grantConsume('Consumers', { username: consumerGroup, group: consumerGroup });
 
     // --- Backups --------------------------------------------------------------------------------------------
-    this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
-      name: `${site}-store`, namespace: veleroNamespace, objectStore: this.store, bucket: 'velero', prefix: site, credential: props.backup.veleroCredential,
-    });
-    const scheduleScope = { location: this.veleroLocation, includedNamespaces: [site], namespace: veleroNamespace, excludedResources: ['events', 'events.events.k8s.io'] };
-    this.veleroSchedules = [
-      VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
-      VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
-    ];
+    const backup = props.backup;
+    if (!backup.siteLocal && !backup.bucket) {
+      throw edgeError(this, { prop: 'backup.bucket', value: 'unset', rule: 'Velero backs the site up to a cloud bucket by default (backups kept in the store they protect are not backups)', fix: 'name a writable bucket (on backup.store, default the release store\'s endpoint) whose keys are in veleroCredential, or set backup.siteLocal: true (labs only)' });
+    }
+    if (backup.bucket !== undefined && backup.bucket === props.cloud.releaseBucket) {
+      throw edgeError(this, { prop: 'backup.bucket', value: backup.bucket, rule: 'is the release bucket, whose top-level folders are models', fix: 'use a bucket of its own for backups' });
+    }
+    const velero = this.addVeleroBackups(backup, backup.bucket
+      ? { store: backup.store ?? props.cloud.releaseStore, bucket: backup.bucket, prefix: (backup.prefix ?? `${site}/velero`).replace(/^\/+|\/+$/g, '') }
+      : undefined);
+    this.veleroLocation = velero.location;
+    this.veleroSchedules = velero.schedules;
 
     // --- Network flows (default deny + exactly these) -------------------------------------------------------
-    const storePeer = this.store.serverNetworkPeer;
     for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-cache`, c, this.cache.networkPeer);
-    this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, storePeer);
-    this.allow('release-store', { namespace: site, podLabels: this.releaseSync.podLabels }, storePeer);
+    this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, this.store.serverNetworkPeer);
     const cloudStore = props.cloud.releaseStore;
     if (cloudStore.networkPeer) {
       this.allow('release-source', { namespace: site, podLabels: this.releaseSync.podLabels }, cloudStore.networkPeer);
     } else {
       this.allowWan('release-cloud', { namespace: site, podLabels: this.releaseSync.podLabels }, [ModelDistributionSite.portOf(cloudStore.s3Endpoint)]);
     }
-    this.allow('velero-store', veleroPods, storePeer);
     for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-kafka`, c, { ...this.kafka.networkPeer, ports: [9093] });
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
 
@@ -517,7 +531,14 @@ export class ModelDistributionSite extends EdgeSite {
     this.addDataPath('Release job (rclone)', storeLabel, 'SHA-256-verified versions, then {model}/current');
     this.addDataPath(storeLabel, 'nginx model cache', `slices of ${ModelDistributionSite.humanSize(sliceSize)}, revalidated after ${validity.toHumanString()}`);
     this.addDataPath('nginx model cache', 'Inference clients', 'model downloads (GET {model}/current, then {model}/{version}/…)');
-    this.addDataPath(storeLabel, 'Velero', 'namespace backups');
+    this.addDataPath('Site namespace', backup.siteLocal ? storeLabel : 'Cloud backup bucket', 'Velero backups (daily, weekly)');
+
+    // --- Secrets the site references (grants list their own) -------------------------------------------------
+    const releaseKeys = props.cloud.releaseStore.credentials;
+    this.requireSecret({ name: releaseKeys.secretName, namespace: site, keys: [releaseKeys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', releaseKeys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'], purpose: `release job reading ${props.cloud.releaseBucket} on ${props.cloud.releaseStore.s3Endpoint} (read-only keys suffice)` });
+    const cloudKafka = props.cloud.kafka;
+    this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
+    if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     this.addDataPath(`Cloud Kafka ${releaseTopic}`, `Kafka ${this.releaseEvents.topicName}`, 'MirrorMaker2 pull (cloud → edge)');
     this.addDataPath(`Kafka ${this.releaseEvents.topicName}`, 'Inference clients', 'release events: reload once {model}/current shows the version');
   }
@@ -533,13 +554,12 @@ export class ModelDistributionSite extends EdgeSite {
         version: 'any Kafka ≥ 3.x',
         purpose: `release events (topic ${this.releaseMirror.topicNames.join(', ')}); a read-only user with KafkaCloudToEdgeMirror.aclRulesForSource`,
       },
-      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: 'namespace backups into the site store' },
+      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: `namespace backups into ${this.veleroLocation.locationName.endsWith('-store') ? 'the site store (siteLocal)' : `the cloud bucket ${this.veleroLocation.bucket}`}` },
       {
         component: 'Cloud release bucket',
         version: 'S3 API; `<model>/release` + `<model>/<version>/` with `SHA256SUMS`',
-        purpose: 'source of the model versions (read-only keys in the store client Secret of the job)',
+        purpose: 'source of the model versions (read-only keys suffice)',
       },
-      { component: 'Secrets', version: `${this.store.rootCredentials.secretName}, ${this.store.credentials.secretName}`, purpose: 'MinIO root and client keys (created out of band)' },
     ];
   }
 
@@ -566,6 +586,8 @@ export class ModelDistributionSite extends EdgeSite {
       prerequisites: this.prerequisites(),
       dataPaths: this.dataPaths,
       scope: this,
+      grants: this.grants,
+      secrets: this.requiredSecrets,
     });
   }
 

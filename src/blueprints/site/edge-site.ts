@@ -3,10 +3,15 @@ import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataPath, Prerequisite } from './report';
+import { SiteVeleroOptions } from './site-backup';
 import { ExtraFootprint, FlowSource, SiteNamespace } from './site-namespace';
 import { SiteStoreOptions } from './site-store';
+import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { Redundancy } from '../../capacity';
-import { edgeError, KubeNames, NetworkPeer, SecurityBaseline } from '../../core';
+import {
+  edgeError, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess, ObjectStoreConsumer, ObjectStoreGrant, ObjectStoreGrantOptions,
+  IObjectStore, RequiredSecret, SecurityBaseline, Warnings,
+} from '../../core';
 import { MinioCluster } from '../../objectstore/minio';
 
 /** What {@link EdgeSite.addSiteStore} builds. */
@@ -19,8 +24,12 @@ export interface SiteStoreSpec {
   readonly driveSize: Size;
   /** StorageClass of the drives. */
   readonly storageClassName: string;
-  /** Pods allowed to reach the S3 API. */
-  readonly clients: FlowSource[];
+  /**
+   * Pods allowed to reach the S3 API without a grant (e.g. an anonymous-read cache); granted consumers are added by
+   * their grants.
+   * @default - none
+   */
+  readonly clients?: FlowSource[];
   /**
    * Keep a persistent queue for bucket notifications.
    * @default true
@@ -31,6 +40,29 @@ export interface SiteStoreSpec {
    * @default - MinioCluster defaults
    */
   readonly options?: SiteStoreOptions;
+}
+
+/** Where a site's Velero backups go when they are not site-local (a cloud or regional bucket). */
+export interface SiteBackupTarget {
+  /** The store. */
+  readonly store: IObjectStore;
+  /** The bucket (it must exist). */
+  readonly bucket: string;
+  /** Key prefix of the Velero location. */
+  readonly prefix: string;
+  /**
+   * Take volume snapshots in the schedules.
+   * @default - Velero's default
+   */
+  readonly snapshotVolumes?: boolean;
+}
+
+/** The Velero location and schedules of a site. */
+export interface SiteVelero {
+  /** The BackupStorageLocation. */
+  readonly location: VeleroBackupLocation;
+  /** Daily and weekly schedules of the site namespace. */
+  readonly schedules: VeleroSchedule[];
 }
 
 /** Props every site blueprint accepts. */
@@ -95,6 +127,10 @@ export abstract class EdgeSite extends Chart {
   /** Address ranges allowed for WAN egress. */
   public readonly wanCidrs: string[];
   private readonly paths: DataPath[] = [];
+  private readonly _grants: ObjectStoreGrant[] = [];
+  private readonly _secrets: RequiredSecret[] = [];
+  private readonly flowNames = new Set<string>();
+  private siteStore?: MinioCluster;
 
   protected constructor(scope: Construct, id: string, props: EdgeSiteProps) {
     super(scope, id, { namespace: props.siteName });
@@ -125,6 +161,116 @@ export abstract class EdgeSite extends Chart {
 
   /** What must be installed on the cluster. */
   public abstract prerequisites(): Prerequisite[];
+
+  /** Every access grant the site made (who may do what on which store), for the report. */
+  public get grants(): ObjectStoreGrant[] {
+    return [...this._grants];
+  }
+
+  /** Every Secret the operator must create for the site (name, namespace, keys, who reads it). */
+  public get requiredSecrets(): RequiredSecret[] {
+    return this._secrets.map((s) => ({ ...s, keys: [...s.keys] }));
+  }
+
+  /**
+   * Grant `consumer` `access` to buckets of `store`: the store creates the consumer's user and least-privilege policy
+   * and admits its pods; the site adds the namespace flow consumer → store and lists the grant's Secrets in the
+   * report. Pass `grant.objectStore` to the consumer.
+   */
+  protected grant(
+    store: IGrantableObjectStore, access: ObjectStoreAccess, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions,
+  ): ObjectStoreGrant {
+    const g = access === ObjectStoreAccess.READ ? store.grantRead(consumer, options)
+      : access === ObjectStoreAccess.WRITE ? store.grantWrite(consumer, options)
+        : store.grantReadWrite(consumer, options);
+    const flow = `${consumer.name}-store`;
+    if (!this.flowNames.has(flow)) {
+      this.flowNames.add(flow);
+      if (g.storePeer) {
+        this.allow(flow, consumer, g.storePeer);
+      } else if (consumer.namespace === this.siteName) {
+        const url = new URL(store.s3Endpoint);
+        this.allowWan(flow, consumer, [url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80]);
+      }
+    }
+    for (const s of g.requiredSecrets) this.requireSecret(s);
+    this._grants.push(g);
+    return g;
+  }
+
+  /**
+   * Velero backups of the site namespace: into `cloud` by default, or (with `options.siteLocal`) into the `velero`
+   * bucket of the site store through a `velero` grant limited to the site's prefix.
+   */
+  protected addVeleroBackups(options: SiteVeleroOptions, cloud?: SiteBackupTarget): SiteVelero {
+    const site = this.siteName;
+    const ns = options.veleroNamespace ?? 'velero';
+    const cred = options.veleroCredential;
+    let location: VeleroBackupLocation;
+    if (options.siteLocal) {
+      const store = this.siteStore;
+      if (!store) {
+        throw edgeError(this, { prop: 'backup.siteLocal', value: true, rule: 'this site has no object store of its own', fix: 'leave siteLocal unset: backups go to the cloud store' });
+      }
+      if (!store.bucketNames.includes('velero')) store.addBucket('VeleroBucket', { name: 'velero' });
+      const g = this.grant(store, ObjectStoreAccess.READ_WRITE, { name: 'velero', namespace: ns, podLabels: options.veleroPodLabels ?? {} }, {
+        buckets: ['velero'],
+        prefix: site,
+        consumerCredential: { name: cred.name, namespace: ns, keys: [cred.key], purpose: `Velero: AWS credentials file ([default] aws_access_key_id / aws_secret_access_key) with the keys of Secret ${store.name}-velero` },
+      });
+      location = new VeleroBackupLocation(this, 'VeleroLocation', {
+        name: `${site}-store`, namespace: ns, objectStore: g.objectStore, bucket: 'velero', prefix: site, credential: cred, publicUrl: options.publicUrl,
+      });
+      Warnings.addFormatted(this, {
+        prop: 'backup.siteLocal',
+        value: true,
+        rule: 'the backups live in the store they protect: they share the site\'s failure domain and a restore needs that store running',
+        fix: 'leave siteLocal unset to back up to the cloud store',
+      });
+    } else {
+      if (!cloud) {
+        throw edgeError(this, { prop: 'backup', value: 'no cloud store', rule: 'backups go to a store outside the site by default', fix: 'name the cloud store and bucket for the backups, or set siteLocal: true (labs only)' });
+      }
+      location = new VeleroBackupLocation(this, 'VeleroLocation', {
+        name: `${site}-cloud`, namespace: ns, objectStore: cloud.store, bucket: cloud.bucket, prefix: cloud.prefix, credential: cred, publicUrl: options.publicUrl,
+      });
+      this.requireSecret({ name: cred.name, namespace: ns, keys: [cred.key], purpose: `Velero: AWS credentials file with keys for bucket ${cloud.bucket} (prefix ${cloud.prefix}) on ${cloud.store.s3Endpoint}` });
+    }
+    const host = new URL(location.apiObject.toJson().spec.config?.s3Url ?? 'https://s3.amazonaws.com').hostname;
+    if (options.publicUrl === undefined && (/\.svc(\.cluster\.local)?$/.test(host) || !host.includes('.'))) {
+      Warnings.addFormatted(this, {
+        prop: 'backup.publicUrl',
+        value: 'unset',
+        rule: `the location's URL (host ${host}) is cluster-internal, so \`velero backup logs\` and \`describe --details\` cannot download from outside the cluster`,
+        fix: 'set backup.publicUrl to an address of the store reachable from operators\' machines',
+      });
+    }
+    const scope = {
+      location,
+      includedNamespaces: [site],
+      namespace: ns,
+      excludedResources: ['events', 'events.events.k8s.io'],
+      ...(cloud?.snapshotVolumes !== undefined && !options.siteLocal ? { snapshotVolumes: cloud.snapshotVolumes } : {}),
+    };
+    const schedules = [VeleroSchedule.daily(this, `${site}-daily`, scope), VeleroSchedule.weekly(this, `${site}-weekly`, scope)];
+    return { location, schedules };
+  }
+
+  /** List a Secret the operator must create (merged with an earlier entry of the same name and namespace). */
+  protected requireSecret(secret: RequiredSecret): void {
+    const i = this._secrets.findIndex((s) => s.name === secret.name && s.namespace === secret.namespace);
+    if (i < 0) {
+      this._secrets.push({ ...secret, keys: [...secret.keys] });
+      return;
+    }
+    const prev = this._secrets[i];
+    this._secrets[i] = {
+      name: prev.name,
+      namespace: prev.namespace,
+      keys: [...new Set([...prev.keys, ...secret.keys])],
+      purpose: prev.purpose === secret.purpose ? prev.purpose : `${prev.purpose}; ${secret.purpose}`,
+    };
+  }
 
   /** Record a data path for the flowchart. */
   protected addDataPath(from: string, to: string, label: string): void {
@@ -160,10 +306,16 @@ export abstract class EdgeSite extends Chart {
       tolerateServerLoss: o.tolerateServerLoss,
       eventQueue: spec.eventQueue,
       rootCredentials: { secretName: o.rootCredentialsSecretName ?? `${this.siteName}-store-root` },
-      clientCredentials: { secretName: o.clientCredentialsSecretName ?? `${this.siteName}-store-client` },
-      allowedClients: spec.clients.map((c) => ({ ...c, ports: [] })),
+      allowedClients: (spec.clients ?? []).map((c) => ({ ...c, ports: [] })),
+    });
+    this.requireSecret({
+      name: store.rootCredentials.secretName,
+      namespace: store.namespace,
+      keys: [store.rootCredentials.userKey ?? 'rootUser', store.rootCredentials.passwordKey ?? 'rootPassword'],
+      purpose: 'MinIO root user and password (the servers and the provisioning Job)',
     });
     this.allowStoreInternals(store);
+    this.siteStore = store;
     return store;
   }
 
