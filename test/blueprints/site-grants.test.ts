@@ -206,3 +206,13 @@ describe('defect 12: reports list every Secret the operator must create, and arr
     expect(site.dataPaths.some((p) => p.from === 'Site namespace' && /Velero/.test(p.label))).toBe(true);
   });
 });
+
+describe('defect 4: LAN viewers given by CIDR reach the cache through a Service that keeps their address', () => {
+  test('video: viewerCidrs make the playback Service a LoadBalancer with externalTrafficPolicy Local', () => {
+    const { site, manifests } = video({ cache: { viewerCidrs: ['10.20.0.0/24'] } });
+    expect(find(manifests, 'Service', site.cache.serviceName).spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    expect(site.prerequisites().some((p) => p.component === 'Service load balancer')).toBe(true);
+    const { site: plain, manifests: m2 } = video();
+    expect(find(m2, 'Service', plain.cache.serviceName).spec.type).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
 import { Cron, Duration, Size } from 'cdk8s';
-import { ContainerResources } from 'cdk8s-plus-30';
+import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ModelReleaseSync } from './model-release-sync';
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
@@ -141,6 +141,12 @@ export interface ModelCacheOptions {
    * @default - none: only the site's `clients` pods
    */
   readonly clientCidrs?: string[];
+  /**
+   * How the cache's Service is exposed (the LAN needs NODE_PORT or LOAD_BALANCER; both keep the client address with
+   * `externalTrafficPolicy: Local` so the CIDR rules match).
+   * @default - ServiceType.LOAD_BALANCER when clientCidrs are given, else ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
 }
 
 /** Overrides for the site's Kafka (the local copy of the release events). */
@@ -473,6 +479,7 @@ export class ModelDistributionSite extends EdgeSite {
       // The pointers of named models are never cached.
       bypassLocations: this.modelNames.flatMap((m) => [`/${m}/current`, `/${m}/history`]),
       expectedObjects: this.modelCount * (props.versionsRetained * Math.max(1, Math.ceil(sizeBytes / sliceBytes)) + 3),
+      serviceType: cacheOpts.serviceType,
       allowedClients: [
         ...(cacheOpts.clientCidrs ?? []).map((cidr) => ({ cidr })),
         ...this.clients.map((c) => ({ namespace: c.namespace, podLabels: c.podLabels })),
@@ -549,6 +556,9 @@ export class ModelDistributionSite extends EdgeSite {
       { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
       { component: `StorageClass "${this.storageClassName}"`, version: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'MinIO drives and cache volumes' },
       { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
+      ...(this.cache.serviceType === ServiceType.LOAD_BALANCER
+        ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or cache.serviceType NODE_PORT)', purpose: `LAN address of the ${this.cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` }]
+        : []),
       {
         component: 'Cloud Kafka',
         version: 'any Kafka ≥ 3.x',

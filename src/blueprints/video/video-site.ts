@@ -1,4 +1,5 @@
 import { Cron, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
@@ -72,6 +73,12 @@ export interface VideoCacheOptions {
    * @default - none: only pods labelled `app.kubernetes.io/component: viewer` in the site namespace
    */
   readonly viewerCidrs?: string[];
+  /**
+   * How the cache's Service is exposed (the LAN needs NODE_PORT or LOAD_BALANCER; both keep the client address with
+   * `externalTrafficPolicy: Local` so the CIDR rules match).
+   * @default - ServiceType.LOAD_BALANCER when viewerCidrs are given, else ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
 }
 
 /** Overrides for the site's Kafka. */
@@ -324,6 +331,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       sliceSize: cacheOpts.sliceSize ?? Size.mebibytes(4),
       inactive: cacheOpts.inactive ?? Duration.days(2),
       expectedObjects: Math.ceil(this.estimate.segmentsPerDay ?? 0),
+      serviceType: cacheOpts.serviceType,
       allowedClients: [
         ...(cacheOpts.viewerCidrs ?? []).map((cidr) => ({ cidr })),
         { podLabels: VideoSurveillanceSite.VIEWER_LABELS },
@@ -400,6 +408,9 @@ export class VideoSurveillanceSite extends EdgeSite {
       { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
       { component: `StorageClass "${this.storageClassName}"`, version: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'MinIO drives, Kafka and cache volumes' },
       { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
+      ...(this.cache.serviceType === ServiceType.LOAD_BALANCER
+        ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or cache.serviceType NODE_PORT)', purpose: `LAN address of the ${this.cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` }]
+        : []),
       { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: `namespace backups into ${this.veleroLocation.locationName.endsWith('-store') ? 'the site store (siteLocal)' : `the cloud bucket ${this.veleroLocation.bucket}`}` },
       { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'event sync and segment archive' },
     ];
