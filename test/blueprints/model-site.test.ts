@@ -74,7 +74,7 @@ describe('ModelDistributionSite', () => {
     expect(commands).toContain('mc retention set --default GOVERNANCE 3d');
     expect(site.releaseEvents.topicName).toBe('kiosk-releases');
     const user = find(m, 'KafkaUser', 'vision-reloader');
-    expect(user.spec.authorization.acls.map((a: any) => `${a.resource.type}:${a.resource.name}`).sort()).toEqual(['group:vision-reloader', 'topic:kiosk-releases']);
+    expect(user.spec.authorization.acls.map((a: any) => `${a.resource.type}:${a.resource.name}`).sort()).toEqual(['group:vision-reloader-', 'topic:kiosk-releases']);
     // No bypass locations without model names: the pointers rely on the 30 s validity.
     expect(site.cache.configText).not.toContain('/current {');
     expect(site.cache.configText).toContain('proxy_cache_valid 200 206 30s;');
@@ -151,7 +151,7 @@ describe('ModelDistributionSite', () => {
       expect(site.releaseEventConsumer.username).toBe('model-consumers');
       const acls = find(m, 'KafkaUser', 'model-consumers').spec.authorization.acls;
       expect(acls.map((a: any) => `${a.resource.type}:${a.resource.name}:${[...a.operations].sort().join('+')}`).sort())
-        .toEqual(['group:model-consumers:Read', 'topic:cloud.model-releases:Describe+Read']);
+        .toEqual(['group:model-consumers-:Read', 'topic:cloud.model-releases:Describe+Read']);
       // The cloud user needs read-only rules only.
       expect(KafkaCloudToEdgeMirror.aclRulesForSource({ topicNames: site.releaseMirror.topicNames }).every((r) => !r.operations.some((o) => /WRITE|CREATE|ALTER/i.test(String(o))))).toBe(true);
     });

@@ -216,3 +216,16 @@ describe('defect 4: LAN viewers given by CIDR reach the cache through a Service 
     expect(find(m2, 'Service', plain.cache.serviceName).spec.type).toBeUndefined();
   });
 });
+
+describe('defect 6: every release-event client pod can have its own consumer group', () => {
+  test('default: a PREFIXED group ACL `<consumerGroup>-`; sharedConsumerGroup keeps one literal group', () => {
+    const site = new ModelDistributionSite(Testing.app(), 'm', modelProps());
+    const acl = (s: ModelDistributionSite) => find(synth(s), 'KafkaUser', s.releaseEventConsumer.username).spec.authorization.acls
+      .find((a: any) => a.resource.type === 'group').resource;
+    expect(site.releaseEventGroupPrefix).toBe('model-consumers-');
+    expect(acl(site)).toEqual({ type: 'group', name: 'model-consumers-', patternType: 'prefix' });
+    const shared = new ModelDistributionSite(Testing.app(), 'm', modelProps({ kafka: { sharedConsumerGroup: true } }));
+    expect(shared.releaseEventGroupPrefix).toBeUndefined();
+    expect(acl(shared)).toEqual({ type: 'group', name: 'model-consumers', patternType: 'literal' });
+  });
+});

@@ -172,10 +172,16 @@ export interface ModelKafkaOptions {
    */
   readonly identityReplication?: boolean;
   /**
-   * Consumer group (and KafkaUser name) of the site's clients reading release events.
+   * KafkaUser name of the site's clients reading release events, and the prefix of their consumer groups: each
+   * client pod uses its own group `<consumerGroup>-<pod name>` (a PREFIXED group ACL), so every pod hears every release.
    * @default 'model-consumers'
    */
   readonly consumerGroup?: string;
+  /**
+   * Make all clients share the one literal group `consumerGroup` instead (each event then reaches one pod only).
+   * @default false
+   */
+  readonly sharedConsumerGroup?: boolean;
 }
 
 /**
@@ -330,6 +336,11 @@ export class ModelDistributionSite extends EdgeSite {
   public readonly releaseEvents: IEventTopic;
   /** Credentials of the site's release-event consumers (KafkaUser Secret, consumer group). */
   public readonly releaseEventConsumer: KafkaClientCredentials;
+  /**
+   * Prefix of the consumer groups the release-event clients may use (one group per pod).
+   * @default - undefined with kafka.sharedConsumerGroup (one literal group)
+   */
+  public readonly releaseEventGroupPrefix?: string;
   /** Velero's location (the backup store, or the site store with backup.siteLocal). */
   public readonly veleroLocation: VeleroBackupLocation;
   /** Velero schedules (daily, weekly). */
@@ -503,7 +514,10 @@ export class ModelDistributionSite extends EdgeSite {
     });
     this.releaseEvents = this.releaseMirror.edgeTopic(releaseTopic);
     const consumerGroup = kafkaOpts.consumerGroup ?? 'model-consumers';
-    this.releaseEventConsumer = this.releaseMirror.grantConsume('Consumers', { username: consumerGroup, group: consumerGroup });
+    this.releaseEventGroupPrefix = kafkaOpts.sharedConsumerGroup ? undefined : `${consumerGroup}-`;
+    this.releaseEventConsumer = this.releaseMirror.grantConsume('Consumers', kafkaOpts.sharedConsumerGroup
+      ? { username: consumerGroup, group: consumerGroup }
+      : { username: consumerGroup, groupPrefix: this.releaseEventGroupPrefix });
 
     // --- Backups --------------------------------------------------------------------------------------------
     const backup = props.backup;
