@@ -229,3 +229,20 @@ describe('defect 6: every release-event client pod can have its own consumer gro
     expect(acl(shared)).toEqual({ type: 'group', name: 'model-consumers', patternType: 'literal' });
   });
 });
+
+describe('defect 8: the quota leaves room for the site\'s own applications', () => {
+  test('video: the default footprint grows with the cameras and is in the quota; a given one replaces it', () => {
+    const small = video({ cameras: 20 }).site;
+    const big = video({ cameras: 60, driveSize: DecimalSize.terabytes(16) }).site;
+    const apps = (s: EdgeSite) => s.siteNamespace.footprint().pods;
+    // 20 cameras: 1 recorder + 2 viewers; 60 cameras: 3 recorders + 2 viewers (same library parts).
+    expect(apps(big) - apps(small)).toBe(2);
+    const given = video({ applicationFootprint: { pods: 30, cpu: 12, memory: Size.gibibytes(48) } });
+    const f = given.site.siteNamespace.footprint();
+    const hard = find(given.manifests, 'ResourceQuota', 'site-quota').spec.hard;
+    expect(Number(hard.pods)).toBe(Math.ceil(f.pods * 1.2) + 1);
+    expect(f.pods - apps(small)).toBe(30 - 3);
+    expect(given.site.report()).toContain('Quota includes the site\'s applications: 30 pods, 12 CPU, 48 GiB memory (given (applicationFootprint))');
+    expect(small.report()).toMatch(/Quota includes the site's applications: 3 pods, 1.5 CPU, 1.75 GiB memory \(default: 1 recorder pods/);
+  });
+});

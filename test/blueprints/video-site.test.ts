@@ -107,8 +107,9 @@ describe('VideoSurveillanceSite', () => {
     const { s } = site();
     const hard = find(synth(s), 'ResourceQuota', 'site-quota').spec.hard;
     const f = s.siteNamespace.footprint();
-    // 4 MinIO servers + provisioning job + 2 cache replicas + 1 Kafka node + entity operator + MM2 + archive CronJob.
-    expect(f.pods).toBe(4 + 1 + 2 + 1 + 1 + 1 + 1);
+    // 4 MinIO servers + provisioning job + 2 cache replicas + 1 Kafka node + entity operator + MM2 + archive CronJob,
+    // plus the site's applications by default: 1 recorder (20 cameras) + 2 viewers.
+    expect(f.pods).toBe(4 + 1 + 2 + 1 + 1 + 1 + 1 + 3);
     expect(Number(hard.pods)).toBe(Math.ceil(f.pods * 1.2) + 1);
     expect(f.claims).toBeGreaterThanOrEqual(4 + 2 + 1);
   });

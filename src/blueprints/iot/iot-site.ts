@@ -522,6 +522,13 @@ export class IoTSite extends EdgeSite {
       this.allowWan('restic-cloud', resticPods, IoTSite.endpointPorts(store.s3Endpoint));
     }
 
+    // --- The site's applications in the quota: gateways and query clients in the site namespace ---------------
+    const localApps = [...sensorSources, ...queryClients].filter((c) => c.namespace === site).length;
+    this.addApplicationFootprint(
+      { pods: 2 * localApps, cpu: 0.25 * localApps, memory: Size.mebibytes(512 * localApps) },
+      `${localApps} gateway/query-client group(s) in the site namespace × 2 pods, 250m CPU and 512 MiB per group`,
+    );
+
     // --- Report ---------------------------------------------------------------------------------------------
     const sensorsNode = `Sensors (${formatNumber(props.sensors)}, every ${formatSeconds(sampleSeconds)})`;
     const influxNode = `InfluxDB (${Resources.sizeString(this.volumeSize)}, ${props.retentionDays} d)`;
@@ -561,6 +568,7 @@ export class IoTSite extends EdgeSite {
         `Telemetry topic: ${formatBytes(this.telemetryBytesPerSecond)}/s of points × ${topicRetention} h retention (outage budget `
           + `${this.telemetry.outageBudget.toHumanString()} + 24 h) × ${this.telemetry.replicas} replica(s) on ${this.kafka.brokerCount} broker(s) `
           + `→ ${Resources.sizeString(this.kafkaStorageSize)} per Kafka volume (filled to at most ${KAFKA_DISK_FILL * 100}%)`,
+        ...this.applicationFootprintNote(),
         `Backups: restic of ${this.influxdb.dataClaimName} (max ${this.resticBackup.maxInterval.toHumanString()} between runs); `
           + 'Velero daily (30 days) and weekly (90 days) of the namespace\'s resources',
       ],

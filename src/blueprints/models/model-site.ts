@@ -545,6 +545,13 @@ export class ModelDistributionSite extends EdgeSite {
     for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-kafka`, c, { ...this.kafka.networkPeer, ports: [9093] });
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
 
+    // --- The site's applications in the quota: inference clients in the site namespace ------------------------
+    const localClients = this.clients.filter((c) => c.namespace === site).length;
+    this.addApplicationFootprint(
+      { pods: 2 * localClients, cpu: 1 * localClients, memory: Size.gibibytes(4 * localClients) },
+      `${localClients} client group(s) in the site namespace × 2 pods, 1 CPU and 4 GiB per group`,
+    );
+
     // --- Report ---------------------------------------------------------------------------------------------
     const storeLabel = `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity}), bucket ${bucketName}`;
     const every = ModelDistributionSite.describeSchedule(this.releaseSchedule);
@@ -595,6 +602,7 @@ export class ModelDistributionSite extends EdgeSite {
       capacityMarkdown: this.capacityMarkdown(),
       capacityNotes: [
         this.fit.summary,
+        ...this.applicationFootprintNote(),
         `Versions on disk per model at peak = versionsRetained (${this.versionsRetained}) + 1: a release is pulled and verified before the oldest `
           + `version is pruned, and the pruned folder stays as a noncurrent version for ${this.noncurrentVersionExpiration.toHumanString()}.`,
         `Model bucket "${this.modelBucket.bucketName}": versioned${this.modelBucket.objectLock ? `, object lock ${this.modelBucket.retention?.mode} ${this.modelBucket.retention?.period.toHumanString()}` : ''}; `

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataPath, Prerequisite } from './report';
 import { SiteVeleroOptions } from './site-backup';
@@ -65,6 +65,16 @@ export interface SiteVelero {
   readonly schedules: VeleroSchedule[];
 }
 
+/** Resources of the site's own applications in the site namespace (recorders, viewers, inference pods…). */
+export interface SiteApplicationFootprint {
+  /** Pods. */
+  readonly pods: number;
+  /** CPU requested, in cores. */
+  readonly cpu: number;
+  /** Memory requested (also counted as the memory limit). */
+  readonly memory: Size;
+}
+
 /** Props every site blueprint accepts. */
 export interface EdgeSiteProps {
   /** The site's name: its namespace, and the prefix of its cloud topics and archive paths (a DNS-1123 label). */
@@ -74,6 +84,13 @@ export interface EdgeSiteProps {
    * @default 0.2
    */
   readonly quotaHeadroom?: number;
+  /**
+   * The site's own applications that run in the site namespace (the flows expect them there), added to the
+   * ResourceQuota next to the library's parts.
+   * @default - a per-blueprint estimate (video: from the cameras; model: from the clients; IoT: gateways and query
+   * clients), shown as a default in the report
+   */
+  readonly applicationFootprint?: SiteApplicationFootprint;
   /**
    * Fail synthesis if any object of the site breaks the SecurityBaseline.
    * @default true
@@ -131,6 +148,9 @@ export abstract class EdgeSite extends Chart {
   private readonly _secrets: RequiredSecret[] = [];
   private readonly flowNames = new Set<string>();
   private siteStore?: MinioCluster;
+  private readonly givenApplications?: SiteApplicationFootprint;
+  /** The application footprint counted in the quota, and whether it was given or defaulted. */
+  private applications?: { footprint: SiteApplicationFootprint; basis: string };
 
   protected constructor(scope: Construct, id: string, props: EdgeSiteProps) {
     super(scope, id, { namespace: props.siteName });
@@ -146,6 +166,7 @@ export abstract class EdgeSite extends Chart {
     this.siteName = props.siteName;
     this.wanCidrs = props.wanCidrs ?? ['0.0.0.0/0'];
     this.siteNamespace = new SiteNamespace(this, 'Namespace', { name: props.siteName, quotaHeadroom: props.quotaHeadroom });
+    this.givenApplications = props.applicationFootprint;
     if (props.enforceSecurityBaseline ?? true) {
       SecurityBaseline.enforce(this);
     }
@@ -324,6 +345,28 @@ export abstract class EdgeSite extends Chart {
     const peer = store.serverNetworkPeer;
     this.allow('store-peers', { namespace: store.namespace, podLabels: store.selectorLabels }, peer);
     this.allow('provisioner-store', { namespace: store.namespace, podLabels: store.provisionerPodLabels }, peer);
+  }
+
+  /**
+   * Count the site's applications in the quota: the given applicationFootprint, or `defaults` (described by `basis`).
+   */
+  protected addApplicationFootprint(defaults: SiteApplicationFootprint, basis: string): void {
+    const given = this.givenApplications;
+    const f = given ?? defaults;
+    const bytes = f.memory.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
+    if (!Number.isInteger(f.pods) || f.pods < 0 || !(f.cpu >= 0) || !(bytes >= 0)) {
+      throw edgeError(this, { prop: 'applicationFootprint', value: `${f.pods} pods, ${f.cpu} CPU`, rule: 'pods must be a whole number ≥ 0 and CPU and memory ≥ 0', fix: 'give e.g. { pods: 4, cpu: 2, memory: Size.gibibytes(4) }' });
+    }
+    this.applications = { footprint: f, basis: given ? 'given (applicationFootprint)' : `default: ${basis}` };
+    this.siteNamespace.addExtraFootprint({ description: 'site applications', pods: f.pods, cpuRequests: f.cpu, memoryRequests: bytes, memoryLimits: bytes });
+  }
+
+  /** The report line for the application footprint, if any. */
+  protected applicationFootprintNote(): string[] {
+    const a = this.applications;
+    if (!a) return [];
+    const gib = a.footprint.memory.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) / 2 ** 20;
+    return [`Quota includes the site's applications: ${a.footprint.pods} pods, ${a.footprint.cpu} CPU, ${Number(gib.toFixed(2))} GiB memory (${a.basis})`];
   }
 
   /** Count operator-managed pods in the quota. */

@@ -368,6 +368,13 @@ export class VideoSurveillanceSite extends EdgeSite {
       this.allowWan(`restic-${r.node.id.replace(/^restic-/, '')}`.slice(0, 40), { namespace: site, podLabels: EdgeLabels.selector({ name: 'restic', instance: r.name }) }, [443, 80]);
     }
 
+    // --- The site's applications in the quota: recorders (one per 25 cameras) and 2 viewers ---------------------
+    const recorderPods = Math.ceil(props.cameras / 25);
+    this.addApplicationFootprint(
+      { pods: recorderPods + 2, cpu: Math.round((0.05 * props.cameras + 0.5) * 100) / 100, memory: Size.mebibytes(64 * props.cameras + 512) },
+      `${recorderPods} recorder pods (one per 25 cameras, 50m CPU and 64 MiB per camera) + 2 viewers (512 MiB)`,
+    );
+
     // --- Report ---------------------------------------------------------------------------------------------
     this.addDataPath('Cameras', 'Recorders (NVR)', 'RTSP streams');
     this.addDataPath('Recorders (NVR)', `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, `${segmentMinutes}-min segments (S3 PUT)`);
@@ -421,7 +428,7 @@ export class VideoSurveillanceSite extends EdgeSite {
     return SiteReport.render({
       title: `Video surveillance site "${this.siteName}"`,
       capacityMarkdown: this.estimate.toMarkdown(),
-      capacityNotes: [this.fit.summary],
+      capacityNotes: [this.fit.summary, ...this.applicationFootprintNote()],
       prerequisites: this.prerequisites(),
       dataPaths: this.dataPaths,
       scope: this,
