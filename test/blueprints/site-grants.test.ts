@@ -74,7 +74,7 @@ describe('defect 1: every consumer of a site store signs with its own user, whic
     const users = provisionedUserSecrets(manifests, site.store.provisioningJobName!);
     expect(site.grants.map((g) => g.consumer.name)).toEqual(['recorders', 'archive']);
     expect(users.sort()).toEqual(site.grants.map((g) => g.credentials.secretName).sort());
-    const cron = site.archive.apiObject.toJson();
+    const cron = find(manifests, 'CronJob', site.archive.apiObject.name);
     const keys = rcloneKeys(cron.spec.jobTemplate.spec.template);
     expect(keys.SOURCE).toBe(site.archiveGrant.credentials.secretName);
     expect(users).toContain(keys.SOURCE);
