@@ -361,6 +361,14 @@ export abstract class EdgeSite extends Chart {
     this.siteNamespace.addExtraFootprint({ description: 'site applications', pods: f.pods, cpuRequests: f.cpu, memoryRequests: bytes, memoryLimits: bytes });
   }
 
+  /**
+   * The site applications counted in the quota (given or defaulted), not pods the library emits.
+   * @default - none counted
+   */
+  public get applicationFootprint(): SiteApplicationFootprint | undefined {
+    return this.applications?.footprint;
+  }
+
   /** The report line for the application footprint, if any. */
   protected applicationFootprintNote(): string[] {
     const a = this.applications;
