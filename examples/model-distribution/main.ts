@@ -34,7 +34,7 @@ export function buildApp(app: App = new App()): App {
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],
     cloud: { releaseStore: releases, releaseBucket: 'fleet-model-releases', releasePrefix: 'retail', kafka: cloudKafka('store-0417') },
-    backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
+    backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' }, bucket: 'fleet-site-backups' },
     release: { bandwidthLimit: Size.mebibytes(20) },
     cache: { clientCidrs: ['10.20.0.0/24'] },
   });
@@ -47,7 +47,7 @@ export function buildApp(app: App = new App()): App {
     driveSize: DecimalSize.gigabytes(100),
     storageClassName: 'lvm-xfs',
     cloud: { releaseStore: releases, releaseBucket: 'fleet-model-releases', releasePrefix: 'kiosk', kafka: cloudKafka('kiosk-0032') },
-    backup: { veleroCredential: { name: 'velero-kiosk-0032', key: 'cloud' } },
+    backup: { veleroCredential: { name: 'velero-kiosk-0032', key: 'cloud' }, bucket: 'fleet-site-backups' },
     release: { pinned: { 'face-blur': 'v12' } },
   });
   return app;

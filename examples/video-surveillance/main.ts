@@ -29,7 +29,7 @@ export function buildApp(app: App = new App()): App {
       },
       archive: cloudArchive,
       archiveBucket: 'fleet-video-archive',
-      archiveBandwidthLimit: Size.mebibytes(40),
+      archiveBandwidthLimit: Size.mebibytes(64),
     },
     backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
     cache: { viewerCidrs: ['10.20.0.0/24'], cacheVolumeSize: Size.gibibytes(500) },

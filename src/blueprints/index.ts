@@ -8,6 +8,7 @@ export * from './models/model-release-sync';
 export * from './site/report';
 export * from './site/edge-site';
 export * from './site/site-store';
+export * from './site/site-backup';
 export * from './site/kafka-wiring';
 export * from './video/video-site';
 export * from './models/model-site';

@@ -8,3 +8,4 @@ export * from './resources';
 export * from './warnings';
 export * from './interfaces';
 export * from './rclone';
+export * from './grants';

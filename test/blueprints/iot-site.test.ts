@@ -268,8 +268,8 @@ describe('IoTSite wiring (defaults)', () => {
     expect(r).toContain('100 kB/s of points × 96 h retention');
     expect(r).toContain('38Gi per Kafka volume');
     expect(r).toContain('| Strimzi operator | 1.x');
-    expect(r).toContain('| Secret "site-a-influxdb-admin" (site-a) | keys username, password, token |');
-    expect(r).toContain('| Secret "velero-site-a" (velero) |');
+    expect(r).toContain('| site-a-influxdb-admin | site-a | username, password, token |');
+    expect(r).toContain('| velero-site-a | velero | cloud |');
     expect(r).toMatch(/```mermaid\nflowchart LR\n/);
     expect(r).toContain('["Sensors (10,000, every 10 s)"] -->|"line protocol (HTTP :8186)"| n1["Telegraf"]');
     expect(r).toContain('-->|"MirrorMaker2 (site-a.telemetry)"|');
@@ -336,7 +336,7 @@ describe('IoTSite InfluxDB backup: influx backup into an emptyDir, then restic',
     const s = site({ backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, influxOperatorToken: { name: 'influx-backup-token', key: 'op' } } });
     const init = find(synth(s), 'CronJob', 'restic-influxdb').spec.jobTemplate.spec.template.spec.initContainers[0];
     expect(init.env.find((e: any) => e.name === 'INFLUX_TOKEN').valueFrom).toEqual({ secretKeyRef: { name: 'influx-backup-token', key: 'op' } });
-    expect(s.report()).toContain('| Secret "influx-backup-token" (site-a) | key op |');
+    expect(s.report()).toContain('| influx-backup-token | site-a | op | InfluxDB operator token for influx backup |');
   });
 });
 

@@ -25,7 +25,7 @@ export function props(overrides: Partial<ModelDistributionSiteProps> = {}): Mode
     driveSize: DecimalSize.terabytes(1),
     storageClassName: 'lvm-xfs',
     cloud: { releaseStore: releases, releaseBucket: 'fleet-models', kafka: cloudKafka },
-    backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
+    backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, bucket: 'fleet-backups' },
     ...overrides,
   };
 }

@@ -48,8 +48,8 @@ describe('ModelDistributionSite', () => {
       wanCidrs: ['198.51.100.0/24'],
       clients: [{ namespace: 'vision', podLabels: { app: 'detector' } }],
       cloud: { releaseStore: releases, releaseBucket: 'fleet-models', releasePrefix: 'kiosk/', kafka: cloudKafka, releaseTopic: 'kiosk-releases' },
-      backup: { veleroCredential: { name: 'velero-kiosk', key: 'cloud' }, veleroNamespace: 'backup' },
-      store: { parity: 3, rootCredentialsSecretName: 'kiosk-root', clientCredentialsSecretName: 'kiosk-client' },
+      backup: { veleroCredential: { name: 'velero-kiosk', key: 'cloud' }, veleroNamespace: 'backup', siteLocal: true, publicUrl: 'https://minio.kiosk.example.com' },
+      store: { parity: 3, rootCredentialsSecretName: 'kiosk-root' },
       bucket: { name: 'model-store', objectLock: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(3) }, noncurrentVersionExpiration: Duration.days(2) },
       release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Size.mebibytes(10) },
       cache: { cacheVolumeSize: Size.gibibytes(50), replicas: 1, sliceSize: Size.mebibytes(4), validity: Duration.seconds(30), clientCidrs: ['10.30.0.0/24'] },
@@ -74,7 +74,7 @@ describe('ModelDistributionSite', () => {
     expect(commands).toContain('mc retention set --default GOVERNANCE 3d');
     expect(site.releaseEvents.topicName).toBe('kiosk-releases');
     const user = find(m, 'KafkaUser', 'vision-reloader');
-    expect(user.spec.authorization.acls.map((a: any) => `${a.resource.type}:${a.resource.name}`).sort()).toEqual(['group:vision-reloader', 'topic:kiosk-releases']);
+    expect(user.spec.authorization.acls.map((a: any) => `${a.resource.type}:${a.resource.name}`).sort()).toEqual(['group:vision-reloader-', 'topic:kiosk-releases']);
     // No bypass locations without model names: the pointers rely on the 30 s validity.
     expect(site.cache.configText).not.toContain('/current {');
     expect(site.cache.configText).toContain('proxy_cache_valid 200 206 30s;');
@@ -131,7 +131,8 @@ describe('ModelDistributionSite', () => {
       expect(env.RCLONE_CONFIG_CLOUD_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: 'cloud-model-releases-ro', key: 'AWS_ACCESS_KEY_ID' } });
       expect(env.RCLONE_CONFIG_EDGE_ENDPOINT).toBe(site.store.s3Endpoint);
       expect(env.RCLONE_CONFIG_EDGE_PROVIDER).toBe('Minio');
-      expect(env.RCLONE_CONFIG_EDGE_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: 'site-a-store-client', key: 'AWS_ACCESS_KEY_ID' } });
+      // The job signs with its own grant's keys (a user the provisioning Job creates), not a shared client.
+      expect(env.RCLONE_CONFIG_EDGE_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: site.releaseGrant.credentials.secretName, key: 'AWS_ACCESS_KEY_ID' } });
       const script = find(m, 'ConfigMap', 'model-release-script').data['release.sh'];
       expect(script).toContain("SRC='cloud:fleet-models/retail/eu'");
       expect(script).toContain("DST='edge:models'");
@@ -150,20 +151,20 @@ describe('ModelDistributionSite', () => {
       expect(site.releaseEventConsumer.username).toBe('model-consumers');
       const acls = find(m, 'KafkaUser', 'model-consumers').spec.authorization.acls;
       expect(acls.map((a: any) => `${a.resource.type}:${a.resource.name}:${[...a.operations].sort().join('+')}`).sort())
-        .toEqual(['group:model-consumers:Read', 'topic:cloud.model-releases:Describe+Read']);
+        .toEqual(['group:model-consumers-:Read', 'topic:cloud.model-releases:Describe+Read']);
       // The cloud user needs read-only rules only.
       expect(KafkaCloudToEdgeMirror.aclRulesForSource({ topicNames: site.releaseMirror.topicNames }).every((r) => !r.operations.some((o) => /WRITE|CREATE|ALTER/i.test(String(o))))).toBe(true);
     });
 
-    test('Velero: a location in the site store and daily + weekly schedules of the namespace', () => {
-      const { site, m } = synthSite();
-      const bsl = find(m, 'BackupStorageLocation', 'site-a-store');
+    test('Velero: a location in the cloud backup bucket and daily + weekly schedules of the namespace', () => {
+      const { m } = synthSite();
+      const bsl = find(m, 'BackupStorageLocation', 'site-a-cloud');
       expect(bsl.metadata.namespace).toBe('velero');
-      expect(bsl.spec.objectStorage).toEqual({ bucket: 'velero', prefix: 'site-a' });
-      expect(bsl.spec.config.s3Url).toBe(site.store.s3Endpoint);
+      expect(bsl.spec.objectStorage).toEqual({ bucket: 'fleet-backups', prefix: 'site-a/velero' });
+      expect(bsl.spec.config.s3Url).toBe(releases.s3Endpoint);
       for (const s of findAll(m, 'Schedule')) {
         expect(s.spec.template.includedNamespaces).toEqual(['site-a']);
-        expect(s.spec.template.storageLocation).toBe('site-a-store');
+        expect(s.spec.template.storageLocation).toBe('site-a-cloud');
         // LVM LocalPV volumes: no CSI snapshots (thick, unrestorable) and no file-system copy into the store itself.
         expect(s.spec.template.snapshotVolumes).toBe(false);
         expect(s.spec.template.defaultVolumesToFsBackup).toBe(false);
@@ -179,31 +180,30 @@ describe('ModelDistributionSite', () => {
         'client-0-kafka',
         'kafka-internal',
         'kafka-operators-api',
+        'model-release-store',
         'model-releases-cloud',
         'model-releases-kafka',
         'provisioner-store',
         'release-cloud',
-        'release-store',
         'store-peers',
-        'velero-store',
       ]);
       const flow = (name: string) => flows.find((f) => f.name === name)!;
       const store = site.store.serverNetworkPeer;
       expect(flow('cache-store').from.podLabels).toEqual(site.cache.podLabels);
       expect(flow('cache-store').to).toEqual(store);
-      expect(flow('release-store').from.podLabels).toEqual(site.releaseSync.podLabels);
-      expect(flow('release-store').to).toEqual(store);
+      expect(flow('model-release-store').from.podLabels).toEqual(site.releaseSync.podLabels);
+      expect(flow('model-release-store').to).toEqual(store);
       expect(flow('release-cloud')).toMatchObject({ cidrs: ['198.51.100.0/24'], ports: [443] });
       expect(flow('release-cloud').from.podLabels).toEqual(site.releaseSync.podLabels);
       expect(flow('client-0-cache')).toMatchObject({ from: { namespace: 'site-a', podLabels: { 'app.kubernetes.io/component': 'inference' } }, to: site.cache.networkPeer });
       expect(flow('client-0-kafka').to).toMatchObject({ podLabels: site.kafka.networkPeer.podLabels, ports: [9093] });
-      expect(flow('velero-store').from).toEqual({ namespace: 'velero', podLabels: { 'app.kubernetes.io/name': 'velero' } });
       expect(flow('store-peers')).toMatchObject({ from: { podLabels: site.store.selectorLabels }, to: store });
       expect(flow('model-releases-cloud')).toMatchObject({ cidrs: ['198.51.100.0/24'], ports: [9093] });
-      // No other pods may reach the store: its own policy admits exactly the servers, the provisioner and three clients.
+      // No other pods may reach the store: its own policy admits exactly the servers, the provisioner, the cache and
+      // the release job's grant (Velero backs up to the cloud).
       const storePolicy = find(m, 'NetworkPolicy', 'store');
       expect(storePolicy.spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(
-        ['minio', 'minio', 'model-release-sync', 'nginx-edge-cache', 'velero'],
+        ['minio', 'minio', 'nginx-edge-cache', 'model-release-sync'],
       );
       // Nothing else goes to the WAN.
       const wan = findAll(m, 'NetworkPolicy').filter((p) => (p.spec.egress ?? []).some((r: any) => r.to?.some((t: any) => t.ipBlock)));

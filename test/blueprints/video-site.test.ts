@@ -75,10 +75,10 @@ describe('VideoSurveillanceSite', () => {
     const conf = find(m, 'ConfigMap', 'playback-config').data['nginx.conf'];
     expect(conf).toContain(`${s.store.serviceName}.site-a.svc.cluster.local:9000`);
     expect(conf).toContain('/recordings/');
-    // Velero writes into the site store; the archive copies from it to the cloud.
-    const bsl = find(m, 'BackupStorageLocation', 'site-a-store');
-    expect(bsl.spec.config.s3Url).toBe(s.store.s3Endpoint);
-    expect(bsl.spec.objectStorage).toEqual({ bucket: 'velero', prefix: 'site-a' });
+    // Velero writes into the cloud archive store (not the store it protects); the archive copies from the store to the cloud.
+    const bsl = find(m, 'BackupStorageLocation', 'site-a-cloud');
+    expect(bsl.spec.config.s3Url).toBe('https://s3.example.com');
+    expect(bsl.spec.objectStorage).toEqual({ bucket: 'video-archive', prefix: 'site-a-velero' });
     // Velero keeps the objects only: LVM LocalPV snapshots are thick and cannot be restored, and a file-system copy of
     // the drives would land in the store it protects. Recordings are protected by erasure coding, archive and restic.
     expect(findAll(m, 'Schedule')).toHaveLength(2);
@@ -99,7 +99,7 @@ describe('VideoSurveillanceSite', () => {
     const m = synth(s);
     expect(s.siteNamespace.allowedFlows.map((f) => f.name).sort()).toEqual([
       'archive-cloud', 'archive-store', 'cache-store', 'cloud-sync-cloud', 'cloud-sync-kafka', 'kafka-internal', 'kafka-operators-api',
-      'provisioner-store', 'recorder-0-store', 'store-kafka', 'store-peers', 'velero-store', 'viewer-cache',
+      'provisioner-store', 'recorders-store', 'store-kafka', 'store-peers', 'viewer-cache',
     ]);
     expect(find(m, 'NetworkPolicy', 'default-deny').spec.policyTypes).toEqual(['Ingress', 'Egress']);
     const mm2Wan = find(m, 'NetworkPolicy', 'allow-cloud-sync-cloud-wan').spec;
@@ -116,8 +116,9 @@ describe('VideoSurveillanceSite', () => {
     const { s } = site();
     const hard = find(synth(s), 'ResourceQuota', 'site-quota').spec.hard;
     const f = s.siteNamespace.footprint();
-    // 4 MinIO servers + provisioning job + 2 cache replicas + 1 Kafka node + entity operator + MM2 + archive CronJob.
-    expect(f.pods).toBe(4 + 1 + 2 + 1 + 1 + 1 + 1);
+    // 4 MinIO servers + provisioning job + 2 cache replicas + 1 Kafka node + entity operator + MM2 + archive CronJob,
+    // plus the site's applications by default: 1 recorder (20 cameras) + 2 viewers.
+    expect(f.pods).toBe(4 + 1 + 2 + 1 + 1 + 1 + 1 + 3);
     expect(Number(hard.pods)).toBe(Math.ceil(f.pods * 1.2) + 1);
     expect(f.claims).toBeGreaterThanOrEqual(4 + 2 + 1);
   });

@@ -75,7 +75,7 @@ const modelBase = (): ModelDistributionSiteProps => ({
   driveSize: DecimalSize.terabytes(1),
   storageClassName: 'lvm-xfs',
   cloud: { releaseStore: cloudS3(), releaseBucket: 'fleet-models', kafka: kafkaTarget() },
-  backup: { veleroCredential: { name: 'velero-site-c', key: 'cloud' } },
+  backup: { veleroCredential: { name: 'velero-site-c', key: 'cloud' }, bucket: 'site-c-backups' },
 });
 
 const video = (path: string) => (v: any) => { const app = Testing.app(); new VideoSurveillanceSite(app, 'site-a', withPath(videoBase(), path, v)); return app; };

@@ -48,7 +48,7 @@ function reference(): { [name: string]: string } {
         credentials: { secretName: 'cloud-archive-keys' },
       }),
       archiveBucket: 'fleet-video-archive',
-      archiveBandwidthLimit: Size.mebibytes(40),
+      archiveBandwidthLimit: Size.mebibytes(64),
     },
     backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
     cache: { viewerCidrs: ['10.20.0.0/24'], cacheVolumeSize: Size.gibibytes(500) },

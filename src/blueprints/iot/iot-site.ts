@@ -13,6 +13,7 @@ import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncT
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
+import { SiteVeleroOptions } from '../site/site-backup';
 import { SiteInput } from '../site/site-input';
 import { FlowSource } from '../site/site-namespace';
 
@@ -39,15 +40,8 @@ export interface IoTCloudOptions {
   readonly backupPrefix?: string;
 }
 
-/** Backups of the site. */
-export interface IoTBackupOptions {
-  /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the backup store. */
-  readonly veleroCredential: SecretKeyReference;
-  /**
-   * Velero's namespace.
-   * @default 'velero'
-   */
-  readonly veleroNamespace?: string;
+/** Backups of the site (Velero into the cloud backup store; the site has no store of its own for siteLocal). */
+export interface IoTBackupOptions extends SiteVeleroOptions {
   /**
    * restic repository password of the InfluxDB volume backups. Keep a copy outside the site.
    * @default - key `password` of Secret `<site>-restic`
@@ -343,7 +337,6 @@ export class IoTSite extends EdgeSite {
   /** The script the backup job's init container runs: `influx backup` of every bucket and the metadata into `$DUMP_DIR`. */
   public readonly influxBackupScript: string;
   private readonly veleroNamespace: string;
-  private readonly secrets: Prerequisite[] = [];
   private readonly exposed: boolean;
 
   constructor(scope: Construct, id: string, props: IoTSiteProps) {
@@ -418,7 +411,7 @@ export class IoTSite extends EdgeSite {
       image: influxOpts.image,
       resources: this.influxResources(influxOpts.resources),
     });
-    this.secrets.push({ component: `Secret "${adminSecretName}" (${site})`, version: 'keys username, password, token', purpose: 'InfluxDB first-start setup; Telegraf writes with the token' });
+    this.requireSecret({ name: adminSecretName, namespace: site, keys: ['username', 'password', 'token'], purpose: 'InfluxDB first-start setup; Telegraf writes with the token' });
 
     // --- Kafka: telemetry topic, mirrored to the cloud --------------------------------------------------------
     this.kafka = new EdgeKafkaCluster(this, 'events', {
@@ -474,7 +467,7 @@ export class IoTSite extends EdgeSite {
       });
     }
     if (ingestOpts.token) {
-      this.secrets.push({ component: `Secret "${ingestOpts.token.name}" (${site})`, version: `key ${ingestOpts.token.key}`, purpose: 'token sensors send to Telegraf' });
+      this.requireSecret({ name: ingestOpts.token.name, namespace: site, keys: [ingestOpts.token.key], purpose: 'token sensors send to Telegraf' });
     }
 
     // --- Redis L1 cache (cache-aside: clients read Redis, fall back to InfluxDB, store the result) -----------
@@ -489,32 +482,18 @@ export class IoTSite extends EdgeSite {
       resources: cacheOpts.resources,
       allowedClients: queryClients.map((q) => ({ namespace: q.namespace, podLabels: q.podLabels })),
     });
-    this.secrets.push({ component: `Secret "${redisPassword.name}" (${site})`, version: `key ${redisPassword.key}`, purpose: 'Redis password (query clients need it too)' });
+    this.requireSecret({ name: redisPassword.name, namespace: site, keys: [redisPassword.key], purpose: 'Redis password (query clients need it too)' });
 
     // --- Backups ------------------------------------------------------------------------------------------
     const store = props.cloud.backupStore;
     const prefix = (props.cloud.backupPrefix ?? site).replace(/^\/+|\/+$/g, '');
     this.veleroNamespace = props.backup.veleroNamespace ?? 'velero';
-    this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
-      name: `${site}-cloud`,
-      namespace: this.veleroNamespace,
-      objectStore: store,
-      bucket: props.cloud.backupBucket,
-      prefix: prefix ? `${prefix}/velero` : 'velero',
-      credential: props.backup.veleroCredential,
-    });
     // Resources only: the InfluxDB volume goes through restic below, and Kafka only buffers what the cloud receives.
-    const scheduleScope = {
-      location: this.veleroLocation,
-      includedNamespaces: [site],
-      namespace: this.veleroNamespace,
-      excludedResources: ['events', 'events.events.k8s.io'],
-      snapshotVolumes: false,
-    };
-    this.veleroSchedules = [
-      VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
-      VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
-    ];
+    const velero = this.addVeleroBackups(props.backup, {
+      store, bucket: props.cloud.backupBucket, prefix: prefix ? `${prefix}/velero` : 'velero', snapshotVolumes: false,
+    });
+    this.veleroLocation = velero.location;
+    this.veleroSchedules = velero.schedules;
     const resticPassword = props.backup.resticPassword ?? { name: `${site}-restic`, key: 'password' };
     // A running InfluxDB changes its WAL, index and shards under a file copy: `influx backup` asks the server for a
     // consistent snapshot (all buckets, the metadata store and its SQL store) through the API instead. Uncompressed,
@@ -545,17 +524,14 @@ export class IoTSite extends EdgeSite {
       retention: props.backup.resticRetention ?? { keepDaily: 14, keepWeekly: 8, keepMonthly: 6 },
       uploadLimit: props.backup.resticUploadLimit,
     });
-    this.secrets.push(
-      ...(props.backup.influxOperatorToken
-        ? [{ component: `Secret "${operatorToken.name}" (${site})`, version: `key ${operatorToken.key}`, purpose: 'InfluxDB operator token for influx backup' }]
-        : []),
-      { component: `Secret "${resticPassword.name}" (${site})`, version: `key ${resticPassword.key}`, purpose: 'restic repository password (keep a copy off-site)' },
-      { component: `Secret "${store.credentials.secretName}" (${site})`, version: `keys ${store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'}, ${store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'}`, purpose: 'restic access to the backup bucket' },
-      { component: `Secret "${props.backup.veleroCredential.name}" (${this.veleroNamespace})`, version: `key ${props.backup.veleroCredential.key} (AWS credentials file)`, purpose: 'Velero access to the backup bucket' },
-      { component: `Secret "${props.cloud.kafka.credentials.secretName}" (${site})`, version: `cloud KafkaUser ${props.cloud.kafka.credentials.username}`, purpose: 'MirrorMaker2 login to the cloud Kafka' },
-    );
+    if (props.backup.influxOperatorToken) {
+      this.requireSecret({ name: operatorToken.name, namespace: site, keys: [operatorToken.key], purpose: 'InfluxDB operator token for influx backup' });
+    }
+    this.requireSecret({ name: resticPassword.name, namespace: site, keys: [resticPassword.key], purpose: 'restic repository password (keep a copy off-site)' });
+    this.requireSecret({ name: store.credentials.secretName, namespace: site, keys: [store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'], purpose: 'restic access to the backup bucket' });
+    this.requireSecret({ name: props.cloud.kafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${props.cloud.kafka.credentials.username}` });
     if (props.cloud.kafka.caCertificate) {
-      this.secrets.push({ component: `Secret "${props.cloud.kafka.caCertificate.name}" (${site})`, version: `key ${props.cloud.kafka.caCertificate.key}`, purpose: 'CA of the cloud Kafka brokers' });
+      this.requireSecret({ name: props.cloud.kafka.caCertificate.name, namespace: site, keys: [props.cloud.kafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     }
 
     // --- Network flows (default deny + exactly these) -------------------------------------------------------
@@ -575,6 +551,13 @@ export class IoTSite extends EdgeSite {
     } else {
       this.allowWan('restic-cloud', resticPods, IoTSite.endpointPorts(store.s3Endpoint));
     }
+
+    // --- The site's applications in the quota: gateways and query clients in the site namespace ---------------
+    const localApps = [...sensorSources, ...queryClients].filter((c) => c.namespace === site).length;
+    this.addApplicationFootprint(
+      { pods: 2 * localApps, cpu: 0.25 * localApps, memory: Size.mebibytes(512 * localApps) },
+      `${localApps} gateway/query-client group(s) in the site namespace × 2 pods, 250m CPU and 512 MiB per group`,
+    );
 
     // --- Report ---------------------------------------------------------------------------------------------
     const sensorsNode = `Sensors (${formatNumber(props.sensors)}, every ${formatSeconds(sampleSeconds)})`;
@@ -600,7 +583,6 @@ export class IoTSite extends EdgeSite {
       { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14', purpose: `namespace backups into the cloud store (Velero in "${this.veleroNamespace}")` },
       ...(this.exposed ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or use NODE_PORT)', purpose: 'address for sensors outside the cluster' }] : []),
       { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'telemetry sync and backups' },
-      ...this.secrets,
     ];
   }
 
@@ -616,6 +598,7 @@ export class IoTSite extends EdgeSite {
         `Telemetry topic: ${formatBytes(this.telemetryBytesPerSecond)}/s of points × ${topicRetention} h retention (outage budget `
           + `${this.telemetry.outageBudget.toHumanString()} + 24 h) × ${this.telemetry.replicas} replica(s) on ${this.kafka.brokerCount} broker(s) `
           + `→ ${Resources.sizeString(this.kafkaStorageSize)} per Kafka volume (filled to at most ${KAFKA_DISK_FILL * 100}%)`,
+        ...this.applicationFootprintNote(),
         `Backups: influx backup (operator token) into an emptyDir of at most ${Resources.sizeString(this.volumeSize)}, then restic of that folder `
           + `(max ${this.resticBackup.maxInterval.toHumanString()} between runs); `
           + 'Velero daily (30 days) and weekly (90 days) of the namespace\'s resources',
@@ -623,6 +606,7 @@ export class IoTSite extends EdgeSite {
       prerequisites: this.prerequisites(),
       dataPaths: this.dataPaths,
       scope: this,
+      secrets: this.requiredSecrets,
     });
   }
 

@@ -1,17 +1,20 @@
 import { Cron, Duration, Size } from 'cdk8s';
-import { ContainerResources } from 'cdk8s-plus-30';
+import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ModelReleaseSync } from './model-release-sync';
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../../capacity';
-import { ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
+import {
+  ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings,
+} from '../../core';
 import { Shape } from '../../core/validate';
 import { BucketAnonymousAccess, BucketRetention, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { EdgeKafkaCluster, KafkaCloudCluster, KafkaCloudToEdgeMirror } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
+import { SiteVeleroOptions } from '../site/site-backup';
 import { SiteInput } from '../site/site-input';
 import { FlowSource } from '../site/site-namespace';
 import { SiteStoreOptions } from '../site/site-store';
@@ -140,6 +143,12 @@ export interface ModelCacheOptions {
    * @default - none: only the site's `clients` pods
    */
   readonly clientCidrs?: string[];
+  /**
+   * How the cache's Service is exposed (the LAN needs NODE_PORT or LOAD_BALANCER; both keep the client address with
+   * `externalTrafficPolicy: Local` so the CIDR rules match).
+   * @default - ServiceType.LOAD_BALANCER when clientCidrs are given, else ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
 }
 
 /** Overrides for the site's Kafka (the local copy of the release events). */
@@ -165,21 +174,38 @@ export interface ModelKafkaOptions {
    */
   readonly identityReplication?: boolean;
   /**
-   * Consumer group (and KafkaUser name) of the site's clients reading release events.
+   * KafkaUser name of the site's clients reading release events, and the prefix of their consumer groups: each
+   * client pod uses its own group `<consumerGroup>-<pod name>` (a PREFIXED group ACL), so every pod hears every release.
    * @default 'model-consumers'
    */
   readonly consumerGroup?: string;
+  /**
+   * Make all clients share the one literal group `consumerGroup` instead (each event then reaches one pod only).
+   * @default false
+   */
+  readonly sharedConsumerGroup?: boolean;
 }
 
-/** Backups of the site. */
-export interface ModelBackupOptions {
-  /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the site store. */
-  readonly veleroCredential: SecretKeyReference;
+/**
+ * Backups of the site: Velero into a cloud bucket (the release store's keys are read-only, so the backup store is
+ * named here), or into the site store with `siteLocal`.
+ */
+export interface ModelBackupOptions extends SiteVeleroOptions {
   /**
-   * Velero's namespace.
-   * @default 'velero'
+   * The cloud (or regional) store the backups go to. Velero signs with `veleroCredential`, not with the store's keys.
+   * @default - the release store's endpoint (cloud.releaseStore)
    */
-  readonly veleroNamespace?: string;
+  readonly store?: IObjectStore;
+  /**
+   * Bucket of the backups in that store (it must exist; not the release bucket, whose folders are models).
+   * @default - none: required unless siteLocal
+   */
+  readonly bucket?: string;
+  /**
+   * Key prefix of the Velero location.
+   * @default - `<site>/velero`
+   */
+  readonly prefix?: string;
 }
 
 /** Props of {@link ModelDistributionSite}. */
@@ -298,8 +324,8 @@ export class ModelDistributionSite extends EdgeSite {
   public readonly store: MinioCluster;
   /** The versioned model bucket. */
   public readonly modelBucket: MinioBucket;
-  /** The Velero bucket. */
-  public readonly veleroBucket: MinioBucket;
+  /** Read-write grant of the release job on the model bucket. */
+  public readonly releaseGrant: ObjectStoreGrant;
   /** The job that pulls, verifies and promotes releases. */
   public readonly releaseSync: ModelReleaseSync;
   /** The download cache. */
@@ -312,7 +338,12 @@ export class ModelDistributionSite extends EdgeSite {
   public readonly releaseEvents: IEventTopic;
   /** Credentials of the site's release-event consumers (KafkaUser Secret, consumer group). */
   public readonly releaseEventConsumer: KafkaClientCredentials;
-  /** Velero's location in the site store. */
+  /**
+   * Prefix of the consumer groups the release-event clients may use (one group per pod).
+   * @default - undefined with kafka.sharedConsumerGroup (one literal group)
+   */
+  public readonly releaseEventGroupPrefix?: string;
+  /** Velero's location (the backup store, or the site store with backup.siteLocal). */
   public readonly veleroLocation: VeleroBackupLocation;
   /** Velero schedules (daily, weekly). */
   public readonly veleroSchedules: VeleroSchedule[];
@@ -359,8 +390,6 @@ export class ModelDistributionSite extends EdgeSite {
       throw edgeError(this, { prop: 'clients', value: [], rule: 'nobody could download models (no client pods and no cache.clientCidrs)', fix: 'leave clients out for the default inference pods, or list the pods that load models' });
     }
     for (const [i, c] of this.clients.entries()) KubeNames.assertDns1123Label(this, `clients[${i}].namespace`, c.namespace);
-    const veleroNamespace = props.backup.veleroNamespace ?? 'velero';
-    const veleroPods = { namespace: veleroNamespace, podLabels: { 'app.kubernetes.io/name': 'velero' } };
     const releasePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'model-release-sync', instance: 'model-release' }) };
     const cachePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'model-cache' }) };
 
@@ -373,7 +402,8 @@ export class ModelDistributionSite extends EdgeSite {
       options: storeOpts,
       // No bucket notifications here: release events come from the cloud, not from the store.
       eventQueue: false,
-      clients: [releasePods, cachePods, veleroPods],
+      // The cache reads without signing; the release job (and site-local Velero) come in through grants.
+      clients: [cachePods],
     });
 
     // --- Capacity: models × (versionsRetained + 1) × averageModelSize on the store's erasure layout -----------
@@ -419,7 +449,7 @@ export class ModelDistributionSite extends EdgeSite {
       anonymousAccess: BucketAnonymousAccess.DOWNLOAD,
       lifecycle,
     });
-    this.veleroBucket = this.store.addBucket('VeleroBucket', { name: 'velero' });
+    this.releaseGrant = this.grant(this.store, ObjectStoreAccess.READ_WRITE, { name: 'model-release', ...releasePods }, { buckets: [bucketName] });
 
     // --- Release job: pull, verify, promote -----------------------------------------------------------------
     this.releaseSchedule = releaseOpts.schedule ?? Cron.schedule({ minute: '*/5' });
@@ -429,7 +459,7 @@ export class ModelDistributionSite extends EdgeSite {
       name: 'model-release',
       source: props.cloud.releaseStore,
       sourceBucket: prefix ? `${props.cloud.releaseBucket}/${prefix}` : props.cloud.releaseBucket,
-      target: this.store,
+      target: this.releaseGrant.objectStore,
       targetBucket: bucketName,
       models: this.modelNames,
       discoverUpTo: this.modelNames.length > 0 ? undefined : this.modelCount,
@@ -464,6 +494,7 @@ export class ModelDistributionSite extends EdgeSite {
       bypassLocations: this.modelNames.flatMap((m) => [`/${m}/current`, `/${m}/history`]),
       // Objects, not slices: the keys zone counts one key per slice of the cache volume itself.
       expectedObjects: this.modelCount * (props.versionsRetained + 3),
+      serviceType: cacheOpts.serviceType,
       allowedClients: [
         ...(cacheOpts.clientCidrs ?? []).map((cidr) => ({ cidr })),
         ...this.clients.map((c) => ({ namespace: c.namespace, podLabels: c.podLabels })),
@@ -487,42 +518,43 @@ export class ModelDistributionSite extends EdgeSite {
     });
     this.releaseEvents = this.releaseMirror.edgeTopic(releaseTopic);
     const consumerGroup = kafkaOpts.consumerGroup ?? 'model-consumers';
-    this.releaseEventConsumer = this.releaseMirror.grantConsume('Consumers', { username: consumerGroup, group: consumerGroup });
+    this.releaseEventGroupPrefix = kafkaOpts.sharedConsumerGroup ? undefined : `${consumerGroup}-`;
+    this.releaseEventConsumer = this.releaseMirror.grantConsume('Consumers', kafkaOpts.sharedConsumerGroup
+      ? { username: consumerGroup, group: consumerGroup }
+      : { username: consumerGroup, groupPrefix: this.releaseEventGroupPrefix });
 
     // --- Backups --------------------------------------------------------------------------------------------
-    this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
-      name: `${site}-store`, namespace: veleroNamespace, objectStore: this.store, bucket: 'velero', prefix: site, credential: props.backup.veleroCredential,
-    });
-    // Objects only. The volumes are LVM LocalPV: CSI snapshots of them are thick (full size reserved), cannot be
-    // restored and block resizing; a file-system copy of the drives would land in the store it protects. The data is
-    // protected by erasure coding, the cloud copy and the restic/archive jobs instead.
-    const scheduleScope = {
-      location: this.veleroLocation,
-      includedNamespaces: [site],
-      namespace: veleroNamespace,
-      excludedResources: ['events', 'events.events.k8s.io'],
-      snapshotVolumes: false,
-      defaultVolumesToFsBackup: false,
-    };
-    this.veleroSchedules = [
-      VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
-      VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
-    ];
+    const backup = props.backup;
+    if (!backup.siteLocal && !backup.bucket) {
+      throw edgeError(this, { prop: 'backup.bucket', value: 'unset', rule: 'Velero backs the site up to a cloud bucket by default (backups kept in the store they protect are not backups)', fix: 'name a writable bucket (on backup.store, default the release store\'s endpoint) whose keys are in veleroCredential, or set backup.siteLocal: true (labs only)' });
+    }
+    if (backup.bucket !== undefined && backup.bucket === props.cloud.releaseBucket) {
+      throw edgeError(this, { prop: 'backup.bucket', value: backup.bucket, rule: 'is the release bucket, whose top-level folders are models', fix: 'use a bucket of its own for backups' });
+    }
+    const velero = this.addVeleroBackups(backup, backup.bucket
+      ? { store: backup.store ?? props.cloud.releaseStore, bucket: backup.bucket, prefix: (backup.prefix ?? `${site}/velero`).replace(/^\/+|\/+$/g, '') }
+      : undefined);
+    this.veleroLocation = velero.location;
+    this.veleroSchedules = velero.schedules;
 
     // --- Network flows (default deny + exactly these) -------------------------------------------------------
-    const storePeer = this.store.serverNetworkPeer;
     for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-cache`, c, this.cache.networkPeer);
-    this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, storePeer);
-    this.allow('release-store', { namespace: site, podLabels: this.releaseSync.podLabels }, storePeer);
+    this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, this.store.serverNetworkPeer);
     const cloudStore = props.cloud.releaseStore;
     if (cloudStore.networkPeer) {
       this.allow('release-source', { namespace: site, podLabels: this.releaseSync.podLabels }, cloudStore.networkPeer);
     } else {
       this.allowWan('release-cloud', { namespace: site, podLabels: this.releaseSync.podLabels }, [ModelDistributionSite.portOf(cloudStore.s3Endpoint)]);
     }
-    this.allow('velero-store', veleroPods, storePeer);
     for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-kafka`, c, { ...this.kafka.networkPeer, ports: [9093] });
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
+
+    // --- The site's applications in the quota: inference clients in the site namespace ------------------------
+    const localClients = this.clients.filter((c) => c.namespace === site).length;
+    this.addApplicationFootprint(
+      { pods: 2 * localClients, cpu: 1 * localClients, memory: Size.gibibytes(4 * localClients) },
+      `${localClients} client group(s) in the site namespace × 2 pods, 1 CPU and 4 GiB per group`,
+    );
 
     // --- Report ---------------------------------------------------------------------------------------------
     const storeLabel = `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity}), bucket ${bucketName}`;
@@ -531,7 +563,14 @@ export class ModelDistributionSite extends EdgeSite {
     this.addDataPath('Release job (rclone)', storeLabel, 'SHA-256-verified versions, then {model}/current');
     this.addDataPath(storeLabel, 'nginx model cache', `slices of ${ModelDistributionSite.humanSize(sliceSize)}, revalidated after ${validity.toHumanString()}`);
     this.addDataPath('nginx model cache', 'Inference clients', 'model downloads (GET {model}/current, then {model}/{version}/…)');
-    this.addDataPath(storeLabel, 'Velero', 'namespace backups');
+    this.addDataPath('Site namespace', backup.siteLocal ? storeLabel : 'Cloud backup bucket', 'Velero backups (daily, weekly)');
+
+    // --- Secrets the site references (grants list their own) -------------------------------------------------
+    const releaseKeys = props.cloud.releaseStore.credentials;
+    this.requireSecret({ name: releaseKeys.secretName, namespace: site, keys: [releaseKeys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', releaseKeys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'], purpose: `release job reading ${props.cloud.releaseBucket} on ${props.cloud.releaseStore.s3Endpoint} (read-only keys suffice)` });
+    const cloudKafka = props.cloud.kafka;
+    this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
+    if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     this.addDataPath(`Cloud Kafka ${releaseTopic}`, `Kafka ${this.releaseEvents.topicName}`, 'MirrorMaker2 pull (cloud → edge)');
     this.addDataPath(`Kafka ${this.releaseEvents.topicName}`, 'Inference clients', 'release events: reload once {model}/current shows the version');
   }
@@ -542,18 +581,20 @@ export class ModelDistributionSite extends EdgeSite {
       { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
       { component: `StorageClass "${this.storageClassName}"`, version: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'MinIO drives and cache volumes' },
       { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
+      ...(this.cache.serviceType === ServiceType.LOAD_BALANCER
+        ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or cache.serviceType NODE_PORT)', purpose: `LAN address of the ${this.cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` }]
+        : []),
       {
         component: 'Cloud Kafka',
         version: 'any Kafka ≥ 3.x',
         purpose: `release events (topic ${this.releaseMirror.topicNames.join(', ')}); a read-only user with KafkaCloudToEdgeMirror.aclRulesForSource`,
       },
-      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: 'namespace backups into the site store' },
+      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: `namespace backups into ${this.veleroLocation.locationName.endsWith('-store') ? 'the site store (siteLocal)' : `the cloud bucket ${this.veleroLocation.bucket}`}` },
       {
         component: 'Cloud release bucket',
         version: 'S3 API; `<model>/release` + `<model>/<version>/` with `SHA256SUMS`',
-        purpose: 'source of the model versions (read-only keys in the store client Secret of the job)',
+        purpose: 'source of the model versions (read-only keys suffice)',
       },
-      { component: 'Secrets', version: `${this.store.rootCredentials.secretName}, ${this.store.credentials.secretName}`, purpose: 'MinIO root and client keys (created out of band)' },
     ];
   }
 
@@ -565,6 +606,7 @@ export class ModelDistributionSite extends EdgeSite {
       capacityMarkdown: this.capacityMarkdown(),
       capacityNotes: [
         this.fit.summary,
+        ...this.applicationFootprintNote(),
         `Versions on disk per model at peak = versionsRetained (${this.versionsRetained}) + 1: a release is pulled and verified before the oldest `
           + `version is pruned, and the pruned folder stays as a noncurrent version for ${this.noncurrentVersionExpiration.toHumanString()}.`,
         `Model bucket "${this.modelBucket.bucketName}": versioned${this.modelBucket.objectLock ? `, object lock ${this.modelBucket.retention?.mode} ${this.modelBucket.retention?.period.toHumanString()}` : ''}; `
@@ -580,6 +622,8 @@ export class ModelDistributionSite extends EdgeSite {
       prerequisites: this.prerequisites(),
       dataPaths: this.dataPaths,
       scope: this,
+      grants: this.grants,
+      secrets: this.requiredSecrets,
     });
   }
 

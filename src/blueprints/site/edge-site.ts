@@ -1,13 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataPath, Prerequisite } from './report';
+import { SiteVeleroOptions } from './site-backup';
 import { SiteInput } from './site-input';
 import { ExtraFootprint, FlowSource, SiteNamespace } from './site-namespace';
 import { SiteStoreOptions } from './site-store';
+import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { Redundancy } from '../../capacity';
-import { edgeError, KubeNames, NetworkPeer, SecurityBaseline } from '../../core';
+import {
+  edgeError, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess, ObjectStoreConsumer, ObjectStoreGrant, ObjectStoreGrantOptions,
+  IObjectStore, RequiredSecret, SecurityBaseline, Warnings,
+} from '../../core';
 import { Shape } from '../../core/validate';
 import { MinioCluster } from '../../objectstore/minio';
 
@@ -21,8 +26,12 @@ export interface SiteStoreSpec {
   readonly driveSize: Size;
   /** StorageClass of the drives. */
   readonly storageClassName: string;
-  /** Pods allowed to reach the S3 API. */
-  readonly clients: FlowSource[];
+  /**
+   * Pods allowed to reach the S3 API without a grant (e.g. an anonymous-read cache); granted consumers are added by
+   * their grants.
+   * @default - none
+   */
+  readonly clients?: FlowSource[];
   /**
    * Keep a persistent queue for bucket notifications.
    * @default true
@@ -35,6 +44,39 @@ export interface SiteStoreSpec {
   readonly options?: SiteStoreOptions;
 }
 
+/** Where a site's Velero backups go when they are not site-local (a cloud or regional bucket). */
+export interface SiteBackupTarget {
+  /** The store. */
+  readonly store: IObjectStore;
+  /** The bucket (it must exist). */
+  readonly bucket: string;
+  /** Key prefix of the Velero location. */
+  readonly prefix: string;
+  /**
+   * Take volume snapshots in the schedules (only for volumes whose CSI snapshots can be restored: not LVM LocalPV).
+   * @default false
+   */
+  readonly snapshotVolumes?: boolean;
+}
+
+/** The Velero location and schedules of a site. */
+export interface SiteVelero {
+  /** The BackupStorageLocation. */
+  readonly location: VeleroBackupLocation;
+  /** Daily and weekly schedules of the site namespace. */
+  readonly schedules: VeleroSchedule[];
+}
+
+/** Resources of the site's own applications in the site namespace (recorders, viewers, inference pods…). */
+export interface SiteApplicationFootprint {
+  /** Pods. */
+  readonly pods: number;
+  /** CPU requested, in cores. */
+  readonly cpu: number;
+  /** Memory requested (also counted as the memory limit). */
+  readonly memory: Size;
+}
+
 /** Props every site blueprint accepts. */
 export interface EdgeSiteProps {
   /** The site's name: its namespace, and the prefix of its cloud topics and archive paths (a DNS-1123 label). */
@@ -44,6 +86,13 @@ export interface EdgeSiteProps {
    * @default 0.2
    */
   readonly quotaHeadroom?: number;
+  /**
+   * The site's own applications that run in the site namespace (the flows expect them there), added to the
+   * ResourceQuota next to the library's parts.
+   * @default - a per-blueprint estimate (video: from the cameras; model: from the clients; IoT: gateways and query
+   * clients), shown as a default in the report
+   */
+  readonly applicationFootprint?: SiteApplicationFootprint;
   /**
    * Fail synthesis if any object of the site breaks the SecurityBaseline.
    * @default true
@@ -97,6 +146,13 @@ export abstract class EdgeSite extends Chart {
   /** Address ranges allowed for WAN egress. */
   public readonly wanCidrs: string[];
   private readonly paths: DataPath[] = [];
+  private readonly _grants: ObjectStoreGrant[] = [];
+  private readonly _secrets: RequiredSecret[] = [];
+  private readonly flowNames = new Set<string>();
+  private siteStore?: MinioCluster;
+  private readonly givenApplications?: SiteApplicationFootprint;
+  /** The application footprint counted in the quota, and whether it was given or defaulted. */
+  private applications?: { footprint: SiteApplicationFootprint; basis: string };
 
   protected constructor(scope: Construct, id: string, props: EdgeSiteProps) {
     super(scope, id, { namespace: props?.siteName });
@@ -114,6 +170,7 @@ export abstract class EdgeSite extends Chart {
     this.siteName = props.siteName;
     this.wanCidrs = props.wanCidrs ?? ['0.0.0.0/0'];
     this.siteNamespace = new SiteNamespace(this, 'Namespace', { name: props.siteName, quotaHeadroom: props.quotaHeadroom });
+    this.givenApplications = props.applicationFootprint;
     if (props.enforceSecurityBaseline ?? true) {
       SecurityBaseline.enforce(this);
     }
@@ -129,6 +186,120 @@ export abstract class EdgeSite extends Chart {
 
   /** What must be installed on the cluster. */
   public abstract prerequisites(): Prerequisite[];
+
+  /** Every access grant the site made (who may do what on which store), for the report. */
+  public get grants(): ObjectStoreGrant[] {
+    return [...this._grants];
+  }
+
+  /** Every Secret the operator must create for the site (name, namespace, keys, who reads it). */
+  public get requiredSecrets(): RequiredSecret[] {
+    return this._secrets.map((s) => ({ ...s, keys: [...s.keys] }));
+  }
+
+  /**
+   * Grant `consumer` `access` to buckets of `store`: the store creates the consumer's user and least-privilege policy
+   * and admits its pods; the site adds the namespace flow consumer → store and lists the grant's Secrets in the
+   * report. Pass `grant.objectStore` to the consumer.
+   */
+  protected grant(
+    store: IGrantableObjectStore, access: ObjectStoreAccess, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions,
+  ): ObjectStoreGrant {
+    const g = access === ObjectStoreAccess.READ ? store.grantRead(consumer, options)
+      : access === ObjectStoreAccess.WRITE ? store.grantWrite(consumer, options)
+        : store.grantReadWrite(consumer, options);
+    const flow = `${consumer.name}-store`;
+    if (!this.flowNames.has(flow)) {
+      this.flowNames.add(flow);
+      if (g.storePeer) {
+        this.allow(flow, consumer, g.storePeer);
+      } else if (consumer.namespace === this.siteName) {
+        const url = new URL(store.s3Endpoint);
+        this.allowWan(flow, consumer, [url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80]);
+      }
+    }
+    for (const s of g.requiredSecrets) this.requireSecret(s);
+    this._grants.push(g);
+    return g;
+  }
+
+  /**
+   * Velero backups of the site namespace: into `cloud` by default, or (with `options.siteLocal`) into the `velero`
+   * bucket of the site store through a `velero` grant limited to the site's prefix.
+   */
+  protected addVeleroBackups(options: SiteVeleroOptions, cloud?: SiteBackupTarget): SiteVelero {
+    const site = this.siteName;
+    const ns = options.veleroNamespace ?? 'velero';
+    const cred = options.veleroCredential;
+    let location: VeleroBackupLocation;
+    if (options.siteLocal) {
+      const store = this.siteStore;
+      if (!store) {
+        throw edgeError(this, { prop: 'backup.siteLocal', value: true, rule: 'this site has no object store of its own', fix: 'leave siteLocal unset: backups go to the cloud store' });
+      }
+      if (!store.bucketNames.includes('velero')) store.addBucket('VeleroBucket', { name: 'velero' });
+      const g = this.grant(store, ObjectStoreAccess.READ_WRITE, { name: 'velero', namespace: ns, podLabels: options.veleroPodLabels ?? {} }, {
+        buckets: ['velero'],
+        prefix: site,
+        consumerCredential: { name: cred.name, namespace: ns, keys: [cred.key], purpose: `Velero: AWS credentials file ([default] aws_access_key_id / aws_secret_access_key) with the keys of Secret ${store.name}-velero` },
+      });
+      location = new VeleroBackupLocation(this, 'VeleroLocation', {
+        name: `${site}-store`, namespace: ns, objectStore: g.objectStore, bucket: 'velero', prefix: site, credential: cred, publicUrl: options.publicUrl,
+      });
+      Warnings.addFormatted(this, {
+        prop: 'backup.siteLocal',
+        value: true,
+        rule: 'the backups live in the store they protect: they share the site\'s failure domain and a restore needs that store running',
+        fix: 'leave siteLocal unset to back up to the cloud store',
+      });
+    } else {
+      if (!cloud) {
+        throw edgeError(this, { prop: 'backup', value: 'no cloud store', rule: 'backups go to a store outside the site by default', fix: 'name the cloud store and bucket for the backups, or set siteLocal: true (labs only)' });
+      }
+      location = new VeleroBackupLocation(this, 'VeleroLocation', {
+        name: `${site}-cloud`, namespace: ns, objectStore: cloud.store, bucket: cloud.bucket, prefix: cloud.prefix, credential: cred, publicUrl: options.publicUrl,
+      });
+      this.requireSecret({ name: cred.name, namespace: ns, keys: [cred.key], purpose: `Velero: AWS credentials file with keys for bucket ${cloud.bucket} (prefix ${cloud.prefix}) on ${cloud.store.s3Endpoint}` });
+    }
+    const host = new URL(location.apiObject.toJson().spec.config?.s3Url ?? 'https://s3.amazonaws.com').hostname;
+    if (options.publicUrl === undefined && (/\.svc(\.cluster\.local)?$/.test(host) || !host.includes('.'))) {
+      Warnings.addFormatted(this, {
+        prop: 'backup.publicUrl',
+        value: 'unset',
+        rule: `the location's URL (host ${host}) is cluster-internal, so \`velero backup logs\` and \`describe --details\` cannot download from outside the cluster`,
+        fix: 'set backup.publicUrl to an address of the store reachable from operators\' machines',
+      });
+    }
+    const scope = {
+      location,
+      includedNamespaces: [site],
+      namespace: ns,
+      excludedResources: ['events', 'events.events.k8s.io'],
+      // Objects only by default. The site volumes are LocalPV (LVM): CSI snapshots of them are thick (full size
+      // reserved), cannot be restored and block resizing; a file-system copy of the drives would land in a store the
+      // site already copies to. The data is protected by erasure coding, the cloud copies and the restic jobs instead.
+      snapshotVolumes: (options.siteLocal ? undefined : cloud?.snapshotVolumes) ?? false,
+      defaultVolumesToFsBackup: false,
+    };
+    const schedules = [VeleroSchedule.daily(this, `${site}-daily`, scope), VeleroSchedule.weekly(this, `${site}-weekly`, scope)];
+    return { location, schedules };
+  }
+
+  /** List a Secret the operator must create (merged with an earlier entry of the same name and namespace). */
+  protected requireSecret(secret: RequiredSecret): void {
+    const i = this._secrets.findIndex((s) => s.name === secret.name && s.namespace === secret.namespace);
+    if (i < 0) {
+      this._secrets.push({ ...secret, keys: [...secret.keys] });
+      return;
+    }
+    const prev = this._secrets[i];
+    this._secrets[i] = {
+      name: prev.name,
+      namespace: prev.namespace,
+      keys: [...new Set([...prev.keys, ...secret.keys])],
+      purpose: prev.purpose === secret.purpose ? prev.purpose : `${prev.purpose}; ${secret.purpose}`,
+    };
+  }
 
   /** Record a data path for the flowchart. */
   protected addDataPath(from: string, to: string, label: string): void {
@@ -164,10 +335,16 @@ export abstract class EdgeSite extends Chart {
       tolerateServerLoss: o.tolerateServerLoss,
       eventQueue: spec.eventQueue,
       rootCredentials: { secretName: o.rootCredentialsSecretName ?? `${this.siteName}-store-root` },
-      clientCredentials: { secretName: o.clientCredentialsSecretName ?? `${this.siteName}-store-client` },
-      allowedClients: spec.clients.map((c) => ({ ...c, ports: [] })),
+      allowedClients: (spec.clients ?? []).map((c) => ({ ...c, ports: [] })),
+    });
+    this.requireSecret({
+      name: store.rootCredentials.secretName,
+      namespace: store.namespace,
+      keys: [store.rootCredentials.userKey ?? 'rootUser', store.rootCredentials.passwordKey ?? 'rootPassword'],
+      purpose: 'MinIO root user and password (the servers and the provisioning Job)',
     });
     this.allowStoreInternals(store);
+    this.siteStore = store;
     return store;
   }
 
@@ -176,6 +353,36 @@ export abstract class EdgeSite extends Chart {
     const peer = store.serverNetworkPeer;
     this.allow('store-peers', { namespace: store.namespace, podLabels: store.selectorLabels }, peer);
     this.allow('provisioner-store', { namespace: store.namespace, podLabels: store.provisionerPodLabels }, peer);
+  }
+
+  /**
+   * Count the site's applications in the quota: the given applicationFootprint, or `defaults` (described by `basis`).
+   */
+  protected addApplicationFootprint(defaults: SiteApplicationFootprint, basis: string): void {
+    const given = this.givenApplications;
+    const f = given ?? defaults;
+    const bytes = f.memory.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
+    if (!Number.isInteger(f.pods) || f.pods < 0 || !(f.cpu >= 0) || !(bytes >= 0)) {
+      throw edgeError(this, { prop: 'applicationFootprint', value: `${f.pods} pods, ${f.cpu} CPU`, rule: 'pods must be a whole number ≥ 0 and CPU and memory ≥ 0', fix: 'give e.g. { pods: 4, cpu: 2, memory: Size.gibibytes(4) }' });
+    }
+    this.applications = { footprint: f, basis: given ? 'given (applicationFootprint)' : `default: ${basis}` };
+    this.siteNamespace.addExtraFootprint({ description: 'site applications', pods: f.pods, cpuRequests: f.cpu, memoryRequests: bytes, memoryLimits: bytes });
+  }
+
+  /**
+   * The site applications counted in the quota (given or defaulted), not pods the library emits.
+   * @default - none counted
+   */
+  public get applicationFootprint(): SiteApplicationFootprint | undefined {
+    return this.applications?.footprint;
+  }
+
+  /** The report line for the application footprint, if any. */
+  protected applicationFootprintNote(): string[] {
+    const a = this.applications;
+    if (!a) return [];
+    const gib = a.footprint.memory.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) / 2 ** 20;
+    return [`Quota includes the site's applications: ${a.footprint.pods} pods, ${a.footprint.cpu} CPU, ${Number(gib.toFixed(2))} GiB memory (${a.basis})`];
   }
 
   /** Count operator-managed pods in the quota. */

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ObjectStoreAccess, ObjectStoreGrant, RequiredSecret } from '../../core';
 
 /** A data path shown in a site report's flowchart. */
 export interface DataPath {
@@ -35,6 +36,16 @@ export interface SiteReportOptions {
   readonly dataPaths: DataPath[];
   /** The construct whose objects are listed as components. */
   readonly scope: IConstruct;
+  /**
+   * Access grants (who may do what on which store).
+   * @default - none
+   */
+  readonly grants?: ObjectStoreGrant[];
+  /**
+   * Secrets the operator must create.
+   * @default - none
+   */
+  readonly secrets?: RequiredSecret[];
 }
 
 /** Renders a site's Markdown report: capacity, components and images, prerequisites, data-path flowchart. */
@@ -56,6 +67,24 @@ export class SiteReport {
     lines.push('', `Objects: ${objects.length} (${[...counts.entries()].sort().map(([k, n]) => `${n} ${k}`).join(', ')}).`, '');
     lines.push('## Prerequisites', '', '| component | version | needed for |', '| --- | --- | --- |');
     for (const p of o.prerequisites) lines.push(`| ${p.component} | ${p.version} | ${p.purpose} |`);
+    const grants = o.grants ?? [];
+    if (grants.length > 0) {
+      lines.push('', '## Access grants', '', 'Each consumer has its own store user and a policy naming only these buckets and actions.', '',
+        '| consumer | pods | access | buckets | policy | keys Secret |', '| --- | --- | --- | --- | --- | --- |');
+      for (const g of grants) {
+        const pods = Object.keys(g.consumer.podLabels).length > 0
+          ? `${g.consumer.namespace}: ${Object.entries(g.consumer.podLabels).map(([k, v]) => `${k}=${v}`).join(', ')}`
+          : `${g.consumer.namespace}: every pod`;
+        const access = g.access === ObjectStoreAccess.READ_WRITE ? 'read + write' : g.access === ObjectStoreAccess.WRITE ? 'write (upload only)' : 'read';
+        lines.push(`| ${g.consumer.name} | ${pods} | ${access} | ${g.buckets.join(', ')}${g.prefix ? ` (prefix ${g.prefix})` : ''} | ${g.policyName} | ${g.credentials.secretName} |`);
+      }
+    }
+    const secrets = o.secrets ?? [];
+    if (secrets.length > 0) {
+      lines.push('', '## Secrets to create', '', 'The manifests only reference these Secrets; create them before applying.', '',
+        '| Secret | namespace | keys | read by |', '| --- | --- | --- | --- |');
+      for (const s of secrets) lines.push(`| ${s.name} | ${s.namespace} | ${s.keys.join(', ')} | ${s.purpose} |`);
+    }
     lines.push('', '## Data paths', '', '```mermaid', 'flowchart LR');
     const ids = new Map<string, string>();
     const id = (label: string) => {

@@ -19,11 +19,6 @@ export interface SiteStoreOptions {
    */
   readonly rootCredentialsSecretName?: string;
   /**
-   * Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for the site's jobs (the release job writes with it).
-   * @default '<site>-store-client'
-   */
-  readonly clientCredentialsSecretName?: string;
-  /**
    * Keep read/write quorum with one whole server down (MinIO rule); false only for labs.
    * @default true
    */

@@ -1,15 +1,17 @@
-import { Cron, Duration, Size } from 'cdk8s';
+import { Cron, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
-import { edgeError, EdgeLabels, IObjectStore, SecretKeyReference } from '../../core';
+import { edgeError, EdgeLabels, IObjectStore, ObjectStoreAccess, ObjectStoreGrant, Resources, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
 import { BucketAnonymousAccess, BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
+import { SiteVeleroOptions } from '../site/site-backup';
 import { SiteInput } from '../site/site-input';
 import { FlowSource } from '../site/site-namespace';
 import { SiteStoreOptions } from '../site/site-store';
@@ -33,7 +35,9 @@ export interface VideoCloudOptions {
    */
   readonly archiveSchedule?: Cron;
   /**
-   * WAN bandwidth cap of the archive copy.
+   * WAN bandwidth cap of the archive copy (per second). It must exceed the planner's WAN rate (a day of recordings
+   * over the archive window) by {@link VideoSurveillanceSite.ARCHIVE_BANDWIDTH_MARGIN}, or the backlog grows until
+   * segments expire unarchived.
    * @default - unlimited
    */
   readonly archiveBandwidthLimit?: Size;
@@ -71,6 +75,12 @@ export interface VideoCacheOptions {
    * @default - none: only pods labelled `app.kubernetes.io/component: viewer` in the site namespace
    */
   readonly viewerCidrs?: string[];
+  /**
+   * How the cache's Service is exposed (the LAN needs NODE_PORT or LOAD_BALANCER; both keep the client address with
+   * `externalTrafficPolicy: Local` so the CIDR rules match).
+   * @default - ServiceType.LOAD_BALANCER when viewerCidrs are given, else ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
 }
 
 /** Overrides for the site's Kafka. */
@@ -97,15 +107,11 @@ export interface VideoKafkaOptions {
   readonly outageBudget?: Duration;
 }
 
-/** Backups of the site. */
-export interface VideoBackupOptions {
-  /** Velero's credentials file (`cloud` key of a Secret in Velero's namespace) for the site store. */
-  readonly veleroCredential: SecretKeyReference;
-  /**
-   * Velero's namespace.
-   * @default 'velero'
-   */
-  readonly veleroNamespace?: string;
+/**
+ * Backups of the site: Velero into the cloud archive store (bucket `cloud.archiveBucket`, prefix
+ * `<archivePrefix>-velero`) unless `siteLocal`.
+ */
+export interface VideoBackupOptions extends SiteVeleroOptions {
   /**
    * Claims (in the site namespace) of metadata volumes to back up with restic into the cloud archive store.
    * @default - none
@@ -151,7 +157,8 @@ export interface VideoSurveillanceSiteProps extends EdgeSiteProps {
    */
   readonly fillTarget?: number;
   /**
-   * Pods that write segments (recorders/NVR).
+   * Pods that write segments (recorders/NVR). Each entry gets its own write-only store user (`recorders`, or
+   * `recorders-<i>` when there are several), keys in Secret `store-recorders[-<i>]`.
    * @default - pods labelled `app.kubernetes.io/component: recorder` in the site namespace
    */
   readonly recorders?: FlowSource[];
@@ -184,6 +191,9 @@ export interface VideoSurveillanceSiteProps extends EdgeSiteProps {
  * hardware holds the retention before any YAML is written.
  */
 export class VideoSurveillanceSite extends EdgeSite {
+  /** The archive copy's bandwidth cap must be at least this × the planner's WAN rate. */
+  public static readonly ARCHIVE_BANDWIDTH_MARGIN = 1.2;
+
   /** Labels of in-cluster playback clients (video walls, analytics) allowed to use the cache. */
   public static readonly VIEWER_LABELS: { [key: string]: string } = { 'app.kubernetes.io/component': 'viewer' };
 
@@ -205,8 +215,10 @@ export class VideoSurveillanceSite extends EdgeSite {
   public readonly store: MinioCluster;
   /** The recordings bucket. */
   public readonly recordings: MinioBucket;
-  /** The Velero bucket. */
-  public readonly veleroBucket: MinioBucket;
+  /** Write grants of the recorders (one per recorder source). */
+  public readonly recorderGrants: ObjectStoreGrant[];
+  /** Read grant of the archive job on the recordings bucket. */
+  public readonly archiveGrant: ObjectStoreGrant;
   /** The site's Kafka. */
   public readonly kafka: EdgeKafkaCluster;
   /** Segment events. */
@@ -217,7 +229,7 @@ export class VideoSurveillanceSite extends EdgeSite {
   public readonly archive: ObjectReplication;
   /** The playback cache. */
   public readonly cache: NginxEdgeCache;
-  /** Velero's location in the site store. */
+  /** Velero's location (the cloud archive store, or the site store with backup.siteLocal). */
   public readonly veleroLocation: VeleroBackupLocation;
   /** Velero schedules (daily, weekly). */
   public readonly veleroSchedules: VeleroSchedule[];
@@ -245,12 +257,8 @@ export class VideoSurveillanceSite extends EdgeSite {
       driveSize: props.driveSize,
       storageClassName: props.storageClassName,
       options: storeOpts,
-      clients: [
-        ...recorders,
-        { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() },
-        { namespace: site, podLabels: VideoSurveillanceSite.cacheLabels() },
-        { namespace: props.backup.veleroNamespace ?? 'velero', podLabels: { 'app.kubernetes.io/name': 'velero' } },
-      ],
+      // The cache reads without signing (anonymous download); everyone else comes in through a grant.
+      clients: [{ namespace: site, podLabels: VideoSurveillanceSite.cacheLabels() }],
     });
 
     // --- Capacity: the planner sizes the site from cameras × bitrate × retention --------------------------
@@ -293,17 +301,22 @@ export class VideoSurveillanceSite extends EdgeSite {
       lifecycle: [{ id: 'hot-retention', expiration: Duration.days(props.retentionDays) }],
       notifications: [{ topic: this.segmentEvents, credentials: notifier, events: [BucketEvent.PUT, BucketEvent.DELETE] }],
     });
-    this.veleroBucket = this.store.addBucket('VeleroBucket', { name: 'velero' });
+    this.recorderGrants = recorders.map((r, i) => this.grant(this.store, ObjectStoreAccess.WRITE,
+      { name: recorders.length === 1 ? 'recorders' : `recorders-${i}`, namespace: r.namespace, podLabels: r.podLabels },
+      { buckets: [this.recordings.bucketName] }));
 
     this.sync = new KafkaSync(this, 'cloud-sync', {
       source: this.kafka, site, topics: [this.segmentEvents], target: props.cloud.kafka, conflictPolicy: ConflictPolicy.EDGE_PRIORITY,
     });
 
     // --- Bytes: segments to the cloud archive before they expire at the edge --------------------------------
+    this.checkArchiveBandwidth(props.cloud.archiveBandwidthLimit);
+    this.archiveGrant = this.grant(this.store, ObjectStoreAccess.READ,
+      { name: 'archive', namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, { buckets: [this.recordings.bucketName] });
     this.archive = this.sync.addObjectReplication('archive', {
       // The site namespace's flows (default deny + exactly the data paths) describe this job's traffic.
       networkPolicy: false,
-      source: this.store,
+      source: this.archiveGrant.objectStore,
       sourceBucket: 'recordings',
       destination: props.cloud.archive,
       destinationBucket: props.cloud.archiveBucket,
@@ -324,6 +337,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       sliceSize: cacheOpts.sliceSize ?? Size.mebibytes(4),
       inactive: cacheOpts.inactive ?? Duration.days(2),
       expectedObjects: Math.ceil(this.estimate.segmentsPerDay ?? 0),
+      serviceType: cacheOpts.serviceType,
       allowedClients: [
         ...(cacheOpts.viewerCidrs ?? []).map((cidr) => ({ cidr })),
         { podLabels: VideoSurveillanceSite.VIEWER_LABELS },
@@ -331,25 +345,10 @@ export class VideoSurveillanceSite extends EdgeSite {
     });
 
     // --- Backups --------------------------------------------------------------------------------------------
-    const veleroNamespace = props.backup.veleroNamespace ?? 'velero';
-    this.veleroLocation = new VeleroBackupLocation(this, 'VeleroLocation', {
-      name: `${site}-store`, namespace: veleroNamespace, objectStore: this.store, bucket: 'velero', prefix: site, credential: props.backup.veleroCredential,
-    });
-    // Objects only. The volumes are LVM LocalPV: CSI snapshots of them are thick (full size reserved), cannot be
-    // restored and block resizing; a file-system copy of the drives would land in the store it protects. The data is
-    // protected by erasure coding, the cloud copy and the restic/archive jobs instead.
-    const scheduleScope = {
-      location: this.veleroLocation,
-      includedNamespaces: [site],
-      namespace: veleroNamespace,
-      excludedResources: ['events', 'events.events.k8s.io'],
-      snapshotVolumes: false,
-      defaultVolumesToFsBackup: false,
-    };
-    this.veleroSchedules = [
-      VeleroSchedule.daily(this, `${site}-daily`, scheduleScope),
-      VeleroSchedule.weekly(this, `${site}-weekly`, scheduleScope),
-    ];
+    const archivePrefix = props.cloud.archivePrefix ?? site;
+    const velero = this.addVeleroBackups(props.backup, { store: props.cloud.archive, bucket: props.cloud.archiveBucket, prefix: `${archivePrefix}-velero` });
+    this.veleroLocation = velero.location;
+    this.veleroSchedules = velero.schedules;
     const claims = props.backup.resticClaims ?? [];
     if (claims.length > 0 && !props.backup.resticPassword) {
       throw edgeError(this, { prop: 'backup.resticPassword', value: 'unset', rule: 'restic backups of resticClaims need a repository password', fix: 'pass a Secret key reference holding the password' });
@@ -358,7 +357,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       this.resticBackups.push(new ResticBackup(this, `restic-${claim}`, {
         networkPolicy: false, // the site's flows describe its traffic
         source: BackupSource.fromClaimName(claim),
-        repository: ResticRepository.s3(props.cloud.archive, { bucket: props.cloud.archiveBucket, prefix: `${props.cloud.archivePrefix ?? site}-restic` }),
+        repository: ResticRepository.s3(props.cloud.archive, { bucket: props.cloud.archiveBucket, prefix: `${archivePrefix}-restic` }),
         password: props.backup.resticPassword!,
         host: site,
         retention: { keepDaily: 14, keepWeekly: 8, keepMonthly: 6 },
@@ -366,18 +365,22 @@ export class VideoSurveillanceSite extends EdgeSite {
     }
 
     // --- Network flows (default deny + exactly these) -------------------------------------------------------
-    const storePeer = this.store.serverNetworkPeer;
-    for (const [i, r] of recorders.entries()) this.allow(`recorder-${i}-store`, r, storePeer);
-    this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, storePeer);
+    // Recorders, the archive job and (site-local) Velero reach the store through their grants.
+    this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, this.store.serverNetworkPeer);
     this.allow('viewer-cache', { namespace: site, podLabels: VideoSurveillanceSite.VIEWER_LABELS }, this.cache.networkPeer);
-    this.allow('archive-store', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, storePeer);
     this.allowWan('archive-cloud', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, [443, 80]);
-    this.allow('velero-store', { namespace: veleroNamespace, podLabels: { 'app.kubernetes.io/name': 'velero' } }, storePeer);
     this.allow('store-kafka', { namespace: site, podLabels: this.store.selectorLabels }, this.kafka.networkPeer);
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
     for (const r of this.resticBackups) {
       this.allowWan(`restic-${r.node.id.replace(/^restic-/, '')}`.slice(0, 40), { namespace: site, podLabels: EdgeLabels.selector({ name: 'restic', instance: r.name }) }, [443, 80]);
     }
+
+    // --- The site's applications in the quota: recorders (one per 25 cameras) and 2 viewers ---------------------
+    const recorderPods = Math.ceil(props.cameras / 25);
+    this.addApplicationFootprint(
+      { pods: recorderPods + 2, cpu: Math.round((0.05 * props.cameras + 0.5) * 100) / 100, memory: Size.mebibytes(64 * props.cameras + 512) },
+      `${recorderPods} recorder pods (one per 25 cameras, 50m CPU and 64 MiB per camera) + 2 viewers (512 MiB)`,
+    );
 
     // --- Report ---------------------------------------------------------------------------------------------
     this.addDataPath('Cameras', 'Recorders (NVR)', 'RTSP streams');
@@ -387,7 +390,30 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'nginx playback cache', 'range requests (slices)');
     this.addDataPath('nginx playback cache', 'Viewers', 'playback');
     this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'Cloud archive bucket', 'rclone copy (hourly)');
-    this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'Velero', 'namespace backups');
+    this.addDataPath('Site namespace', props.backup.siteLocal ? `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})` : 'Cloud archive bucket', 'Velero backups (daily, weekly)');
+
+    // --- Secrets the site references (grants list their own) -------------------------------------------------
+    const archiveKeys = props.cloud.archive.credentials;
+    this.requireSecret({ name: archiveKeys.secretName, namespace: site, keys: [archiveKeys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', archiveKeys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'], purpose: `archive job (and restic) writing to ${props.cloud.archiveBucket} on ${props.cloud.archive.s3Endpoint}` });
+    const cloudKafka = props.cloud.kafka;
+    this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
+    if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
+    if (props.backup.resticPassword) this.requireSecret({ name: props.backup.resticPassword.name, namespace: site, keys: [props.backup.resticPassword.key], purpose: 'restic repository password (keep a copy off-site)' });
+  }
+
+  private checkArchiveBandwidth(limit: Size | undefined): void {
+    if (limit === undefined) return;
+    const capMbps = limit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024 * 8 / 1e6;
+    const needMbps = this.estimate.wanMbps * VideoSurveillanceSite.ARCHIVE_BANDWIDTH_MARGIN;
+    if (capMbps < needMbps) {
+      const needMib = Math.ceil(needMbps * 1e6 / 8 / 2 ** 20);
+      throw edgeError(this, {
+        prop: 'cloud.archiveBandwidthLimit',
+        value: `${Resources.sizeString(limit)}/s = ${capMbps.toFixed(1)} Mbit/s`,
+        rule: `is below the planner's WAN rate ${this.estimate.wanMbps.toFixed(1)} Mbit/s (a day of recordings over the archive window) × margin ${VideoSurveillanceSite.ARCHIVE_BANDWIDTH_MARGIN} = ${needMbps.toFixed(1)} Mbit/s: the archive backlog would grow until segments expire unarchived`,
+        fix: `raise it to at least Size.mebibytes(${needMib}) or omit it`,
+      });
+    }
   }
 
   /** What the cluster must run for this site. */
@@ -396,7 +422,10 @@ export class VideoSurveillanceSite extends EdgeSite {
       { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
       { component: `StorageClass "${this.storageClassName}"`, version: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'MinIO drives, Kafka and cache volumes' },
       { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
-      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: 'namespace backups into the site store' },
+      ...(this.cache.serviceType === ServiceType.LOAD_BALANCER
+        ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or cache.serviceType NODE_PORT)', purpose: `LAN address of the ${this.cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` }]
+        : []),
+      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: `namespace backups into ${this.veleroLocation.locationName.endsWith('-store') ? 'the site store (siteLocal)' : `the cloud bucket ${this.veleroLocation.bucket}`}` },
       { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'event sync and segment archive' },
     ];
   }
@@ -406,10 +435,12 @@ export class VideoSurveillanceSite extends EdgeSite {
     return SiteReport.render({
       title: `Video surveillance site "${this.siteName}"`,
       capacityMarkdown: this.estimate.toMarkdown(),
-      capacityNotes: [this.fit.summary],
+      capacityNotes: [this.fit.summary, ...this.applicationFootprintNote()],
       prerequisites: this.prerequisites(),
       dataPaths: this.dataPaths,
       scope: this,
+      grants: this.grants,
+      secrets: this.requiredSecrets,
     });
   }
 }

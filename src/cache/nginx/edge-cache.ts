@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
-import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
+import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ContainerImage, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
 import { CacheClientPeer } from '../clients';
@@ -54,6 +54,12 @@ export interface NginxEdgeCacheProps extends NginxCacheOptions {
    */
   readonly allowedClients?: CacheClientPeer[];
   /**
+   * How the Service is exposed. A ClusterIP Service is unreachable from the LAN; for NODE_PORT and LOAD_BALANCER the
+   * Service keeps the client's address (`externalTrafficPolicy: Local`), so `cidr` clients in the NetworkPolicy match.
+   * @default - ServiceType.LOAD_BALANCER when allowedClients has a `cidr` entry, else ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
+  /**
    * Size limit of the `/tmp` emptyDir (request bodies, uncached responses buffered to disk, pid file).
    * @default Size.gibibytes(1)
    */
@@ -95,6 +101,8 @@ export class NginxEdgeCache extends Construct {
   public readonly origin: CacheOrigin;
   private readonly extraClients: CacheClientPeer[] = [];
   private readonly allowedClients?: CacheClientPeer[];
+  /** How the Service is exposed. */
+  public readonly serviceType: ServiceType;
 
   constructor(scope: Construct, id: string, props: NginxEdgeCacheProps) {
     super(scope, id);
@@ -121,7 +129,16 @@ export class NginxEdgeCache extends Construct {
       errors.push({ prop: 'runAsUser', value: runAsUser, rule: 'must be a non-zero UID (the cache runs as non-root)', fix: 'use 101, the nginx user of the unprivileged image' });
     }
     errors.push(...clientProblems('allowedClients', props.allowedClients ?? []));
-    report(this, errors, NginxCacheConfig.warnings(props));
+    const cidrClients = (props.allowedClients ?? []).filter((c) => c.cidr !== undefined).map((c) => c.cidr!);
+    this.serviceType = props.serviceType ?? (cidrClients.length > 0 ? ServiceType.LOAD_BALANCER : ServiceType.CLUSTER_IP);
+    if (this.serviceType === ServiceType.EXTERNAL_NAME) {
+      errors.push({ prop: 'serviceType', value: this.serviceType, rule: 'an ExternalName Service does not route to the cache pods', fix: 'use CLUSTER_IP, NODE_PORT or LOAD_BALANCER' });
+    }
+    const warnings = NginxCacheConfig.warnings(props);
+    if (cidrClients.length > 0 && this.serviceType === ServiceType.CLUSTER_IP) {
+      warnings.push({ prop: 'serviceType', value: this.serviceType, rule: `clients ${cidrClients.join(', ')} are outside the cluster, but a ClusterIP Service is only reachable from inside it`, fix: 'use ServiceType.LOAD_BALANCER or NODE_PORT (or omit serviceType)' });
+    }
+    report(this, errors, warnings);
 
     this.config = new NginxCacheConfig(props);
     this.configText = this.config.render();
@@ -249,9 +266,12 @@ export class NginxEdgeCache extends Construct {
       });
     }
 
+    const exposed = this.serviceType !== ServiceType.CLUSTER_IP;
     new k8s.KubeService(this, 'Service', {
       metadata: { name: this.serviceName, labels },
       spec: {
+        // Exposed outside the cluster: keep the client address so the NetworkPolicy's ipBlock rules can match it.
+        ...(exposed ? { type: this.serviceType, externalTrafficPolicy: 'Local' } : {}),
         selector,
         ports: [{ name: 'http', port: servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },

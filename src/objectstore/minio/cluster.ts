@@ -10,12 +10,13 @@ import { MinioPolicy, MinioPolicyOptions } from './policy';
 import { MinioProvisioningScript, PlanBucket, PlanCredential, ProvisioningPlan, ProvisioningStep } from './provisioning';
 import { MinioTier, MinioTierOptions } from './tier';
 import {
-  ContainerImage, EdgeLabels, EdgeMessages, edgeError, IObjectStore, KafkaAuthentication, KafkaClientCredentials,
-  KubeNames, NetworkPeer, ObjectStoreFlavor, Resources, RestrictedSecurity, S3CredentialsReference, SecretKeyReference,
-  ValidationMessageOptions, Warnings,
+  ContainerImage, EdgeLabels, EdgeMessages, edgeError, ExternalObjectStore, IGrantableObjectStore, IObjectStore, KafkaAuthentication,
+  KafkaClientCredentials, KubeNames, NetworkPeer, ObjectStoreAccess, ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant,
+  ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret, Resources, RestrictedSecurity, S3CredentialsReference,
+  SecretKeyReference, ValidationMessageOptions, Warnings,
 } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
-import { CidrEgress, endpointEgress, leastPrivilegePolicy, leastPrivilegeSpec } from '../../core/network-policy';
+import { CidrEgress, endpointEgress, leastPrivilegeSpec } from '../../core/network-policy';
 
 /** The Secret holding MinIO's root user and password (`MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD`). */
 export interface MinioRootCredentials {
@@ -315,7 +316,7 @@ function targetKey(n: BucketNotification): string {
  *
  * The erasure layout is checked at synth with MinIO's own arithmetic ({@link MinioErasureLayout}).
  */
-export class MinioCluster extends Construct implements IObjectStore {
+export class MinioCluster extends Construct implements IGrantableObjectStore {
   /** Name of the StatefulSet, client Service, PDB and NetworkPolicy. */
   public readonly name: string;
   /** Namespace. */
@@ -364,6 +365,7 @@ export class MinioCluster extends Construct implements IObjectStore {
   private readonly _buckets: MinioBucket[] = [];
   private readonly _policies: MinioPolicy[] = [];
   private readonly _tiers: MinioTier[] = [];
+  private readonly _grants: ObjectStoreGrant[] = [];
   private provisioner?: ProvisioningJob;
 
   constructor(scope: Construct, id: string, props: MinioClusterProps) {
@@ -505,6 +507,96 @@ export class MinioCluster extends Construct implements IObjectStore {
     this._tiers.push(tier);
     this.ensureProvisioner();
     return tier;
+  }
+
+  /**
+   * Let `consumer` list and download objects of `options.buckets`: a MinIO user (created by the provisioning Job from
+   * the keys in the grant's Secret) with a policy naming only those buckets, and the consumer's pods admitted by the
+   * store's NetworkPolicy.
+   */
+  public grantRead(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
+    return this.grant(ObjectStoreAccess.READ, consumer, options);
+  }
+
+  /** Let `consumer` upload objects to `options.buckets` (no listing, download or delete); see grantRead. */
+  public grantWrite(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
+    return this.grant(ObjectStoreAccess.WRITE, consumer, options);
+  }
+
+  /** Let `consumer` list, download, upload and delete objects of `options.buckets`; see grantRead. */
+  public grantReadWrite(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
+    return this.grant(ObjectStoreAccess.READ_WRITE, consumer, options);
+  }
+
+  /** Every grant made so far. */
+  public get grants(): ObjectStoreGrant[] {
+    return [...this._grants];
+  }
+
+  private grant(access: ObjectStoreAccess, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
+    KubeNames.assertDns1123Label(this, 'consumer.name', consumer.name, 30);
+    KubeNames.assertDns1123Label(this, `consumer "${consumer.name}" namespace`, consumer.namespace);
+    if (options.buckets.length === 0) {
+      throw edgeError(this, { prop: `grant to "${consumer.name}": buckets`, value: [], rule: 'a grant names the buckets it allows (least privilege)', fix: 'list the buckets the consumer needs' });
+    }
+    for (const b of options.buckets) {
+      if (!MinioBucket.isValidName(b)) {
+        throw edgeError(this, { prop: `grant to "${consumer.name}": buckets`, value: b, rule: 'must be an S3 bucket name (3–63 lower-case letters, digits, "." and "-")', fix: 'give the bucket name only; put folders in prefix' });
+      }
+    }
+    const same = this._grants.find((g) => g.consumer.name === consumer.name);
+    if (same && (same.consumer.namespace !== consumer.namespace || JSON.stringify(same.consumer.podLabels) !== JSON.stringify(consumer.podLabels))) {
+      throw edgeError(this, { prop: 'consumer.name', value: consumer.name, rule: `is already granted to other pods (${same.consumer.namespace}, ${JSON.stringify(same.consumer.podLabels)})`, fix: 'give every consumer its own name' });
+    }
+    if (this._grants.some((g) => g.consumer.name === consumer.name && g.access === access)) {
+      throw edgeError(this, { prop: 'consumer.name', value: consumer.name, rule: `already has a ${access} grant on this store`, fix: 'grant once, listing all its buckets' });
+    }
+    const prefix = ObjectStoreGrantStatements.normalisePrefix(options.prefix);
+    const secretName = options.secretName ?? `${this.name}-${consumer.name}`;
+    KubeNames.assertDns1123Subdomain(this, `grant to "${consumer.name}": secretName`, secretName);
+    const credentials: S3CredentialsReference = { secretName };
+    const bucketArns = options.buckets.map((b) => `arn:aws:s3:::${b}`);
+    // Only the listing actions take the s3:prefix condition (MinIO rejects the policy if ListBucketMultipartUploads has it).
+    const listActions = ObjectStoreGrantStatements.bucketActions(access).filter((a) => a === 's3:ListBucket' || a === 's3:ListBucketVersions');
+    const statements = [
+      { actions: ObjectStoreGrantStatements.bucketActions(access).filter((a) => !(listActions as string[]).includes(a)), resources: bucketArns },
+      ...(listActions.length > 0 ? [{ actions: listActions, resources: bucketArns, ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}) }] : []),
+      { actions: ObjectStoreGrantStatements.objectActions(access), resources: options.buckets.map((b) => `arn:aws:s3:::${b}/${prefix}*`) },
+    ];
+    const policyName = `${consumer.name}-${access}`;
+    this.addPolicy(`grant-${consumer.name}-${access}`, { name: policyName, statements, users: [credentials] });
+    const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+    const where = `${options.buckets.join(', ')}${prefix ? ` (under ${prefix})` : ''}`;
+    const requiredSecrets: RequiredSecret[] = [
+      { name: secretName, namespace: this.namespace, keys, purpose: `keys of the MinIO user of ${consumer.name} (${access} on ${where}); the provisioning Job creates the user from them` },
+    ];
+    if (options.consumerCredential) {
+      requiredSecrets.push(options.consumerCredential);
+    } else if (consumer.namespace !== this.namespace) {
+      requiredSecrets.push({ name: secretName, namespace: consumer.namespace, keys, purpose: `the same keys, read by ${consumer.name}` });
+    }
+    const grant: ObjectStoreGrant = {
+      consumer: { name: consumer.name, namespace: consumer.namespace, podLabels: { ...consumer.podLabels } },
+      access,
+      buckets: [...options.buckets],
+      prefix: prefix || undefined,
+      policyName,
+      credentials,
+      objectStore: new ExternalObjectStore({
+        s3Endpoint: this.s3Endpoint,
+        credentials,
+        region: this.region,
+        forcePathStyle: true,
+        flavor: ObjectStoreFlavor.MINIO,
+        caCertificate: this.caCertificate,
+        networkPeer: this.serverNetworkPeer,
+      }),
+      storePeer: this.serverNetworkPeer,
+      requiredSecrets,
+      description: `${consumer.name} (${consumer.namespace}) may ${access === ObjectStoreAccess.READ_WRITE ? 'read and write' : access} ${where} on MinIO ${this.name} as policy ${policyName}`,
+    };
+    this._grants.push(grant);
+    return grant;
   }
 
   /** The buckets added so far. */
@@ -666,23 +758,41 @@ export class MinioCluster extends Construct implements IObjectStore {
   private createNetworkPolicy(labels: { [key: string]: string }): void {
     const console = this.props.console ?? false;
     // Ingress only: the servers' own egress (peers, KES, notification targets, remote tiers and replication
-    // targets) is left to the namespace's policies.
-    leastPrivilegePolicy(this, 'NetworkPolicy', {
-      name: this.name,
-      namespace: this.namespace,
-      labels,
-      podLabels: this.selectorLabels,
-      ingress: [
-        // Server-to-server traffic (same port as the S3 API).
-        { from: [{ podLabels: this.selectorLabels }], ports: [API_PORT] },
-        // The provisioning Job.
-        { from: [{ podLabels: this.provisionerSelector() }], ports: [API_PORT] },
-        ...(this.props.allowedClients ?? []).map((peer) => ({
-          from: [{ namespace: peer.namespace, podLabels: peer.podLabels }],
-          ports: console ? [API_PORT, CONSOLE_PORT] : [API_PORT],
-        })),
-      ],
+    // targets) is left to the namespace's policies. Lazy: grants made after construction admit their consumers.
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      spec: Lazy.any({
+        produce: () => leastPrivilegeSpec({
+          name: this.name,
+          labels,
+          podLabels: this.selectorLabels,
+          ingress: [
+            // Server-to-server traffic (same port as the S3 API).
+            { from: [{ podLabels: this.selectorLabels }], ports: [API_PORT] },
+            // The provisioning Job.
+            { from: [{ podLabels: this.provisionerSelector() }], ports: [API_PORT] },
+            ...[...(this.props.allowedClients ?? []), ...this.grantPeers()].map((peer) => ({
+              from: [{ namespace: peer.namespace, podLabels: peer.podLabels }],
+              ports: console ? [API_PORT, CONSOLE_PORT] : [API_PORT],
+            })),
+          ],
+        }),
+      }) as unknown as k8s.NetworkPolicySpec,
     });
+  }
+
+  /** The consumers of grants, once each (for the store's NetworkPolicy). */
+  private grantPeers(): Array<{ namespace: string; podLabels: { [key: string]: string } }> {
+    const seen = new Set<string>();
+    const out: Array<{ namespace: string; podLabels: { [key: string]: string } }> = [];
+    for (const g of this._grants) {
+      const key = JSON.stringify([g.consumer.namespace, g.consumer.podLabels]);
+      const allowed = (this.props.allowedClients ?? []).some((p) => JSON.stringify([p.namespace, p.podLabels]) === key);
+      if (seen.has(key) || allowed) continue;
+      seen.add(key);
+      out.push({ namespace: g.consumer.namespace, podLabels: g.consumer.podLabels });
+    }
+    return out;
   }
 
   /** Labels of the provisioning Job's pods (for NetworkPolicies that let them reach the servers). */
@@ -1078,6 +1188,14 @@ export class MinioCluster extends Construct implements IObjectStore {
     dup(this._policies, (p) => p.policyName, 'policy', (p) => p);
     dup(this._tiers, (t) => t.tierName, 'tier', (t) => t);
 
+    const names = new Set(this.bucketNames);
+    for (const g of this._grants) {
+      for (const b of g.buckets) {
+        if (!names.has(b)) {
+          out.push(fmt(this, { prop: `grant to "${g.consumer.name}": buckets`, value: b, rule: 'is not a bucket of this cluster (the policy would name a bucket nobody creates)', fix: `add it with cluster.addBucket("…", { name: "${b}" }) or grant an existing bucket` }));
+        }
+      }
+    }
     const tiers = new Set([...this._tiers.map((t) => t.tierName), ...(this.props.existingTiers ?? [])]);
     for (const b of this._buckets) {
       for (const tier of MinioLifecycle.tiersOf(b.lifecycle ?? [])) {

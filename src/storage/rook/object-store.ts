@@ -7,8 +7,9 @@ import { CephKafkaNotificationOptions, RookCephKafkaBucketNotification } from '.
 import type { RookCephCluster } from './cluster';
 import { CephErasureCodedPoolOptions, CephFailureDomain, CephReplicatedPoolOptions, PoolSpecs, RookNames } from './common';
 import {
-  EdgeLabels, edgeError, IObjectStore, KubeNames, NetworkPeer, ObjectStoreFlavor, Resources, S3CredentialsReference,
-  SecretKeyReference,
+  EdgeLabels, edgeError, EdgeMessages, ExternalObjectStore, IGrantableObjectStore, IObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
+  ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements, Resources,
+  S3CredentialsReference, SecretKeyReference,
 } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
@@ -221,7 +222,7 @@ export interface RookCephObjectBucketProps extends RookCephObjectBucketOptions {
  *
  * In-cluster endpoint: `http://rook-ceph-rgw-<name>.<namespace>.svc:<port>` (or `https://…:<securePort>` with TLS).
  */
-export class RookCephObjectStore extends Construct implements IObjectStore {
+export class RookCephObjectStore extends Construct implements IGrantableObjectStore {
   /** The CephObjectStore (escape hatch). */
   public readonly apiObject: ApiObject;
   /** The cluster. */
@@ -255,6 +256,8 @@ export class RookCephObjectStore extends Construct implements IObjectStore {
   public readonly caBundleSecretName?: string;
 
   private readonly userNamespaces = new Set<string>();
+  private readonly _buckets: RookCephObjectBucket[] = [];
+  private readonly _grants: ObjectStoreGrant[] = [];
   private readonly topics = new Map<string, { construct: ApiObject; signature: string }>();
 
   constructor(scope: Construct, id: string, props: RookCephObjectStoreProps) {
@@ -404,6 +407,7 @@ export class RookCephObjectStore extends Construct implements IObjectStore {
       this.defaultUser = new RookCephObjectStoreUser(this, 'client', { store: this, name: `${this.storeName}-client` });
       this.credentials = this.defaultUser.credentials;
     }
+    this.node.addValidation({ validate: () => this.validateGrants() });
   }
 
   /** An RGW user (CephObjectStoreUser) whose keys Rook writes to a Secret in `namespace`. */
@@ -413,7 +417,114 @@ export class RookCephObjectStore extends Construct implements IObjectStore {
 
   /** A bucket (ObjectBucketClaim on the bucket StorageClass). */
   public addBucket(id: string, options: RookCephObjectBucketOptions = {}): RookCephObjectBucket {
-    return new RookCephObjectBucket(this, id, { ...options, store: this });
+    const bucket = new RookCephObjectBucket(this, id, { ...options, store: this });
+    this._buckets.push(bucket);
+    return bucket;
+  }
+
+  /**
+   * Let `consumer` list and download objects of `options.buckets` (buckets added with addBucket): an RGW user
+   * (CephObjectStoreUser in the consumer's namespace; Rook writes its keys there, so no Secret to create) and a
+   * statement for it in each bucket's policy (the ObjectBucketClaim's `additionalConfig.bucketPolicy`, which the
+   * Rook operator applies only when `ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS` allows `bucketPolicy`).
+   */
+  public grantRead(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
+    return this.grant(ObjectStoreAccess.READ, consumer, options);
+  }
+
+  /** Let `consumer` upload objects to `options.buckets`; see grantRead. */
+  public grantWrite(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
+    return this.grant(ObjectStoreAccess.WRITE, consumer, options);
+  }
+
+  /** Let `consumer` list, download, upload and delete objects of `options.buckets`; see grantRead. */
+  public grantReadWrite(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
+    return this.grant(ObjectStoreAccess.READ_WRITE, consumer, options);
+  }
+
+  /** Every grant made so far. */
+  public get grants(): ObjectStoreGrant[] {
+    return [...this._grants];
+  }
+
+  /**
+   * The bucket-policy statements the grants give on `bucketName` (IAM JSON).
+   * @internal
+   */
+  public _grantStatements(bucketName: string): any[] {
+    const out: any[] = [];
+    for (const g of this._grants) {
+      if (!g.buckets.includes(bucketName)) continue;
+      const principal = { AWS: [`arn:aws:iam:::user/${(g as any)._rgwUser}`] };
+      const prefix = g.prefix ?? '';
+      const listActions = ObjectStoreGrantStatements.bucketActions(g.access).filter((a) => a === 's3:ListBucket' || a === 's3:ListBucketVersions');
+      const otherBucketActions = ObjectStoreGrantStatements.bucketActions(g.access).filter((a) => !(listActions as string[]).includes(a));
+      out.push({ Sid: `${g.policyName}-bucket`, Effect: 'Allow', Principal: principal, Action: otherBucketActions, Resource: [`arn:aws:s3:::${bucketName}`] });
+      if (listActions.length > 0) {
+        out.push({
+          Sid: `${g.policyName}-list`,
+          Effect: 'Allow',
+          Principal: principal,
+          Action: listActions,
+          Resource: [`arn:aws:s3:::${bucketName}`],
+          ...(prefix ? { Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
+        });
+      }
+      out.push({ Sid: `${g.policyName}-objects`, Effect: 'Allow', Principal: principal, Action: ObjectStoreGrantStatements.objectActions(g.access), Resource: [`arn:aws:s3:::${bucketName}/${prefix}*`] });
+    }
+    return out;
+  }
+
+  private grant(access: ObjectStoreAccess, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
+    KubeNames.assertDns1123Label(this, 'consumer.name', consumer.name, 30);
+    if (options.buckets.length === 0) {
+      throw edgeError(this, { prop: `grant to "${consumer.name}": buckets`, value: [], rule: 'a grant names the buckets it allows (least privilege)', fix: 'list the buckets the consumer needs' });
+    }
+    if (options.secretName !== undefined) {
+      throw edgeError(this, { prop: `grant to "${consumer.name}": secretName`, value: options.secretName, rule: 'Rook writes the keys of an RGW user to its own Secret (rook-ceph-object-user-<store>-<user>)', fix: 'leave secretName unset' });
+    }
+    if (this._grants.some((g) => g.consumer.name === consumer.name)) {
+      throw edgeError(this, { prop: 'consumer.name', value: consumer.name, rule: 'already has a grant on this store (one RGW user per consumer)', fix: 'grant once, listing all its buckets' });
+    }
+    const user = new RookCephObjectStoreUser(this, `grant-${consumer.name}`, { store: this, namespace: consumer.namespace, name: `${this.storeName}-${consumer.name}` });
+    const prefix = ObjectStoreGrantStatements.normalisePrefix(options.prefix);
+    const where = `${options.buckets.join(', ')}${prefix ? ` (under ${prefix})` : ''}`;
+    const grant: ObjectStoreGrant & { _rgwUser: string } = {
+      consumer: { name: consumer.name, namespace: consumer.namespace, podLabels: { ...consumer.podLabels } },
+      access,
+      buckets: [...options.buckets],
+      prefix: prefix || undefined,
+      policyName: `${consumer.name}-${access}`,
+      credentials: user.credentials,
+      objectStore: new ExternalObjectStore({
+        s3Endpoint: this.s3Endpoint,
+        credentials: user.credentials,
+        region: this.region,
+        forcePathStyle: this.forcePathStyle,
+        flavor: this.flavor,
+        caCertificate: this.caCertificate,
+        networkPeer: this.networkPeer,
+      }),
+      storePeer: this.networkPeer,
+      requiredSecrets: options.consumerCredential ? [options.consumerCredential] : [],
+      description: `${consumer.name} (${consumer.namespace}) may ${access === ObjectStoreAccess.READ_WRITE ? 'read and write' : access} ${where} on Ceph RGW ${this.storeName} as RGW user ${user.userName} (bucket policy; the Rook operator must allow the OBC field bucketPolicy)`,
+      _rgwUser: user.userName,
+    };
+    this._grants.push(grant);
+    return grant;
+  }
+
+  private validateGrants(): string[] {
+    const names = new Set(this._buckets.map((b) => b.bucketName));
+    const out: string[] = [];
+    for (const g of this._grants) {
+      for (const b of g.buckets) {
+        if (!names.has(b)) {
+          out.push(EdgeMessages.format(this, { prop: `grant to "${g.consumer.name}": buckets`, value: b, rule: 'is not a bucket added with addBucket on this store (its policy is where the grant lives)', fix: `add it with store.addBucket("…", { bucketName: "${b}" })` }));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -568,7 +679,16 @@ export class RookCephObjectBucket extends Construct implements IObjectStore {
       spec: {
         storageClassName: store.bucketStorageClassName,
         bucketName: this.bucketName,
-        ...(Object.keys(additionalConfig).length > 0 ? { additionalConfig } : {}),
+        additionalConfig: Lazy.any({
+          produce: () => {
+            const statements = store._grantStatements(this.bucketName);
+            const all: { [key: string]: string } = {
+              ...additionalConfig,
+              ...(statements.length > 0 ? { bucketPolicy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) } : {}),
+            };
+            return Object.keys(all).length > 0 ? all : undefined;
+          },
+        }),
       },
     } as any);
     this.s3Endpoint = store.s3Endpoint;

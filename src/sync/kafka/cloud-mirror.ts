@@ -12,7 +12,7 @@ import {
 import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
 import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityContext } from './strimzi';
 import { EdgeKafkaTopic } from './topic';
-import { EdgeKafkaUser, KafkaAclOperation, KafkaAclResourceType, KafkaAclRule } from './user';
+import { EdgeKafkaUser, KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule } from './user';
 import { EdgeLabels, edgeError, IEventTopic, KafkaClientCredentials, KubeNames, Warnings } from '../../core';
 import { Endpoints, KeyNames, Shape } from '../../core/validate';
 
@@ -122,10 +122,17 @@ export interface MirroredTopicConsumeOptions {
    */
   readonly username?: string;
   /**
-   * The consumer group the client uses.
-   * @default - the user name
+   * The consumer group the client uses (one group for all its pods: each event reaches one pod of the group).
+   * Exclusive with groupPrefix.
+   * @default - the user name, unless groupPrefix is given
    */
   readonly group?: string;
+  /**
+   * Allow every consumer group starting with this prefix (a PREFIXED group ACL), so each consumer pod can use its own
+   * group (e.g. `<prefix><pod name>`) and every pod receives every event. Exclusive with group.
+   * @default - a single literal group (see group)
+   */
+  readonly groupPrefix?: string;
   /**
    * Cloud topic names whose edge copies the user may read.
    * @default - every pulled topic
@@ -392,7 +399,18 @@ export class KafkaCloudToEdgeMirror extends Construct {
    */
   public grantConsume(id: string, options: MirroredTopicConsumeOptions = {}): KafkaClientCredentials {
     const username = options.username ?? id;
-    const group = options.group ?? username;
+    if (options.group !== undefined && options.groupPrefix !== undefined) {
+      throw edgeError(this, { prop: 'group', value: options.group, rule: 'group and groupPrefix exclude each other', fix: 'give one consumer group, or a prefix for per-pod groups' });
+    }
+    if (options.groupPrefix !== undefined) {
+      if (!/^[A-Za-z0-9._-]+$/.test(options.groupPrefix)) {
+        throw edgeError(this, { prop: 'groupPrefix', value: options.groupPrefix, rule: 'must be letters, digits, ".", "_" or "-"', fix: 'use e.g. "model-consumers-"' });
+      }
+      if (this.groupId.startsWith(options.groupPrefix)) {
+        throw edgeError(this, { prop: 'groupPrefix', value: options.groupPrefix, rule: `covers this MirrorMaker2's Kafka Connect group ${this.groupId}; a consumer joining it would disrupt the mirror`, fix: 'use a prefix of the consumers\' own' });
+      }
+    }
+    const group = options.groupPrefix ?? options.group ?? username;
     if (group === this.groupId) {
       throw edgeError(this, { prop: 'group', value: group, rule: 'this is the Kafka Connect group of this MirrorMaker2; a consumer joining it would disrupt the mirror', fix: 'use the consumer\'s own group id' });
     }
@@ -406,7 +424,12 @@ export class KafkaCloudToEdgeMirror extends Construct {
       const operations = [KafkaAclOperation.READ, KafkaAclOperation.DESCRIBE];
       user.addAcl({ resourceType: KafkaAclResourceType.TOPIC, resourceName: topicName, operations });
     }
-    user.addAcl({ resourceType: KafkaAclResourceType.GROUP, resourceName: group, operations: [KafkaAclOperation.READ] });
+    user.addAcl({
+      resourceType: KafkaAclResourceType.GROUP,
+      resourceName: group,
+      operations: [KafkaAclOperation.READ],
+      ...(options.groupPrefix !== undefined ? { patternType: KafkaAclPatternType.PREFIX } : {}),
+    });
     return user.credentials;
   }
 

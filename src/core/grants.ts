@@ -1,0 +1,133 @@
+import { IObjectStore, NetworkPeer, S3CredentialsReference } from './interfaces';
+
+/** What a grant lets a consumer do with the objects of its buckets. */
+export enum ObjectStoreAccess {
+  /** List and download objects. */
+  READ = 'read',
+  /** Upload objects (no listing, no download, no delete): e.g. recorders and cameras. */
+  WRITE = 'write',
+  /** List, download, upload and delete objects (no bucket administration). */
+  READ_WRITE = 'read-write',
+}
+
+/** The pods a grant is for. */
+export interface ObjectStoreConsumer {
+  /**
+   * Short name of the consumer (a DNS-1123 label of at most 30 characters): names its store user, policy, key Secret
+   * and network flow, so it must be unique among the consumers of one store.
+   */
+  readonly name: string;
+  /** Namespace of the consumer's pods (where they read their keys). */
+  readonly namespace: string;
+  /** Labels of the consumer's pods. Empty labels admit every pod of the namespace. */
+  readonly podLabels: { [key: string]: string };
+}
+
+/** A Secret the cluster operator must create (the library references Secrets, it never holds their values). */
+export interface RequiredSecret {
+  /** Secret name. */
+  readonly name: string;
+  /** Namespace it must be created in. */
+  readonly namespace: string;
+  /** Keys it must hold, e.g. `AWS_ACCESS_KEY_ID`. */
+  readonly keys: string[];
+  /** What it is for (who reads it). */
+  readonly purpose: string;
+}
+
+/** Options of a grant. */
+export interface ObjectStoreGrantOptions {
+  /** Buckets the consumer may use (and nothing else). */
+  readonly buckets: string[];
+  /**
+   * Key prefix inside each bucket the grant is limited to (e.g. a site or tenant folder).
+   * @default - the whole bucket
+   */
+  readonly prefix?: string;
+  /**
+   * Name of the Secret holding the consumer's keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
+   * @default - `<store name>-<consumer name>`
+   */
+  readonly secretName?: string;
+  /**
+   * Where the consumer itself reads its keys when that is not the key Secret (e.g. Velero's AWS credentials file),
+   * for the report's list of Secrets.
+   * @default - the key Secret, in the consumer's namespace
+   */
+  readonly consumerCredential?: RequiredSecret;
+}
+
+/** The result of a grant: what was created and what the consumer (and the operator) need to know. */
+export interface ObjectStoreGrant {
+  /** Who was granted. */
+  readonly consumer: ObjectStoreConsumer;
+  /** What they may do. */
+  readonly access: ObjectStoreAccess;
+  /** On which buckets. */
+  readonly buckets: string[];
+  /**
+   * The key prefix the grant is limited to.
+   * @default - the whole bucket
+   */
+  readonly prefix?: string;
+  /** Name of the store's policy for this grant (MinIO policy or RGW bucket-policy statement id). */
+  readonly policyName: string;
+  /** The keys the consumer signs with (a Secret in the consumer's namespace). */
+  readonly credentials: S3CredentialsReference;
+  /** The store as this consumer sees it: same endpoint, the consumer's own keys. Pass this to the consumer. */
+  readonly objectStore: IObjectStore;
+  /**
+   * The store's pods (the network flow consumer → store goes there).
+   * @default - the store is outside the cluster: the consumer needs WAN egress to its endpoint
+   */
+  readonly storePeer?: NetworkPeer;
+  /** Secrets the operator must create for this grant (empty when an operator writes them, e.g. Rook). */
+  readonly requiredSecrets: RequiredSecret[];
+  /** One line for reports: who may do what where. */
+  readonly description: string;
+}
+
+/**
+ * An object store that creates per-consumer identities: each grant makes a store user with a least-privilege policy
+ * (only the named buckets, only the actions of the access), the Secret reference its keys come from, and admits the
+ * consumer's pods at the store's network policy. Implemented by `MinioCluster` and `RookCephObjectStore`.
+ */
+export interface IGrantableObjectStore extends IObjectStore {
+  /** Every grant made so far. */
+  readonly grants: ObjectStoreGrant[];
+  /** Let `consumer` list and download objects of `options.buckets`. */
+  grantRead(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant;
+  /** Let `consumer` upload objects to `options.buckets` (no listing, no download, no delete). */
+  grantWrite(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant;
+  /** Let `consumer` list, download, upload and delete objects of `options.buckets`. */
+  grantReadWrite(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant;
+}
+
+/** The IAM statements of each access level (the AWS/MinIO/RGW policy grammar). */
+export class ObjectStoreGrantStatements {
+  /** Bucket-level actions of an access level (resource `arn:aws:s3:::BUCKET`). */
+  public static bucketActions(access: ObjectStoreAccess): string[] {
+    switch (access) {
+      case ObjectStoreAccess.READ: return ['s3:GetBucketLocation', 's3:ListBucket'];
+      case ObjectStoreAccess.WRITE: return ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'];
+      default: return ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:ListBucketVersions'];
+    }
+  }
+
+  /** Object-level actions of an access level (resource `arn:aws:s3:::BUCKET/PREFIX*`). */
+  public static objectActions(access: ObjectStoreAccess): string[] {
+    switch (access) {
+      case ObjectStoreAccess.READ: return ['s3:GetObject'];
+      case ObjectStoreAccess.WRITE: return ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+      default: return ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+    }
+  }
+
+  /** Normalised prefix (`a/b/`), or '' for the whole bucket. */
+  public static normalisePrefix(prefix?: string): string {
+    const p = (prefix ?? '').replace(/^\/+|\/+$/g, '');
+    return p ? `${p}/` : '';
+  }
+
+  private constructor() {}
+}
