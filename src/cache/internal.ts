@@ -5,8 +5,8 @@ import { k8s } from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { ValidationMessageOptions, Warnings, edgeError } from '../core';
 import { CacheClientPeer } from './clients';
-import { Cidrs } from '../core/validate';
 import { policyPeer } from '../core/network-policy';
+import { Cidrs } from '../core/validate';
 
 /** A rule broken by some input: what `edgeError` and `Warnings.addFormatted` print. */
 export type Problem = ValidationMessageOptions;

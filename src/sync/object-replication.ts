@@ -5,9 +5,9 @@ import {
   ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, RcloneEnv, Resources, RestrictedSecurity, SecretKeyReference, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
-import { Cidrs, S3Rules, Schedules, Shape } from '../core/validate';
 import { REPLICATION_SCRIPT, STATE_DIR } from './object-replication-script';
 import { endpointEgress, leastPrivilegePolicy } from '../core/network-policy';
+import { Cidrs, S3Rules, Schedules, Shape } from '../core/validate';
 
 /** Props of {@link ObjectReplication}. */
 export interface ObjectReplicationProps {

@@ -5,8 +5,8 @@ import { Format } from './format';
 import { ScheduleCheck } from './schedule-check';
 import { ContainerImage, edgeError, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
 import { CidrEgress, leastPrivilegePolicy } from '../../core/network-policy';
-import { BackupJobOptions } from '../job';
 import { Cidrs } from '../../core/validate';
+import { BackupJobOptions } from '../job';
 
 /** What a backup construct puts into its CronJob. Internal. */
 export interface BackupCronJobSpec {

@@ -15,8 +15,8 @@ import {
   ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret, Resources, RestrictedSecurity, S3CredentialsReference,
   SecretKeyReference, ValidationMessageOptions, Warnings,
 } from '../../core';
-import { KeyNames, S3Rules, Shape } from '../../core/validate';
 import { CidrEgress, endpointEgress, leastPrivilegeSpec } from '../../core/network-policy';
+import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** The Secret holding MinIO's root user and password (`MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD`). */
 export interface MinioRootCredentials {
