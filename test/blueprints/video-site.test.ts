@@ -1,5 +1,5 @@
 import { Size, Testing } from 'cdk8s';
-import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
+import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps, ViewerAuthentication } from '../../src';
 import { find, findAll, synth } from '../support/harness';
 
 const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive' } });
@@ -145,5 +145,49 @@ describe('VideoSurveillanceSite', () => {
   });
   test('fails if restic claims are given without a password', () => {
     expect(() => site({ backup: { veleroCredential: { name: 'v', key: 'cloud' }, resticClaims: ['x'] } })).toThrow(/backup.resticPassword = "unset"/);
+  });
+});
+
+describe('VideoSurveillanceSite private playback (issue 14, defect 9)', () => {
+  test('the recordings bucket is private except for reads with the cache\'s token; viewers authenticate at the cache', () => {
+    const { s } = site();
+    const m = synth(s);
+    expect(s.recordings.anonymousAccess).toBe('none');
+    expect(s.recordings.readToken).toEqual({ name: 'playback-origin-token', key: 'token' });
+    const provisioning: string = find(m, 'ConfigMap', 'store-provision').data['provision.sh'];
+    expect(provisioning).toContain('token_read recordings');
+    expect(provisioning).not.toMatch(/mc anonymous set download/);
+    const job = find(m, 'Job', s.store.provisioningJobName!).spec.template.spec.containers[0];
+    const tokenEnv = job.env.find((e: any) => e.valueFrom?.secretKeyRef?.name === 'playback-origin-token');
+    expect(provisioning).toContain(`"$${tokenEnv.name}"`);
+    // The cache: basic auth from the Secret, and the same token from the same Secret.
+    expect(s.cache.viewerAuthentication).toBe('basic');
+    const conf = find(m, 'ConfigMap', 'playback-config').data['nginx.conf'];
+    expect(conf).toBe(s.cache.config.render());
+    expect(conf).toContain('auth_basic_user_file /etc/nginx/viewers/htpasswd;');
+    expect(conf).toContain('include /tmp/nginx-origin-token.conf;');
+    const pod = find(m, 'StatefulSet', 'playback').spec.template.spec;
+    expect(pod.volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'playback-viewers' }) }));
+    expect(pod.containers[0].env).toContainEqual({ name: 'EDGE_ORIGIN_TOKEN', valueFrom: { secretKeyRef: { name: 'playback-origin-token', key: 'token' } } });
+    // Both Secrets are in the report's list, with how to make them.
+    const report = s.report();
+    expect(report).toMatch(/\| playback-viewers \| site-a \| htpasswd \| .*openssl passwd -6/);
+    expect(report).toMatch(/\| playback-origin-token \| site-a \| token \| .*openssl rand -hex 32/);
+  });
+
+  test('viewerAuthentication NONE is an explicit, warned opt-out', () => {
+    const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const prev = process.env.EDGE_STORAGE_SILENCE_WARNINGS;
+    delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
+    try {
+      const { s } = site({ cache: { viewerAuthentication: ViewerAuthentication.NONE } });
+      const m = synth(s);
+      expect(find(m, 'ConfigMap', 'playback-config').data['nginx.conf']).not.toContain('auth_basic');
+      expect(s.report()).not.toContain('playback-viewers');
+      expect(spy.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/viewerAuthentication.*serves every key without authentication/);
+    } finally {
+      if (prev !== undefined) process.env.EDGE_STORAGE_SILENCE_WARNINGS = prev;
+      spy.mockRestore();
+    }
   });
 });

@@ -89,6 +89,11 @@ const warmUp = (path: string) => (v: any) => inChart((c) => {
 });
 const edgeCache = (path: string) => (v: any) => inChart((c) => new NginxEdgeCache(c, 'cache', withPath({ origin: CacheOrigin.fromUrl('https://origin.example.com'), cacheVolumeSize: Size.gibibytes(10), allowedClients: [{ cidr: '10.20.0.0/16' }] }, path, v) as any));
 const originUrl = (v: any) => inChart((c) => new NginxEdgeCache(c, 'cache', { origin: CacheOrigin.fromUrl(v), cacheVolumeSize: Size.gibibytes(10) }));
+/** A cache in front of a private origin: viewers log in (htpasswd Secret) and the origin reads carry a token. */
+const privateCache = (path: string) => (v: any) => inChart((c) => new NginxEdgeCache(c, 'cache', withPath({
+  origin: CacheOrigin.fromUrl('https://origin.example.com'), cacheVolumeSize: Size.gibibytes(10), allowedClients: [{ cidr: '10.20.0.0/16' }],
+  viewerCredentials: { name: 'viewers', key: 'htpasswd' }, originToken: { name: 'origin-token', key: 'token' },
+}, path, v) as any));
 const redis = (path: string) => (v: any) => inChart((c) => new RedisCache(c, 'l1', withPath({ password: { name: 'redis-auth', key: 'password' }, allowedClients: [{ cidr: '10.20.0.0/16' }] }, path, v) as any));
 const replication = (path: string) => (v: any) => inChart((c) => new ObjectReplication(c, 'archive', withPath({ source: siteS3(), sourceBucket: 'video', destination: cloudS3(), destinationBucket: 'fleet-video', schedule: cron('30', '1'), retries: 5 }, path, v) as any));
 const restic = (path: string) => (v: any) => inChart((c) => new ResticBackup(c, 'restic', withPath({ source: BackupSource.fromClaimName('data'), repository: ResticRepository.s3(cloudS3(), { bucket: 'backups', prefix: 'site-a/restic' }), password: { name: 'restic', key: 'password' }, schedule: cron('0', '1'), timeZone: 'Europe/Berlin' }, path, v) as any));
@@ -162,6 +167,8 @@ export const MATRIX: MatrixCase[] = [
   c('names', 'Secret key with a space (Velero credential)', 'VeleroBackupLocation', 'credential.key', 'cloud credentials', { name: 'velero-cloud', key: 'cloud credentials' }, { name: 'velero-cloud', key: 'cloud' }, veleroLocation('credential')),
   c('names', 'Secret key with a slash (restic password)', 'ResticBackup', 'password.key', 'restic/password', { name: 'restic', key: 'restic/password' }, { name: 'restic', key: 'password' }, restic('password')),
   c('names', 'Secret name in capitals (restic password)', 'ResticBackup', 'password.name', 'Restic', { name: 'Restic', key: 'password' }, { name: 'restic', key: 'password' }, restic('password')),
+  c('names', 'htpasswd Secret key with a space (viewer credentials)', 'NginxEdgeCache', 'viewerCredentials.key', 'viewer list', { name: 'viewers', key: 'viewer list' }, { name: 'viewers', key: 'htpasswd' }, edgeCache('viewerCredentials')),
+  c('names', 'origin token Secret name with an underscore', 'NginxEdgeCache', 'originToken.name', 'origin_token', { name: 'origin_token', key: 'token' }, { name: 'origin-token', key: 'token' }, privateCache('originToken')),
   c('names', 'Secret key with a space (Redis password)', 'RedisCache', 'password.key', 'redis password', { name: 'redis-auth', key: 'redis password' }, { name: 'redis-auth', key: 'password' }, redis('password')),
   c('names', 'MinIO root user key with a space', 'MinioCluster', 'rootCredentials.userKey', 'root user', { secretName: 'minio-root', userKey: 'root user' }, { secretName: 'minio-root', userKey: 'rootUser' }, minio('rootCredentials')),
   c('names', 'store access-key key with a colon', 'ExternalObjectStore', 'credentials.accessKeyIdKey', 'aws:id', { secretName: 'cloud-keys', accessKeyIdKey: 'aws:id' }, { secretName: 'cloud-keys', accessKeyIdKey: 'aws-id' }, externalStore('credentials')),

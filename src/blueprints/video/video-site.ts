@@ -2,11 +2,11 @@ import { Cron, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
-import { CacheOrigin, NginxEdgeCache } from '../../cache';
+import { CacheOrigin, NginxEdgeCache, ViewerAuthentication } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
 import { edgeError, EdgeLabels, IObjectStore, ObjectStoreAccess, ObjectStoreGrant, Resources, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
-import { BucketAnonymousAccess, BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
+import { BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
@@ -81,6 +81,22 @@ export interface VideoCacheOptions {
    * @default - ServiceType.LOAD_BALANCER when viewerCidrs are given, else ServiceType.CLUSTER_IP
    */
   readonly serviceType?: ServiceType;
+  /**
+   * How viewers authenticate at the cache. NONE serves every recording to any client in viewerCidrs (and any viewer
+   * pod) without credentials; it is warned about and only fits footage that may be public.
+   * @default ViewerAuthentication.BASIC
+   */
+  readonly viewerAuthentication?: ViewerAuthentication;
+  /**
+   * Secret key with the viewers' htpasswd file (basic authentication).
+   * @default - Secret `playback-viewers`, key `htpasswd` (listed in the report's Secrets to create)
+   */
+  readonly viewerCredentials?: SecretKeyReference;
+  /**
+   * Secret key with the token the cache sends the store; the recordings bucket allows anonymous reads only with it.
+   * @default - Secret `playback-origin-token`, key `token` (listed in the report's Secrets to create)
+   */
+  readonly originToken?: SecretKeyReference;
 }
 
 /** Overrides for the site's Kafka. */
@@ -257,7 +273,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       driveSize: props.driveSize,
       storageClassName: props.storageClassName,
       options: storeOpts,
-      // The cache reads without signing (anonymous download); everyone else comes in through a grant.
+      // The cache cannot sign S3 requests: it reads with the bucket's read token; everyone else comes in through a grant.
       clients: [{ namespace: site, podLabels: VideoSurveillanceSite.cacheLabels() }],
     });
 
@@ -293,11 +309,15 @@ export class VideoSurveillanceSite extends EdgeSite {
       cluster: this.kafka, outageBudget: kafkaOpts.outageBudget ?? Duration.hours(72),
     });
     const notifier = this.segmentEvents.grantProduce('StoreNotifications', { username: 'store-notifications' });
+    const originToken = cacheOpts.originToken ?? { name: 'playback-origin-token', key: 'token' };
+    const viewerAuthentication = cacheOpts.viewerAuthentication ?? ViewerAuthentication.BASIC;
+    const viewerCredentials = viewerAuthentication === ViewerAuthentication.BASIC
+      ? cacheOpts.viewerCredentials ?? { name: 'playback-viewers', key: 'htpasswd' } : undefined;
 
     this.recordings = this.store.addBucket('Recordings', {
       name: 'recordings',
-      // The playback cache reads segments without signing; only the cache, recorders and jobs can reach the store.
-      anonymousAccess: BucketAnonymousAccess.DOWNLOAD,
+      // Private: the playback cache (which cannot sign) reads with the token, everyone else through a grant.
+      readToken: originToken,
       lifecycle: [{ id: 'hot-retention', expiration: Duration.days(props.retentionDays) }],
       notifications: [{ topic: this.segmentEvents, credentials: notifier, events: [BucketEvent.PUT, BucketEvent.DELETE] }],
     });
@@ -338,6 +358,9 @@ export class VideoSurveillanceSite extends EdgeSite {
       inactive: cacheOpts.inactive ?? Duration.days(2),
       expectedObjects: Math.ceil(this.estimate.segmentsPerDay ?? 0),
       serviceType: cacheOpts.serviceType,
+      originToken,
+      viewerAuthentication,
+      viewerCredentials,
       allowedClients: [
         ...(cacheOpts.viewerCidrs ?? []).map((cidr) => ({ cidr })),
         { podLabels: VideoSurveillanceSite.VIEWER_LABELS },
@@ -387,8 +410,8 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.addDataPath('Recorders (NVR)', `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, `${segmentMinutes}-min segments (S3 PUT)`);
     this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'Kafka segment-events', 'bucket notifications');
     this.addDataPath('Kafka segment-events', 'Cloud Kafka', `MirrorMaker2 (${site}.segment-events)`);
-    this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'nginx playback cache', 'range requests (slices)');
-    this.addDataPath('nginx playback cache', 'Viewers', 'playback');
+    this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'nginx playback cache', 'range requests (slices, with the read token)');
+    this.addDataPath('nginx playback cache', 'Viewers', viewerCredentials ? 'playback (basic auth)' : 'playback (no authentication)');
     this.addDataPath(`MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})`, 'Cloud archive bucket', 'rclone copy (hourly)');
     this.addDataPath('Site namespace', props.backup.siteLocal ? `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})` : 'Cloud archive bucket', 'Velero backups (daily, weekly)');
 
@@ -398,6 +421,8 @@ export class VideoSurveillanceSite extends EdgeSite {
     const cloudKafka = props.cloud.kafka;
     this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
     if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
+    this.requireSecret({ name: originToken.name, namespace: site, keys: [originToken.key], purpose: `token the playback cache reads the recordings bucket with (anonymous reads need it; also read by the store's provisioning Job): letters, digits and ._~- only, e.g. kubectl create secret generic ${originToken.name} --from-literal=${originToken.key}=$(openssl rand -hex 32)` });
+    if (viewerCredentials) this.requireSecret({ name: viewerCredentials.name, namespace: site, keys: [viewerCredentials.key], purpose: `htpasswd file of the playback viewers (basic authentication at the cache), e.g. printf 'viewer:%s\\n' "$(openssl passwd -6)" > htpasswd; kubectl create secret generic ${viewerCredentials.name} --from-file=${viewerCredentials.key}=htpasswd` });
     if (props.backup.resticPassword) this.requireSecret({ name: props.backup.resticPassword.name, namespace: site, keys: [props.backup.resticPassword.key], purpose: 'restic repository password (keep a copy off-site)' });
   }
 

@@ -1,6 +1,18 @@
 import { Duration, Size } from 'cdk8s';
+import { SecretKeyReference } from '../../core/interfaces';
 import { NGINX_UNSAFE, Problem, bytesOf, humanSize, isIntIn, kibOf, millisOf, nginxDuration, nginxSize, plainMessage } from '../internal';
 import { CacheOrigin } from '../origin';
+
+/** How the cache authenticates its clients (viewers). */
+export enum ViewerAuthentication {
+  /**
+   * HTTP basic authentication against an htpasswd file (`auth_basic_user_file`) mounted read-only from a Secret.
+   * Use it over TLS (an ingress or a TLS-terminating load balancer) where the network is not trusted.
+   */
+  BASIC = 'basic',
+  /** No authentication: any client the NetworkPolicy admits reads every cached key. Only for public content. */
+  NONE = 'none',
+}
 
 /** When nginx may answer from an expired (stale) cache entry (`proxy_cache_use_stale`). */
 export enum CacheStaleCondition {
@@ -169,6 +181,26 @@ export interface NginxCacheOptions {
    * @default 1024
    */
   readonly workerConnections?: number;
+  /**
+   * How clients authenticate. BASIC needs `viewerCredentials`; NONE serves every key to any client the NetworkPolicy
+   * admits and is warned about when the origin is private (`originToken`).
+   * @default - ViewerAuthentication.BASIC when viewerCredentials or originToken is given, else ViewerAuthentication.NONE
+   */
+  readonly viewerAuthentication?: ViewerAuthentication;
+  /**
+   * Secret key holding an htpasswd file of the viewers (one `user:hash` line each), e.g. made with
+   * `printf 'viewer:%s\n' "$(openssl passwd -6)" > htpasswd; kubectl create secret generic <name> --from-file=htpasswd`.
+   * Mounted read-only; nginx reads it per request, so updated Secrets apply without a restart.
+   * @default - none (required with ViewerAuthentication.BASIC)
+   */
+  readonly viewerCredentials?: SecretKeyReference;
+  /**
+   * Secret key holding the token a private origin admits the cache by: the cache sends it as the `Referer` header
+   * of every origin request (overriding the client's), and the origin bucket allows anonymous reads only with it
+   * (see MinioBucketOptions.readToken). Letters, digits and `._~-` only (e.g. `openssl rand -hex 32`).
+   * @default - no token: the origin must be readable without one
+   */
+  readonly originToken?: SecretKeyReference;
 }
 
 /**
@@ -229,12 +261,25 @@ export interface NginxRenderOptions {
    * @default '/tmp/nginx-resolver.conf'
    */
   readonly resolverFile?: string;
+  /**
+   * The htpasswd file of the viewers (with ViewerAuthentication.BASIC).
+   * @default '/etc/nginx/viewers/htpasswd' (mounted from viewerCredentials)
+   */
+  readonly viewerCredentialsFile?: string;
+  /**
+   * File holding the `proxy_set_header Referer` line with the origin token; the container writes it at start with
+   * {@link NginxCacheConfig.originTokenScript}.
+   * @default '/tmp/nginx-origin-token.conf'
+   */
+  readonly originTokenFile?: string;
 }
 
 /** Where the cache's health endpoint answers (used by the probes). */
 const HEALTH_PATH = '/nginx-health';
 const HEADROOM = 0.1;
 const RESOLVER_FILE = '/tmp/nginx-resolver.conf';
+const ORIGIN_TOKEN_FILE = '/tmp/nginx-origin-token.conf';
+const VIEWERS_DIRECTORY = '/etc/nginx/viewers';
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** Whether an origin host is an IP literal (nginx then needs no DNS). */
 const isAddress = (host: string) => IPV4.test(host) || host.startsWith('[');
@@ -265,6 +310,32 @@ export class NginxCacheConfig {
 
   /** File the container writes the `resolver` line into (for origins given by host name). */
   public static readonly RESOLVER_FILE = RESOLVER_FILE;
+  /** Where the container writes the origin token header line (see {@link NginxCacheConfig.originTokenScript}). */
+  public static readonly ORIGIN_TOKEN_FILE = ORIGIN_TOKEN_FILE;
+  /** Environment variable holding the origin token in the container. */
+  public static readonly ORIGIN_TOKEN_ENV = 'EDGE_ORIGIN_TOKEN';
+  /** Where the viewers' htpasswd Secret is mounted (file `htpasswd`). */
+  public static readonly VIEWERS_DIRECTORY = VIEWERS_DIRECTORY;
+
+  /**
+   * Shell lines that write the origin token header line from `$EDGE_ORIGIN_TOKEN` into `out`, refusing an empty
+   * token or one with characters that could break out of the nginx string.
+   */
+  public static originTokenScript(out: string = ORIGIN_TOKEN_FILE): string {
+    const env = NginxCacheConfig.ORIGIN_TOKEN_ENV;
+    return [
+      `case "\${${env}:-}" in`,
+      `  ''|*[!A-Za-z0-9._~-]*) echo "origin token (${env}) is empty or has characters other than letters, digits and ._~-" >&2; exit 1 ;;`,
+      'esac',
+      `printf 'proxy_set_header Referer "%s";\\n' "$${env}" > ${out}`,
+    ].join('\n');
+  }
+
+  /** The viewer authentication `options` give or imply. */
+  public static viewerAuthenticationFor(options: NginxCacheOptions): ViewerAuthentication {
+    return options.viewerAuthentication
+      ?? (options.viewerCredentials || options.originToken ? ViewerAuthentication.BASIC : ViewerAuthentication.NONE);
+  }
 
   /**
    * POSIX shell that writes nginx's `resolver` line for the name servers in `resolvConf` into `out` (IPv6 addresses
@@ -378,6 +449,13 @@ export class NginxCacheConfig {
         fix: 'give one host name that resolves to all origin servers (a Service or DNS round robin), or list the servers by IP address',
       });
     }
+    const auth = NginxCacheConfig.viewerAuthenticationFor(options);
+    if (auth === ViewerAuthentication.BASIC && !options.viewerCredentials) {
+      out.push({ prop: 'viewerCredentials', value: 'unset', rule: 'is required with basic viewer authentication (the htpasswd file nginx checks viewers against)', fix: 'give the Secret key holding the htpasswd file, or set viewerAuthentication: ViewerAuthentication.NONE for public content' });
+    }
+    if (auth === ViewerAuthentication.NONE && options.viewerCredentials) {
+      out.push({ prop: 'viewerCredentials', value: options.viewerCredentials.name, rule: 'is unused: viewerAuthentication is NONE', fix: 'remove viewerCredentials or use ViewerAuthentication.BASIC' });
+    }
     const locations = options.bypassLocations ?? [];
     locations.forEach((loc, i) => {
       if (!loc.startsWith('/') || loc === '/' || NGINX_UNSAFE.test(loc) || loc.includes('$')) {
@@ -430,6 +508,9 @@ export class NginxCacheConfig {
     if (NginxCacheConfig.resolvesOrigin(options.origin) && options.originKeepalive !== undefined && options.originKeepalive > 0) {
       out.push({ prop: 'originKeepalive', value: options.originKeepalive, rule: 'has no effect for an origin given by host name: nginx re-resolves the name per request (variable proxy_pass), which keeps no idle connection pool', fix: 'leave originKeepalive out, or give the origin by IP address' });
     }
+    if (options.viewerAuthentication === ViewerAuthentication.NONE && options.originToken) {
+      out.push({ prop: 'viewerAuthentication', value: ViewerAuthentication.NONE, rule: 'the origin is private (originToken), yet the cache serves every key without authentication to any client the NetworkPolicy admits', fix: 'use ViewerAuthentication.BASIC with viewerCredentials unless the content is public' });
+    }
     if (options.sliceSize && bytesOf(options.sliceSize) < 256 * 1024) {
       out.push({ prop: 'sliceSize', value: humanSize(options.sliceSize), rule: 'is below 256 KiB: every slice is a separate origin request and cache file', fix: 'use 1–8 MiB for video' });
     }
@@ -480,6 +561,8 @@ export class NginxCacheConfig {
   public readonly cacheKey: string;
   /** Requests needed before an object is cached. */
   public readonly minUses: number;
+  /** How clients authenticate. */
+  public readonly viewerAuthentication: ViewerAuthentication;
 
   /**
    * @throws when the options break a rule (message: `NginxCacheConfig: <prop> = <value>: <rule>; <fix>`)
@@ -495,6 +578,7 @@ export class NginxCacheConfig {
     this.backgroundUpdate = options.backgroundUpdate ?? options.sliceSize === undefined;
     this.cacheKey = options.cacheKey ?? (options.sliceSize ? '$request_uri$slice_range' : '$request_uri');
     this.minUses = options.minUses ?? 1;
+    this.viewerAuthentication = NginxCacheConfig.viewerAuthenticationFor(options);
   }
 
   /** The nginx.conf text. With no options: the text for the container (what the ConfigMap holds). */
@@ -506,6 +590,7 @@ export class NginxCacheConfig {
     const https = origin.scheme === 'https';
     const upstream = 'edge_origin';
     const dynamic = NginxCacheConfig.resolvesOrigin(origin);
+    const basic = this.viewerAuthentication === ViewerAuthentication.BASIC;
     // A host-name origin goes through a variable, so nginx resolves it per request (cached for `valid`) with the
     // resolver instead of once at start. A variable proxy_pass sends no URI part, so the base path is prepended by
     // a rewrite of the normalized URI.
@@ -530,6 +615,9 @@ export class NginxCacheConfig {
       `proxy_connect_timeout ${nginxDuration(o.originConnectTimeout ?? Duration.seconds(5))};`,
       `proxy_read_timeout ${nginxDuration(o.originReadTimeout ?? Duration.seconds(60))};`,
       'proxy_next_upstream error timeout;',
+      // The viewer's credentials are for the cache: never pass them on (an S3 origin answers 400 to Basic).
+      ...(basic ? ['proxy_set_header Authorization "";'] : []),
+      ...(o.originToken ? [`include ${runtime.originTokenFile ?? ORIGIN_TOKEN_FILE};`] : []),
       ...(https ? [
         'proxy_ssl_server_name on;',
         `proxy_ssl_name ${origin.hostHeader.replace(/:\d+$/, '')};`,
@@ -600,8 +688,13 @@ export class NginxCacheConfig {
       '    server {',
       `        listen ${listen};`,
       ...(dynamic ? [`        set $edge_origin ${origin.servers[0]};`] : []),
+      ...(basic ? [
+        '        auth_basic "edge cache";',
+        `        auth_basic_user_file ${runtime.viewerCredentialsFile ?? `${VIEWERS_DIRECTORY}/htpasswd`};`,
+      ] : []),
       '',
       `        location = ${HEALTH_PATH} {`,
+      ...(basic ? ['            auth_basic off;'] : []),
       '            access_log off;',
       '            default_type text/plain;',
       '            return 200 "ok\\n";',

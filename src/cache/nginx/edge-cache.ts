@@ -1,13 +1,13 @@
 import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
+import { ContainerImage, edgeError, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
 import { CacheClientPeer } from '../clients';
 import { Problem, bytesOf, checksum, clientPeer, clientProblems, egressToDns, egressToPeer, humanSize, isIntIn, report } from '../internal';
 import { CacheOrigin } from '../origin';
-import { NginxCacheConfig, NginxCacheOptions } from './config';
+import { NginxCacheConfig, NginxCacheOptions, ViewerAuthentication } from './config';
 import { CacheWarmUpOptions, NginxCacheWarmUp } from './warm-up';
-import { Shape } from '../../core/validate';
+import { KeyNames, Shape } from '../../core/validate';
 
 /** Props of {@link NginxEdgeCache}. */
 export interface NginxEdgeCacheProps extends NginxCacheOptions {
@@ -103,10 +103,14 @@ export class NginxEdgeCache extends Construct {
   private readonly allowedClients?: CacheClientPeer[];
   /** How the Service is exposed. */
   public readonly serviceType: ServiceType;
+  /** How viewers authenticate. */
+  public readonly viewerAuthentication: ViewerAuthentication;
 
   constructor(scope: Construct, id: string, props: NginxEdgeCacheProps) {
     super(scope, id);
     Shape.check(this, props);
+    KeyNames.checkSecretRef(this, 'viewerCredentials', props.viewerCredentials);
+    KeyNames.checkSecretRef(this, 'originToken', props.originToken);
     this.name = props.name ?? id;
     KubeNames.assertDns1123Label(this, 'name', this.name, 56);
     const errors: Problem[] = NginxCacheConfig.problems(props);
@@ -149,6 +153,7 @@ export class NginxEdgeCache extends Construct {
     this.configMapName = `${this.name}-config`;
     this.persistent = props.storageClassName !== undefined;
     this.allowedClients = props.allowedClients;
+    this.viewerAuthentication = this.config.viewerAuthentication;
 
     // Memory: the keys zone is shared memory allocated at start and counts against the limit.
     const keysZoneMib = Math.ceil(bytesOf(this.config.keysZoneSize) / (1024 * 1024));
@@ -181,6 +186,12 @@ export class NginxEdgeCache extends Construct {
     });
 
     const configPath = `${NginxCacheConfig.CONFIG_DIRECTORY}/nginx.conf`;
+    const basicAuth = this.config.viewerAuthentication === ViewerAuthentication.BASIC && props.viewerCredentials !== undefined;
+    // Start-up lines before nginx: the resolver line for a host-name origin, the origin token header line.
+    const startup = [
+      ...(NginxCacheConfig.resolvesOrigin(props.origin) ? [NginxCacheConfig.resolverScript()] : []),
+      ...(props.originToken ? [NginxCacheConfig.originTokenScript()] : []),
+    ];
     const probe = (failureThreshold: number, periodSeconds: number): k8s.Probe => ({
       httpGet: { path: NginxCacheConfig.HEALTH_PATH, port: k8s.IntOrString.fromString('http') },
       periodSeconds,
@@ -192,6 +203,7 @@ export class NginxEdgeCache extends Construct {
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'cache', mountPath: NginxCacheConfig.CACHE_MOUNT },
       ...(this.origin.caCertificate ? [{ name: 'origin-ca', mountPath: NginxCacheConfig.ORIGIN_CA_DIRECTORY, readOnly: true }] : []),
+      ...(basicAuth ? [{ name: 'viewers', mountPath: NginxCacheConfig.VIEWERS_DIRECTORY, readOnly: true }] : []),
     ];
     const volumes: k8s.Volume[] = [
       { name: 'config', configMap: { name: this.configMapName } },
@@ -200,6 +212,10 @@ export class NginxEdgeCache extends Construct {
       ...(this.origin.caCertificate ? [{
         name: 'origin-ca',
         secret: { secretName: this.origin.caCertificate.name, items: [{ key: this.origin.caCertificate.key, path: 'ca.crt' }] },
+      }] : []),
+      ...(basicAuth ? [{
+        name: 'viewers',
+        secret: { secretName: props.viewerCredentials!.name, defaultMode: 0o440, items: [{ key: props.viewerCredentials!.key, path: 'htpasswd' }] },
       }] : []),
     ];
     const template: k8s.PodTemplateSpec = {
@@ -218,9 +234,15 @@ export class NginxEdgeCache extends Construct {
           name: 'nginx',
           image: image.reference,
           // A host-name origin: write the resolver line from the pod's DNS settings first (see NginxCacheConfig).
-          command: NginxCacheConfig.resolvesOrigin(props.origin)
-            ? ['/bin/sh', '-c', `${NginxCacheConfig.resolverScript()}\nexec nginx -c ${configPath} -e stderr`]
+          command: startup.length > 0
+            ? ['/bin/sh', '-c', `${startup.join('\n')}\nexec nginx -c ${configPath} -e stderr`]
             : ['nginx', '-c', configPath, '-e', 'stderr'],
+          ...(props.originToken ? {
+            env: [{
+              name: NginxCacheConfig.ORIGIN_TOKEN_ENV,
+              valueFrom: { secretKeyRef: { name: props.originToken.name, key: props.originToken.key } },
+            }],
+          } : {}),
           ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
           securityContext: RestrictedSecurity.containerSecurityContext(),
           resources,
@@ -306,6 +328,9 @@ export class NginxEdgeCache extends Construct {
    * this cache on a schedule, e.g. before a shift change.
    */
   public addWarmUp(id: string, options: CacheWarmUpOptions): NginxCacheWarmUp {
+    if (this.viewerAuthentication === ViewerAuthentication.BASIC) {
+      throw edgeError(this, { prop: 'addWarmUp', value: id, rule: 'the warm-up requests carry no viewer credentials, and this cache requires basic authentication', fix: 'warm up a cache with ViewerAuthentication.NONE, or let viewers fill it' });
+    }
     return new NginxCacheWarmUp(this, id, { ...options, cache: this });
   }
 

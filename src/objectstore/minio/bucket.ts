@@ -2,8 +2,8 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
-import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, ValidationMessageOptions, Warnings } from '../../core';
-import { S3Rules, Shape } from '../../core/validate';
+import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
+import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
 export enum ObjectLockMode {
@@ -166,6 +166,15 @@ export interface MinioBucketOptions {
    */
   readonly anonymousAccess?: BucketAnonymousAccess;
   /**
+   * A Secret key holding a token (letters, digits and `._~-`, e.g. `openssl rand -hex 32`): anonymous object reads
+   * (GET/HEAD) are allowed only when the request's `Referer` header is this token — for a cache that cannot sign S3
+   * requests (nginx; NginxCacheOptions.originToken). Every other anonymous request is refused. The token is a shared
+   * secret sent in clear over plain HTTP: keep the store's NetworkPolicy limited to its consumers.
+   * Cannot be combined with anonymousAccess.
+   * @default - none
+   */
+  readonly readToken?: SecretKeyReference;
+  /**
    * Default server-side encryption (requires `kes` on the cluster).
    * @default - none
    */
@@ -236,6 +245,8 @@ export class MinioBucket extends Construct {
   public readonly quota?: Size;
   /** Anonymous access. */
   public readonly anonymousAccess: BucketAnonymousAccess;
+  /** The read token, if anonymous reads need one. */
+  public readonly readToken?: SecretKeyReference;
   /** Default encryption, if any. */
   public readonly encryption?: BucketEncryption;
   /** KES key for SSE-KMS, if given. */
@@ -248,6 +259,7 @@ export class MinioBucket extends Construct {
   constructor(scope: Construct, id: string, options: MinioBucketOptions = {}) {
     super(scope, id);
     Shape.check(this, options);
+    KeyNames.checkSecretRef(this, 'readToken', options.readToken);
     this.bucketName = options.name ?? id;
     const problem = MinioBucket.nameProblem(this.bucketName);
     if (problem) {
@@ -274,6 +286,18 @@ export class MinioBucket extends Construct {
     }
     this.quota = options.quota;
     this.anonymousAccess = options.anonymousAccess ?? BucketAnonymousAccess.NONE;
+    if (options.readToken && this.anonymousAccess !== BucketAnonymousAccess.NONE) {
+      throw edgeError(this, { prop: 'anonymousAccess', value: this.anonymousAccess, rule: 'cannot be combined with readToken (the token policy replaces the anonymous policy)', fix: 'drop anonymousAccess to let only token holders read' });
+    }
+    this.readToken = options.readToken;
+    if (this.anonymousAccess !== BucketAnonymousAccess.NONE) {
+      Warnings.addFormatted(this, {
+        prop: 'anonymousAccess',
+        value: this.anonymousAccess,
+        rule: `anyone who can reach the store may ${this.anonymousAccess === BucketAnonymousAccess.DOWNLOAD ? 'read' : this.anonymousAccess === BucketAnonymousAccess.UPLOAD ? 'write' : 'read and write'} every object of ${this.bucketName} without credentials`,
+        fix: 'keep it only for public content; otherwise grant readers access (grantRead) or, for a cache that cannot sign, use readToken',
+      });
+    }
     if (options.encryptionKey !== undefined && options.encryption !== BucketEncryption.SSE_KMS) {
       throw edgeError(this, { prop: 'encryptionKey', value: options.encryptionKey, rule: 'only applies to SSE-KMS', fix: 'set encryption: BucketEncryption.SSE_KMS or drop encryptionKey' });
     }

@@ -293,6 +293,7 @@ interface CredentialEnv {
   readonly tiers: Map<MinioTier, PlanCredential>;
   readonly remotes: Map<IObjectStore, PlanCredential>;
   readonly env: k8s.EnvVar[];
+  readonly readTokens: Map<string, string>;
 }
 
 /** The Kafka target ID of a notification: its targetId, or the topic name in upper-case letters and digits. */
@@ -1024,7 +1025,14 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
       remotes.set(store, add(`REMOTE_${remotes.size + 1}`, store.credentials, `keys of ${store.s3Endpoint}`));
     }
     for (const t of this._tiers) tiers.set(t, remotes.get(t.target)!);
-    return { users, tiers, remotes, env };
+    const readTokens = new Map<string, string>();
+    for (const b of this._buckets) {
+      if (!b.readToken) continue;
+      const name = `READ_TOKEN_${readTokens.size + 1}`;
+      env.push({ name, valueFrom: { secretKeyRef: { name: b.readToken.name, key: b.readToken.key } } });
+      readTokens.set(b.bucketName, name);
+    }
+    return { users, tiers, remotes, env, readTokens };
   }
 
   private jobEnv(caFile: string | undefined): k8s.EnvVar[] {
@@ -1049,6 +1057,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
       retention: b.retention ? { mode: b.retention.mode, days: b.retention.period.toDays() } : undefined,
       quotaBytes: b.quota ? b.quota.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024 : undefined,
       anonymous: b.anonymousAccess,
+      readTokenEnv: creds.readTokens.get(b.bucketName),
       encryption: b.encryption ? { type: b.encryption, key: b.encryption === 'sse-kms' ? b.encryptionKey ?? this.props.kes?.keyName : undefined } : undefined,
       ilmFile: b.lifecycle ? `ilm-${b.bucketName}.json` : undefined,
       events: b.notifications.map((n) => ({
