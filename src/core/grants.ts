@@ -1,4 +1,8 @@
+import { IConstruct } from 'constructs';
+import { edgeError } from './errors';
 import { IObjectStore, NetworkPeer, S3CredentialsReference } from './interfaces';
+import { KubeNames } from './names';
+import { S3Rules } from './validate/s3';
 
 /** What a grant lets a consumer do with the objects of its buckets. */
 export enum ObjectStoreAccess {
@@ -121,6 +125,19 @@ export class ObjectStoreGrantStatements {
       case ObjectStoreAccess.WRITE: return ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
       default: return ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
     }
+  }
+
+  /**
+   * Checks what every store's grant needs: a consumer name that can name a user, policy and Secret (DNS-1123 label of
+   * at most 30 characters), a namespace, and at least one valid bucket name.
+   */
+  public static checkRequest(store: IConstruct, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): void {
+    KubeNames.assertDns1123Label(store, 'consumer.name', consumer.name, 30);
+    KubeNames.assertDns1123Label(store, `consumer "${consumer.name}" namespace`, consumer.namespace);
+    if (options.buckets.length === 0) {
+      throw edgeError(store, { prop: `grant to "${consumer.name}": buckets`, value: [], rule: 'a grant names the buckets it allows (least privilege)', fix: 'list the buckets the consumer needs' });
+    }
+    options.buckets.forEach((b, i) => S3Rules.checkBucket(store, `grant to "${consumer.name}": buckets[${i}]`, b));
   }
 
   /** Normalised prefix (`a/b/`), or '' for the whole bucket. */

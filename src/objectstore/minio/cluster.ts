@@ -535,16 +535,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
   }
 
   private grant(access: ObjectStoreAccess, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
-    KubeNames.assertDns1123Label(this, 'consumer.name', consumer.name, 30);
-    KubeNames.assertDns1123Label(this, `consumer "${consumer.name}" namespace`, consumer.namespace);
-    if (options.buckets.length === 0) {
-      throw edgeError(this, { prop: `grant to "${consumer.name}": buckets`, value: [], rule: 'a grant names the buckets it allows (least privilege)', fix: 'list the buckets the consumer needs' });
-    }
-    for (const b of options.buckets) {
-      if (!MinioBucket.isValidName(b)) {
-        throw edgeError(this, { prop: `grant to "${consumer.name}": buckets`, value: b, rule: 'must be an S3 bucket name (3–63 lower-case letters, digits, "." and "-")', fix: 'give the bucket name only; put folders in prefix' });
-      }
-    }
+    ObjectStoreGrantStatements.checkRequest(this, consumer, options);
     const same = this._grants.find((g) => g.consumer.name === consumer.name);
     if (same && (same.consumer.namespace !== consumer.namespace || JSON.stringify(same.consumer.podLabels) !== JSON.stringify(consumer.podLabels))) {
       throw edgeError(this, { prop: 'consumer.name', value: consumer.name, rule: `is already granted to other pods (${same.consumer.namespace}, ${JSON.stringify(same.consumer.podLabels)})`, fix: 'give every consumer its own name' });

@@ -476,10 +476,7 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
   }
 
   private grant(access: ObjectStoreAccess, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant {
-    KubeNames.assertDns1123Label(this, 'consumer.name', consumer.name, 30);
-    if (options.buckets.length === 0) {
-      throw edgeError(this, { prop: `grant to "${consumer.name}": buckets`, value: [], rule: 'a grant names the buckets it allows (least privilege)', fix: 'list the buckets the consumer needs' });
-    }
+    ObjectStoreGrantStatements.checkRequest(this, consumer, options);
     if (options.secretName !== undefined) {
       throw edgeError(this, { prop: `grant to "${consumer.name}": secretName`, value: options.secretName, rule: 'Rook writes the keys of an RGW user to its own Secret (rook-ceph-object-user-<store>-<user>)', fix: 'leave secretName unset' });
     }

@@ -37,4 +37,13 @@ describe('RookCephObjectStore grants', () => {
     store.grantReadWrite({ name: 'velero', namespace: 'velero', podLabels: {} }, { buckets: ['velero'] });
     expect(() => Testing.synth(chart)).toThrow(/grant to "velero": buckets = "velero": is not a bucket added with addBucket/);
   });
+
+  test('checks the request like every store: consumer name, namespace and bucket names', () => {
+    const { cluster } = clusterOn(3);
+    const store = cluster.addObjectStore('objects');
+    expect(() => store.grantRead({ name: 'archive', namespace: 'Site_A', podLabels: {} }, { buckets: ['recordings'] })).toThrow(/consumer "archive" namespace = "Site_A"/);
+    expect(() => store.grantRead({ name: 'archive', namespace: 'site-a', podLabels: {} }, { buckets: ['Recordings'] }))
+      .toThrow(/grant to "archive": buckets\[0\] = "Recordings": not a valid S3 bucket name.*use a name like "recordings"/);
+    expect(() => store.grantRead({ name: 'archive', namespace: 'site-a', podLabels: {} }, { buckets: [] })).toThrow(/a grant names the buckets/);
+  });
 });
