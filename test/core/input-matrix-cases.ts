@@ -91,8 +91,11 @@ const edgeCache = (path: string) => (v: any) => inChart((c) => new NginxEdgeCach
 const originUrl = (v: any) => inChart((c) => new NginxEdgeCache(c, 'cache', { origin: CacheOrigin.fromUrl(v), cacheVolumeSize: Size.gibibytes(10) }));
 /** A cache in front of a private origin: viewers log in (htpasswd Secret) and the origin reads carry a token. */
 const privateCache = (path: string) => (v: any) => inChart((c) => new NginxEdgeCache(c, 'cache', withPath({
-  origin: CacheOrigin.fromUrl('https://origin.example.com'), cacheVolumeSize: Size.gibibytes(10), allowedClients: [{ cidr: '10.20.0.0/16' }],
-  viewerCredentials: { name: 'viewers', key: 'htpasswd' }, originToken: { name: 'origin-token', key: 'token' },
+  origin: CacheOrigin.fromUrl('https://origin.example.com'),
+  cacheVolumeSize: Size.gibibytes(10),
+  allowedClients: [{ cidr: '10.20.0.0/16' }],
+  viewerCredentials: { name: 'viewers', key: 'htpasswd' },
+  originToken: { name: 'origin-token', key: 'token' },
 }, path, v) as any));
 const redis = (path: string) => (v: any) => inChart((c) => new RedisCache(c, 'l1', withPath({ password: { name: 'redis-auth', key: 'password' }, allowedClients: [{ cidr: '10.20.0.0/16' }] }, path, v) as any));
 const replication = (path: string) => (v: any) => inChart((c) => new ObjectReplication(c, 'archive', withPath({ source: siteS3(), sourceBucket: 'video', destination: cloudS3(), destinationBucket: 'fleet-video', schedule: cron('30', '1'), retries: 5 }, path, v) as any));
