@@ -329,6 +329,17 @@ describe('IoTSite options', () => {
     expect(find(m, 'KafkaTopic', 'telemetry').spec.replicas).toBe(3);
     expect(find(m, 'KafkaNodePool', 'dual-role').spec).toMatchObject({ replicas: 3, storage: { volumes: [expect.objectContaining({ size: '38Gi' })] } });
   });
+
+  test('the Kafka volume the site sizes itself passes its own topic disk check (12,000 sensors every 5 s, 72 h budget)', () => {
+    const s = site({ sensors: 12_000, sampleInterval: Duration.seconds(5) });
+    const m = synth(s);
+    // The topic declares its rate in whole KiB/s; the volume must hold that rate × retention × replicas at 85 % fill.
+    const rate = Math.ceil(s.telemetryBytesPerSecond / 1024) * 1024;
+    const needed = rate * (72 + 24) * 3600 / 0.85;
+    const size = find(m, 'KafkaNodePool', 'dual-role').spec.storage.volumes[0].size as string;
+    expect(size).toMatch(/^\d+Gi$/);
+    expect(parseInt(size, 10) * GIB).toBeGreaterThanOrEqual(needed);
+  });
 });
 
 describe('IoTSite fails if', () => {

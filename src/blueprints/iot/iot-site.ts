@@ -383,8 +383,10 @@ export class IoTSite extends EdgeSite {
     const outageBudget = kafkaOpts.outageBudget ?? Duration.hours(72);
     const brokers = kafkaOpts.replicas ?? 1;
     const retentionSeconds = outageBudget.toSeconds({ integral: false }) + 86_400;
+    // The topic declares its rate in whole KiB/s and checks the volume against that rate: size from the same figure.
+    const declaredRate = Size.kibibytes(Math.max(1, Math.ceil(this.telemetryBytesPerSecond / 1024)));
     const perBroker = Number.isInteger(brokers) && brokers >= 1 && retentionSeconds > 0
-      ? this.telemetryBytesPerSecond * retentionSeconds * EdgeKafkaCluster.derivedReplicationFactor(brokers) / brokers / KAFKA_DISK_FILL
+      ? Resources.bytes(declaredRate) * retentionSeconds * EdgeKafkaCluster.derivedReplicationFactor(brokers) / brokers / KAFKA_DISK_FILL
       : 0;
     this.kafkaStorageSize = kafkaOpts.storageSize ?? Size.gibibytes(Math.max(IoTSite.MIN_KAFKA_VOLUME_GIB, Math.ceil(perBroker / GIB)));
 
@@ -414,7 +416,7 @@ export class IoTSite extends EdgeSite {
       cluster: this.kafka,
       outageBudget,
       partitions: kafkaOpts.partitions,
-      expectedWriteRate: Size.kibibytes(Math.max(1, Math.ceil(this.telemetryBytesPerSecond / 1024))),
+      expectedWriteRate: declaredRate,
     });
     const producer = this.telemetry.grantProduce('TelegrafProducer', { username: 'telegraf' });
     this.sync = new KafkaSync(this, 'cloud-sync', {
