@@ -330,6 +330,15 @@ describe('IoTSite options', () => {
     expect(find(m, 'KafkaNodePool', 'dual-role').spec).toMatchObject({ replicas: 3, storage: { volumes: [expect.objectContaining({ size: '38Gi' })] } });
   });
 
+  test('the Kafka listener admits exactly the pods of the flows the site declares to the brokers (Strimzi networkPolicyPeers)', () => {
+    const s = site();
+    const peers = find(synth(s), 'Kafka', 'events').spec.kafka.listeners[0].networkPolicyPeers;
+    const toBrokers = s.siteNamespace.allowedFlows.filter((f) => f.to && f.to.podLabels['strimzi.io/cluster'] === 'events'
+      && f.to.podLabels['strimzi.io/kind'] === 'Kafka' && f.ports.includes(9093));
+    expect(toBrokers.map((f) => f.name).sort()).toEqual(['cloud-sync-kafka', 'telegraf-kafka']);
+    expect(peers).toEqual(toBrokers.map((f) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': f.from.namespace } }, podSelector: { matchLabels: f.from.podLabels } })));
+  });
+
   test('the Kafka volume the site sizes itself passes its own topic disk check (12,000 sensors every 5 s, 72 h budget)', () => {
     const s = site({ sensors: 12_000, sampleInterval: Duration.seconds(5) });
     const m = synth(s);
