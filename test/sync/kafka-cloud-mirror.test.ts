@@ -181,6 +181,7 @@ describe('KafkaCloudToEdgeMirror', () => {
       topicName: 'cloud.model-releases',
       bootstrapServers: cluster.bootstrapServers,
       caCertificate: cluster.caCertificate,
+      secretNamespace: cluster.namespace,
       networkPeer: cluster.networkPeer,
     });
     // Usable wherever an IEventTopic of the edge cluster is accepted.
