@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size, Testing } from 'cdk8s';
 import {
-  BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
+  BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps,
+  RcloneMode, RcloneRemote,
   ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
 } from '../../src';
 import { shellcheck } from '../backup/support';
