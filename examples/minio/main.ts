@@ -19,6 +19,10 @@ export function buildApp(app: App = new App()): App {
   };
   // The KafkaUser Strimzi created for MinIO (its Secret holds `password`).
   const kafkaUser = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-minio', secretName: 'site-a-minio' };
+  // Strimzi writes the cluster CA and the user's Secret in namespace "kafka"; MinIO runs in "site-a-storage" and can
+  // only mount Secrets of its own namespace. The operator copies both there (and keeps them in sync: Strimzi renews
+  // the CA, the User Operator rotates the password); the notifications mount the copies.
+  const secretCopies = { caCertificateSecretName: 'edge-kafka-ca-copy', credentialsSecretName: 'site-a-minio-kafka-copy' };
 
   const store = new MinioCluster(chart, 'store', {
     servers: 4,
@@ -44,12 +48,12 @@ export function buildApp(app: App = new App()): App {
       { id: 'expire-recordings', expiration: Duration.days(30) },
       { id: 'drop-old-versions', noncurrentVersionExpiration: Duration.days(3), noncurrentVersionsToKeep: 1 },
     ],
-    notifications: [{ topic: objectEvents, credentials: kafkaUser, events: [BucketEvent.PUT], suffix: '.mp4' }],
+    notifications: [{ topic: objectEvents, credentials: kafkaUser, secretCopies, events: [BucketEvent.PUT], suffix: '.mp4' }],
   });
 
   store.addBucket('snapshots', {
     lifecycle: [{ id: 'expire-snapshots', prefix: 'thumbnails/', expiration: Duration.days(7) }],
-    notifications: [{ topic: objectEvents, credentials: kafkaUser, events: [BucketEvent.PUT, BucketEvent.DELETE], prefix: 'thumbnails/' }],
+    notifications: [{ topic: objectEvents, credentials: kafkaUser, secretCopies, events: [BucketEvent.PUT, BucketEvent.DELETE], prefix: 'thumbnails/' }],
   });
 
   // The video pipeline writes recordings and snapshots with its own keys, never with root.

@@ -162,6 +162,30 @@ export interface KafkaClientCredentials {
   readonly username: string;
   /** The Secret holding the password (SCRAM) or the client certificate and key (TLS). */
   readonly secretName: string;
+  /**
+   * Namespace of that Secret (Strimzi writes it in the Kafka cluster's namespace). Consumers in another namespace are
+   * rejected at synth unless they name a copy in their own namespace (`secretCopies`).
+   * @default - the topic's `secretNamespace` (or the namespace of its Strimzi bootstrap address); else not checked
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Copies of Strimzi's Secrets in a consumer's own namespace, which the operator creates and keeps in sync (e.g. with
+ * a Secret-replication controller, or `kubectl get secret … -o yaml` edited and applied there). A pod can only mount
+ * Secrets of its own namespace, while Strimzi writes the cluster CA and KafkaUser Secrets in the Kafka namespace only.
+ */
+export interface KafkaSecretCopies {
+  /**
+   * Copy of the cluster CA Secret (same key as the topic's `caCertificate`).
+   * @default - the consumer mounts the topic's CA Secret itself (it must be in the consumer's namespace)
+   */
+  readonly caCertificateSecretName?: string;
+  /**
+   * Copy of the KafkaUser's Secret (same keys: `password`, or `user.crt`/`user.key`).
+   * @default - the consumer mounts the credentials' Secret itself (it must be in the consumer's namespace)
+   */
+  readonly credentialsSecretName?: string;
 }
 
 /**
@@ -178,6 +202,13 @@ export interface IEventTopic {
    * @default - plain-text listener
    */
   readonly caCertificate?: SecretKeyReference;
+  /**
+   * Namespace of the CA Secret and of the cluster's KafkaUser Secrets (the Kafka cluster's namespace for Strimzi).
+   * Consumers in another namespace are rejected at synth unless they name copies (`secretCopies`).
+   * @default - for a Strimzi bootstrap address `<cluster>-kafka-bootstrap.<ns>.svc` with CA `<cluster>-cluster-ca-cert`,
+   * `<ns>`; else unknown (not checked)
+   */
+  readonly secretNamespace?: string;
   /**
    * The brokers' pods, for producers' NetworkPolicies.
    * @default - unknown

@@ -137,7 +137,7 @@ describe('IoTSite wiring (defaults)', () => {
     expect(s.influxdb.url).toBe('http://influxdb.site-a.svc:8086');
     const env = find(m, 'Deployment', 'telegraf').spec.template.spec.containers[0].env;
     expect(env).toEqual(expect.arrayContaining([
-      { name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: 'site-a-influxdb-admin', key: 'token' } } },
+      { name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: 'site-a-telegraf-influxdb-write', key: 'token' } } },
       { name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: 'telegraf', key: 'password' } } },
     ]));
     // The producer user may write the topic and nothing else.
@@ -145,6 +145,43 @@ describe('IoTSite wiring (defaults)', () => {
       { type: 'allow', resource: { type: 'topic', name: 'telemetry', patternType: 'literal' }, operations: ['Write', 'Describe'] },
     ]);
     expect(find(m, 'Service', 'telegraf').spec.type).toBeUndefined();
+  });
+
+  test('Telegraf writes with a write-only InfluxDB token (not the operator token), listed with the command that mints it', () => {
+    const env = find(m, 'Deployment', 'telegraf').spec.template.spec.containers[0].env;
+    const token = env.find((e: any) => e.name === 'INFLUX_TOKEN').valueFrom.secretKeyRef;
+    expect(token).toEqual({ name: 'site-a-telegraf-influxdb-write', key: 'token' });
+    expect(token.name).not.toBe(s.influxdb.token.name);
+    const required = s.requiredSecrets.find((r) => r.name === token.name)!;
+    expect(required).toMatchObject({ namespace: 'site-a', keys: ['token'] });
+    expect(required.purpose).toContain('influx auth create --org edge --write-bucket');
+    expect(s.report()).toContain('| site-a-telegraf-influxdb-write | site-a | token |');
+  });
+
+  test('Telegraf serves the listener over TLS from a Secret; probes use the separate plain health port', () => {
+    const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
+    const listener = conf.slice(conf.indexOf('[[inputs.influxdb_v2_listener]]'), conf.indexOf('[[outputs.influxdb_v2]]'));
+    expect(listener).toContain('tls_cert = "/etc/telegraf-tls/tls.crt"');
+    expect(listener).toContain('tls_key = "/etc/telegraf-tls/tls.key"');
+    const pod = find(m, 'Deployment', 'telegraf').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'site-a-telegraf-tls' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/telegraf-tls', readOnly: true });
+    expect(pod.containers[0].readinessProbe.httpGet.port).toBe(8080);
+    expect(conf).toContain('[[outputs.health]]\n  service_address = "http://:8080"');
+    expect(s.ingest.ingestUrl).toBe('https://telegraf.site-a.svc:8186');
+    expect(s.requiredSecrets.find((r) => r.name === 'site-a-telegraf-tls')).toMatchObject({ namespace: 'site-a', keys: ['tls.crt', 'tls.key'] });
+  });
+
+  test('Telegraf memory limit covers its two 100,000-metric buffers (InfluxDB and Kafka outputs)', () => {
+    const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
+    expect(conf).toContain(`metric_buffer_limit = ${TelegrafIngest.METRIC_BUFFER_LIMIT}`);
+    const outputs = (conf.match(/^\[\[outputs\.(influxdb_v2|kafka)\]\]$/gm) ?? []).length;
+    expect(outputs).toBe(2);
+    const need = TelegrafIngest.BASE_MEMORY_BYTES + outputs * TelegrafIngest.METRIC_BUFFER_LIMIT * TelegrafIngest.BUFFERED_METRIC_BYTES;
+    const limit = find(m, 'Deployment', 'telegraf').spec.template.spec.containers[0].resources.limits.memory as string;
+    expect(limit).toMatch(/^\d+Mi$/);
+    expect(parseInt(limit, 10) * 2 ** 20).toBeGreaterThanOrEqual(need);
+    expect(parseInt(limit, 10)).toBeGreaterThan(128);
   });
 
   test('InfluxDB volume = planner provisioned bytes rounded up to whole GiB (hand-computed: 29Gi)', () => {
@@ -271,7 +308,7 @@ describe('IoTSite wiring (defaults)', () => {
     expect(r).toContain('| site-a-influxdb-admin | site-a | username, password, token |');
     expect(r).toContain('| velero-site-a | velero | cloud |');
     expect(r).toMatch(/```mermaid\nflowchart LR\n/);
-    expect(r).toContain('["Sensors (10,000, every 10 s)"] -->|"line protocol (HTTP :8186)"| n1["Telegraf"]');
+    expect(r).toContain('["Sensors (10,000, every 10 s)"] -->|"line protocol (HTTPS :8186)"| n1["Telegraf"]');
     expect(r).toContain('-->|"MirrorMaker2 (site-a.telemetry)"|');
     expect(r).toContain('| StatefulSet | influxdb | site-a | `docker.io/library/influxdb:2.7.12-alpine` |');
   });
@@ -405,6 +442,26 @@ describe('IoTSite options', () => {
     const m = synth(site({ kafka: { replicas: 3 } }));
     expect(find(m, 'KafkaTopic', 'telemetry').spec.replicas).toBe(3);
     expect(find(m, 'KafkaNodePool', 'dual-role').spec).toMatchObject({ replicas: 3, storage: { volumes: [expect.objectContaining({ size: '38Gi' })] } });
+  });
+
+  test('the Kafka listener admits exactly the pods of the flows the site declares to the brokers (Strimzi networkPolicyPeers)', () => {
+    const s = site();
+    const peers = find(synth(s), 'Kafka', 'events').spec.kafka.listeners[0].networkPolicyPeers;
+    const toBrokers = s.siteNamespace.allowedFlows.filter((f) => f.to && f.to.podLabels['strimzi.io/cluster'] === 'events'
+      && f.to.podLabels['strimzi.io/kind'] === 'Kafka' && f.ports.includes(9093));
+    expect(toBrokers.map((f) => f.name).sort()).toEqual(['cloud-sync-kafka', 'telegraf-kafka']);
+    expect(peers).toEqual(toBrokers.map((f) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': f.from.namespace } }, podSelector: { matchLabels: f.from.podLabels } })));
+  });
+
+  test('the Kafka volume the site sizes itself passes its own topic disk check (12,000 sensors every 5 s, 72 h budget)', () => {
+    const s = site({ sensors: 12_000, sampleInterval: Duration.seconds(5) });
+    const m = synth(s);
+    // The topic declares its rate in whole KiB/s; the volume must hold that rate × retention × replicas at 85 % fill.
+    const rate = Math.ceil(s.telemetryBytesPerSecond / 1024) * 1024;
+    const needed = rate * (72 + 24) * 3600 / 0.85;
+    const size = find(m, 'KafkaNodePool', 'dual-role').spec.storage.volumes[0].size as string;
+    expect(size).toMatch(/^\d+Gi$/);
+    expect(parseInt(size, 10) * GIB).toBeGreaterThanOrEqual(needed);
   });
 });
 

@@ -74,10 +74,12 @@ describe('SiteNamespace', () => {
     expect(find(m, 'NetworkPolicy', 'allow-mirror-wan').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 9093 }] }]);
     expect(ns.allowedFlows.map((f) => f.name)).toEqual(['telegraf-influxdb', 'mirror']);
     expect(findAll(m, 'NetworkPolicy')).toHaveLength(5);
-    // Footprint: influxdb 1 pod (250m, 512Mi, 20Gi claim) + telegraf 2 replicas + 1 surge (100m, 128Mi) + Kafka extra.
+    // Footprint: influxdb 1 pod (250m, 512Mi, 20Gi claim) + telegraf 2 replicas + 1 surge (100m, memory for its two
+    // output buffers) + Kafka extra.
     const hard = find(m, 'ResourceQuota', 'site-quota').spec.hard;
     const cpu = (0.25 + 3 * 0.1 + 0.5) * 1.2;
-    const mem = (512 + 3 * 128 + 1024) * 2 ** 20 * 1.2;
+    const telegrafMiB = TelegrafIngest.memoryFor(2).toMebibytes();
+    const mem = (512 + 3 * telegrafMiB + 1024) * 2 ** 20 * 1.2;
     expect(hard).toEqual({
       'pods': String(Math.ceil((1 + 3 + 1) * 1.2) + 1),
       'requests.cpu': `${Math.ceil(cpu * 1000)}m`,

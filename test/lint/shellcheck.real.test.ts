@@ -3,10 +3,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Size } from 'cdk8s';
+import { App, Duration, Size, Testing } from 'cdk8s';
 import { buildApp as buildIotApp } from '../../examples/iot/main';
 import {
-  BackupSource, ExternalObjectStore, IoTSite, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote,
+  BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps,
+  RcloneMode, RcloneRemote,
   ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
   ObjectReplication,
 } from '../../src';
@@ -45,6 +46,30 @@ test('ResticBackup: every script variant is clean', () => {
     const backup = new ResticBackup(chart(), `b${i}`, { ...base, ...v });
     expect({ variant: i, findings: shellcheck(backup.script) }).toEqual({ variant: i, findings: '' });
   });
+});
+
+test('IoTSite: the command the report gives for minting Telegraf\'s write-only InfluxDB token is clean', () => {
+  const site = new IoTSite(Testing.app(), 'plant-7', {
+    siteName: 'plant-7',
+    sensors: 1000,
+    retentionDays: 7,
+    storageClassName: 'lvm-xfs',
+    cloud: {
+      kafka: {
+        bootstrapServers: 'kafka.cloud.example.com:9093',
+        caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
+        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'plant-7-mm2', secretName: 'cloud-kafka-user' },
+      },
+      backupStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', credentials: { secretName: 'cloud-keys' }, flavor: ObjectStoreFlavor.AWS_S3 }),
+      backupBucket: 'fleet-backups',
+    },
+    backup: { veleroCredential: { name: 'velero-plant-7', key: 'cloud' } },
+  });
+  const secret = site.requiredSecrets.find((r) => r.name === 'plant-7-telegraf-influxdb-write')!;
+  const command = secret.purpose.slice(secret.purpose.indexOf('): ') + 3);
+  expect(command).toContain('influx auth create');
+  expect(command).toContain('kubectl -n plant-7 create secret generic plant-7-telegraf-influxdb-write');
+  expect(shellcheck(`#!/bin/sh\nset -eu\n${command}\n`)).toBe('');
 });
 
 test('RcloneArchive: every script variant is clean', () => {

@@ -188,12 +188,13 @@ describe('KafkaCloudToEdgeMirror', () => {
       topicName: 'cloud.model-releases',
       bootstrapServers: cluster.bootstrapServers,
       caCertificate: cluster.caCertificate,
+      secretNamespace: cluster.namespace,
       networkPeer: cluster.networkPeer,
     });
     // Usable wherever an IEventTopic of the edge cluster is accepted.
     new EdgeKafkaUser(c, 'indexer', { cluster }).allowConsume(topic, 'indexer');
     const creds = mirror.grantConsume('model-puller', { topics: ['model-releases'] });
-    expect(creds).toEqual({ authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'model-puller', secretName: 'model-puller' });
+    expect(creds).toEqual({ authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'model-puller', secretName: 'model-puller', namespace: cluster.namespace });
     mirror.grantConsume('auditor', { group: 'audit' });
     const manifests = synth(c);
     expect(find(manifests, 'KafkaUser', 'model-puller').spec.authorization.acls).toEqual([

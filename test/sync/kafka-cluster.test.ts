@@ -4,6 +4,23 @@ import { v1beta2Fields } from './strimzi-support';
 import { EdgeKafkaCluster, EdgeKafkaTopic, KafkaAuthentication, Warnings } from '../../src';
 import { chart, find, synth } from '../support/harness';
 
+describe('EdgeKafkaCluster listener peers', () => {
+  test('given peers (and peers added later) replace the own-namespace default, pods selected by label', () => {
+    const c = chart('site-a');
+    const k = new EdgeKafkaCluster(c, 'edge', { networkPolicyPeers: [{ namespace: 'apps', podLabels: { app: 'consumer' } }] });
+    k.allowListenerPeer({ namespace: 'monitoring', podLabels: {} });
+    k.allowListenerPeer({ namespace: 'apps', podLabels: { app: 'consumer' } });
+    expect(find(synth(c), 'Kafka', 'edge').spec.kafka.listeners[0].networkPolicyPeers).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } }, podSelector: { matchLabels: { app: 'consumer' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ]);
+  });
+  test('fails if a peer namespace is not a DNS label', () => {
+    expect(() => new EdgeKafkaCluster(chart('site-a'), 'edge', { networkPolicyPeers: [{ namespace: 'Bad_NS', podLabels: {} }] }))
+      .toThrow(/networkPolicyPeers\[0\]\.namespace = "Bad_NS"/);
+  });
+});
+
 describe('EdgeKafkaCluster', () => {
   test('defaults: single dual-role KRaft node, TLS + SCRAM listener, simple authorization, entity operator', () => {
     const c = chart('site-a');
@@ -13,7 +30,15 @@ describe('EdgeKafkaCluster', () => {
 
     const kafka = find(manifests, 'Kafka', 'edge');
     expect(kafka.apiVersion).toBe('kafka.strimzi.io/v1');
-    expect(kafka.spec.kafka.listeners).toEqual([{ name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'scram-sha-512' } }]);
+    expect(kafka.spec.kafka.listeners).toEqual([{
+      name: 'tls',
+      port: 9093,
+      type: 'internal',
+      tls: true,
+      authentication: { type: 'scram-sha-512' },
+      // Without peers Strimzi's NetworkPolicy opens the listener to every namespace: default to the cluster's own.
+      networkPolicyPeers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'site-a' } } }],
+    }]);
     expect(kafka.spec.kafka.authorization).toEqual({ type: 'simple' });
     expect(kafka.spec.entityOperator.topicOperator).toBeDefined();
     expect(kafka.spec.entityOperator.userOperator).toBeDefined();

@@ -86,7 +86,7 @@ describe('EdgeKafkaTopic', () => {
     const topic = new EdgeKafkaTopic(c, 'objects', { cluster });
     new EdgeKafkaTopic(c, 'other', { cluster });
     const creds = topic.grantProduce('minio-notify');
-    expect(creds).toEqual({ authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio-notify', secretName: 'minio-notify' });
+    expect(creds).toEqual({ authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio-notify', secretName: 'minio-notify', namespace: cluster.namespace });
     const user = find(synth(c), 'KafkaUser', 'minio-notify');
     expect(user.metadata.labels['strimzi.io/cluster']).toBe('edge');
     expect(user.spec.authentication).toEqual({ type: 'scram-sha-512' });

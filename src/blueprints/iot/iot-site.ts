@@ -84,7 +84,8 @@ export interface IoTInfluxDbOptions {
    */
   readonly storageClassName?: string;
   /**
-   * Secret with the initial admin `username`, `password` and API `token` (Telegraf writes with the token).
+   * Secret with the initial admin `username`, `password` and operator API `token` (for setup and administration; Telegraf
+   * writes with its own write-only token, see `ingest.writeTokenSecretName`).
    * @default '<site>-influxdb-admin'
    */
   readonly adminSecretName?: string;
@@ -142,7 +143,8 @@ export interface IoTIngestOptions {
   readonly image?: ContainerImage;
   /**
    * Resources.
-   * @default - 100m CPU, 128Mi memory
+   * @default - 100m CPU; memory request and limit = `TelegrafIngest.memoryFor(2)`: its InfluxDB and Kafka outputs
+   * each buffer up to 100,000 metrics while their destination is down
    */
   readonly resources?: ContainerResources;
   /**
@@ -151,6 +153,19 @@ export interface IoTIngestOptions {
    * @default false
    */
   readonly reloadOnSecretChange?: boolean;
+  /**
+   * Secret (key `token`) with a write-only InfluxDB token for the site's bucket, which Telegraf writes with. The library
+   * cannot mint tokens: the operator creates it after InfluxDB's first start (`influx auth create --org <org>
+   * --write-bucket <bucket id>`; the report lists the exact command).
+   * @default '<site>-telegraf-influxdb-write'
+   */
+  readonly writeTokenSecretName?: string;
+  /**
+   * Secret (type `kubernetes.io/tls`: `tls.crt`, `tls.key`) with the certificate Telegraf's listener serves; sensors
+   * write over HTTPS and must trust its CA.
+   * @default '<site>-telegraf-tls'
+   */
+  readonly tlsSecretName?: string;
 }
 
 /** Overrides for the Redis L1 cache of hot query results. */
@@ -393,8 +408,10 @@ export class IoTSite extends EdgeSite {
     const outageBudget = kafkaOpts.outageBudget ?? Duration.hours(72);
     const brokers = kafkaOpts.replicas ?? 1;
     const retentionSeconds = outageBudget.toSeconds({ integral: false }) + 86_400;
+    // The topic declares its rate in whole KiB/s and checks the volume against that rate: size from the same figure.
+    const declaredRate = Size.kibibytes(Math.max(1, Math.ceil(this.telemetryBytesPerSecond / 1024)));
     const perBroker = Number.isInteger(brokers) && brokers >= 1 && retentionSeconds > 0
-      ? this.telemetryBytesPerSecond * retentionSeconds * EdgeKafkaCluster.derivedReplicationFactor(brokers) / brokers / KAFKA_DISK_FILL
+      ? Resources.bytes(declaredRate) * retentionSeconds * EdgeKafkaCluster.derivedReplicationFactor(brokers) / brokers / KAFKA_DISK_FILL
       : 0;
     this.kafkaStorageSize = kafkaOpts.storageSize ?? Size.gibibytes(Math.max(IoTSite.MIN_KAFKA_VOLUME_GIB, Math.ceil(perBroker / GIB)));
 
@@ -411,7 +428,7 @@ export class IoTSite extends EdgeSite {
       image: influxOpts.image,
       resources: this.influxResources(influxOpts.resources),
     });
-    this.requireSecret({ name: adminSecretName, namespace: site, keys: ['username', 'password', 'token'], purpose: 'InfluxDB first-start setup; Telegraf writes with the token' });
+    this.requireSecret({ name: adminSecretName, namespace: site, keys: ['username', 'password', 'token'], purpose: 'InfluxDB first-start setup and the operator token (administration only)' });
 
     // --- Kafka: telemetry topic, mirrored to the cloud --------------------------------------------------------
     this.kafka = new EdgeKafkaCluster(this, 'events', {
@@ -424,7 +441,7 @@ export class IoTSite extends EdgeSite {
       cluster: this.kafka,
       outageBudget,
       partitions: kafkaOpts.partitions,
-      expectedWriteRate: Size.kibibytes(Math.max(1, Math.ceil(this.telemetryBytesPerSecond / 1024))),
+      expectedWriteRate: declaredRate,
     });
     const producer = this.telemetry.grantProduce('TelegrafProducer', { username: 'telegraf' });
     this.sync = new KafkaSync(this, 'cloud-sync', {
@@ -434,10 +451,26 @@ export class IoTSite extends EdgeSite {
     // --- Ingest -------------------------------------------------------------------------------------------
     const serviceType = ingestOpts.serviceType ?? (sensorCidrs.length > 0 ? ServiceType.LOAD_BALANCER : ServiceType.CLUSTER_IP);
     this.exposed = serviceType !== ServiceType.CLUSTER_IP;
+    // Telegraf writes with a token that may only write the site's bucket (the operator mints it; see the report).
+    const writeToken = { name: ingestOpts.writeTokenSecretName ?? `${site}-telegraf-influxdb-write`, key: 'token' };
+    KubeNames.assertDns1123Subdomain(this, 'ingest.writeTokenSecretName', writeToken.name);
+    const tlsSecretName = ingestOpts.tlsSecretName ?? `${site}-telegraf-tls`;
+    const org = this.influxdb.organization;
+    this.requireSecret({
+      name: writeToken.name,
+      namespace: site,
+      keys: [writeToken.key],
+      purpose: 'write-only InfluxDB token Telegraf writes with; mint it after InfluxDB\'s first start (influx CLI with the operator token): '
+        + `BUCKET=$(influx bucket find --org ${org} --name ${this.influxdb.bucket} --json | jq -r '.[0].id') && `
+        + `TOKEN=$(influx auth create --org ${org} --write-bucket "$BUCKET" --description telegraf-write --json | jq -r .token) && `
+        + `kubectl -n ${site} create secret generic ${writeToken.name} --from-literal=${writeToken.key}="$TOKEN"`,
+    });
+    this.requireSecret({ name: tlsSecretName, namespace: site, keys: ['tls.crt', 'tls.key'], purpose: 'certificate of Telegraf\'s HTTPS listener (sensors trust its CA); type kubernetes.io/tls' });
     this.ingest = new TelegrafIngest(this, 'Ingest', {
       namespace: site,
       influxUrl: this.influxdb.url,
-      influxToken: this.influxdb.token,
+      influxToken: writeToken,
+      tlsSecretName,
       organization: this.influxdb.organization,
       bucket: this.influxdb.bucket,
       kafka: { topic: this.telemetry, credentials: producer },
@@ -563,7 +596,7 @@ export class IoTSite extends EdgeSite {
     const sensorsNode = `Sensors (${formatNumber(props.sensors)}, every ${formatSeconds(sampleSeconds)})`;
     const influxNode = `InfluxDB (${Resources.sizeString(this.volumeSize)}, ${props.retentionDays} d)`;
     const kafkaNode = `Kafka ${this.telemetry.topicName}`;
-    this.addDataPath(sensorsNode, 'Telegraf', `line protocol (HTTP :${TelegrafIngest.INGEST_PORT})`);
+    this.addDataPath(sensorsNode, 'Telegraf', `line protocol (HTTPS :${TelegrafIngest.INGEST_PORT})`);
     this.addDataPath('Telegraf', influxNode, `bucket ${this.influxdb.bucket}`);
     this.addDataPath('Telegraf', kafkaNode, 'JSON points (zstd)');
     this.addDataPath(kafkaNode, 'Cloud Kafka', `MirrorMaker2 (${site}.${this.telemetry.topicName})`);

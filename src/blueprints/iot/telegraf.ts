@@ -8,9 +8,6 @@ import {
 } from '../../core';
 import { Cidrs, Endpoints, KeyNames, Shape } from '../../core/validate';
 
-/** Telegraf's metric_buffer_limit (metrics held per output while it fails). */
-const BUFFER_LIMIT = 100000;
-
 /** Where Telegraf forwards telemetry to Kafka (the sync topic). */
 export interface TelegrafKafkaOutput {
   /** The topic (bootstrap servers, CA). */
@@ -30,7 +27,10 @@ export interface TelegrafIngestProps {
   readonly name?: string;
   /** InfluxDB 2 URL to write to. */
   readonly influxUrl: string;
-  /** InfluxDB API token. */
+  /**
+   * InfluxDB API token Telegraf writes with. Give it a write-only token for `bucket`
+   * (`influx auth create --write-bucket <bucket id>`), never the operator token.
+   */
   readonly influxToken: SecretKeyReference;
   /** InfluxDB organization. */
   readonly organization: string;
@@ -58,9 +58,16 @@ export interface TelegrafIngestProps {
   readonly image?: ContainerImage;
   /**
    * Resources.
-   * @default - 100m CPU, 128Mi memory
+   * @default - 100m CPU; memory request and limit from {@link TelegrafIngest.memoryFor}: room for a full
+   * 100,000-metric buffer per output (InfluxDB, and Kafka when set) plus the process itself
    */
   readonly resources?: ContainerResources;
+  /**
+   * Secret (type `kubernetes.io/tls`: keys `tls.crt`, `tls.key`) with the listener's certificate: sensors then write
+   * over HTTPS. The probes use the separate health port, which stays plain HTTP inside the pod network.
+   * @default - no TLS: the listener speaks plain HTTP
+   */
+  readonly tlsSecretName?: string;
   /**
    * A shared token sensors must send (`Authorization: Token <token>`), from a Secret. Without it any client the
    * NetworkPolicy lets in may write.
@@ -94,7 +101,7 @@ export interface TelegrafIngestProps {
 const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
 
 /**
- * Telegraf receiving sensor data as InfluxDB line protocol over HTTP (the InfluxDB v2 write API on port 8186), writing
+ * Telegraf receiving sensor data as InfluxDB line protocol over HTTP or HTTPS (the InfluxDB v2 write API on port 8186), writing
  * it to the site's InfluxDB and, optionally, to the Kafka telemetry topic for the cloud.
  */
 export class TelegrafIngest extends Construct {
@@ -102,6 +109,26 @@ export class TelegrafIngest extends Construct {
   public static readonly INGEST_PORT = 8186;
   /** Port of the health endpoint used by probes. */
   public static readonly HEALTH_PORT = 8080;
+  /** Metrics each output buffers while its destination is down (`metric_buffer_limit`). */
+  public static readonly METRIC_BUFFER_LIMIT = 100_000;
+  /**
+   * Memory allowed per buffered metric: 1 KiB. An estimate, not a measurement (Telegraf cannot run here): a
+   * line-protocol point is ~100 B on the wire (the capacity planner's figure), and Telegraf holds each buffered point
+   * as a Go metric object (name, tag and field slices of strings and interface values, timestamp), several times its
+   * wire size; 1 KiB per metric leaves room for sensors with a handful of tags and fields.
+   */
+  public static readonly BUFFERED_METRIC_BYTES = 1024;
+  /** Memory of the Telegraf process besides the buffers (Go runtime, plugins, HTTP and Kafka clients): 64 MiB. */
+  public static readonly BASE_MEMORY_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * Memory Telegraf needs with `outputs` full buffers (every output's destination down at once), rounded up to whole
+   * MiB: BASE_MEMORY_BYTES + outputs × METRIC_BUFFER_LIMIT × BUFFERED_METRIC_BYTES.
+   */
+  public static memoryFor(outputs: number): Size {
+    const bytes = TelegrafIngest.BASE_MEMORY_BYTES + outputs * TelegrafIngest.METRIC_BUFFER_LIMIT * TelegrafIngest.BUFFERED_METRIC_BYTES;
+    return Size.mebibytes(Math.ceil(bytes / 1048576));
+  }
 
   /** The rendered telegraf.conf (what goes into the ConfigMap). */
   public static renderConfig(props: TelegrafIngestProps): string {
@@ -111,13 +138,14 @@ export class TelegrafIngest extends Construct {
       '[agent]',
       '  interval = "10s"',
       `  flush_interval = "${flush}s"`,
-      `  metric_buffer_limit = ${BUFFER_LIMIT}`,
+      `  metric_buffer_limit = ${TelegrafIngest.METRIC_BUFFER_LIMIT}`,
       '  omit_hostname = true',
       '',
       '[[inputs.influxdb_v2_listener]]',
       `  service_address = ":${TelegrafIngest.INGEST_PORT}"`,
       '  max_body_size = "32MiB"',
       ...(props.token ? ['  token = "${INGEST_TOKEN}"'] : []),
+      ...(props.tlsSecretName ? [`  tls_cert = "${TLS_DIR}/tls.crt"`, `  tls_key = "${TLS_DIR}/tls.key"`] : []),
       '',
       '[[outputs.influxdb_v2]]',
       `  urls = [${q(props.influxUrl)}]`,
@@ -158,7 +186,7 @@ export class TelegrafIngest extends Construct {
       '  namepass = ["internal_write"]',
       '  [[outputs.health.compares]]',
       '    field = "buffer_size"',
-      `    lt = ${BUFFER_LIMIT / 2}.0`,
+      `    lt = ${TelegrafIngest.METRIC_BUFFER_LIMIT / 2}.0`,
       '  [[outputs.health.contains]]',
       '    field = "buffer_size"',
       '',
@@ -191,7 +219,8 @@ export class TelegrafIngest extends Construct {
     const selector = EdgeLabels.selector({ name: 'telegraf', instance: this.name });
     const labels = EdgeLabels.standard({ name: 'telegraf', instance: this.name, component: 'ingest', version: image.version });
     this.networkPeer = { namespace: props.namespace, podLabels: selector, ports: [TelegrafIngest.INGEST_PORT] };
-    this.ingestUrl = `http://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
+    if (props.tlsSecretName !== undefined) KubeNames.assertDns1123Subdomain(this, 'tlsSecretName', props.tlsSecretName);
+    this.ingestUrl = `${props.tlsSecretName ? 'https' : 'http'}://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
 
     const configText = TelegrafIngest.renderConfig(props);
     const config = new k8s.KubeConfigMap(this, 'Config', {
@@ -239,6 +268,10 @@ export class TelegrafIngest extends Construct {
     }
     const mounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: '/etc/telegraf', readOnly: true }];
     const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: config.name } }];
+    if (props.tlsSecretName) {
+      mounts.push({ name: 'tls', mountPath: TLS_DIR, readOnly: true });
+      volumes.push({ name: 'tls', secret: { secretName: props.tlsSecretName } });
+    }
     const kafka = props.kafka;
     if (kafka) {
       if (kafka.credentials.authentication === KafkaAuthentication.SCRAM_SHA_512) {
@@ -279,7 +312,11 @@ export class TelegrafIngest extends Construct {
               ports: [{ name: 'ingest', containerPort: TelegrafIngest.INGEST_PORT }, { name: 'health', containerPort: TelegrafIngest.HEALTH_PORT }],
               env,
               securityContext: RestrictedSecurity.containerSecurityContext(),
-              resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, props.resources),
+              // Every output buffers up to METRIC_BUFFER_LIMIT metrics while its destination is down.
+              resources: Resources.toKube({
+                cpu: { request: Cpu.millis(100) },
+                memory: { request: TelegrafIngest.memoryFor(props.kafka ? 2 : 1) },
+              }, props.resources),
               readinessProbe: probe(5),
               livenessProbe: liveness,
               volumeMounts: mounts,
@@ -291,3 +328,6 @@ export class TelegrafIngest extends Construct {
     });
   }
 }
+
+/** Where the listener's certificate and key are mounted. */
+const TLS_DIR = '/etc/telegraf-tls';

@@ -1,5 +1,5 @@
 import { SiteNamespace } from './site-namespace';
-import { IKafkaCluster } from '../../sync';
+import { EdgeKafkaCluster, IKafkaCluster } from '../../sync';
 
 /**
  * NetworkPolicy flows a Strimzi Kafka cluster and its MirrorMaker2s need under a default-deny namespace: brokers and
@@ -18,6 +18,14 @@ export class KafkaSiteWiring {
     ns.allowFlow('kafka-internal', { namespace: cluster.namespace, podLabels: clusterPods }, peer);
     // The Topic and User Operators watch KafkaTopic/KafkaUser resources through the API server.
     ns.allowWanEgress('kafka-operators-api', { namespace: cluster.namespace, podLabels: { 'strimzi.io/name': `${cluster.clusterName}-entity-operator` } }, [443, 6443], ['0.0.0.0/0']);
+    // Strimzi's listener NetworkPolicy admits exactly the pods of the flows declared to the brokers' client port
+    // (evaluated at synth, so flows declared after this call count too).
+    if (cluster instanceof EdgeKafkaCluster) {
+      cluster._addListenerPeerSource(() => ns.allowedFlows
+        .filter((f) => f.to && f.to.namespace === cluster.namespace && f.ports.includes(9093)
+          && f.to.podLabels['strimzi.io/cluster'] === cluster.clusterName && f.to.podLabels['strimzi.io/kind'] === 'Kafka')
+        .map((f) => f.from));
+    }
     const wanPorts = KafkaSiteWiring.ports(cloudBootstrapServers);
     for (const name of mirrorNames) {
       const pods = { namespace: cluster.namespace, podLabels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'KafkaMirrorMaker2' } };

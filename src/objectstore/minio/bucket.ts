@@ -2,7 +2,7 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
-import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
+import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
@@ -85,6 +85,13 @@ export interface BucketNotification {
    * @default - derived from the topic name
    */
   readonly targetId?: string;
+  /**
+   * Copies of the topic's CA Secret and of the credentials' Secret in the MinIO namespace, mounted instead of the
+   * originals. Strimzi writes them in the Kafka namespace only; a MinIO in another namespace is rejected at synth
+   * without copies. The operator creates the copies and keeps them in sync.
+   * @default - the originals are mounted (they must be in the MinIO namespace)
+   */
+  readonly secretCopies?: KafkaSecretCopies;
 }
 
 /** Server-side replication of a bucket to a bucket on another S3 endpoint (`mc replicate add`). */

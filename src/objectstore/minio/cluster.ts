@@ -15,6 +15,7 @@ import {
   ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret, Resources, RestrictedSecurity, S3CredentialsReference,
   SecretKeyReference, ValidationMessageOptions, Warnings,
 } from '../../core';
+import { kafkaSecretPlacementErrors } from '../../core/kafka-secrets';
 import { CidrEgress, endpointEgress, leastPrivilegeSpec } from '../../core/network-policy';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
@@ -307,7 +308,7 @@ function derivedTargetId(n: BucketNotification): string {
 function targetKey(n: BucketNotification): string {
   const c: KafkaClientCredentials | undefined = n.credentials;
   const auth = c ? [c.authentication, c.username, c.secretName] : null;
-  return JSON.stringify([n.topic.topicName, n.topic.bootstrapServers, n.topic.caCertificate ?? null, auth]);
+  return JSON.stringify([n.topic.topicName, n.topic.bootstrapServers, n.topic.caCertificate ?? null, auth, n.secretCopies ?? null]);
 }
 
 /**
@@ -896,7 +897,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
         v('SASL', 'on');
         v('SASL_MECHANISM', 'sha512');
         v('SASL_USERNAME', c.username);
-        env.push({ name: `MINIO_NOTIFY_KAFKA_SASL_PASSWORD_${t.id}`, valueFrom: { secretKeyRef: { name: c.secretName, key: 'password' } } });
+        env.push({ name: `MINIO_NOTIFY_KAFKA_SASL_PASSWORD_${t.id}`, valueFrom: { secretKeyRef: { name: n.secretCopies?.credentialsSecretName ?? c.secretName, key: 'password' } } });
       } else if (c?.authentication === KafkaAuthentication.TLS) {
         v('CLIENT_TLS_CERT', `${CERTS_DIR}/kafka-${t.id.toLowerCase()}/user.crt`);
         v('CLIENT_TLS_KEY', `${CERTS_DIR}/kafka-${t.id.toLowerCase()}/user.key`);
@@ -939,11 +940,13 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
       seen.add(t.id);
       const dir = `kafka-${t.id.toLowerCase()}`;
       const ca = t.notification.topic.caCertificate;
-      if (ca) items.push({ secret: ca.name, key: ca.key, path: `CAs/${dir}.crt` });
+      const copies = t.notification.secretCopies;
+      if (ca) items.push({ secret: copies?.caCertificateSecretName ?? ca.name, key: ca.key, path: `CAs/${dir}.crt` });
       const c = t.notification.credentials;
       if (c?.authentication === KafkaAuthentication.TLS) {
-        items.push({ secret: c.secretName, key: 'user.crt', path: `${dir}/user.crt` });
-        items.push({ secret: c.secretName, key: 'user.key', path: `${dir}/user.key` });
+        const secret = copies?.credentialsSecretName ?? c.secretName;
+        items.push({ secret, key: 'user.crt', path: `${dir}/user.crt` });
+        items.push({ secret, key: 'user.key', path: `${dir}/user.key` });
       }
     }
     const kes = this.props.kes;
@@ -1208,6 +1211,18 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
       }
       if (b.notifications.length > 0 && !this.eventQueue) {
         out.push(fmt(b, { prop: 'notifications', value: b.notifications.length, rule: 'notifications need the event queue volume so events survive restarts and broker outages', fix: 'set eventQueue: true on the cluster (before the first deployment: volume claim templates are immutable)' }));
+      }
+      // Strimzi's Secrets live in the Kafka namespace; the servers can mount them only from their own.
+      for (const [j, n] of b.notifications.entries()) {
+        out.push(...kafkaSecretPlacementErrors(b, {
+          prop: `notifications[${j}]`,
+          consumerNamespace: this.namespace,
+          topic: n.topic,
+          credentials: n.credentials,
+          mountsCaCertificate: true,
+          copies: n.secretCopies,
+          copiesProp: `notifications[${j}].secretCopies`,
+        }));
       }
       // Overlapping subscriptions to one target are rejected by MinIO.
       const ns = b.notifications;

@@ -390,7 +390,9 @@ export class KafkaCloudToEdgeMirror extends Construct {
   public edgeTopic(cloudTopicName: string): IEventTopic {
     const topicName = this.edgeTopicName(cloudTopicName);
     const t = this.target;
-    return { topicName, bootstrapServers: t.bootstrapServers, caCertificate: t.caCertificate, networkPeer: t.networkPeer };
+    return {
+      topicName, bootstrapServers: t.bootstrapServers, caCertificate: t.caCertificate, secretNamespace: t.namespace, networkPeer: t.networkPeer,
+    };
   }
 
   /**

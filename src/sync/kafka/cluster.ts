@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Size } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkInsync, clusterAddresses, derivedMinInsyncReplicas, derivedReplicationFactor, label, TLS_LISTENER_NAME, TLS_LISTENER_PORT } from './rules';
@@ -102,6 +102,14 @@ export interface KafkaClusterAttributes {
   readonly brokerStorageSize?: Size;
 }
 
+/** Pods allowed to reach a cluster's client listener (one entry of Strimzi's listener `networkPolicyPeers`). */
+export interface KafkaListenerPeer {
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Labels selecting the pods; empty admits every pod of the namespace. */
+  readonly podLabels: { [key: string]: string };
+}
+
 /** Props of {@link EdgeKafkaCluster}. */
 export interface EdgeKafkaClusterProps {
   /**
@@ -167,6 +175,13 @@ export interface EdgeKafkaClusterProps {
    * @default - derived settings only
    */
   readonly config?: { [key: string]: string };
+  /**
+   * Pods allowed to reach the client listener (port 9093). Strimzi writes its own NetworkPolicy for the listener from
+   * these peers; a listener without peers would be open to every namespace. More peers can be added with
+   * {@link EdgeKafkaCluster.allowListenerPeer}; site blueprints add the pods of every flow they declare to the brokers.
+   * @default - the cluster's own namespace only (every pod in it); once peers are given or added, only those
+   */
+  readonly networkPolicyPeers?: KafkaListenerPeer[];
 }
 
 /**
@@ -209,6 +224,8 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
   public readonly apiObject: ApiObject;
   /** The `KafkaNodePool` resource (escape hatch). */
   public readonly nodePool: ApiObject;
+  private readonly listenerPeers: KafkaListenerPeer[] = [];
+  private readonly listenerPeerSources: Array<() => KafkaListenerPeer[]> = [];
 
   constructor(scope: Construct, id: string, props: EdgeKafkaClusterProps = {}) {
     super(scope, id);
@@ -257,6 +274,7 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
     if (props.storageClass !== undefined) KubeNames.assertDns1123Subdomain(this, 'storageClass', props.storageClass);
 
     this.authentication = props.authentication ?? KafkaAuthentication.SCRAM_SHA_512;
+    for (const [i, p] of (props.networkPolicyPeers ?? []).entries()) this.addPeer(p, `networkPolicyPeers[${i}]`);
     const config = this.buildConfig(replicas, props.config ?? {});
     this.defaultReplicationFactor = Number(config['default.replication.factor']);
     this.minInsyncReplicas = Number(config['min.insync.replicas']);
@@ -275,7 +293,14 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
       kafka: {
         ...(props.kafkaVersion ? { version: props.kafkaVersion } : {}),
         ...(props.metadataVersion ? { metadataVersion: props.metadataVersion } : {}),
-        listeners: [{ name: TLS_LISTENER_NAME, port: TLS_LISTENER_PORT, type: 'internal', tls: true, authentication: { type: this.authentication } }],
+        listeners: [{
+          name: TLS_LISTENER_NAME,
+          port: TLS_LISTENER_PORT,
+          type: 'internal',
+          tls: true,
+          authentication: { type: this.authentication },
+          networkPolicyPeers: Lazy.any({ produce: () => this.networkPolicyPeers() }),
+        }],
         authorization: { type: 'simple' },
         config,
       },
@@ -333,6 +358,43 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
   /** Add a user to this cluster (construct id = default user name); give it ACLs with its methods or `acls`. */
   public addUser(id: string, options: KafkaUserOptions = {}): EdgeKafkaUser {
     return new EdgeKafkaUser(this, id, { ...options, cluster: this });
+  }
+
+  /** Admit `peer`'s pods at the client listener (Strimzi's NetworkPolicy); replaces the own-namespace default. */
+  public allowListenerPeer(peer: KafkaListenerPeer): void {
+    this.addPeer(peer, 'peer.namespace');
+  }
+
+  /**
+   * Peers computed at synth (a site's flows to the brokers, declared after the cluster).
+   * @internal
+   */
+  public _addListenerPeerSource(source: () => KafkaListenerPeer[]): void {
+    this.listenerPeerSources.push(source);
+  }
+
+  private addPeer(peer: KafkaListenerPeer, prop: string): void {
+    KubeNames.assertDns1123Label(this, prop.endsWith('.namespace') ? prop : `${prop}.namespace`, peer.namespace);
+    this.listenerPeers.push(peer);
+  }
+
+  private networkPolicyPeers(): any[] {
+    const peers = [...this.listenerPeers, ...this.listenerPeerSources.flatMap((f) => f())];
+    if (peers.length === 0) peers.push({ namespace: this.namespace, podLabels: {} });
+    const seen = new Set<string>();
+    const out: any[] = [];
+    for (const p of peers) {
+      const entry = {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
+        ...(Object.keys(p.podLabels).length > 0 ? { podSelector: { matchLabels: { ...p.podLabels } } } : {}),
+      };
+      const key = JSON.stringify(entry);
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(entry);
+      }
+    }
+    return out;
   }
 
   private buildConfig(brokers: number, user: { [key: string]: string }): { [key: string]: string | number | boolean } {

@@ -35,6 +35,7 @@ export interface KafkaListener {
   readonly type: 'internal';
   readonly tls: boolean;
   readonly authentication?: { readonly type: string };
+  readonly networkPolicyPeers?: unknown;
 }
 
 export interface KafkaSpec {

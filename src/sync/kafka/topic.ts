@@ -130,6 +130,7 @@ export class EdgeKafkaTopic extends Construct implements IEventTopic {
   public readonly topicName: string;
   public readonly bootstrapServers: string;
   public readonly caCertificate?: SecretKeyReference;
+  public readonly secretNamespace?: string;
   public readonly networkPeer?: NetworkPeer;
   /** The cluster. */
   public readonly cluster: IKafkaCluster;
@@ -251,6 +252,7 @@ export class EdgeKafkaTopic extends Construct implements IEventTopic {
 
     this.bootstrapServers = cluster.bootstrapServers;
     this.caCertificate = cluster.caCertificate;
+    this.secretNamespace = cluster.namespace;
     this.networkPeer = cluster.networkPeer;
 
     const config: { [key: string]: string | number } = {

@@ -186,7 +186,9 @@ export class EdgeKafkaUser extends Construct {
         fix: `omit authentication (or use ${props.cluster.authentication})`,
       });
     }
-    this.credentials = { authentication: this.authentication, username: this.username, secretName: this.username };
+    this.credentials = {
+      authentication: this.authentication, username: this.username, secretName: this.username, namespace: props.cluster.namespace,
+    };
     for (const rule of props.acls ?? []) this.addAcl(rule);
 
     const rate = (prop: string, s?: Size): number | undefined => {

@@ -8,7 +8,10 @@ import { chart, find, findAll, synth } from '../../support/harness';
 import { printedWarnings } from '../../support/warnings';
 
 const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
-const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9093', caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' } };
+// Strimzi's CA Secret lives in namespace "kafka"; these tests' MinIO runs elsewhere and mounts the copy the operator keeps.
+const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9093', caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' }, secretNamespace: 'kafka' };
+// The operator copied Strimzi's Secrets into the MinIO namespace under the same names.
+const copied = { caCertificateSecretName: 'edge-cluster-ca-cert' };
 const scram = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio-events', secretName: 'minio-events' };
 const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO, caCertificate: { name: 'archive-ca', key: 'ca.crt' } });
 const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: { secretName: 'cloud-keys', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }, flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-west-1' });
@@ -55,7 +58,7 @@ function fullCluster() {
       { id: 'tier-then-expire', prefix: 'raw/', transition: { after: Duration.days(3), tier: 'WARM' }, expiration: Duration.days(30) },
       { id: 'old-versions', noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 2 },
     ],
-    notifications: [{ topic, credentials: scram, events: [BucketEvent.PUT], suffix: '.mp4' }],
+    notifications: [{ topic, credentials: scram, secretCopies: { ...copied, credentialsSecretName: scram.secretName }, events: [BucketEvent.PUT], suffix: '.mp4' }],
     replication: [{ target: archive, bucket: 'site-a-video', bandwidthLimitMbps: 1000 }],
   });
   store.addBucket('telemetry', {
@@ -278,7 +281,7 @@ describe('MinioCluster', () => {
   test('Kafka mutual TLS mounts the KafkaUser certificate', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);
-    store.addBucket('video', { notifications: [{ topic, targetId: 'CAMS', credentials: { authentication: KafkaAuthentication.TLS, username: 'minio', secretName: 'minio-user' } }] });
+    store.addBucket('video', { notifications: [{ topic, targetId: 'CAMS', credentials: { authentication: KafkaAuthentication.TLS, username: 'minio', secretName: 'minio-user' }, secretCopies: { ...copied, credentialsSecretName: 'minio-user' } }] });
     const m = synth(c);
     const env = envOf(server(m));
     expect(env.MINIO_NOTIFY_KAFKA_CLIENT_TLS_CERT_CAMS).toBe('/etc/minio/certs/kafka-cams/user.crt');
@@ -292,8 +295,8 @@ describe('MinioCluster', () => {
   test('notifications to the same topic share one target', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);
-    store.addBucket('bucket-a', { notifications: [{ topic }] });
-    store.addBucket('bucket-b', { notifications: [{ topic }] });
+    store.addBucket('bucket-a', { notifications: [{ topic, secretCopies: copied }] });
+    store.addBucket('bucket-b', { notifications: [{ topic, secretCopies: copied }] });
     expect(store.kafkaTargetIds).toEqual(['CAMERAEVENTS']);
     expect(Object.keys(envOf(server(synth(c)))).filter((k) => k.startsWith('MINIO_NOTIFY_KAFKA_ENABLE_'))).toEqual(['MINIO_NOTIFY_KAFKA_ENABLE_CAMERAEVENTS']);
   });
@@ -388,7 +391,7 @@ describe('MinioCluster', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);
     const bucket = store.addBucket('video');
-    bucket.addNotification({ topic });
+    bucket.addNotification({ topic, secretCopies: copied });
     bucket.addLifecycleRule({ expiration: Duration.days(14) });
     const m = synth(c);
     expect(envOf(server(m)).MINIO_NOTIFY_KAFKA_TOPIC_CAMERAEVENTS).toBe('camera-events');
@@ -538,8 +541,8 @@ describe('MinioCluster fails if', () => {
     expect(() => store.addBucket('bkt-c1', { objectLock: true, retention: { mode: ObjectLockMode.GOVERNANCE, period: Duration.hours(12) } })).toThrow(/retention.period = "12 hours": must be a whole number of days/);
     expect(() => store.addBucket('bkt-d1', { quota: Size.gibibytes(0) })).toThrow(/quota = "0": must be positive/);
     expect(() => store.addBucket('bkt-e1', { encryptionKey: 'k' })).toThrow(/encryptionKey = "k": only applies to SSE-KMS/);
-    expect(() => store.addBucket('bkt-f1', { notifications: [{ topic, events: [] }] })).toThrow(/notifications\[0\].events = \[\]: must name at least one event/);
-    expect(() => store.addBucket('bkt-g1', { notifications: [{ topic, targetId: 'cams' }] })).toThrow(/notifications\[0\].targetId = "cams": .*use "CAMS"/);
+    expect(() => store.addBucket('bkt-f1', { notifications: [{ topic, secretCopies: copied, events: [] }] })).toThrow(/notifications\[0\].events = \[\]: must name at least one event/);
+    expect(() => store.addBucket('bkt-g1', { notifications: [{ topic, secretCopies: copied, targetId: 'cams' }] })).toThrow(/notifications\[0\].targetId = "cams": .*use "CAMS"/);
     expect(() => store.addBucket('bkt-h1', { replication: [{ target: archive, bucket: 'Remote_Bucket' }] })).toThrow(/replication\[0\].bucket = "Remote_Bucket"/);
     expect(() => store.addBucket('bkt-i1', { replication: [{ target: archive, bucket: 'remote-1' }, { target: archive, bucket: 'remote-1' }] })).toThrow(/replication rule IDs and priorities must be unique/);
     expect(() => store.addBucket('bkt-j1', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimitMbps: 0 }] })).toThrow(/bandwidthLimitMbps = 0: must be positive/);
@@ -647,22 +650,22 @@ describe('MinioCluster fails if', () => {
   test('notifications overlap on one target, or a target ID means two topics', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);
-    store.addBucket('video', { notifications: [{ topic, prefix: 'cam/' }, { topic, prefix: 'cam/gate/', events: [BucketEvent.PUT] }] });
+    store.addBucket('video', { notifications: [{ topic, secretCopies: copied, prefix: 'cam/' }, { topic, secretCopies: copied, prefix: 'cam/gate/', events: [BucketEvent.PUT] }] });
     expect(() => synth(c)).toThrow(/notifications\[1\] = "cam\/gate\/\*": overlaps notifications\[0\] \(cam\/\*\) on the same Kafka target for the same events, which MinIO rejects/);
     const c2 = chart('edge');
     const s2 = new MinioCluster(c2, 'store', base);
-    s2.addBucket('video', { notifications: [{ topic, prefix: 'a/' }, { topic, prefix: 'b/' }, { topic, prefix: 'a/', events: [BucketEvent.GET] }] });
+    s2.addBucket('video', { notifications: [{ topic, secretCopies: copied, prefix: 'a/' }, { topic, secretCopies: copied, prefix: 'b/' }, { topic, secretCopies: copied, prefix: 'a/', events: [BucketEvent.GET] }] });
     expect(() => synth(c2)).not.toThrow();
     const c3 = chart('edge');
     const s3 = new MinioCluster(c3, 'store', base);
-    s3.addBucket('bucket-a', { notifications: [{ topic, targetId: 'EVENTS' }] });
+    s3.addBucket('bucket-a', { notifications: [{ topic, secretCopies: copied, targetId: 'EVENTS' }] });
     s3.addBucket('bucket-b', { notifications: [{ topic: { topicName: 'other', bootstrapServers: 'k:9092' }, targetId: 'EVENTS' }] });
     expect(() => synth(c3)).toThrow(/MinioCluster "test\/store": targetId = "EVENTS": is used by notifications to different topics, brokers or credentials/);
   });
 
   test('notifications without the event queue volume', () => {
     const c = chart('edge');
-    new MinioCluster(c, 'store', { ...base, eventQueue: false }).addBucket('video', { notifications: [{ topic }] });
+    new MinioCluster(c, 'store', { ...base, eventQueue: false }).addBucket('video', { notifications: [{ topic, secretCopies: copied }] });
     expect(() => synth(c)).toThrow(/notifications = 1: notifications need the event queue volume/);
   });
 
