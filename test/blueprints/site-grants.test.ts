@@ -2,27 +2,13 @@
 // bandwidth check, and reports that list every Secret the manifests reference.
 import { App, Size, Testing } from 'cdk8s';
 import { props as modelProps } from './model-site-support';
+import { cloudArchive, videoBase } from './video-site-support';
 import {
-  DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, ModelDistributionSite, ObjectStoreFlavor, VideoSurveillanceSite,
+  DecimalSize, EdgeSite, IoTSite, ModelDistributionSite, VideoSurveillanceSite,
   VideoSurveillanceSiteProps,
 } from '../../src';
 import { find, findAll, synth } from '../support/harness';
 
-const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive' } });
-const videoBase: VideoSurveillanceSiteProps = {
-  siteName: 'site-a',
-  cameras: 20,
-  bitrateMbps: 4,
-  retentionDays: 7,
-  driveSize: DecimalSize.terabytes(8),
-  storageClassName: 'lvm-xfs',
-  cloud: {
-    kafka: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'cloud-ca', key: 'ca.crt' }, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-user' } },
-    archive: cloudArchive,
-    archiveBucket: 'video-archive',
-  },
-  backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
-};
 
 function video(overrides: Partial<VideoSurveillanceSiteProps> = {}) {
   const app = Testing.app();

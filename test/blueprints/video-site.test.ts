@@ -1,22 +1,9 @@
 import { Size, Testing } from 'cdk8s';
-import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps, ViewerAuthentication } from '../../src';
+import { videoBase } from './video-site-support';
+import { VideoSurveillanceSite, VideoSurveillanceSiteProps, ViewerAuthentication } from '../../src';
 import { find, findAll, synth } from '../support/harness';
 
-const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive' } });
-const base: VideoSurveillanceSiteProps = {
-  siteName: 'site-a',
-  cameras: 20,
-  bitrateMbps: 4,
-  retentionDays: 7,
-  driveSize: DecimalSize.terabytes(8),
-  storageClassName: 'lvm-xfs',
-  cloud: {
-    kafka: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'cloud-ca', key: 'ca.crt' }, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-user' } },
-    archive: cloudArchive,
-    archiveBucket: 'video-archive',
-  },
-  backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
-};
+const base = videoBase;
 
 function site(props: Partial<VideoSurveillanceSiteProps> = {}) {
   const app = Testing.app();

@@ -1,0 +1,20 @@
+// Props shared by the VideoSurveillanceSite tests (site wiring and grants).
+import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSiteProps } from '../../src';
+
+export const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive' } });
+
+/** A 20-camera site archiving to a cloud bucket, Velero keys in `velero-site-a`. */
+export const videoBase: VideoSurveillanceSiteProps = {
+  siteName: 'site-a',
+  cameras: 20,
+  bitrateMbps: 4,
+  retentionDays: 7,
+  driveSize: DecimalSize.terabytes(8),
+  storageClassName: 'lvm-xfs',
+  cloud: {
+    kafka: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'cloud-ca', key: 'ca.crt' }, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-user' } },
+    archive: cloudArchive,
+    archiveBucket: 'video-archive',
+  },
+  backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
+};
