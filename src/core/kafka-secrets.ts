@@ -1,7 +1,7 @@
 // Where Strimzi's Secrets live, for consumers that mount them (module-internal; not re-exported from the package).
 import { IConstruct } from 'constructs';
 import { EdgeMessages } from './errors';
-import { IEventTopic, KafkaClientCredentials } from './interfaces';
+import { IEventTopic, KafkaClientCredentials, KafkaSecretCopies } from './interfaces';
 
 const STRIMZI_BOOTSTRAP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)-kafka-bootstrap\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?:\d+$/;
 
@@ -18,12 +18,6 @@ export function kafkaSecretNamespace(topic: IEventTopic): string | undefined {
   return topic.caCertificate.name === `${m[1]}-cluster-ca-cert` ? m[3] : undefined;
 }
 
-/** Names of copies of Strimzi's Secrets in the consumer's namespace (see the consumers' `secretCopies`). */
-export interface KafkaSecretCopyNames {
-  readonly caCertificateSecretName?: string;
-  readonly credentialsSecretName?: string;
-}
-
 /**
  * Errors for a consumer in `consumerNamespace` that mounts the topic's CA and/or the credentials' Secret while they
  * live in another namespace (a pod can only mount Secrets of its own namespace, so it never starts).
@@ -34,7 +28,7 @@ export function kafkaSecretPlacementErrors(scope: IConstruct, options: {
   readonly topic: IEventTopic;
   readonly credentials?: KafkaClientCredentials;
   readonly mountsCaCertificate: boolean;
-  readonly copies?: KafkaSecretCopyNames;
+  readonly copies?: KafkaSecretCopies;
   readonly copiesProp: string;
 }): string[] {
   const errors: string[] = [];
