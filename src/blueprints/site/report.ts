@@ -46,6 +46,12 @@ export interface SiteReportOptions {
    * @default - none
    */
   readonly secrets?: RequiredSecret[];
+  /**
+   * What of the site's data path the library's test suite runs with the real programs (one sentence per test file),
+   * shown under the flowchart as "Proved by".
+   * @default - no line
+   */
+  readonly provedBy?: string[];
 }
 
 /** Renders a site's Markdown report: capacity, components and images, prerequisites, data-path flowchart. */
@@ -95,6 +101,8 @@ export class SiteReport {
       lines.push(`  ${id(p.from)}["${SiteReport.escape(p.from)}"] -->|"${SiteReport.escape(p.label)}"| ${id(p.to)}["${SiteReport.escape(p.to)}"]`);
     }
     lines.push('```', '');
+    const proofs = o.provedBy ?? [];
+    if (proofs.length > 0) lines.push(`Proved by: ${proofs.join(' ')}`, '');
     return lines.join('\n');
   }
 
