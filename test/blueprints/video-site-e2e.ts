@@ -514,7 +514,7 @@ export function mcAs(mcBin: string, cluster: MinioTestCluster, keys: { accessKey
     });
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
     /** Killed at `timeoutMs` without an answer. */
-    const timedOut = r.status === null && r.signal !== null;
+    const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
     return { ok: r.status === 0, denied: MC_DENIED.test(out), timedOut, out };
   };
 }

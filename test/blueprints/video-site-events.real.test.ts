@@ -161,6 +161,8 @@ test('the site under test is the README example (same manifests)', () => {
   expect(notifyTopic).toBe(topic.spec.topicName ?? topic.metadata.name);
   expect(notifyUser).toBeDefined();
   expect(edgeUsers.map((u) => u.metadata.name)).toContain(notifyUser);
+  // The report's "Proved by" line names this file.
+  expect(report).toMatch(new RegExp(`^Proved by: .*\`test/blueprints/${path.basename(__filename).replace(/\./g, '\\.')}\``, 'm'));
 });
 
 test('the recorder uploads segments with its grant\'s keys and may not read or delete them', () => {
