@@ -466,6 +466,9 @@ export class VideoSurveillanceSite extends EdgeSite {
       scope: this,
       grants: this.grants,
       secrets: this.requiredSecrets,
+      provedBy: [
+        '`test/blueprints/video-site-events.real.test.ts` runs the example site\'s MinIO (every server, from its StatefulSet), its provisioning Job, a TLS + SCRAM Kafka with its topic, users and ACLs, and MirrorMaker2 configured from its KafkaMirrorMaker2: each segment a recorder uploads with its grant\'s keys (which may not read or delete) raises a bucket notification that reaches the cloud Kafka as `<site>.segment-events`, and uploads succeed with as many servers down as the erasure layout tolerates, but not with one more.',
+      ],
     });
   }
 }
