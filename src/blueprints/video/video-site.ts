@@ -466,6 +466,9 @@ export class VideoSurveillanceSite extends EdgeSite {
       scope: this,
       grants: this.grants,
       secrets: this.requiredSecrets,
+      provedBy: [
+        'test/blueprints/video-site-archive.real.test.ts runs the store from its StatefulSet and provisioning Job (real MinIO and mc), the archive CronJob\'s pod (rclone) into a cloud MinIO (a second run copies nothing), the playback cache (nginx with its nginx.conf: range requests MISS then HIT in slices, cached segments served with the store stopped), the restic CronJob\'s script into the cloud bucket, and Velero\'s S3 operations with the cloud keys under the report\'s key policy and with the site-local grant (allowed under the prefix, denied outside).',
+      ],
     });
   }
 }
