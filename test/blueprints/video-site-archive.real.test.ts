@@ -4,8 +4,9 @@
 // The README's example site (examples/video-surveillance/main.ts, its cloud archive store pointed at a loopback "cloud"
 // MinIO) runs its store from the StatefulSet (4 MinIO servers) and its provisioning Job's pod; a recorder PUTs
 // segments with the recorder grant's keys. Then:
-// - the archive CronJob's pod (its script, args, env, user and mounts; busybox and rclone as in the image) copies
-//   them to the cloud bucket under the site's prefix, and a second run copies nothing;
+// - the archive CronJob's pod (its script, args, env, user and mounts; busybox applets and rclone as in the image,
+//   though the command's /bin/sh is the host's) copies them to the cloud bucket under the site's prefix, and a second
+//   run copies nothing;
 // - Velero's cloud keys, given exactly the IAM policy the site report prints, can do what Velero does under the
 //   location's prefix and nothing outside it;
 // - the playback cache (the real nginx with the ConfigMap's nginx.conf, loopback paths substituted, and the
@@ -18,7 +19,7 @@
 // Test-side stand-ins: the Secret values (an operator's, and Strimzi's for the Kafka user), the cloud endpoint, the
 // cloud archive keys' policy (the library gives none for those keys), loopback addresses for Service names (the
 // MinIO pods' hosts file; a DNS server for nginx; server 0's address for mc), and temp folders for the mounts of the
-// two containers run directly (nginx, restic).
+// two containers run directly, as root (nginx, restic).
 import { spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
