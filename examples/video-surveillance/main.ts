@@ -4,16 +4,16 @@
  * report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Size } from 'cdk8s';
-import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite } from '../../src';
+import { DecimalSize, EdgeSite, ExternalObjectStore, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
 
-export function buildApp(app: App = new App()): App {
-  const cloudArchive = new ExternalObjectStore({
-    s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
-    region: 'eu-central-1',
-    flavor: ObjectStoreFlavor.AWS_S3,
-    credentials: { secretName: 'cloud-archive-keys' },
-  });
-  new VideoSurveillanceSite(app, 'store-0417', {
+/** The site's props, archiving to `cloudArchive` (AWS S3 in Frankfurt by default; the real-tier tests pass a loopback store). */
+export function siteProps(cloudArchive: IObjectStore = new ExternalObjectStore({
+  s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
+  region: 'eu-central-1',
+  flavor: ObjectStoreFlavor.AWS_S3,
+  credentials: { secretName: 'cloud-archive-keys' },
+})): VideoSurveillanceSiteProps {
+  return {
     siteName: 'store-0417',
     cameras: 100,
     bitrateMbps: 4,
@@ -33,7 +33,11 @@ export function buildApp(app: App = new App()): App {
     },
     backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
     cache: { viewerCidrs: ['10.20.0.0/24'], cacheVolumeSize: Size.gibibytes(500) },
-  });
+  };
+}
+
+export function buildApp(app: App = new App()): App {
+  new VideoSurveillanceSite(app, 'store-0417', siteProps());
   return app;
 }
 

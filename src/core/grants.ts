@@ -37,6 +37,12 @@ export interface RequiredSecret {
   readonly keys: string[];
   /** What it is for (who reads it). */
   readonly purpose: string;
+  /**
+   * For keys the operator creates on a store the library does not provision: the IAM policy (JSON) to give them,
+   * the least their readers need.
+   * @default - none (the keys' user is provisioned by the library, or they are not store keys)
+   */
+  readonly policy?: string;
 }
 
 /** Options of a grant. */

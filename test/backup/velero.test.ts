@@ -197,6 +197,29 @@ describe('VeleroBackupLocation', () => {
     });
   });
 
+  test('keyPolicy: the least the keys need, list under the prefix and get/put/delete objects under it; read-only locations only list and get', () => {
+    const c = chart('site-a');
+    const rw = new VeleroBackupLocation(c, 'rw', { objectStore: minio(), bucket: 'backups', prefix: 'velero/site-a', credential });
+    const ro = new VeleroBackupLocation(c, 'ro', { s3Url: 'https://s3.example.com', bucket: 'other-site', accessMode: VeleroAccessMode.READ_ONLY, credential });
+    synth(c);
+    expect(JSON.parse(rw.keyPolicy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::backups'], Condition: { StringLike: { 's3:prefix': ['velero/site-a/*'] } } },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Resource: ['arn:aws:s3:::backups/velero/site-a/*'],
+        },
+      ],
+    });
+    // No prefix: the whole bucket is the location's; read-only: nothing that writes or deletes.
+    expect(JSON.parse(ro.keyPolicy).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::other-site'] },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::other-site/*'] },
+    ]);
+  });
+
   test('sibling prefixes and other endpoints do not overlap', () => {
     const c = chart();
     const store = minio();

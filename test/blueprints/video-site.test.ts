@@ -121,6 +121,24 @@ describe('VideoSurveillanceSite', () => {
     expect(r).toContain('`quay.io/minio/minio:');
   });
 
+  test('the report gives the least-privilege policy of the cloud keys Velero uses; site-local Velero needs none (its grant is provisioned)', () => {
+    const { s } = site();
+    const bsl = find(synth(s), 'BackupStorageLocation', 'site-a-cloud');
+    const policy = JSON.parse(s.veleroLocation.keyPolicy);
+    expect(policy.Statement.flatMap((st: any) => st.Resource)).toEqual([
+      `arn:aws:s3:::${bsl.spec.objectStorage.bucket}`, `arn:aws:s3:::${bsl.spec.objectStorage.bucket}/${bsl.spec.objectStorage.prefix}/*`,
+    ]);
+    const report = s.report();
+    expect(report).toMatch(/\| velero-site-a \| velero \| cloud \| Velero: AWS credentials file .*only the IAM policy under "Key policies"/);
+    const section = report.slice(report.indexOf('## Key policies'));
+    expect(section).toContain('velero-site-a (namespace velero)');
+    const block = /```json\n([\s\S]*?)\n```/.exec(section);
+    expect(JSON.parse(block![1])).toEqual(policy);
+
+    const local = site({ backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, siteLocal: true } }).s;
+    expect(local.report()).not.toContain('## Key policies');
+  });
+
   test('fails if the hardware cannot hold the retention, naming needed vs available and the options', () => {
     expect(() => site({ cameras: 200, retentionDays: 30 }))
       .toThrow(/^VideoSurveillanceSite "site-a": cameras × bitrateMbps × retentionDays = "200 × 4 Mbps × 30 days": 259.2 TB of data needs 609.88 TB of raw disk .* holds only 13.6 TB; add drives: .*; or use larger drives: .*; or shorten retention: retentionDays at most 1 \(now 30\); or lower the bitrate/);

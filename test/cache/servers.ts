@@ -347,7 +347,8 @@ export class TinyDns {
 
   constructor(private readonly records: { [name: string]: string }) {}
 
-  public async start(): Promise<void> {
+  /** Listen on `host`:`port` (port 0: the OS picks one; 53 needs root, as a pod's resolv.conf has no port). */
+  public async start(host = '127.0.0.1', port = 0): Promise<void> {
     const socket = dgram.createSocket('udp4');
     this.socket = socket;
     socket.on('message', (msg, from) => {
@@ -373,7 +374,10 @@ export class TinyDns {
       header.writeUInt16BE(answer.length > 0 ? 1 : 0, 6);
       socket.send(Buffer.concat([header, question, answer]), from.port, from.address);
     });
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, host, () => resolve());
+    });
     this.port = socket.address().port;
   }
 

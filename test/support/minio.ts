@@ -351,9 +351,31 @@ function ensureMountPoint(dir: string, created: string[]): void {
   }
 }
 
-/** Removes the mount points it created (deepest first; only if still empty). */
+/**
+ * Whether any process mounts something at `dir` or below it. Other test clusters (in this or another test process)
+ * mount their pods' volumes at the same host paths in their own mount namespaces, and since Linux 3.18 removing a
+ * directory detaches every mount on it in every namespace: their servers would lose their drives.
+ */
+function mountedAnywhere(dir: string): boolean {
+  for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    let info: string;
+    try {
+      info = fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8');
+    } catch {
+      continue; // exited, or not ours to read
+    }
+    for (const line of info.split('\n')) {
+      const mountPoint = line.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
+      if (mountPoint === dir || mountPoint?.startsWith(`${dir}/`)) return true;
+    }
+  }
+  return false;
+}
+
+/** Removes the mount points it created (deepest first; only if still empty and nobody mounts anything there). */
 function removeMountPoints(created: string[]): void {
   for (const d of [...created].reverse()) {
+    if (mountedAnywhere(d)) continue;
     try {
       fs.rmdirSync(d);
     } catch {

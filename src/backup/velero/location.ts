@@ -202,6 +202,25 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
     }
   }
 
+  /**
+   * Velero (AWS plugin) lists with prefixes under the location's root (`<prefix>/`, `<prefix>/backups/`…) and reads,
+   * writes and deletes objects only under it; the region is configured or looked up unsigned, so no bucket-level
+   * action beyond the listing is needed.
+   */
+  private static renderKeyPolicy(bucket: string, prefix: string | undefined, accessMode: VeleroAccessMode): string {
+    const keys = prefix ? `${prefix}/*` : '*';
+    const objectActions = accessMode === VeleroAccessMode.READ_ONLY
+      ? ['s3:GetObject']
+      : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+    return JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`], ...(prefix ? { Condition: { StringLike: { 's3:prefix': [keys] } } } : {}) },
+        { Effect: 'Allow', Action: objectActions, Resource: [`arn:aws:s3:::${bucket}/${keys}`] },
+      ],
+    }, undefined, 2);
+  }
+
   private static isClusterLocal(url: string): boolean {
     const host = new URL(url).hostname;
     return /\.svc(\.cluster\.local)?$/.test(host) || host === 'localhost' || host.startsWith('127.') || !host.includes('.');
@@ -223,6 +242,13 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
   public readonly prefix?: string;
   /** The Velero version the location was generated for. */
   public readonly veleroVersion: VeleroVersion;
+  /**
+   * The least-privilege IAM policy (JSON, in the AWS grammar that MinIO and Ceph RGW also accept) for the keys in
+   * `credential`, for stores whose users the operator creates: list the bucket under the prefix, and get, put and
+   * delete objects under it (multipart uploads included); only list and get for a READ_ONLY location. Velero needs
+   * nothing else here (volume snapshots are not part of the location).
+   */
+  public readonly keyPolicy: string;
 
   constructor(scope: Construct, id: string, props: VeleroBackupLocationProps) {
     super(scope, id);
@@ -344,6 +370,7 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
       spec,
     } as any);
 
+    this.keyPolicy = VeleroBackupLocation.renderKeyPolicy(props.bucket, this.prefix, this.accessMode);
     S3Targets.register(this, { endpoint: s3Url ?? `aws-s3:${region ?? ''}`, bucket: props.bucket, prefix: this.prefix, what: 'Velero location' });
     this.node.addValidation({ validate: () => this.validateTree() });
   }

@@ -259,7 +259,13 @@ export abstract class EdgeSite extends Chart {
       location = new VeleroBackupLocation(this, 'VeleroLocation', {
         name: `${site}-cloud`, namespace: ns, objectStore: cloud.store, bucket: cloud.bucket, prefix: cloud.prefix, credential: cred, publicUrl: options.publicUrl,
       });
-      this.requireSecret({ name: cred.name, namespace: ns, keys: [cred.key], purpose: `Velero: AWS credentials file with keys for bucket ${cloud.bucket} (prefix ${cloud.prefix}) on ${cloud.store.s3Endpoint}` });
+      this.requireSecret({
+        name: cred.name,
+        namespace: ns,
+        keys: [cred.key],
+        purpose: `Velero: AWS credentials file with keys for bucket ${cloud.bucket} (prefix ${cloud.prefix}) on ${cloud.store.s3Endpoint}; give the keys only the IAM policy under "Key policies"`,
+        policy: location.keyPolicy,
+      });
     }
     const host = new URL(location.apiObject.toJson().spec.config?.s3Url ?? 'https://s3.amazonaws.com').hostname;
     if (options.publicUrl === undefined && (/\.svc(\.cluster\.local)?$/.test(host) || !host.includes('.'))) {
@@ -298,6 +304,7 @@ export abstract class EdgeSite extends Chart {
       namespace: prev.namespace,
       keys: [...new Set([...prev.keys, ...secret.keys])],
       purpose: prev.purpose === secret.purpose ? prev.purpose : `${prev.purpose}; ${secret.purpose}`,
+      ...(prev.policy ?? secret.policy ? { policy: prev.policy ?? secret.policy } : {}),
     };
   }
 

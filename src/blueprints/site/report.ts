@@ -90,6 +90,11 @@ export class SiteReport {
       lines.push('', '## Secrets to create', '', 'The manifests only reference these Secrets; create them before applying.', '',
         '| Secret | namespace | keys | read by |', '| --- | --- | --- | --- |');
       for (const s of secrets) lines.push(`| ${s.name} | ${s.namespace} | ${s.keys.join(', ')} | ${s.purpose} |`);
+      const policies = secrets.filter((s) => s.policy !== undefined);
+      if (policies.length > 0) {
+        lines.push('', '## Key policies', '', 'Keys you create on a store the site does not provision need only these permissions; give them nothing else.');
+        for (const s of policies) lines.push('', `${s.name} (namespace ${s.namespace}):`, '', '```json', s.policy!.trim(), '```');
+      }
     }
     lines.push('', '## Data paths', '', '```mermaid', 'flowchart LR');
     const ids = new Map<string, string>();

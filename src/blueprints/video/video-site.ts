@@ -468,6 +468,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       secrets: this.requiredSecrets,
       provedBy: [
         '`test/blueprints/video-site-events.real.test.ts` runs the example site\'s MinIO (every server, from its StatefulSet), its provisioning Job, a TLS + SCRAM Kafka with its topic, users and ACLs, and MirrorMaker2 configured from its KafkaMirrorMaker2: each segment a recorder uploads with its grant\'s keys (which may not read or delete) raises a bucket notification that reaches the cloud Kafka as `<site>.segment-events`, and uploads succeed with as many servers down as the erasure layout tolerates, but not with one more.',
+        '`test/blueprints/video-site-archive.real.test.ts` runs the store from its StatefulSet and provisioning Job (real MinIO and mc), the archive CronJob\'s pod (rclone) into a cloud MinIO (a second run copies nothing), the playback cache (nginx with its nginx.conf: range requests MISS then HIT in slices, cached segments served with the store stopped), the restic CronJob\'s script into the cloud bucket, and Velero\'s S3 operations with the cloud keys under the report\'s key policy and with the site-local grant (allowed under the prefix, denied outside).',
       ],
     });
   }

@@ -1,0 +1,211 @@
+// Fixtures of video-site-archive.real.test.ts (not a test file): the README's example VideoSurveillanceSite with its
+// cloud archive store pointed at a loopback "cloud" MinIO, that cloud MinIO (a small MinioCluster synthesized here and
+// run by MinioTestCluster), the Secret values an operator would create, and small clients (mc, the image-like bin).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Size, Testing } from 'cdk8s';
+import { siteProps } from '../../examples/video-surveillance/main';
+import {
+  ExternalObjectStore, MinioCluster, MinioPolicyStatements, ObjectStoreFlavor, VideoBackupOptions, VideoSurveillanceSite, VideoSurveillanceSiteProps,
+} from '../../src';
+import { chart, synth } from '../support/harness';
+import { MinioTestCluster, SecretValues } from '../support/minio';
+import { requireTools } from '../support/tools';
+
+/** Secret names the site references that neither the library nor the test's props choose. */
+export const CLOUD_KEYS = 'cloud-archive-keys';
+export const RESTIC_PASSWORD = { name: 'restic-password', key: 'password' };
+
+/**
+ * The "cloud" object store: one MinIO server with 4 drives (no server-loss tolerance needed for a fixture), the
+ * example's archive bucket and a bucket of another tenant. The keys the operator creates for the site's archive job
+ * and restic (Secret `cloud-archive-keys`) get a read-write policy on the archive bucket: a stand-in, the library
+ * gives no policy for those keys (see the report of this test file).
+ */
+export function cloudManifests(archiveBucket: string, otherBucket: string): any[] {
+  const c = chart('cloud');
+  const store = new MinioCluster(c, 'cloud', {
+    driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'cloud-root' }, servers: 1, drivesPerServer: 4, tolerateServerLoss: false,
+  });
+  store.addBucket('Archive', { name: archiveBucket });
+  store.addBucket('Other', { name: otherBucket });
+  store.addPolicy('archive-keys', { statements: MinioPolicyStatements.readWrite([archiveBucket]), users: [{ secretName: CLOUD_KEYS }] });
+  return synth(c);
+}
+
+/** The example's props with the cloud archive at `cloudUrl` (path style; the example's AWS endpoint is not loopback). */
+export function exampleProps(cloudUrl: string, backup: Partial<VideoBackupOptions> = {}): VideoSurveillanceSiteProps {
+  const archive = new ExternalObjectStore({
+    s3Endpoint: cloudUrl, flavor: ObjectStoreFlavor.MINIO, forcePathStyle: true, credentials: { secretName: CLOUD_KEYS },
+  });
+  const props = siteProps(archive);
+  return { ...props, backup: { ...props.backup, ...backup } };
+}
+
+/** The README's example site (optionally with other backup options), synthesized. */
+export function exampleSite(cloudUrl: string, backup: Partial<VideoBackupOptions> = {}): { site: VideoSurveillanceSite; manifests: any[] } {
+  const app = Testing.app();
+  const props = exampleProps(cloudUrl, backup);
+  const site = new VideoSurveillanceSite(app, props.siteName, props);
+  return { site, manifests: synth(app) };
+}
+
+/** AWS-style keys. */
+export interface Keys {
+  readonly AWS_ACCESS_KEY_ID: string;
+  readonly AWS_SECRET_ACCESS_KEY: string;
+}
+
+/** An AWS credentials file as Velero reads it (what the operator puts into the Velero credential Secret). */
+export function awsCredentialsFile(keys: Keys): string {
+  return `[default]\naws_access_key_id=${keys.AWS_ACCESS_KEY_ID}\naws_secret_access_key=${keys.AWS_SECRET_ACCESS_KEY}\n`;
+}
+
+/** The keys in an AWS credentials file's `[default]` profile. */
+export function parseCredentialsFile(file: string): Keys {
+  const get = (k: string) => new RegExp(`^${k}\\s*=\\s*(\\S+)`, 'm').exec(file)?.[1];
+  const id = get('aws_access_key_id');
+  const secret = get('aws_secret_access_key');
+  if (!id || !secret) throw new Error(`no [default] keys in credentials file:\n${file}`);
+  return { AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret };
+}
+
+/**
+ * The values an operator (or Strimzi, for the Kafka user) would put into every Secret the site references: keys per
+ * store grant, root user, origin token, cloud keys, restic password, Velero's credentials file (with site-local Velero
+ * the keys of the store's `velero` grant, as the report says).
+ */
+export function siteSecrets(site: VideoSurveillanceSite, cloudKeys: Keys, veleroKeys: Keys): SecretValues {
+  const s: SecretValues = {
+    [site.store.rootCredentials.secretName]: { rootUser: 'site-root', rootPassword: 'site-root-password-1' },
+    'playback-origin-token': { token: 'c0ffee0123456789abcdef0123456789' },
+    'store-notifications': { password: 'kafka-user-password-1' },
+    [CLOUD_KEYS]: { ...cloudKeys },
+    [RESTIC_PASSWORD.name]: { [RESTIC_PASSWORD.key]: 'restic repository password 1' },
+  };
+  // Strimzi's cluster CA certificate (the store trusts it for the Kafka notification target): a fresh self-signed CA.
+  const ca = site.kafka.caCertificate;
+  s[ca.name] = { [ca.key]: selfSignedCa() };
+  for (const g of site.grants) {
+    s[g.credentials.secretName] = g.consumer.name === 'velero'
+      ? { ...veleroKeys }
+      : { AWS_ACCESS_KEY_ID: `${g.consumer.name}-key`, AWS_SECRET_ACCESS_KEY: `${g.consumer.name}-secret-key-1` };
+  }
+  const cred = site.veleroLocation.apiObject.toJson().spec.credential;
+  s[cred.name] = { [cred.key]: awsCredentialsFile(veleroKeys) };
+  return s;
+}
+
+let caPem: string | undefined;
+/** A self-signed CA certificate (PEM), made once with openssl. */
+function selfSignedCa(): string {
+  if (caPem) return caPem;
+  const [openssl] = requireTools('openssl');
+  const dir = fs.mkdtempSync('/var/tmp/video-archive-ca-');
+  try {
+    const r = spawnSync(openssl, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=cluster-ca',
+      '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
+    caPem = fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8');
+    return caPem;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts a MinioTestCluster and runs its provisioning Job's pod; stops the cluster again if provisioning fails. */
+export async function startProvisioned(
+  manifests: any[], secrets: SecretValues, jobName: string,
+): Promise<{ cluster: MinioTestCluster; provisioning: string }> {
+  const cluster = await MinioTestCluster.start({ manifests, secrets });
+  try {
+    const job = manifests.find((m) => m.kind === 'Job' && m.metadata.name === jobName);
+    const run = cluster.runPod(job.spec.template, `${jobName}-a`, { timeoutMs: 120_000, extraEnv: { PROVISION_MAX_DELAY: '4' } });
+    if (run.status !== 0) throw new Error(`provisioning of ${cluster.statefulSet.metadata.name} exited ${run.status}:\n${run.stdout}${run.stderr}`);
+    return { cluster, provisioning: run.stdout };
+  } catch (e) {
+    await cluster.stop();
+    throw e;
+  }
+}
+
+/** MinIO's AccessDenied as mc prints it (verbatim for buckets, "Insufficient permissions" for objects). */
+export const DENIED = /Access Denied|AccessDenied|Insufficient permissions to access this path/;
+
+export interface McResult {
+  readonly ok: boolean;
+  readonly denied: boolean;
+  /** stdout and stderr as text. */
+  readonly out: string;
+  /** stdout as bytes (e.g. of `mc cat`). */
+  readonly stdout: Buffer;
+}
+
+/** The real mc as alias `s`, signing with `keys` at `url` (`http://host:port`). */
+export function mcAs(url: string, keys: Keys, configDir: string): (args: string[], input?: string | Buffer) => McResult {
+  const [mcBin] = requireTools('mc');
+  const u = new URL(url);
+  const host = `${u.protocol}//${encodeURIComponent(keys.AWS_ACCESS_KEY_ID)}:${encodeURIComponent(keys.AWS_SECRET_ACCESS_KEY)}@${u.host}`;
+  return (args, input) => {
+    const r = spawnSync(mcBin, ['--json', '--no-color', ...args], {
+      input, env: { PATH: process.env.PATH, MC_CONFIG_DIR: configDir, MC_HOST_s: host }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024,
+    });
+    const out = `${r.stdout?.toString('utf8') ?? ''}${r.stderr?.toString('utf8') ?? ''}`;
+    return { ok: r.status === 0, denied: DENIED.test(out), out, stdout: r.stdout ?? Buffer.alloc(0) };
+  };
+}
+
+/** `{ key: { etag, lastModified, size } }` of every object under `target` (from `mc ls --recursive --json`). */
+export function objectsUnder(mc: ReturnType<typeof mcAs>, target: string): { [key: string]: { etag: string; lastModified: string; size: number } } {
+  const r = mc(['ls', '--recursive', target]);
+  if (!r.ok && /does not exist/i.test(r.out) && !DENIED.test(r.out)) return {}; // mc's answer for an empty prefix
+  if (!r.ok) throw new Error(`mc ls ${target} failed: ${r.out}`);
+  const out: { [key: string]: { etag: string; lastModified: string; size: number } } = {};
+  for (const line of r.out.trim().split('\n').filter((l) => l.startsWith('{'))) {
+    const o = JSON.parse(line);
+    if (o.type === 'file') out[o.key] = { etag: o.etag, lastModified: o.lastModified, size: o.size };
+  }
+  return out;
+}
+
+/**
+ * A folder of busybox applets (as in the Alpine-based rclone and restic images) plus the host's rclone and restic,
+ * under /var/tmp (a pod mounts its emptyDir over /tmp) and readable by the pods' non-root users. The applets that
+ * run the pod set-up itself (mount, hostname, setpriv, unshare) are left out so the host's util-linux ones serve.
+ */
+export class ImageLikeBin {
+  public readonly dir: string;
+
+  constructor() {
+    const [busybox, rcloneBin, resticBin] = requireTools('busybox', 'rclone', 'restic');
+    this.dir = fs.mkdtempSync('/var/tmp/video-archive-bin-');
+    fs.chmodSync(this.dir, 0o755);
+    const r = spawnSync(busybox, ['--install', '-s', this.dir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`busybox --install failed: ${r.stderr}`);
+    for (const n of ['mount', 'umount', 'hostname', 'setpriv', 'unshare']) fs.rmSync(path.join(this.dir, n), { force: true });
+    fs.symlinkSync(rcloneBin, path.join(this.dir, 'rclone'));
+    fs.symlinkSync(resticBin, path.join(this.dir, 'restic'));
+  }
+
+  /** PATH of a pod: the image's programs first, then the host's (for the pod set-up only). */
+  public get path(): string {
+    return `${this.dir}:/usr/sbin:/usr/bin:/sbin:/bin`;
+  }
+
+  public remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The JSON of the report's "Key policies" entry for Secret `name` in `namespace`. */
+export function reportKeyPolicy(report: string, name: string, namespace: string): string {
+  const at = report.indexOf('## Key policies');
+  if (at < 0) throw new Error('the report has no "Key policies" section');
+  const section = report.slice(at);
+  const entry = section.indexOf(`${name} (namespace ${namespace}):`);
+  if (entry < 0) throw new Error(`the report's "Key policies" section has no entry for ${namespace}/${name}`);
+  const m = /```json\n([\s\S]*?)\n```/.exec(section.slice(entry));
+  if (!m) throw new Error(`no JSON block after the entry for ${namespace}/${name}`);
+  return m[1];
+}
