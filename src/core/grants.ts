@@ -113,6 +113,32 @@ export interface IGrantableObjectStore extends IObjectStore {
   grantReadWrite(consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions): ObjectStoreGrant;
 }
 
+/** Where and how one program uses a set of S3 keys: the unit a key policy is built from. */
+export interface S3KeyUse {
+  /** Bucket. */
+  readonly bucket: string;
+  /**
+   * Key prefix inside the bucket (a folder: `site-a` covers `site-a/…`).
+   * @default - the whole bucket
+   */
+  readonly prefix?: string;
+  /** What the program does there. */
+  readonly access: ObjectStoreAccess;
+}
+
+/** One policy statement in the library's neutral form (MinIO policies and IAM JSON are rendered from it). */
+export interface ObjectStorePolicyStatement {
+  /** S3 actions. */
+  readonly actions: string[];
+  /** Resource ARNs. */
+  readonly resources: string[];
+  /**
+   * IAM conditions.
+   * @default - none
+   */
+  readonly conditions?: { [operator: string]: { [key: string]: string[] } };
+}
+
 /** The IAM statements of each access level (the AWS/MinIO/RGW policy grammar). */
 export class ObjectStoreGrantStatements {
   /** Bucket-level actions of an access level (resource `arn:aws:s3:::BUCKET`). */
@@ -144,6 +170,41 @@ export class ObjectStoreGrantStatements {
       throw edgeError(store, { prop: `grant to "${consumer.name}": buckets`, value: [], rule: 'a grant names the buckets it allows (least privilege)', fix: 'list the buckets the consumer needs' });
     }
     options.buckets.forEach((b, i) => S3Rules.checkBucket(store, `grant to "${consumer.name}": buckets[${i}]`, b));
+  }
+
+  /**
+   * The statements that allow `access` on `buckets` under `prefix` and nothing else: bucket-level actions, the listing
+   * actions limited to the prefix by an `s3:prefix` condition (only those take it: MinIO rejects a policy where
+   * ListBucketMultipartUploads has it), object actions on `bucket/prefix*`.
+   */
+  public static statements(access: ObjectStoreAccess, buckets: string[], prefix?: string): ObjectStorePolicyStatement[] {
+    const p = ObjectStoreGrantStatements.normalisePrefix(prefix);
+    const bucketArns = buckets.map((b) => `arn:aws:s3:::${b}`);
+    const isList = (a: string) => a === 's3:ListBucket' || a === 's3:ListBucketVersions';
+    const bucketActions = ObjectStoreGrantStatements.bucketActions(access);
+    const listActions = bucketActions.filter(isList);
+    return [
+      { actions: bucketActions.filter((a) => !isList(a)), resources: bucketArns },
+      ...(listActions.length > 0 ? [{ actions: listActions, resources: bucketArns, ...(p ? { conditions: { StringLike: { 's3:prefix': [`${p}*`] } } } : {}) }] : []),
+      { actions: ObjectStoreGrantStatements.objectActions(access), resources: buckets.map((b) => `arn:aws:s3:::${b}/${p}*`) },
+    ];
+  }
+
+  /**
+   * The IAM policy document (JSON) for keys the operator creates on a store the library does not provision (a cloud
+   * bucket): the union of what each use needs, nothing more. AWS IAM, MinIO and Ceph RGW accept this grammar.
+   */
+  public static policyDocument(uses: S3KeyUse[]): string {
+    const statements = uses.flatMap((u) => ObjectStoreGrantStatements.statements(u.access, [u.bucket], u.prefix));
+    const seen = new Set<string>();
+    const unique = statements.filter((st) => {
+      const key = JSON.stringify(st);
+      return !seen.has(key) && seen.add(key) !== undefined;
+    });
+    return JSON.stringify({
+      Version: '2012-10-17',
+      Statement: unique.map((st) => ({ Effect: 'Allow', Action: st.actions, Resource: st.resources, ...(st.conditions ? { Condition: st.conditions } : {}) })),
+    }, undefined, 2);
   }
 
   /** Normalised prefix (`a/b/`), or '' for the whole bucket. */

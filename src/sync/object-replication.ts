@@ -2,7 +2,8 @@ import { Chart, Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, RcloneEnv, Resources, RestrictedSecurity, SecretKeyReference, Warnings,
+  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv, Resources, RestrictedSecurity, S3KeyUse,
+  SecretKeyReference, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
 import { REPLICATION_SCRIPT, STATE_DIR } from './object-replication-script';
@@ -152,6 +153,12 @@ export class ObjectReplication extends Construct {
   public readonly conflictsPath?: string;
   /** The `CronJob` (escape hatch). */
   public readonly apiObject: k8s.KubeCronJob;
+  /**
+   * What the job does with the destination store's keys: list, read, write and delete under the destination path, the
+   * folder of its state file and (MANUAL) the conflicts path; nothing else. The basis of the key policy for a
+   * destination whose keys the operator creates.
+   */
+  public readonly destinationKeyUses: S3KeyUse[];
 
   constructor(scope: Construct, id: string, props: ObjectReplicationProps) {
     super(scope, id);
@@ -261,6 +268,11 @@ export class ObjectReplication extends Construct {
     this.rcloneArgs = args;
 
     this.statePath = `${props.destinationBucket}/${STATE_DIR}/${namespace ?? 'default'}/${id}.tsv`;
+    const use = (bucketPath: string): S3KeyUse => {
+      const [bucket, ...rest] = bucketPath.split('/');
+      return { bucket, prefix: rest.join('/') || undefined, access: ObjectStoreAccess.READ_WRITE };
+    };
+    this.destinationKeyUses = [this.destinationPath, this.statePath.replace(/\/[^/]+$/, ''), ...(this.conflictsPath ? [this.conflictsPath] : [])].map(use);
     const env: k8s.EnvVar[] = [
       { name: 'HOME', value: '/tmp' },
       { name: 'SYNC_SOURCE', value: `source:${this.sourcePath}` },

@@ -205,16 +205,19 @@ describe('VeleroBackupLocation', () => {
     expect(JSON.parse(rw.keyPolicy)).toEqual({
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::backups'], Condition: { StringLike: { 's3:prefix': ['velero/site-a/*'] } } },
+        // Bucket-level reads that cannot be limited to a prefix: the region, unfinished multipart uploads.
+        { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], Resource: ['arn:aws:s3:::backups'] },
+        { Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketVersions'], Resource: ['arn:aws:s3:::backups'], Condition: { StringLike: { 's3:prefix': ['velero/site-a/*'] } } },
         {
           Effect: 'Allow',
-          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
           Resource: ['arn:aws:s3:::backups/velero/site-a/*'],
         },
       ],
     });
     // No prefix: the whole bucket is the location's; read-only: nothing that writes or deletes.
     expect(JSON.parse(ro.keyPolicy).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: ['arn:aws:s3:::other-site'] },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::other-site'] },
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::other-site/*'] },
     ]);

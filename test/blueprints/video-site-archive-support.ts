@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Size, Testing } from 'cdk8s';
 import { siteProps } from '../../examples/video-surveillance/main';
 import {
-  ExternalObjectStore, MinioCluster, MinioPolicyStatements, ObjectStoreFlavor, VideoBackupOptions, VideoSurveillanceSite, VideoSurveillanceSiteProps,
+  ExternalObjectStore, MinioCluster, ObjectStoreFlavor, VideoBackupOptions, VideoSurveillanceSite, VideoSurveillanceSiteProps,
 } from '../../src';
 import { chart, synth } from '../support/harness';
 import { MinioTestCluster, SecretValues } from '../support/minio';
@@ -19,9 +19,9 @@ export const RESTIC_PASSWORD = { name: 'restic-password', key: 'password' };
 
 /**
  * The "cloud" object store: one MinIO server with 4 drives (no server-loss tolerance needed for a fixture), the
- * example's archive bucket and a bucket of another tenant. The keys the operator creates for the site's archive job
- * and restic (Secret `cloud-archive-keys`) get a read-write policy on the archive bucket: a stand-in, the library
- * gives no policy for those keys (see the report of this test file).
+ * example's archive bucket and a bucket of another tenant. The keys the operator creates on it (the archive job's and
+ * restic's `cloud-archive-keys`, Velero's) are added by each test with the policy the site report prints
+ * ({@link operatorCreatesKeys}).
  */
 export function cloudManifests(archiveBucket: string, otherBucket: string): any[] {
   const c = chart('cloud');
@@ -30,7 +30,6 @@ export function cloudManifests(archiveBucket: string, otherBucket: string): any[
   });
   store.addBucket('Archive', { name: archiveBucket });
   store.addBucket('Other', { name: otherBucket });
-  store.addPolicy('archive-keys', { statements: MinioPolicyStatements.readWrite([archiveBucket]), users: [{ secretName: CLOUD_KEYS }] });
   return synth(c);
 }
 
@@ -195,6 +194,33 @@ export class ImageLikeBin {
 
   public remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The operator's steps for keys on a store the site does not provision (the cloud): policy `policyName` with exactly
+ * `policy`, the user with `keys`, the policy attached (any other policy the user had detached first).
+ */
+export function operatorCreatesKeys(root: ReturnType<typeof mcAs>, dir: string, policyName: string, policy: string, keys: Keys): void {
+  const file = path.join(dir, `${policyName}.json`);
+  fs.writeFileSync(file, policy);
+  const steps = [
+    ['admin', 'policy', 'create', 's', policyName, file],
+    ['admin', 'user', 'add', 's', keys.AWS_ACCESS_KEY_ID, keys.AWS_SECRET_ACCESS_KEY],
+  ];
+  for (const step of steps) {
+    const r = root(step);
+    if (!r.ok) throw new Error(`mc ${step.join(' ')} failed: ${r.out}`);
+  }
+  const info = root(['admin', 'user', 'info', 's', keys.AWS_ACCESS_KEY_ID]);
+  const attached: string[] = info.ok ? (JSON.parse(info.out.trim().split('\n')[0]).policyName ?? '').split(',').filter((x: string) => x) : [];
+  for (const other of attached.filter((x) => x !== policyName)) {
+    const r = root(['admin', 'policy', 'detach', 's', other, '--user', keys.AWS_ACCESS_KEY_ID]);
+    if (!r.ok) throw new Error(`detaching ${other} failed: ${r.out}`);
+  }
+  if (!attached.includes(policyName)) {
+    const r = root(['admin', 'policy', 'attach', 's', policyName, '--user', keys.AWS_ACCESS_KEY_ID]);
+    if (!r.ok) throw new Error(`attaching ${policyName} failed: ${r.out}`);
   }
 }
 

@@ -16,8 +16,10 @@
 // the cloud bucket under the site's restic prefix (`restic snapshots` lists it), and the site store's velero grant
 // lets Velero work under its prefix only.
 //
-// Test-side stand-ins: the Secret values (an operator's, and Strimzi's for the Kafka user), the cloud endpoint, the
-// cloud archive keys' policy (the library gives none for those keys), loopback addresses for Service names (the
+// The cloud keys (archive job and restic; Velero) are created as the operator would, with exactly the IAM policy the
+// site report prints under "Key policies", so the runs above also prove those policies are enough.
+//
+// Test-side stand-ins: the Secret values (an operator's, and Strimzi's for the Kafka user), the cloud endpoint, loopback addresses for Service names (the
 // MinIO pods' hosts file; a DNS server for nginx; server 0's address for mc), and temp folders for the mounts of the
 // two containers run directly, as root (nginx, restic).
 import { spawn, spawnSync } from 'child_process';
@@ -25,7 +27,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CLOUD_KEYS, cloudManifests, exampleProps, exampleSite, ImageLikeBin, Keys, mcAs, McResult, objectsUnder,
+  CLOUD_KEYS, cloudManifests, exampleProps, exampleSite, ImageLikeBin, Keys, mcAs, McResult, objectsUnder, operatorCreatesKeys,
   parseCredentialsFile, reportKeyPolicy, RESTIC_PASSWORD, siteSecrets, startProvisioned,
 } from './video-site-archive-support';
 import { NginxCacheConfig, VideoSurveillanceSite } from '../../src';
@@ -55,7 +57,7 @@ beforeAll(async () => {
   bin = new ImageLikeBin();
   const manifests = cloudManifests(ARCHIVE_BUCKET, OTHER_BUCKET);
   const job = manifests.find((m) => m.kind === 'Job');
-  ({ cluster: cloud } = await startProvisioned(manifests, { 'cloud-root': cloudRoot, [CLOUD_KEYS]: { ...cloudKeys } }, job.metadata.name));
+  ({ cluster: cloud } = await startProvisioned(manifests, { 'cloud-root': cloudRoot }, job.metadata.name));
   console.log(`cloud MinIO up in ${cloud.startMillis} ms at ${cloud.servers[0].url}`);
 });
 afterAll(async () => {
@@ -122,6 +124,7 @@ describe('the README example site: archive to the cloud, Velero cloud keys, play
   beforeAll(async () => {
     ({ site, manifests } = exampleSite(cloudUrl()));
     secrets = siteSecrets(site, cloudKeys, cloudVeleroKeys);
+    operatorCreatesKeys(cloudAsRoot(), work, 'archive-keys', reportKeyPolicy(site.report(), CLOUD_KEYS, site.siteName), cloudKeys);
     let provisioning: string;
     ({ cluster: store, provisioning } = await startProvisioned(manifests, secrets, site.store.provisioningJobName!));
     console.log(`site store (4 servers) up in ${store.startMillis} ms; provisioning:\n${provisioning.trim().split('\n').slice(-5).join('\n')}`);
@@ -171,6 +174,13 @@ describe('the README example site: archive to the cloud, Velero cloud keys, play
     expect(second.copiedByRclone).toEqual([]);
     // Nothing was rewritten: same ETags and modification times in the cloud.
     expect(objectsUnder(cloudMc, `s/${ARCHIVE_BUCKET}/${prefix}`)).toEqual(after1);
+    // The report's policy for these keys allows that and no more.
+    expectOk(cloudAsRoot()(['pipe', `s/${OTHER_BUCKET}/tenant-b/segment.mp4`], 'x'));
+    expectDenied(cloudMc(['ls', `s/${ARCHIVE_BUCKET}/`]), 'list the archive bucket root');
+    expectDenied(cloudMc(['ls', `s/${ARCHIVE_BUCKET}/other-site/`]), 'list another site\'s prefix');
+    expectDenied(cloudMc(['pipe', `s/${ARCHIVE_BUCKET}/other-site/x.mp4`], 'x'), 'write under another site\'s prefix');
+    expectDenied(cloudMc(['cat', `s/${OTHER_BUCKET}/tenant-b/segment.mp4`]), 'read another bucket');
+    expectDenied(cloudMc(['admin', 'user', 'list', 's']), 'administer the store');
   });
 
   test('7: the cloud keys Velero uses, given exactly the policy the report prints, work under the location prefix and nowhere else', () => {
@@ -183,13 +193,8 @@ describe('the README example site: archive to the cloud, Velero cloud keys, play
 
     // The operator's steps: a user with the keys of Velero's credentials file, and that policy, nothing more.
     const keys = parseCredentialsFile(secrets[bsl.spec.credential.name][bsl.spec.credential.key]);
-    const policyFile = path.join(work, 'velero-policy.json');
-    fs.writeFileSync(policyFile, policy);
-    const root = cloudAsRoot();
-    expectOk(root(['admin', 'policy', 'create', 's', 'store-0417-velero', policyFile]));
-    expectOk(root(['admin', 'user', 'add', 's', keys.AWS_ACCESS_KEY_ID, keys.AWS_SECRET_ACCESS_KEY]));
-    expectOk(root(['admin', 'policy', 'attach', 's', 'store-0417-velero', '--user', keys.AWS_ACCESS_KEY_ID]));
-    expectOk(root(['pipe', `s/${OTHER_BUCKET}/tenant-b/backup.json`], '{}'));
+    operatorCreatesKeys(cloudAsRoot(), work, 'store-0417-velero', policy, keys);
+    expectOk(cloudAsRoot()(['pipe', `s/${OTHER_BUCKET}/tenant-b/backup.json`], '{}'));
 
     const velero = mcAs(bsl.spec.config.s3Url, keys, mcDir('cloud-velero'));
     expectVeleroWorks(velero, bucket, prefix);
@@ -318,6 +323,8 @@ describe('variant with restic claims and site-local Velero', () => {
   beforeAll(() => {
     ({ site, manifests } = exampleSite(cloudUrl(), { siteLocal: true, resticClaims: ['nvr-index'], resticPassword: RESTIC_PASSWORD }));
     secrets = siteSecrets(site, cloudKeys, siteVeleroKeys);
+    // This site's policy for the cloud keys (archive + restic prefixes) replaces the first site's.
+    operatorCreatesKeys(cloudAsRoot(), work, 'archive-restic-keys', reportKeyPolicy(site.report(), CLOUD_KEYS, site.siteName), cloudKeys);
   });
 
   test('6: the restic CronJob\'s script backs the claim up into the cloud bucket under the site\'s restic prefix; restic snapshots lists it', () => {

@@ -125,7 +125,7 @@ describe('VideoSurveillanceSite', () => {
     const { s } = site();
     const bsl = find(synth(s), 'BackupStorageLocation', 'site-a-cloud');
     const policy = JSON.parse(s.veleroLocation.keyPolicy);
-    expect(policy.Statement.flatMap((st: any) => st.Resource)).toEqual([
+    expect([...new Set(policy.Statement.flatMap((st: any) => st.Resource))]).toEqual([
       `arn:aws:s3:::${bsl.spec.objectStorage.bucket}`, `arn:aws:s3:::${bsl.spec.objectStorage.bucket}/${bsl.spec.objectStorage.prefix}/*`,
     ]);
     const report = s.report();
@@ -136,7 +136,31 @@ describe('VideoSurveillanceSite', () => {
     expect(JSON.parse(block![1])).toEqual(policy);
 
     const local = site({ backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, siteLocal: true } }).s;
-    expect(local.report()).not.toContain('## Key policies');
+    expect(local.report()).not.toContain('velero-site-a (namespace velero)');
+  });
+
+  test('the report gives the policy of the cloud archive keys: only the archive prefix, the job\'s state folder and (with restic claims) the restic prefix', () => {
+    const policyOf = (s: VideoSurveillanceSite) => {
+      const section = s.report().slice(s.report().indexOf('## Key policies'));
+      const entry = section.slice(section.indexOf('cloud-archive (namespace site-a):'));
+      expect(entry.length).toBeLessThan(section.length);
+      return JSON.parse(/```json\n([\s\S]*?)\n```/.exec(entry)![1]);
+    };
+    const objectResources = (p: any) => p.Statement.filter((st: any) => st.Action.includes('s3:PutObject')).flatMap((st: any) => st.Resource).sort();
+    const listPrefixes = (p: any) => p.Statement.flatMap((st: any) => st.Condition?.StringLike?.['s3:prefix'] ?? []).sort();
+    const { s } = site();
+    const cronJob = find(synth(s), 'CronJob', s.archive.apiObject.name);
+    const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    const stateFolder = env.SYNC_STATE.replace(/^destination:[^/]+\//, '').replace(/[^/]+$/, '');
+    expect(env.SYNC_DESTINATION).toBe('destination:video-archive/site-a');
+    const plain = policyOf(s);
+    expect(objectResources(plain)).toEqual([`arn:aws:s3:::video-archive/${stateFolder}*`, 'arn:aws:s3:::video-archive/site-a/*'].sort());
+    expect(listPrefixes(plain)).toEqual([`${stateFolder}*`, 'site-a/*'].sort());
+    expect(JSON.stringify(plain)).not.toMatch(/CreateBucket|DeleteBucket|Policy"|"\*"|"s3:\*"|:::video-archive\/\*"/);
+
+    const withRestic = site({ backup: { ...base.backup, resticClaims: ['nvr-db'], resticPassword: { name: 'restic', key: 'password' } } }).s;
+    expect(objectResources(policyOf(withRestic))).toEqual([...objectResources(plain), 'arn:aws:s3:::video-archive/site-a-restic/*'].sort());
+    expect(withRestic.report()).toMatch(/\| cloud-archive \| site-a \| .* \| archive job \(and restic\) writing to video-archive/);
   });
 
   test('fails if the hardware cannot hold the retention, naming needed vs available and the options', () => {

@@ -1,5 +1,5 @@
 import { IPersistentVolumeClaim } from 'cdk8s-plus-30';
-import { IObjectStore, SecretKeyReference } from '../../core';
+import { IObjectStore, ObjectStoreAccess, S3KeyUse, SecretKeyReference } from '../../core';
 
 /** Options for {@link ResticRepository.s3}. */
 export interface ResticS3RepositoryOptions {
@@ -107,5 +107,14 @@ export class ResticRepository {
 
   private constructor(config: ResticRepositoryConfig) {
     this._config = config;
+  }
+
+  /**
+   * What restic does with the store's keys (S3 repositories only): list, read, write and delete (locks, prune) under
+   * the repository's prefix. Empty for other repository kinds.
+   */
+  public get keyUses(): S3KeyUse[] {
+    const c = this._config;
+    return c.kind === 's3' && c.bucket ? [{ bucket: c.bucket, prefix: c.prefix, access: ObjectStoreAccess.READ_WRITE }] : [];
   }
 }

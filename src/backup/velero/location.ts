@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VeleroVersion } from './version';
-import { EdgeLabels, edgeError, EdgeMessages, IObjectStore, KubeNames, ObjectStoreFlavor, SecretKeyReference, Warnings } from '../../core';
+import { EdgeLabels, edgeError, EdgeMessages, IObjectStore, KubeNames, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrantStatements, SecretKeyReference, Warnings } from '../../core';
 import { Endpoints, KeyNames, S3Rules, Shape } from '../../core/validate';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
@@ -202,25 +202,6 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
     }
   }
 
-  /**
-   * Velero (AWS plugin) lists with prefixes under the location's root (`<prefix>/`, `<prefix>/backups/`…) and reads,
-   * writes and deletes objects only under it; the region is configured or looked up unsigned, so no bucket-level
-   * action beyond the listing is needed.
-   */
-  private static renderKeyPolicy(bucket: string, prefix: string | undefined, accessMode: VeleroAccessMode): string {
-    const keys = prefix ? `${prefix}/*` : '*';
-    const objectActions = accessMode === VeleroAccessMode.READ_ONLY
-      ? ['s3:GetObject']
-      : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
-    return JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`], ...(prefix ? { Condition: { StringLike: { 's3:prefix': [keys] } } } : {}) },
-        { Effect: 'Allow', Action: objectActions, Resource: [`arn:aws:s3:::${bucket}/${keys}`] },
-      ],
-    }, undefined, 2);
-  }
-
   private static isClusterLocal(url: string): boolean {
     const host = new URL(url).hostname;
     return /\.svc(\.cluster\.local)?$/.test(host) || host === 'localhost' || host.startsWith('127.') || !host.includes('.');
@@ -370,7 +351,10 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
       spec,
     } as any);
 
-    this.keyPolicy = VeleroBackupLocation.renderKeyPolicy(props.bucket, this.prefix, this.accessMode);
+    // Velero (AWS plugin) lists, reads, writes and deletes only under the location's root; the region is configured or
+    // looked up unsigned, so nothing outside the prefix is needed.
+    const access = this.accessMode === VeleroAccessMode.READ_ONLY ? ObjectStoreAccess.READ : ObjectStoreAccess.READ_WRITE;
+    this.keyPolicy = ObjectStoreGrantStatements.policyDocument([{ bucket: props.bucket, prefix: this.prefix, access }]);
     S3Targets.register(this, { endpoint: s3Url ?? `aws-s3:${region ?? ''}`, bucket: props.bucket, prefix: this.prefix, what: 'Velero location' });
     this.node.addValidation({ validate: () => this.validateTree() });
   }

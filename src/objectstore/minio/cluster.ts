@@ -548,14 +548,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     const secretName = options.secretName ?? `${this.name}-${consumer.name}`;
     KubeNames.assertDns1123Subdomain(this, `grant to "${consumer.name}": secretName`, secretName);
     const credentials: S3CredentialsReference = { secretName };
-    const bucketArns = options.buckets.map((b) => `arn:aws:s3:::${b}`);
-    // Only the listing actions take the s3:prefix condition (MinIO rejects the policy if ListBucketMultipartUploads has it).
-    const listActions = ObjectStoreGrantStatements.bucketActions(access).filter((a) => a === 's3:ListBucket' || a === 's3:ListBucketVersions');
-    const statements = [
-      { actions: ObjectStoreGrantStatements.bucketActions(access).filter((a) => !(listActions as string[]).includes(a)), resources: bucketArns },
-      ...(listActions.length > 0 ? [{ actions: listActions, resources: bucketArns, ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}) }] : []),
-      { actions: ObjectStoreGrantStatements.objectActions(access), resources: options.buckets.map((b) => `arn:aws:s3:::${b}/${prefix}*`) },
-    ];
+    const statements = ObjectStoreGrantStatements.statements(access, options.buckets, prefix);
     const policyName = `${consumer.name}-${access}`;
     this.addPolicy(`grant-${consumer.name}-${access}`, { name: policyName, statements, users: [credentials] });
     const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
