@@ -8,11 +8,15 @@
 //   telegraf.conf and the Deployment's env run for real. A sensor writes line protocol over HTTPS with the ingest
 //   token; the points reach the InfluxDB write API (a stand-in HTTP server: InfluxDB 2 cannot be built here) with
 //   the write token, org and bucket, and the telemetry topic as JSON in zstd batches, read back as the MirrorMaker2
-//   user; the readiness endpoint turns healthy.
+//   user. With InfluxDB down, a full buffer stays within TelegrafIngest.memoryFor's figures (resident memory measured)
+//   and readiness answers 503; when InfluxDB is back, every buffered point is written and readiness is 200.
+// - MirrorMaker2: a real Connect worker and MirrorSourceConnector with the KafkaMirrorMaker2's target and connector
+//   config read the edge topic as the site's MirrorMaker2 user (only its ACLs) and deliver the points to a second
+//   ("cloud") broker as the remote topic the site report names.
 // - Redis L1 cache: the ConfigMap's redis.conf and start.sh, started by the container's command as the pod's user;
 //   the pod's readiness probe passes; maxmemory, policy and TTL are those the site and its client ConfigMap publish.
-// - Backup: the restic CronJob's init container script (with a stand-in `influx` that writes a dump: the influx CLI
-//   needs a running InfluxDB, which cannot be had here) and its restic script, with the job's env, as the pod's user,
+// - Backup: the restic CronJob's init container script (with a stand-in `influx` that writes a dump: the module proxy
+//   refuses the influx CLI, and it would need a running InfluxDB) and its restic script, with the job's env, as the pod's user,
 //   into a loopback S3 (moto) at the bucket and prefix the site names; a second run finds the repository, and the
 //   restored dump equals what the dump step wrote.
 // Test-side stand-ins (each stated where it happens): Secret values (what the operator, Strimzi or cert-manager
