@@ -114,7 +114,7 @@ export class TelegrafIngest extends Construct {
   /**
    * Memory allowed per buffered metric: 2 KiB. Measured with Telegraf 1.36.2 (the pinned release) running the IoT
    * site's config: with InfluxDB down, 100,000 points of ~100 B line protocol (3 tags, 3 fields; the capacity
-   * planner's figure) grew the process's resident memory by 1.4–1.55 KiB per point over three runs (a Go metric
+   * planner's figure) grew the process's resident memory by 1.3–1.55 KiB per point over four runs (a Go metric
    * object per point plus the garbage collector's headroom); 2 KiB leaves about 30% for more tags or fields.
    */
   public static readonly BUFFERED_METRIC_BYTES = 2048;
