@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-30';
 import {
@@ -374,6 +376,16 @@ describe('IoTSite InfluxDB backup: influx backup into an emptyDir, then restic',
     const init = find(synth(s), 'CronJob', 'restic-influxdb').spec.jobTemplate.spec.template.spec.initContainers[0];
     expect(init.env.find((e: any) => e.name === 'INFLUX_TOKEN').valueFrom).toEqual({ secretKeyRef: { name: 'influx-backup-token', key: 'op' } });
     expect(s.report()).toContain('| influx-backup-token | site-a | op | InfluxDB operator token for influx backup |');
+  });
+});
+
+describe('IoTSite report: Proved by', () => {
+  test('names the real-tier test that runs the site\'s data path, and that file exists', () => {
+    const line = site().report().split('\n').find((l) => l.startsWith('Proved by: '));
+    expect(line).toBeDefined();
+    const files = [...line!.matchAll(/test\/[\w/.-]+\.real\.test\.ts/g)].map((m) => m[0]);
+    expect(files).toEqual(['test/blueprints/iot-site-e2e.real.test.ts']);
+    expect(fs.existsSync(path.join(__dirname, '..', '..', files[0]))).toBe(true);
   });
 });
 

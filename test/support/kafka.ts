@@ -175,12 +175,20 @@ export interface BrokerOptions {
   readonly config?: { [key: string]: string };
   /** Give up waiting for "Kafka Server started" after this long. @default 90 s */
   readonly startTimeoutMs?: number;
+  /**
+   * Also listen with SASL_SSL (SCRAM-SHA-512 over TLS, as a Strimzi `tls: true` listener with scram-sha-512
+   * authentication): a PEM file holding the server's private key (unencrypted PKCS#8) and then its certificate.
+   * @default - SASL_PLAINTEXT only
+   */
+  readonly tlsKeyAndCertPem?: string;
 }
 
 /** A running single-node KRaft broker + controller on 127.0.0.1. */
 export class KafkaBroker {
   /** `127.0.0.1:<port>` of the SASL_PLAINTEXT (SCRAM-SHA-512) listener. */
   public readonly bootstrapServers: string;
+  /** `127.0.0.1:<port>` of the SASL_SSL listener, when started with `tlsKeyAndCertPem`. */
+  public tlsBootstrapServers?: string;
   /** The super user (SCRAM-SHA-512). */
   public readonly admin: ScramUser;
   /** A client properties file that logs in as the admin (`--command-config` of every tool). */
@@ -316,8 +324,21 @@ export async function startBroker(options: BrokerOptions = {}): Promise<KafkaBro
     const port = await freePort();
     let controllerPort = await freePort();
     while (controllerPort === port) controllerPort = await freePort();
+    let tlsPort: number | undefined;
+    let tls: { [key: string]: string } = {};
+    if (options.tlsKeyAndCertPem) {
+      do tlsPort = await freePort(); while (tlsPort === port || tlsPort === controllerPort);
+      tls = {
+        'listeners': `SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_SSL://127.0.0.1:${tlsPort}`,
+        'advertised.listeners': `SASL_PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${tlsPort}`,
+        'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
+        'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': jaas(admin),
+        'listener.name.sasl_ssl.ssl.keystore.type': 'PEM',
+        'listener.name.sasl_ssl.ssl.keystore.location': options.tlsKeyAndCertPem,
+      };
+    }
     const serverProps = path.join(dir, 'server.properties');
-    fs.writeFileSync(serverProps, properties(brokerProperties(dir, port, controllerPort, admin, options.config ?? {})), { mode: 0o600 });
+    fs.writeFileSync(serverProps, properties(brokerProperties(dir, port, controllerPort, admin, { ...tls, ...options.config })), { mode: 0o600 });
     const log4j = path.join(dir, 'log4j2.properties');
     fs.writeFileSync(log4j, LOG4J_SERVER);
     const clusterId = newClusterId();
@@ -345,6 +366,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<KafkaBro
       await new Promise((r) => setTimeout(r, 200));
     }
     broker.startMillis = Date.now() - started;
+    if (tlsPort !== undefined) broker.tlsBootstrapServers = `127.0.0.1:${tlsPort}`;
     return broker;
   } catch (e) {
     if (child) await stopChild(child, 10_000);

@@ -640,6 +640,12 @@ export class IoTSite extends EdgeSite {
       dataPaths: this.dataPaths,
       scope: this,
       secrets: this.requiredSecrets,
+      provedBy: [
+        'test/blueprints/iot-site-e2e.real.test.ts runs this site\'s telegraf.conf with a real Telegraf (sensor line protocol over HTTPS '
+          + 'with the token → an InfluxDB write-API stand-in, and → the telemetry topic on a real Kafka with the site\'s SCRAM users and ACLs), '
+          + 'its KafkaMirrorMaker2 config with a real MirrorMaker2 to a second broker, its redis.conf and start script with redis-server, and '
+          + 'its backup CronJob\'s scripts with restic into a loopback S3 (InfluxDB and the influx CLI are stand-ins: neither can be built here).',
+      ],
     });
   }
 
