@@ -100,9 +100,10 @@ beforeAll(async () => {
   cloudS3.mc(['mb', `cloud/${p.cloud.releaseBucket}`]);
   const statements = MinioPolicyStatements.readOnly([p.cloud.releaseBucket]);
   const policy = { Version: '2012-10-17', Statement: statements.map((st) => ({ Effect: 'Allow', Action: st.actions, Resource: st.resources })) };
-  const policyFile = `${tempDir('cloud-policy')}/read.json`;
-  fs.writeFileSync(policyFile, JSON.stringify(policy));
-  cloudS3.mc(['admin', 'policy', 'create', 'cloud', 'site-release-reader', policyFile]);
+  const policyDir = tempDir('cloud-policy');
+  fs.writeFileSync(path.join(policyDir, 'read.json'), JSON.stringify(policy));
+  cloudS3.mc(['admin', 'policy', 'create', 'cloud', 'site-release-reader', path.join(policyDir, 'read.json')]);
+  fs.rmSync(policyDir, { recursive: true, force: true });
   cloudS3.mc(['admin', 'user', 'add', 'cloud', cloudKeys.AWS_ACCESS_KEY_ID, cloudKeys.AWS_SECRET_ACCESS_KEY]);
   cloudS3.mc(['admin', 'policy', 'attach', 'cloud', 'site-release-reader', '--user', cloudKeys.AWS_ACCESS_KEY_ID]);
 
