@@ -83,11 +83,15 @@ beforeAll(async () => {
   const cloudKeys = secrets[dry.site.requiredSecrets.find((s) => /release job reading/.test(s.purpose))!.name];
   const cloudKafkaSecret = dry.site.requiredSecrets.find((s) => /MirrorMaker2 login to the cloud Kafka/.test(s.purpose))!;
   const mirrorPassword = secrets[cloudKafkaSecret.name].password;
-  [cloudS3, cloudKafka, siteKafka] = await Promise.all([
-    CloudS3.start(CLOUD_DOMAIN, storeSiteProps().cloud.releaseStore.region),
-    startBroker({ name: 'cloud-kafka', scramUsers: [{ ...cloudMirrorUser, password: mirrorPassword }] }),
-    startBroker({ name: 'site-kafka', scramUsers: siteUsers }),
+  // Each fixture is kept as soon as it is up, and all three settle before anything fails: afterAll stops what started.
+  const fixtures = await Promise.allSettled([
+    CloudS3.start(CLOUD_DOMAIN, storeSiteProps().cloud.releaseStore.region).then((x) => { cloudS3 = x; }),
+    startBroker({ name: 'cloud-kafka', scramUsers: [{ ...cloudMirrorUser, password: mirrorPassword }] }).then((x) => { cloudKafka = x; }),
+    startBroker({ name: 'site-kafka', scramUsers: siteUsers }).then((x) => { siteKafka = x; }),
   ]);
+  const down = fixtures.find((x) => x.status === 'rejected');
+  if (down) throw (down as PromiseRejectedResult).reason;
+  if (!cloudS3 || !cloudKafka || !siteKafka) throw new Error('a fixture did not start');
   console.log(`model-site-e2e: cloud MinIO ${cloudS3.url}, cloud Kafka ${cloudKafka.bootstrapServers} (${cloudKafka.startMillis} ms), site Kafka ${siteKafka.bootstrapServers} (${siteKafka.startMillis} ms) after ${secondsSince(t0)} s`);
 
   // The real synthesis: the example's retail store, its cloud on loopback.
