@@ -6,26 +6,48 @@
  * (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Size } from 'cdk8s';
-import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectStoreFlavor } from '../../src';
+import {
+  DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps,
+  ObjectStoreFlavor,
+} from '../../src';
+
+/** Where the fleet's cloud is reached (the release bucket's S3 endpoint and the cloud Kafka's bootstrap servers). */
+export interface FleetCloud {
+  /** S3 endpoint of the release bucket. */
+  readonly s3Endpoint: string;
+  /** Bootstrap servers of the cloud Kafka the sites' MirrorMaker2 pulls release events from. */
+  readonly kafkaBootstrapServers: string;
+}
+
+/** The fleet's cloud. */
+export const FLEET_CLOUD: FleetCloud = {
+  s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
+  kafkaBootstrapServers: 'kafka.cloud.example.com:9093',
+};
 
 /** The fleet's cloud Kafka as a site reaches it; each site has its own read-only user (Secret copied to the site). */
-function cloudKafka(site: string): KafkaCloudCluster {
+function cloudKafka(cloud: FleetCloud, site: string): KafkaCloudCluster {
   return {
-    bootstrapServers: 'kafka.cloud.example.com:9093',
+    bootstrapServers: cloud.kafkaBootstrapServers,
     caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
     credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: `${site}-releases`, secretName: 'cloud-kafka-user' },
   };
 }
 
-export function buildApp(app: App = new App()): App {
-  const releases = new ExternalObjectStore({
-    s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
+/** The release bucket's store, with the read-only keys the sites use. */
+function releaseStore(cloud: FleetCloud): ExternalObjectStore {
+  return new ExternalObjectStore({
+    s3Endpoint: cloud.s3Endpoint,
     region: 'eu-central-1',
     flavor: ObjectStoreFlavor.AWS_S3,
     // Read-only keys of the release bucket, copied into the site namespace.
     credentials: { secretName: 'cloud-model-releases-ro' },
   });
-  new ModelDistributionSite(app, 'store-0417-models', {
+}
+
+/** A retail store: four named models, 3 versions kept, edge devices on the LAN download through the cache. */
+export function storeSiteProps(cloud: FleetCloud = FLEET_CLOUD): ModelDistributionSiteProps {
+  return {
     siteName: 'store-0417-models',
     models: ['detector', 'ocr', 'shelf-gap', 'people-count'],
     versionsRetained: 3,
@@ -33,12 +55,16 @@ export function buildApp(app: App = new App()): App {
     driveSize: DecimalSize.terabytes(1),
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],
-    cloud: { releaseStore: releases, releaseBucket: 'fleet-model-releases', releasePrefix: 'retail', kafka: cloudKafka('store-0417') },
+    cloud: { releaseStore: releaseStore(cloud), releaseBucket: 'fleet-model-releases', releasePrefix: 'retail', kafka: cloudKafka(cloud, 'store-0417') },
     backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' }, bucket: 'fleet-site-backups' },
     release: { bandwidthLimit: Size.mebibytes(20) },
     cache: { clientCidrs: ['10.20.0.0/24'] },
-  });
-  new ModelDistributionSite(app, 'kiosk-0032-models', {
+  };
+}
+
+/** A kiosk: six models known only by count, one of them pinned to a retained version (rollback). */
+export function kioskSiteProps(cloud: FleetCloud = FLEET_CLOUD): ModelDistributionSiteProps {
+  return {
     siteName: 'kiosk-0032-models',
     models: 6,
     versionsRetained: 2,
@@ -46,10 +72,15 @@ export function buildApp(app: App = new App()): App {
     servers: 4,
     driveSize: DecimalSize.gigabytes(100),
     storageClassName: 'lvm-xfs',
-    cloud: { releaseStore: releases, releaseBucket: 'fleet-model-releases', releasePrefix: 'kiosk', kafka: cloudKafka('kiosk-0032') },
+    cloud: { releaseStore: releaseStore(cloud), releaseBucket: 'fleet-model-releases', releasePrefix: 'kiosk', kafka: cloudKafka(cloud, 'kiosk-0032') },
     backup: { veleroCredential: { name: 'velero-kiosk-0032', key: 'cloud' }, bucket: 'fleet-site-backups' },
     release: { pinned: { 'face-blur': 'v12' } },
-  });
+  };
+}
+
+export function buildApp(app: App = new App(), cloud: FleetCloud = FLEET_CLOUD): App {
+  new ModelDistributionSite(app, 'store-0417-models', storeSiteProps(cloud));
+  new ModelDistributionSite(app, 'kiosk-0032-models', kioskSiteProps(cloud));
   return app;
 }
 

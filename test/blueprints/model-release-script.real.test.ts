@@ -111,11 +111,11 @@ test('verifies a release in place: no copy of the model is written to the job\'s
   let r = run({ models: ['detector'] }, 2);
   expect({ status: r.status, out: r.status === 0 ? '' : r.out }).toEqual({ status: 0, out: '' });
   expect(read('detector', 'current')).toBe('v1\n');
-  // A corrupted copy on the edge is still caught, in place.
+  // A corrupted copy on the edge is still caught, in place (pinned: the job verifies what is retained, copies nothing).
   publish('detector', 'v2', { 'model.onnx': weights });
   fs.cpSync(path.join(cloud, 'detector', 'v2'), path.join(edge, 'detector', 'v2'), { recursive: true });
   fs.writeFileSync(path.join(edge, 'detector', 'v2', 'model.onnx'), weights.replace(/w$/, 'x'));
-  r = run({ models: ['detector'] }, 2);
+  r = run({ models: ['detector'], pinned: { detector: 'v2' } }, 2);
   expect(r.status).toBe(1);
   expect(r.out).toContain('detector: v2 FAILED SHA-256 verification; current stays at v1');
   expect(read('detector', 'current')).toBe('v1\n');
@@ -156,4 +156,31 @@ test('with no model list, discovers model folders up to the planned count and fa
   expect(r.status).toBe(0);
   expect(read('zz-extra', 'current')).toBe('v1\n');
   expect(r.out).toContain('detector: v2 is current');
+});
+
+test('an interrupted pull is completed, and a damaged edge copy replaced, before verification', () => {
+  publish('detector', 'v1', { 'model.onnx': 'weights-1', 'labels.txt': 'cat\n' });
+  // A previous run was cut off: the list arrived, one file did not; another arrived damaged.
+  fs.mkdirSync(path.join(edge, 'detector', 'v1'), { recursive: true });
+  fs.copyFileSync(path.join(cloud, 'detector', 'v1', 'SHA256SUMS'), path.join(edge, 'detector', 'v1', 'SHA256SUMS'));
+  fs.writeFileSync(path.join(edge, 'detector', 'v1', 'labels.txt'), 'dog\n');
+  const r = run({ models: ['detector'] });
+  expect({ status: r.status, out: r.out }).toEqual({ status: 0, out: expect.stringContaining('detector: promoted v1 (was none)') });
+  expect(read('detector', 'v1', 'model.onnx')).toBe('weights-1');
+  expect(read('detector', 'v1', 'labels.txt')).toBe('cat\n');
+});
+
+test('a release without SHA256SUMS (or with an empty one) is refused: nothing was verified', () => {
+  publish('detector', 'v1', { 'model.onnx': 'weights-1' });
+  fs.writeFileSync(path.join(cloud, 'detector', 'v1', 'SHA256SUMS'), '\n');
+  let r = run({ models: ['detector'] });
+  expect(r.status).toBe(1);
+  expect(r.out).toContain('detector: v1 has no SHA256SUMS (or an empty one); current stays at none');
+  expect(fs.existsSync(path.join(edge, 'detector', 'current'))).toBe(false);
+  fs.rmSync(path.join(cloud, 'detector', 'v1', 'SHA256SUMS'));
+  fs.rmSync(path.join(edge, 'detector'), { recursive: true });
+  r = run({ models: ['detector'] });
+  expect(r.status).toBe(1);
+  expect(r.out).toContain('detector: v1 has no SHA256SUMS (or an empty one); current stays at none');
+  expect(fs.existsSync(path.join(edge, 'detector', 'current'))).toBe(false);
 });

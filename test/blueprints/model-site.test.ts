@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Cron, Duration, Size, Testing } from 'cdk8s';
 import { build, cloudKafka, props, releases } from './model-site-support';
 import {
@@ -303,6 +305,8 @@ describe('ModelDistributionSite', () => {
     expect(report).toMatch(/"nginx model cache"\] -->\|"model downloads[^"]*"\| n\d+\["Inference clients"\]/);
     expect(report).toMatch(/"Cloud Kafka model-releases"\] -->\|"MirrorMaker2 pull \(cloud → edge\)"\| n\d+\["Kafka cloud.model-releases"\]/);
     expect(report).not.toMatch(/<model>\/current shows/);
+    expect(report).toMatch(/\nProved by: test\/blueprints\/model-site-e2e\.real\.test\.ts runs /);
+    expect(fs.existsSync(path.resolve(__dirname, 'model-site-e2e.real.test.ts'))).toBe(true);
   });
 
   test('sites are independent charts in one app', () => {

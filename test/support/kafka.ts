@@ -58,9 +58,15 @@ export function newPassword(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 20) + 'A1';
 }
 
-/** A Kafka cluster id as `kafka-storage random-uuid` prints it (16 random bytes, unpadded URL-safe base64). */
+/**
+ * A Kafka cluster id as `kafka-storage random-uuid` prints it (16 random bytes, unpadded URL-safe base64). Like Kafka's
+ * own generator it never starts with "-" (1 in 64 would, and kafka-storage then takes it for an option and fails).
+ */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Java properties text (keys and values are written as given; values here never need escaping). */

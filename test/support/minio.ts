@@ -495,14 +495,17 @@ export class MinioTestCluster {
 
   /**
    * Runs the first container of a pod template (e.g. the provisioning Job's) to completion, in its own mount
-   * namespace with this cluster's hosts file, its volumes at their mount paths, its env and its user.
+   * namespace with this cluster's hosts file, its volumes at their mount paths, its env and its user. `manifests`
+   * (default: the cluster's) are where the pod's ConfigMaps and synthesized Secrets are looked up, e.g. those of a
+   * re-synthesized variant of the app.
    */
-  public runPod(template: any, podName: string, options: { timeoutMs?: number; extraEnv?: { [k: string]: string } } = {}): PodRun {
+  public runPod(template: any, podName: string, options: { timeoutMs?: number; extraEnv?: { [k: string]: string }; manifests?: any[] } = {}): PodRun {
     const workDir = fs.mkdtempSync(path.join(this.workDir, `${podName}-`));
     const input = {
       podName, namespace: this.namespace, template, hostsFile: this.hostsFile, workDir, binDir: this.binDir, extraEnv: options.extraEnv,
     };
-    const { argv, env } = PodRunner.prepare(input, this.refs, this.created);
+    const refs = options.manifests ? new Refs(options.manifests, this.options.secrets ?? {}, this.namespace) : this.refs;
+    const { argv, env } = PodRunner.prepare(input, refs, this.created);
     const r: SpawnSyncReturns<string> = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8', timeout: options.timeoutMs ?? 300_000 });
     if (r.error) throw r.error;
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };

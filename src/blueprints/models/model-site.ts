@@ -624,6 +624,12 @@ export class ModelDistributionSite extends EdgeSite {
       scope: this,
       grants: this.grants,
       secrets: this.requiredSecrets,
+      provedBy: [
+        'test/blueprints/model-site-e2e.real.test.ts runs the example retail site for real on loopback: its MinIO servers and'
+          + ' provisioning Job, the release job\'s script under rclone pulling, SHA-256-checking and promoting releases from a'
+          + ' cloud MinIO (a corrupt one refused, a pinned rollback), the nginx cache serving them, and MirrorMaker2 carrying'
+          + ' the release event between two Kafka brokers to two consumers with their own groups (a group outside the prefix refused).',
+      ],
     });
   }
 

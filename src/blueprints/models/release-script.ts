@@ -30,8 +30,9 @@ export interface ModelReleaseScriptOptions {
 
 /**
  * The model release script: for each model, read the version the cloud announces in `<model>/release` (or the pinned
- * version), copy that version folder to the edge bucket if missing, verify every file against the folder's
- * `SHA256SUMS`, and only then point `<model>/current` at it. `<model>/history` lists promoted versions, newest first;
+ * version), copy that version folder to the edge bucket (files already there with the same hash are skipped; a pinned
+ * version is never copied), verify every file against the folder's `SHA256SUMS` (a missing or empty list fails), and
+ * only then point `<model>/current` at it. `<model>/history` lists promoted versions, newest first;
  * version folders beyond `versionsRetained` are pruned (never the current one). A failed verification leaves
  * `current` untouched and makes the job fail. Version names are folder names (`[A-Za-z0-9._+-]`, not starting with a
  * dot); `current`, `history` and `release` are reserved for the pointer objects. With no model list, the models are
@@ -57,6 +58,8 @@ LIMIT=${o.discoverUpTo ?? 0}
 WORK="\${TMPDIR:-/tmp}/model-release.$$"
 FAILED=0
 rc() { rclone ${flags ? flags + ' ' : ''}"$@"; }
+# Whether an object exists: rclone lists it by name. (On S3 a missing path is an empty folder: \`lsf\` succeeds, silently.)
+exists() { [ -n "$(rc lsf "$1" 2>/dev/null)" ]; }
 pinned() {
   case "$1" in
 ${pins ? pins + '\n' : ''}    *) echo '' ;;
@@ -82,17 +85,25 @@ promote() {
     echo "$model: $want is current"
     return 0
   fi
-  if ! rc lsf "$DST/$model/$want/SHA256SUMS" >/dev/null 2>&1; then
-    if [ -n "$(pinned "$model")" ]; then
+  if [ -n "$(pinned "$model")" ]; then
+    if ! exists "$DST/$model/$want/SHA256SUMS"; then
       echo "$model: pinned version $want is not retained on the edge"
       return 1
     fi
-    echo "$model: pulling $want"
+  else
+    # Always copy (rclone skips files already there with the same hash): completes an interrupted pull and replaces
+    # damaged edge files, and moves nothing for a retained version the cloud announces again.
+    exists "$DST/$model/$want/SHA256SUMS" || echo "$model: pulling $want"
     rc copy --checksum "$SRC/$model/$want" "$DST/$model/$want" || return 1
   fi
   # Verify in place: rclone streams every file of the edge copy through SHA-256 (--download: S3 stores no SHA-256)
-  # and compares with the release's SHA256SUMS; nothing but that small list is written locally.
-  rc cat "$DST/$model/$want/SHA256SUMS" > "$WORK/$model.sums" || return 1
+  # and compares with the release's SHA256SUMS; nothing but that small list is written locally. An empty or missing
+  # list verifies nothing, so it is refused (on S3, reading a missing object as a folder prints nothing and succeeds).
+  rc cat "$DST/$model/$want/SHA256SUMS" > "$WORK/$model.sums" || : > "$WORK/$model.sums"
+  if ! grep -q '[^[:space:]]' "$WORK/$model.sums"; then
+    echo "$model: $want has no SHA256SUMS (or an empty one); current stays at \${current:-none}"
+    return 1
+  fi
   if ! rc checksum sha256 "$WORK/$model.sums" "$DST/$model/$want" --download --one-way --exclude /SHA256SUMS; then
     echo "$model: $want FAILED SHA-256 verification; current stays at \${current:-none}"
     return 1
