@@ -36,8 +36,9 @@ import { IoTSite, Resources, TelegrafIngest } from '../../src';
 import { Proc, RespClient, waitFor } from '../cache/servers';
 import { find, findAll, synth } from '../support/harness';
 import {
-  aclArgs, clientProperties, describeRun, KafkaBroker, KafkaClass, kafkaClasspath, newPassword, runKafkaTool, ScramUser, startBroker,
+  aclArgs, clientProperties, describeRun, KafkaBroker, KafkaClass, newPassword, runKafkaTool, ScramUser, startBroker,
 } from '../support/kafka';
+import { MirrorMakerRun } from '../support/mirror-maker';
 import { freePort } from '../support/net';
 import { requireToolPath, requireTools } from '../support/tools';
 import { startS3Server, S3Server } from '../sync/s3-servers';
@@ -335,7 +336,7 @@ describe('Telegraf (real) with the site\'s telegraf.conf and env', () => {
 
 describe('MirrorMaker2 (real Connect worker and MirrorSourceConnector) with the site\'s KafkaMirrorMaker2', () => {
   let cloud: KafkaBroker | undefined;
-  let worker: Proc | undefined;
+  let worker: MirrorMakerRun | undefined;
   afterAll(async () => {
     await worker?.stop();
     await cloud?.stop();
@@ -356,62 +357,17 @@ describe('MirrorMaker2 (real Connect worker and MirrorSourceConnector) with the 
     expect(target.tls.trustedCertificates).toHaveLength(1);
     expect(mirror.source.authentication.type).toBe('scram-sha-512');
     expect(target.authentication.type).toBe('scram-sha-512');
-    const root = path.join(dir, 'mm2');
-    fs.mkdirSync(root, { recursive: true });
-    const restPort = await freePort();
-    const props = (entries: { [k: string]: unknown }) => Object.entries(entries).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
-    // The worker as Strimzi configures it: spec.target's group and storage topics, spec.target.config, the target login.
-    const workerFile = path.join(root, 'worker.properties');
-    fs.writeFileSync(workerFile, props({
-      'bootstrap.servers': cloud.tlsBootstrapServers,
-      'group.id': target.groupId,
-      'config.storage.topic': target.configStorageTopic,
-      'offset.storage.topic': target.offsetStorageTopic,
-      'status.storage.topic': target.statusStorageTopic,
-      ...target.config,
-      ...tlsLogin(cloudAdmin),
-      ...Object.fromEntries(Object.entries(tlsLogin(cloudAdmin)).flatMap(([k, v]) => [[`producer.${k}`, v], [`consumer.${k}`, v], [`admin.${k}`, v]])),
-      'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
-      'value.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
-      'listeners': `http://127.0.0.1:${restPort}`,
-      'rest.advertised.host.name': '127.0.0.1',
-      'plugin.discovery': 'only_scan',
-    }), { mode: 0o600 });
-    const log4j = path.join(root, 'log4j2.properties');
-    fs.writeFileSync(log4j, props({
-      'rootLogger.level': 'WARN',
-      'rootLogger.appenderRef.out.ref': 'OUT',
-      'appender.out.type': 'Console',
-      'appender.out.name': 'OUT',
-      'appender.out.layout.type': 'PatternLayout',
-      'appender.out.layout.pattern': '%p %m (%c)%n',
-    }));
-    worker = new Proc(spawn('java', ['-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${log4j}`, '-cp', kafkaClasspath(),
-      KafkaClass.CONNECT_DISTRIBUTED, workerFile], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    const w = worker;
-    await waitFor(async () => {
-      if (w.exited) throw new Error('exited');
-      return (await fetch(`http://127.0.0.1:${restPort}/connectors`)).ok;
-    }, () => `Connect worker: ${w.output.split('\n').slice(-30).join('\n')}`, 1200);
-
-    // The source connector, configured as Strimzi does: mirrors[0]'s connector config, the topics pattern, both
-    // clusters' aliases and connections; the edge login is the site's MirrorMaker2 KafkaUser.
+    // The worker and the source connector as Strimzi configures them (test/support/mirror-maker.ts); the edge login is
+    // the site's MirrorMaker2 KafkaUser, the cloud login the cloud's super user.
     const edgeLogin = logins.get(consumerName)!;
-    const prefixed = (prefix: string, entries: { [k: string]: string }) => Object.fromEntries(Object.entries(entries).map(([k, v]) => [`${prefix}${k}`, v]));
-    const connector = {
-      'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
-      'tasks.max': String(mirror.sourceConnector.tasksMax),
-      'topics': mirror.topicsPattern,
-      'source.cluster.alias': mirror.source.alias,
-      'target.cluster.alias': target.alias,
-      'source.cluster.bootstrap.servers': edge.tlsBootstrapServers,
-      'target.cluster.bootstrap.servers': cloud.tlsBootstrapServers,
-      ...prefixed('source.cluster.', tlsLogin(edgeLogin)),
-      ...prefixed('target.cluster.', tlsLogin(cloudAdmin)),
-      ...Object.fromEntries(Object.entries(mirror.sourceConnector.config).map(([k, v]) => [k, String(v)])),
-    };
-    const put = await fetch(`http://127.0.0.1:${restPort}/connectors/source/config`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(connector) });
-    expect({ status: put.status < 300 ? 'accepted' : `${put.status} ${await put.text()}` }).toEqual({ status: 'accepted' });
+    worker = await MirrorMakerRun.start({
+      mm2,
+      target: { bootstrapServers: cloud.tlsBootstrapServers!, security: tlsLogin(cloudAdmin) },
+      sources: { [mirror.source.alias]: { bootstrapServers: edge.tlsBootstrapServers!, security: tlsLogin(edgeLogin) } },
+      dir: path.join(dir, 'mm2'),
+      connectors: ['source'],
+      waitRunning: false,
+    });
 
     // The remote topic the report promises ("MirrorMaker2 (<site>.<topic>)"), with the points Telegraf wrote.
     const promised = /MirrorMaker2 \(([^)]+)\)/.exec(site.report())![1];
@@ -427,7 +383,7 @@ describe('MirrorMaker2 (real Connect worker and MirrorSourceConnector) with the 
         await new Promise((res) => setTimeout(res, 2000));
       }
     }
-    const status = await (await fetch(`http://127.0.0.1:${restPort}/connectors/source/status`)).json() as any;
+    const [status] = await worker.status();
     const topics = (await cloud.mustTool(KafkaClass.TOPICS, ['--list'])).stdout.split('\n').filter((x) => x && !x.startsWith('__'));
     console.log(`iot-e2e: mirrormaker2: connector ${status.connector?.state}, tasks ${JSON.stringify((status.tasks ?? []).map((t: any) => t.state))}; `
       + `cloud topics: ${topics.join(', ')}; ${mirrored.filter((m) => m.name === 'boiler').length} points on ${promised}`);

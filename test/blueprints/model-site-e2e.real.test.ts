@@ -16,15 +16,17 @@
 import { spawnSync } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { CloudS3, applyKafkaUserAcls, consumerOutcome, MirrorMaker2Worker, startNginxAt, topicExists } from './model-site-e2e-support';
+import { CloudS3, applyKafkaUserAcls, consumerOutcome, startNginxAt, topicExists } from './model-site-e2e-support';
 import { FLEET_CLOUD, FleetCloud, storeSiteProps } from '../../examples/model-distribution/main';
 import { EdgeKafkaCluster, EdgeKafkaUser, MinioPolicyStatements, ModelDistributionSite, NginxCacheConfig } from '../../src';
 import { nginxRuntime, Proc, request, tempDir, TinyDns } from '../cache/servers';
 import { chart, find, findAll, synth } from '../support/harness';
-import { KafkaBroker, KafkaClass, newPassword, ScramUser, startBroker } from '../support/kafka';
+import { clientProperties, KafkaBroker, KafkaClass, newPassword, ScramUser, startBroker } from '../support/kafka';
 import { MinioTestCluster, SecretValues } from '../support/minio';
+import { MirrorMakerRun } from '../support/mirror-maker';
 import { requireToolPath, requireTools } from '../support/tools';
 
 const [mcBin] = requireTools('mc', 'minio', 'rclone', 'nginx', 'java', 'unshare', 'setpriv', 'mkfs.ext4');
@@ -66,7 +68,7 @@ let cloudS3: CloudS3 | undefined;
 let cloudKafka: KafkaBroker | undefined;
 let siteKafka: KafkaBroker | undefined;
 let store: MinioTestCluster | undefined;
-let worker: MirrorMaker2Worker | undefined;
+let worker: MirrorMakerRun | undefined;
 let dns: TinyDns | undefined;
 let nginx: Proc | undefined;
 let nginxPrefix: string | undefined;
@@ -127,8 +129,15 @@ beforeAll(async () => {
     // Stand-in: the site broker's loopback address for the in-cluster bootstrap Service the spec names.
     expect(mm2.spec.target.bootstrapServers).toBe(site.kafka.bootstrapServers);
     const targetPassword = siteUsers.find((u) => u.name === mm2.spec.target.authentication.username)!.password;
-    worker = await MirrorMaker2Worker.start(mm2, { bootstrapServers: siteKafka!.bootstrapServers, password: targetPassword }, {
-      [mm2.spec.mirrors[0].source.alias]: { bootstrapServers: mm2.spec.mirrors[0].source.bootstrapServers, password: mirrorPassword },
+    // Stand-in: SASL_PLAINTEXT on loopback instead of the TLS listeners (the spec's `tls` is not applied).
+    const login = (cluster: any, password: string) => clientProperties({ name: cluster.authentication.username, password });
+    const source = mm2.spec.mirrors[0].source;
+    worker = await MirrorMakerRun.start({
+      mm2,
+      target: { bootstrapServers: siteKafka!.bootstrapServers, security: login(mm2.spec.target, targetPassword) },
+      sources: { [source.alias]: { bootstrapServers: source.bootstrapServers, security: login(source, mirrorPassword) } },
+      dir: fs.mkdtempSync(path.join(os.tmpdir(), 'mm2-worker-')),
+      waitRunning: false,
     });
   })();
 
@@ -251,7 +260,7 @@ test('the release event reaches every consumer pod through the mirrored topic (o
   const received = runsOf.map(consumerOutcome);
   console.log(`model-site-e2e: ${pods.length} consumers done ${secondsSince(started)} s after they started: ${JSON.stringify(received)}`);
   if (received.some((x) => x !== event)) {
-    console.log(`model-site-e2e: connectors ${JSON.stringify(await worker!.states())}; worker log tail:\n${worker!.log.split('\n').slice(-40).join('\n')}\nconsumer stderr:\n${runsOf.map((x) => x.stderr.slice(-1500)).join('\n---\n')}`);
+    console.log(`model-site-e2e: connectors ${JSON.stringify(await worker!.states())}; worker log tail:\n${worker!.log().split('\n').slice(-40).join('\n')}\nconsumer stderr:\n${runsOf.map((x) => x.stderr.slice(-1500)).join('\n---\n')}`);
   }
   expect(received).toEqual(pods.map(() => event));
   // The console consumer exits 0 either way: the proof is the broker's refusal and that nothing was read.

@@ -23,12 +23,13 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import {
   applyKafkaUserAcls, buildVideoSite, cloudMirrorUser, consumeRecords, createKafkaTopic, freeLoopbackAddress, hostPort, jvmHostsFile, listTopics,
-  mcAs, MirrorMakerRun, provisionStore, startMirrorMaker2, startTlsBroker, TestCa,
+  mcAs, provisionStore, startTlsBroker, TestCa,
 } from './video-site-e2e';
 import { buildApp } from '../../examples/video-surveillance/main';
 import { synth, find, findAll } from '../support/harness';
 import { KafkaBroker, newPassword, ScramUser } from '../support/kafka';
 import { MinioTestCluster, SecretValues } from '../support/minio';
+import { MirrorMakerRun, strimziConnection } from '../support/mirror-maker';
 import { requireToolPath, requireTools } from '../support/tools';
 
 const [, mcBin] = requireTools('minio', 'mc', 'unshare', 'setpriv', 'mkfs.ext4', 'java', 'openssl');
@@ -119,7 +120,14 @@ beforeAll(async () => {
   const acls = (await applyKafkaUserAcls(edge!, edgeUsers)) + (await applyKafkaUserAcls(cloud!, [cloudUser]));
   const run = provisionStore(store!, job);
   console.log(`video-events: topic ${topic.metadata.name} (${topic.spec.partitions} partitions), ${edgeUsers.length + 1} KafkaUsers with ${acls} ACLs; provisioning: ${run.stdout.trim().split('\n').length} steps logged`);
-  mirror = await startMirrorMaker2(mm2, secrets, hosts, path.join(dir, 'mm2'));
+  const mmDir = path.join(dir, 'mm2');
+  mirror = await MirrorMakerRun.start({
+    mm2,
+    target: strimziConnection(mm2.spec.target, secrets, mmDir),
+    sources: Object.fromEntries(mm2.spec.mirrors.map((m: any) => [m.source.alias, strimziConnection(m.source, secrets, mmDir)])),
+    dir: mmDir,
+    hostsFile: hosts,
+  });
   console.log(`video-events: MirrorMaker2 connectors RUNNING: ${mirror.connectors.join(', ')}`);
   mc = mcAs(mcBin, store!, recorderKeys, path.join(dir, 'mc-recorder'));
 });

@@ -187,13 +187,19 @@ export interface BrokerOptions {
    * @default - SASL_PLAINTEXT only
    */
   readonly tlsKeyAndCertPem?: string;
+  /**
+   * Where the SASL_SSL listener binds and what it advertises (e.g. a site's bootstrap Service name, resolved to
+   * `address` through private hosts files), with `tlsKeyAndCertPem`.
+   * @default - a free port on 127.0.0.1, advertised as such
+   */
+  readonly tlsListener?: { readonly address: string; readonly port: number; readonly advertisedHost: string };
 }
 
 /** A running single-node KRaft broker + controller on 127.0.0.1. */
 export class KafkaBroker {
   /** `127.0.0.1:<port>` of the SASL_PLAINTEXT (SCRAM-SHA-512) listener. */
   public readonly bootstrapServers: string;
-  /** `127.0.0.1:<port>` of the SASL_SSL listener, when started with `tlsKeyAndCertPem`. */
+  /** `<host>:<port>` the SASL_SSL listener advertises, when started with `tlsKeyAndCertPem`. */
   public tlsBootstrapServers?: string;
   /** The super user (SCRAM-SHA-512). */
   public readonly admin: ScramUser;
@@ -331,12 +337,18 @@ export async function startBroker(options: BrokerOptions = {}): Promise<KafkaBro
     let controllerPort = await freePort();
     while (controllerPort === port) controllerPort = await freePort();
     let tlsPort: number | undefined;
+    let tlsHost = '127.0.0.1';
     let tls: { [key: string]: string } = {};
     if (options.tlsKeyAndCertPem) {
-      do tlsPort = await freePort(); while (tlsPort === port || tlsPort === controllerPort);
+      if (options.tlsListener) {
+        tlsPort = options.tlsListener.port;
+        tlsHost = options.tlsListener.advertisedHost;
+      } else {
+        do tlsPort = await freePort(); while (tlsPort === port || tlsPort === controllerPort);
+      }
       tls = {
-        'listeners': `SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_SSL://127.0.0.1:${tlsPort}`,
-        'advertised.listeners': `SASL_PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${tlsPort}`,
+        'listeners': `SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_SSL://${options.tlsListener?.address ?? '127.0.0.1'}:${tlsPort}`,
+        'advertised.listeners': `SASL_PLAINTEXT://127.0.0.1:${port},SASL_SSL://${tlsHost}:${tlsPort}`,
         'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
         'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': jaas(admin),
         'listener.name.sasl_ssl.ssl.keystore.type': 'PEM',
@@ -372,7 +384,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<KafkaBro
       await new Promise((r) => setTimeout(r, 200));
     }
     broker.startMillis = Date.now() - started;
-    if (tlsPort !== undefined) broker.tlsBootstrapServers = `127.0.0.1:${tlsPort}`;
+    if (tlsPort !== undefined) broker.tlsBootstrapServers = `${tlsHost}:${tlsPort}`;
     return broker;
   } catch (e) {
     if (child) await stopChild(child, 10_000);

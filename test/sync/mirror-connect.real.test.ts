@@ -3,14 +3,13 @@
 // the worker gets spec.target's group, topic names and spec.target.config (as Strimzi passes them), the connectors
 // get mirrors[0]'s connector configs. One SCRAM broker stands in for both the edge and the cloud cluster (the aliases
 // differ, so MirrorMaker2 treats them as two clusters). The partition counts are read back with kafka-topics.
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EdgeKafkaCluster, EdgeKafkaTopic, KafkaAuthentication, KafkaSync } from '../../src';
 import { chart, find, synth } from '../support/harness';
-import { clientProperties, KafkaBroker, KafkaClass, kafkaClasspath, startBroker } from '../support/kafka';
-import { freePort } from '../support/net';
+import { clientProperties, KafkaBroker, KafkaClass, startBroker } from '../support/kafka';
+import { MirrorMakerRun } from '../support/mirror-maker';
 import { requireToolPath, requireTools } from '../support/tools';
 
 requireTools('java');
@@ -32,26 +31,17 @@ const topic = find(synth(c), 'KafkaTopic', 'objects');
 delete process.env.EDGE_STORAGE_SILENCE_WARNINGS;
 
 let broker: KafkaBroker | undefined;
-let worker: ChildProcess | undefined;
+let worker: MirrorMakerRun | undefined;
 let dir: string | undefined;
-let log = '';
 
 beforeAll(async () => {
   broker = await startBroker({ name: 'mirror-connect' });
 }, 180_000);
 afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker!.once('exit', r));
-    worker.kill('SIGTERM');
-    const t = setTimeout(() => worker!.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(t);
-  }
+  await worker?.stop();
   await broker?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }, 60_000);
-
-const props = (entries: { [k: string]: unknown }) => Object.entries(entries).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 
 async function partitions(b: KafkaBroker, name: string): Promise<number | undefined> {
   const r = await b.tool(KafkaClass.TOPICS, ['--describe', '--topic', name]);
@@ -64,10 +54,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   while (Date.now() < deadline) {
     const v = await probe();
     if (v !== undefined) return v;
-    if (worker?.exitCode !== null && worker?.exitCode !== undefined) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
-  throw new Error(`${what} did not appear within ${timeoutMs} ms; worker log tail:\n${log.split('\n').slice(-30).join('\n')}`);
+  throw new Error(`${what} did not appear within ${timeoutMs} ms; worker log tail:\n${worker?.log().split('\n').slice(-30).join('\n')}`);
 }
 
 test('the Connect worker and both connectors create every internal topic with one partition', async () => {
@@ -79,66 +68,17 @@ test('the Connect worker and both connectors create every internal topic with on
   await b.mustTool(KafkaClass.TOPICS, ['--create', '--topic', topic.spec.topicName ?? topic.metadata.name, '--partitions', String(topic.spec.partitions), '--replication-factor', '1']);
 
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mirror-connect-'));
-  const restPort = await freePort();
-  const workerFile = path.join(dir, 'worker.properties');
-  fs.writeFileSync(workerFile, props({
-    'bootstrap.servers': b.bootstrapServers,
-    'group.id': spec.target.groupId,
-    'config.storage.topic': spec.target.configStorageTopic,
-    'offset.storage.topic': spec.target.offsetStorageTopic,
-    'status.storage.topic': spec.target.statusStorageTopic,
-    ...spec.target.config,
-    ...login,
-    'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
-    'value.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
-    'listeners': `http://127.0.0.1:${restPort}`,
-    'rest.advertised.host.name': '127.0.0.1',
-    'plugin.discovery': 'only_scan',
-  }), { mode: 0o600 });
-  const log4j = path.join(dir, 'log4j2.properties');
-  fs.writeFileSync(log4j, props({
-    'rootLogger.level': 'WARN',
-    'rootLogger.appenderRef.out.ref': 'OUT',
-    'appender.out.type': 'Console',
-    'appender.out.name': 'OUT',
-    'appender.out.layout.type': 'PatternLayout',
-    'appender.out.layout.pattern': '%p %m (%c)%n',
-  }));
-  worker = spawn('java', ['-Xmx384m', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', kafkaClasspath(), KafkaClass.CONNECT_DISTRIBUTED, workerFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  worker.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
-  worker.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
+  // The worker and both connectors as Strimzi configures them (test/support/mirror-maker.ts); one broker plays both
+  // clusters, with the admin's login.
+  const connection = { bootstrapServers: b.bootstrapServers, security: login };
+  worker = await MirrorMakerRun.start({
+    mm2, target: connection, sources: { [mirror.source.alias]: connection }, dir, connectors: ['source', 'checkpoint'], waitRunning: false,
+  });
 
   // Connect's own topics, created by the worker at start.
   for (const name of [spec.target.configStorageTopic, spec.target.offsetStorageTopic, spec.target.statusStorageTopic]) {
     expect({ name, partitions: await waitFor(name, () => partitions(b, name), 120_000) }).toEqual({ name, partitions: 1 });
   }
-
-  // The connectors, configured as Strimzi does: the synthesized connector config plus the two clusters' connections.
-  const clusters: { [k: string]: string } = {
-    'source.cluster.alias': mirror.source.alias,
-    'target.cluster.alias': spec.target.alias,
-    'source.cluster.bootstrap.servers': b.bootstrapServers,
-    'target.cluster.bootstrap.servers': b.bootstrapServers,
-    ...Object.fromEntries(Object.entries(login).flatMap(([k, v]) => [[`source.cluster.${k}`, v], [`target.cluster.${k}`, v]])),
-  };
-  const rest = await waitFor('the Connect REST API', async () => {
-    try {
-      return (await fetch(`http://127.0.0.1:${restPort}/connectors`)).ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 60_000);
-  expect(rest).toBe(true);
-  const put = async (name: string, cls: string, connector: any, extra: { [k: string]: string }) => {
-    const res = await fetch(`http://127.0.0.1:${restPort}/connectors/${encodeURIComponent(name)}/config`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ 'connector.class': cls, 'tasks.max': String(connector.tasksMax), ...clusters, ...extra, ...Object.fromEntries(Object.entries(connector.config).map(([k, v]) => [k, String(v)])) }),
-    });
-    expect({ name, status: res.status < 300 ? 'accepted' : `${res.status} ${await res.text()}` }).toEqual({ name, status: 'accepted' });
-  };
-  await put('source', 'org.apache.kafka.connect.mirror.MirrorSourceConnector', mirror.sourceConnector, { topics: mirror.topicsPattern });
-  await put('checkpoint', 'org.apache.kafka.connect.mirror.MirrorCheckpointConnector', mirror.checkpointConnector, { groups: mirror.groupsPattern });
 
   // MirrorMaker2's topics on the target (offset-syncs.topic.location: target).
   for (const name of [`mm2-offset-syncs.${mirror.source.alias}.internal`, `${mirror.source.alias}.checkpoints.internal`]) {
