@@ -17,55 +17,14 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
-import { DecimalSize, EdgeKafkaCluster, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
+import { App, Chart } from 'cdk8s';
+import { siteProps } from '../../examples/video-surveillance/main';
+import { EdgeKafkaCluster, EdgeKafkaUser, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
 import { synth } from '../support/harness';
 import { aclArgs, KafkaBroker, KafkaClass, ScramUser, startBroker } from '../support/kafka';
 import { MinioTestCluster, PodRun } from '../support/minio';
 
 // --- The site ---------------------------------------------------------------------------------------------------
-
-/** Endpoints of the README example that a test may point elsewhere. */
-export interface VideoSiteOverrides {
-  /** The cloud Kafka bootstrap. @default - the README's `kafka.cloud.example.com:9093` */
-  readonly cloudKafkaBootstrap?: string;
-  /** The cloud archive's S3 endpoint. @default - the README's `https://s3.eu-central-1.amazonaws.com` */
-  readonly cloudArchiveEndpoint?: string;
-}
-
-/**
- * The props of the README's example site (examples/video-surveillance/main.ts), with the cloud endpoints replaceable.
- * Without overrides the site synthesizes exactly what the example does (the events test checks this).
- */
-export function videoExampleProps(o: VideoSiteOverrides = {}): VideoSurveillanceSiteProps {
-  const cloudArchive = new ExternalObjectStore({
-    s3Endpoint: o.cloudArchiveEndpoint ?? 'https://s3.eu-central-1.amazonaws.com',
-    region: 'eu-central-1',
-    flavor: ObjectStoreFlavor.AWS_S3,
-    credentials: { secretName: 'cloud-archive-keys' },
-  });
-  return {
-    siteName: 'store-0417',
-    cameras: 100,
-    bitrateMbps: 4,
-    retentionDays: 7,
-    driveSize: DecimalSize.terabytes(24),
-    storageClassName: 'lvm-xfs',
-    wanCidrs: ['198.51.100.0/24'],
-    cloud: {
-      kafka: {
-        bootstrapServers: o.cloudKafkaBootstrap ?? 'kafka.cloud.example.com:9093',
-        caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'store-0417-mm2', secretName: 'cloud-kafka-user' },
-      },
-      archive: cloudArchive,
-      archiveBucket: 'fleet-video-archive',
-      archiveBandwidthLimit: Size.mebibytes(64),
-    },
-    backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
-    cache: { viewerCidrs: ['10.20.0.0/24'], cacheVolumeSize: Size.gibibytes(500) },
-  };
-}
 
 /** A synthesized video site. */
 export interface BuiltVideoSite {
@@ -76,13 +35,13 @@ export interface BuiltVideoSite {
   readonly manifests: any[];
 }
 
-/** Builds and synthesizes the README's example site (warnings silenced: the fast tier checks them). */
-export function buildVideoSite(o: VideoSiteOverrides = {}): BuiltVideoSite {
+/** Builds and synthesizes the README's example site (its `siteProps`; warnings silenced: the fast tier checks them). */
+export function buildVideoSite(): BuiltVideoSite {
   const silenced = process.env.EDGE_STORAGE_SILENCE_WARNINGS;
   process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
   try {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'video-site-')) });
-    const props = videoExampleProps(o);
+    const props = siteProps();
     const site = new VideoSurveillanceSite(app, props.siteName, props);
     const manifests = synth(app);
     fs.rmSync(app.outdir, { recursive: true, force: true });

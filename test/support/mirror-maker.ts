@@ -58,7 +58,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * protocol from `tls` + `authentication`, the trusted certificates (values from `secrets`, written as a PEM truststore
  * under `dir`), the SCRAM login (password from the Secret the spec names).
  */
-export function strimziConnection(cluster: any, secrets: SecretValues, dir: string, bootstrapServers: string = cluster.bootstrapServers): MirrorClusterConnection {
+export function strimziConnection(
+  cluster: any, secrets: SecretValues, dir: string, bootstrapServers: string = cluster.bootstrapServers,
+): MirrorClusterConnection {
   const label = cluster.alias;
   const security: { [k: string]: string } = {};
   const auth = cluster.authentication;
