@@ -351,7 +351,6 @@ export class IoTSite extends EdgeSite {
   public readonly resticBackup: ResticBackup;
   /** The script the backup job's init container runs: `influx backup` of every bucket and the metadata into `$DUMP_DIR`. */
   public readonly influxBackupScript: string;
-  private readonly veleroNamespace: string;
   private readonly exposed: boolean;
 
   constructor(scope: Construct, id: string, props: IoTSiteProps) {
@@ -520,7 +519,6 @@ export class IoTSite extends EdgeSite {
     // --- Backups ------------------------------------------------------------------------------------------
     const store = props.cloud.backupStore;
     const prefix = (props.cloud.backupPrefix ?? site).replace(/^\/+|\/+$/g, '');
-    this.veleroNamespace = props.backup.veleroNamespace ?? 'velero';
     // Resources only: the InfluxDB volume goes through restic below, and Kafka only buffers what the cloud receives.
     const velero = this.addVeleroBackups(props.backup, {
       store, bucket: props.cloud.backupBucket, prefix: prefix ? `${prefix}/velero` : 'velero', snapshotVolumes: false,
@@ -610,11 +608,13 @@ export class IoTSite extends EdgeSite {
   /** What the cluster must run, and the Secrets to create, for this site. */
   public prerequisites(): Prerequisite[] {
     return [
-      { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
-      { component: `StorageClass "${this.storageClassName}"`, version: 'LocalPV, WaitForFirstConsumer (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'InfluxDB and Kafka volumes' },
-      { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
-      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14', purpose: `namespace backups into the cloud store (Velero in "${this.veleroNamespace}")` },
-      ...(this.exposed ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or use NODE_PORT)', purpose: 'address for sensors outside the cluster' }] : []),
+      ...this.sharedPrerequisites({
+        storageClassName: this.storageClassName,
+        storageClassKind: 'LocalPV, WaitForFirstConsumer (e.g. OpenEBS LVM LocalPV 1.x)',
+        volumes: 'InfluxDB and Kafka volumes',
+        loadBalancerFor: this.exposed ? 'address for sensors outside the cluster' : undefined,
+        velero: this.veleroLocation,
+      }),
       { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'telemetry sync and backups' },
     ];
   }

@@ -16,6 +16,23 @@ import {
 import { Shape } from '../../core/validate';
 import { MinioCluster } from '../../objectstore/minio';
 
+/** Inputs of the prerequisites every site shares (`EdgeSite.sharedPrerequisites`). */
+export interface SharedPrerequisiteOptions {
+  /** The site's StorageClass. */
+  readonly storageClassName: string;
+  /** What kind of class it must be, e.g. `XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)`. */
+  readonly storageClassKind: string;
+  /** The volumes on it, e.g. `MinIO drives and cache volumes`. */
+  readonly volumes: string;
+  /**
+   * What needs a LAN address from a Service load balancer.
+   * @default - nothing (no load balancer needed)
+   */
+  readonly loadBalancerFor?: string;
+  /** Velero's location. */
+  readonly velero: VeleroBackupLocation;
+}
+
 /** What {@link EdgeSite.addSiteStore} builds. */
 export interface SiteStoreSpec {
   /** MinIO servers. */
@@ -186,6 +203,21 @@ export abstract class EdgeSite extends Chart {
 
   /** What must be installed on the cluster. */
   public abstract prerequisites(): Prerequisite[];
+
+  /**
+   * The prerequisites every site shares, in report order: Kubernetes, the site's StorageClass (for `volumes`), the
+   * Strimzi operator, a Service load balancer when `loadBalancerFor` names what needs a LAN address, Velero.
+   */
+  protected sharedPrerequisites(o: SharedPrerequisiteOptions): Prerequisite[] {
+    const into = o.velero.locationName.endsWith('-store') ? 'the site store (siteLocal)' : `the cloud bucket ${o.velero.bucket}`;
+    return [
+      { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
+      { component: `StorageClass "${o.storageClassName}"`, version: o.storageClassKind, purpose: o.volumes },
+      { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
+      ...(o.loadBalancerFor ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or serviceType NODE_PORT)', purpose: o.loadBalancerFor }] : []),
+      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: `namespace backups into ${into} (Velero in "${o.velero.namespace}")` },
+    ];
+  }
 
   /** Every access grant the site made (who may do what on which store), for the report. */
   public get grants(): ObjectStoreGrant[] {

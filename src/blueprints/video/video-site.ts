@@ -452,13 +452,14 @@ export class VideoSurveillanceSite extends EdgeSite {
   /** What the cluster must run for this site. */
   public prerequisites(): Prerequisite[] {
     return [
-      { component: 'Kubernetes', version: '1.30+', purpose: 'API versions emitted (NetworkPolicy enforcement needs a CNI that supports it)' },
-      { component: `StorageClass "${this.storageClassName}"`, version: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)', purpose: 'MinIO drives, Kafka and cache volumes' },
-      { component: 'Strimzi operator', version: '1.x (kafka.strimzi.io/v1, KRaft)', purpose: 'Kafka, KafkaTopic, KafkaUser, KafkaMirrorMaker2' },
-      ...(this.cache.serviceType === ServiceType.LOAD_BALANCER
-        ? [{ component: 'Service load balancer', version: 'MetalLB, k3s ServiceLB, kube-vip… (or cache.serviceType NODE_PORT)', purpose: `LAN address of the ${this.cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` }]
-        : []),
-      { component: 'Velero + AWS plugin', version: 'Velero 1.17–1.18, plugin 1.13–1.14 (kopia uploader)', purpose: `namespace backups into ${this.veleroLocation.locationName.endsWith('-store') ? 'the site store (siteLocal)' : `the cloud bucket ${this.veleroLocation.bucket}`}` },
+      ...this.sharedPrerequisites({
+        storageClassName: this.storageClassName,
+        storageClassKind: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)',
+        volumes: 'MinIO drives, Kafka and cache volumes',
+        loadBalancerFor: this.cache.serviceType === ServiceType.LOAD_BALANCER
+          ? `LAN address of the ${this.cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` : undefined,
+        velero: this.veleroLocation,
+      }),
       { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'event sync and segment archive' },
     ];
   }
