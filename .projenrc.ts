@@ -18,7 +18,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
   bundledDeps: ['yaml@^2.8.1'],
-  devDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', 'cdk8s-cli@^2.207.60'],
+  devDeps: [
+    'ajv@^8.17.1', 'ajv-formats@^3.0.1', 'cdk8s-cli@^2.207.60',
+    // Mutation testing (`test:mutation`); the 9.x line is the last that supports Node 20 (10.x needs Node 22).
+    '@stryker-mutator/core@9.6.1', '@stryker-mutator/jest-runner@9.6.1',
+  ],
   // The other jsii languages (build locally with `npx projen package-all` until published; .NET: no SDK here).
   publishToPypi: { distName: 'cdk8s-edge-storage', module: 'cdk8s_edge_storage' },
   publishToMaven: {
@@ -51,7 +55,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/', '.tools/'],
+  gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/', '.tools/', '.stryker-tmp/', 'reports/mutation/'],
   npmignoreEnabled: true,
 });
 
