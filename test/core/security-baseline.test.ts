@@ -254,6 +254,24 @@ describe('SecurityBaseline.check: every kind, edge and message', () => {
     expect(rulesOf({ kind: 'CronJob', metadata: { name: 'no-template' }, spec: { jobTemplate: {} } })).toEqual([]);
   });
 
+  test('half-written objects are read safely: missing spec, template, containers or metadata', () => {
+    for (const m of [
+      { kind: 'CronJob', metadata: { name: 'c' } },
+      { kind: 'CronJob', metadata: { name: 'c' }, spec: {} },
+      { kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: {} } } },
+      { kind: 'Deployment', metadata: { name: 'd' } },
+      { kind: 'StatefulSet', metadata: { name: 's' }, spec: {} },
+    ]) {
+      expect(rulesOf(m)).toEqual([]);
+    }
+    // A pod with no containers has only pod-level findings.
+    expect(rulesOf({ kind: 'Pod', metadata: { name: 'p' }, spec: { hostPID: true } })).toEqual([SecurityRule.NO_HOST_PID]);
+    // An exception scoped by name does not match an object without metadata (and does not fail on it).
+    const unnamed = { kind: 'Pod', spec: { hostPID: true } };
+    expect(SecurityBaseline.check([unnamed], { exceptions: [{ rule: SecurityRule.NO_HOST_PID, reason: 'profiler', name: 'agent' }] }).map((f) => f.rule))
+      .toEqual([SecurityRule.NO_HOST_PID]);
+  });
+
   test('null, primitives and objects without metadata are skipped or named safely', () => {
     expect(SecurityBaseline.check([null, undefined, 'Deployment', 42])).toEqual([]);
     expect(messagesOf({ kind: 'Secret', stringData: { a: 'b' } })).toEqual([
