@@ -213,6 +213,7 @@ describe('MinioErasureLayout limits and advice', () => {
     expect(first(17, 2)!.fix).toBe('use 18 servers × 2 drives');
     expect(first(19, 3)!.fix).toBe('use 20 servers × 3 drives');
     expect(first(17, 2)!.value).toBe(34);
+    expect(first(17, 2)!.prop).toBe('servers × drivesPerServer');
   });
 
   test('several sets, one drive per server allowed: plural sets, parity and drive advice', () => {
@@ -256,6 +257,8 @@ describe('MinioErasureLayout limits and advice', () => {
     // One server holding every drive can lose nothing, whatever the parity.
     expect(layout(1, 8, 4).serverFailuresToleratedForReads).toBe(0);
     expect(layout(1, 8, 4).toleratesServerLoss).toBe(false);
+    // A parity that leaves no data drive (refused by violations()) tolerates nothing, not every server.
+    expect([layout(4, 1, 4).serverFailuresToleratedForReads, layout(4, 1, 4).serverFailuresToleratedForWrites]).toEqual([0, 0]);
     // Reads tolerate a loss that writes do not: 2 × 2 at the default EC:2.
     expect(layout(2, 2).toleratesServerLoss).toBe(false);
     expect(layout(2, 2).serverFailuresToleratedForReads).toBe(1);
