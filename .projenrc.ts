@@ -80,7 +80,7 @@ project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // The package ships lib/, .jsii, API.md, docs/ and README: nothing that only builds or tests the repository.
-for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/docs/BENCHMARKS.md', '/schemas.lock.json', '/.schema-cache/', '/.tools/', '/tsconfig.dev.json', '/cdk8s.yaml', '/stryker.config.mjs', '/reports/', '/dist/', '/.eslintrc.json']) {
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/docs/BENCHMARKS.md', '/schemas.lock.json', '/.schema-cache/', '/.tools/', '/tsconfig.dev.json', '/cdk8s.yaml', '/stryker.config.mjs', '/reports/', '/CONTRIBUTING.md', '/dist/', '/.eslintrc.json']) {
   project.addPackageIgnore(pattern);
 }
 

@@ -6,13 +6,13 @@ import { AREAS } from './scripts/mutation-areas.mjs';
 
 /**
  * Mutation testing of the correctness-critical rule modules (StrykerJS, jest runner). Run by `npx projen test:mutation`
- * (all areas, one after another) or `npx projen test:mutation <area>…`; see docs/testing.md for the figures.
+ * (all areas, one after another) or `npx projen test:mutation <area>…`; CONTRIBUTING.md has the figures.
  *
- * One area per Stryker run (MUTATION_AREA selects it), each with the test files that own its rules and its own break
- * threshold: a run whose mutation score falls below `break` exits non-zero.
+ * One area per Stryker run (MUTATION_AREA selects it; areas in scripts/mutation-areas.mjs), each with the test files
+ * that own its rules and its own break threshold: a run whose mutation score falls below `break` exits non-zero.
  *
- * The surviving mutants judged equivalent (no observable difference) are listed, each with its reason, in
- * docs/testing.md ("Mutation testing").
+ * Mutants judged equivalent (no observable difference) are marked where they are, with
+ * `// Stryker disable next-line <mutators>: <reason>`; CONTRIBUTING.md lists them.
  */
 
 const areaName = process.env.MUTATION_AREA ?? '';
