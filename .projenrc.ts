@@ -18,7 +18,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
   bundledDeps: ['yaml@^2.8.1'],
-  devDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', 'cdk8s-cli@^2.207.60'],
+  devDeps: [
+    'ajv@^8.17.1', 'ajv-formats@^3.0.1', 'cdk8s-cli@^2.207.60',
+    // Mutation testing (`test:mutation`); the 9.x line is the last that supports Node 20 (10.x needs Node 22).
+    '@stryker-mutator/core@9.6.1', '@stryker-mutator/jest-runner@9.6.1',
+  ],
   // The other jsii languages (build locally with `npx projen package-all` until published; .NET: no SDK here).
   publishToPypi: { distName: 'cdk8s-edge-storage', module: 'cdk8s_edge_storage' },
   publishToMaven: {
@@ -40,6 +44,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       maxWorkers: 2,
       // The fast tier: real-program tests (`*.real.test.ts`) run in `test:real`.
       testPathIgnorePatterns: ['/node_modules/', '\\.real\\.test\\.ts$'],
+      // Mutation runs (`test:mutation`) copy the repository into .stryker-tmp/: not modules of this one.
+      modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
       // Quiet runs: warnings silenced unless a test asserts them; temp folders (cdk8s.outdir.*) removed afterwards.
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
@@ -51,7 +57,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/', '.tools/'],
+  gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/', '.tools/', '.stryker-tmp/', 'reports/mutation/'],
   npmignoreEnabled: true,
 });
 
@@ -74,7 +80,7 @@ project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // The package ships lib/, .jsii, API.md, docs/ and README: nothing that only builds or tests the repository.
-for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/docs/BENCHMARKS.md', '/schemas.lock.json', '/.schema-cache/', '/.tools/', '/tsconfig.dev.json', '/cdk8s.yaml', '/dist/', '/.eslintrc.json']) {
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/docs/BENCHMARKS.md', '/schemas.lock.json', '/.schema-cache/', '/.tools/', '/tsconfig.dev.json', '/cdk8s.yaml', '/stryker.config.mjs', '/reports/', '/CONTRIBUTING.md', '/dist/', '/.eslintrc.json']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -149,6 +155,13 @@ testReal.exec([
 const testAll = project.addTask('test:all', { description: 'Both tiers: `test` (fast) then `test:real`' });
 testAll.spawn(project.testTask);
 testAll.spawn(testReal);
+
+// Mutation testing of the rule modules (StrykerJS): minutes per area, so never part of `test` or .ci/run.
+project.addTask('test:mutation', {
+  description: 'Mutation testing (StrykerJS) of the rule modules, one run per area of scripts/mutation-areas.mjs; fails below each area\'s break threshold',
+  exec: 'node scripts/mutation.mjs',
+  receiveArgs: true,
+});
 
 project.addTask('fetch-schemas', {
   description: 'Download the pinned upstream schemas (schemas.lock.json, sha256-verified) into .schema-cache/',

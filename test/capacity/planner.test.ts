@@ -874,3 +874,228 @@ describe('CapacityPlanner.iot time-series engine memory (InfluxData single-node 
     expect(CapacityPlanner.video({ cameras: 10, bitrateMbps: 4, retentionDays: 7 }).memoryRequestBytes).toBeUndefined();
   });
 });
+
+/**
+ * Edges, advice branches and the text a user reads (written against the mutation run of src/capacity). Every figure
+ * is worked out by hand in the comment beside it.
+ */
+describe('capacity: limits at both edges', () => {
+  const video = (extra: object) => () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, ...extra });
+
+  test('segmentMinutes: 1440 (one day) is accepted, anything above is not', () => {
+    expect(CapacityPlanner.video({ cameras: 2, bitrateMbps: 1, retentionDays: 1, segmentMinutes: 1_440 }).segmentsPerDay).toBe(2); // 2 × 1440 ÷ 1440
+    expect(video({ segmentMinutes: 1_440.5 })).toThrow('CapacityPlanner.video: segmentMinutes = 1440.5: must be at most 1440 (one day); use the recorder\'s segment length, e.g. 5');
+  });
+
+  test('archiveWindow: 24 h is accepted, one second more is not; the model distribution window has no such limit', () => {
+    const day = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, archiveWindow: Duration.hours(24) });
+    expect(day.transferWindowSeconds).toBe(86_400);
+    expect(video({ archiveWindow: Duration.seconds(86_401) })).toThrow(
+      'CapacityPlanner.video: archiveWindow = 86,401 s: must be at most 24 hours: a day\'s data must leave before the next day\'s is complete, or the backlog grows forever; use at most Duration.hours(24)');
+    expect(() => CapacityPlanner.iot({ sensors: 1, sampleIntervalSeconds: 1, retentionDays: 1, archiveWindow: Duration.seconds(86_401) })).toThrow(/archiveWindow = 86,401 s: must be at most 24 hours/);
+    const twoDays = CapacityPlanner.models({
+      models: 1, versionsRetained: 1, averageModelSize: DecimalSize.gigabytes(1), distributionWindow: Duration.hours(48),
+    });
+    expect(twoDays.transferWindowSeconds).toBe(172_800);
+  });
+
+  test('a window that is not a Duration is refused like a zero one', () => {
+    expect(video({ archiveWindow: 3600 as any })).toThrow('CapacityPlanner.video: archiveWindow = 3600: must be a Duration longer than 0; use e.g. Duration.hours(8)');
+  });
+
+  test('fillTarget: 1 is accepted, 0 and above 1 are not; above 0.85 warns', () => {
+    const full = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, fillTarget: 1 });
+    expect(full.fillTarget).toBe(1);
+    expect(full.warnings).toContain('fillTarget 1 is above Ceph\'s nearfull ratio (0.85; backfill stops at 0.90, writes at 0.95): after a drive failure there may be no room to rebuild its data');
+    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, fillTarget: 0.85 }).warnings).toEqual([]);
+    expect(video({ fillTarget: 0 })).toThrow('CapacityPlanner.video: fillTarget = 0: must be a number in (0, 1]; use a fraction such as 0.85 (Ceph warns nearfull at 0.85)');
+    expect(video({ fillTarget: 1.01 })).toThrow(/fillTarget = 1\.01: must be a number in \(0, 1\]/);
+  });
+
+  test('dedupRatio: 0 is accepted, 1 is not; compressionRatio: 1 is accepted, below 1 is not', () => {
+    const m = (dedupRatio: number) => () =>
+      CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: DecimalSize.gigabytes(1), dedupRatio });
+    expect(m(0)().logicalBytes).toBe(1e9);
+    expect(m(1)).toThrow('CapacityPlanner.models: dedupRatio = 1: must be a number in [0, 1); use 0 (no dedup) up to below 1, e.g. 0.3 for 30% saved');
+    expect(m(-0.1)).toThrow(/dedupRatio = -0\.1: must be a number in \[0, 1\)/);
+    const i = (compressionRatio: number) => () => CapacityPlanner.iot({ sensors: 1, sampleIntervalSeconds: 1, retentionDays: 1, compressionRatio });
+    expect(i(1)().logicalBytes).toBe(8_640_000); // 86,400 points × 100 B ÷ 1
+    expect(i(0.99)).toThrow('CapacityPlanner.iot: compressionRatio = 0.99: must be a finite number ≥ 1 (uncompressed ÷ stored size); use e.g. 10 for InfluxDB TSM, or 1 for no compression');
+    expect(i(Infinity)).toThrow(/compressionRatio = Infinity: /);
+  });
+
+  test('counts must be positive safe integers; sizes must be positive Sizes', () => {
+    expect(() => CapacityPlanner.models({ models: 1.5, versionsRetained: 0, averageModelSize: DecimalSize.bytes(0) })).toThrow([
+      'CapacityPlanner.models: models = 1.5: must be a positive integer; give the number of distinct models, e.g. 50',
+      'CapacityPlanner.models: versionsRetained = 0: must be a positive integer; give the versions kept per model (current plus rollback targets), e.g. 10',
+      'CapacityPlanner.models: averageModelSize = 0 B: must be a Size larger than 0; give the average size of one model version, e.g. DecimalSize.gigabytes(3)',
+    ].join('\n'));
+    expect(() => CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: 3 as any })).toThrow(/averageModelSize = 3: must be a Size larger than 0/);
+    expect(() => CapacityPlanner.video({ cameras: 2 ** 53, bitrateMbps: 1, retentionDays: 1 })).toThrow(/cameras = 9007199254740992: must be a positive integer/);
+  });
+
+  test('hardware: the redundancy must fit on the drives; exactly enough drives is accepted', () => {
+    const hw = (servers: number) => () =>
+      CapacityPlanner.hardware({ servers, driveSize: DecimalSize.terabytes(1), redundancy: Redundancy.erasureCoded(2, 2) });
+    expect(hw(4)().rawBytes).toBe(4e12);
+    expect(hw(3)).toThrow('CapacityPlanner.hardware: servers × drivesPerServer = 3: EC 2+2 needs at least 4 drives to place one stripe or all copies; add drives or servers, or use a redundancy with fewer chunks or copies');
+    expect(CapacityPlanner.hardware({ servers: 1, driveSize: DecimalSize.terabytes(1) }).description).toBe('1 server × 1 drive × 1 TB');
+    expect(CapacityPlanner.hardware({ servers: 2, drivesPerServer: 3, driveSize: DecimalSize.terabytes(1) }).description).toBe('2 servers × 3 drives × 1 TB');
+    expect(() => CapacityPlanner.hardware({ servers: 2 ** 30, drivesPerServer: 2 ** 30, driveSize: DecimalSize.terabytes(1) })).toThrow(
+      /servers × drivesPerServer = 1152921504606847000: must be at most 9007199254740991 drives to be counted exactly/);
+  });
+});
+
+describe('capacity: every line of the IoT and model estimates', () => {
+  test('IoT at the defaults: 10,000 sensors every 10 s for 30 days', () => {
+    const e = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    expect(e.inputs).toEqual([
+      { label: 'Sensors', value: '10,000', basis: 'input' },
+      { label: 'Sample interval', value: '10 s', basis: 'input' },
+      { label: 'Retention', value: '30 days', basis: 'input' },
+      { label: 'Bytes per point (uncompressed)', value: '100 B', basis: 'default' },
+      { label: 'Compression ratio', value: '10:1', basis: 'default' },
+      { label: 'Redundancy', value: 'none (overhead 1)', basis: 'default' },
+      { label: 'Fill target', value: '0.85', basis: 'default' },
+      { label: 'Archive window', value: '24 h', basis: 'default' },
+    ]);
+    // 10,000 × 86,400 ÷ 10 = 86.4e6 points/day; × 100 B ÷ 10 = 864 MB stored/day; 8.64 GB uncompressed/day
+    // → 8.64e9 × 8 ÷ 86,400 s = 0.8 Mbps; ingest 10,000 × 100 × 8 ÷ 10 = 0.8 Mbps; 1,000 writes/s → low tier.
+    expect(e.results.slice(3)).toEqual([
+      { label: 'Points per day', value: '86,400,000', basis: '10,000 sensors × 86,400 s ÷ 10 s' },
+      { label: 'Ingest (uncompressed)', value: '0.8 Mbps', basis: '10,000 × 100 B × 8 ÷ 10 s' },
+      { label: 'Stored per day', value: '864 MB', basis: 'points per day × 100 B ÷ 10' },
+      { label: 'WAN to ship a day (uncompressed)', value: '0.8 Mbps', basis: '8.64 GB × 8 ÷ 24 h' },
+      { label: 'Writes per second', value: '1,000', basis: '10,000 series ÷ 10 s' },
+      { label: 'Time-series memory (request–limit)', value: '2–4 GiB', basis: 'InfluxData single-node sizing, low load (< 5,000 writes/s and < 100,000 series)' },
+    ]);
+    expect(e.warnings).toEqual([]);
+  });
+
+  test('IoT at high load: one memory figure, the high-tier basis, and the single-node warning', () => {
+    // 2,000,000 sensors every 2 s: 1,000,000 writes/s over 2,000,000 series.
+    const e = CapacityPlanner.iot({ sensors: 2_000_000, sampleIntervalSeconds: 2, retentionDays: 1, redundancy: Redundancy.replicated(2) });
+    expect(e.results.find((l) => l.label === 'Time-series memory (request–limit)')).toEqual({
+      label: 'Time-series memory (request–limit)', value: '32 GiB', basis: 'InfluxData single-node sizing, high load (> 250,000 writes/s or > 1,000,000 series)',
+    });
+    expect(e.warnings).toEqual([
+      '2 replicas tolerates one failure only: a second failure during recovery loses data',
+      '1,000,000 writes/s over 2,000,000 series is beyond what InfluxData\'s sizing guidance expects of a single InfluxDB node (750,000 field writes/s, 10,000,000 series); split the sensors over several sites or buckets, sample less often, or use a clustered time-series store',
+    ]);
+  });
+
+  test('IoT tier edges: 5,000 writes/s is moderate, 4,999 low; exactly 750,000 writes/s does not warn', () => {
+    const tierOf = (sensors: number) => CapacityPlanner.iot({ sensors, sampleIntervalSeconds: 1, retentionDays: 1 }).memoryRequestBytes;
+    expect(tierOf(4_999)).toBe(2 * 2 ** 30);
+    expect(tierOf(5_000)).toBe(8 * 2 ** 30);
+    expect(tierOf(249_999)).toBe(8 * 2 ** 30);
+    expect(tierOf(250_000)).toBe(32 * 2 ** 30);
+    const single = (sensors: number, interval: number) =>
+      CapacityPlanner.iot({ sensors, sampleIntervalSeconds: interval, retentionDays: 1 }).warnings.length;
+    expect(single(750_000, 1)).toBe(0);
+    expect(single(750_001, 1)).toBe(1);
+    expect(single(10_000_000, 100)).toBe(0); // 100,000 writes/s, exactly 10,000,000 series
+    expect(single(10_000_001, 100)).toBe(1);
+  });
+
+  test('models: every input and result line, with a distribution window and dedup', () => {
+    // 50 models × 10 versions × 3 GB × (1 − 0.2) = 1.2 TB logical; one release 50 × 3 GB × 0.8 = 120 GB;
+    // WAN 120e9 × 8 ÷ 7,200 s = 133.33 Mbps.
+    const e = CapacityPlanner.models({
+      models: 50,
+      versionsRetained: 10,
+      averageModelSize: DecimalSize.gigabytes(3),
+      dedupRatio: 0.2,
+      distributionWindow: Duration.hours(2),
+      redundancy: Redundancy.replicated(3),
+      fillTarget: 0.8,
+    });
+    expect(e.inputs).toEqual([
+      { label: 'Models', value: '50', basis: 'input' },
+      { label: 'Versions retained', value: '10', basis: 'input' },
+      { label: 'Average model size', value: '3 GB', basis: 'input' },
+      { label: 'Dedup ratio', value: '0.2', basis: 'input' },
+      { label: 'Redundancy', value: '3 replicas (overhead 3)', basis: 'input' },
+      { label: 'Fill target', value: '0.8', basis: 'input' },
+      { label: 'Distribution window', value: '2 h', basis: 'input' },
+    ]);
+    expect(e.results).toEqual([
+      { label: 'Logical data', value: '1.2 TB', basis: '50 models × 10 versions × 3 GB × (1 − 0.2)' },
+      expect.objectContaining({ label: 'Raw (after redundancy)', value: '3.6 TB' }),
+      expect.objectContaining({ label: 'Provisioned (at fill target)', value: '4.5 TB' }),
+      { label: 'Objects retained', value: '500', basis: '50 models × 10 versions' },
+      { label: 'One release of every model', value: '120 GB', basis: '50 × 3 GB × (1 − 0.2)' },
+      { label: 'WAN to pull a release', value: '133.33 Mbps', basis: '120 GB × 8 ÷ 2 h' },
+    ]);
+    expect(e.warnings).toEqual([]);
+    expect(CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: DecimalSize.gigabytes(1) }).inputs.map((l) => l.basis))
+      .toEqual(['input', 'input', 'input', 'default', 'default', 'default', 'default']);
+  });
+
+  test('redundancy warnings: none on a replicated store, EC k+0, one failure tolerated', () => {
+    const w = (redundancy: Redundancy) =>
+      CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: DecimalSize.gigabytes(1), redundancy }).warnings;
+    expect(w(Redundancy.NONE)).toEqual(['no redundancy: one lost drive loses data; use Redundancy.erasureCoded(2, 2) or Redundancy.replicated(3)']);
+    expect(w(Redundancy.erasureCoded(4, 0))).toEqual(['EC 4+0 tolerates no failure: one lost drive loses data']);
+    expect(w(Redundancy.replicated(1))).toEqual(['1 replica tolerates no failure: one lost drive loses data']);
+    expect(w(Redundancy.erasureCoded(2, 1))).toEqual(['EC 2+1 tolerates one failure only: a second failure during recovery loses data']);
+    expect(w(Redundancy.erasureCoded(2, 2))).toEqual([]);
+    expect(() => CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: DecimalSize.gigabytes(1), redundancy: 'EC 2+2' as any })).toThrow(
+      'CapacityPlanner.models: redundancy = "EC 2+2": must be a Redundancy; use Redundancy.erasureCoded(k, m), Redundancy.replicated(n) or Redundancy.NONE');
+  });
+
+  test('Redundancy: the smallest valid k, m and n, and the errors below them', () => {
+    expect(Redundancy.erasureCoded(1, 0).overhead).toBe(1);
+    expect(Redundancy.replicated(1).minimumDrives).toBe(1);
+    expect(() => Redundancy.erasureCoded(0, -1)).toThrow([
+      'Redundancy.erasureCoded: dataChunks = 0: must be an integer ≥ 1; use k ≥ 1, e.g. 2 for EC 2+2 on four hosts',
+      'Redundancy.erasureCoded: codingChunks = -1: must be an integer ≥ 0; use m ≥ 0, e.g. 2 for EC 2+2 (m = 1 survives only one failure)',
+    ].join('\n'));
+    expect(() => Redundancy.replicated(0)).toThrow('Redundancy.replicated: replicas = 0: must be an integer ≥ 1; use n ≥ 1, e.g. 3 replicas (Ceph\'s default pool size)');
+    expect(() => Redundancy.replicated(1.5)).toThrow(/replicas = 1\.5: /);
+    expect(String(Redundancy.erasureCoded(4, 2))).toBe('EC 4+2');
+  });
+});
+
+describe('capacity: number and size text', () => {
+  test('thousands separators and trailing zeros', () => {
+    expect(CapacityFormat.number(1_234_567.5)).toBe('1,234,567.5');
+    expect(CapacityFormat.number(1_000)).toBe('1,000');
+    expect(CapacityFormat.number(999)).toBe('999');
+    expect(CapacityFormat.number(100)).toBe('100');
+    expect(CapacityFormat.number(2.004)).toBe('2');
+    expect(CapacityFormat.number(2.105)).toBe('2.1'); // 2.105 is 2.10499… in binary: rounds to 2.10, shown 2.1
+    expect(CapacityFormat.number(-1_234.5)).toBe('-1,234.5');
+    expect(CapacityFormat.number(-0.001)).toBe('0');
+    expect(CapacityFormat.number(-0.5, 0)).toBe('-1'); // toFixed rounds half away from zero
+    expect(CapacityFormat.number(1_234.5678, 3)).toBe('1,234.568');
+    expect(CapacityFormat.number(Infinity)).toBe('Infinity');
+    expect(CapacityFormat.number(NaN)).toBe('NaN');
+  });
+
+  test('bytes: the largest unit with a value of at least 1, rounding carried into the next unit', () => {
+    expect(CapacityFormat.bytes(999)).toBe('999 B');
+    expect(CapacityFormat.bytes(1_000)).toBe('1 kB');
+    expect(CapacityFormat.bytes(1_500_000)).toBe('1.5 MB');
+    expect(CapacityFormat.bytes(999_996_000_000)).toBe('1 TB'); // 999.996 GB rounds to 1000 GB
+    expect(CapacityFormat.bytes(999_994_000_000)).toBe('999.99 GB');
+    expect(CapacityFormat.bytes(-2_500)).toBe('-2.5 kB');
+    expect(CapacityFormat.bytes(2e21)).toBe('2,000 EB'); // no unit above EB
+    expect(CapacityFormat.bytes(Infinity)).toBe('Infinity');
+  });
+
+  test('seconds: whole hours, then whole minutes, else seconds', () => {
+    expect(CapacityFormat.seconds(3_600)).toBe('1 h');
+    expect(CapacityFormat.seconds(90_000)).toBe('25 h');
+    expect(CapacityFormat.seconds(3_599)).toBe('3,599 s');
+    expect(CapacityFormat.seconds(60)).toBe('1 min');
+    expect(CapacityFormat.seconds(59)).toBe('59 s');
+    expect(CapacityFormat.seconds(1_800)).toBe('30 min');
+    expect(CapacityFormat.seconds(0.25)).toBe('0.25 s');
+  });
+
+  test('DecimalSize builds decimal units', () => {
+    expect(DecimalSize.toBytes(DecimalSize.megabytes(2))).toBe(2e6);
+    expect(DecimalSize.toBytes(DecimalSize.bytes(512))).toBe(512);
+  });
+});

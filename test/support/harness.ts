@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { conformanceErrors } from './conformance';
-import { SecurityBaseline } from '../../src';
+import { SecurityBaseline } from '../../src/core';
 
 /**
  * The one synthesis helper every test uses: synthesizes a chart (or every chart of an app), then requires that every

@@ -1,4 +1,4 @@
-/** jest `globalTeardown`: removes the run's temp folder made by `jest-global-setup.ts`. */
+/** jest `globalTeardown`: removes the run's temp folder made by `jest-global-setup.ts` and restores TMPDIR. */
 import * as fs from 'fs';
 
 export default function globalTeardown(): void {
@@ -6,4 +6,10 @@ export default function globalTeardown(): void {
   if (runDir && /edge-storage-jest-/.test(runDir)) {
     fs.rmSync(runDir, { recursive: true, force: true });
   }
+  if (process.env.EDGE_STORAGE_JEST_PREV_TMPDIR !== undefined) {
+    if (process.env.EDGE_STORAGE_JEST_PREV_TMPDIR) process.env.TMPDIR = process.env.EDGE_STORAGE_JEST_PREV_TMPDIR;
+    else delete process.env.TMPDIR;
+    delete process.env.EDGE_STORAGE_JEST_PREV_TMPDIR;
+  }
+  delete process.env.EDGE_STORAGE_JEST_TMP;
 }

@@ -66,10 +66,12 @@ export class MinioErasureLayout {
     const total = servers * drivesPerServer;
     // The symmetry check runs against the first ellipsis of the argument: the server range when there is more than
     // one server, otherwise the drive range.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: with one server, first = 1 and first = drives both reduce to "divides the total"
     const first = servers > 1 ? servers : drivesPerServer;
     const out: number[] = [];
     for (let size = MinioErasureLayout.MIN_SET_SIZE; size <= MinioErasureLayout.MAX_SET_SIZE; size++) {
       if (total % size !== 0) continue;
+      // Stryker disable next-line EqualityOperator: when first = size both branches are true
       const symmetric = first > size ? first % size === 0 : size % first === 0;
       if (symmetric) out.push(size);
     }
@@ -124,11 +126,14 @@ export class MinioErasureLayout {
     // Drive-major expansion (how MinIO expands `http://host{0...S-1}/data{0...D-1}`), cut into consecutive sets;
     // each entry records which server a drive lives on.
     const order: number[] = [];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: either setSize guard alone keeps a size-0 layout from being cut into sets
     if (this.setSize > 0) {
       for (let d = 0; d < drivesPerServer; d++) for (let s = 0; s < servers; s++) order.push(s);
     }
     this.sets = [];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: either setSize guard alone keeps a size-0 layout from being cut into sets
     for (let i = 0; this.setSize > 0 && i < order.length; i += this.setSize) this.sets.push(order.slice(i, i + this.setSize));
+    // Stryker disable next-line MethodExpression: every server of a set holds the same number of its drives, so min = max
     this.drivesPerServerInSet = Math.max(0, ...this.sets.map((set) => Math.max(...perServer(set))));
     this.serverFailuresToleratedForWrites = this.tolerated(this.writeQuorum);
     this.serverFailuresToleratedForReads = this.tolerated(this.readQuorum);
@@ -136,6 +141,7 @@ export class MinioErasureLayout {
 
   /** True when every erasure set keeps read and write quorum with any one server down. */
   public get toleratesServerLoss(): boolean {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: no sets tolerate 0; read quorum <= write quorum, so reads tolerate at least what writes do
     return this.setSize > 0 && this.serverFailuresToleratedForWrites >= 1 && this.serverFailuresToleratedForReads >= 1;
   }
 
@@ -206,7 +212,9 @@ export class MinioErasureLayout {
       : `${shape} form ${sets} of ${this.setSize} drives with ${k} drive${k === 1 ? '' : 's'} on each server; with one server down a set keeps ${left} drives, below the ${quorumWords(left, this.readQuorum, this.writeQuorum)} (EC:${this.parity} leaves ${this.dataDrives} data drives per set)`;
     const fixes: string[] = [];
     const parity = this.minimumParityForServerLoss();
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a parity that fixes a server loss is at most the drives per server, below half the set whenever a fix exists
     if (parity !== undefined) fixes.push(`use parity ${parity} (EC:${parity})${parity < Math.floor(this.setSize / 2) ? ' or higher' : ''}`);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: one server never survives its own loss, so the search finds nothing either way
     const drives = this.servers > 1 ? this.maximumDrivesPerServerForServerLoss() : undefined;
     if (drives !== undefined) fixes.push(`use at most ${drives} drive${drives === 1 ? '' : 's'} per server`);
     if (this.servers < 4) fixes.push('add servers (4 or more)');
@@ -217,6 +225,7 @@ export class MinioErasureLayout {
 
   /** The smallest parity (≤ half the set) that keeps quorum with one server down, if any. */
   private minimumParityForServerLoss(): number | undefined {
+    // Stryker disable next-line EqualityOperator: half the set survives only where the drives-per-server parity, a smaller one, already does
     for (let p = 1; p <= Math.floor(this.setSize / 2); p++) {
       if (new MinioErasureLayout(this.servers, this.drivesPerServer, p).toleratesServerLoss) return p;
     }
@@ -234,15 +243,20 @@ export class MinioErasureLayout {
 
   private nearbyLayouts(): string {
     const options: string[] = [];
+    // Stryker disable next-line EqualityOperator: one server fits every drive count 2-16, so two are found long before d reaches 1
     for (let d = this.drivesPerServer; d >= 1 && options.length < 2; d--) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the current count has no set size; d < 4 is never reached (see above)
       if (d !== this.drivesPerServer && MinioErasureLayout.setSizeFor(this.servers, d) > 0 && this.servers * d >= 4) options.push(`${this.servers} servers × ${d} drives`);
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,UpdateOperator: a server count with no set size is odd and above 16, so the next one is even and fits at the first step
     for (let s = this.servers + 1; s <= this.servers + 16 && options.length < 3; s++) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the first server count tried always fits (see above)
       if (MinioErasureLayout.setSizeFor(s, this.drivesPerServer) > 0) {
         options.push(`${s} servers × ${this.drivesPerServer} drives`);
         break;
       }
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at least one layout is always found (see above)
     return options.length > 0 ? options.join(' or ') : 'a server count that 2–16 divides';
   }
 
@@ -251,6 +265,7 @@ export class MinioErasureLayout {
     if (this.sets.length === 0 || quorum <= 0) return 0;
     let min = Number.MAX_SAFE_INTEGER;
     for (const set of this.sets) {
+      // Stryker disable next-line all: every server of a set holds the same number of its drives, so the order does not matter
       const counts = perServer(set).sort((a, b) => b - a);
       const spare = set.length - quorum;
       let lost = 0;
@@ -270,7 +285,9 @@ export class MinioErasureLayout {
 
 /** How the set's remaining drives compare with its quorums, in words. */
 function quorumWords(left: number, read: number, write: number): string {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: missing read quorum with read != write needs data = parity with one server, which gets the single-server message
   if (left < read && read === write) return `read and write quorum of ${write}`;
+  // Stryker disable next-line all: unreachable (see above)
   if (left < read) return `read quorum of ${read} and the write quorum of ${write}`;
   return `write quorum of ${write}`;
 }

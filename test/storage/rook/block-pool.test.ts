@@ -387,3 +387,146 @@ describe('RookCephBlockPool fails if', () => {
     expect(() => cluster.addBlockPool('db', { storageClass: { name: 'Fast_DB' } })).toThrow(/storageClass\.name = "Fast_DB": must be a DNS-1123 subdomain/);
   });
 });
+
+/** Both sides of every documented pool limit (written against the mutation run of block-pool.ts and common.ts). */
+describe('pool limits at both edges', () => {
+  const spec = (chart: any, name: string) => find(synth(chart), 'CephBlockPool', name).spec;
+
+  test('replicas: 1 (without requireSafeReplicaSize) and 10 are accepted; 0 and 11 are not', () => {
+    const ten = clusterOn(10);
+    ten.cluster.addBlockPool('db', { replicas: 10 });
+    expect(spec(ten.chart, 'db').replicated.size).toBe(10);
+    const { cluster } = clusterOn(12);
+    expect(() => cluster.addBlockPool('a', { replicas: 11 })).toThrow(
+      'RookCephBlockPool "test/ceph/a": replicas = 11: must be a whole number of copies from 1 to 10; use 3 (Ceph\'s default) or 2 on very small clusters');
+    expect(() => cluster.addBlockPool('b', { replicas: 0, requireSafeReplicaSize: false })).toThrow(/replicas = 0: must be a whole number of copies from 1 to 10/);
+    expect(() => cluster.addBlockPool('c', { replicas: 1 })).toThrow(
+      'RookCephBlockPool "test/ceph/c": replicas = 1: a single copy loses data with any disk failure, and Rook refuses it while requireSafeReplicaSize is true; use 2 or 3 replicas, or set requireSafeReplicaSize: false for throw-away data');
+    expect(() => cluster.addBlockPool('d', { replicas: 1, requireSafeReplicaSize: true })).toThrow(/replicas = 1: a single copy/);
+    expect(() => cluster.addBlockPool('e', { replicas: 2, requireSafeReplicaSize: true })).not.toThrow();
+  });
+
+  test('3 replicas (the default) do not warn; 2 do', () => {
+    const three = clusterOn(3);
+    three.cluster.addBlockPool('db', { replicas: 3 });
+    synth(three.chart);
+    expect(warningsOf(three.chart).join('\n')).not.toMatch(/keeps one copy/);
+    expect(three.cluster.node.findChild('db')).toMatchObject({ replicas: 3 });
+  });
+
+  test('targetSizeRatio: any share in (0, 1] is accepted, 0 and above 1 are not', () => {
+    const { chart, cluster } = clusterOn(3);
+    cluster.addBlockPool('whole', { targetSizeRatio: 1 });
+    cluster.addBlockPool('tiny', { targetSizeRatio: 0.001 });
+    expect(spec(chart, 'whole').replicated.targetSizeRatio).toBe(1);
+    expect(spec(chart, 'tiny').replicated.targetSizeRatio).toBe(0.001);
+    expect(() => cluster.addBlockPool('zero', { targetSizeRatio: 0 })).toThrow(
+      'RookCephBlockPool "test/ceph/zero": targetSizeRatio = 0: must be a share of the cluster between 0 (exclusive) and 1; use e.g. 0.5 for half of the cluster');
+    expect(() => cluster.addBlockPool('over', { targetSizeRatio: 1.01 })).toThrow(/targetSizeRatio = 1\.01: must be a share/);
+    expect(() => cluster.addBlockPool('neg', { targetSizeRatio: -0.5 })).toThrow(/targetSizeRatio = -0\.5: /);
+    expect(() => cluster.addBlockPool('nan', { targetSizeRatio: NaN })).toThrow(/targetSizeRatio = /);
+  });
+
+  test('an erasure-coded pool carries targetSizeRatio as the target_size_ratio pool parameter', () => {
+    const { chart, cluster } = clusterOn(5);
+    cluster.addErasureCodedBlockPool('video', { targetSizeRatio: 0.3, compression: CephPoolCompression.PASSIVE, parameters: { pg_num_min: '8' } });
+    const data = spec(chart, 'video-data');
+    expect(data.parameters).toEqual({ pg_num_min: '8', compression_mode: 'passive', target_size_ratio: '0.3' });
+    expect(data.erasureCoded).toEqual({ dataChunks: 2, codingChunks: 2 });
+    // The ratio belongs to the data pool only; the metadata pool gets none unless given its own.
+    expect(spec(chart, 'video-metadata').replicated).toEqual({ size: 3, requireSafeReplicaSize: true });
+    expect(spec(chart, 'video-metadata').parameters).toBeUndefined();
+    expect(() => cluster.addErasureCodedBlockPool('bad', { targetSizeRatio: 0 })).toThrow(/RookCephErasureCodedBlockPool "test\/ceph\/bad": targetSizeRatio = 0: /);
+  });
+
+  test('a pool without options has no parameters or quotas; the algorithm is written only when set', () => {
+    const { chart, cluster } = clusterOn(5);
+    cluster.addErasureCodedBlockPool('plain');
+    cluster.addErasureCodedBlockPool('isa', { algorithm: CephErasureCodeAlgorithm.ISA, quota: Size.mebibytes(1) });
+    expect(spec(chart, 'plain-data')).toEqual({ failureDomain: 'host', erasureCoded: { dataChunks: 2, codingChunks: 2 } });
+    expect(spec(chart, 'isa-data')).toEqual({ failureDomain: 'host', erasureCoded: { dataChunks: 2, codingChunks: 2, algorithm: 'isa' }, quotas: { maxSize: '1Mi' } });
+  });
+
+  test('quota: 1 MiB is the smallest accepted', () => {
+    const { chart, cluster } = clusterOn(3);
+    cluster.addBlockPool('small', { quota: Size.mebibytes(1) });
+    expect(spec(chart, 'small').quotas).toEqual({ maxSize: '1Mi' });
+    expect(() => cluster.addBlockPool('tiny', { quota: Size.kibibytes(1023) })).toThrow(
+      'RookCephBlockPool "test/ceph/tiny": quota = "1023Ki": must be at least 1 MiB; use a larger quota or omit it');
+  });
+
+  test('deviceClass: letters, digits, "-" and "_", starting with a letter or digit', () => {
+    const { chart, cluster } = clusterOn(3);
+    cluster.addBlockPool('a', { deviceClass: 'nvme_0-fast' });
+    expect(spec(chart, 'a').deviceClass).toBe('nvme_0-fast');
+    for (const bad of ['-ssd', '_ssd', 'ssd!', 'ssd ', '']) {
+      expect(() => clusterOn(3).cluster.addBlockPool('b', { deviceClass: bad })).toThrow(
+        `RookCephBlockPool "test/ceph/b": deviceClass = ${JSON.stringify(bad)}: must be a CRUSH device class name (letters, digits, "-", "_"); use e.g. "ssd", "hdd" or "nvme"`);
+    }
+  });
+
+  test('dataChunks: 2 is the fewest, and whole; codingChunks: 1 is the fewest, and whole', () => {
+    const { chart, cluster } = clusterOn(5);
+    cluster.addErasureCodedBlockPool('ok', { dataChunks: 2, codingChunks: 1 });
+    expect(spec(chart, 'ok-data').erasureCoded).toEqual({ dataChunks: 2, codingChunks: 1 });
+    expect(() => cluster.addErasureCodedBlockPool('k1', { dataChunks: 1 })).toThrow(
+      'RookCephErasureCodedBlockPool "test/ceph/k1": dataChunks = 1: erasure coding needs at least 2 data chunks (with 1 it is plain replication at higher cost); use dataChunks 2 or more, or a replicated pool');
+    expect(() => cluster.addErasureCodedBlockPool('k25', { dataChunks: 2.5 })).toThrow(/dataChunks = 2\.5: /);
+    expect(() => cluster.addErasureCodedBlockPool('m0', { codingChunks: 0 })).toThrow(
+      'RookCephErasureCodedBlockPool "test/ceph/m0": codingChunks = 0: with 0 coding chunks the loss of any one failure domain loses data; use codingChunks 2 (or at least 1)');
+    expect(() => cluster.addErasureCodedBlockPool('m15', { codingChunks: 1.5 })).toThrow(/codingChunks = 1\.5: /);
+  });
+
+  test('the metadata pool must be replicated: data or coding chunks alone are refused too', () => {
+    for (const given of [{ dataChunks: 2 }, { codingChunks: 2 }]) {
+      const { cluster } = clusterOn(5);
+      expect(() => cluster.addErasureCodedBlockPool('video', { metadataPool: given as any })).toThrow(
+        'RookCephErasureCodedBlockPool "test/ceph/video": metadataPool = "erasure-coded": RBD keeps image metadata (omap) in the pool named by `pool`, which must be replicated; only the data pool may be erasure-coded; give metadataPool replicated options (replicas) only');
+    }
+  });
+
+  test('the metadata pool is validated under its own prop name', () => {
+    const { cluster } = clusterOn(5);
+    expect(() => cluster.addErasureCodedBlockPool('a', { metadataPool: { replicas: 11 } })).toThrow(/RookCephErasureCodedBlockPool "test\/ceph\/a": metadataPool\.replicas = 11: /);
+    expect(() => cluster.addErasureCodedBlockPool('b', { metadataPool: { targetSizeRatio: 5 } })).toThrow(/metadataPool\.targetSizeRatio = 5: /);
+    expect(() => cluster.addErasureCodedBlockPool('c', { metadataPool: { quota: Size.kibibytes(1) } })).toThrow(/metadataPool\.quota = "1Ki": /);
+    expect(() => cluster.addErasureCodedBlockPool('d', { metadataPool: { deviceClass: 'a b' } })).toThrow(/metadataPool\.deviceClass = "a b": /);
+    const ok = clusterOn(5);
+    ok.cluster.addErasureCodedBlockPool('e', { metadataPool: { replicas: 2, targetSizeRatio: 0.1 } });
+    expect(spec(ok.chart, 'e-metadata').replicated).toEqual({ size: 2, requireSafeReplicaSize: true, targetSizeRatio: 0.1 });
+  });
+
+  test('image features: layering is required, dependencies are checked, duplicates are written once', () => {
+    const { chart, cluster } = clusterOn(3);
+    cluster.addBlockPool('full', { storageClass: { imageFeatures: [RbdImageFeature.LAYERING, RbdImageFeature.EXCLUSIVE_LOCK, RbdImageFeature.OBJECT_MAP, RbdImageFeature.FAST_DIFF, RbdImageFeature.LAYERING] } });
+    expect(find(synth(chart), 'StorageClass', 'ceph-full').parameters.imageFeatures).toBe('layering,exclusive-lock,object-map,fast-diff');
+    expect(() => cluster.addBlockPool('none', { storageClass: { imageFeatures: [] } })).toThrow(
+      'RookCephBlockPool "test/ceph/none": storageClass.imageFeatures = []: must include layering (ceph-csi needs it for clones and snapshots); start the list with RbdImageFeature.LAYERING');
+    expect(() => cluster.addBlockPool('om', { storageClass: { imageFeatures: [RbdImageFeature.LAYERING, RbdImageFeature.OBJECT_MAP] } })).toThrow(
+      'RookCephBlockPool "test/ceph/om": storageClass.imageFeatures = ["layering","object-map"]: object-map needs exclusive-lock, and fast-diff needs object-map; add the features they depend on');
+    expect(() => cluster.addBlockPool('fd', { storageClass: { imageFeatures: [RbdImageFeature.LAYERING, RbdImageFeature.EXCLUSIVE_LOCK, RbdImageFeature.FAST_DIFF] } })).toThrow(/fast-diff needs object-map/);
+    expect(() => cluster.addBlockPool('ok', { storageClass: { imageFeatures: [RbdImageFeature.LAYERING, RbdImageFeature.EXCLUSIVE_LOCK, RbdImageFeature.OBJECT_MAP] } })).not.toThrow();
+  });
+
+  test('StorageClass options: default annotation only when default; empty mount options are left out', () => {
+    const { chart, cluster } = clusterOn(3);
+    cluster.addBlockPool('plain', { storageClass: { mountOptions: [], isDefault: false } });
+    cluster.addBlockPool('main', { storageClass: { isDefault: true, allowVolumeExpansion: false } });
+    const manifests = synth(chart);
+    const plain = find(manifests, 'StorageClass', 'ceph-plain');
+    expect(plain.mountOptions).toBeUndefined();
+    expect(plain.metadata.annotations).toBeUndefined();
+    const main = find(manifests, 'StorageClass', 'ceph-main');
+    expect(main.metadata.annotations).toEqual({ 'storageclass.kubernetes.io/is-default-class': 'true' });
+    expect(main.allowVolumeExpansion).toBe(false);
+    expect(main.metadata.namespace).toBeUndefined();
+  });
+
+  test('enableRbdStats is written only when on; a custom failure domain name is checked', () => {
+    const { chart, cluster } = clusterOn(3);
+    cluster.addBlockPool('off', { enableRbdStats: false });
+    expect(spec(chart, 'off').enableRBDStats).toBeUndefined();
+    expect(CephFailureDomain.custom('row_2-a').value).toBe('row_2-a');
+    for (const bad of ['2row', 'Row', '-row', '']) expect(() => CephFailureDomain.custom(bad)).toThrow(/must be a CRUSH bucket type name/);
+  });
+});
