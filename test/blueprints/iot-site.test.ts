@@ -7,6 +7,7 @@ import {
   TelegrafIngest, Warnings,
 } from '../../src';
 import { chart, find, findAll, synth } from '../support/harness';
+import { reportKeyPolicy } from '../support/site-report';
 
 const GIB = 2 ** 30;
 
@@ -53,6 +54,14 @@ afterAll(() => {
 });
 
 describe('IoTSite snapshots', () => {
+  test('the report gives the backup keys\' policy: restic\'s repository prefix of the backup bucket only', () => {
+    const policy = JSON.parse(reportKeyPolicy(site().report(), 'cloud-backup-keys', 'site-a'));
+    const objects = policy.Statement.filter((st: any) => st.Action.includes('s3:PutObject')).flatMap((st: any) => st.Resource);
+    expect(objects).toEqual(['arn:aws:s3:::fleet-backups/site-a/restic/influxdb/*']);
+    expect(policy.Statement.flatMap((st: any) => st.Condition?.StringLike?.['s3:prefix'] ?? [])).toEqual(['site-a/restic/influxdb/*']);
+    expect(JSON.stringify(policy)).not.toMatch(/CreateBucket|DeleteBucket|Policy"|"\*"/);
+  });
+
   test('defaults snapshot', () => {
     expect(synth(site())).toMatchSnapshot();
   });

@@ -37,14 +37,14 @@ function publish(model: string, version: string, files: { [name: string]: string
   fs.writeFileSync(path.join(cloud, model, 'release'), `${version}\n`);
 }
 
-function run(options: Partial<ModelReleaseScriptOptions> = {}, maxFileBlocks?: number) {
+function run(options: Partial<ModelReleaseScriptOptions> = {}, maxFileBlocks?: number, env: { [k: string]: string } = {}) {
   const script = ModelReleaseScript.render({ source: `cloud:${cloud}`, target: `edge:${edge}`, models: ['detector', 'ocr'], versionsRetained: 2, ...options });
   const file = path.join(root, 'release.sh');
   fs.writeFileSync(file, script);
   // maxFileBlocks: `ulimit -f` (512-byte blocks) for the script and rclone, i.e. no file it writes may grow larger.
   const res = spawnSync('sh', maxFileBlocks === undefined ? [file] : ['-c', `ulimit -f ${maxFileBlocks}; exec sh "$0"`, file], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, TMPDIR: root, RCLONE_CONFIG: path.join(root, 'none.conf'), RCLONE_CONFIG_CLOUD_TYPE: 'local', RCLONE_CONFIG_EDGE_TYPE: 'local' },
+    env: { PATH: process.env.PATH, TMPDIR: root, RCLONE_CONFIG: path.join(root, 'none.conf'), RCLONE_CONFIG_CLOUD_TYPE: 'local', RCLONE_CONFIG_EDGE_TYPE: 'local', ...env },
   });
   return { status: res.status, out: `${res.stdout}${res.stderr}` };
 }
@@ -183,4 +183,24 @@ test('a release without SHA256SUMS (or with an empty one) is refused: nothing wa
   expect(r.status).toBe(1);
   expect(r.out).toContain('detector: v1 has no SHA256SUMS (or an empty one); current stays at none');
   expect(fs.existsSync(path.join(edge, 'detector', 'current'))).toBe(false);
+});
+
+test('a cloud the job cannot read (down, refused keys) fails the run instead of reading as "no release announced"; current stays', () => {
+  publish('detector', 'v1', { 'model.onnx': 'weights-1' });
+  expect(run().status).toBe(0);
+  expect(read('detector', 'current')).toBe('v1\n');
+  // The cloud store unreachable: an S3 remote on a closed loopback port.
+  const down = run({}, undefined, {
+    RCLONE_CONFIG_CLOUD_TYPE: 's3',
+    RCLONE_CONFIG_CLOUD_PROVIDER: 'Other',
+    RCLONE_CONFIG_CLOUD_ENDPOINT: 'http://127.0.0.1:9',
+    RCLONE_CONFIG_CLOUD_ACCESS_KEY_ID: 'k',
+    RCLONE_CONFIG_CLOUD_SECRET_ACCESS_KEY: 's',
+    RCLONE_RETRIES: '1',
+    RCLONE_LOW_LEVEL_RETRIES: '1',
+  });
+  expect(down.status).toBe(1);
+  expect(down.out).toMatch(/detector: cannot read cloud:\S+\/detector\/release \(rclone exit \d+: .*\); current stays at v1/);
+  expect(down.out).not.toContain('no release announced');
+  expect(read('detector', 'current')).toBe('v1\n');
 });

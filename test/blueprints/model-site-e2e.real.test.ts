@@ -21,12 +21,13 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { CloudS3, applyKafkaUserAcls, consumerOutcome, startNginxAt, topicExists } from './model-site-e2e-support';
 import { FLEET_CLOUD, FleetCloud, storeSiteProps } from '../../examples/model-distribution/main';
-import { EdgeKafkaCluster, EdgeKafkaUser, MinioPolicyStatements, ModelDistributionSite, NginxCacheConfig } from '../../src';
+import { EdgeKafkaCluster, EdgeKafkaUser, ModelDistributionSite, NginxCacheConfig } from '../../src';
 import { nginxRuntime, Proc, request, tempDir, TinyDns } from '../cache/servers';
 import { chart, find, findAll, synth } from '../support/harness';
 import { clientProperties, KafkaBroker, KafkaClass, newPassword, ScramUser, startBroker } from '../support/kafka';
 import { MinioTestCluster, SecretValues } from '../support/minio';
 import { MirrorMakerRun } from '../support/mirror-maker';
+import { reportKeyPolicy } from '../support/site-report';
 import { requireToolPath, requireTools } from '../support/tools';
 
 const [mcBin] = requireTools('mc', 'minio', 'rclone', 'nginx', 'java', 'unshare', 'setpriv', 'mkfs.ext4');
@@ -102,12 +103,13 @@ beforeAll(async () => {
   const p = storeSiteProps();
   releasePrefix = `${p.cloud.releaseBucket}/${p.cloud.releasePrefix}`;
 
-  // Cloud S3: the release bucket and a read-only user with the site's cloud keys (the library's read-only statements).
+  // Cloud S3: the release bucket and a user with the site's cloud keys and exactly the policy the report prints for
+  // them ("Key policies": list and read the managed models' folders).
   cloudS3.mc(['mb', `cloud/${p.cloud.releaseBucket}`]);
-  const statements = MinioPolicyStatements.readOnly([p.cloud.releaseBucket]);
-  const policy = { Version: '2012-10-17', Statement: statements.map((st) => ({ Effect: 'Allow', Action: st.actions, Resource: st.resources })) };
+  const releaseKeysSecret = dry.site.requiredSecrets.find((s) => /release job reading/.test(s.purpose))!.name;
+  const policy = reportKeyPolicy(site.report(), releaseKeysSecret, site.siteName);
   const policyDir = tempDir('cloud-policy');
-  fs.writeFileSync(path.join(policyDir, 'read.json'), JSON.stringify(policy));
+  fs.writeFileSync(path.join(policyDir, 'read.json'), policy);
   cloudS3.mc(['admin', 'policy', 'create', 'cloud', 'site-release-reader', path.join(policyDir, 'read.json')]);
   fs.rmSync(policyDir, { recursive: true, force: true });
   cloudS3.mc(['admin', 'user', 'add', 'cloud', cloudKeys.AWS_ACCESS_KEY_ID, cloudKeys.AWS_SECRET_ACCESS_KEY]);

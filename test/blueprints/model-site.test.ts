@@ -7,6 +7,7 @@ import {
   ModelDistributionSiteProps, ObjectLockMode, ObjectStoreFlavor, Warnings,
 } from '../../src';
 import { find, findAll, synth } from '../support/harness';
+import { reportKeyPolicy } from '../support/site-report';
 
 function synthSite(overrides: Partial<ModelDistributionSiteProps> = {}) {
   const { site } = build(overrides);
@@ -307,6 +308,21 @@ describe('ModelDistributionSite', () => {
     expect(report).not.toMatch(/<model>\/current shows/);
     expect(report).toMatch(/\nProved by: test\/blueprints\/model-site-e2e\.real\.test\.ts runs /);
     expect(fs.existsSync(path.resolve(__dirname, 'model-site-e2e.real.test.ts'))).toBe(true);
+  });
+
+  test('the report gives the release keys\' policy: list and read the managed models\' folders of the release bucket, nothing else', () => {
+    const objects = (policy: any) => policy.Statement.filter((st: any) => st.Action.includes('s3:GetObject')).flatMap((st: any) => st.Resource).sort();
+    const lists = (policy: any) => policy.Statement.flatMap((st: any) => st.Condition?.StringLike?.['s3:prefix'] ?? []).sort();
+    const named = JSON.parse(reportKeyPolicy(build().site.report(), 'cloud-model-releases-ro', 'site-a'));
+    expect(objects(named)).toEqual(['arn:aws:s3:::fleet-models/detector/*', 'arn:aws:s3:::fleet-models/ocr/*']);
+    expect(lists(named)).toEqual(['detector/*', 'ocr/*']);
+    expect(JSON.stringify(named)).not.toMatch(/Put|Delete|"\*"/);
+    // Under a release prefix, or discovering models (no names): the prefix, or the whole bucket, read-only.
+    const prefixed = JSON.parse(reportKeyPolicy(build({ cloud: { ...props().cloud, releasePrefix: 'releases/' } }).site.report(), 'cloud-model-releases-ro', 'site-a'));
+    expect(objects(prefixed)).toEqual(['arn:aws:s3:::fleet-models/releases/detector/*', 'arn:aws:s3:::fleet-models/releases/ocr/*']);
+    const discovering = JSON.parse(reportKeyPolicy(build({ models: 4 }).site.report(), 'cloud-model-releases-ro', 'site-a'));
+    expect(objects(discovering)).toEqual(['arn:aws:s3:::fleet-models/*']);
+    expect(lists(discovering)).toEqual([]);
   });
 
   test('sites are independent charts in one app', () => {

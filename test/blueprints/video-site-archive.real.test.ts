@@ -28,12 +28,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CLOUD_KEYS, cloudManifests, exampleProps, exampleSite, ImageLikeBin, Keys, mcAs, McResult, objectsUnder, operatorCreatesKeys,
-  parseCredentialsFile, reportKeyPolicy, RESTIC_PASSWORD, siteSecrets, startProvisioned,
+  parseCredentialsFile, RESTIC_PASSWORD, siteSecrets, startProvisioned,
 } from './video-site-archive-support';
 import { NginxCacheConfig, VideoSurveillanceSite } from '../../src';
 import { explainNginxFailure, nginxRuntime, nginxTest, pattern, Proc, request, TinyDns, waitFor } from '../cache/servers';
 import { find } from '../support/harness';
 import { MinioTestCluster, SecretValues } from '../support/minio';
+import { reportKeyPolicy } from '../support/site-report';
 import { requireTools } from '../support/tools';
 
 const [nginxBin, opensslBin] = requireTools('nginx', 'openssl', 'minio', 'mc', 'rclone', 'restic', 'busybox', 'unshare', 'setpriv', 'mkfs.ext4');

@@ -537,6 +537,7 @@ export class IoTSite extends EdgeSite {
       'echo "influx backup finished: $(du -sk "$DUMP_DIR" | cut -f1) KiB in $DUMP_DIR"',
       '',
     ].join('\n');
+    const resticRepository = ResticRepository.s3(store, { bucket: props.cloud.backupBucket, prefix: prefix ? `${prefix}/restic/influxdb` : 'restic/influxdb' });
     this.resticBackup = new ResticBackup(this, 'restic-influxdb', {
       networkPolicy: false, // the site's flows (restic-influxdb, restic-cloud/-store) describe its traffic
       source: BackupSource.fromDump({
@@ -547,7 +548,7 @@ export class IoTSite extends EdgeSite {
         // The dump holds at most what the data volume holds.
         sizeLimit: this.volumeSize,
       }),
-      repository: ResticRepository.s3(store, { bucket: props.cloud.backupBucket, prefix: prefix ? `${prefix}/restic/influxdb` : 'restic/influxdb' }),
+      repository: resticRepository,
       password: resticPassword,
       host: site,
       tags: [site, 'influxdb'],
@@ -559,7 +560,7 @@ export class IoTSite extends EdgeSite {
       this.requireSecret({ name: operatorToken.name, namespace: site, keys: [operatorToken.key], purpose: 'InfluxDB operator token for influx backup' });
     }
     this.requireSecret({ name: resticPassword.name, namespace: site, keys: [resticPassword.key], purpose: 'restic repository password (keep a copy off-site)' });
-    this.requireSecret({ name: store.credentials.secretName, namespace: site, keys: [store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'], purpose: 'restic access to the backup bucket' });
+    this.requireStoreKeys(store, `restic access to the backup bucket ${props.cloud.backupBucket}`, resticRepository.keyUses);
     this.requireSecret({ name: props.cloud.kafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${props.cloud.kafka.credentials.username}` });
     if (props.cloud.kafka.caCertificate) {
       this.requireSecret({ name: props.cloud.kafka.caCertificate.name, namespace: site, keys: [props.cloud.kafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });

@@ -3,7 +3,8 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ModelReleaseScript } from './release-script';
 import {
-  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, RcloneEnv, Resources, RestrictedSecurity, SecretKeyReference,
+  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv, Resources, RestrictedSecurity, S3KeyUse,
+  SecretKeyReference,
 } from '../../core';
 import { Schedules, Shape } from '../../core/validate';
 
@@ -87,6 +88,11 @@ export class ModelReleaseSync extends Construct {
   public readonly cronJob: k8s.KubeCronJob;
   /** The rendered script. */
   public readonly script: string;
+  /**
+   * What the job does with the source store's keys: list and read the managed models' folders (the whole bucket or
+   * prefix when it discovers models); nothing else. The basis of the key policy of cloud keys the operator creates.
+   */
+  public readonly sourceKeyUses: S3KeyUse[];
 
   constructor(scope: Construct, id: string, props: ModelReleaseSyncProps) {
     super(scope, id);
@@ -121,6 +127,10 @@ export class ModelReleaseSync extends Construct {
         });
       }
     }
+    const [bucket, ...rest] = props.sourceBucket.replace(/^\/+|\/+$/g, '').split('/');
+    const root = rest.join('/');
+    const folders = props.models.length > 0 ? props.models.map((m) => (root ? `${root}/${m}` : m)) : [root || undefined];
+    this.sourceKeyUses = folders.map((prefix) => ({ bucket, prefix, access: ObjectStoreAccess.READ }));
     const image = props.image ?? ContainerImage.RCLONE;
     this.podLabels = EdgeLabels.selector({ name: 'model-release-sync', instance: this.name });
     const labels = EdgeLabels.standard({ name: 'model-release-sync', instance: this.name, component: 'models', version: image.version });

@@ -566,8 +566,7 @@ export class ModelDistributionSite extends EdgeSite {
     this.addDataPath('Site namespace', backup.siteLocal ? storeLabel : 'Cloud backup bucket', 'Velero backups (daily, weekly)');
 
     // --- Secrets the site references (grants list their own) -------------------------------------------------
-    const releaseKeys = props.cloud.releaseStore.credentials;
-    this.requireSecret({ name: releaseKeys.secretName, namespace: site, keys: [releaseKeys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', releaseKeys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'], purpose: `release job reading ${props.cloud.releaseBucket} on ${props.cloud.releaseStore.s3Endpoint} (read-only keys suffice)` });
+    this.requireStoreKeys(props.cloud.releaseStore, `release job reading ${props.cloud.releaseBucket}`, this.releaseSync.sourceKeyUses);
     const cloudKafka = props.cloud.kafka;
     this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
     if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });

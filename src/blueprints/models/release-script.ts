@@ -70,8 +70,19 @@ trap 'rm -rf "$WORK"' EXIT
 promote() {
   model="$1"
   want="$(pinned "$model")"
+  current="$(rc cat "$DST/$model/current" 2>/dev/null | tr -d ' \\r\\n' || true)"
   if [ -z "$want" ]; then
-    want="$(rc cat "$SRC/$model/release" 2>/dev/null | tr -d ' \\r\\n' || true)"
+    # rclone exits 3 or 4 (directory/file not found) for a release not announced yet (on S3 it prints nothing and
+    # succeeds); any other failure is the cloud not being readable (network, keys, policy) and fails the run.
+    code=0
+    want="$(rc cat "$SRC/$model/release" 2>"$WORK/$model.err")" || code=$?
+    case "$code" in
+      0) ;;
+      3|4) want='' ;;
+      *) echo "$model: cannot read $SRC/$model/release (rclone exit $code: $(tail -n 1 "$WORK/$model.err")); current stays at \${current:-none}"
+         return 1 ;;
+    esac
+    want="$(printf '%s' "$want" | tr -d ' \\r\\n')"
   fi
   if [ -z "$want" ]; then
     echo "$model: no release announced yet"
@@ -80,7 +91,6 @@ promote() {
   case "$want" in
     */*|.*|*[!A-Za-z0-9._+-]*|current|history|release) echo "$model: refusing version name '$want'"; return 1 ;;
   esac
-  current="$(rc cat "$DST/$model/current" 2>/dev/null | tr -d ' \\r\\n' || true)"
   if [ "$want" = "$current" ]; then
     echo "$model: $want is current"
     return 0

@@ -11,7 +11,7 @@ import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { Redundancy } from '../../capacity';
 import {
   edgeError, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess, ObjectStoreConsumer, ObjectStoreGrant, ObjectStoreGrantOptions,
-  IObjectStore, RequiredSecret, SecurityBaseline, Warnings,
+  ObjectStoreGrantStatements, IObjectStore, RequiredSecret, S3KeyUse, SecurityBaseline, Warnings,
 } from '../../core';
 import { Shape } from '../../core/validate';
 import { MinioCluster } from '../../objectstore/minio';
@@ -321,6 +321,21 @@ export abstract class EdgeSite extends Chart {
     };
     const schedules = [VeleroSchedule.daily(this, `${site}-daily`, scope), VeleroSchedule.weekly(this, `${site}-weekly`, scope)];
     return { location, schedules };
+  }
+
+  /**
+   * Lists the keys of a store the site does not provision (a cloud bucket) among the Secrets to create, with the IAM
+   * policy that allows exactly `uses` (what the site's jobs declare they do with those keys) in "Key policies".
+   */
+  protected requireStoreKeys(store: IObjectStore, purpose: string, uses: S3KeyUse[]): void {
+    const c = store.credentials;
+    this.requireSecret({
+      name: c.secretName,
+      namespace: this.siteName,
+      keys: [c.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', c.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'],
+      purpose: `${purpose} on ${store.s3Endpoint}; give the keys only the IAM policy under "Key policies"`,
+      policy: ObjectStoreGrantStatements.policyDocument(uses),
+    });
   }
 
   /** List a Secret the operator must create (merged with an earlier entry of the same name and namespace). */

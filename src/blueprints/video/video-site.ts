@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache, ViewerAuthentication } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
-import { edgeError, EdgeLabels, IObjectStore, ObjectStoreAccess, ObjectStoreGrant, ObjectStoreGrantStatements, Resources, SecretKeyReference } from '../../core';
+import { edgeError, EdgeLabels, IObjectStore, ObjectStoreAccess, ObjectStoreGrant, Resources, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
 import { BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
@@ -418,14 +418,8 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.addDataPath('Site namespace', props.backup.siteLocal ? `MinIO ${servers}×${drivesPerServer} (EC:${layout.parity})` : 'Cloud archive bucket', 'Velero backups (daily, weekly)');
 
     // --- Secrets the site references (grants list their own) -------------------------------------------------
-    const archiveKeys = props.cloud.archive.credentials;
-    this.requireSecret({
-      name: archiveKeys.secretName,
-      namespace: site,
-      keys: [archiveKeys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', archiveKeys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'],
-      purpose: `archive job${this.resticBackups.length > 0 ? ' (and restic)' : ''} writing to ${props.cloud.archiveBucket} on ${props.cloud.archive.s3Endpoint}; give the keys only the IAM policy under "Key policies"`,
-      policy: ObjectStoreGrantStatements.policyDocument([...this.archive.destinationKeyUses, ...resticRepository?.keyUses ?? []]),
-    });
+    this.requireStoreKeys(props.cloud.archive, `archive job${this.resticBackups.length > 0 ? ' (and restic)' : ''} writing to ${props.cloud.archiveBucket}`,
+      [...this.archive.destinationKeyUses, ...resticRepository?.keyUses ?? []]);
     const cloudKafka = props.cloud.kafka;
     this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
     if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
