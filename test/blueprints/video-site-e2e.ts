@@ -21,7 +21,7 @@ import { App, Chart } from 'cdk8s';
 import { siteProps } from '../../examples/video-surveillance/main';
 import { EdgeKafkaCluster, EdgeKafkaUser, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
 import { synth } from '../support/harness';
-import { aclArgs, KafkaBroker, KafkaClass, ScramUser, startBroker } from '../support/kafka';
+import { aclArgs, KafkaBroker, KafkaClass, pool, ScramUser, startBroker } from '../support/kafka';
 import { MinioTestCluster, PodRun } from '../support/minio';
 
 // --- The site ---------------------------------------------------------------------------------------------------
@@ -149,19 +149,6 @@ export interface TlsListener {
  */
 export async function startTlsBroker(name: string, tls: TlsListener, users: ScramUser[]): Promise<KafkaBroker> {
   return startBroker({ name, scramUsers: users, tlsKeyAndCertPem: tls.keystore, tlsListener: tls, startTimeoutMs: 150_000 });
-}
-
-/** Runs `jobs` with at most `n` at a time (each tool is a JVM; the machine is small). */
-export async function pool<T>(n: number, jobs: Array<() => Promise<T>>): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  }));
-  return results;
 }
 
 /** Creates the topic a Strimzi KafkaTopic declares (partitions, config; replicas clamped to the one broker). */

@@ -446,3 +446,16 @@ export function parseTopicConfigs(stdout: string): { [topic: string]: { [key: st
   }
   return out;
 }
+
+/** Runs `jobs` with at most `n` at a time (each Kafka tool is a JVM; the machine has 2 cores). */
+export async function pool<T>(n: number, jobs: Array<() => Promise<T>>): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]();
+    }
+  }));
+  return results;
+}

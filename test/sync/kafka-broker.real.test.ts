@@ -10,7 +10,7 @@
 // records are produced with acks=1 (both printed). Anything the broker rejects fails the test with its message.
 import { KafkaSource, kafkaSources } from './kafka-sources';
 import {
-  aclArgs, aclPatternType, describeRun, KafkaBroker, KafkaClass, newPassword, parseTopicConfigs, ScramUser, startBroker,
+  aclArgs, aclPatternType, describeRun, KafkaBroker, KafkaClass, newPassword, parseTopicConfigs, pool, ScramUser, startBroker,
 } from '../support/kafka';
 import { requireToolPath, requireTools } from '../support/tools';
 
@@ -56,19 +56,6 @@ const allows = (rule: any, op: string) => (rule.type ?? 'allow') === 'allow' && 
 /** A concrete name a rule covers: the name itself, or (prefix rules) the prefix plus "probe". */
 const concrete = (rule: any): string => (rule.resource.patternType === 'prefix' ? `${rule.resource.name}probe` : rule.resource.name);
 const covers = (rule: any, name: string): boolean => (rule.resource.patternType === 'prefix' ? name.startsWith(rule.resource.name) : name === rule.resource.name);
-
-/** Run `jobs` with at most `n` at a time (the machine has 2 cores; each job is a JVM). */
-async function pool<T>(n: number, jobs: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  }));
-  return results;
-}
 
 /** Strimzi KafkaUser `spec.quotas` fields and the Kafka client-quota keys they set. */
 const QUOTA_KEYS: { [strimzi: string]: string } = {

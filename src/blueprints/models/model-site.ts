@@ -581,8 +581,7 @@ export class ModelDistributionSite extends EdgeSite {
         storageClassName: this.storageClassName,
         storageClassKind: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)',
         volumes: 'MinIO drives and cache volumes',
-        loadBalancerFor: this.cache.serviceType === ServiceType.LOAD_BALANCER
-          ? `LAN address of the ${this.cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` : undefined,
+        loadBalancerFor: EdgeSite.cacheLanAddress(this.cache),
         velero: this.veleroLocation,
       }),
       {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { DataPath, Prerequisite } from './report';
 import { SiteVeleroOptions } from './site-backup';
@@ -8,6 +9,7 @@ import { SiteInput } from './site-input';
 import { ExtraFootprint, FlowSource, SiteNamespace } from './site-namespace';
 import { SiteStoreOptions } from './site-store';
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
+import { NginxEdgeCache } from '../../cache';
 import { Redundancy } from '../../capacity';
 import {
   edgeError, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess, ObjectStoreConsumer, ObjectStoreGrant, ObjectStoreGrantOptions,
@@ -149,6 +151,12 @@ export abstract class EdgeSite extends Chart {
       fs.writeFileSync(file, site.report());
       return file;
     });
+  }
+
+  /** What needs a load balancer's LAN address when `cache`'s Service is a LoadBalancer (for `sharedPrerequisites`). */
+  protected static cacheLanAddress(cache: NginxEdgeCache): string | undefined {
+    return cache.serviceType === ServiceType.LOAD_BALANCER
+      ? `LAN address of the ${cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` : undefined;
   }
 
   /** The planner's redundancy for a MinIO store's erasure layout (EC data+parity per set). */

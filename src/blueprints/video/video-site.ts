@@ -450,8 +450,7 @@ export class VideoSurveillanceSite extends EdgeSite {
         storageClassName: this.storageClassName,
         storageClassKind: 'XFS LocalPV (e.g. OpenEBS LVM LocalPV 1.x)',
         volumes: 'MinIO drives, Kafka and cache volumes',
-        loadBalancerFor: this.cache.serviceType === ServiceType.LOAD_BALANCER
-          ? `LAN address of the ${this.cache.serviceName} cache (externalTrafficPolicy: Local keeps client addresses)` : undefined,
+        loadBalancerFor: EdgeSite.cacheLanAddress(this.cache),
         velero: this.veleroLocation,
       }),
       { component: 'Cloud Kafka + cloud S3', version: 'any Kafka ≥ 3.x; S3 API', purpose: 'event sync and segment archive' },
