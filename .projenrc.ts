@@ -84,7 +84,7 @@ for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/docs/BEN
   project.addPackageIgnore(pattern);
 }
 
-// Offline-friendly task environment (see DESIGN.md §1).
+// Offline-friendly task environment (see docs/design.md §1).
 for (const [k, v] of Object.entries({
   JSII_SILENCE_SUPPORT_WARNING: '1',
   JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
@@ -93,7 +93,7 @@ for (const [k, v] of Object.entries({
   project.tasks.addEnvironment(k, v);
 }
 
-// One-way imports: core <- building blocks <- blueprints (DESIGN.md §2).
+// One-way imports: core <- building blocks <- blueprints (docs/design.md §2).
 const blocks = ['storage', 'objectstore', 'backup', 'cache', 'sync'];
 const zones: Array<{ target: string; from: string; message: string }> = [
   {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 
 /**
- * What a validation message must say (DESIGN.md §4): the prop, the bad value, the rule, and the fix.
+ * What a validation message must say (docs/design.md §5): the prop, the bad value, the rule, and the fix.
  */
 export interface ValidationMessageOptions {
   /** The prop (or derived quantity) that is wrong, e.g. `dataChunks+codingChunks`. */

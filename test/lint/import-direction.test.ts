@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-// DESIGN.md §2: imports flow core <- building blocks <- blueprints, and building blocks meet only through core.
+// docs/design.md §2: imports flow core <- building blocks <- blueprints, and building blocks meet only through core.
 // These tests lint small snippets as if they lived at the given paths, with the project's own eslint config.
 const root = path.resolve(__dirname, '..', '..');
 const eslintBin = path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');

@@ -7,7 +7,7 @@ import { locateSchemas } from '../../scripts/schema-location';
 
 /**
  * Schema conformance: validates manifests against the pinned upstream schemas (Kubernetes 1.30 `_definitions.json`
- * and the CRDs' `openAPIV3Schema`s) with unknown fields rejected. See DESIGN.md §5.
+ * and the CRDs' `openAPIV3Schema`s) with unknown fields rejected. See docs/design.md §6.
  *
  * - `additionalProperties: false` is added wherever a schema lists `properties` (along properties/items/
  *   additionalProperties, not inside anyOf/oneOf/allOf) unless it says `x-kubernetes-preserve-unknown-fields`.
