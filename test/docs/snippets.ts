@@ -57,7 +57,7 @@ export function extractSnippets(file: string, text: string): Snippet[] {
 
 /** The `snippet…` HTML comments stacked directly above the fence at index `fence` (no blank line between). */
 function markers(file: string, lines: string[], fence: number): Pick<Snippet, 'context' | 'contextLine' | 'skip'> {
-  const found: Pick<Snippet, 'context' | 'contextLine' | 'skip'> = {};
+  const found: { context?: string; contextLine?: number; skip?: string } = {};
   let end = fence - 1;
   while (end >= 0 && lines[end].trim().endsWith('-->')) {
     let start = end;

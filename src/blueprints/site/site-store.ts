@@ -14,7 +14,8 @@ export interface SiteStoreOptions {
    */
   readonly image?: ContainerImage;
   /**
-   * Secret with MINIO_ROOT_USER / MINIO_ROOT_PASSWORD.
+   * Secret with the MinIO root user and password, keys `rootUser` and `rootPassword` (the servers get them as
+   * `MINIO_ROOT_USER` / `MINIO_ROOT_PASSWORD`).
    * @default '<site>-store-root'
    */
   readonly rootCredentialsSecretName?: string;

@@ -19,7 +19,10 @@ import { kafkaSecretPlacementErrors } from '../../core/kafka-secrets';
 import { CidrEgress, endpointEgress, leastPrivilegeSpec } from '../../core/network-policy';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
-/** The Secret holding MinIO's root user and password (`MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD`). */
+/**
+ * The Secret holding MinIO's root user and password: keys `rootUser` and `rootPassword` by default, passed to the servers
+ * as the environment variables `MINIO_ROOT_USER` / `MINIO_ROOT_PASSWORD`.
+ */
 export interface MinioRootCredentials {
   /** Secret name (same namespace as the cluster). */
   readonly secretName: string;
