@@ -2,6 +2,7 @@
 // the site from them.
 import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
+import type { IoTSite } from './iot-site';
 import { ResticRetention } from '../../backup';
 import { RedisEvictionPolicy } from '../../cache';
 import { ContainerImage, IObjectStore, SecretKeyReference } from '../../core';

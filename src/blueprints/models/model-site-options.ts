@@ -2,6 +2,7 @@
 // model-site.ts builds the site from them.
 import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
+import type { ModelDistributionSite } from './model-site';
 import { ContainerImage, IObjectStore } from '../../core';
 import { BucketRetention } from '../../objectstore/minio';
 import { KafkaCloudCluster } from '../../sync';

@@ -1,6 +1,7 @@
 // The options of an nginx edge cache (what users set on NginxEdgeCache) and their enums; config.ts turns them into
 // nginx.conf.
 import { Duration, Size } from 'cdk8s';
+import type { NginxCacheConfig } from './config';
 import { SecretKeyReference } from '../../core/interfaces';
 import { CacheOrigin } from '../origin';
 

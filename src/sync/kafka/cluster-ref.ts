@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import type { EdgeKafkaCluster } from './cluster';
 import { KafkaAuthentication, NetworkPeer, SecretKeyReference } from '../../core';
 
 /**
