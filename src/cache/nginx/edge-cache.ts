@@ -5,7 +5,8 @@ import { ContainerImage, edgeError, EdgeLabels, KubeNames, NetworkPeer, Resource
 import { CacheClientPeer } from '../clients';
 import { Problem, bytesOf, checksum, clientPeer, clientProblems, egressToDns, egressToPeer, humanSize, isIntIn, report } from '../internal';
 import { CacheOrigin } from '../origin';
-import { NginxCacheConfig, NginxCacheOptions, ViewerAuthentication } from './config';
+import { NginxCacheConfig } from './config';
+import { NginxCacheOptions, ViewerAuthentication } from './options';
 import { CacheWarmUpOptions, NginxCacheWarmUp } from './warm-up';
 import { KeyNames, Shape } from '../../core/validate';
 

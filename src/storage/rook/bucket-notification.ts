@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { RookCephObjectBucket } from './object-store';
+import type { RookCephObjectBucket } from './object-bucket';
 import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, Warnings } from '../../core';
 import { Patterns, Shape } from '../../core/validate';
 

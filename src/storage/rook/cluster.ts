@@ -1,155 +1,15 @@
-import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
-import { ContainerResources } from 'cdk8s-plus-30';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { RookCephBlockPool, RookCephBlockPoolOptions, RookCephErasureCodedBlockPool, RookCephErasureCodedBlockPoolOptions } from './block-pool';
+import { CephClusterResources, CephClusterSpec, CephMonVolume, CephPriorityClassNames } from './cluster-spec';
 import { CephPoolRecord, RookNames } from './common';
 import { RookCephFilesystem, RookCephFilesystemOptions } from './filesystem';
 import { RookCephObjectStore, RookCephObjectStoreOptions } from './object-store';
-import { ContainerImage, EdgeLabels, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
-import { Patterns, Shape } from '../../core/validate';
-
-/** A node whose local disks become OSDs (`spec.storage.nodes[]`). */
-export interface CephHost {
-  /** The node name (its `kubernetes.io/hostname` label). */
-  readonly name: string;
-  /**
-   * Devices to turn into OSDs: kernel names (`sdb`, `nvme0n1`) or stable paths (`/dev/disk/by-id/…`).
-   * Give `devices` or `deviceFilter`, not both.
-   * @default - the host's `deviceFilter`, else the cluster's `deviceFilter`
-   */
-  readonly devices?: string[];
-  /**
-   * Regular expression selecting devices by kernel name (e.g. `^sd[b-d]`). With a filter the library cannot count
-   * this host's OSDs (checks that need the OSD count say so).
-   * @default - use `devices`
-   */
-  readonly deviceFilter?: string;
-  /**
-   * OSDs per device (more than 1 only makes sense on fast NVMe devices).
-   * @default 1
-   */
-  readonly osdsPerDevice?: number;
-  /**
-   * CRUSH device class for this host's OSDs.
-   * @default - detected by Ceph (`hdd`, `ssd` or `nvme`)
-   */
-  readonly deviceClass?: string;
-  /**
-   * Encrypt this host's OSDs at rest (dm-crypt; the keys live in Kubernetes Secrets unless a KMS is configured).
-   * @default - the cluster's `encryptedDevices`
-   */
-  readonly encryptedDevice?: boolean;
-  /**
-   * Extra per-node OSD settings (`metadataDevice`, `databaseSizeMB`, …).
-   * @default - none
-   */
-  readonly config?: { [key: string]: string };
-}
-
-/**
- * OSDs on PersistentVolumeClaims from a block-mode StorageClass (`spec.storage.storageClassDeviceSets[]`), e.g. an
- * LVM LocalPV class, or a cloud disk class.
- */
-export interface CephDeviceSet {
-  /** Name of the set (a DNS-1123 label; the OSD PVCs are named after it). */
-  readonly name: string;
-  /** Number of OSDs (PVCs) in the set. */
-  readonly count: number;
-  /** A StorageClass that provides raw block volumes (`volumeMode: Block`). */
-  readonly storageClassName: string;
-  /** Size of each OSD volume. */
-  readonly size: Size;
-  /**
-   * Whether the volumes can follow an OSD to another node (network disks). Rook then names the OSD's CRUSH host after
-   * the PVC, so every portable OSD is its own `host` failure domain. Local volumes must not be portable.
-   * @default false
-   */
-  readonly portable?: boolean;
-  /**
-   * The nodes this set's OSDs run on (required node affinity; OSDs are spread evenly over them). Needed for the
-   * library to count hosts of non-portable sets; every listed node gets at least one OSD, so `count` must be at least
-   * the number of nodes.
-   * @default - any node (the library cannot count this set's hosts)
-   */
-  readonly nodes?: string[];
-  /**
-   * Encrypt the OSDs at rest (dm-crypt).
-   * @default false
-   */
-  readonly encrypted?: boolean;
-  /**
-   * CRUSH device class of these OSDs.
-   * @default - detected by Ceph
-   */
-  readonly deviceClass?: string;
-  /**
-   * Tune OSDs for fast network disks (Rook's `tuneFastDeviceClass`).
-   * @default false
-   */
-  readonly tuneFastDeviceClass?: boolean;
-}
-
-/** Mon data on PVCs instead of `dataDirHostPath` (for clusters whose nodes have no reliable local disk). */
-export interface CephMonVolume {
-  /** StorageClass of the mon PVCs (filesystem mode). */
-  readonly storageClassName: string;
-  /**
-   * Size of each mon PVC.
-   * @default Size.gibibytes(10)
-   */
-  readonly size?: Size;
-}
-
-/** Requests/limits per Ceph daemon type (`spec.resources`). Unset daemons keep Rook's defaults (none). */
-export interface CephClusterResources {
-  /** Monitors. @default - none */
-  readonly mon?: ContainerResources;
-  /** Managers. @default - none */
-  readonly mgr?: ContainerResources;
-  /** The manager's sidecar. @default - none */
-  readonly mgrSidecar?: ContainerResources;
-  /**
-   * OSDs. Rook derives `osd_memory_target` from the memory limit; keep at least 4 GiB for HDD/SSD OSDs.
-   * @default - none
-   */
-  readonly osd?: ContainerResources;
-  /** OSD prepare jobs. @default - none */
-  readonly prepareOsd?: ContainerResources;
-  /** Crash collectors. @default - none */
-  readonly crashCollector?: ContainerResources;
-  /** Log collectors. @default - none */
-  readonly logCollector?: ContainerResources;
-  /** Cleanup jobs. @default - none */
-  readonly cleanup?: ContainerResources;
-  /** Ceph exporters. @default - none */
-  readonly exporter?: ContainerResources;
-}
-
-/** PriorityClass names per Ceph daemon type (`spec.priorityClassNames`). */
-export interface CephPriorityClassNames {
-  /** Every daemon without its own entry. @default - none */
-  readonly all?: string;
-  /** Monitors. @default 'system-node-critical' */
-  readonly mon?: string;
-  /** OSDs. @default 'system-node-critical' */
-  readonly osd?: string;
-  /** Managers. @default 'system-cluster-critical' */
-  readonly mgr?: string;
-  /** Crash collectors. @default - none */
-  readonly crashCollector?: string;
-  /** Ceph exporters. @default - none */
-  readonly exporter?: string;
-  /** Cleanup jobs. @default - none */
-  readonly cleanup?: string;
-}
-
-/** What happens to snapshot contents when a VolumeSnapshot is deleted. */
-export enum CephSnapshotDeletionPolicy {
-  /** Delete the Ceph snapshot with the VolumeSnapshot. */
-  DELETE = 'Delete',
-  /** Keep the Ceph snapshot (VolumeSnapshotContent stays). */
-  RETAIN = 'Retain',
-}
+import { CephPlacement } from './placement';
+import { CephSnapshotClasses, CephSnapshotDeletionPolicy } from './snapshot-classes';
+import { CephDeviceSet, CephHost, StorageLayout } from './storage-layout';
+import { ContainerImage, EdgeLabels, EdgeMessages, edgeError, KubeNames, Warnings } from '../../core';
+import { Shape } from '../../core/validate';
 
 /** Props of {@link RookCephCluster}. */
 export interface RookCephClusterProps {
@@ -345,14 +205,6 @@ export interface RookCephClusterProps {
   readonly snapshotDeletionPolicy?: CephSnapshotDeletionPolicy;
 }
 
-/** A count the library derived from the storage layout, with what it could not count (not part of the public API). */
-export interface DomainCount {
-  readonly count: number;
-  readonly exact: boolean;
-  readonly noun: string;
-  readonly unknown: string[];
-}
-
 /**
  * A Rook `CephCluster` (Rook operator v1.20 must be installed; the library does not deploy it).
  *
@@ -369,12 +221,6 @@ export class RookCephCluster extends Construct {
    * constructs need at least this, whatever the rest of the library accepts.
    */
   public static readonly MIN_KUBERNETES_VERSION = '1.31';
-
-  private static defined<T>(obj: { [key: string]: T | undefined }): { [key: string]: T } {
-    const out: { [key: string]: T } = {};
-    for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
-    return out;
-  }
 
   /** The CephCluster API object (escape hatch). */
   public readonly apiObject: ApiObject;
@@ -412,12 +258,10 @@ export class RookCephCluster extends Construct {
   public readonly cephfsSnapshotClassName: string;
 
   private readonly props: RookCephClusterProps;
-  private readonly crushHosts: DomainCount;
-  private readonly nodeCount: DomainCount;
-  private readonly osds: DomainCount;
+  private readonly layout: StorageLayout;
   private readonly pools: CephPoolRecord[] = [];
   private readonly defaultClasses: Array<{ owner: IConstruct; name: string }> = [];
-  private readonly snapshotClasses = new Map<string, ApiObject>();
+  private readonly snapshotClasses: CephSnapshotClasses;
   private builtinMgrPool?: ApiObject;
 
   constructor(scope: Construct, id: string, props: RookCephClusterProps = {}) {
@@ -434,16 +278,16 @@ export class RookCephCluster extends Construct {
     this.hostNetwork = props.hostNetwork ?? false;
     this.rbdSnapshotClassName = `${this.namespace}-rbd`;
     this.cephfsSnapshotClassName = `${this.namespace}-cephfs`;
+    const snapshotPolicy = props.snapshotDeletionPolicy ?? CephSnapshotDeletionPolicy.DELETE;
+    this.snapshotClasses = new CephSnapshotClasses(this, props.volumeSnapshotClasses !== false, snapshotPolicy);
 
     const dataDir = props.dataDirHostPath ?? '/var/lib/rook';
     if (!/^\/\S+$/.test(dataDir) || dataDir.includes('..')) {
       throw edgeError(this, { prop: 'dataDirHostPath', value: dataDir, rule: 'must be an absolute host path without spaces or ".."', fix: 'use e.g. "/var/lib/rook"' });
     }
 
-    const layout = this.analyseStorage();
-    this.crushHosts = layout.crushHosts;
-    this.nodeCount = layout.nodes;
-    this.osds = layout.osds;
+    const layout = StorageLayout.analyse(this, props);
+    this.layout = layout;
     this.hostNames = layout.nodeNames;
     this.knownOsdCount = layout.osds.count;
     this.osdCountExact = layout.osds.exact;
@@ -455,14 +299,14 @@ export class RookCephCluster extends Construct {
     if (this.monCount === 1) {
       Warnings.addFormatted(this, { prop: 'monCount', value: 1, rule: 'a single mon is a single point of failure: losing it (or its disk) stops the whole cluster', fix: 'use 3 mons on 3 hosts' });
     }
-    this.checkDaemonsPerNode('monCount', this.monCount, props.allowMultipleMonsPerNode ?? false, 'allowMultipleMonsPerNode', 'mons');
+    CephPlacement.checkDaemonsPerNode(this, layout, 'monCount', this.monCount, props.allowMultipleMonsPerNode ?? false, 'allowMultipleMonsPerNode', 'mons');
 
-    const defaultMgr = this.nodeCount.exact && this.nodeCount.count === 1 ? 1 : 2;
+    const defaultMgr = layout.nodes.exact && layout.nodes.count === 1 ? 1 : 2;
     this.mgrCount = props.mgrCount ?? defaultMgr;
     if (!Number.isInteger(this.mgrCount) || this.mgrCount < 1 || this.mgrCount > 5) {
       throw edgeError(this, { prop: 'mgrCount', value: this.mgrCount, rule: 'must be between 1 and 5', fix: 'use 2 (one active, one standby)' });
     }
-    this.checkDaemonsPerNode('mgrCount', this.mgrCount, props.allowMultipleMgrsPerNode ?? false, 'allowMultipleMgrsPerNode', 'mgrs');
+    CephPlacement.checkDaemonsPerNode(this, layout, 'mgrCount', this.mgrCount, props.allowMultipleMgrsPerNode ?? false, 'allowMultipleMgrsPerNode', 'mgrs');
 
     this.checkRatios();
     if (props.dashboardPort !== undefined && !(Number.isInteger(props.dashboardPort) && props.dashboardPort >= 1 && props.dashboardPort <= 65535)) {
@@ -504,7 +348,11 @@ export class RookCephCluster extends Construct {
         namespace: this.namespace,
         labels: EdgeLabels.standard({ name: 'ceph', instance: this.clusterName, component: 'storage', version: this.cephImage.version }),
       },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
+      spec: Lazy.any({
+        produce: () => CephClusterSpec.render({
+          props, cephImage: this.cephImage, monCount: this.monCount, mgrCount: this.mgrCount, cephConfig: this.effectiveCephConfig(),
+        }),
+      }),
     } as any);
 
     this.node.addValidation({ validate: () => this.validateTree() });
@@ -538,10 +386,11 @@ export class RookCephCluster extends Construct {
    * @internal
    */
   public _registerPool(record: CephPoolRecord): void {
-    this.checkPlacement(record);
+    const autoDownOutSubtreeLimit = this.props.autoDownOutSubtreeLimit !== false;
+    CephPlacement.checkPool({ clusterName: this.clusterName, layout: this.layout, autoDownOutSubtreeLimit }, record);
     this.pools.push(record);
     if (record.deviceClass !== undefined && this.builtinMgrPool === undefined) {
-      this.builtinMgrPool = this.createBuiltinMgrPool();
+      this.builtinMgrPool = CephPlacement.builtinMgrPool(this, this.namespace, this.clusterName, this.pools);
     }
   }
 
@@ -558,116 +407,19 @@ export class RookCephCluster extends Construct {
    * @internal
    */
   public _snapshotClassFor(driver: string): string | undefined {
-    if (this.props.volumeSnapshotClasses === false) return undefined;
-    const name = driver === 'rbd' ? this.rbdSnapshotClassName : this.cephfsSnapshotClassName;
-    if (!this.snapshotClasses.has(driver)) {
-      const secret = driver === 'rbd' ? 'rook-csi-rbd-provisioner' : 'rook-csi-cephfs-provisioner';
-      const obj = new ApiObject(this, `${driver}-snapshot-class`, {
-        apiVersion: 'snapshot.storage.k8s.io/v1',
-        kind: 'VolumeSnapshotClass',
-        metadata: {
-          name,
-          labels: {
-            ...EdgeLabels.standard({ name: 'ceph', instance: this.clusterName, component: `${driver}-snapshots` }),
-            // Velero's CSI data mover picks the class carrying this label for the driver.
-            'velero.io/csi-volumesnapshot-class': 'true',
-          },
-        },
-        driver: driver === 'rbd' ? this.rbdDriver : this.cephfsDriver,
-        deletionPolicy: this.props.snapshotDeletionPolicy ?? CephSnapshotDeletionPolicy.DELETE,
-        parameters: {
-          'clusterID': this.namespace,
-          'csi.storage.k8s.io/snapshotter-secret-name': secret,
-          'csi.storage.k8s.io/snapshotter-secret-namespace': this.namespace,
-        },
-      } as any);
-      RookNames.clusterScoped(obj);
-      this.snapshotClasses.set(driver, obj);
-    }
-    return name;
-  }
-
-  /** The number of failure domains of `failureDomain` the cluster is known to have, with what could not be counted. */
-  private failureDomains(failureDomain: string): DomainCount {
-    if (failureDomain === 'host') return this.crushHosts;
-    if (failureDomain === 'osd') return this.osds;
-    return { count: 0, exact: false, noun: `${failureDomain} buckets`, unknown: [`the library cannot count "${failureDomain}" failure domains (Rook builds them from node labels)`] };
+    return this.snapshotClasses.classFor(driver);
   }
 
   /** The Ceph configuration the cluster gets: derived settings with `cephConfig` merged over them. */
   public effectiveCephConfig(): { [section: string]: { [option: string]: string } } {
     const out: { [section: string]: { [option: string]: string } } = {};
-    if (this.props.autoDownOutSubtreeLimit !== false && this.needsDownOutSubtreeLimit()) {
+    if (this.props.autoDownOutSubtreeLimit !== false && CephPlacement.needsDownOutSubtreeLimit(this.layout, this.pools)) {
       out.global = { mon_osd_down_out_subtree_limit: 'host' };
     }
     for (const [section, options] of Object.entries(this.props.cephConfig ?? {})) {
       out[section] = { ...(out[section] ?? {}), ...options };
     }
     return out;
-  }
-
-  private needsDownOutSubtreeLimit(): boolean {
-    return this.crushHosts.exact && this.crushHosts.count === 4 && this.pools.some((p) => !p.replicated && p.failureDomain === 'host' && (p.dataChunks! + p.codingChunks!) === 4);
-  }
-
-  private checkPlacement(r: CephPoolRecord): void {
-    const owner = r.owner;
-    const p = (name: string) => (r.prop ? `${r.prop}.${name}` : name);
-    const needed = r.replicated ? r.size : r.dataChunks! + r.codingChunks!;
-    const domains = this.failureDomains(r.failureDomain);
-    const chunkProp = p('dataChunks') + '+' + (r.prop ? `${r.prop}.codingChunks` : 'codingChunks');
-    if (!r.replicated && r.codingChunks === 1) {
-      Warnings.addFormatted(owner, { prop: p('codingChunks'), value: 1, rule: `pool "${r.poolName}" survives only one lost ${r.failureDomain}: a second failure during recovery loses data (extremely risky)`, fix: 'use codingChunks 2' });
-    }
-    if (domains.count >= needed) {
-      if (!r.replicated && domains.exact && domains.count === needed) {
-        Warnings.addFormatted(owner, {
-          prop: chunkProp,
-          value: needed,
-          rule: `pool "${r.poolName}" uses every one of the ${needed} ${domains.noun} of cluster "${this.clusterName}": it keeps serving with one down but cannot re-create the lost chunks elsewhere (no self-healing)`,
-          fix: `add a ${needed + 1}th ${r.failureDomain} with OSDs (k+m+1 is recommended)${r.failureDomain !== 'host' ? '' : needed === 4 && this.props.autoDownOutSubtreeLimit !== false
-            ? '; until then the cluster gets cephConfig global.mon_osd_down_out_subtree_limit = "host" so a down host is not marked out'
-            : '; until then consider cephConfig global.mon_osd_down_out_subtree_limit = "host"'}`,
-        });
-      }
-      return;
-    }
-    if (domains.exact) {
-      const known = r.failureDomain === 'host' && this.crushHosts.count > 0 && this.hostNames.length === this.crushHosts.count ? ` (${this.hostNames.join(', ')})` : '';
-      const fixes = r.replicated
-        ? `lower replicas to ${Math.max(1, domains.count)}, add ${r.failureDomain === 'host' ? 'hosts with OSDs' : 'OSDs'}, or use failureDomain osd`
-        : `add ${needed - domains.count} ${r.failureDomain === 'host' ? 'host(s) with OSDs' : 'OSD(s)'}, lower dataChunks/codingChunks (e.g. ${ErasureSuggestion.for(domains.count)})${r.failureDomain === 'host' ? ', or use failureDomain osd' : ''}`;
-      throw edgeError(owner, {
-        prop: r.replicated ? p('replicas') : chunkProp,
-        value: needed,
-        rule: `pool "${r.poolName}" needs at least ${needed} ${domains.noun} for failureDomain ${r.failureDomain}, but cluster "${this.clusterName}" has ${domains.count}${known}; Ceph would accept the pool and then hang writes`,
-        fix: fixes,
-      });
-    }
-    Warnings.addFormatted(owner, {
-      prop: r.replicated ? p('replicas') : chunkProp,
-      value: needed,
-      rule: `pool "${r.poolName}" needs at least ${needed} ${domains.noun} for failureDomain ${r.failureDomain}; could not be checked: ${domains.unknown.join('; ')}${domains.count > 0 ? ` (${domains.count} known)` : ''}`,
-      fix: `make sure at least ${needed} ${domains.noun} carry OSDs, or list hosts with explicit devices (and device sets with nodes) so the library can check`,
-    });
-  }
-
-  private checkDaemonsPerNode(prop: string, count: number, allowMultiple: boolean, allowProp: string, daemons: string): void {
-    if (allowMultiple || count <= this.nodeCount.count) return;
-    if (this.nodeCount.exact) {
-      throw edgeError(this, {
-        prop,
-        value: count,
-        rule: `${count} ${daemons} need ${count} nodes, but the cluster knows ${this.nodeCount.count} (${this.hostNames.join(', ') || 'none'}) and Rook places at most one per node`,
-        fix: `use ${prop} ${prop === 'monCount' ? Math.max(1, this.nodeCount.count % 2 === 0 ? this.nodeCount.count - 1 : this.nodeCount.count) : Math.max(1, this.nodeCount.count)}, add hosts, or set ${allowProp}: true (test clusters only)`,
-      });
-    }
-    Warnings.addFormatted(this, {
-      prop,
-      value: count,
-      rule: `${count} ${daemons} need ${count} nodes; could not be checked: ${this.nodeCount.unknown.join('; ')} (${this.nodeCount.count} known)`,
-      fix: `make sure at least ${count} schedulable nodes exist, or set ${allowProp}: true`,
-    });
   }
 
   private checkRatios(): void {
@@ -690,151 +442,9 @@ export class RookCephCluster extends Construct {
     }
   }
 
-  private analyseStorage(): { crushHosts: DomainCount; nodes: DomainCount; osds: DomainCount; nodeNames: string[] } {
-    const hosts = this.props.hosts ?? [];
-    const sets = this.props.deviceSets ?? [];
-    if (hosts.length === 0 && sets.length === 0) {
-      throw edgeError(this, { prop: 'hosts/deviceSets', value: [], rule: 'a Ceph cluster needs storage: OSDs on host devices or on PVCs', fix: 'list hosts with their devices, e.g. hosts: [{ name: "node-a", devices: ["sdb"] }], or deviceSets on a block-mode StorageClass' });
-    }
-    const nodeNames = new Set<string>();
-    const crushHostNames = new Set<string>();
-    const unknownHosts: string[] = [];
-    const unknownOsds: string[] = [];
-    let osdCount = 0;
-    const seenHosts = new Set<string>();
-    hosts.forEach((h, i) => {
-      const prop = `hosts[${i}]`;
-      if (!KubeNames.isDns1123Subdomain(h.name)) {
-        KubeNames.assertDns1123Subdomain(this, `${prop}.name`, h.name);
-      }
-      if (seenHosts.has(h.name)) {
-        throw edgeError(this, { prop: `${prop}.name`, value: h.name, rule: 'each host may be listed once', fix: 'merge the entries into one host with all its devices' });
-      }
-      seenHosts.add(h.name);
-      if (h.devices !== undefined && h.deviceFilter !== undefined) {
-        throw edgeError(this, { prop, value: h.name, rule: 'give devices or deviceFilter, not both (Rook would ignore the filter)', fix: 'keep the explicit devices list' });
-      }
-      if (h.devices !== undefined && h.devices.length === 0) {
-        throw edgeError(this, { prop: `${prop}.devices`, value: [], rule: 'a storage host needs at least one device', fix: 'list its OSD devices (e.g. ["sdb"]) or remove the host' });
-      }
-      const dup = (h.devices ?? []).find((d, j) => (h.devices ?? []).indexOf(d) !== j);
-      if (dup !== undefined) {
-        throw edgeError(this, { prop: `${prop}.devices`, value: dup, rule: 'a device may be listed once', fix: 'remove the duplicate' });
-      }
-      for (const d of h.devices ?? []) {
-        if (!/^(\/dev\/\S+|[A-Za-z0-9][A-Za-z0-9_.:-]*)$/.test(d)) {
-          throw edgeError(this, { prop: `${prop}.devices`, value: d, rule: 'must be a kernel device name or a /dev path', fix: 'use e.g. "sdb", "nvme0n1" or "/dev/disk/by-id/…"' });
-        }
-      }
-      for (const [name, filter] of [['deviceFilter', h.deviceFilter], ['cluster deviceFilter', this.props.deviceFilter]] as Array<[string, string | undefined]>) {
-        Patterns.check(this, name === 'deviceFilter' ? `${prop}.deviceFilter` : 'deviceFilter', filter, 're2', '^sd[b-d]');
-      }
-      if (h.devices === undefined && h.deviceFilter === undefined && this.props.deviceFilter === undefined) {
-        throw edgeError(this, { prop, value: h.name, rule: 'host lists neither devices nor a deviceFilter, and the cluster has no deviceFilter: Rook would create no OSD on it', fix: 'add devices: ["sdb", …] (or deviceFilter) to the host' });
-      }
-      const perDevice = h.osdsPerDevice ?? 1;
-      if (!Number.isInteger(perDevice) || perDevice < 1 || perDevice > 8) {
-        throw edgeError(this, { prop: `${prop}.osdsPerDevice`, value: perDevice, rule: 'must be 1–8', fix: 'use 1 (more only on fast NVMe devices)' });
-      }
-      nodeNames.add(h.name);
-      crushHostNames.add(h.name);
-      if (h.devices) {
-        osdCount += h.devices.length * perDevice;
-      } else {
-        unknownOsds.push(`host "${h.name}" selects devices by filter`);
-      }
-    });
-    const setNames = new Set<string>();
-    sets.forEach((s, i) => {
-      const prop = `deviceSets[${i}]`;
-      RookNames.label(this, `${prop}.name`, s.name, 40);
-      if (setNames.has(s.name)) {
-        throw edgeError(this, { prop: `${prop}.name`, value: s.name, rule: 'device set names must be unique', fix: 'rename one of the sets' });
-      }
-      setNames.add(s.name);
-      if (!Number.isInteger(s.count) || s.count < 1) {
-        throw edgeError(this, { prop: `${prop}.count`, value: s.count, rule: 'must be a whole number of OSDs, at least 1', fix: 'use e.g. 3' });
-      }
-      KubeNames.assertDns1123Subdomain(this, `${prop}.storageClassName`, s.storageClassName);
-      if (Resources.bytes(s.size) < 5 * 1024 ** 3) {
-        throw edgeError(this, { prop: `${prop}.size`, value: Resources.sizeString(s.size), rule: 'BlueStore OSDs need at least 5 GiB', fix: 'use a larger size, e.g. Size.gibibytes(100)' });
-      }
-      const nodes = s.nodes ?? [];
-      nodes.forEach((n) => KubeNames.assertDns1123Subdomain(this, `${prop}.nodes`, n));
-      if (s.nodes !== undefined && nodes.length === 0) {
-        throw edgeError(this, { prop: `${prop}.nodes`, value: [], rule: 'an empty node list matches no node', fix: 'list the nodes or omit the prop' });
-      }
-      if (nodes.length > s.count) {
-        throw edgeError(this, { prop: `${prop}.count`, value: s.count, rule: `is smaller than the ${nodes.length} listed nodes: some of them would get no OSD`, fix: `raise count to at least ${nodes.length} or list fewer nodes` });
-      }
-      osdCount += s.count;
-      if (s.portable) {
-        for (let j = 0; j < s.count; j++) crushHostNames.add(`pvc:${s.name}:${j}`);
-        nodes.forEach((n) => nodeNames.add(n));
-        if (nodes.length === 0) unknownHosts.push(`portable device set "${s.name}" may run on any node`);
-        Warnings.addFormatted(this, {
-          prop: `${prop}.portable`,
-          value: true,
-          rule: 'Rook makes every portable OSD its own CRUSH host, so failureDomain host only keeps chunks on different PVCs, which the scheduler may still place on the same node',
-          fix: 'use non-portable (local) volumes with nodes for node-level failure domains, or zones as failure domain',
-        });
-      } else if (nodes.length > 0) {
-        nodes.forEach((n) => {
-          nodeNames.add(n);
-          crushHostNames.add(n);
-        });
-      } else {
-        unknownHosts.push(`device set "${s.name}" has no nodes, so the hosts its ${s.count} OSDs land on are unknown`);
-      }
-    });
-    const nodeList = [...nodeNames];
-    return {
-      crushHosts: { count: crushHostNames.size, exact: unknownHosts.length === 0, noun: 'hosts with OSDs', unknown: unknownHosts },
-      nodes: { count: nodeList.length, exact: unknownHosts.length === 0, noun: 'nodes', unknown: unknownHosts },
-      osds: { count: osdCount, exact: unknownOsds.length === 0, noun: 'OSDs', unknown: unknownOsds },
-      nodeNames: nodeList,
-    };
-  }
-
-  private createBuiltinMgrPool(): ApiObject {
-    return new ApiObject(this, 'builtin-mgr', {
-      apiVersion: 'ceph.rook.io/v1',
-      kind: 'CephBlockPool',
-      metadata: {
-        name: 'builtin-mgr',
-        namespace: this.namespace,
-        labels: EdgeLabels.standard({ name: 'ceph', instance: this.clusterName, component: 'builtin-mgr-pool' }),
-      },
-      spec: Lazy.any({
-        produce: () => {
-          const replicated = this.pools.filter((p) => p.replicated);
-          const ref = replicated.reduce<CephPoolRecord | undefined>((best, p) => (best === undefined || p.size > best.size ? p : best), undefined);
-          const deviceClass = (ref?.deviceClass ?? this.pools.find((p) => p.deviceClass !== undefined)?.deviceClass)!;
-          return {
-            name: '.mgr',
-            failureDomain: ref?.failureDomain ?? 'host',
-            deviceClass,
-            replicated: { size: ref?.size ?? 3, requireSafeReplicaSize: (ref?.size ?? 3) > 1 },
-            parameters: { compression_mode: 'none' },
-          };
-        },
-      }),
-    } as any);
-  }
-
   private validateTree(): string[] {
     const errors: string[] = [];
-    const withClass = this.pools.filter((p) => p.deviceClass !== undefined);
-    const without = this.pools.filter((p) => p.deviceClass === undefined);
-    if (withClass.length > 0 && without.length > 0) {
-      const first = without[0];
-      errors.push(EdgeMessages.format(first.owner, {
-        prop: first.prop ? `${first.prop}.deviceClass` : 'deviceClass',
-        value: 'unset',
-        rule: `pool "${first.poolName}" has no deviceClass while ${withClass.map((p) => `"${p.poolName}" (${p.deviceClass})`).join(', ')} ha${withClass.length === 1 ? 's' : 've'} one; pools without a class use the whole CRUSH root, which overlaps the class roots and stops the PG autoscaler. Pools without deviceClass: ${without.map((p) => `"${p.poolName}"`).join(', ')}`,
-        fix: 'set deviceClass on every pool of the cluster (metadata pools included) or on none',
-      }));
-    }
+    errors.push(...CephPlacement.deviceClassErrors(this.pools));
     if (this.defaultClasses.length > 1) {
       const [, second] = this.defaultClasses;
       errors.push(EdgeMessages.format(second.owner, {
@@ -845,150 +455,5 @@ export class RookCephCluster extends Construct {
       }));
     }
     return errors;
-  }
-
-  private renderSpec(): any {
-    const p = this.props;
-    const priority = {
-      mon: 'system-node-critical',
-      osd: 'system-node-critical',
-      mgr: 'system-cluster-critical',
-      ...RookCephCluster.defined({
-        all: p.priorityClassNames?.all,
-        mon: p.priorityClassNames?.mon,
-        osd: p.priorityClassNames?.osd,
-        mgr: p.priorityClassNames?.mgr,
-        crashcollector: p.priorityClassNames?.crashCollector,
-        exporter: p.priorityClassNames?.exporter,
-        cleanup: p.priorityClassNames?.cleanup,
-      }),
-    };
-    const r = p.resources ?? {};
-    const resources = RookCephCluster.defined({
-      'mon': r.mon && RookNames.resources(r.mon),
-      'mgr': r.mgr && RookNames.resources(r.mgr),
-      'mgr-sidecar': r.mgrSidecar && RookNames.resources(r.mgrSidecar),
-      'osd': r.osd && RookNames.resources(r.osd),
-      'prepareosd': r.prepareOsd && RookNames.resources(r.prepareOsd),
-      'crashcollector': r.crashCollector && RookNames.resources(r.crashCollector),
-      'logcollector': r.logCollector && RookNames.resources(r.logCollector),
-      'cleanup': r.cleanup && RookNames.resources(r.cleanup),
-      'exporter': r.exporter && RookNames.resources(r.exporter),
-    });
-    const cephConfig = this.effectiveCephConfig();
-    const dashboard = p.dashboard ?? true;
-    return {
-      cephVersion: { image: this.cephImage.reference, allowUnsupported: p.allowUnsupportedCephVersion ?? false },
-      dataDirHostPath: p.dataDirHostPath ?? '/var/lib/rook',
-      skipUpgradeChecks: false,
-      continueUpgradeAfterChecksEvenIfNotHealthy: false,
-      mon: {
-        count: this.monCount,
-        allowMultiplePerNode: p.allowMultipleMonsPerNode ?? false,
-        ...(p.monVolume ? {
-          volumeClaimTemplate: {
-            spec: {
-              storageClassName: p.monVolume.storageClassName,
-              resources: { requests: { storage: Resources.sizeString(p.monVolume.size ?? Size.gibibytes(10)) } },
-            },
-          },
-        } : {}),
-      },
-      mgr: { count: this.mgrCount, allowMultiplePerNode: p.allowMultipleMgrsPerNode ?? false },
-      dashboard: dashboard
-        ? { enabled: true, ssl: p.dashboardSsl ?? true, ...(p.dashboardPort !== undefined ? { port: p.dashboardPort } : {}) }
-        : { enabled: false },
-      monitoring: { enabled: p.monitoring ?? false },
-      network: {
-        ...(p.hostNetwork ? { provider: 'host' } : {}),
-        connections: {
-          encryption: { enabled: p.networkEncryption ?? false },
-          compression: { enabled: p.networkCompression ?? false },
-          requireMsgr2: p.requireMsgr2 ?? false,
-        },
-      },
-      crashCollector: { disable: !(p.crashCollector ?? true) },
-      logCollector: (p.logCollector ?? true) ? { enabled: true, periodicity: 'daily', maxLogSize: '500M' } : { enabled: false },
-      // Safe by construction: an empty confirmation never wipes hosts; destroying data stays a deliberate, manual act.
-      cleanupPolicy: { confirmation: '', allowUninstallWithVolumes: false },
-      removeOSDsIfOutAndSafeToRemove: false,
-      priorityClassNames: priority,
-      ...(Object.keys(resources).length > 0 ? { resources } : {}),
-      disruptionManagement: {
-        managePodBudgets: p.managePodDisruptionBudgets ?? true,
-        osdMaintenanceTimeout: Math.round((p.osdMaintenanceTimeout ?? Duration.minutes(30)).toMinutes({ integral: false })),
-      },
-      ...(Object.keys(cephConfig).length > 0 ? { cephConfig } : {}),
-      storage: this.renderStorage(),
-    };
-  }
-
-  private renderStorage(): any {
-    const p = this.props;
-    const config: { [key: string]: string } = { ...(p.storageConfig ?? {}) };
-    if (p.encryptedDevices) config.encryptedDevice = 'true';
-    const nodes = (p.hosts ?? []).map((h) => {
-      const nodeConfig: { [key: string]: string } = { ...(h.config ?? {}) };
-      if (h.osdsPerDevice !== undefined) nodeConfig.osdsPerDevice = String(h.osdsPerDevice);
-      if (h.deviceClass !== undefined) nodeConfig.deviceClass = h.deviceClass;
-      if (h.encryptedDevice !== undefined) nodeConfig.encryptedDevice = String(h.encryptedDevice);
-      return {
-        name: h.name,
-        ...(h.devices ? { devices: h.devices.map((d) => ({ name: d })) } : {}),
-        ...(h.deviceFilter !== undefined ? { deviceFilter: h.deviceFilter } : {}),
-        ...(Object.keys(nodeConfig).length > 0 ? { config: nodeConfig } : {}),
-      };
-    });
-    const sets = (p.deviceSets ?? []).map((s) => {
-      const nodeAffinity = s.nodes ? {
-        requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: s.nodes }] }],
-        },
-      } : undefined;
-      const spread = (app: string, when: string) => ({
-        maxSkew: 1,
-        topologyKey: 'kubernetes.io/hostname',
-        whenUnsatisfiable: when,
-        labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [app] }] },
-      });
-      return {
-        name: s.name,
-        count: s.count,
-        portable: s.portable ?? false,
-        encrypted: s.encrypted ?? false,
-        ...(s.tuneFastDeviceClass ? { tuneFastDeviceClass: true } : {}),
-        placement: { ...(nodeAffinity ? { nodeAffinity } : {}), topologySpreadConstraints: [spread('rook-ceph-osd', 'ScheduleAnyway')] },
-        preparePlacement: { ...(nodeAffinity ? { nodeAffinity } : {}), topologySpreadConstraints: [spread('rook-ceph-osd-prepare', 'DoNotSchedule')] },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data', ...(s.deviceClass ? { annotations: { crushDeviceClass: s.deviceClass } } : {}) },
-          spec: {
-            resources: { requests: { storage: Resources.sizeString(s.size) } },
-            storageClassName: s.storageClassName,
-            volumeMode: 'Block',
-            accessModes: ['ReadWriteOnce'],
-          },
-        }],
-      };
-    });
-    return {
-      useAllNodes: false,
-      useAllDevices: false,
-      ...(p.deviceFilter !== undefined ? { deviceFilter: p.deviceFilter } : {}),
-      ...(Object.keys(config).length > 0 ? { config } : {}),
-      ...(nodes.length > 0 ? { nodes } : {}),
-      ...(sets.length > 0 ? { storageClassDeviceSets: sets } : {}),
-      ...(p.fullRatio !== undefined ? { fullRatio: p.fullRatio } : {}),
-      ...(p.backfillFullRatio !== undefined ? { backfillFullRatio: p.backfillFullRatio } : {}),
-      ...(p.nearFullRatio !== undefined ? { nearFullRatio: p.nearFullRatio } : {}),
-    };
-  }
-}
-
-/** Suggests a smaller EC profile that fits `domains` failure domains. */
-class ErasureSuggestion {
-  public static for(domains: number): string {
-    if (domains >= 4) return `${domains - 2}+2`;
-    if (domains === 3) return '2+1 (extremely risky) or a replicated pool';
-    return 'a replicated pool';
   }
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { IKafkaCluster } from './cluster';
+import { IKafkaCluster } from './cluster-ref';
 import { KafkaCloudCluster, KafkaSync } from './mirror';
 import {
   checkBootstrap, checkCount, connectStorageConfig, checkpointsTopic,

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-30';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { IKafkaCluster } from './cluster-ref';
 import { checkInsync, clusterAddresses, derivedMinInsyncReplicas, derivedReplicationFactor, label, TLS_LISTENER_NAME, TLS_LISTENER_PORT } from './rules';
 import {
   KafkaNodePoolSpec, KafkaSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL, strimziContainerSecurityContext, toStrimziResources,
@@ -41,36 +42,6 @@ const ALLOWED_CONFIG_EXCEPTIONS = [
 ];
 /** Per-listener options Strimzi passes through as `listener.name.<name>-<port>.<option>` for each of the cluster's listeners. */
 const ALLOWED_PER_LISTENER_CONFIGS = ['connections.max.reauth.ms', 'max.connections', 'max.connection.creation.rate'];
-
-/**
- * A Strimzi-managed Kafka cluster that topics, users and MirrorMaker2 attach to: an {@link EdgeKafkaCluster} or an
- * existing cluster imported with {@link EdgeKafkaCluster.fromClusterAttributes}.
- */
-export interface IKafkaCluster extends IConstruct {
-  /** The `Kafka` resource's name (the `strimzi.io/cluster` label of its topics and users). */
-  readonly clusterName: string;
-  /** Namespace of the `Kafka` resource; its Topic and User Operators watch only this namespace. */
-  readonly namespace: string;
-  /** Number of brokers. */
-  readonly brokerCount: number;
-  /** How clients authenticate on the internal TLS listener. */
-  readonly authentication: KafkaAuthentication;
-  /** In-cluster bootstrap address of the TLS listener, `<cluster>-kafka-bootstrap.<namespace>.svc:9093`. */
-  readonly bootstrapServers: string;
-  /** The cluster CA certificate clients must trust: Secret `<cluster>-cluster-ca-cert`, key `ca.crt`. */
-  readonly caCertificate: SecretKeyReference;
-  /** The broker pods, for producers' and consumers' NetworkPolicies. */
-  readonly networkPeer: NetworkPeer;
-  /** `default.replication.factor` of the brokers: the replicas of a topic that does not say. */
-  readonly defaultReplicationFactor: number;
-  /** `min.insync.replicas` of the brokers. */
-  readonly minInsyncReplicas: number;
-  /**
-   * Size of each broker's data volume, for disk-usage checks of topics that declare a write rate.
-   * @default - unknown: disk usage is not checked
-   */
-  readonly brokerStorageSize?: Size;
-}
 
 /** An existing Strimzi 1.x cluster (internal TLS listener on 9093, simple authorization, entity operator). */
 export interface KafkaClusterAttributes {

@@ -1,4 +1,5 @@
 export * from './cluster';
+export * from './cluster-ref';
 export * from './user';
 export * from './topic';
 export * from './mirror';

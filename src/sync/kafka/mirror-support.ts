@@ -4,7 +4,7 @@
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
-import { IKafkaCluster } from './cluster';
+import { IKafkaCluster } from './cluster-ref';
 import { MirrorClusterAuthentication, MirrorClusterTls, MirrorSpec, StrimziResources, toStrimziResources } from './strimzi';
 import { KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule, KafkaUserSecretKeys } from './user';
 import { edgeError, KafkaAuthentication, KafkaClientCredentials, KubeNames, Resources, SecretKeyReference } from '../../core';

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { EdgeLabels, edgeError, IEventTopic, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
 import { ConflictPolicy } from '../conflict-policy';
 import { ObjectReplication, ObjectReplicationProps } from '../object-replication';
-import { IKafkaCluster } from './cluster';
+import { IKafkaCluster } from './cluster-ref';
 import {
   checkBootstrap, checkCount, connectStorageConfig, cloudAuthentication, cloudTls, connectNames, DEFAULT_REPLICATION_POLICY,
   edgeAuthentication, edgeTls,

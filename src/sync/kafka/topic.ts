@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IKafkaCluster } from './cluster';
+import { IKafkaCluster } from './cluster-ref';
 import { allConstructs, checkInsync, derivedMinInsyncReplicas, isKafkaTopicName, label } from './rules';
 import { KafkaTopicSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL } from './strimzi';
 import { EdgeKafkaUser } from './user';

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IKafkaCluster } from './cluster';
+import { IKafkaCluster } from './cluster-ref';
 import { allConstructs, label } from './rules';
 import { KafkaUserAcl, KafkaUserSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL } from './strimzi';
 import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, Resources } from '../../core';
