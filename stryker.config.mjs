@@ -36,6 +36,10 @@ export default {
   testRunner: 'jest',
   coverageAnalysis: 'perTest',
   concurrency: 2,
+  // A mutant whose test run takes longer than the unmutated run × 1.5 + timeoutMS counts as detected (Timeout). A
+  // changed manifest fails a snapshot test by diffing documents of thousands of lines, which takes seconds on a
+  // loaded machine: a generous margin keeps such runs from being counted as timeouts instead of failures.
+  timeoutMS: 30000,
   mutate: area.mutate,
   jest: {
     projectType: 'custom',

@@ -272,7 +272,7 @@ export class RbdStorageClasses {
     const name = opts.name ?? `ceph-${id}`;
     KubeNames.assertDns1123Subdomain(owner, opts.name !== undefined ? 'storageClass.name' : 'id', name);
     const features = opts.imageFeatures ?? [RbdImageFeature.LAYERING];
-    if (features.length === 0 || !features.includes(RbdImageFeature.LAYERING)) {
+    if (!features.includes(RbdImageFeature.LAYERING)) {
       throw edgeError(owner, { prop: 'storageClass.imageFeatures', value: features, rule: 'must include layering (ceph-csi needs it for clones and snapshots)', fix: 'start the list with RbdImageFeature.LAYERING' });
     }
     const has = (f: RbdImageFeature) => features.includes(f);

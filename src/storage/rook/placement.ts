@@ -22,7 +22,7 @@ export class CephPlacement {
   public static checkPool(cluster: PlacementContext, r: CephPoolRecord): void {
     const owner = r.owner;
     const p = (name: string) => (r.prop ? `${r.prop}.${name}` : name);
-    const needed = r.replicated ? r.size : r.dataChunks! + r.codingChunks!;
+    const needed = r.size;
     const domains = cluster.layout.failureDomains(r.failureDomain);
     const chunkProp = p('dataChunks') + '+' + (r.prop ? `${r.prop}.codingChunks` : 'codingChunks');
     if (!r.replicated && r.codingChunks === 1) {
@@ -87,7 +87,7 @@ export class CephPlacement {
    * out (`mon_osd_down_out_subtree_limit = host`).
    */
   public static needsDownOutSubtreeLimit(layout: StorageLayout, pools: CephPoolRecord[]): boolean {
-    return layout.crushHosts.exact && layout.crushHosts.count === 4 && pools.some((p) => !p.replicated && p.failureDomain === 'host' && (p.dataChunks! + p.codingChunks!) === 4);
+    return layout.crushHosts.exact && layout.crushHosts.count === 4 && pools.some((p) => !p.replicated && p.failureDomain === 'host' && p.size === 4);
   }
 
   /** The error when some pools set a deviceClass and others do not (empty when consistent). */

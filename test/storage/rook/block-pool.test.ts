@@ -530,3 +530,54 @@ describe('pool limits at both edges', () => {
     for (const bad of ['2row', 'Row', '-row', '']) expect(() => CephFailureDomain.custom(bad)).toThrow(/must be a CRUSH bucket type name/);
   });
 });
+
+/** What the rook-pools mutation run found untested: prop names in messages, the EC pool's width, defaults. */
+describe('pool rules the mutation run found untested', () => {
+  test('an invalid pool name names the prop that gave it: name when set, else the id', () => {
+    expect(() => clusterOn(3).cluster.addBlockPool('db', { name: 'Fast_DB' })).toThrow(/^RookCephBlockPool "test\/ceph\/db": name = "Fast_DB": must be a DNS-1123 label/);
+    expect(() => clusterOn(5).cluster.addErasureCodedBlockPool('video', { name: 'Video_Pool' })).toThrow(/^RookCephErasureCodedBlockPool "test\/ceph\/video": name = "Video_Pool": must be a DNS-1123 label/);
+    expect(() => clusterOn(5).cluster.addErasureCodedBlockPool('Video')).toThrow(/^RookCephErasureCodedBlockPool "test\/ceph\/Video": id = "Video": must be a DNS-1123 label/);
+  });
+
+  test('a StorageClass name derived from the id names the id', () => {
+    // The pool takes its name from `name`, the StorageClass from the id (ceph-<id>): an id unfit for it is the id's fault.
+    expect(() => clusterOn(3).cluster.addBlockPool('Fast_DB', { name: 'db' })).toThrow(/^RookCephBlockPool "test\/ceph\/Fast_DB": id = "ceph-Fast_DB": must be a DNS-1123 subdomain/);
+  });
+
+  test('the two-replica warning names the pool and what it risks', () => {
+    const { chart, cluster } = clusterOn(3);
+    cluster.addBlockPool('db', { name: 'databases', replicas: 2 });
+    synth(chart);
+    expect(warningsOf(chart).join('\n')).toContain('replicas = 2: pool "databases" keeps one copy while a failure domain is down, and blocks writes (min_size 2) until it recovers; use 3 replicas when the cluster has 3 or more failure domains');
+  });
+
+  test('the metadata pool is checked as a replicated pool (replicas range, single copy)', () => {
+    expect(() => clusterOn(12).cluster.addErasureCodedBlockPool('a', { metadataPool: { replicas: 11 } })).toThrow(
+      'RookCephErasureCodedBlockPool "test/ceph/a": metadataPool.replicas = 11: must be a whole number of copies from 1 to 10; use 3 (Ceph\'s default) or 2 on very small clusters');
+    expect(() => clusterOn(5).cluster.addErasureCodedBlockPool('b', { metadataPool: { replicas: 1 } })).toThrow(/metadataPool\.replicas = 1: a single copy loses data/);
+  });
+
+  test('an erasure-coded pool needs dataChunks + codingChunks failure domains', () => {
+    expect(() => clusterOn(3).cluster.addErasureCodedBlockPool('video')).toThrow(/pool "video-data" needs at least 4 hosts with OSDs for failureDomain host, but cluster "ceph" has 3/);
+    expect(() => clusterOn(4).cluster.addErasureCodedBlockPool('video', { dataChunks: 3, codingChunks: 2 })).toThrow(/needs at least 5 hosts/);
+    expect(() => clusterOn(4).cluster.addErasureCodedBlockPool('video')).not.toThrow();
+  });
+
+  test('RBD StorageClasses allow volume expansion unless told not to', () => {
+    const { chart, cluster } = clusterOn(3);
+    cluster.addBlockPool('plain');
+    cluster.addBlockPool('fixed', { storageClass: { allowVolumeExpansion: false } });
+    const manifests = synth(chart);
+    expect(find(manifests, 'StorageClass', 'ceph-plain').allowVolumeExpansion).toBe(true);
+    expect(find(manifests, 'StorageClass', 'ceph-fixed').allowVolumeExpansion).toBe(false);
+  });
+
+  test('failure domains are the CRUSH type names; custom ones must be whole identifiers', () => {
+    expect([CephFailureDomain.OSD, CephFailureDomain.HOST, CephFailureDomain.RACK, CephFailureDomain.ZONE, CephFailureDomain.REGION].map(String))
+      .toEqual(['osd', 'host', 'rack', 'zone', 'region']);
+    for (const bad of ['row!', 'room 1', '1row', '']) {
+      expect(() => CephFailureDomain.custom(bad)).toThrow(`CephFailureDomain: type = ${JSON.stringify(bad)}: must be a CRUSH bucket type name`);
+    }
+    expect(CephFailureDomain.custom('data_center-2').value).toBe('data_center-2');
+  });
+});

@@ -18,7 +18,7 @@ const pool = (owner: Construct, over: Partial<CephPoolRecord>): CephPoolRecord =
   owner, poolName: 'p', prop: '', replicated: true, size: 3, failureDomain: 'host', ...over,
 });
 const ec = (owner: Construct, k: number, m: number, over: Partial<CephPoolRecord> = {}) =>
-  pool(owner, { replicated: false, dataChunks: k, codingChunks: m, ...over });
+  pool(owner, { replicated: false, size: k + m, dataChunks: k, codingChunks: m, ...over });
 
 describe('CephPlacement.checkPool', () => {
   let c: Chart;
