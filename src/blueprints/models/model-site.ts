@@ -8,7 +8,7 @@ import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../
 import {
   ContainerImage, edgeError, EdgeLabels, IEventTopic, IObjectStore, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings,
 } from '../../core';
-import { Shape } from '../../core/validate';
+import { S3Rules, Shape } from '../../core/validate';
 import { BucketAnonymousAccess, BucketRetention, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { EdgeKafkaCluster, KafkaCloudCluster, KafkaCloudToEdgeMirror } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
@@ -667,9 +667,8 @@ export class ModelDistributionSite extends EdgeSite {
   }
 
   private checkCloud(cloud: ModelCloudOptions): void {
-    if (!MinioBucket.isValidName(cloud.releaseBucket)) {
-      throw edgeError(this, { prop: 'cloud.releaseBucket', value: cloud.releaseBucket, rule: 'must be an S3 bucket name (3–63 lower-case letters, digits, "." and "-")', fix: 'give the bucket name only; put folders in releasePrefix' });
-    }
+    const folders = typeof cloud.releaseBucket === 'string' && cloud.releaseBucket.includes('/');
+    S3Rules.checkBucket(this, 'cloud.releaseBucket', cloud.releaseBucket, folders ? 'give the bucket name only; put folders in releasePrefix' : undefined);
     const prefix = cloud.releasePrefix;
     if (prefix !== undefined && !/^\/*[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/*$/.test(prefix)) {
       throw edgeError(this, { prop: 'cloud.releasePrefix', value: prefix, rule: 'must be a folder path of letters, digits, ".", "_" and "-" separated by "/"', fix: 'use e.g. "fleet-eu/models"' });
