@@ -1,3 +1,7 @@
+// The MinioCluster construct and its props. Its parts live beside it and get a MinioClusterRef (internal.ts), never
+// the class: server.ts (Services, StatefulSet, PDB, NetworkPolicy, env, certificates), provisioner.ts (plan, ConfigMap,
+// Job), notifications.ts (Kafka targets), checks.ts (prop checks, warnings, synth-time rules); options.ts holds the
+// option types of the props. Buckets, policies and tiers (bucket.ts, policy.ts, tier.ts) register themselves here.
 import { ApiObject, Chart, Size } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
