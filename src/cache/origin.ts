@@ -1,5 +1,5 @@
 import { IObjectStore, NetworkPeer, SecretKeyReference } from '../core';
-import { Endpoints } from '../core/validate';
+import { Endpoints, S3Rules } from '../core/validate';
 
 /** Options of {@link CacheOrigin.fromUrl} and {@link CacheOrigin.fromUrls}. */
 export interface CacheOriginOptions {
@@ -37,8 +37,6 @@ export interface ObjectStoreOriginOptions {
    */
   readonly bucket: string;
 }
-
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Where an edge cache fetches misses from: one or more equivalent HTTP(S) servers (a cloud origin, a regional cache,
@@ -93,9 +91,7 @@ export class CacheOrigin {
    * virtual-hosted ones as `bucket.endpoint/key`.
    */
   public static fromObjectStore(store: IObjectStore, options: ObjectStoreOriginOptions): CacheOrigin {
-    if (!BUCKET.test(options.bucket) || options.bucket.includes('..')) {
-      throw new Error(`CacheOrigin: bucket = "${options.bucket}": must be an S3 bucket name (3–63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit); use e.g. "video-segments"`);
-    }
+    S3Rules.checkBucket('CacheOrigin', 'bucket', options.bucket);
     const endpoint = CacheOrigin.parse(store.s3Endpoint);
     if (endpoint.basePath !== '/') {
       throw new Error(`CacheOrigin: s3Endpoint = "${store.s3Endpoint}": an object store endpoint has no path; use the store's scheme://host:port`);

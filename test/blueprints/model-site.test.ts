@@ -263,7 +263,8 @@ describe('ModelDistributionSite', () => {
     test('if the site name, model size, release bucket, prefix, pins or clients are wrong', () => {
       expect(() => build({ siteName: 'Site_A' })).toThrow(/siteName = "Site_A": must be a DNS-1123 label/);
       expect(() => build({ averageModelSize: Size.kibibytes(0) })).toThrow(/averageModelSize = "0 bytes": must be larger than zero/);
-      expect(() => build({ cloud: { releaseStore: releases, releaseBucket: 'Fleet_Models', kafka: cloudKafka } })).toThrow(/cloud.releaseBucket = "Fleet_Models": must be an S3 bucket name/);
+      expect(() => build({ cloud: { releaseStore: releases, releaseBucket: 'Fleet_Models', kafka: cloudKafka } })).toThrow(/cloud.releaseBucket = "Fleet_Models": not a valid S3 bucket name: may only contain lowercase letters.*; use a name like "fleet-models"/);
+      expect(() => build({ cloud: { releaseStore: releases, releaseBucket: 'fleet/models', kafka: cloudKafka } })).toThrow(/cloud.releaseBucket = "fleet\/models": not a valid S3 bucket name: .*; give the bucket name only; put folders in releasePrefix/);
       const badPrefix = { releaseStore: releases, releaseBucket: 'fleet', releasePrefix: '../x y', kafka: cloudKafka };
       expect(() => build({ cloud: badPrefix })).toThrow(/cloud.releasePrefix = "..\/x y"/);
       expect(() => build({ release: { pinned: { unknown: 'v1' } } })).toThrow(/ModelReleaseSync "site\/Release": pinned.unknown = "v1": must pin a managed model/);

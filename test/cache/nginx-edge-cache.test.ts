@@ -511,6 +511,12 @@ describe('CacheOrigin', () => {
     expect(() => CacheOrigin.fromUrl('http://a', { hostHeader: 'a b' })).toThrow(/hostHeader = "a b": must be a host name/);
   });
   test('fails if the bucket name is invalid', () => {
-    expect(() => CacheOrigin.fromObjectStore(store(), { bucket: 'My_Bucket' })).toThrow(/bucket = "My_Bucket": must be an S3 bucket name/);
+    expect(() => CacheOrigin.fromObjectStore(store(), { bucket: 'My_Bucket' })).toThrow('CacheOrigin: bucket = "My_Bucket": not a valid S3 bucket name: may only contain lowercase letters, digits, dots and hyphens; use a name like "my-bucket"');
+    // Both edges of the one rule (S3Rules): 3 and 63 characters pass, 2 and 64 do not.
+    expect(CacheOrigin.fromObjectStore(store(), { bucket: 'abc' }).bucket).toBe('abc');
+    expect(CacheOrigin.fromObjectStore(store(), { bucket: 'a'.repeat(63) }).bucket).toBe('a'.repeat(63));
+    expect(() => CacheOrigin.fromObjectStore(store(), { bucket: 'ab' })).toThrow(/bucket = "ab": not a valid S3 bucket name: must be 3-63 characters long \(is 2\)/);
+    expect(() => CacheOrigin.fromObjectStore(store(), { bucket: 'a'.repeat(64) })).toThrow(/not a valid S3 bucket name: must be 3-63 characters long \(is 64\)/);
+    expect(() => CacheOrigin.fromObjectStore(store(), { bucket: '10.0.0.1' })).toThrow(/bucket = "10.0.0.1": not a valid S3 bucket name: must not look like an IP address/);
   });
 });

@@ -6,7 +6,7 @@ import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../../capacity';
 import { edgeError, EdgeLabels, IEventTopic, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings } from '../../core';
-import { Shape } from '../../core/validate';
+import { S3Rules, Shape } from '../../core/validate';
 import { BucketAnonymousAccess, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { EdgeKafkaCluster, KafkaCloudToEdgeMirror } from '../../sync';
 import { EdgeSite } from '../site/edge-site';
@@ -408,9 +408,8 @@ export class ModelDistributionSite extends EdgeSite {
   }
 
   private checkCloud(cloud: ModelCloudOptions): void {
-    if (!MinioBucket.isValidName(cloud.releaseBucket)) {
-      throw edgeError(this, { prop: 'cloud.releaseBucket', value: cloud.releaseBucket, rule: 'must be an S3 bucket name (3–63 lower-case letters, digits, "." and "-")', fix: 'give the bucket name only; put folders in releasePrefix' });
-    }
+    const folders = typeof cloud.releaseBucket === 'string' && cloud.releaseBucket.includes('/');
+    S3Rules.checkBucket(this, 'cloud.releaseBucket', cloud.releaseBucket, folders ? 'give the bucket name only; put folders in releasePrefix' : undefined);
     const prefix = cloud.releasePrefix;
     if (prefix !== undefined && !/^\/*[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/*$/.test(prefix)) {
       throw edgeError(this, { prop: 'cloud.releasePrefix', value: prefix, rule: 'must be a folder path of letters, digits, ".", "_" and "-" separated by "/"', fix: 'use e.g. "fleet-eu/models"' });

@@ -52,11 +52,14 @@ export class S3Rules {
     return candidates.find((c) => c !== bucket && !S3Rules.bucketProblem(c))!;
   }
 
-  /** Throws unless `bucket` is a valid bucket name; the suggested fix is itself valid and differs from `bucket`. */
-  public static checkBucket(subject: Subject, prop: string, bucket: string): void {
+  /**
+   * Throws unless `bucket` is a valid bucket name. The fix is `fix` when given, else a suggested name that is itself
+   * valid and differs from `bucket`.
+   */
+  public static checkBucket(subject: Subject, prop: string, bucket: string, fix?: string): void {
     const problem = S3Rules.bucketProblem(bucket);
     if (problem) {
-      throw invalid(subject, { prop, value: bucket, rule: `not a valid S3 bucket name: ${problem}`, fix: `use a name like "${S3Rules.suggestBucket(bucket)}"` });
+      throw invalid(subject, { prop, value: bucket, rule: `not a valid S3 bucket name: ${problem}`, fix: fix ?? `use a name like "${S3Rules.suggestBucket(bucket)}"` });
     }
   }
 

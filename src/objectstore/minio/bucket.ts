@@ -1,6 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
-import { replicationRuleId } from './internal';
+import type { MinioCluster } from './cluster';
+import { checkClusterProp, replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
 import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
@@ -143,7 +144,8 @@ export interface BucketReplication {
 /** Options of {@link MinioCluster.addBucket}. */
 export interface MinioBucketOptions {
   /**
-   * Bucket name (S3 rules: 3–63 characters, lower case, digits, '.', '-', not an IP address).
+   * Bucket name (S3 rules: 3–63 characters: lower case, digits, '.', '-'; starts and ends with a letter or digit; not an
+   * IP address; no reserved prefix or suffix).
    * @default - the construct id
    */
   readonly name?: string;
@@ -208,12 +210,15 @@ export interface MinioBucketOptions {
   readonly replication?: BucketReplication[];
 }
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Props of {@link MinioBucket}. */
+export interface MinioBucketProps extends MinioBucketOptions {
+  /** The cluster whose provisioning Job creates and configures the bucket. */
+  readonly cluster: MinioCluster;
+}
 
 /**
- * A bucket of a {@link MinioCluster}, created and configured by the cluster's provisioning Job. Use
- * `cluster.addBucket(id, options)`.
+ * A bucket of a {@link MinioCluster}, created and configured by the cluster's provisioning Job:
+ * `cluster.addBucket(id, options)` or `new MinioBucket(scope, id, { cluster, ...options })`.
  */
 export class MinioBucket extends Construct {
   /** The least bandwidth limit MinIO accepts for a remote target, in bytes per second (100 MB/s). */
@@ -224,20 +229,9 @@ export class MinioBucket extends Construct {
     return Math.floor(mbps * 1_000_000 / 8);
   }
 
-  /** True when `name` is a valid S3 bucket name. */
+  /** True when `name` is a valid S3 bucket name (the library's one bucket-name rule). */
   public static isValidName(name: string): boolean {
-    return MinioBucket.nameProblem(name) === undefined;
-  }
-
-  private static nameProblem(name: string): string | undefined {
-    if (name.length < 3 || name.length > 63) return 'must be 3–63 characters';
-    if (/[A-Z]/.test(name)) return 'must be lower case';
-    if (name.includes('_')) return 'must not contain underscores';
-    if (!BUCKET.test(name)) return "may contain only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit";
-    if (name.includes('..') || name.includes('.-') || name.includes('-.')) return "must not contain '..', '.-' or '-.'";
-    if (IPV4.test(name)) return 'must not look like an IP address';
-    if (name.startsWith('xn--') || name.startsWith('sthree-') || name.endsWith('-s3alias') || name.endsWith('--ol-s3')) return "must not use the reserved prefixes 'xn--'/'sthree-' or suffixes '-s3alias'/'--ol-s3'";
-    return undefined;
+    return S3Rules.bucketProblem(name) === undefined;
   }
 
   /** The bucket name. */
@@ -263,15 +257,14 @@ export class MinioBucket extends Construct {
   private readonly _notifications: BucketNotification[];
   private readonly _replication: BucketReplication[];
 
-  constructor(scope: Construct, id: string, options: MinioBucketOptions = {}) {
+  constructor(scope: Construct, id: string, props: MinioBucketProps) {
     super(scope, id);
-    Shape.check(this, options);
+    Shape.check(this, props);
+    checkClusterProp(this, props.cluster, 'bucket', 'addBucket');
+    const options: MinioBucketOptions = props;
     KeyNames.checkSecretRef(this, 'readToken', options.readToken);
     this.bucketName = options.name ?? id;
-    const problem = MinioBucket.nameProblem(this.bucketName);
-    if (problem) {
-      throw edgeError(this, { prop: 'name', value: this.bucketName, rule: `is not a valid S3 bucket name: ${problem}`, fix: `use a name like "${S3Rules.suggestBucket(this.bucketName)}"` });
-    }
+    S3Rules.checkBucket(this, 'name', this.bucketName);
     this.objectLock = options.objectLock ?? false;
     const replication = options.replication ?? [];
     if (options.versioning === false && (this.objectLock || replication.length > 0)) {
@@ -319,6 +312,7 @@ export class MinioBucket extends Construct {
       this.throwIfAny(MinioLifecycle.check(this._lifecycle, this.versioned));
       this.warnAboutLifecycle(this._lifecycle);
     }
+    props.cluster._registerBucket(this);
   }
 
   /** Lifecycle rules (undefined when the bucket's lifecycle is left untouched). */
@@ -366,10 +360,7 @@ export class MinioBucket extends Construct {
     if (!this.versioned) {
       throw edgeError(this, { prop: at, value: replication.bucket, rule: 'replication needs a versioned bucket', fix: 'pass replication in addBucket options (versioning is then implied) or set versioning: true' });
     }
-    const problem = MinioBucket.nameProblem(replication.bucket);
-    if (problem) {
-      throw edgeError(this, { prop: `${at}.bucket`, value: replication.bucket, rule: `is not a valid S3 bucket name: ${problem}`, fix: 'use the remote bucket\'s real name' });
-    }
+    S3Rules.checkBucket(this, `${at}.bucket`, replication.bucket);
     if (replication.priority !== undefined && (!Number.isInteger(replication.priority) || replication.priority < 1)) {
       throw edgeError(this, { prop: `${at}.priority`, value: replication.priority, rule: 'must be a whole number of at least 1', fix: 'use 1, 2, …' });
     }

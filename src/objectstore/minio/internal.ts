@@ -1,6 +1,100 @@
 // Helpers shared by the MinIO constructs. This file is not re-exported from the package.
+import { k8s } from 'cdk8s-plus-30';
+import type { Construct } from 'constructs';
+import type { MinioBucket } from './bucket';
+import type { MinioCluster, MinioClusterProps } from './cluster';
+import type { MinioErasureLayout } from './erasure';
+import type { MinioPolicy } from './policy';
+import type { MinioTier } from './tier';
+import { ContainerImage, EdgeLabels, edgeError, IObjectStore, ObjectStoreGrant, SecretKeyReference } from '../../core';
+
+/** S3 API port of the servers. */
+export const API_PORT = 9000;
+/** Web console port of the servers. */
+export const CONSOLE_PORT = 9001;
+/** `minio server --certs-dir`: the projected certificates volume. */
+export const CERTS_DIR = '/etc/minio/certs';
+/** Mount path of the notification queue volume (`MINIO_NOTIFY_KAFKA_QUEUE_DIR`). */
+export const QUEUE_DIR = '/var/minio/events';
 
 /** The replication rule ID of a replication: its id, or `to-<bucket>`. */
 export function replicationRuleId(r: { readonly id?: string; readonly bucket: string }): string {
   return r.id ?? `to-${r.bucket}`;
+}
+
+/**
+ * What the parts of a MinioCluster (server.ts, provisioner.ts, notifications.ts, checks.ts) need of it. The cluster
+ * builds one in its constructor and hands it to the parts, so they never import the cluster class (only, as types,
+ * its props). The lists are the cluster's own arrays: the parts read them lazily, after every addXxx.
+ */
+export interface MinioClusterRef {
+  /** The MinioCluster construct: scope of the objects the parts create and subject of their messages. */
+  readonly scope: Construct;
+  readonly props: MinioClusterProps;
+  readonly name: string;
+  readonly namespace: string;
+  readonly clusterDomain: string;
+  /** `http` or `https`. */
+  readonly scheme: string;
+  readonly s3Endpoint: string;
+  readonly headlessServiceName: string;
+  readonly serviceName: string;
+  readonly layout: MinioErasureLayout;
+  readonly image: ContainerImage;
+  readonly mcImage: ContainerImage;
+  readonly eventQueue: boolean;
+  readonly runAsUser: number;
+  readonly selectorLabels: { [key: string]: string };
+  readonly caCertificate?: SecretKeyReference;
+  readonly buckets: MinioBucket[];
+  readonly policies: MinioPolicy[];
+  readonly tiers: MinioTier[];
+  readonly grants: ObjectStoreGrant[];
+}
+
+/** Standard labels of the cluster's objects of `component` (`server` or `provisioner`). */
+export function clusterLabels(ref: MinioClusterRef, component: string): { [key: string]: string } {
+  return EdgeLabels.standard({ name: 'minio', instance: ref.name, component, version: component === 'server' ? ref.image.version : ref.mcImage.version });
+}
+
+/** Labels of the provisioning Job's pods (for NetworkPolicies that let them reach the servers). */
+export function provisionerSelector(ref: MinioClusterRef): { [key: string]: string } {
+  return { ...EdgeLabels.selector({ name: 'minio', instance: ref.name }), 'app.kubernetes.io/component': 'provisioner' };
+}
+
+/** The remote stores the cluster talks to (tiers, then replication targets), once each. */
+export function remoteStores(ref: MinioClusterRef): IObjectStore[] {
+  const stores: IObjectStore[] = [];
+  for (const t of ref.tiers) if (!stores.includes(t.target)) stores.push(t.target);
+  for (const b of ref.buckets) for (const r of b.replication) if (!stores.includes(r.target)) stores.push(r.target);
+  return stores;
+}
+
+/** A projected-volume item of the servers' certs volume. */
+export interface CertItem { readonly secret: string; readonly key: string; readonly path: string }
+
+/** `MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD` from the root Secret (servers and the provisioning Job). */
+export function rootEnv(ref: MinioClusterRef): k8s.EnvVar[] {
+  const r = ref.props.rootCredentials;
+  return [
+    { name: 'MINIO_ROOT_USER', valueFrom: { secretKeyRef: { name: r.secretName, key: r.userKey ?? 'rootUser' } } },
+    { name: 'MINIO_ROOT_PASSWORD', valueFrom: { secretKeyRef: { name: r.secretName, key: r.passwordKey ?? 'rootPassword' } } },
+  ];
+}
+
+/**
+ * Throws unless `cluster` is a MinioCluster (a secondary construct made from plain JavaScript or JSON may get anything);
+ * `what` is the kind of child (`bucket`), `factory` the cluster's addXxx method.
+ */
+export function checkClusterProp(scope: Construct, cluster: MinioCluster, what: string, factory: string): void {
+  const register = (cluster as unknown as { [key: string]: unknown })[`_register${what[0].toUpperCase()}${what.slice(1)}`];
+  if (typeof register !== 'function') {
+    const value = (cluster as { constructor?: { name?: string } }).constructor?.name ?? typeof cluster;
+    throw edgeError(scope, {
+      prop: 'cluster',
+      value,
+      rule: `must be a MinioCluster (only a MinioCluster's provisioning Job creates ${what === 'policy' ? 'policies' : `${what}s`})`,
+      fix: `pass the MinioCluster the ${what} belongs to, or use cluster.${factory}(id, options)`,
+    });
+  }
 }

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import type { MinioCluster } from './cluster';
+import { checkClusterProp } from './internal';
 import { edgeError, S3CredentialsReference } from '../../core';
 import { Shape } from '../../core/validate';
 
@@ -62,6 +64,12 @@ export interface MinioPolicyOptions {
   readonly groups?: MinioGroup[];
 }
 
+/** Props of {@link MinioPolicy}. */
+export interface MinioPolicyProps extends MinioPolicyOptions {
+  /** The cluster whose provisioning Job creates the policy and attaches it. */
+  readonly cluster: MinioCluster;
+}
+
 /** Ready-made statements for common bucket access. */
 export class MinioPolicyStatements {
   /** List and read objects of `buckets`. */
@@ -101,7 +109,7 @@ const RESOURCE = /^arn:(aws|minio):[a-z0-9*]+:[^:]*:[^:]*:.+$/;
 
 /**
  * An IAM policy of a {@link MinioCluster}, created by the provisioning Job (`mc admin policy create`) and attached to
- * users and groups. Use `cluster.addPolicy(id, options)`.
+ * users and groups: `cluster.addPolicy(id, options)` or `new MinioPolicy(scope, id, { cluster, ...options })`.
  */
 export class MinioPolicy extends Construct {
   /** The policy name. */
@@ -111,9 +119,11 @@ export class MinioPolicy extends Construct {
   private readonly _users: S3CredentialsReference[] = [];
   private readonly _groups: MinioGroup[] = [];
 
-  constructor(scope: Construct, id: string, options: MinioPolicyOptions) {
+  constructor(scope: Construct, id: string, props: MinioPolicyProps) {
     super(scope, id);
-    Shape.check(this, options);
+    Shape.check(this, props);
+    checkClusterProp(this, props.cluster, 'policy', 'addPolicy');
+    const options: MinioPolicyOptions = props;
     this.policyName = options.name ?? id;
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@+=-]{0,127}$/.test(this.policyName)) {
       throw edgeError(this, { prop: 'name', value: this.policyName, rule: 'must be 1–128 letters, digits or _.@+=- starting with a letter or digit', fix: `use a name like "${this.policyName.replace(/[^A-Za-z0-9_.@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app-rw'}"` });
@@ -143,6 +153,7 @@ export class MinioPolicy extends Construct {
     this.statements = options.statements.map((s) => ({ ...s }));
     for (const u of options.users ?? []) this.attachToUser(u);
     for (const g of options.groups ?? []) this.attachToGroup(g);
+    props.cluster._registerPolicy(this);
   }
 
   /** The policy document (IAM JSON). */

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import type { MinioCluster } from './cluster';
+import { checkClusterProp } from './internal';
 import { edgeError, IObjectStore, ObjectStoreFlavor } from '../../core';
 import { S3Rules, Shape } from '../../core/validate';
 
@@ -30,9 +32,15 @@ export interface MinioTierOptions {
   readonly storageClass?: string;
 }
 
+/** Props of {@link MinioTier}. */
+export interface MinioTierProps extends MinioTierOptions {
+  /** The cluster whose provisioning Job adds the tier. */
+  readonly cluster: MinioCluster;
+}
+
 /**
  * A remote tier of a {@link MinioCluster} (`mc ilm tier add`), the destination of lifecycle transitions.
- * Use `cluster.addTier(id, options)`.
+ * `cluster.addTier(id, options)` or `new MinioTier(scope, id, { cluster, ...options })`.
  */
 export class MinioTier extends Construct {
   /** Tier name (upper case). */
@@ -50,17 +58,17 @@ export class MinioTier extends Construct {
   /** Remote storage class, if any. */
   public readonly storageClass?: string;
 
-  constructor(scope: Construct, id: string, options: MinioTierOptions) {
+  constructor(scope: Construct, id: string, props: MinioTierProps) {
     super(scope, id);
-    Shape.check(this, options);
+    Shape.check(this, props);
+    checkClusterProp(this, props.cluster, 'tier', 'addTier');
+    const options: MinioTierOptions = props;
     S3Rules.checkRegion(this, 'region', options.region);
     const name = options.name ?? id.toUpperCase();
     if (!/^[A-Z0-9][A-Z0-9_-]{0,63}$/.test(name)) {
       throw edgeError(this, { prop: 'name', value: name, rule: 'tier names must be upper case: letters, digits, - and _, at most 64 characters', fix: `use "${name.toUpperCase().replace(/[^A-Z0-9_-]+/g, '-').replace(/^[^A-Z0-9]+/, '').slice(0, 64) || 'WARM'}"` });
     }
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket)) {
-      throw edgeError(this, { prop: 'bucket', value: options.bucket, rule: 'is not a valid S3 bucket name', fix: 'use the remote bucket\'s real name' });
-    }
+    S3Rules.checkBucket(this, 'bucket', options.bucket);
     if (options.storageClass !== undefined && options.target.flavor === ObjectStoreFlavor.MINIO) {
       throw edgeError(this, { prop: 'storageClass', value: options.storageClass, rule: 'MinIO tiers have no storage class', fix: 'drop storageClass' });
     }
@@ -71,5 +79,6 @@ export class MinioTier extends Construct {
     this.prefix = options.prefix;
     this.region = options.region ?? options.target.region;
     this.storageClass = options.storageClass;
+    props.cluster._registerTier(this);
   }
 }

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { CephKafkaNotificationOptions, RookCephKafkaBucketNotification } from './bucket-notification';
 import { RookNames } from './common';
 import type { RookCephObjectStore } from './object-store';
-import { EdgeLabels, edgeError, IObjectStore, KubeNames, NetworkPeer, ObjectStoreFlavor, Resources, S3CredentialsReference, SecretKeyReference } from '../../core';
-import { Shape } from '../../core/validate';
+import { EdgeLabels, edgeError, IObjectStore, NetworkPeer, ObjectStoreFlavor, Resources, S3CredentialsReference, SecretKeyReference } from '../../core';
+import { S3Rules, Shape } from '../../core/validate';
 
 /** Options of {@link RookCephObjectStore.addBucket}. */
 export interface RookCephObjectBucketOptions {
@@ -74,9 +74,7 @@ export class RookCephObjectBucket extends Construct implements IObjectStore {
     this.namespace = RookNames.label(this, 'namespace', props.namespace ?? store.namespace);
     this.claimName = RookNames.label(this, props.claimName !== undefined ? 'claimName' : 'id', props.claimName ?? id);
     this.bucketName = props.bucketName ?? id;
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(this.bucketName) || this.bucketName.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(this.bucketName)) {
-      throw edgeError(this, { prop: props.bucketName !== undefined ? 'bucketName' : 'id', value: this.bucketName, rule: 'S3 bucket names are 3–63 lowercase letters, digits, "-" and ".", start and end with a letter or digit, and are not IP addresses', fix: `use e.g. "${KubeNames.suggest(this.bucketName).padEnd(3, '0')}"` });
-    }
+    S3Rules.checkBucket(this, props.bucketName !== undefined ? 'bucketName' : 'id', this.bucketName);
     if (props.maxObjects !== undefined && !(Number.isInteger(props.maxObjects) && props.maxObjects >= 1)) {
       throw edgeError(this, { prop: 'maxObjects', value: props.maxObjects, rule: 'must be a positive whole number', fix: 'omit it for no limit' });
     }

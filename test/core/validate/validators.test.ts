@@ -125,6 +125,31 @@ describe('S3Rules', () => {
     expect(fix).not.toBe(b);
     expect(() => S3Rules.checkBucket(scope(), 'bucket', b)).toThrow(`use a name like "${fix}"`);
   });
+
+  // The one bucket-name rule (MinIO buckets, tiers and replication targets, Velero, restic, rclone, sync, caches,
+  // blueprints): both edges of each limit.
+  test.each([['abc'], ['a'.repeat(63)], ['a.b'], ['0ab'], ['ab9'], ['1.2.3.4a'], ['1.2.3'], ['a-b.c-d']])('accepts bucket %j', (b) => {
+    expect(S3Rules.bucketProblem(b)).toBeUndefined();
+    expect(() => S3Rules.checkBucket(scope(), 'bucket', b)).not.toThrow();
+  });
+  test.each([
+    ['ab', 'must be 3-63 characters long (is 2)'],
+    ['a'.repeat(64), 'must be 3-63 characters long (is 64)'],
+    ['abC', 'may only contain lowercase letters, digits, dots and hyphens'],
+    ['a_b', 'may only contain lowercase letters, digits, dots and hyphens'],
+    ['.ab', 'must begin and end with a letter or digit'],
+    ['ab-', 'must begin and end with a letter or digit'],
+    ['a..b', 'must not contain two adjacent dots'],
+    ['a.-b', 'must not have a dot next to a hyphen'],
+    ['1.2.3.4', 'must not look like an IP address'],
+    ['xn--ab', 'must not start with the reserved prefix "xn--"'],
+    ['ab--ol-s3', 'must not end with the reserved suffix "--ol-s3"'],
+  ])('refuses bucket %j, naming the subject, the prop and the rule', (b, rule) => {
+    expect(() => S3Rules.checkBucket(scope(), 'bucket', b)).toThrow(`Construct "test/thing": bucket = "${b}": not a valid S3 bucket name: ${rule}; use a name like "`);
+  });
+  test('a given fix replaces the suggested name', () => {
+    expect(() => S3Rules.checkBucket(scope(), 'cloud.bucket', 'fleet/models', 'give the bucket name only')).toThrow('cloud.bucket = "fleet/models": not a valid S3 bucket name: may only contain lowercase letters, digits, dots and hyphens; give the bucket name only');
+  });
 });
 
 describe('Endpoints', () => {

@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import { envOf, server } from './support';
 import {
   BucketAnonymousAccess, BucketEncryption, BucketEvent, ContainerImage, DriveFilesystem, ExternalObjectStore, IEventTopic,
   KafkaAuthentication, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode, ObjectStoreFlavor, PolicyEffect,
@@ -16,12 +17,6 @@ const scram = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'mi
 const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO, caCertificate: { name: 'archive-ca', key: 'ca.crt' } });
 const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: { secretName: 'cloud-keys', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }, flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-west-1' });
 
-function server(manifests: any[], name = 'store'): any {
-  return find(manifests, 'StatefulSet', name).spec.template.spec.containers[0];
-}
-function envOf(container: any): { [name: string]: any } {
-  return Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
-}
 
 /** A cluster with every feature on: the custom snapshot. */
 function fullCluster() {
@@ -278,29 +273,6 @@ describe('MinioCluster', () => {
     expect(sts.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'events', mountPath: '/var/minio/events' });
   });
 
-  test('Kafka mutual TLS mounts the KafkaUser certificate', () => {
-    const c = chart('edge');
-    const store = new MinioCluster(c, 'store', base);
-    store.addBucket('video', { notifications: [{ topic, targetId: 'CAMS', credentials: { authentication: KafkaAuthentication.TLS, username: 'minio', secretName: 'minio-user' }, secretCopies: { ...copied, credentialsSecretName: 'minio-user' } }] });
-    const m = synth(c);
-    const env = envOf(server(m));
-    expect(env.MINIO_NOTIFY_KAFKA_CLIENT_TLS_CERT_CAMS).toBe('/etc/minio/certs/kafka-cams/user.crt');
-    expect(env.MINIO_NOTIFY_KAFKA_CLIENT_TLS_KEY_CAMS).toBe('/etc/minio/certs/kafka-cams/user.key');
-    expect(env.MINIO_NOTIFY_KAFKA_SASL_CAMS).toBeUndefined();
-    const certs = find(m, 'StatefulSet', 'store').spec.template.spec.volumes.find((v: any) => v.name === 'certs').projected.sources;
-    expect(certs).toContainEqual({ secret: { name: 'minio-user', items: [{ key: 'user.crt', path: 'kafka-cams/user.crt' }, { key: 'user.key', path: 'kafka-cams/user.key' }] } });
-    expect(store.kafkaTargetIds).toEqual(['CAMS']);
-  });
-
-  test('notifications to the same topic share one target', () => {
-    const c = chart('edge');
-    const store = new MinioCluster(c, 'store', base);
-    store.addBucket('bucket-a', { notifications: [{ topic, secretCopies: copied }] });
-    store.addBucket('bucket-b', { notifications: [{ topic, secretCopies: copied }] });
-    expect(store.kafkaTargetIds).toEqual(['CAMERAEVENTS']);
-    expect(Object.keys(envOf(server(synth(c)))).filter((k) => k.startsWith('MINIO_NOTIFY_KAFKA_ENABLE_'))).toEqual(['MINIO_NOTIFY_KAFKA_ENABLE_CAMERAEVENTS']);
-  });
-
   test('KES: endpoint, key and API key from Secret references; client certificate mode mounts the pair', () => {
     const { c } = fullCluster();
     const env = envOf(server(synth(c)));
@@ -519,19 +491,7 @@ describe('MinioCluster fails if', () => {
     expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: 'k', apiKey: { name: 'a', key: 'b' }, clientCertificateSecretName: 'c' } })).toThrow(/kes = "apiKey and clientCertificateSecretName"/);
   });
 
-  test.each([
-    ['ab', 'must be 3–63 characters'],
-    ['x'.repeat(64), 'must be 3–63 characters'],
-    ['Video', 'must be lower case'],
-    ['cam_video', 'must not contain underscores'],
-    ['192.168.1.10', 'must not look like an IP address'],
-    ['-video', "may contain only lower-case letters, digits, '.' and '-'"],
-    ['video..raw', "must not contain '..'"],
-    ['xn--video', 'must not use the reserved prefixes'],
-  ])('bucket name %j breaks S3 rules', (name, rule) => {
-    const store = cluster();
-    expect(() => store.addBucket('b', { name })).toThrow(`MinioBucket "test/store/b": name = "${name}": is not a valid S3 bucket name: ${rule}`);
-  });
+  // Bucket names: test/objectstore/minio/bucket.test.ts (the one S3Rules rule, at both edges).
 
   test('bucket options contradict each other', () => {
     const store = cluster();
@@ -645,28 +605,6 @@ describe('MinioCluster fails if', () => {
     s2.addTier('t2', { name: 'WARM', target: archive, bucket: 'tier-b' });
     expect(() => synth(c2)).toThrow(/another policy of the cluster/);
     expect(() => synth(c2)).toThrow(/another tier of the cluster/);
-  });
-
-  test('notifications overlap on one target, or a target ID means two topics', () => {
-    const c = chart('edge');
-    const store = new MinioCluster(c, 'store', base);
-    store.addBucket('video', { notifications: [{ topic, secretCopies: copied, prefix: 'cam/' }, { topic, secretCopies: copied, prefix: 'cam/gate/', events: [BucketEvent.PUT] }] });
-    expect(() => synth(c)).toThrow(/notifications\[1\] = "cam\/gate\/\*": overlaps notifications\[0\] \(cam\/\*\) on the same Kafka target for the same events, which MinIO rejects/);
-    const c2 = chart('edge');
-    const s2 = new MinioCluster(c2, 'store', base);
-    s2.addBucket('video', { notifications: [{ topic, secretCopies: copied, prefix: 'a/' }, { topic, secretCopies: copied, prefix: 'b/' }, { topic, secretCopies: copied, prefix: 'a/', events: [BucketEvent.GET] }] });
-    expect(() => synth(c2)).not.toThrow();
-    const c3 = chart('edge');
-    const s3 = new MinioCluster(c3, 'store', base);
-    s3.addBucket('bucket-a', { notifications: [{ topic, secretCopies: copied, targetId: 'EVENTS' }] });
-    s3.addBucket('bucket-b', { notifications: [{ topic: { topicName: 'other', bootstrapServers: 'k:9092' }, targetId: 'EVENTS' }] });
-    expect(() => synth(c3)).toThrow(/MinioCluster "test\/store": targetId = "EVENTS": is used by notifications to different topics, brokers or credentials/);
-  });
-
-  test('notifications without the event queue volume', () => {
-    const c = chart('edge');
-    new MinioCluster(c, 'store', { ...base, eventQueue: false }).addBucket('video', { notifications: [{ topic, secretCopies: copied }] });
-    expect(() => synth(c)).toThrow(/notifications = 1: notifications need the event queue volume/);
   });
 
   test('a policy is malformed', () => {

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import {
-  BucketAnonymousAccess, BucketEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode,
+  BucketAnonymousAccess, BucketEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy, MinioPolicyStatements, ObjectLockMode,
 } from '../../../src';
 import { replicationRuleId } from '../../../src/objectstore/minio/internal';
 import { freePort } from '../../cache/servers';
@@ -80,13 +80,14 @@ describe('provisioning Job with the real mc', () => {
       { id: 'purge-deleted', deleteMarkerExpiration: Duration.days(7) },
     ],
   });
-  store.addBucket('public', { anonymousAccess: BucketAnonymousAccess.DOWNLOAD });
   store.addPolicy('video-rw', {
     statements: MinioPolicyStatements.readWrite(['video', 'snapshots']),
     users: [{ secretName: 'app-keys' }],
     groups: [{ name: 'cameras', members: [{ secretName: 'cam-keys' }, { secretName: 'app-keys' }] }],
   });
-  store.addPolicy('public-ro', { statements: MinioPolicyStatements.readOnly(['public']), users: [{ secretName: 'reader-keys' }] });
+  // Defined elsewhere in the app (the chart, not the cluster) with `new` and the cluster in props: the same Job creates them.
+  new MinioBucket(c, 'public', { cluster: store, anonymousAccess: BucketAnonymousAccess.DOWNLOAD });
+  new MinioPolicy(c, 'public-ro', { cluster: store, statements: MinioPolicyStatements.readOnly(['public']), users: [{ secretName: 'reader-keys' }] });
   const manifests = synth(c);
   const job = find(manifests, 'Job', store.provisioningJobName!);
   const config = find(manifests, 'ConfigMap', store.provisioningConfigMapName!);

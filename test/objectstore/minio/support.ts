@@ -4,7 +4,7 @@ import {
   BucketEncryption, ExternalObjectStore, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps, MinioPolicyStatements,
   ObjectLockMode, ObjectStoreFlavor,
 } from '../../../src';
-import { chart } from '../../support/harness';
+import { chart, find } from '../../support/harness';
 
 export const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
 const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'kafka:9093', caCertificate: { name: 'kafka-ca', key: 'ca.crt' } };
@@ -29,3 +29,13 @@ export function provisioned(props: Partial<MinioClusterProps> = {}) {
   return { c, store };
 }
 
+
+/** The server container of the StatefulSet `name` in `manifests`. */
+export function server(manifests: any[], name = 'store'): any {
+  return find(manifests, 'StatefulSet', name).spec.template.spec.containers[0];
+}
+
+/** A container's environment by name: the value, or the valueFrom reference. */
+export function envOf(container: any): { [name: string]: any } {
+  return Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+}

@@ -311,8 +311,9 @@ describe('RookCephObjectStore fails if', () => {
   test('a bucket name is not a valid S3 bucket name', () => {
     const { cluster } = clusterOn(3);
     const store = cluster.addObjectStore('objects');
-    expect(() => store.addBucket('b', { bucketName: 'Bad_Bucket' })).toThrow(/bucketName = "Bad_Bucket": S3 bucket names are 3–63 lowercase letters/);
-    expect(() => store.addBucket('ip', { bucketName: '192.168.1.1' })).toThrow(/not IP addresses/);
+    expect(() => store.addBucket('b', { bucketName: 'Bad_Bucket' })).toThrow(/bucketName = "Bad_Bucket": not a valid S3 bucket name: .*; use a name like "bad-bucket"/);
+    expect(() => store.addBucket('c', { bucketName: 'logs.-x' })).toThrow(/bucketName = "logs\.-x": not a valid S3 bucket name/);
+    expect(() => store.addBucket('ip', { bucketName: '192.168.1.1' })).toThrow(/bucketName = "192\.168\.1\.1": not a valid S3 bucket name: .*IP address/);
   });
   test('a bucket quota is not a whole number', () => {
     const { cluster } = clusterOn(3);

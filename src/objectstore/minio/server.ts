@@ -1,0 +1,252 @@
+// The servers of a MinioCluster: headless and client Services, the StatefulSet (environment, certificates volume,
+// probes, drives), the PodDisruptionBudget and the NetworkPolicy. This file is not re-exported from the package.
+import { ApiObject, Lazy, Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-30';
+import {
+  API_PORT, CERTS_DIR, CertItem, CONSOLE_PORT, clusterLabels, MinioClusterRef, provisionerSelector, QUEUE_DIR, remoteStores, rootEnv,
+} from './internal';
+import { kafkaCertItems, kafkaServerEnv } from './notifications';
+import { Resources, RestrictedSecurity } from '../../core';
+import { leastPrivilegeSpec } from '../../core/network-policy';
+
+/** Builds the servers' objects in the cluster's scope. */
+export class MinioServer {
+  /** Creates the Services, StatefulSet, PodDisruptionBudget and NetworkPolicy; returns the StatefulSet. */
+  public static create(ref: MinioClusterRef): ApiObject {
+    const labels = clusterLabels(ref, 'server');
+    const console = ref.props.console ?? false;
+    new k8s.KubeService(ref.scope, 'Headless', {
+      metadata: { name: ref.headlessServiceName, namespace: ref.namespace, labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: ref.selectorLabels,
+        ports: [{ name: ref.scheme, port: API_PORT, targetPort: k8s.IntOrString.fromNumber(API_PORT) }],
+      },
+    });
+    new k8s.KubeService(ref.scope, 'Service', {
+      metadata: { name: ref.serviceName, namespace: ref.namespace, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: ref.selectorLabels,
+        ports: [
+          { name: ref.scheme, port: API_PORT, targetPort: k8s.IntOrString.fromNumber(API_PORT) },
+          ...(console ? [{ name: 'console', port: CONSOLE_PORT, targetPort: k8s.IntOrString.fromNumber(CONSOLE_PORT) }] : []),
+        ],
+      },
+    });
+    const statefulSet = MinioServer.statefulSet(ref, labels);
+    new k8s.KubePodDisruptionBudget(ref.scope, 'Budget', {
+      metadata: { name: ref.name, namespace: ref.namespace, labels },
+      spec: {
+        selector: { matchLabels: ref.selectorLabels },
+        maxUnavailable: k8s.IntOrString.fromNumber(
+          Math.min(ref.layout.serverFailuresToleratedForWrites, ref.layout.serverFailuresToleratedForReads, ref.layout.servers),
+        ),
+      },
+    });
+    MinioServer.networkPolicy(ref, labels);
+    return statefulSet;
+  }
+
+  /** The `minio server` volume argument with MinIO's three-dot ellipsis. */
+  public static volumesArg(ref: MinioClusterRef): string {
+    const { servers, drivesPerServer } = ref.layout;
+    const host = servers > 1 ? `${ref.name}-{0...${servers - 1}}` : `${ref.name}-0`;
+    const drives = drivesPerServer > 1 ? `/data{0...${drivesPerServer - 1}}` : '/data0';
+    return `${ref.scheme}://${host}.${ref.headlessServiceName}.${ref.namespace}.svc.${ref.clusterDomain}${drives}`;
+  }
+
+  private static statefulSet(ref: MinioClusterRef, labels: { [key: string]: string }): ApiObject {
+    const props = ref.props;
+    const { servers, drivesPerServer } = ref.layout;
+    const drives = Array.from({ length: drivesPerServer }, (_, i) => `data${i}`);
+    const probe = (path: string, period: number, failures: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromNumber(API_PORT), scheme: ref.scheme.toUpperCase() },
+      periodSeconds: period,
+      timeoutSeconds: 5,
+      failureThreshold: failures,
+    });
+    const affinityTerm = { labelSelector: { matchLabels: ref.selectorLabels }, topologyKey: props.failureDomainKey ?? 'kubernetes.io/hostname' };
+    const claim = (name: string, size: Size): k8s.KubePersistentVolumeClaimProps => ({
+      metadata: { name, labels: ref.selectorLabels },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
+        resources: { requests: { storage: Resources.quantity(size) } },
+      },
+    });
+    return new k8s.KubeStatefulSet(ref.scope, 'Resource', {
+      metadata: { name: ref.name, namespace: ref.namespace, labels },
+      spec: {
+        serviceName: ref.headlessServiceName,
+        replicas: servers,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: ref.selectorLabels },
+        // MinIO refuses peers with a different binary or MINIO_* environment, and /minio/health/ready answers before the
+        // object layer is up: pods are replaced only when deleted, all together (see docs/minio.md, "Changing the servers").
+        updateStrategy: { type: 'OnDelete' },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: RestrictedSecurity.podSecurityContext({ runAsUser: ref.runAsUser }),
+            affinity: {
+              podAntiAffinity: props.oneServerPerNode === false
+                ? { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: affinityTerm }] }
+                : { requiredDuringSchedulingIgnoredDuringExecution: [affinityTerm] },
+            },
+            ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
+            ...(props.tolerations ? { tolerations: props.tolerations } : {}),
+            ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
+            containers: [{
+              name: 'minio',
+              image: ref.image.reference,
+              command: ['minio'],
+              args: [
+                'server',
+                '--address', `:${API_PORT}`,
+                '--console-address', `:${CONSOLE_PORT}`,
+                '--certs-dir', CERTS_DIR,
+                MinioServer.volumesArg(ref),
+              ],
+              ports: [
+                { name: ref.scheme, containerPort: API_PORT },
+                ...(props.console ? [{ name: 'console', containerPort: CONSOLE_PORT }] : []),
+              ],
+              env: Lazy.any({ produce: () => MinioServer.env(ref) }),
+              readinessProbe: probe('/minio/health/ready', 10, 3),
+              livenessProbe: probe('/minio/health/live', 10, 6),
+              startupProbe: probe('/minio/health/live', 5, 60),
+              resources: Resources.toKube(
+                { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } },
+                props.resources,
+              ),
+              securityContext: RestrictedSecurity.containerSecurityContext(),
+              volumeMounts: Lazy.any({
+                produce: () => [
+                  ...drives.map((d) => ({ name: d, mountPath: `/${d}` })),
+                  ...(ref.eventQueue ? [{ name: 'events', mountPath: QUEUE_DIR }] : []),
+                  { name: 'certs', mountPath: CERTS_DIR, readOnly: true },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              }),
+            }],
+            volumes: Lazy.any({
+              produce: () => [
+                { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+                { name: 'certs', projected: { defaultMode: 0o440, sources: MinioServer.certSources(ref) } },
+              ],
+            }),
+          },
+        },
+        volumeClaimTemplates: [
+          ...drives.map((d) => claim(d, props.driveSize)),
+          ...(ref.eventQueue ? [claim('events', props.eventQueueSize ?? Size.gibibytes(1))] : []),
+        ],
+      },
+    });
+  }
+
+  private static networkPolicy(ref: MinioClusterRef, labels: { [key: string]: string }): void {
+    const console = ref.props.console ?? false;
+    // Ingress only: the servers' own egress (peers, KES, notification targets, remote tiers and replication
+    // targets) is left to the namespace's policies. Lazy: grants made after construction admit their consumers.
+    new k8s.KubeNetworkPolicy(ref.scope, 'NetworkPolicy', {
+      metadata: { name: ref.name, namespace: ref.namespace, labels },
+      spec: Lazy.any({
+        produce: () => leastPrivilegeSpec({
+          name: ref.name,
+          labels,
+          podLabels: ref.selectorLabels,
+          ingress: [
+            // Server-to-server traffic (same port as the S3 API).
+            { from: [{ podLabels: ref.selectorLabels }], ports: [API_PORT] },
+            // The provisioning Job.
+            { from: [{ podLabels: provisionerSelector(ref) }], ports: [API_PORT] },
+            ...[...(ref.props.allowedClients ?? []), ...MinioServer.grantPeers(ref)].map((peer) => ({
+              from: [{ namespace: peer.namespace, podLabels: peer.podLabels }],
+              ports: console ? [API_PORT, CONSOLE_PORT] : [API_PORT],
+            })),
+          ],
+        }),
+      }) as unknown as k8s.NetworkPolicySpec,
+    });
+  }
+
+  /** The consumers of grants, once each (for the store's NetworkPolicy). */
+  private static grantPeers(ref: MinioClusterRef): Array<{ namespace: string; podLabels: { [key: string]: string } }> {
+    const seen = new Set<string>();
+    const out: Array<{ namespace: string; podLabels: { [key: string]: string } }> = [];
+    for (const g of ref.grants) {
+      const key = JSON.stringify([g.consumer.namespace, g.consumer.podLabels]);
+      const allowed = (ref.props.allowedClients ?? []).some((p) => JSON.stringify([p.namespace, p.podLabels]) === key);
+      if (seen.has(key) || allowed) continue;
+      seen.add(key);
+      out.push({ namespace: g.consumer.namespace, podLabels: g.consumer.podLabels });
+    }
+    return out;
+  }
+
+  /** The server container's environment: root keys, storage class, console, metrics, region, Kafka targets, KES. */
+  private static env(ref: MinioClusterRef): k8s.EnvVar[] {
+    const props = ref.props;
+    const env: k8s.EnvVar[] = [
+      ...rootEnv(ref),
+      { name: 'MINIO_STORAGE_CLASS_STANDARD', value: ref.layout.storageClass },
+      { name: 'MINIO_BROWSER', value: props.console ? 'on' : 'off' },
+      { name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: props.publicMetrics ? 'public' : 'jwt' },
+      ...(props.region ? [{ name: 'MINIO_SITE_REGION', value: props.region }] : []),
+      ...kafkaServerEnv(ref),
+    ];
+    const kes = props.kes;
+    if (kes) {
+      env.push({ name: 'MINIO_KMS_KES_ENDPOINT', value: kes.endpoints.join(',') });
+      env.push({ name: 'MINIO_KMS_KES_KEY_NAME', value: kes.keyName });
+      if (kes.apiKey) env.push({ name: 'MINIO_KMS_KES_API_KEY', valueFrom: { secretKeyRef: { name: kes.apiKey.name, key: kes.apiKey.key } } });
+      if (kes.clientCertificateSecretName) {
+        env.push({ name: 'MINIO_KMS_KES_CERT_FILE', value: `${CERTS_DIR}/kes/client.crt` });
+        env.push({ name: 'MINIO_KMS_KES_KEY_FILE', value: `${CERTS_DIR}/kes/client.key` });
+      }
+      if (kes.caCertificate) env.push({ name: 'MINIO_KMS_KES_CAPATH', value: `${CERTS_DIR}/CAs/kes-ca.crt` });
+    }
+    return env;
+  }
+
+  /** Items of the projected certs volume: TLS pair, CAs (TLS, Kafka, KES, remotes), client certificates. */
+  private static certSources(ref: MinioClusterRef): k8s.VolumeProjection[] {
+    const items: CertItem[] = [];
+    const tls = ref.props.tls;
+    if (tls) {
+      items.push({ secret: tls.secretName, key: 'tls.crt', path: 'public.crt' });
+      items.push({ secret: tls.secretName, key: 'tls.key', path: 'private.key' });
+      if (ref.caCertificate) items.push({ secret: ref.caCertificate.name, key: ref.caCertificate.key, path: 'CAs/ca.crt' });
+    }
+    items.push(...kafkaCertItems(ref));
+    const kes = ref.props.kes;
+    if (kes?.caCertificate) items.push({ secret: kes.caCertificate.name, key: kes.caCertificate.key, path: 'CAs/kes-ca.crt' });
+    if (kes?.clientCertificateSecretName) {
+      items.push({ secret: kes.clientCertificateSecretName, key: 'tls.crt', path: 'kes/client.crt' });
+      items.push({ secret: kes.clientCertificateSecretName, key: 'tls.key', path: 'kes/client.key' });
+    }
+    remoteStores(ref).forEach((store, i) => {
+      if (store.caCertificate) items.push({ secret: store.caCertificate.name, key: store.caCertificate.key, path: `CAs/remote-${i + 1}.crt` });
+    });
+    // Group by Secret, preserving first-seen order; drop exact duplicates.
+    const bySecret = new Map<string, Array<{ key: string; path: string }>>();
+    for (const it of items) {
+      const list = bySecret.get(it.secret) ?? [];
+      if (!list.some((x) => x.path === it.path)) list.push({ key: it.key, path: it.path });
+      bySecret.set(it.secret, list);
+    }
+    return [
+      // MinIO creates <certs-dir>/CAs at start-up and exits when it cannot; this item guarantees the directory
+      // exists in the read-only volume (the file is not PEM and is ignored).
+      { downwardApi: { items: [{ path: 'CAs/pod-name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+      ...[...bySecret.entries()].map(([name, list]) => ({ secret: { name, items: list } })),
+    ];
+  }
+
+  private constructor() {}
+}
