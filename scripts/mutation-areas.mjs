@@ -30,7 +30,7 @@ export const AREAS = {
     break: 90,
   },
   'validators': {
-    mutate: ['src/core/validate/cron.ts', 'src/core/validate/cron-expression.ts', 'src/core/validate/cidr.ts'],
+    mutate: ['src/core/validate/cron.ts', 'src/core/validate/cron-expression.ts', 'src/core/validate/cidr.ts', 'src/core/validate/s3.ts'],
     tests: ['<rootDir>/test/core/validate/validators.test.ts'],
     break: 90,
   },
