@@ -1,15 +1,14 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { InfluxDb } from './influxdb';
-import { TelegrafIngest } from './telegraf';
 import { BackupSource, ResticBackup, ResticRepository, ResticRetention, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { RedisCache, RedisEvictionPolicy } from '../../cache';
 import { CapacityEstimate, CapacityPlanner } from '../../capacity';
 import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
-import { ContainerImage, EdgeLabels, EdgeMessages, edgeError, IObjectStore, KubeNames, Resources, SecretKeyReference, Warnings } from '../../core';
+import { ContainerImage, EdgeMessages, edgeError, IObjectStore, KubeNames, Resources, SecretKeyReference, Warnings } from '../../core';
 import { Cidrs, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget } from '../../sync';
+import { InfluxDb, TelegrafIngest } from '../../timeseries';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
@@ -576,7 +575,7 @@ export class IoTSite extends EdgeSite {
       this.allow(`query-${i}-redis`, q, this.cache.networkPeer);
     }
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
-    const resticPods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'restic', instance: this.resticBackup.name }) };
+    const resticPods = { namespace: site, podLabels: this.resticBackup.podLabels };
     this.allow('restic-influxdb', resticPods, this.influxdb.networkPeer);
     if (store.networkPeer) {
       this.allow('restic-store', resticPods, store.networkPeer);
