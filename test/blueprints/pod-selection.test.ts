@@ -4,9 +4,11 @@ import { App, Testing } from 'cdk8s';
 import { build as buildModelSite } from './model-site-support';
 import { videoBase } from './video-site-support';
 import {
-  ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, KafkaSync, ObjectReplication, ObjectStoreFlavor, VideoSurveillanceSite,
+  ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, KafkaSync, ModelReleaseSync, NginxEdgeCache, ObjectReplication,
+  ObjectStoreFlavor, VideoSurveillanceSite,
 } from '../../src';
 import { EdgeSite } from '../../src/blueprints/site/edge-site';
+import { synth } from '../support/harness';
 
 type Labels = { [key: string]: string };
 interface PodTemplate { namespace?: string; labels: Labels; owner: string }
@@ -83,7 +85,7 @@ function iotProps(): IoTSiteProps {
 }
 
 function synthApp(app: App): any[] {
-  return app.charts.flatMap((c) => c.toJson());
+  return synth(app);
 }
 
 function videoSite(): { app: App; site: VideoSurveillanceSite } {
@@ -140,6 +142,18 @@ describe('the sites select their own workloads through the workloads', () => {
       } else {
         expect(outcome).toEqual([]);
       }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test.each([
+    ['release job (its grant)', () => jest.spyOn(ModelReleaseSync, 'podLabelsFor')],
+    ['download cache (the store admits it)', () => jest.spyOn(NginxEdgeCache, 'podLabelsFor')],
+  ])('model site: a selector declared before the %s that misses its pods fails the synthesis', (what, spyOn) => {
+    const spy = spyOn().mockImplementation((name: string) => ({ 'app.kubernetes.io/name': 'stale', 'app.kubernetes.io/instance': name }));
+    try {
+      expect(() => buildModelSite()).toThrow(new RegExp(`${what.replace(/[()]/g, '\\$&')} was selected by .*stale.* but its pods carry`));
     } finally {
       spy.mockRestore();
     }
