@@ -94,7 +94,7 @@ for (const [k, v] of Object.entries({
 }
 
 // One-way imports: core <- building blocks <- blueprints (docs/design.md §2).
-const blocks = ['storage', 'objectstore', 'backup', 'cache', 'sync'];
+const blocks = ['storage', 'objectstore', 'backup', 'cache', 'sync', 'timeseries'];
 const zones: Array<{ target: string; from: string; message: string }> = [
   {
     target: './src/core',

@@ -5,5 +5,6 @@ export * from './objectstore/minio';
 export * from './backup';
 export * from './cache';
 export * from './sync';
+export * from './timeseries';
 export * from './capacity';
 export * from './blueprints';

@@ -2,13 +2,16 @@ import { Chart, Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv, Resources, RestrictedSecurity, S3KeyUse,
-  SecretKeyReference, Warnings,
+  ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv, Resources, S3KeyUse, SecretKeyReference, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
 import { REPLICATION_SCRIPT, STATE_DIR } from './object-replication-script';
-import { endpointEgress, leastPrivilegePolicy } from '../core/network-policy';
+import { endpointEgress } from '../core/network-policy';
 import { Cidrs, S3Rules, Schedules, Shape } from '../core/validate';
+import { RestrictedWorkload } from '../core/workload';
+
+/** `app.kubernetes.io/name` of the replication's objects. */
+const APP = 'rclone';
 
 /** Props of {@link ObjectReplication}. */
 export interface ObjectReplicationProps {
@@ -133,6 +136,14 @@ const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
  * between MinIO deployments, use MinIO bucket replication (configured by the MinIO construct's provisioning job).
  */
 export class ObjectReplication extends Construct {
+  /**
+   * The labels that select the pods of the replication with construct id `id` (its object name), for a grant made
+   * before the replication exists (its source keys come from the grant); afterwards use `podLabels`.
+   */
+  public static podLabelsFor(id: string): { [key: string]: string } {
+    return RestrictedWorkload.podLabelsOf(APP, id);
+  }
+
   /** The conflict policy enforced by the rclone flags. */
   public readonly conflictPolicy: ConflictPolicy;
   /** The rclone options every rclone call of the job gets (retries, bandwidth, CA files, logging). */
@@ -153,6 +164,8 @@ export class ObjectReplication extends Construct {
   public readonly conflictsPath?: string;
   /** The `CronJob` (escape hatch). */
   public readonly apiObject: k8s.KubeCronJob;
+  /** The labels that select the job's pods (for NetworkPolicies and grants); see {@link ObjectReplication.podLabelsFor}. */
+  public readonly podLabels: { [key: string]: string };
   /**
    * What the job does with the destination store's keys: list, read, write and delete under the destination path, the
    * folder of its state file and (MANUAL) the conflicts path; nothing else. The basis of the key policy for a
@@ -289,7 +302,8 @@ export class ObjectReplication extends Construct {
     ];
 
     const image = props.image ?? ContainerImage.RCLONE;
-    const labels = EdgeLabels.standard({ name: 'rclone', instance: id, component: 'object-replication', version: image.version });
+    const workload = new RestrictedWorkload({ app: APP, instance: id, component: 'object-replication', image }, namespace);
+    this.podLabels = workload.podLabels;
     const schedule = props.schedule ?? Cron.schedule({ minute: '*/15' });
     if (props.timeout !== undefined && !(props.timeout.toSeconds() >= 60)) {
       throw edgeError(this, { prop: 'timeout', value: props.timeout.toHumanString(), rule: 'must be at least one minute', fix: 'omit it for no limit' });
@@ -301,53 +315,33 @@ export class ObjectReplication extends Construct {
     if (props.networkPolicy ?? true) {
       const src = endpointEgress(props.source.s3Endpoint, props.source.networkPeer, props.egressCidrs);
       const dst = endpointEgress(props.destination.s3Endpoint, props.destination.networkPeer, props.egressCidrs);
-      leastPrivilegePolicy(this, 'NetworkPolicy', {
-        name: id,
-        namespace,
-        labels,
-        podLabels: EdgeLabels.selector({ name: 'rclone', instance: id }),
+      workload.networkPolicy(this, 'NetworkPolicy', {
         ingress: [],
         egress: { peers: [...src.peers, ...dst.peers], cidrs: [...src.cidrs, ...dst.cidrs] },
       });
     }
-    this.apiObject = new k8s.KubeCronJob(this, 'Resource', {
-      metadata: { name: id, ...(namespace ? { namespace } : {}), labels },
-      spec: {
-        schedule: Schedules.check(this, 'schedule', schedule).expression,
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 300,
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        ...(props.suspend ? { suspend: true } : {}),
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: Math.round((props.timeout ?? Duration.hours(12)).toSeconds()),
-            template: {
-              metadata: { labels },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                securityContext: RestrictedSecurity.podSecurityContext(),
-                volumes,
-                containers: [{
-                  name: 'rclone',
-                  image: image.reference,
-                  command: ['/bin/sh', '-c', REPLICATION_SCRIPT, 'object-replication'],
-                  args,
-                  env,
-                  volumeMounts: mounts,
-                  resources: Resources.toKube({
-                    cpu: { request: Cpu.millis(100) },
-                    memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
-                  }, props.resources),
-                  securityContext: RestrictedSecurity.containerSecurityContext(),
-                }],
-              },
-            },
-          },
-        },
+    this.apiObject = workload.cronJob(this, 'Resource', {
+      schedule: Schedules.check(this, 'schedule', schedule).expression,
+      startingDeadlineSeconds: 300,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 3,
+      suspend: props.suspend ? true : undefined,
+      backoffLimit: 2,
+      activeDeadlineSeconds: Math.round((props.timeout ?? Duration.hours(12)).toSeconds()),
+      pod: {
+        volumes,
+        containers: [{
+          name: 'rclone',
+          image,
+          command: ['/bin/sh', '-c', REPLICATION_SCRIPT, 'object-replication'],
+          args,
+          env,
+          volumeMounts: mounts,
+          resources: Resources.toKube({
+            cpu: { request: Cpu.millis(100) },
+            memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+          }, props.resources),
+        }],
       },
     });
   }

@@ -3,9 +3,10 @@ import { ContainerResources, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { Format } from './format';
 import { ScheduleCheck } from './schedule-check';
-import { ContainerImage, edgeError, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
-import { CidrEgress, leastPrivilegePolicy } from '../../core/network-policy';
+import { ContainerImage, edgeError, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
+import { CidrEgress } from '../../core/network-policy';
 import { Cidrs } from '../../core/validate';
+import { RestrictedContainer, RestrictedWorkload } from '../../core/workload';
 import { BackupJobOptions } from '../job';
 
 /** What a backup construct puts into its CronJob. Internal. */
@@ -36,7 +37,7 @@ export interface BackupCronJobSpec {
   /** Where the job's pods may connect besides DNS (its NetworkPolicy); undefined = no egress beyond DNS. */
   readonly egress?: { peers: NetworkPeer[]; cidrs: CidrEgress[] };
   /** Containers that run to completion before the main one (e.g. a database dump). */
-  readonly initContainers?: k8s.Container[];
+  readonly initContainers?: RestrictedContainer[];
 }
 
 /** Paths of the writable scratch volumes every job gets. */
@@ -78,19 +79,22 @@ export class BackupCronJob {
     }
   }
 
-  public static render(scope: Construct, options: BackupJobOptions, spec: BackupCronJobSpec): k8s.KubeCronJob {
+  /** The workload (name, labels, pod labels) of a backup job; `render` builds its objects. */
+  public static workload(spec: BackupCronJobSpec): RestrictedWorkload {
+    return new RestrictedWorkload({ app: spec.appName, instance: spec.name, component: spec.component, image: spec.image });
+  }
+
+  public static render(
+    scope: Construct, options: BackupJobOptions, spec: BackupCronJobSpec,
+  ): { cronJob: k8s.KubeCronJob; workload: RestrictedWorkload } {
     KubeNames.assertDns1123Label(scope, 'name', spec.name, 52);
-    const labels = EdgeLabels.standard({ name: spec.appName, instance: spec.name, component: spec.component, version: spec.image.version });
+    const workload = BackupCronJob.workload(spec);
     // No fsGroup unless asked for (it must be the data owner's group) or needed for the job's own writable claim:
     // the kubelet would otherwise re-own another workload's volume (the source claim is read-only on the volume, so
     // the kubelet skips it, but a writable MOVE source would not be).
     const runAsUser = options.runAsUser ?? options.fsGroup ?? RestrictedSecurity.DEFAULT_UID;
     const runAsGroup = options.runAsGroup ?? options.fsGroup ?? runAsUser;
     const fsGroup = options.fsGroup ?? (spec.writesOwnClaim ? runAsGroup : undefined);
-    const podSecurity = RestrictedSecurity.podSecurityContext({ runAsUser, runAsGroup, fsGroup: fsGroup ?? runAsGroup });
-    const securityContext: k8s.PodSecurityContext = fsGroup === undefined
-      ? Object.fromEntries(Object.entries(podSecurity).filter(([k]) => k !== 'fsGroup' && k !== 'fsGroupChangePolicy'))
-      : podSecurity;
     const affinity: k8s.Affinity | undefined = options.colocateWithPodLabels && Object.keys(options.colocateWithPodLabels).length > 0
       ? {
         podAffinity: {
@@ -108,67 +112,46 @@ export class BackupCronJob {
       { name: 'XDG_CACHE_HOME', value: CACHE_DIR },
     ];
     if (options.networkPolicy ?? true) {
-      leastPrivilegePolicy(scope, 'NetworkPolicy', {
-        name: spec.name,
-        labels,
-        podLabels: EdgeLabels.selector({ name: spec.appName, instance: spec.name }),
-        ingress: [],
-        egress: spec.egress ?? { peers: [], cidrs: [] },
-      });
+      workload.networkPolicy(scope, 'NetworkPolicy', { ingress: [], egress: spec.egress ?? { peers: [], cidrs: [] } });
     }
-    return new k8s.KubeCronJob(scope, 'Resource', {
-      metadata: { name: spec.name, labels },
-      spec: {
-        schedule: spec.schedule,
-        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: Format.seconds(options.startingDeadline ?? Duration.hours(1)),
-        successfulJobsHistoryLimit: options.successfulJobsHistoryLimit ?? 3,
-        failedJobsHistoryLimit: options.failedJobsHistoryLimit ?? 3,
-        suspend: options.suspend ?? false,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            backoffLimit: options.backoffLimit ?? 2,
-            activeDeadlineSeconds: Format.seconds(options.timeout ?? Duration.hours(12)),
-            ...(spec.failJobOnExitCodes && spec.failJobOnExitCodes.length > 0 ? {
-              podFailurePolicy: {
-                rules: [{ action: 'FailJob', onExitCodes: { containerName: spec.appName, operator: 'In', values: spec.failJobOnExitCodes } }],
-              },
-            } : {}),
-            template: {
-              metadata: { labels },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                securityContext,
-                ...(affinity ? { affinity } : {}),
-                ...(spec.initContainers && spec.initContainers.length > 0 ? { initContainers: spec.initContainers } : {}),
-                containers: [{
-                  name: spec.appName,
-                  image: spec.image.reference,
-                  command: ['/bin/sh', '-c'],
-                  args: [spec.script],
-                  env,
-                  resources: Resources.toKube(spec.defaultResources, options.resources),
-                  securityContext: RestrictedSecurity.containerSecurityContext(),
-                  volumeMounts: [
-                    ...spec.mounts,
-                    { name: 'cache', mountPath: CACHE_DIR },
-                    { name: 'tmp', mountPath: TMP_DIR },
-                  ],
-                }],
-                volumes: [
-                  ...spec.volumes,
-                  { name: 'cache', emptyDir: {} },
-                  { name: 'tmp', emptyDir: {} },
-                ],
-              },
-            },
-          },
-        },
+    const cronJob = workload.cronJob(scope, 'Resource', {
+      schedule: spec.schedule,
+      timeZone: options.timeZone,
+      startingDeadlineSeconds: Format.seconds(options.startingDeadline ?? Duration.hours(1)),
+      successfulJobsHistoryLimit: options.successfulJobsHistoryLimit ?? 3,
+      failedJobsHistoryLimit: options.failedJobsHistoryLimit ?? 3,
+      suspend: options.suspend ?? false,
+      backoffLimit: options.backoffLimit ?? 2,
+      activeDeadlineSeconds: Format.seconds(options.timeout ?? Duration.hours(12)),
+      podFailurePolicy: spec.failJobOnExitCodes && spec.failJobOnExitCodes.length > 0
+        ? { rules: [{ action: 'FailJob', onExitCodes: { containerName: spec.appName, operator: 'In', values: spec.failJobOnExitCodes } }] }
+        : undefined,
+      pod: {
+        security: { runAsUser, runAsGroup, fsGroup: fsGroup ?? runAsGroup },
+        withoutFsGroup: fsGroup === undefined,
+        spec: affinity ? { affinity } : undefined,
+        initContainers: spec.initContainers,
+        containers: [{
+          name: spec.appName,
+          image: spec.image,
+          command: ['/bin/sh', '-c'],
+          args: [spec.script],
+          env,
+          resources: Resources.toKube(spec.defaultResources, options.resources),
+          volumeMounts: [
+            ...spec.mounts,
+            { name: 'cache', mountPath: CACHE_DIR },
+            { name: 'tmp', mountPath: TMP_DIR },
+          ],
+        }],
+        volumes: [
+          ...spec.volumes,
+          { name: 'cache', emptyDir: {} },
+          { name: 'tmp', emptyDir: {} },
+        ],
       },
     });
+    return { cronJob, workload };
   }
 
   private constructor() {}

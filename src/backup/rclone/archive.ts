@@ -88,6 +88,8 @@ export class RcloneArchive extends Construct {
   public readonly cronJob: k8s.KubeCronJob;
   /** Name of the CronJob. */
   public readonly name: string;
+  /** The labels that select the job's pods (for NetworkPolicies and grants). */
+  public readonly podLabels: { [key: string]: string };
   /** The shell script the job runs. */
   public readonly script: string;
   /** Where files go: a local path in the pod or `archive:bucket/prefix`. */
@@ -219,7 +221,7 @@ export class RcloneArchive extends Construct {
       copyConfigTemplate,
     });
 
-    this.cronJob = BackupCronJob.render(this, props, {
+    const job = BackupCronJob.render(this, props, {
       name: this.name,
       appName: 'rclone',
       component: 'archive',
@@ -234,6 +236,8 @@ export class RcloneArchive extends Construct {
       writesOwnClaim: volumes.some((v) => v.name === 'archive') && mode !== RcloneMode.MOVE,
       egress,
     });
+    this.cronJob = job.cronJob;
+    this.podLabels = job.workload.podLabels;
   }
 
   /** A restic repository inside the archive prefix (or the reverse) would be corrupted by sync and mixed with archives. */

@@ -3,9 +3,10 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResticRepository } from './repository';
 import { ResticRetention, ResticScript } from './script';
-import { ContainerImage, edgeError, NetworkPeer, Resources, RestrictedSecurity, SecretKeyReference, Warnings } from '../../core';
+import { ContainerImage, edgeError, NetworkPeer, Resources, SecretKeyReference, Warnings } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { KeyNames, Shape } from '../../core/validate';
+import { RestrictedContainer } from '../../core/workload';
 import { BackupCronJob, CACHE_DIR, TMP_DIR } from '../internal/cronjob';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
@@ -93,6 +94,8 @@ export class ResticBackup extends Construct {
   public readonly cronJob: k8s.KubeCronJob;
   /** Name of the CronJob. */
   public readonly name: string;
+  /** The labels that select the job's pods (for NetworkPolicies and grants). */
+  public readonly podLabels: { [key: string]: string };
   /** The shell script the job runs. */
   public readonly script: string;
   /** Host name recorded in the snapshots. */
@@ -259,7 +262,7 @@ export class ResticBackup extends Construct {
       caCertFile,
     });
 
-    this.cronJob = BackupCronJob.render(this, props, {
+    const job = BackupCronJob.render(this, props, {
       name: this.name,
       appName: 'restic',
       component: 'backup',
@@ -276,6 +279,8 @@ export class ResticBackup extends Construct {
       initContainers: dump ? [dumpContainer(dump)] : undefined,
       egress,
     });
+    this.cronJob = job.cronJob;
+    this.podLabels = job.workload.podLabels;
   }
 
   private warnAboutRetention(retention: ResticRetention): void {
@@ -305,10 +310,10 @@ function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
 }
 
 /** The init container that writes a dump into the data volume (writable for it only). */
-function dumpContainer(dump: BackupDumpOptions): k8s.Container {
+function dumpContainer(dump: BackupDumpOptions): RestrictedContainer {
   return {
     name: 'dump',
-    image: dump.image.reference,
+    image: dump.image,
     command: ['/bin/sh', '-c'],
     args: [dump.script],
     env: [
@@ -319,7 +324,6 @@ function dumpContainer(dump: BackupDumpOptions): k8s.Container {
       ...Object.entries(dump.secretEnv ?? {}).map(([name, ref]) => secretEnv(name, ref.name, ref.key)),
     ],
     resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, dump.resources),
-    securityContext: RestrictedSecurity.containerSecurityContext(),
     volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
   };
 }

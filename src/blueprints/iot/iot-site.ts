@@ -1,16 +1,15 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { InfluxDb } from './influxdb';
 import { IoTSiteProps } from './iot-site-options';
-import { TelegrafIngest } from './telegraf';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { RedisCache } from '../../cache';
 import { CapacityEstimate, CapacityPlanner } from '../../capacity';
 import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
-import { ContainerImage, EdgeLabels, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
+import { ContainerImage, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
 import { Cidrs, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync } from '../../sync';
+import { InfluxDb, TelegrafIngest } from '../../timeseries';
 import { EdgeSite } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
@@ -295,7 +294,7 @@ export class IoTSite extends EdgeSite {
       this.allow(`query-${i}-redis`, q, this.cache.networkPeer);
     }
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
-    const resticPods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'restic', instance: this.resticBackup.name }) };
+    const resticPods = { namespace: site, podLabels: this.resticBackup.podLabels };
     this.allow('restic-influxdb', resticPods, this.influxdb.networkPeer);
     if (store.networkPeer) {
       this.allow('restic-store', resticPods, store.networkPeer);

@@ -1,14 +1,13 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ModelReleaseSync } from './model-release-sync';
 import { ModelCloudOptions, ModelDistributionSiteProps } from './model-site-options';
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../../capacity';
-import { edgeError, EdgeLabels, IEventTopic, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings } from '../../core';
+import { edgeError, IEventTopic, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings } from '../../core';
 import { S3Rules, Shape } from '../../core/validate';
 import { BucketAnonymousAccess, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
-import { EdgeKafkaCluster, KafkaCloudToEdgeMirror } from '../../sync';
+import { EdgeKafkaCluster, KafkaCloudToEdgeMirror, ModelReleaseSync } from '../../sync';
 import { EdgeSite } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
 import { Prerequisite, SiteReport } from '../site/report';
@@ -27,6 +26,11 @@ import { FlowSource } from '../site/site-namespace';
 export class ModelDistributionSite extends EdgeSite {
   /** The components of the site's inference clients, by default. */
   public static readonly DEFAULT_CLIENT_LABELS: { [key: string]: string } = { 'app.kubernetes.io/component': 'inference' };
+
+  /** Object name of the release job. */
+  private static readonly RELEASE = 'model-release';
+  /** Object name of the download cache. */
+  private static readonly CACHE = 'model-cache';
 
   private static portOf(endpoint: string): number {
     const u = new URL(endpoint);
@@ -131,8 +135,10 @@ export class ModelDistributionSite extends EdgeSite {
       throw edgeError(this, { prop: 'clients', value: [], rule: 'nobody could download models (no client pods and no cache.clientCidrs)', fix: 'leave clients out for the default inference pods, or list the pods that load models' });
     }
     for (const [i, c] of this.clients.entries()) KubeNames.assertDns1123Label(this, `clients[${i}].namespace`, c.namespace);
-    const releasePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'model-release-sync', instance: 'model-release' }) };
-    const cachePods = { namespace: site, podLabels: EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'model-cache' }) };
+    // The release job's grant and the store's admission of the cache come before the job and the cache exist (the job
+    // signs with the grant's keys, the store is the cache's origin): checked against their pods below.
+    const releasePods = { namespace: site, podLabels: ModelReleaseSync.podLabelsFor(ModelDistributionSite.RELEASE) };
+    const cachePods = { namespace: site, podLabels: NginxEdgeCache.podLabelsFor(ModelDistributionSite.CACHE) };
 
     // --- Store ----------------------------------------------------------------------------------------------
     this.store = this.addSiteStore({
@@ -197,7 +203,7 @@ export class ModelDistributionSite extends EdgeSite {
     const prefix = props.cloud.releasePrefix?.replace(/^\/+|\/+$/g, '');
     this.releaseSync = new ModelReleaseSync(this, 'Release', {
       namespace: site,
-      name: 'model-release',
+      name: ModelDistributionSite.RELEASE,
       source: props.cloud.releaseStore,
       sourceBucket: prefix ? `${props.cloud.releaseBucket}/${prefix}` : props.cloud.releaseBucket,
       target: this.releaseGrant.objectStore,
@@ -211,6 +217,7 @@ export class ModelDistributionSite extends EdgeSite {
       image: releaseOpts.image,
       resources: releaseOpts.resources,
     });
+    this.checkSelects('release job (its grant)', releasePods.podLabels, this.releaseSync.podLabels);
 
     // --- Download cache -------------------------------------------------------------------------------------
     const sliceSize = cacheOpts.sliceSize ?? Size.mebibytes(8);
@@ -218,7 +225,7 @@ export class ModelDistributionSite extends EdgeSite {
     const oneRelease = this.modelCount * sizeBytes;
     const defaultVolume = Size.gibibytes(Math.max(10, Math.ceil(oneRelease / 0.9 / 2 ** 30)));
     this.cache = new NginxEdgeCache(this, 'Cache', {
-      name: 'model-cache',
+      name: ModelDistributionSite.CACHE,
       origin: CacheOrigin.fromObjectStore(this.store, { bucket: bucketName }),
       storageClassName: cacheOpts.storageClassName ?? props.storageClassName,
       cacheVolumeSize: cacheOpts.cacheVolumeSize ?? defaultVolume,
@@ -241,6 +248,7 @@ export class ModelDistributionSite extends EdgeSite {
         ...this.clients.map((c) => ({ namespace: c.namespace, podLabels: c.podLabels })),
       ],
     });
+    this.checkSelects('download cache (the store admits it)', cachePods.podLabels, this.cache.podLabels);
 
     // --- Release events: cloud topic → MirrorMaker2 at the edge → local Kafka → site consumers ----------------
     const releaseTopic = props.cloud.releaseTopic ?? 'model-releases';

@@ -363,6 +363,19 @@ export abstract class EdgeSite extends Chart {
     };
   }
 
+  /**
+   * A policy or grant written before its workload existed (the workload needs the grant's keys, or the store the
+   * workload reads from needs the policy) selected the pods by `declared`; the workload's own pods carry `actual`.
+   * They must be the same labels, or the policy would silently admit nobody: fail the synthesis instead.
+   */
+  protected checkSelects(what: string, declared: { [key: string]: string }, actual: { [key: string]: string }): void {
+    const same = JSON.stringify(Object.entries(declared).sort()) === JSON.stringify(Object.entries(actual).sort());
+    if (!same) {
+      throw new Error(`${this.node.path}: the ${what} was selected by ${JSON.stringify(declared)} before it existed, but its pods carry ${JSON.stringify(actual)}: `
+        + 'derive both from the same name (a library defect: please report it)');
+    }
+  }
+
   /** Record a data path for the flowchart. */
   protected addDataPath(from: string, to: string, label: string): void {
     this.paths.push({ from, to, label });

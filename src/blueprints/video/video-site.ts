@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache, ViewerAuthentication } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
-import { edgeError, EdgeLabels, IObjectStore, ObjectStoreAccess, ObjectStoreGrant, Resources, SecretKeyReference } from '../../core';
+import { edgeError, IObjectStore, ObjectStoreAccess, ObjectStoreGrant, Resources, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
 import { BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
@@ -213,13 +213,10 @@ export class VideoSurveillanceSite extends EdgeSite {
   /** Labels of in-cluster playback clients (video walls, analytics) allowed to use the cache. */
   public static readonly VIEWER_LABELS: { [key: string]: string } = { 'app.kubernetes.io/component': 'viewer' };
 
-  private static replicationLabels(): { [key: string]: string } {
-    return EdgeLabels.selector({ name: 'rclone', instance: 'archive' });
-  }
-
-  private static cacheLabels(): { [key: string]: string } {
-    return EdgeLabels.selector({ name: 'nginx-edge-cache', instance: 'playback' });
-  }
+  /** Object name of the archive copy (its construct id). */
+  private static readonly ARCHIVE = 'archive';
+  /** Object name of the playback cache. */
+  private static readonly CACHE = 'playback';
 
   /** StorageClass of the drives and volumes. */
   public readonly storageClassName: string;
@@ -267,6 +264,8 @@ export class VideoSurveillanceSite extends EdgeSite {
 
     // --- Hot tier -------------------------------------------------------------------------------------------
     const recorders = props.recorders ?? [{ namespace: site, podLabels: { 'app.kubernetes.io/component': 'recorder' } }];
+    // The store admits the cache before the cache exists (the store is its origin): checked against the cache below.
+    const cachePods = NginxEdgeCache.podLabelsFor(VideoSurveillanceSite.CACHE);
     this.store = this.addSiteStore({
       servers,
       drivesPerServer,
@@ -274,7 +273,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       storageClassName: props.storageClassName,
       options: storeOpts,
       // The cache cannot sign S3 requests: it reads with the bucket's read token; everyone else comes in through a grant.
-      clients: [{ namespace: site, podLabels: VideoSurveillanceSite.cacheLabels() }],
+      clients: [{ namespace: site, podLabels: cachePods }],
     });
 
     // --- Capacity: the planner sizes the site from cameras × bitrate × retention --------------------------
@@ -332,8 +331,8 @@ export class VideoSurveillanceSite extends EdgeSite {
     // --- Bytes: segments to the cloud archive before they expire at the edge --------------------------------
     this.checkArchiveBandwidth(props.cloud.archiveBandwidthLimit);
     this.archiveGrant = this.grant(this.store, ObjectStoreAccess.READ,
-      { name: 'archive', namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, { buckets: [this.recordings.bucketName] });
-    this.archive = this.sync.addObjectReplication('archive', {
+      { name: 'archive', namespace: site, podLabels: ObjectReplication.podLabelsFor(VideoSurveillanceSite.ARCHIVE) }, { buckets: [this.recordings.bucketName] });
+    this.archive = this.sync.addObjectReplication(VideoSurveillanceSite.ARCHIVE, {
       // The site namespace's flows (default deny + exactly the data paths) describe this job's traffic.
       networkPolicy: false,
       source: this.archiveGrant.objectStore,
@@ -346,10 +345,11 @@ export class VideoSurveillanceSite extends EdgeSite {
       // Only objects newer than the hot retention can still be at the edge; skip scanning anything older.
       maxAge: Duration.days(props.retentionDays),
     });
+    this.checkSelects('archive job (its read grant)', this.archiveGrant.consumer.podLabels, this.archive.podLabels);
 
     // --- Playback cache -------------------------------------------------------------------------------------
     this.cache = new NginxEdgeCache(this, 'PlaybackCache', {
-      name: 'playback',
+      name: VideoSurveillanceSite.CACHE,
       origin: CacheOrigin.fromObjectStore(this.store, { bucket: 'recordings' }),
       storageClassName: cacheOpts.storageClassName ?? props.storageClassName,
       cacheVolumeSize: cacheOpts.cacheVolumeSize ?? Size.gibibytes(200),
@@ -366,6 +366,7 @@ export class VideoSurveillanceSite extends EdgeSite {
         { podLabels: VideoSurveillanceSite.VIEWER_LABELS },
       ],
     });
+    this.checkSelects('playback cache (the store admits it)', cachePods, this.cache.podLabels);
 
     // --- Backups --------------------------------------------------------------------------------------------
     const archivePrefix = props.cloud.archivePrefix ?? site;
@@ -393,11 +394,11 @@ export class VideoSurveillanceSite extends EdgeSite {
     // Recorders, the archive job and (site-local) Velero reach the store through their grants.
     this.allow('cache-store', { namespace: site, podLabels: this.cache.podLabels }, this.store.serverNetworkPeer);
     this.allow('viewer-cache', { namespace: site, podLabels: VideoSurveillanceSite.VIEWER_LABELS }, this.cache.networkPeer);
-    this.allowWan('archive-cloud', { namespace: site, podLabels: VideoSurveillanceSite.replicationLabels() }, [443, 80]);
+    this.allowWan('archive-cloud', { namespace: site, podLabels: this.archive.podLabels }, [443, 80]);
     this.allow('store-kafka', { namespace: site, podLabels: this.store.selectorLabels }, this.kafka.networkPeer);
     KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
     for (const r of this.resticBackups) {
-      this.allowWan(`restic-${r.node.id.replace(/^restic-/, '')}`.slice(0, 40), { namespace: site, podLabels: EdgeLabels.selector({ name: 'restic', instance: r.name }) }, [443, 80]);
+      this.allowWan(`restic-${r.node.id.replace(/^restic-/, '')}`.slice(0, 40), { namespace: site, podLabels: r.podLabels }, [443, 80]);
     }
 
     // --- The site's applications in the quota: recorders (one per 25 cameras) and 2 viewers ---------------------

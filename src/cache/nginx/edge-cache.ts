@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, edgeError, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
+import { ContainerImage, edgeError, KubeNames, NetworkPeer, Resources } from '../../core';
 import { CacheClientPeer } from '../clients';
 import { Problem, bytesOf, checksum, clientPeer, clientProblems, egressToDns, egressToPeer, humanSize, isIntIn, report } from '../internal';
 import { CacheOrigin } from '../origin';
@@ -9,6 +9,10 @@ import { NginxCacheConfig } from './config';
 import { NginxCacheOptions, ViewerAuthentication } from './options';
 import { CacheWarmUpOptions, NginxCacheWarmUp } from './warm-up';
 import { KeyNames, Shape } from '../../core/validate';
+import { LongRunningContainer, RestrictedPodOptions, RestrictedWorkload } from '../../core/workload';
+
+/** `app.kubernetes.io/name` of the cache's objects. */
+const APP = 'nginx-edge-cache';
 
 /** Props of {@link NginxEdgeCache}. */
 export interface NginxEdgeCacheProps extends NginxCacheOptions {
@@ -74,6 +78,15 @@ export interface NginxEdgeCacheProps extends NginxCacheOptions {
  * NetworkPolicy. The pods run the unprivileged nginx image with a read-only root filesystem.
  */
 export class NginxEdgeCache extends Construct {
+  /**
+   * The labels that select the pods of the cache named `name` (the `name` prop, else the construct id), for a policy
+   * written before the cache exists (e.g. the store's, when the store is the cache's origin); afterwards use
+   * `podLabels`.
+   */
+  public static podLabelsFor(name: string): { [key: string]: string } {
+    return RestrictedWorkload.podLabelsOf(APP, name);
+  }
+
   /** Name of the cache's objects. */
   public readonly name: string;
   /** The Service name. */
@@ -176,8 +189,9 @@ export class NginxEdgeCache extends Construct {
     const image = props.image ?? ContainerImage.NGINX_UNPRIVILEGED;
     const namespace = Chart.of(this).namespace;
     this.url = `http://${this.serviceName}${namespace ? `.${namespace}.svc.cluster.local` : ''}:${servicePort}`;
-    const labels = EdgeLabels.standard({ name: 'nginx-edge-cache', instance: this.name, component: 'cache', version: image.version });
-    const selector = EdgeLabels.selector({ name: 'nginx-edge-cache', instance: this.name });
+    const workload = new RestrictedWorkload({ app: APP, instance: this.name, component: 'cache', image });
+    const labels = workload.labels;
+    const selector = workload.podLabels;
     this.podLabels = selector;
     this.networkPeer = { namespace: namespace ?? 'default', podLabels: selector, ports: [this.port] };
 
@@ -219,73 +233,63 @@ export class NginxEdgeCache extends Construct {
         secret: { secretName: props.viewerCredentials!.name, defaultMode: 0o440, items: [{ key: props.viewerCredentials!.key, path: 'htpasswd' }] },
       }] : []),
     ];
-    const template: k8s.PodTemplateSpec = {
-      metadata: { labels, annotations: { 'checksum/config': checksum(this.configText) } },
+    const pod: RestrictedPodOptions<LongRunningContainer> = {
+      annotations: { 'checksum/config': checksum(this.configText) },
+      security: { runAsUser, runAsGroup: runAsUser, fsGroup: runAsUser },
       spec: {
-        automountServiceAccountToken: false,
-        securityContext: RestrictedSecurity.podSecurityContext({ runAsUser, runAsGroup: runAsUser, fsGroup: runAsUser }),
         terminationGracePeriodSeconds: 30,
         topologySpreadConstraints: [{
           maxSkew: 1,
           topologyKey: 'kubernetes.io/hostname',
           whenUnsatisfiable: 'ScheduleAnyway',
-          labelSelector: { matchLabels: selector },
+          labelSelector: workload.selector,
         }],
-        containers: [{
-          name: 'nginx',
-          image: image.reference,
-          // A host-name origin: write the resolver line from the pod's DNS settings first (see NginxCacheConfig).
-          command: startup.length > 0
-            ? ['/bin/sh', '-c', `${startup.join('\n')}\nexec nginx -c ${configPath} -e stderr`]
-            : ['nginx', '-c', configPath, '-e', 'stderr'],
-          ...(props.originToken ? {
-            env: [{
-              name: NginxCacheConfig.ORIGIN_TOKEN_ENV,
-              valueFrom: { secretKeyRef: { name: props.originToken.name, key: props.originToken.key } },
-            }],
-          } : {}),
-          ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
-          securityContext: RestrictedSecurity.containerSecurityContext(),
-          resources,
-          readinessProbe: probe(2, 5),
-          livenessProbe: probe(3, 10),
-          // Give endpoints time to drop the pod before nginx stops.
-          lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 5'] } } },
-          volumeMounts,
-        }],
-        volumes,
       },
+      containers: [{
+        name: 'nginx',
+        image,
+        // A host-name origin: write the resolver line from the pod's DNS settings first (see NginxCacheConfig).
+        command: startup.length > 0
+          ? ['/bin/sh', '-c', `${startup.join('\n')}\nexec nginx -c ${configPath} -e stderr`]
+          : ['nginx', '-c', configPath, '-e', 'stderr'],
+        ...(props.originToken ? {
+          env: [{
+            name: NginxCacheConfig.ORIGIN_TOKEN_ENV,
+            valueFrom: { secretKeyRef: { name: props.originToken.name, key: props.originToken.key } },
+          }],
+        } : {}),
+        ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+        resources,
+        readinessProbe: probe(2, 5),
+        livenessProbe: probe(3, 10),
+        // Give endpoints time to drop the pod before nginx stops.
+        lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 5'] } } },
+        volumeMounts,
+      }],
+      volumes,
     };
 
     if (this.persistent) {
-      this.workload = new k8s.KubeStatefulSet(this, 'Resource', {
-        metadata: { name: this.name, labels },
-        spec: {
-          replicas,
-          serviceName: this.serviceName,
-          podManagementPolicy: 'Parallel',
-          selector: { matchLabels: selector },
-          template,
-          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
-          volumeClaimTemplates: [{
-            metadata: { name: 'cache', labels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storageClassName,
-              resources: { requests: { storage: Resources.quantity(this.config.cacheVolumeSize) } },
-            },
-          }],
-        },
+      this.workload = workload.statefulSet(this, 'Resource', {
+        replicas,
+        serviceName: this.serviceName,
+        podManagementPolicy: 'Parallel',
+        pod,
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
+        volumeClaimTemplates: [{
+          name: 'cache',
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: props.storageClassName,
+            resources: { requests: { storage: Resources.quantity(this.config.cacheVolumeSize) } },
+          },
+        }],
       });
     } else {
-      this.workload = new k8s.KubeDeployment(this, 'Resource', {
-        metadata: { name: this.name, labels },
-        spec: {
-          replicas,
-          selector: { matchLabels: selector },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-          template,
-        },
+      this.workload = workload.deployment(this, 'Resource', {
+        replicas,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        pod,
       });
     }
 

@@ -1,8 +1,9 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, EdgeLabels, KubeNames, Resources, RestrictedSecurity } from '../../core';
-import { endpointEgress, leastPrivilegePolicy } from '../../core/network-policy';
+import { ContainerImage, KubeNames, Resources } from '../../core';
+import { endpointEgress } from '../../core/network-policy';
+import { RestrictedWorkload } from '../../core/workload';
 import { NGINX_UNSAFE, Problem, bytesOf, humanSize, isIntIn, millisOf, report, secondsCeil } from '../internal';
 import type { NginxEdgeCache } from './edge-cache';
 import { CacheWarmUpScript } from './warm-up-script';
@@ -132,8 +133,9 @@ export class NginxCacheWarmUp extends Construct {
     report(this, errors, []);
 
     const image = props.image ?? ContainerImage.CURL;
-    const labels = EdgeLabels.standard({ name: 'cache-warm-up', instance: this.name, component: 'warm-up', version: image.version });
-    this.podLabels = EdgeLabels.selector({ name: 'cache-warm-up', instance: this.name });
+    const workload = new RestrictedWorkload({ app: 'cache-warm-up', instance: this.name, component: 'warm-up', image });
+    const labels = workload.labels;
+    this.podLabels = workload.podLabels;
     cache._allowClient({ podLabels: this.podLabels });
 
     const script = CacheWarmUpScript.render();
@@ -169,60 +171,41 @@ export class NginxCacheWarmUp extends Construct {
 
     if (props.networkPolicy ?? true) {
       const listing = store && prefixes.length > 0 ? endpointEgress(store.s3Endpoint, store.networkPeer, undefined) : { peers: [], cidrs: [] };
-      leastPrivilegePolicy(this, 'NetworkPolicy', {
-        name: this.name,
-        labels,
-        podLabels: this.podLabels,
+      workload.networkPolicy(this, 'NetworkPolicy', {
         ingress: [],
         egress: { peers: [cache.networkPeer, ...listing.peers], cidrs: listing.cidrs },
       });
     }
-    new k8s.KubeCronJob(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        schedule: Schedules.check(this, 'schedule', props.schedule).expression,
-        ...(props.timeZone ? { timeZone: props.timeZone } : {}),
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: secondsCeil(props.activeDeadline ?? Duration.hours(1)),
-            ttlSecondsAfterFinished: 86400,
-            template: {
-              metadata: { labels },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                securityContext: RestrictedSecurity.podSecurityContext(),
-                containers: [{
-                  name: 'warm-up',
-                  image: image.reference,
-                  command: ['/bin/sh', '/etc/warmup/warmup.sh'],
-                  env,
-                  securityContext: RestrictedSecurity.containerSecurityContext(),
-                  resources: Resources.toKube(
-                    { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } },
-                    props.resources,
-                  ),
-                  volumeMounts: [
-                    { name: 'config', mountPath: '/etc/warmup', readOnly: true },
-                    { name: 'tmp', mountPath: '/tmp' },
-                    ...(withCa ? [{ name: 'store-ca', mountPath: '/etc/warmup-ca', readOnly: true }] : []),
-                  ],
-                }],
-                volumes: [
-                  { name: 'config', configMap: { name: this.name } },
-                  { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-                  ...(withCa ? [{ name: 'store-ca', secret: { secretName: store!.caCertificate!.name, items: [{ key: store!.caCertificate!.key, path: 'ca.crt' }] } }] : []),
-                ],
-              },
-            },
-          },
-        },
+    workload.cronJob(this, 'Resource', {
+      schedule: Schedules.check(this, 'schedule', props.schedule).expression,
+      timeZone: props.timeZone,
+      startingDeadlineSeconds: 600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      backoffLimit: 2,
+      activeDeadlineSeconds: secondsCeil(props.activeDeadline ?? Duration.hours(1)),
+      ttlSecondsAfterFinished: 86400,
+      pod: {
+        containers: [{
+          name: 'warm-up',
+          image,
+          command: ['/bin/sh', '/etc/warmup/warmup.sh'],
+          env,
+          resources: Resources.toKube(
+            { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } },
+            props.resources,
+          ),
+          volumeMounts: [
+            { name: 'config', mountPath: '/etc/warmup', readOnly: true },
+            { name: 'tmp', mountPath: '/tmp' },
+            ...(withCa ? [{ name: 'store-ca', mountPath: '/etc/warmup-ca', readOnly: true }] : []),
+          ],
+        }],
+        volumes: [
+          { name: 'config', configMap: { name: this.name } },
+          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+          ...(withCa ? [{ name: 'store-ca', secret: { secretName: store!.caCertificate!.name, items: [{ key: store!.caCertificate!.key, path: 'ca.crt' }] } }] : []),
+        ],
       },
     });
   }

@@ -1,11 +1,12 @@
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, EdgeLabels, KubeNames, NetworkPeer, Resources, RestrictedSecurity } from '../../core';
+import { ContainerImage, KubeNames, NetworkPeer, Resources } from '../../core';
 import { CacheClientPeer } from '../clients';
 import { Problem, bytesOf, checksum, clientPeer, clientProblems, humanSize, isIntIn, report, secondsCeil } from '../internal';
 import { RedisCacheConfig, RedisCacheOptions, RedisPersistence } from './config';
 import { KeyNames, Shape } from '../../core/validate';
+import { LongRunningContainer, RestrictedPodOptions, RestrictedWorkload } from '../../core/workload';
 
 /** Props of {@link RedisCache}. */
 export interface RedisCacheProps extends RedisCacheOptions {
@@ -71,6 +72,8 @@ export class RedisCache extends Construct {
   public readonly config: RedisCacheConfig;
   /** The cache's pods, for NetworkPolicies of clients. */
   public readonly networkPeer: NetworkPeer;
+  /** Labels of the cache's pods. */
+  public readonly podLabels: { [key: string]: string };
   /** The Deployment or StatefulSet. */
   public readonly workload: ApiObject;
 
@@ -134,8 +137,10 @@ export class RedisCache extends Construct {
     this.url = `redis://${this.host}:${this.port}`;
     this.clientConfigMapName = `${this.name}-client`;
     const image = props.image ?? ContainerImage.REDIS;
-    const labels = EdgeLabels.standard({ name: 'redis', instance: this.name, component: 'cache', version: image.version });
-    const selector = EdgeLabels.selector({ name: 'redis', instance: this.name });
+    const workload = new RestrictedWorkload({ app: 'redis', instance: this.name, component: 'cache', image });
+    const labels = workload.labels;
+    const selector = workload.podLabels;
+    this.podLabels = selector;
     this.networkPeer = { namespace: namespace ?? 'default', podLabels: selector, ports: [this.port] };
 
     const configText = this.config.render();
@@ -171,59 +176,46 @@ export class RedisCache extends Construct {
       // 0440: readable by the fsGroup (the redis user), not by others.
       ...(props.password ? [{ name: 'auth', secret: { secretName: props.password.name, defaultMode: 0o440, items: [{ key: props.password.key, path: 'password' }] } }] : []),
     ];
-    const template: k8s.PodTemplateSpec = {
-      metadata: { labels, annotations: { 'checksum/config': checksum(configText + startScript) } },
-      spec: {
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        securityContext: RestrictedSecurity.podSecurityContext({ runAsUser, runAsGroup: runAsUser, fsGroup: runAsUser }),
-        terminationGracePeriodSeconds: 30,
-        containers: [{
-          name: 'redis',
-          image: image.reference,
-          command: ['/bin/sh', '/etc/redis/start.sh'],
-          ports: [{ name: 'redis', containerPort: this.port, protocol: 'TCP' }],
-          securityContext: RestrictedSecurity.containerSecurityContext(),
-          resources: Resources.toKube(
-            { cpu: { request: Cpu.millis(100) }, memory: { request: defaultMemory, limit: defaultMemory } },
-            props.resources,
-          ),
-          readinessProbe: { exec: { command: probeCommand }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
-          livenessProbe: { exec: { command: probeCommand }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-          volumeMounts,
-        }],
-        volumes,
-      },
+    const pod: RestrictedPodOptions<LongRunningContainer> = {
+      annotations: { 'checksum/config': checksum(configText + startScript) },
+      security: { runAsUser, runAsGroup: runAsUser, fsGroup: runAsUser },
+      spec: { enableServiceLinks: false, terminationGracePeriodSeconds: 30 },
+      containers: [{
+        name: 'redis',
+        image,
+        command: ['/bin/sh', '/etc/redis/start.sh'],
+        ports: [{ name: 'redis', containerPort: this.port, protocol: 'TCP' }],
+        resources: Resources.toKube(
+          { cpu: { request: Cpu.millis(100) }, memory: { request: defaultMemory, limit: defaultMemory } },
+          props.resources,
+        ),
+        readinessProbe: { exec: { command: probeCommand }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
+        livenessProbe: { exec: { command: probeCommand }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        volumeMounts,
+      }],
+      volumes,
     };
 
     if (persistence === RedisPersistence.NONE) {
-      this.workload = new k8s.KubeDeployment(this, 'Resource', {
-        metadata: { name: this.name, labels },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: selector },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-          template,
-        },
+      this.workload = workload.deployment(this, 'Resource', {
+        replicas: 1,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        pod,
       });
     } else {
       const volumeSize = props.volumeSize ?? Size.gibibytes(Math.ceil(2 * maxBytes / 1024 ** 3));
-      this.workload = new k8s.KubeStatefulSet(this, 'Resource', {
-        metadata: { name: this.name, labels },
-        spec: {
-          replicas: 1,
-          serviceName: this.serviceName,
-          selector: { matchLabels: selector },
-          template,
-          volumeClaimTemplates: [{
-            metadata: { name: 'data', labels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
-              resources: { requests: { storage: Resources.quantity(volumeSize) } },
-            },
-          }],
-        },
+      this.workload = workload.statefulSet(this, 'Resource', {
+        replicas: 1,
+        serviceName: this.serviceName,
+        pod,
+        volumeClaimTemplates: [{
+          name: 'data',
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
+            resources: { requests: { storage: Resources.quantity(volumeSize) } },
+          },
+        }],
       });
     }
 

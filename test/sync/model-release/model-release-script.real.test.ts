@@ -3,8 +3,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ModelReleaseScript, ModelReleaseScriptOptions } from '../../src';
-import { requireTools } from '../support/tools';
+import { ModelReleaseScript, ModelReleaseScriptOptions } from '../../../src';
+import { requireTools } from '../../support/tools';
 
 requireTools('rclone');
 

@@ -3,10 +3,13 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ModelReleaseScript } from './release-script';
 import {
-  ContainerImage, EdgeLabels, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv, Resources, RestrictedSecurity, S3KeyUse,
-  SecretKeyReference,
+  ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv, Resources, S3KeyUse, SecretKeyReference,
 } from '../../core';
 import { Schedules, Shape } from '../../core/validate';
+import { RestrictedWorkload } from '../../core/workload';
+
+/** `app.kubernetes.io/name` of the release job's objects. */
+const APP = 'model-release-sync';
 
 /** Props of {@link ModelReleaseSync}. */
 export interface ModelReleaseSyncProps {
@@ -78,6 +81,14 @@ export class ModelReleaseSync extends Construct {
   /** Object names next to the version folders of a model; no version may be called this. */
   public static readonly RESERVED_NAMES = ['current', 'history', 'release'];
 
+  /**
+   * The labels that select the pods of the release job named `name` (the `name` prop), for a grant made before the
+   * job exists (its keys come from the grant); afterwards use `podLabels`.
+   */
+  public static podLabelsFor(name: string): { [key: string]: string } {
+    return RestrictedWorkload.podLabelsOf(APP, name);
+  }
+
   /** Object name. */
   public readonly name: string;
   /** The job's pods, for NetworkPolicies. */
@@ -132,8 +143,9 @@ export class ModelReleaseSync extends Construct {
     const folders = props.models.length > 0 ? props.models.map((m) => (root ? `${root}/${m}` : m)) : [root || undefined];
     this.sourceKeyUses = folders.map((prefix) => ({ bucket, prefix, access: ObjectStoreAccess.READ }));
     const image = props.image ?? ContainerImage.RCLONE;
-    this.podLabels = EdgeLabels.selector({ name: 'model-release-sync', instance: this.name });
-    const labels = EdgeLabels.standard({ name: 'model-release-sync', instance: this.name, component: 'models', version: image.version });
+    const workload = new RestrictedWorkload({ app: APP, instance: this.name, component: 'models', image }, props.namespace);
+    this.podLabels = workload.podLabels;
+    const labels = workload.labels;
     const flags = ['--retries', '5', '--low-level-retries', '10', ...(props.bandwidthLimit ? ['--bwlimit', `${Math.max(1, Math.floor(props.bandwidthLimit.toKibibytes()))}K`] : [])];
     this.script = ModelReleaseScript.render({
       source: `cloud:${props.sourceBucket}`, target: `edge:${props.targetBucket}`, models: props.models, discoverUpTo: discover, versionsRetained: props.versionsRetained, pinned: props.pinned, rcloneFlags: flags,
@@ -162,38 +174,23 @@ export class ModelReleaseSync extends Construct {
       mounts.push({ name: 'ca', mountPath: '/etc/rclone-ca', readOnly: true });
       env.push({ name: 'RCLONE_CA_CERT', value: '/etc/rclone-ca/ca.crt' });
     }
-    this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels },
-      spec: {
-        schedule: Schedules.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '*/5' })).expression,
-        concurrencyPolicy: 'Forbid',
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: Math.ceil(timeout.toSeconds({ integral: false })),
-            ttlSecondsAfterFinished: 86400,
-            template: {
-              metadata: { labels },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                securityContext: RestrictedSecurity.podSecurityContext(),
-                containers: [{
-                  name: 'release',
-                  image: image.reference,
-                  command: ['/bin/sh', '/scripts/release.sh'],
-                  env,
-                  securityContext: RestrictedSecurity.containerSecurityContext(),
-                  resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256) } }, props.resources),
-                  volumeMounts: mounts,
-                }],
-                volumes,
-              },
-            },
-          },
-        },
+    this.cronJob = workload.cronJob(this, 'Resource', {
+      schedule: Schedules.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '*/5' })).expression,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 3,
+      backoffLimit: 2,
+      activeDeadlineSeconds: Math.ceil(timeout.toSeconds({ integral: false })),
+      ttlSecondsAfterFinished: 86400,
+      pod: {
+        containers: [{
+          name: 'release',
+          image,
+          command: ['/bin/sh', '/scripts/release.sh'],
+          env,
+          resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256) } }, props.resources),
+          volumeMounts: mounts,
+        }],
+        volumes,
       },
     });
   }

@@ -3,10 +3,10 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  ContainerImage, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources,
-  RestrictedSecurity, SecretKeyReference,
-} from '../../core';
-import { Cidrs, Endpoints, KeyNames, Shape } from '../../core/validate';
+  ContainerImage, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources, SecretKeyReference,
+} from '../core';
+import { Cidrs, Endpoints, KeyNames, Shape } from '../core/validate';
+import { RestrictedWorkload } from '../core/workload';
 
 /** Where Telegraf forwards telemetry to Kafka (the sync topic). */
 export interface TelegrafKafkaOutput {
@@ -198,6 +198,8 @@ export class TelegrafIngest extends Construct {
   public readonly name: string;
   /** The ingest pods, for NetworkPolicies (sensors → Telegraf). */
   public readonly networkPeer: NetworkPeer;
+  /** Labels of the listener's pods. */
+  public readonly podLabels: { [key: string]: string };
   /** In-cluster URL sensors write to. */
   public readonly ingestUrl: string;
   /** The Deployment. */
@@ -216,8 +218,10 @@ export class TelegrafIngest extends Construct {
       throw edgeError(this, { prop: 'replicas', value: replicas, rule: 'must be a positive integer', fix: 'use 2 for a highly available listener' });
     }
     const image = props.image ?? ContainerImage.TELEGRAF;
-    const selector = EdgeLabels.selector({ name: 'telegraf', instance: this.name });
-    const labels = EdgeLabels.standard({ name: 'telegraf', instance: this.name, component: 'ingest', version: image.version });
+    const workload = new RestrictedWorkload({ app: 'telegraf', instance: this.name, component: 'ingest', image }, props.namespace);
+    const selector = workload.podLabels;
+    const labels = workload.labels;
+    this.podLabels = selector;
     this.networkPeer = { namespace: props.namespace, podLabels: selector, ports: [TelegrafIngest.INGEST_PORT] };
     if (props.tlsSecretName !== undefined) KubeNames.assertDns1123Subdomain(this, 'tlsSecretName', props.tlsSecretName);
     this.ingestUrl = `${props.tlsSecretName ? 'https' : 'http'}://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
@@ -287,43 +291,36 @@ export class TelegrafIngest extends Construct {
     }
     const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: '/', port: k8s.IntOrString.fromNumber(TelegrafIngest.HEALTH_PORT) }, initialDelaySeconds, periodSeconds: 15 });
     const reloadSecrets = kafka ? [...new Set([kafka.topic.caCertificate?.name, kafka.credentials.secretName].filter((n): n is string => !!n))] : [];
-    const reload = props.reloadOnSecretChange && reloadSecrets.length > 0 ? { annotations: { [RELOADER_SECRET_ANNOTATION]: reloadSecrets.join(',') } } : {};
+    const reload: { annotations?: { [key: string]: string } } = props.reloadOnSecretChange && reloadSecrets.length > 0
+      ? { annotations: { [RELOADER_SECRET_ANNOTATION]: reloadSecrets.join(',') } } : {};
     // Liveness must not fail with an output: a restart would drop the buffered metrics. It checks the listener only.
     const liveness: k8s.Probe = {
       tcpSocket: { port: k8s.IntOrString.fromNumber(TelegrafIngest.INGEST_PORT) },
       initialDelaySeconds: 30,
       periodSeconds: 15,
     };
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels, ...reload },
-      spec: {
-        replicas,
-        selector: { matchLabels: selector },
-        template: {
-          // Telegraf reads its config once: a changed ConfigMap must roll the pods.
-          metadata: { labels, annotations: { 'checksum/config': createHash('sha256').update(configText).digest('hex') } },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: RestrictedSecurity.podSecurityContext(),
-            containers: [{
-              name: 'telegraf',
-              image: image.reference,
-              args: ['--config', '/etc/telegraf/telegraf.conf'],
-              ports: [{ name: 'ingest', containerPort: TelegrafIngest.INGEST_PORT }, { name: 'health', containerPort: TelegrafIngest.HEALTH_PORT }],
-              env,
-              securityContext: RestrictedSecurity.containerSecurityContext(),
-              // Every output buffers up to METRIC_BUFFER_LIMIT metrics while its destination is down.
-              resources: Resources.toKube({
-                cpu: { request: Cpu.millis(100) },
-                memory: { request: TelegrafIngest.memoryFor(props.kafka ? 2 : 1) },
-              }, props.resources),
-              readinessProbe: probe(5),
-              livenessProbe: liveness,
-              volumeMounts: mounts,
-            }],
-            volumes,
-          },
-        },
+    this.deployment = workload.deployment(this, 'Resource', {
+      annotations: reload.annotations,
+      replicas,
+      pod: {
+        // Telegraf reads its config once: a changed ConfigMap must roll the pods.
+        annotations: { 'checksum/config': createHash('sha256').update(configText).digest('hex') },
+        containers: [{
+          name: 'telegraf',
+          image,
+          args: ['--config', '/etc/telegraf/telegraf.conf'],
+          ports: [{ name: 'ingest', containerPort: TelegrafIngest.INGEST_PORT }, { name: 'health', containerPort: TelegrafIngest.HEALTH_PORT }],
+          env,
+          // Every output buffers up to METRIC_BUFFER_LIMIT metrics while its destination is down.
+          resources: Resources.toKube({
+            cpu: { request: Cpu.millis(100) },
+            memory: { request: TelegrafIngest.memoryFor(props.kafka ? 2 : 1) },
+          }, props.resources),
+          readinessProbe: probe(5),
+          livenessProbe: liveness,
+          volumeMounts: mounts,
+        }],
+        volumes,
       },
     });
   }

@@ -1,8 +1,9 @@
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, EdgeLabels, edgeError, KubeNames, NetworkPeer, Resources, RestrictedSecurity, SecretKeyReference } from '../../core';
-import { Shape } from '../../core/validate';
+import { ContainerImage, edgeError, KubeNames, NetworkPeer, Resources, SecretKeyReference } from '../core';
+import { Shape } from '../core/validate';
+import { RestrictedWorkload } from '../core/workload';
 
 /** Props of {@link InfluxDb}. */
 export interface InfluxDbProps {
@@ -69,6 +70,8 @@ export class InfluxDb extends Construct {
   public readonly token: SecretKeyReference;
   /** The pods, for NetworkPolicies. */
   public readonly networkPeer: NetworkPeer;
+  /** Labels of the database's pods. */
+  public readonly podLabels: { [key: string]: string };
   /** Name of the data claim of replica 0 (for volume backups). */
   public readonly dataClaimName: string;
   /** The StatefulSet. */
@@ -87,8 +90,10 @@ export class InfluxDb extends Construct {
     this.bucket = props.bucket ?? 'telemetry';
     this.token = { name: props.adminSecretName, key: 'token' };
     const image = props.image ?? ContainerImage.INFLUXDB;
-    const selector = EdgeLabels.selector({ name: 'influxdb', instance: this.name });
-    const labels = EdgeLabels.standard({ name: 'influxdb', instance: this.name, component: 'timeseries', version: image.version });
+    const workload = new RestrictedWorkload({ app: 'influxdb', instance: this.name, component: 'timeseries', image }, this.namespace);
+    const selector = workload.podLabels;
+    const labels = workload.labels;
+    this.podLabels = selector;
     this.networkPeer = { namespace: this.namespace, podLabels: selector, ports: [InfluxDb.PORT] };
     this.url = `http://${this.name}.${this.namespace}.svc:${InfluxDb.PORT}`;
     this.dataClaimName = `data-${this.name}-0`;
@@ -105,49 +110,40 @@ export class InfluxDb extends Construct {
       metadata: { name: this.name, namespace: this.namespace, labels },
       spec: { selector, ports: [{ name: 'http', port: InfluxDb.PORT, targetPort: k8s.IntOrString.fromNumber(InfluxDb.PORT) }] },
     });
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels },
-      spec: {
-        serviceName: this.name,
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: RestrictedSecurity.podSecurityContext({ runAsUser: InfluxDb.UID }),
-            containers: [{
-              name: 'influxdb',
-              image: image.reference,
-              ports: [{ name: 'http', containerPort: InfluxDb.PORT }],
-              env: [
-                { name: 'DOCKER_INFLUXDB_INIT_MODE', value: 'setup' },
-                secretEnv('DOCKER_INFLUXDB_INIT_USERNAME', 'username'),
-                secretEnv('DOCKER_INFLUXDB_INIT_PASSWORD', 'password'),
-                secretEnv('DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'token'),
-                { name: 'DOCKER_INFLUXDB_INIT_ORG', value: this.organization },
-                { name: 'DOCKER_INFLUXDB_INIT_BUCKET', value: this.bucket },
-                { name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: `${props.retentionDays}d` },
-                { name: 'INFLUXD_REPORTING_DISABLED', value: 'true' },
-              ],
-              securityContext: RestrictedSecurity.containerSecurityContext(),
-              resources: Resources.toKube({ cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512) } }, props.resources),
-              readinessProbe: probe('/health', 5),
-              livenessProbe: probe('/health', 30),
-              volumeMounts: [
-                { name: 'data', mountPath: '/var/lib/influxdb2' },
-                { name: 'config', mountPath: '/etc/influxdb2' },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            }],
-            volumes: [{ name: 'config', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
-          },
-        },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data', labels },
-          spec: { accessModes: ['ReadWriteOnce'], storageClassName: props.storageClassName, resources: { requests: { storage: Resources.quantity(props.volumeSize) } } },
+    this.statefulSet = workload.statefulSet(this, 'Resource', {
+      serviceName: this.name,
+      replicas: 1,
+      pod: {
+        security: { runAsUser: InfluxDb.UID },
+        containers: [{
+          name: 'influxdb',
+          image,
+          ports: [{ name: 'http', containerPort: InfluxDb.PORT }],
+          env: [
+            { name: 'DOCKER_INFLUXDB_INIT_MODE', value: 'setup' },
+            secretEnv('DOCKER_INFLUXDB_INIT_USERNAME', 'username'),
+            secretEnv('DOCKER_INFLUXDB_INIT_PASSWORD', 'password'),
+            secretEnv('DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'token'),
+            { name: 'DOCKER_INFLUXDB_INIT_ORG', value: this.organization },
+            { name: 'DOCKER_INFLUXDB_INIT_BUCKET', value: this.bucket },
+            { name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: `${props.retentionDays}d` },
+            { name: 'INFLUXD_REPORTING_DISABLED', value: 'true' },
+          ],
+          resources: Resources.toKube({ cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512) } }, props.resources),
+          readinessProbe: probe('/health', 5),
+          livenessProbe: probe('/health', 30),
+          volumeMounts: [
+            { name: 'data', mountPath: '/var/lib/influxdb2' },
+            { name: 'config', mountPath: '/etc/influxdb2' },
+            { name: 'tmp', mountPath: '/tmp' },
+          ],
         }],
+        volumes: [{ name: 'config', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
       },
+      volumeClaimTemplates: [{
+        name: 'data',
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: props.storageClassName, resources: { requests: { storage: Resources.quantity(props.volumeSize) } } },
+      }],
     });
   }
 }

@@ -1,0 +1,2 @@
+export * from './release-script';
+export * from './model-release-sync';

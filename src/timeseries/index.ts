@@ -1,0 +1,2 @@
+export * from './influxdb';
+export * from './telegraf';
