@@ -1,4 +1,4 @@
-import { flowTable, inventory } from './manifest-views';
+import { flowTable, inventory, workloadsSelectedBy } from './manifest-views';
 
 const policy = (name: string, spec: any, namespace = 'site') => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
 
@@ -88,5 +88,22 @@ describe('inventory', () => {
       { kind: 'Schedule', metadata: { name: 'daily', namespace: 'velero' } },
       { kind: 'ConfigMap', metadata: { name: 'store-provision', namespace: 'site' } },
     ])).toEqual(['ConfigMap site/store-provision', 'Namespace site', 'Schedule velero/daily', 'StatefulSet site/store']);
+  });
+});
+
+describe('workloadsSelectedBy', () => {
+  test('the workloads of the namespace whose pod template has every label (CronJobs through their job template)', () => {
+    const tpl = (labels: any) => ({ metadata: { labels }, spec: {} });
+    const m = [
+      { kind: 'StatefulSet', metadata: { name: 'store', namespace: 'site' }, spec: { template: tpl({ app: 'minio', part: 'server' }) } },
+      { kind: 'Job', metadata: { name: 'provision', namespace: 'site' }, spec: { template: tpl({ app: 'minio', part: 'provisioner' }) } },
+      { kind: 'CronJob', metadata: { name: 'archive', namespace: 'site' }, spec: { jobTemplate: { spec: { template: tpl({ app: 'rclone' }) } } } },
+      { kind: 'StatefulSet', metadata: { name: 'store', namespace: 'other' }, spec: { template: tpl({ app: 'minio', part: 'server' }) } },
+      { kind: 'Service', metadata: { name: 'store', namespace: 'site' }, spec: { selector: { app: 'minio' } } },
+    ];
+    expect(workloadsSelectedBy(m, 'site', { app: 'minio' })).toEqual(['Job provision', 'StatefulSet store']);
+    expect(workloadsSelectedBy(m, 'site', { app: 'minio', part: 'server' })).toEqual(['StatefulSet store']);
+    expect(workloadsSelectedBy(m, 'site', { app: 'rclone' })).toEqual(['CronJob archive']);
+    expect(workloadsSelectedBy(m, 'site', { app: 'rclone', extra: 'x' })).toEqual([]);
   });
 });

@@ -115,3 +115,17 @@ export function inventory(manifests: any[]): string[] {
     .map((m) => `${m.kind} ${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name}`)
     .sort();
 }
+
+/**
+ * The workloads (`Kind name`, sorted) in `namespace` whose pod template carries every label of `labels`: which of the
+ * emitted pods a flow-table selector stands for. Deployments, StatefulSets, DaemonSets, Jobs and CronJobs.
+ */
+export function workloadsSelectedBy(manifests: any[], namespace: string, labels: { readonly [key: string]: string }): string[] {
+  return manifests.flatMap((m) => {
+    if (m.metadata?.namespace !== namespace) return [];
+    const template = m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template
+      : ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(m.kind) ? m.spec?.template : undefined;
+    const podLabels = template?.metadata?.labels ?? {};
+    return template && Object.entries(labels).every(([k, v]) => podLabels[k] === v) ? [`${m.kind} ${m.metadata.name}`] : [];
+  }).sort();
+}
