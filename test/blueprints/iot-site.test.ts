@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-30';
+import { mirrorMaker, siteLegend, workload } from './site-legend';
 import {
   CapacityPlanner, ContainerImage, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, ObjectStoreFlavor, RedisEvictionPolicy,
   TelegrafIngest, Warnings,
@@ -9,7 +10,6 @@ import {
 import { chart, find, findAll, synth } from '../support/harness';
 import { flowTable, inventory, workloadsSelectedBy } from '../support/manifest-views';
 import { reportKeyPolicy } from '../support/site-report';
-import { mirrorMaker, siteLegend, workload } from './site-legend';
 
 const GIB = 2 ** 30;
 

@@ -10,7 +10,7 @@ const k = (name: string, instance: string, component?: string) => ({
 });
 
 /** Pods every site has: the MinIO store, its provisioning Job, Strimzi's pods of cluster `events`, cluster DNS. */
-export const siteLegend: Legend = {
+export const siteLegend = {
   'store': k('minio', 'store', 'server'),
   'store-provisioner': k('minio', 'store', 'provisioner'),
   // Strimzi labels every pod of a Kafka cluster with its name; brokers also with their kind and role.
@@ -18,7 +18,7 @@ export const siteLegend: Legend = {
   'kafka-brokers': { 'strimzi.io/cluster': 'events', 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' },
   'entity-operator': { 'strimzi.io/name': 'events-entity-operator' },
   'kube-dns': { 'k8s-app': 'kube-dns' },
-};
+} satisfies Legend;
 
 /** The pods of Strimzi's KafkaMirrorMaker2 `name`. */
 export const mirrorMaker = (name: string) => ({ 'strimzi.io/cluster': name, 'strimzi.io/kind': 'KafkaMirrorMaker2' });

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cron, Duration, Size, Testing } from 'cdk8s';
-import { build, cloudKafka, props, releases } from '../model-site-support';
 import {
   DecimalSize, ExternalObjectStore, KafkaCloudToEdgeMirror, ModelDistributionSite,
   ModelDistributionSiteProps, ObjectLockMode, ObjectStoreFlavor, Warnings,
@@ -9,6 +8,7 @@ import {
 import { find, findAll, synth } from '../../support/harness';
 import { flowTable, inventory, workloadsSelectedBy } from '../../support/manifest-views';
 import { reportKeyPolicy } from '../../support/site-report';
+import { build, cloudKafka, props, releases } from '../model-site-support';
 import { mirrorMaker, siteLegend, workload } from '../site-legend';
 
 const legend = {

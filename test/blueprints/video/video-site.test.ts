@@ -1,9 +1,9 @@
 import { Size, Testing } from 'cdk8s';
-import { videoBase } from '../video-site-support';
 import { VideoSurveillanceSite, VideoSurveillanceSiteProps, ViewerAuthentication } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 import { flowTable, inventory, workloadsSelectedBy } from '../../support/manifest-views';
 import { mirrorMaker, siteLegend, workload } from '../site-legend';
+import { videoBase } from '../video-site-support';
 
 const base = videoBase;
 
