@@ -8,7 +8,7 @@ import {
   TelegrafIngest, Warnings,
 } from '../../src';
 import { chart, find, findAll, synth } from '../support/harness';
-import { flowTable, inventory, workloadsSelectedBy } from '../support/manifest-views';
+import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from '../support/manifest-views';
 import { reportKeyPolicy } from '../support/site-report';
 
 const GIB = 2 ** 30;
@@ -137,6 +137,12 @@ describe('IoTSite flow tables and inventories', () => {
       // restic-cloud: restic writes to the cloud backup bucket (https) over the WAN.
       'egress site-a/restic → 198.51.100.0/24 tcp/443',
     ].sort());
+    // Strimzi's listener policy admits the sources of the flows to the brokers' client port: telegraf-kafka,
+    // cloud-sync-kafka.
+    expect(kafkaListenerTable(m, legend)).toEqual([
+      'kafka-listener site-a/cloud-sync → site-a/events:tls tcp/9093',
+      'kafka-listener site-a/telegraf → site-a/events:tls tcp/9093',
+    ]);
     expect(inventory(m)).toEqual([
       ...commonInventory,
       ...['query-0-influxdb', 'query-0-redis', 'sensor-0-telegraf'].flatMap((f) => [`NetworkPolicy site-a/allow-${f}-egress`, `NetworkPolicy site-a/allow-${f}-ingress`]),

@@ -1,4 +1,4 @@
-import { flowTable, inventory, workloadsSelectedBy } from './manifest-views';
+import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from './manifest-views';
 
 const policy = (name: string, spec: any, namespace = 'site') => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
 
@@ -105,5 +105,27 @@ describe('workloadsSelectedBy', () => {
     expect(workloadsSelectedBy(m, 'site', { app: 'minio', part: 'server' })).toEqual(['StatefulSet store']);
     expect(workloadsSelectedBy(m, 'site', { app: 'rclone' })).toEqual(['CronJob archive']);
     expect(workloadsSelectedBy(m, 'site', { app: 'rclone', extra: 'x' })).toEqual([]);
+  });
+});
+
+describe('kafkaListenerTable', () => {
+  test('one row per networkPolicyPeer of each listener; a listener without peers admits everything', () => {
+    const kafka = {
+      kind: 'Kafka',
+      metadata: { name: 'events', namespace: 'site' },
+      spec: {
+        kafka: {
+          listeners: [
+            { name: 'tls', port: 9093, networkPolicyPeers: [{ podSelector: { matchLabels: { app: 'writer' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } }, podSelector: { matchLabels: { app: 'reader' } } }] },
+            { name: 'plain', port: 9092 },
+          ],
+        },
+      },
+    };
+    expect(kafkaListenerTable([kafka, policy('p', { podSelector: {}, policyTypes: ['Ingress'] })], { writer: { app: 'writer' } })).toEqual([
+      'kafka-listener * → site/events:plain tcp/9092',
+      'kafka-listener ops/app=reader → site/events:tls tcp/9093',
+      'kafka-listener site/writer → site/events:tls tcp/9093',
+    ]);
   });
 });

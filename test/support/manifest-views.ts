@@ -129,3 +129,22 @@ export function workloadsSelectedBy(manifests: any[], namespace: string, labels:
     return template && Object.entries(labels).every(([k, v]) => podLabels[k] === v) ? [`${m.kind} ${m.metadata.name}`] : [];
   }).sort();
 }
+
+/**
+ * The ingress Strimzi writes for each listener of each Kafka resource from its `networkPolicyPeers` (Strimzi's own
+ * NetworkPolicy, not among the synthesized objects): `kafka-listener <peer> → <namespace>/<kafka name>:<listener>
+ * tcp/<port>`, sorted; `*` when a listener has no peers (Strimzi then admits every source).
+ */
+export function kafkaListenerTable(manifests: any[], legend: Legend = {}): string[] {
+  const rows: string[] = [];
+  for (const m of manifests) {
+    if (m.kind !== 'Kafka') continue;
+    const ns = m.metadata?.namespace ?? 'default';
+    for (const listener of m.spec?.kafka?.listeners ?? []) {
+      const peers: any[] = listener.networkPolicyPeers ?? [];
+      const sources = peers.length === 0 ? ['*'] : peers.map((p) => peerText(p, ns, legend));
+      for (const source of sources) rows.push(`kafka-listener ${source} → ${ns}/${m.metadata.name}:${listener.name} tcp/${listener.port}`);
+    }
+  }
+  return rows.sort();
+}

@@ -6,7 +6,7 @@ import {
   ModelDistributionSiteProps, ObjectLockMode, ObjectStoreFlavor, Warnings,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
-import { flowTable, inventory, workloadsSelectedBy } from '../../support/manifest-views';
+import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from '../../support/manifest-views';
 import { reportKeyPolicy } from '../../support/site-report';
 import { build, cloudKafka, props, releases } from '../model-site-support';
 import { mirrorMaker, siteLegend, workload } from '../site-legend';
@@ -102,6 +102,12 @@ describe('ModelDistributionSite', () => {
       'egress site-a/inference → site-a/kafka-brokers tcp/9093',
       'ingress site-a/inference → site-a/kafka-brokers tcp/9093',
     ].sort());
+    // Strimzi's listener policy admits the sources of the flows to the brokers' client port: client-0-kafka,
+    // model-releases-kafka.
+    expect(kafkaListenerTable(m, legend)).toEqual([
+      'kafka-listener site-a/inference → site-a/events:tls tcp/9093',
+      'kafka-listener site-a/model-releases → site-a/events:tls tcp/9093',
+    ]);
     expect(inventoryOf(m)).toEqual([
       ...siteObjects('site-a'),
       ...['client-0-cache', 'client-0-kafka'].flatMap((f) => [`NetworkPolicy site-a/allow-${f}-egress`, `NetworkPolicy site-a/allow-${f}-ingress`]),
@@ -173,6 +179,10 @@ describe('ModelDistributionSite', () => {
       // veleroPodLabels given).
       'ingress backup/* → kiosk-7/store tcp/9000 ×2',
     ].sort());
+    expect(kafkaListenerTable(m, legend)).toEqual([
+      'kafka-listener kiosk-7/model-releases → kiosk-7/events:tls tcp/9093',
+      'kafka-listener vision/app=detector → kiosk-7/events:tls tcp/9093',
+    ]);
     expect(inventoryOf(m)).toEqual([
       ...siteObjects('kiosk-7'),
       'NetworkPolicy kiosk-7/allow-client-0-cache-ingress', 'NetworkPolicy kiosk-7/allow-client-0-kafka-ingress', 'NetworkPolicy kiosk-7/allow-velero-store-ingress',

@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { VideoSurveillanceSite, VideoSurveillanceSiteProps, ViewerAuthentication } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
-import { flowTable, inventory, workloadsSelectedBy } from '../../support/manifest-views';
+import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from '../../support/manifest-views';
 import { mirrorMaker, siteLegend, workload } from '../site-legend';
 import { videoBase } from '../video-site-support';
 
@@ -100,6 +100,11 @@ describe('VideoSurveillanceSite', () => {
     const { s } = site();
     const m = synth(s);
     expect(flowTable(m, legend)).toEqual(defaultFlows('0.0.0.0/0'));
+    // Strimzi's listener policy admits the sources of the flows to the brokers' client port: store-kafka, cloud-sync-kafka.
+    expect(kafkaListenerTable(m, legend)).toEqual([
+      'kafka-listener site-a/cloud-sync → site-a/events:tls tcp/9093',
+      'kafka-listener site-a/store → site-a/events:tls tcp/9093',
+    ]);
     expect(inventoryOf(m)).toEqual(DEFAULT_INVENTORY);
     // The names stand for the library's own pods: a selector that lost its pods (a renamed construct id) fails here.
     // recorder and viewer are the site's applications; the kafka and MirrorMaker2 pods are Strimzi's.
