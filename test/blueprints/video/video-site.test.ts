@@ -1,9 +1,93 @@
 import { Size, Testing } from 'cdk8s';
-import { videoBase } from './video-site-support';
-import { VideoSurveillanceSite, VideoSurveillanceSiteProps, ViewerAuthentication } from '../../src';
-import { find, findAll, synth } from '../support/harness';
+import { VideoSurveillanceSite, VideoSurveillanceSiteProps, ViewerAuthentication } from '../../../src';
+import { find, findAll, synth } from '../../support/harness';
+import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from '../../support/manifest-views';
+import { mirrorMaker, siteLegend, workload } from '../site-legend';
+import { videoBase } from '../video-site-support';
 
 const base = videoBase;
+
+const legend = {
+  ...siteLegend,
+  'playback': workload('nginx-edge-cache', 'playback'),
+  'archive': workload('rclone', 'archive'),
+  'cloud-sync': mirrorMaker('cloud-sync'),
+  // The site's own applications (not emitted by the library): VideoSurveillanceSite's defaults.
+  'recorder': { 'app.kubernetes.io/component': 'recorder' },
+  'viewer': { 'app.kubernetes.io/component': 'viewer' },
+};
+
+/**
+ * The flow table of the defaults, from what the site declares (src/blueprints/video/video-site.ts, EdgeSite, the
+ * blocks' own policies). Each in-namespace flow is an egress policy on the source and an ingress policy on the
+ * destination; `×2` marks a row that a block's own policy states as well.
+ */
+function defaultFlows(wan: string): string[] {
+  return [
+    // SiteNamespace: default deny both ways, DNS to kube-system for every pod.
+    'egress deny site-a/* →',
+    'ingress deny → site-a/*',
+    'egress site-a/* → kube-system/kube-dns udp/53,tcp/53',
+    // store-peers: the MinIO servers talk to each other on the S3 port (also in the store's own policy).
+    'egress site-a/store → site-a/store tcp/9000',
+    'ingress site-a/store → site-a/store tcp/9000 ×2',
+    // provisioner-store: the provisioning Job configures the store; nothing reaches the Job (its own policy).
+    'egress site-a/store-provisioner → site-a/store tcp/9000 ×2',
+    'ingress site-a/store-provisioner → site-a/store tcp/9000 ×2',
+    'egress site-a/store-provisioner → */kube-dns udp/53,tcp/53',
+    'ingress deny → site-a/store-provisioner',
+    // recorders-store and archive-store: the write and read grants on the recordings bucket.
+    'egress site-a/recorder → site-a/store tcp/9000',
+    'ingress site-a/recorder → site-a/store tcp/9000 ×2',
+    'egress site-a/archive → site-a/store tcp/9000',
+    'ingress site-a/archive → site-a/store tcp/9000 ×2',
+    // cache-store: the playback cache reads the store with the bucket's token (store client + the cache's policy).
+    'egress site-a/playback → site-a/store tcp/9000 ×2',
+    'ingress site-a/playback → site-a/store tcp/9000 ×2',
+    'egress site-a/playback → */kube-dns udp/53,tcp/53',
+    // viewer-cache: viewers play back through the cache (the flow and the cache's allowedClients).
+    'egress site-a/viewer → site-a/playback tcp/8080',
+    'ingress site-a/viewer → site-a/playback tcp/8080 ×2',
+    // store-kafka: bucket notifications to the segment-events topic on the TLS listener.
+    'egress site-a/store → site-a/kafka-brokers tcp/9093',
+    'ingress site-a/store → site-a/kafka-brokers tcp/9093',
+    // KafkaSiteWiring: KRaft controller, replication and client ports among the cluster's pods; MirrorMaker2 reads
+    // the local brokers and writes to the cloud brokers' port; the entity operator reaches the API server.
+    'egress site-a/kafka-pods → site-a/kafka-pods tcp/9090,tcp/9091,tcp/9093',
+    'ingress site-a/kafka-pods → site-a/kafka-pods tcp/9090,tcp/9091,tcp/9093',
+    'egress site-a/cloud-sync → site-a/kafka-brokers tcp/9093',
+    'ingress site-a/cloud-sync → site-a/kafka-brokers tcp/9093',
+    `egress site-a/cloud-sync → ${wan} tcp/9093`,
+    'egress site-a/entity-operator → 0.0.0.0/0 tcp/443,tcp/6443',
+    // archive-cloud: the archive job copies to the cloud bucket over HTTPS (or HTTP).
+    `egress site-a/archive → ${wan} tcp/443,tcp/80`,
+  ].sort();
+}
+
+/** What the defaults emit: the namespace and its policies, the store, Kafka, the cache, the archive job, Velero. */
+const DEFAULT_INVENTORY = [
+  // SiteNamespace
+  'Namespace site-a', 'LimitRange site-a/container-defaults', 'ResourceQuota site-a/site-quota',
+  'NetworkPolicy site-a/default-deny', 'NetworkPolicy site-a/allow-dns',
+  // One egress and one ingress policy per in-namespace flow, one policy per WAN flow.
+  ...['archive-store', 'cache-store', 'cloud-sync-kafka', 'kafka-internal', 'provisioner-store', 'recorders-store', 'store-kafka', 'store-peers', 'viewer-cache']
+    .flatMap((f) => [`NetworkPolicy site-a/allow-${f}-egress`, `NetworkPolicy site-a/allow-${f}-ingress`]),
+  ...['archive-cloud', 'cloud-sync-cloud', 'kafka-operators-api'].map((f) => `NetworkPolicy site-a/allow-${f}-wan`),
+  // MinioCluster "store": servers, Services, PDB, its policy, and the provisioning ConfigMap, Job and policy.
+  'StatefulSet site-a/store', 'Service site-a/store', 'Service site-a/store-hl', 'PodDisruptionBudget site-a/store', 'NetworkPolicy site-a/store',
+  'ConfigMap site-a/store-provision', 'NetworkPolicy site-a/store-provision', 'Job site-a/store-provision-<hash>',
+  // EdgeKafkaCluster "events", the segment-events topic, the notification user, MirrorMaker2 and its site user.
+  'Kafka site-a/events', 'KafkaNodePool site-a/dual-role', 'KafkaTopic site-a/segment-events', 'KafkaUser site-a/store-notifications',
+  'KafkaMirrorMaker2 site-a/cloud-sync', 'KafkaUser site-a/site-a-mirrormaker2',
+  // The archive CronJob (its traffic is in the site's flows), the playback cache.
+  'CronJob site-a/archive',
+  'StatefulSet site-a/playback', 'Service site-a/playback', 'PodDisruptionBudget site-a/playback', 'NetworkPolicy site-a/playback', 'ConfigMap site-a/playback-config',
+  // Velero: a location in the cloud archive bucket and two schedules, in Velero's namespace.
+  'BackupStorageLocation velero/site-a-cloud', 'Schedule velero/site-a-daily', 'Schedule velero/site-a-weekly',
+].sort();
+
+/** The inventory with the provisioning Job's content hash replaced by `<hash>`. */
+const inventoryOf = (m: any[]) => inventory(m).map((line) => line.replace(/^(Job site-a\/store-provision)-[0-9a-f]{8}$/, '$1-<hash>')).sort();
 
 function site(props: Partial<VideoSurveillanceSiteProps> = {}) {
   const app = Testing.app();
@@ -12,10 +96,23 @@ function site(props: Partial<VideoSurveillanceSiteProps> = {}) {
 }
 
 describe('VideoSurveillanceSite', () => {
-  test('defaults', () => {
+  test('defaults: who may reach what (flow table) and what is emitted (inventory)', () => {
     const { s } = site();
     const m = synth(s);
-    expect(m).toMatchSnapshot();
+    expect(flowTable(m, legend)).toEqual(defaultFlows('0.0.0.0/0'));
+    // Strimzi's listener policy admits the sources of the flows to the brokers' client port: store-kafka, cloud-sync-kafka.
+    expect(kafkaListenerTable(m, legend)).toEqual([
+      'kafka-listener site-a/cloud-sync → site-a/events:tls tcp/9093',
+      'kafka-listener site-a/store → site-a/events:tls tcp/9093',
+    ]);
+    expect(inventoryOf(m)).toEqual(DEFAULT_INVENTORY);
+    // The names stand for the library's own pods: a selector that lost its pods (a renamed construct id) fails here.
+    // recorder and viewer are the site's applications; the kafka and MirrorMaker2 pods are Strimzi's.
+    const selected = (name: keyof typeof legend) => workloadsSelectedBy(m, 'site-a', legend[name]);
+    expect(selected('store')).toEqual(['StatefulSet store']);
+    expect(selected('store-provisioner')).toEqual([`Job ${s.store.provisioningJobName}`]);
+    expect(selected('playback')).toEqual(['StatefulSet playback']);
+    expect(selected('archive')).toEqual(['CronJob archive']);
     expect(find(m, 'StatefulSet', 'store').spec.replicas).toBe(4);
     expect(find(m, 'Namespace', 'site-a').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     // Namespaces are cluster-scoped: no metadata.namespace, even though the site chart has a namespace.
@@ -34,10 +131,42 @@ describe('VideoSurveillanceSite', () => {
       wanCidrs: ['198.51.100.0/24'],
     });
     const m = synth(s);
-    expect(m).toMatchSnapshot();
+    // Flows: the WAN flows narrowed to wanCidrs (the entity operator's API-server flow stays open: the API server's
+    // address is not a WAN range), LAN viewers admitted by the cache's own policy, and the restic job's WAN flow.
+    expect(flowTable(m, legend)).toEqual([
+      ...defaultFlows('198.51.100.0/24'),
+      'ingress 10.1.0.0/24 → site-a/playback tcp/8080',
+      'egress site-a/app.kubernetes.io/instance=restic-nvr-index,app.kubernetes.io/name=restic → 198.51.100.0/24 tcp/443,tcp/80',
+    ].sort());
+    // Objects: the restic CronJob and its WAN policy come in; everything else is the defaults' set.
+    expect(inventoryOf(m)).toEqual([...DEFAULT_INVENTORY, 'CronJob site-a/restic-nvr-index', 'NetworkPolicy site-a/allow-restic-nvr-index-wan'].sort());
+    expect(workloadsSelectedBy(m, 'site-a', { 'app.kubernetes.io/name': 'restic', 'app.kubernetes.io/instance': 'restic-nvr-index' })).toEqual(['CronJob restic-nvr-index']);
     expect(find(m, 'StatefulSet', 'playback').spec.replicas).toBe(3);
     expect(find(m, 'CronJob', 'restic-nvr-index')).toBeDefined();
     expect(find(m, 'NetworkPolicy', 'allow-archive-cloud-wan').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '198.51.100.0/24' } }]);
+  });
+
+  test('what the site chooses for its blocks (the whole-site snapshot used to be the only check of these)', () => {
+    const { s } = site();
+    const m = synth(s);
+    const claims = (kind: string, name: string) => find(m, kind, name).spec.volumeClaimTemplates
+      .map((t: any) => `${t.metadata.name} ${t.spec.resources.requests.storage} ${t.spec.storageClassName}`);
+    // One drive per server of driveSize 8 TB (8e12 B ÷ 1024 = 7,812,500,000 KiB), plus the 1Gi queue MinIO keeps
+    // bucket notifications in while Kafka is unreachable.
+    expect(claims('StatefulSet', 'store')).toEqual(['data0 7812500000Ki lvm-xfs', 'events 1Gi lvm-xfs']);
+    // The cache's defaults: 2 replicas of 200Gi on the site's class.
+    expect(find(m, 'StatefulSet', 'playback').spec.replicas).toBe(2);
+    expect(claims('StatefulSet', 'playback')).toEqual(['cache 200Gi lvm-xfs']);
+    // One KRaft node of 20Gi; segment events kept for the 72 h outage budget + 24 h to drain.
+    expect(find(m, 'KafkaNodePool', 'dual-role').spec).toMatchObject({ replicas: 1, storage: { volumes: [expect.objectContaining({ size: '20Gi', class: 'lvm-xfs' })] } });
+    expect(find(m, 'KafkaTopic', 'segment-events').spec.config['retention.ms']).toBe((72 + 24) * 3600 * 1000);
+    // The archive copies hourly at :15 and looks only at segments younger than the 7-day hot retention.
+    const archive = find(m, 'CronJob', 'archive');
+    expect(archive.spec.schedule).toBe('15 * * * *');
+    expect(archive.spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: 'SYNC_MAX_AGE', value: `${7 * 86400}s` });
+    // The recordings expire at the hot retention.
+    expect(JSON.parse(find(m, 'ConfigMap', 'store-provision').data['ilm-recordings.json']).Rules)
+      .toEqual([{ ID: 'hot-retention', Status: 'Enabled', Expiration: { Days: 7 } }]);
   });
 
   test('the planner sizes the site and the estimate matches hand-computed figures', () => {

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
-import { ContainerImage, RedisCache, RedisCacheConfig, RedisCacheProps, RedisEvictionPolicy, RedisPersistence, SecurityBaseline, Warnings } from '../../src';
-import { chart, find, findAll, synth } from '../support/harness';
+import { ContainerImage, RedisCache, RedisCacheConfig, RedisCacheProps, RedisEvictionPolicy, RedisPersistence, SecurityBaseline, Warnings } from '../../../src';
+import { chart, find, findAll, synth } from '../../support/harness';
 
 const password = { name: 'redis-auth', key: 'password' };
 

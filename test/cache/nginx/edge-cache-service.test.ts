@@ -1,7 +1,7 @@
 // Defect 4 of issue 14: LAN clients given by CIDR need a Service they can reach, and one that keeps their address.
 import { ServiceType } from 'cdk8s-plus-30';
-import { CacheOrigin, NginxEdgeCache, Warnings } from '../../src';
-import { chart, find, synth } from '../support/harness';
+import { CacheOrigin, NginxEdgeCache, Warnings } from '../../../src';
+import { chart, find, synth } from '../../support/harness';
 
 const origin = () => CacheOrigin.fromUrl('https://origin.example.com/media/');
 

@@ -3,8 +3,8 @@ import { Cpu } from 'cdk8s-plus-30';
 import {
   CacheOrigin, CacheStaleCondition, ContainerImage, ExternalObjectStore, NginxCacheConfig, NginxEdgeCache, NginxEdgeCacheProps,
   ObjectStoreFlavor, SecurityBaseline, Warnings,
-} from '../../src';
-import { chart, find, findAll, synth } from '../support/harness';
+} from '../../../src';
+import { chart, find, findAll, synth } from '../../support/harness';
 
 const origin = () => CacheOrigin.fromUrl('https://origin.example.com/media/');
 const store = () => new ExternalObjectStore({

@@ -1,8 +1,8 @@
 import { Testing, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
-import { v1beta2Fields } from './strimzi-support';
-import { EdgeKafkaCluster, EdgeKafkaTopic, KafkaAuthentication, Warnings } from '../../src';
-import { chart, find, synth } from '../support/harness';
+import { EdgeKafkaCluster, EdgeKafkaTopic, KafkaAuthentication, Warnings } from '../../../src';
+import { chart, find, synth } from '../../support/harness';
+import { v1beta2Fields } from '../strimzi-support';
 
 describe('EdgeKafkaCluster listener peers', () => {
   test('given peers (and peers added later) replace the own-namespace default, pods selected by label', () => {

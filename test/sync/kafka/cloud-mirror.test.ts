@@ -1,10 +1,10 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
-import { fullMatch, v1beta2Fields } from './strimzi-support';
 import {
   EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, KafkaAclRule, KafkaAuthentication, KafkaCloudCluster, KafkaCloudToEdgeMirror, KafkaSync, Warnings,
-} from '../../src';
-import { chart, find, synth } from '../support/harness';
+} from '../../../src';
+import { chart, find, synth } from '../../support/harness';
+import { fullMatch, v1beta2Fields } from '../strimzi-support';
 
 const cloud = (overrides: Partial<KafkaCloudCluster> = {}): KafkaCloudCluster => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',

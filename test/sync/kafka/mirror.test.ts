@@ -1,11 +1,11 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
-import { fullMatch, v1beta2Fields } from './strimzi-support';
 import {
   ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAclResourceType, KafkaAuthentication, KafkaSync,
   KafkaSyncTarget, MirrorCompression, Warnings,
-} from '../../src';
-import { chart, find, synth } from '../support/harness';
+} from '../../../src';
+import { chart, find, synth } from '../../support/harness';
+import { fullMatch, v1beta2Fields } from '../strimzi-support';
 
 const target = (overrides: Partial<KafkaSyncTarget> = {}): KafkaSyncTarget => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
