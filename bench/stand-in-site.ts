@@ -1,7 +1,8 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, EdgeLabels, ISiteFactory, Resources, RestrictedSecurity } from '../src';
+import { ContainerImage, ISiteFactory } from '../src';
+import { EdgeLabels, Resources, RestrictedSecurity } from '../src/core';
 
 /**
  * A realistic stand-in for a video-surveillance edge site, built from plain L1 objects with the foundation helpers:

@@ -1,4 +1,22 @@
-export * from './core';
+// The package surface: what users compose (docs/design.md §2). Each folder's index exports its public types; the
+// internal generators, renderers and helpers stay importable by path for the library's own files and the tests.
+// `src/core/index.ts` is also what the building blocks import, so it keeps the internal helpers (KubeNames, EdgeLabels,
+// Resources, RestrictedSecurity, RcloneEnv, EdgeMessages, edgeError, ObjectStoreGrantStatements); only the names below
+// reach the package.
+export type { ValidationMessageOptions } from './core/errors';
+export { ContainerImage } from './core/images';
+export { SecurityBaseline, SecurityRule } from './core/security-baseline';
+export type { SecurityFinding, SecurityException, SecurityCheckOptions } from './core/security-baseline';
+export { Warnings } from './core/warnings';
+export { ObjectStoreFlavor, ExternalObjectStore, KafkaAuthentication } from './core/interfaces';
+export type {
+  SecretKeyReference, S3CredentialsReference, NetworkPeer, IObjectStore, ExternalObjectStoreProps,
+  KafkaClientCredentials, KafkaSecretCopies, IEventTopic,
+} from './core/interfaces';
+export { ObjectStoreAccess } from './core/grants';
+export type {
+  ObjectStoreConsumer, RequiredSecret, ObjectStoreGrantOptions, ObjectStoreGrant, IGrantableObjectStore, S3KeyUse,
+} from './core/grants';
 export * from './storage';
 export * from './storage/rook';
 export * from './objectstore/minio';

@@ -17,6 +17,8 @@ export interface ValidationMessageOptions {
 /**
  * Builds the library's error and warning messages so that every construct words them the same way:
  * `MinioCluster "site/Store": parity = 5: must be at most half the erasure set (4); use parity 2…4`.
+ *
+ * Internal (not exported from the package; the building blocks import it from `src/core`).
  */
 export class EdgeMessages {
   /** The message text for `construct`: `<Type> "<path>": <prop> = <value>: <rule>; <fix>`. */

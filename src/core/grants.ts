@@ -139,7 +139,11 @@ export interface ObjectStorePolicyStatement {
   readonly conditions?: { [operator: string]: { [key: string]: string[] } };
 }
 
-/** The IAM statements of each access level (the AWS/MinIO/RGW policy grammar). */
+/**
+ * The IAM statements of each access level (the AWS/MinIO/RGW policy grammar).
+ *
+ * Internal (not exported from the package; the building blocks import it from `src/core`).
+ */
 export class ObjectStoreGrantStatements {
   /** Bucket-level actions of an access level (resource `arn:aws:s3:::BUCKET`). */
   public static bucketActions(access: ObjectStoreAccess): string[] {

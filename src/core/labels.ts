@@ -18,6 +18,8 @@ export interface StandardLabelsOptions {
 
 /**
  * The Kubernetes recommended labels the library puts on everything it emits.
+ *
+ * Internal (not exported from the package; the building blocks import it from `src/core`).
  */
 export class EdgeLabels {
   /** `app.kubernetes.io/part-of` on every object. */

@@ -5,6 +5,8 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Kubernetes object-name rules (DNS-1123), with messages in the library's style.
+ *
+ * Internal (not exported from the package; the building blocks import it from `src/core`).
  */
 export class KubeNames {
   /** True when `value` is a DNS-1123 label: 1–63 chars of `a-z`, `0-9`, `-`, starting and ending alphanumeric. */

@@ -19,6 +19,8 @@ export interface RcloneRemoteEnvOptions {
 /**
  * rclone remotes configured purely through environment variables (`RCLONE_CONFIG_<NAME>_*`), so no config file with
  * keys is ever rendered: access keys come from the store's Secret by `secretKeyRef`.
+ *
+ * Internal (not exported from the package; the building blocks import it from `src/core`).
  */
 export class RcloneEnv {
   /** rclone's `provider` value for a store flavor. */

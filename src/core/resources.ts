@@ -4,6 +4,8 @@ import { ContainerResources, k8s } from 'cdk8s-plus-30';
 /**
  * Converts cdk8s-plus `ContainerResources` into the L1 `ResourceRequirements` the library's pod specs carry, filling
  * in defaults per container so every container has CPU + memory requests and a memory limit.
+ *
+ * Internal (not exported from the package; the building blocks import it from `src/core`).
  */
 export class Resources {
   /**

@@ -41,6 +41,8 @@ export interface RestrictedContainerSecurityOptions {
 /**
  * Security contexts that meet Pod Security "restricted": non-root, no privilege escalation, all capabilities dropped,
  * RuntimeDefault seccomp, read-only root filesystem.
+ *
+ * Internal (not exported from the package; the building blocks import it from `src/core`).
  */
 export class RestrictedSecurity {
   /** Default UID/GID (the "nonroot" user of distroless images; any non-zero UID works with restricted). */

@@ -1,9 +1,10 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { containerOf, plainEnvOf, scriptOf, secretEnvOf } from './support';
 import {
-  BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote, RcloneScript,
-  Warnings,
+  BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode,
+  RcloneRemote, Warnings,
 } from '../../src';
+import { RcloneScript } from '../../src/backup/rclone/script';
 import { chart, find, synth } from '../support/harness';
 
 // Warnings are asserted with Warnings.collect; keep the console quiet.

@@ -10,7 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { plainEnvOf, run, runScript, runScriptAsync, scriptOf, secretEnvOf, tempDir, treeHashes, writeFile } from './support';
-import { BackupSource, ResticBackup, ResticRepository, ResticRetention, ResticScript } from '../../src';
+import { BackupSource, ResticBackup, ResticRepository, ResticRetention } from '../../src';
+import { ResticScript } from '../../src/backup/restic/script';
 import { chart, find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
 

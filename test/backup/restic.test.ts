@@ -2,9 +2,10 @@ import { Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, PersistentVolumeClaim } from 'cdk8s-plus-30';
 import { containerOf, plainEnvOf, scriptOf, secretEnvOf } from './support';
 import {
-  BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneRemote, ResticBackup, ResticBackupProps,
-  ResticRepository, ResticScript, Warnings,
+  BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneRemote, ResticBackup,
+  ResticBackupProps, ResticRepository, Warnings,
 } from '../../src';
+import { ResticScript } from '../../src/backup/restic/script';
 import { chart, find, synth } from '../support/harness';
 
 // Warnings are asserted with Warnings.collect; keep the console quiet.

@@ -32,7 +32,8 @@ import {
   InfluxWriteStandIn, layOutVolumes, makePki, mapPath, parseLine, Point, pointKey, resolveEnv, SecretValues, substitute, TestPki,
 } from './iot-site-e2e-support';
 import { buildApp as buildIotApp } from '../../examples/iot/main';
-import { IoTSite, Resources, TelegrafIngest } from '../../src';
+import { IoTSite, TelegrafIngest } from '../../src';
+import { Resources } from '../../src/core';
 import { Proc, RespClient, waitFor } from '../cache/servers';
 import { find, findAll, synth } from '../support/harness';
 import {
@@ -451,7 +452,7 @@ describe('Redis L1 cache with the site\'s redis.conf and start script', () => {
       expect(await client.call('AUTH', password)).toBe('OK');
       const maxmemory = await client.call('CONFIG', 'GET', 'maxmemory');
       const policy = await client.call('CONFIG', 'GET', 'maxmemory-policy');
-      expect(Number(maxmemory[1])).toBe(Resources.bytes(site.cache.config.maxMemory));
+      expect(Number(maxmemory[1])).toBe(Resources.bytes(site.cache._config.maxMemory));
       expect(policy[1]).toBe('allkeys-lru');
       // Cache-aside with the TTL the client ConfigMap publishes (the site's sample interval).
       const ttl = Number(clientCm.data.CACHE_DEFAULT_TTL_SECONDS);

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { build } from './model-site-support';
-import { CacheOrigin, ModelDistributionSite, NginxCacheConfig } from '../../src';
+import { CacheOrigin, ModelDistributionSite } from '../../src';
+import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { freePort, nginxRuntime, Origin, Proc, request, startNginx, tempDir } from '../cache/servers';
 import { requireTools } from '../support/tools';
 
@@ -23,7 +24,7 @@ describe('ModelDistributionSite cache with the real nginx', () => {
   async function serve(site: ModelDistributionSite): Promise<string> {
     const port = await freePort();
     const prefix = tempDir('model-cache');
-    const config = new NginxCacheConfig({ ...site.cache.config.options, origin: CacheOrigin.fromUrl(`http://127.0.0.1:${origin.port}/models/`), port });
+    const config = new NginxCacheConfig({ ...site.cache._config.options, origin: CacheOrigin.fromUrl(`http://127.0.0.1:${origin.port}/models/`), port });
     nginx = await startNginx(config.render(nginxRuntime(prefix)), prefix, port);
     return `http://127.0.0.1:${port}`;
   }

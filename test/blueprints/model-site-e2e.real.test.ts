@@ -21,7 +21,8 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { CloudS3, applyKafkaUserAcls, consumerOutcome, startNginxAt, topicExists } from './model-site-e2e-support';
 import { FLEET_CLOUD, FleetCloud, storeSiteProps } from '../../examples/model-distribution/main';
-import { EdgeKafkaCluster, EdgeKafkaUser, ModelDistributionSite, NginxCacheConfig } from '../../src';
+import { EdgeKafkaCluster, EdgeKafkaUser, ModelDistributionSite } from '../../src';
+import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { nginxRuntime, Proc, request, tempDir, TinyDns } from '../cache/servers';
 import { chart, find, findAll, synth } from '../support/harness';
 import { clientProperties, KafkaBroker, KafkaClass, newPassword, ScramUser, startBroker } from '../support/kafka';
@@ -157,15 +158,15 @@ beforeAll(async () => {
 
   // The download cache: the ConfigMap's nginx.conf, with the store's Service name resolved to a store server.
   const conf = find(manifests, 'ConfigMap', site.cache.configMapName).data['nginx.conf'];
-  expect(conf).toBe(site.cache.config.render());
-  const origin = site.cache.config.options.origin;
+  expect(conf).toBe(site.cache._config.render());
+  const origin = site.cache._config.options.origin;
   dns = new TinyDns(Object.fromEntries(origin.hosts.map((h) => [h, store!.servers[0].address])));
   await dns.start();
   nginxPrefix = tempDir('model-e2e-cache');
   const listen = `${store.servers[0].address.replace(/\.\d+$/, '.200')}`;
   const runtime = { ...nginxRuntime(nginxPrefix), listenAddress: listen, resolver: `127.0.0.1:${dns.port}` };
-  nginx = await startNginxAt(site.cache.config.render(runtime), nginxPrefix, `${listen}:${site.cache.config.port}`, NginxCacheConfig.HEALTH_PATH);
-  cacheUrl = `http://${listen}:${site.cache.config.port}`;
+  nginx = await startNginxAt(site.cache._config.render(runtime), nginxPrefix, `${listen}:${site.cache._config.port}`, NginxCacheConfig.HEALTH_PATH);
+  cacheUrl = `http://${listen}:${site.cache._config.port}`;
   console.log(`model-site-e2e: fixtures ready after ${secondsSince(t0)} s (cache ${cacheUrl}, origin ${origin.toString()})`);
 }, 420_000);
 

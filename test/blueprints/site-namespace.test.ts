@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
-import { InfluxDb, KafkaAuthentication, SiteNamespace, TelegrafIngest, WorkloadFootprint } from '../../src';
+import { InfluxDb, KafkaAuthentication, SiteNamespace, TelegrafIngest } from '../../src';
+import { WorkloadFootprint } from '../../src/blueprints/site/footprint';
 import { formatBytes, formatCpu, parseQuantity } from '../../src/blueprints/site/quantity';
 import { chart, find, findAll, synth } from '../support/harness';
 

@@ -30,7 +30,8 @@ import {
   CLOUD_KEYS, cloudManifests, exampleProps, exampleSite, ImageLikeBin, Keys, mcAs, McResult, objectsUnder, operatorCreatesKeys,
   parseCredentialsFile, RESTIC_PASSWORD, siteSecrets, startProvisioned,
 } from './video-site-archive-support';
-import { NginxCacheConfig, VideoSurveillanceSite } from '../../src';
+import { VideoSurveillanceSite } from '../../src';
+import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { explainNginxFailure, nginxRuntime, nginxTest, pattern, Proc, request, TinyDns, waitFor } from '../cache/servers';
 import { find } from '../support/harness';
 import { MinioTestCluster, SecretValues } from '../support/minio';
@@ -215,7 +216,7 @@ describe('the README example site: archive to the cloud, Velero cloud keys, play
 
   test('5: the playback cache serves a viewer\'s range request MISS then HIT in 4 MiB slices, and plays cached segments with the store stopped', async () => {
     const cm = find(manifests, 'ConfigMap', site.cache.configMapName);
-    expect(cm.data['nginx.conf']).toBe(site.cache.config.render());
+    expect(cm.data['nginx.conf']).toBe(site.cache._config.render());
     const pod = find(manifests, 'StatefulSet', site.cache.workload.name).spec.template.spec;
     const container = pod.containers[0];
     const port: number = container.ports[0].containerPort;
@@ -251,7 +252,7 @@ describe('the README example site: archive to the cloud, Velero cloud keys, play
     fs.writeFileSync(htpasswd, `operator:${hash}\n`);
 
     const listen = `${block}.80`;
-    const conf = site.cache.config.render({
+    const conf = site.cache._config.render({
       ...nginxRuntime(prefix), listenAddress: listen, resolverFile, originTokenFile: tokenFile, viewerCredentialsFile: htpasswd,
     });
     const confFile = path.join(prefix, 'nginx.conf');

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cron, Duration, Size } from 'cdk8s';
 import { Origin, Proc, TinyDns, freePort, nginxRuntime, nginxTest, pattern, request, startNginx, tempDir, waitFor } from './servers';
-import { CacheOrigin, CacheStaleCondition, ExternalObjectStore, NginxCacheConfig, NginxCacheOptions, NginxEdgeCache } from '../../src';
+import { CacheOrigin, CacheStaleCondition, ExternalObjectStore, NginxCacheOptions, NginxEdgeCache } from '../../src';
+import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { chart, find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
 
@@ -25,8 +26,8 @@ function generatorOf(props: NginxCacheOptions): NginxCacheConfig {
     spy.mockRestore();
   }
   const configMap = find(manifests, 'ConfigMap', 'cache-config');
-  expect(configMap.data['nginx.conf']).toBe(cache.config.render());
-  return cache.config;
+  expect(configMap.data['nginx.conf']).toBe(cache._config.render());
+  return cache._config;
 }
 
 interface Running {
@@ -347,7 +348,7 @@ describe('cache warm-up script against real nginx and an S3 listing', () => {
     const manifests = synth(c);
     cronJob = find(manifests, 'CronJob', 'cache-warmup');
     configMap = find(manifests, 'ConfigMap', 'cache-warmup');
-    const nginx = await startNginx(cache.config.render(nginxRuntime(prefix)), prefix, port);
+    const nginx = await startNginx(cache._config.render(nginxRuntime(prefix)), prefix, port);
     r = { origin: cacheOrigin, nginx, port, prefix, url: (p: string) => `http://127.0.0.1:${port}${p}` };
   });
   afterAll(async () => shutdown(r));

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Proc, RespClient, freePort, tempDir, waitFor } from './servers';
-import { RedisCache, RedisCacheConfig, RedisCacheProps, RedisEvictionPolicy } from '../../src';
+import { RedisCache, RedisCacheProps, RedisEvictionPolicy } from '../../src';
+import { RedisCacheConfig } from '../../src/cache/redis/config';
 import { chart, find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
 
@@ -36,17 +37,17 @@ async function startRedis(props: RedisCacheProps, password: string | undefined =
     spy.mockRestore();
   }
   const configMap = find(manifests, 'ConfigMap', 'l1-config');
-  expect(configMap.data['redis.conf']).toBe(cache.config.render());
-  expect(configMap.data['start.sh']).toBe(cache.config.startScript());
+  expect(configMap.data['redis.conf']).toBe(cache._config.render());
+  expect(configMap.data['start.sh']).toBe(cache._config.startScript());
 
   const dir = tempDir('redis-cache');
   const passwordFile = path.join(dir, 'password');
   if (password !== undefined) fs.writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   const authConfigFile = path.join(dir, 'auth.conf');
   const configFile = path.join(dir, 'redis.conf');
-  fs.writeFileSync(configFile, cache.config.render({ bind: '127.0.0.1', dataDirectory: dir, authConfigFile }));
+  fs.writeFileSync(configFile, cache._config.render({ bind: '127.0.0.1', dataDirectory: dir, authConfigFile }));
   const script = path.join(dir, 'start.sh');
-  fs.writeFileSync(script, cache.config.startScript({ configFile, passwordFile, authConfigFile }));
+  fs.writeFileSync(script, cache._config.startScript({ configFile, passwordFile, authConfigFile }));
   const redis = new Proc(spawn('sh', [script], { stdio: ['ignore', 'pipe', 'pipe'] }));
   await waitFor(async () => {
     if (redis.exited) throw new Error('exited');
@@ -58,7 +59,7 @@ async function startRedis(props: RedisCacheProps, password: string | undefined =
       client.close();
     }
   }, () => `redis on ${port}: ${redis.output}`);
-  return { redis, port, dir, config: cache.config, passwordFile };
+  return { redis, port, dir, config: cache._config, passwordFile };
 }
 
 async function stop(r: Running | undefined): Promise<void> {

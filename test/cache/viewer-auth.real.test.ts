@@ -7,7 +7,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Origin, Proc, freePort, nginxRuntime, request, startNginx, tempDir } from './servers';
-import { CacheOrigin, ExternalObjectStore, MinioCluster, MinioPolicyStatements, NginxCacheConfig, NginxCacheOptions, NginxEdgeCache, ViewerAuthentication } from '../../src';
+import {
+  CacheOrigin, ExternalObjectStore, MinioCluster, MinioPolicyStatements, NginxCacheOptions, NginxEdgeCache,
+  ViewerAuthentication,
+} from '../../src';
+import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { chart, find, synth } from '../support/harness';
 import { MinioTestCluster, SecretValues } from '../support/minio';
 import { requireTools } from '../support/tools';
@@ -26,8 +30,8 @@ function build(props: NginxCacheOptions): { config: NginxCacheConfig; manifests:
   const c = chart('site');
   const cache = new NginxEdgeCache(c, 'cache', props);
   const manifests = synth(c);
-  expect(find(manifests, 'ConfigMap', 'cache-config').data['nginx.conf']).toBe(cache.config.render());
-  return { config: cache.config, manifests };
+  expect(find(manifests, 'ConfigMap', 'cache-config').data['nginx.conf']).toBe(cache._config.render());
+  return { config: cache._config, manifests };
 }
 
 /** An htpasswd line as the docs tell the operator to make it (`openssl passwd -6`, SHA-512 crypt). */

@@ -1,7 +1,8 @@
 // Viewer authentication and the origin token: the rules the constructs enforce at synth (the behaviour itself is
 // proven by the real nginx and MinIO in viewer-auth.real.test.ts).
 import { Size } from 'cdk8s';
-import { BucketAnonymousAccess, CacheOrigin, MinioCluster, NginxCacheConfig, NginxEdgeCache, ViewerAuthentication } from '../../src';
+import { BucketAnonymousAccess, CacheOrigin, MinioCluster, NginxEdgeCache, ViewerAuthentication } from '../../src';
+import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { chart } from '../support/harness';
 
 const origin = CacheOrigin.fromUrl('http://10.0.0.5:9000/recordings/');

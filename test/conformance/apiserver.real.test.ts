@@ -18,9 +18,11 @@ import * as path from 'path';
 import { App, Cron, Duration, Size, SizeRoundingBehavior, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  ContainerImage, DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite,
-  ObjectLockMode, ObjectStoreFlavor, RedisEvictionPolicy, SecurityBaseline, SecurityRule, VideoSurveillanceSite, WorkloadFootprint,
+  ContainerImage, DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, KafkaCloudCluster,
+  ModelDistributionSite, ObjectLockMode, ObjectStoreFlavor, RedisEvictionPolicy, SecurityBaseline, SecurityRule,
+  VideoSurveillanceSite,
 } from '../../src';
+import { WorkloadFootprint } from '../../src/blueprints/site/footprint';
 import { synth } from '../support/harness';
 import { KubeCluster, KubeResponse, pinnedCrdFiles } from '../support/kube';
 import { requireTools } from '../support/tools';

@@ -1,6 +1,7 @@
 import { ApiObject, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ContainerImage, EdgeLabels, EdgeMessages, ExternalObjectStore, KubeNames, ObjectStoreFlavor, Resources, RestrictedSecurity, Warnings } from '../../src';
+import { ContainerImage, ExternalObjectStore, ObjectStoreFlavor, Warnings } from '../../src';
+import { EdgeLabels, EdgeMessages, KubeNames, Resources, RestrictedSecurity } from '../../src/core';
 import { synth } from '../support/harness';
 import { printedWarnings } from '../support/warnings';
 

@@ -6,11 +6,11 @@ import * as path from 'path';
 import { App, Duration, Size, Testing } from 'cdk8s';
 import { buildApp as buildIotApp } from '../../examples/iot/main';
 import {
-  BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ModelReleaseScript, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps,
-  RcloneMode, RcloneRemote,
-  ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
+  BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor, RcloneArchive,
+  RcloneArchiveProps, RcloneMode, RcloneRemote, ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
   ObjectReplication,
 } from '../../src';
+import { ModelReleaseScript } from '../../src/sync/model-release/release-script';
 import { shellcheck } from '../backup/support';
 import { base as minioBase, provisioned } from '../objectstore/minio/support';
 import { chart, synth } from '../support/harness';

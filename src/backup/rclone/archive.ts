@@ -81,7 +81,7 @@ const REMOTE = 'archive';
 
 /**
  * A CronJob that moves or copies warm data older than `minAge` to a cold remote with the official rclone image,
- * then verifies it. The exact script is {@link RcloneScript.render} of the same options (`script`).
+ * then verifies it. Its `script` property is exactly what the CronJob runs.
  */
 export class RcloneArchive extends Construct {
   /** The CronJob. */

@@ -88,6 +88,8 @@ export interface RcloneScriptOptions {
  * copyConfigTemplate, `ARCHIVE_CONFIG_TEMPLATE` and `RCLONE_CONFIG`), transfers the files
  * older than minAge, and verifies the result with `rclone check --one-way` (copy and sync). A second run with
  * nothing new transfers nothing.
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
  */
 export class RcloneScript {
   /** What is wrong with `options` (transfers/checkers outside 1–64, empty filter patterns), or undefined. */

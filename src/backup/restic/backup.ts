@@ -39,7 +39,7 @@ export interface ResticBackupProps extends BackupJobOptions {
   readonly tags?: string[];
   /**
    * Which snapshots to keep. `keepWithin` counts from the newest snapshot, not from now.
-   * @default ResticScript.DEFAULT_RETENTION (keepDaily 30)
+   * @default { keepDaily: 30 }
    */
   readonly retention?: ResticRetention;
   /**
@@ -60,7 +60,7 @@ export interface ResticBackupProps extends BackupJobOptions {
   /**
    * How long each restic command waits for a lock held by another job on the same repository (`--retry-lock`);
    * `forget`, `prune` and `check` take exclusive locks. Zero fails at once (exit 11) instead.
-   * @default ResticScript.DEFAULT_RETRY_LOCK (1 hour)
+   * @default Duration.hours(1)
    */
   readonly retryLock?: Duration;
   /**
@@ -87,7 +87,7 @@ const CA_DIR = '/etc/restic/ca';
 /**
  * A CronJob that backs up a PersistentVolumeClaim (or a directory in it) into a restic repository with the official
  * restic image: initializes the repository on first use, backs up, applies the retention with prune, and checks the
- * repository. The exact script is {@link ResticScript.render} of the same options (`script`).
+ * repository. Its `script` property is exactly what the CronJob runs.
  */
 export class ResticBackup extends Construct {
   /** The CronJob. */

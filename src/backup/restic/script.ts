@@ -125,6 +125,8 @@ const RULES: Array<[keyof ResticRetention, string]> = [
  * Nothing after a failed step runs (`set -eu`): a failed backup never triggers a prune. The one exception is restic's
  * exit code 3 (snapshot saved, but some source files could not be read): steps 4 and 5 still run, then the script
  * exits with 3 so the Job is marked failed.
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
  */
 export class ResticScript {
   /** Used when no retention is given: one snapshot per day for 30 days. */

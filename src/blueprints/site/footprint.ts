@@ -58,7 +58,11 @@ function podResources(spec: any, key: 'requests' | 'limits', resource: string): 
   return Math.max(sum(spec?.containers ?? []) + sidecars, plainInit + sidecars);
 }
 
-/** Adds up what workloads ask of a namespace. */
+/**
+ * Adds up what workloads ask of a namespace.
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
+ */
 export class WorkloadFootprint {
   /** The peak demand of `manifests` (plain objects, e.g. from `chart.toJson()`). */
   public static of(manifests: any[]): Footprint {

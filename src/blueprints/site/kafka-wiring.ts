@@ -6,6 +6,8 @@ import { EdgeKafkaCluster, IKafkaCluster } from '../../sync';
  * controllers talk to each other, the entity operator talks to the brokers and the Kubernetes API, MirrorMaker2 reads
  * the local brokers and reaches the cloud cluster over the WAN. (Strimzi adds its own ingress policies for the
  * listeners and the cluster operator; egress is ours to allow.)
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
  */
 export class KafkaSiteWiring {
   /** Kafka ports: KRaft controller 9090, replication 9091, the TLS client listener 9093. */

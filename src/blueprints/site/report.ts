@@ -54,7 +54,11 @@ export interface SiteReportOptions {
   readonly provedBy?: string[];
 }
 
-/** Renders a site's Markdown report: capacity, components and images, prerequisites, data-path flowchart. */
+/**
+ * Renders a site's Markdown report: capacity, components and images, prerequisites, data-path flowchart.
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
+ */
 export class SiteReport {
   /** Render the report. */
   public static render(o: SiteReportOptions): string {

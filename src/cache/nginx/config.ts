@@ -93,6 +93,8 @@ const DEFAULT_STALE = [
  * The nginx.conf generator of {@link NginxEdgeCache}: a plain class, so tests run the very text that goes into the
  * ConfigMap. Construction validates the options (throwing with the library's message format); `render()` produces
  * the configuration for given paths.
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
  */
 export class NginxCacheConfig {
   /** Path of the health endpoint served by nginx itself (never proxied or cached). */

@@ -73,7 +73,7 @@ export interface NginxEdgeCacheProps extends NginxCacheOptions {
 
 /**
  * An nginx caching reverse proxy in front of an origin: the L2 edge content cache on local SSD, or the L3 regional
- * cache in front of the cloud. Emits a ConfigMap with the generated `nginx.conf` ({@link NginxCacheConfig}), a
+ * cache in front of the cloud. Emits a ConfigMap with the generated `nginx.conf` (`configText`), a
  * Deployment (emptyDir cache) or StatefulSet (per-replica PVC), a Service, a PodDisruptionBudget and a
  * NetworkPolicy. The pods run the unprivileged nginx image with a read-only root filesystem.
  */
@@ -97,8 +97,11 @@ export class NginxEdgeCache extends Construct {
   public readonly port: number;
   /** The ConfigMap holding `nginx.conf`. */
   public readonly configMapName: string;
-  /** The generator whose `render()` output the ConfigMap holds. */
-  public readonly config: NginxCacheConfig;
+  /**
+   * The generator whose `render()` output the ConfigMap holds (internal: the tests render it with loopback paths).
+   * @internal
+   */
+  public readonly _config: NginxCacheConfig;
   /** The nginx.conf text in the ConfigMap. */
   public readonly configText: string;
   /** URL of the cache inside the cluster, e.g. `http://video-cache.site-a.svc.cluster.local:80`. */
@@ -158,19 +161,19 @@ export class NginxEdgeCache extends Construct {
     }
     report(this, errors, warnings);
 
-    this.config = new NginxCacheConfig(props);
-    this.configText = this.config.render();
+    this._config = new NginxCacheConfig(props);
+    this.configText = this._config.render();
     this.origin = props.origin;
-    this.port = this.config.port;
+    this.port = this._config.port;
     this.servicePort = servicePort;
     this.serviceName = this.name;
     this.configMapName = `${this.name}-config`;
     this.persistent = props.storageClassName !== undefined;
     this.allowedClients = props.allowedClients;
-    this.viewerAuthentication = this.config.viewerAuthentication;
+    this.viewerAuthentication = this._config.viewerAuthentication;
 
     // Memory: the keys zone is shared memory allocated at start and counts against the limit.
-    const keysZoneMib = Math.ceil(bytesOf(this.config.keysZoneSize) / (1024 * 1024));
+    const keysZoneMib = Math.ceil(bytesOf(this._config.keysZoneSize) / (1024 * 1024));
     const defaultMemory = Size.mebibytes(128 + keysZoneMib);
     const resources = Resources.toKube(
       { cpu: { request: Cpu.millis(100) }, memory: { request: defaultMemory, limit: defaultMemory } },
@@ -201,7 +204,7 @@ export class NginxEdgeCache extends Construct {
     });
 
     const configPath = `${NginxCacheConfig.CONFIG_DIRECTORY}/nginx.conf`;
-    const basicAuth = this.config.viewerAuthentication === ViewerAuthentication.BASIC && props.viewerCredentials !== undefined;
+    const basicAuth = this._config.viewerAuthentication === ViewerAuthentication.BASIC && props.viewerCredentials !== undefined;
     // Start-up lines before nginx: the resolver line for a host-name origin, the origin token header line.
     const startup = [
       ...(NginxCacheConfig.resolvesOrigin(props.origin) ? [NginxCacheConfig.resolverScript()] : []),
@@ -223,7 +226,7 @@ export class NginxEdgeCache extends Construct {
     const volumes: k8s.Volume[] = [
       { name: 'config', configMap: { name: this.configMapName } },
       { name: 'tmp', emptyDir: { sizeLimit: Resources.quantity(props.tempVolumeSize ?? Size.gibibytes(1)) } },
-      ...(this.persistent ? [] : [{ name: 'cache', emptyDir: { sizeLimit: Resources.quantity(this.config.cacheVolumeSize) } }]),
+      ...(this.persistent ? [] : [{ name: 'cache', emptyDir: { sizeLimit: Resources.quantity(this._config.cacheVolumeSize) } }]),
       ...(this.origin.caCertificate ? [{
         name: 'origin-ca',
         secret: { secretName: this.origin.caCertificate.name, items: [{ key: this.origin.caCertificate.key, path: 'ca.crt' }] },
@@ -281,7 +284,7 @@ export class NginxEdgeCache extends Construct {
           spec: {
             accessModes: ['ReadWriteOnce'],
             storageClassName: props.storageClassName,
-            resources: { requests: { storage: Resources.quantity(this.config.cacheVolumeSize) } },
+            resources: { requests: { storage: Resources.quantity(this._config.cacheVolumeSize) } },
           },
         }],
       });

@@ -1,7 +1,6 @@
 // The options of an nginx edge cache (what users set on NginxEdgeCache) and their enums; config.ts turns them into
 // nginx.conf.
 import { Duration, Size } from 'cdk8s';
-import type { NginxCacheConfig } from './config';
 import { SecretKeyReference } from '../../core/interfaces';
 import { CacheOrigin } from '../origin';
 
@@ -54,7 +53,7 @@ export interface CacheValidity {
 }
 
 /**
- * What the nginx edge cache does. Shared by {@link NginxCacheConfig} (the plain generator) and
+ * What the nginx edge cache does. Shared by `NginxCacheConfig` (the internal generator) and
  * {@link NginxEdgeCacheProps} (the construct).
  */
 export interface NginxCacheOptions {

@@ -13,6 +13,8 @@
  * - for prefixes: `S3_BUCKET_URL`, `S3_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, optional `S3_CA_FILE`
  *
  * Exit status: 0 when every request answered 2xx, 1 otherwise (the Job then shows as failed).
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
  */
 export class CacheWarmUpScript {
   /** The script text (what the warm-up ConfigMap holds under `warmup.sh`). */

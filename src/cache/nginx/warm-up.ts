@@ -80,7 +80,7 @@ export interface NginxCacheWarmUpProps extends CacheWarmUpOptions {
 
 /**
  * A CronJob that requests paths through an {@link NginxEdgeCache} so they are cached before clients ask (the seed's
- * prefetch), with bounded concurrency, request rate and bandwidth. Its script is {@link CacheWarmUpScript}.
+ * prefetch), with bounded concurrency, request rate and bandwidth. Its script is the `warmup.sh` key of its ConfigMap.
  */
 export class NginxCacheWarmUp extends Construct {
   /** Name of the CronJob and its ConfigMap. */
@@ -157,7 +157,7 @@ export class NginxCacheWarmUp extends Construct {
       { name: 'RATE', value: `${perWorkerPerHour}/h` },
       ...(limitRate ? [{ name: 'LIMIT_RATE', value: String(limitRate) }] : []),
       { name: 'MAX_TIME', value: String(secondsCeil(props.requestTimeout ?? Duration.minutes(10))) },
-      { name: 'ROUNDS', value: String(cache.config.minUses) },
+      { name: 'ROUNDS', value: String(cache._config.minUses) },
       { name: 'HOME', value: '/tmp' },
       ...(store && prefixes.length > 0 ? [
         { name: 'S3_BUCKET_URL', value: cache.origin.bucketUrl! },

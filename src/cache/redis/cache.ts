@@ -51,7 +51,7 @@ export interface RedisCacheProps extends RedisCacheOptions {
 
 /**
  * A single Redis instance as the L1 in-memory cache (minutes TTL, sub-millisecond hits): a ConfigMap with the
- * generated `redis.conf` and start script ({@link RedisCacheConfig}), a Deployment (a StatefulSet with a PVC when
+ * generated `redis.conf` (`configText`) and start script, a Deployment (a StatefulSet with a PVC when
  * persistence is on), a Service, a NetworkPolicy, and a `<name>-client` ConfigMap that clients load with `envFrom`
  * (`REDIS_HOST`, `REDIS_PORT`, `REDIS_URL`, `CACHE_DEFAULT_TTL_SECONDS`).
  */
@@ -68,8 +68,13 @@ export class RedisCache extends Construct {
   public readonly url: string;
   /** The ConfigMap clients load with `envFrom`. */
   public readonly clientConfigMapName: string;
-  /** The generator whose output the ConfigMap holds. */
-  public readonly config: RedisCacheConfig;
+  /**
+   * The generator whose output the ConfigMap holds (internal: the tests render it with loopback paths).
+   * @internal
+   */
+  public readonly _config: RedisCacheConfig;
+  /** The redis.conf text in the ConfigMap. */
+  public readonly configText: string;
   /** The cache's pods, for NetworkPolicies of clients. */
   public readonly networkPeer: NetworkPeer;
   /** Labels of the cache's pods. */
@@ -129,8 +134,8 @@ export class RedisCache extends Construct {
     }
     report(this, errors, warnings);
 
-    this.config = new RedisCacheConfig(props);
-    this.port = this.config.port;
+    this._config = new RedisCacheConfig(props);
+    this.port = this._config.port;
     this.serviceName = this.name;
     const namespace = Chart.of(this).namespace;
     this.host = namespace ? `${this.serviceName}.${namespace}.svc.cluster.local` : this.serviceName;
@@ -143,8 +148,9 @@ export class RedisCache extends Construct {
     this.podLabels = selector;
     this.networkPeer = { namespace: namespace ?? 'default', podLabels: selector, ports: [this.port] };
 
-    const configText = this.config.render();
-    const startScript = this.config.startScript();
+    this.configText = this._config.render();
+    const configText = this.configText;
+    const startScript = this._config.startScript();
     const configMapName = `${this.name}-config`;
     new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: configMapName, labels },
@@ -161,7 +167,7 @@ export class RedisCache extends Construct {
       },
     });
 
-    const probeCommand = ['/bin/sh', '-c', this.config.probeScript()];
+    const probeCommand = ['/bin/sh', '-c', this._config.probeScript()];
     const defaultMemory = Size.mebibytes(Math.ceil(maxBytes * factor / 1024 / 1024));
     const volumeMounts: k8s.VolumeMount[] = [
       { name: 'config', mountPath: '/etc/redis', readOnly: true },

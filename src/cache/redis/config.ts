@@ -32,7 +32,7 @@ export enum RedisPersistence {
   AOF = 'aof',
 }
 
-/** What the Redis cache does. Shared by {@link RedisCacheConfig} and {@link RedisCacheProps}. */
+/** What the Redis cache does. Shared by the internal generator `RedisCacheConfig` and {@link RedisCacheProps}. */
 export interface RedisCacheOptions {
   /**
    * Memory for data (`maxmemory`); beyond it Redis evicts per `evictionPolicy`.
@@ -148,6 +148,8 @@ const SAFE_PATH = /^[A-Za-z0-9_./-]+$/;
  * The password never appears in the manifest, the environment or the process list: the Secret is mounted as a file,
  * the start script writes `requirepass "<password>"` into a file on a memory-backed emptyDir, and `redis.conf`
  * `include`s that file.
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
  */
 export class RedisCacheConfig {
   /** Every rule `options` break. */

@@ -180,7 +180,7 @@ export interface MinioClusterProps {
   readonly provisioning?: MinioProvisioningOptions;
   /**
    * UID (and GID) of the servers and the Job.
-   * @default RestrictedSecurity.DEFAULT_UID
+   * @default 65532
    */
   readonly runAsUser?: number;
 }

@@ -1,5 +1,6 @@
 export * from './erasure';
-export * from './lifecycle';
+// MinioLifecycle (the ILM checks and renderer) is internal; import it by path.
+export type { LifecycleRule, LifecycleTransition } from './lifecycle';
 export * from './bucket';
 export * from './policy';
 export * from './tier';

@@ -81,6 +81,8 @@ const TIER_NAME = /^[A-Z0-9][A-Z0-9_-]*$/;
 
 /**
  * Renders and checks lifecycle rules (MinIO ILM).
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
  */
 export class MinioLifecycle {
   /**

@@ -1,2 +1,2 @@
-export * from './release-script';
+// ModelReleaseScript (the script generator) is internal; import it by path.
 export * from './model-release-sync';

@@ -74,8 +74,8 @@ export interface ModelReleaseSyncProps {
 
 /**
  * A CronJob that pulls announced model releases from the cloud bucket, verifies them against their `SHA256SUMS` and
- * only then repoints `<model>/current` in the site's bucket (see {@link ModelReleaseScript} for the protocol and
- * rollback).
+ * only then repoints `<model>/current` in the site's bucket (docs/models.md, "Release protocol", describes the
+ * protocol and rollback).
  */
 export class ModelReleaseSync extends Construct {
   /** Object names next to the version folders of a model; no version may be called this. */

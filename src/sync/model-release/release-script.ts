@@ -40,6 +40,8 @@ export interface ModelReleaseScriptOptions {
  *
  * POSIX sh; needs `rclone checksum --download` (Debian's rclone 1.60 and the pinned image's 1.71 have it). Verified in
  * place: rclone streams the edge copy through SHA-256, so the job needs no local space for the models.
+ *
+ * Internal (not exported from the package; the library's files and the tests import it by path).
  */
 export class ModelReleaseScript {
   /** Render the script. */

@@ -5,7 +5,8 @@ import { isMainThread, threadId } from 'worker_threads';
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, EdgeLabels, FleetSiteFile, IFleetValidator, ISiteFactory, Resources, RestrictedSecurity, Warnings } from '../../../src';
+import { ContainerImage, FleetSiteFile, IFleetValidator, ISiteFactory, Warnings } from '../../../src';
+import { EdgeLabels, Resources, RestrictedSecurity } from '../../../src/core';
 
 /** How a test site misbehaves. */
 export type SiteFault =

@@ -321,7 +321,7 @@ describe('VideoSurveillanceSite private playback (issue 14, defect 9)', () => {
     // The cache: basic auth from the Secret, and the same token from the same Secret.
     expect(s.cache.viewerAuthentication).toBe('basic');
     const conf = find(m, 'ConfigMap', 'playback-config').data['nginx.conf'];
-    expect(conf).toBe(s.cache.config.render());
+    expect(conf).toBe(s.cache._config.render());
     expect(conf).toContain('auth_basic_user_file /etc/nginx/viewers/htpasswd;');
     expect(conf).toContain('include /tmp/nginx-origin-token.conf;');
     const pod = find(m, 'StatefulSet', 'playback').spec.template.spec;

@@ -1,9 +1,10 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  CacheOrigin, CacheStaleCondition, ContainerImage, ExternalObjectStore, NginxCacheConfig, NginxEdgeCache, NginxEdgeCacheProps,
+  CacheOrigin, CacheStaleCondition, ContainerImage, ExternalObjectStore, NginxEdgeCache, NginxEdgeCacheProps,
   ObjectStoreFlavor, SecurityBaseline, Warnings,
 } from '../../../src';
+import { NginxCacheConfig } from '../../../src/cache/nginx/config';
 import { chart, find, findAll, synth } from '../../support/harness';
 
 const origin = () => CacheOrigin.fromUrl('https://origin.example.com/media/');
@@ -82,7 +83,7 @@ describe('NginxEdgeCache', () => {
     });
 
     test('the ConfigMap holds the generator\'s container rendering', () => {
-      expect(conf).toBe(cache.config.render());
+      expect(conf).toBe(cache._config.render());
       expect(cache.configText).toBe(conf);
     });
 
@@ -201,16 +202,16 @@ describe('NginxEdgeCache', () => {
       // Every slice is its own cache key: a 1 TiB cache of 1 MiB slices holds ~943,000 keys whatever the object count.
       const c = chart();
       const cache = new NginxEdgeCache(c, 'cache', { origin: origin(), cacheVolumeSize: Size.tebibytes(1), sliceSize: Size.mebibytes(1), cacheKey: '$uri$slice_range' });
-      const maxSizeBytes = cache.config.maxSize.toKibibytes() * 1024;
+      const maxSizeBytes = cache._config.maxSize.toKibibytes() * 1024;
       const sliceKeys = Math.floor(maxSizeBytes / (1024 * 1024));
-      const zoneMib = cache.config.keysZoneSize.toKibibytes() / 1024;
+      const zoneMib = cache._config.keysZoneSize.toKibibytes() / 1024;
       // nginx's documented figure: a 1 MB zone stores about 8,000 keys.
       expect(zoneMib * 8000).toBeGreaterThanOrEqual(sliceKeys);
       expect(zoneMib * 8000).toBeLessThanOrEqual(sliceKeys * 1.3);
       expect(cache.configText).toContain(`keys_zone=edge_cache:${zoneMib}m`);
       // Objects add at most one partial slice each.
       const withObjects = new NginxEdgeCache(chart(), 'cache', { origin: origin(), cacheVolumeSize: Size.tebibytes(1), sliceSize: Size.mebibytes(1), cacheKey: '$uri$slice_range', expectedObjects: 200_000 });
-      expect(withObjects.config.keysZoneSize.toKibibytes() / 1024 * 8000).toBeGreaterThanOrEqual(sliceKeys + 200_000);
+      expect(withObjects._config.keysZoneSize.toKibibytes() / 1024 * 8000).toBeGreaterThanOrEqual(sliceKeys + 200_000);
       // Memory follows the zone.
       expect(parseInt(find(synth(c), 'Deployment', 'cache').spec.template.spec.containers[0].resources.limits.memory, 10)).toBeGreaterThanOrEqual(zoneMib + 32);
     });
@@ -446,7 +447,7 @@ describe('NginxEdgeCache', () => {
     test('a keys zone too small for the slices of the cache', () => {
       const c = chart();
       const cache = new NginxEdgeCache(c, 'cache', { origin: origin(), cacheVolumeSize: Size.gibibytes(500), sliceSize: Size.mebibytes(1), cacheKey: '$uri$slice_range', keysZoneSize: Size.mebibytes(10) });
-      const sliceKeys = Math.floor(cache.config.maxSize.toKibibytes() / 1024);
+      const sliceKeys = Math.floor(cache._config.maxSize.toKibibytes() / 1024);
       expect(Warnings.collect(c)).toEqual([
         expect.stringContaining(`keysZoneSize = "10 MiB": holds about 80000 keys (8,000 per MiB) but the cache holds up to ${sliceKeys} slices`),
       ]);

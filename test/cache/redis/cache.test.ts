@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
-import { ContainerImage, RedisCache, RedisCacheConfig, RedisCacheProps, RedisEvictionPolicy, RedisPersistence, SecurityBaseline, Warnings } from '../../../src';
+import { ContainerImage, RedisCache, RedisCacheProps, RedisEvictionPolicy, RedisPersistence, SecurityBaseline, Warnings } from '../../../src';
+import { RedisCacheConfig } from '../../../src/cache/redis/config';
 import { chart, find, findAll, synth } from '../../support/harness';
 
 const password = { name: 'redis-auth', key: 'password' };
@@ -58,8 +59,8 @@ describe('RedisCache', () => {
     });
 
     test('the ConfigMap holds the generator\'s container rendering', () => {
-      expect(conf).toBe(cache.config.render());
-      expect(configMap.data['start.sh']).toBe(cache.config.startScript());
+      expect(conf).toBe(cache._config.render());
+      expect(configMap.data['start.sh']).toBe(cache._config.startScript());
     });
 
     test('maxmemory 256 MiB in bytes, allkeys-lru, no persistence, protected mode, password by include', () => {
@@ -88,7 +89,7 @@ describe('RedisCache', () => {
 
     test('probes ping with auth; memory is 1.5 × maxmemory', () => {
       const probe = container.readinessProbe.exec.command;
-      expect(probe).toEqual(['/bin/sh', '-c', cache.config.probeScript()]);
+      expect(probe).toEqual(['/bin/sh', '-c', cache._config.probeScript()]);
       expect(probe[2]).toBe("REDISCLI_AUTH=\"$(cat '/etc/redis-auth/password')\" redis-cli -h 127.0.0.1 -p 6379 ping | grep -qx PONG");
       expect(container.livenessProbe.exec.command).toEqual(probe);
       expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '384Mi' }, limits: { memory: '384Mi' } });
@@ -125,7 +126,7 @@ describe('RedisCache', () => {
       const sts = find(m, 'StatefulSet', 'l1');
       expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } });
       expect(sts.spec.template.spec.containers[0].resources.limits.memory).toBe('2Gi');
-      expect(cache.config.render()).toContain('save 3600 1 300 100 60 10000\nstop-writes-on-bgsave-error no\n');
+      expect(cache._config.render()).toContain('save 3600 1 300 100 60 10000\nstop-writes-on-bgsave-error no\n');
     });
 
     test('AOF persistence', () => {
@@ -137,9 +138,9 @@ describe('RedisCache', () => {
       const c = chart();
       const cache = new RedisCache(c, 'l1', { allowUnauthenticated: true });
       const m = quietly(() => synth(c));
-      expect(cache.config.render()).toContain('protected-mode no\n');
-      expect(cache.config.render()).not.toContain('include');
-      expect(cache.config.startScript()).not.toContain('password');
+      expect(cache._config.render()).toContain('protected-mode no\n');
+      expect(cache._config.render()).not.toContain('include');
+      expect(cache._config.startScript()).not.toContain('password');
       expect(find(m, 'Deployment', 'l1').spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('auth');
     });
 

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { LifecycleRule, MinioLifecycle } from '../../../src';
+import { LifecycleRule } from '../../../src';
+import { MinioLifecycle } from '../../../src/objectstore/minio/lifecycle';
 
 describe('MinioLifecycle.toIlmJson', () => {
   test('renders the S3 lifecycle JSON that mc ilm import reads', () => {

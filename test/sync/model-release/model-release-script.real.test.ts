@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ModelReleaseScript, ModelReleaseScriptOptions } from '../../../src';
+import { ModelReleaseScript, ModelReleaseScriptOptions } from '../../../src/sync/model-release/release-script';
 import { requireTools } from '../../support/tools';
 
 requireTools('rclone');

@@ -1,5 +1,6 @@
 import { Cron, Size } from 'cdk8s';
-import { ExternalObjectStore, ModelReleaseScript, ModelReleaseSync, ObjectStoreFlavor } from '../../../src';
+import { ExternalObjectStore, ModelReleaseSync, ObjectStoreFlavor } from '../../../src';
+import { ModelReleaseScript } from '../../../src/sync/model-release/release-script';
 import { chart, find, synth } from '../../support/harness';
 
 const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-models-ro' } });
