@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { MinioBucket, MinioBucketOptions } from './bucket';
 import { MinioClusterChecks } from './checks';
 import { MinioErasureLayout } from './erasure';
-import { API_PORT, CONSOLE_PORT, MinioClusterRef, provisionerSelector } from './internal';
+import { API_PORT, CONSOLE_PORT, MinioClusterRef, minioWorkload } from './internal';
 import { kafkaTargets } from './notifications';
 import { DriveFilesystem, MinioKesOptions, MinioProvisioningOptions, MinioRootCredentials, MinioTlsOptions } from './options';
 import { MinioPolicy, MinioPolicyOptions } from './policy';
@@ -16,7 +16,7 @@ import { MinioProvisioner } from './provisioner';
 import { MinioServer } from './server';
 import { MinioTier, MinioTierOptions } from './tier';
 import {
-  ContainerImage, EdgeLabels, edgeError, ExternalObjectStore, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
+  ContainerImage, edgeError, ExternalObjectStore, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret,
   RestrictedSecurity, S3CredentialsReference, SecretKeyReference,
 } from '../../core';
@@ -285,7 +285,9 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     const caKey = props.tls ? props.tls.caKey ?? 'ca.crt' : undefined;
     this.caCertificate = props.tls && caKey ? { name: props.tls.secretName, key: caKey } : undefined;
     this.image = props.image ?? ContainerImage.MINIO;
-    this.selectorLabels = { ...EdgeLabels.selector({ name: 'minio', instance: this.name }), 'app.kubernetes.io/component': 'server' };
+    const server = minioWorkload(this.name, this.namespace, 'server', this.image);
+    const mcImage = props.mcImage ?? ContainerImage.MINIO_MC;
+    this.selectorLabels = server.podLabels;
     const peerPorts = [API_PORT, ...(props.console ? [CONSOLE_PORT] : [])];
     this.serverNetworkPeer = { namespace: this.namespace, podLabels: { ...this.selectorLabels }, ports: peerPorts };
     this.networkPeer = this.serverNetworkPeer;
@@ -302,10 +304,11 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
       serviceName: this.serviceName,
       layout: this.layout,
       image: this.image,
-      mcImage: props.mcImage ?? ContainerImage.MINIO_MC,
+      mcImage,
       eventQueue: props.eventQueue ?? true,
       runAsUser: props.runAsUser ?? RestrictedSecurity.DEFAULT_UID,
-      selectorLabels: this.selectorLabels,
+      server,
+      provisioner: minioWorkload(this.name, this.namespace, 'provisioner', mcImage),
       caCertificate: this.caCertificate,
       buckets: this._buckets,
       policies: this._policies,
@@ -491,7 +494,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
 
   /** Labels of the provisioning Job's pods (for NetworkPolicies that let them reach the servers). */
   public get provisionerPodLabels(): { [key: string]: string } {
-    return provisionerSelector(this.ref);
+    return this.ref.provisioner.podLabels;
   }
 
   private ensureProvisioner(): void {
