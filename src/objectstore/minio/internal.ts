@@ -61,8 +61,15 @@ export interface MinioClusterRef {
  * cluster's name), so the component is part of the pod labels: each selects only its own pods.
  */
 export function minioWorkload(name: string, namespace: string, component: string, image: ContainerImage): RestrictedWorkload {
-  return new RestrictedWorkload({ app: 'minio', instance: name, component, image, selectByComponent: true }, namespace);
+  return new RestrictedWorkload({ app: MINIO_APP, instance: name, component, image, selectByComponent: true }, namespace);
 }
+
+/** `app.kubernetes.io/name` of a cluster's pods. */
+export const MINIO_APP = 'minio';
+/** `app.kubernetes.io/component` of the servers. */
+export const SERVER_COMPONENT = 'server';
+/** `app.kubernetes.io/component` of the provisioning Job. */
+export const PROVISIONER_COMPONENT = 'provisioner';
 
 /** The remote stores the cluster talks to (tiers, then replication targets), once each. */
 export function remoteStores(ref: MinioClusterRef): IObjectStore[] {
