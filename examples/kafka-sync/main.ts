@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster,
-  KafkaCloudToEdgeMirror, KafkaSync, ObjectStoreFlavor,
+  KafkaCloudToEdgeMirror, KafkaSync, MinioCluster, ObjectStoreFlavor,
 } from '../../src';
 
 /**
@@ -56,12 +56,13 @@ export function buildApp(app: App = new App()): App {
   releases.grantConsume('model-puller');
 
   // The bytes: video segments edge MinIO (its client Service, not the headless `store-hl`, which also lists servers that
-  // are not ready) -> cloud bucket, under the site's prefix, capped at 20 MiB/s.
+  // are not ready) -> cloud bucket, under the site's prefix, capped at 20 MiB/s. The MinioCluster `store` is built by
+  // the site's storage app; its server pods are selected by the labels it gives them.
   const edgeStore = new ExternalObjectStore({
     s3Endpoint: `http://store.${site}.svc.cluster.local:9000`,
     credentials: { secretName: 'store-replication-keys' },
     flavor: ObjectStoreFlavor.MINIO,
-    networkPeer: { namespace: site, podLabels: { 'app.kubernetes.io/name': 'minio' }, ports: [9000] },
+    networkPeer: { namespace: site, podLabels: MinioCluster.podLabelsFor('store'), ports: [9000] },
   });
   const cloudStore = new ExternalObjectStore({ s3Endpoint: 'https://s3.cloud.example.com', credentials: { secretName: 'cloud-s3-keys' } });
   sync.addObjectReplication('video-to-cloud', {

@@ -1,12 +1,13 @@
-// The one builder of every pod template the library emits (CronJob, Deployment, StatefulSet): Pod Security
+// The one builder of every pod template the library emits (CronJob, Job, Deployment, StatefulSet): Pod Security
 // "restricted" contexts, no service-account token, requests and limits on every container, probes on long-running
 // ones; and the labels of the pods it builds, so policies and grants select them through the workload itself.
 // Internal: not re-exported from src/core/index.ts (jsii-invisible); building blocks import it by path.
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ContainerImage } from './images';
 import { EdgeLabels } from './labels';
-import { LeastPrivilegePolicySpec, leastPrivilegePolicy } from './network-policy';
+import { LeastPrivilegePolicySpec, leastPrivilegePolicy, leastPrivilegeSpec } from './network-policy';
 import { RestrictedPodSecurityOptions, RestrictedSecurity } from './security';
 
 /** Who the pods are: the recommended labels derive from it. */
@@ -19,6 +20,11 @@ export interface WorkloadIdentity {
   readonly component: string;
   /** The image: its tag becomes `app.kubernetes.io/version`. */
   readonly image: ContainerImage;
+  /**
+   * The component joins the pod labels: for several workloads of one instance (a MinIO cluster's servers and its
+   * provisioning Job), so that each selects only its own pods.
+   */
+  readonly selectByComponent?: boolean;
 }
 
 /** A container of a restricted pod: its security context comes from the builder; resources are required. */
@@ -64,6 +70,22 @@ export interface RestrictedCronJobOptions {
   readonly pod: RestrictedPodOptions;
 }
 
+/** The Job part of a workload that runs once to completion. */
+export interface RestrictedJobOptions {
+  /** metadata.name, when not the workload's name (e.g. the Job of a cluster, `<cluster>-provision`). */
+  readonly name?: string;
+  readonly backoffLimit: number;
+  readonly activeDeadlineSeconds: number;
+  readonly ttlSecondsAfterFinished?: number;
+  readonly podFailurePolicy?: k8s.PodFailurePolicy;
+  /**
+   * The Job's name, when it is only known at synth (a Job's spec is immutable: a Job named by a hash of its content
+   * runs again when the content changes).
+   */
+  readonly nameAtSynth?: () => string;
+  readonly pod: RestrictedPodOptions;
+}
+
 /** The Deployment part of a long-running workload. */
 export interface RestrictedDeploymentOptions {
   readonly replicas: number;
@@ -78,8 +100,12 @@ export interface RestrictedStatefulSetOptions {
   readonly replicas: number;
   readonly serviceName: string;
   readonly podManagementPolicy?: string;
+  readonly updateStrategy?: k8s.StatefulSetUpdateStrategy;
   readonly persistentVolumeClaimRetentionPolicy?: k8s.StatefulSetPersistentVolumeClaimRetentionPolicy;
-  /** Claims per pod: their metadata carries the workload's labels. */
+  /**
+   * Claims per pod: their metadata carries the pod labels only, which never change (the API server refuses any change
+   * to a StatefulSet's claim templates, so a version label there would make every image upgrade fail).
+   */
   readonly volumeClaimTemplates?: Array<{ name: string; spec: k8s.PersistentVolumeClaimSpec }>;
   readonly pod: RestrictedPodOptions<LongRunningContainer>;
 }
@@ -90,9 +116,12 @@ export interface RestrictedStatefulSetOptions {
  * grants and site flows use it rather than deriving the labels again.
  */
 export class RestrictedWorkload {
-  /** The labels that select the pods of `app` named `instance` (name + instance, stable across upgrades). */
-  public static podLabelsOf(app: string, instance: string): { [key: string]: string } {
-    return EdgeLabels.selector({ name: app, instance });
+  /**
+   * The labels that select the pods of `app` named `instance` (name + instance, stable across upgrades), and the
+   * component when given (see `WorkloadIdentity.selectByComponent`).
+   */
+  public static podLabelsOf(app: string, instance: string, component?: string): { [key: string]: string } {
+    return { ...EdgeLabels.selector({ name: app, instance }), ...(component ? { 'app.kubernetes.io/component': component } : {}) };
   }
 
   /** metadata.name of the workload. */
@@ -110,7 +139,7 @@ export class RestrictedWorkload {
     this.labels = EdgeLabels.standard({
       name: identity.app, instance: identity.instance, component: identity.component, version: identity.image.version,
     });
-    this.podLabels = RestrictedWorkload.podLabelsOf(identity.app, identity.instance);
+    this.podLabels = RestrictedWorkload.podLabelsOf(identity.app, identity.instance, identity.selectByComponent ? identity.component : undefined);
   }
 
   /** metadata of an object of this workload (name defaults to the workload's). */
@@ -180,6 +209,22 @@ export class RestrictedWorkload {
     });
   }
 
+  /** A Job that never restarts a failed pod in place (retries are new pods, up to `backoffLimit`). */
+  public job(scope: Construct, id: string, options: RestrictedJobOptions): k8s.KubeJob {
+    const template = this.podTemplate(options.pod);
+    const props: k8s.KubeJobProps = {
+      metadata: this.metadata(options.name),
+      spec: {
+        backoffLimit: options.backoffLimit,
+        activeDeadlineSeconds: options.activeDeadlineSeconds,
+        ...(options.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished } : {}),
+        ...(options.podFailurePolicy ? { podFailurePolicy: options.podFailurePolicy } : {}),
+        template: { ...template, spec: { restartPolicy: 'Never', ...template.spec! } },
+      },
+    };
+    return options.nameAtSynth ? new JobNamedAtSynth(scope, id, options.nameAtSynth, props) : new k8s.KubeJob(scope, id, props);
+  }
+
   /** A Deployment of long-running pods. */
   public deployment(scope: Construct, id: string, options: RestrictedDeploymentOptions): k8s.KubeDeployment {
     return new k8s.KubeDeployment(scope, id, {
@@ -202,20 +247,47 @@ export class RestrictedWorkload {
         serviceName: options.serviceName,
         ...(options.podManagementPolicy ? { podManagementPolicy: options.podManagementPolicy } : {}),
         selector: this.selector,
+        ...(options.updateStrategy ? { updateStrategy: options.updateStrategy } : {}),
         template: this.podTemplate(options.pod),
         ...(options.persistentVolumeClaimRetentionPolicy
           ? { persistentVolumeClaimRetentionPolicy: options.persistentVolumeClaimRetentionPolicy } : {}),
         ...(options.volumeClaimTemplates ? {
-          volumeClaimTemplates: options.volumeClaimTemplates.map((c) => ({ metadata: { name: c.name, labels: this.labels }, spec: c.spec })),
+          volumeClaimTemplates: options.volumeClaimTemplates.map((c) => ({ metadata: { name: c.name, labels: this.podLabels }, spec: c.spec })),
         } : {}),
       },
     });
   }
 
-  /** The least-privilege NetworkPolicy of this workload's pods (named, labelled and selecting as the workload). */
+  /**
+   * The least-privilege NetworkPolicy of this workload's pods (named, labelled and selecting as the workload). Given a
+   * function, the rules are produced at synth (for peers added after construction, such as grants).
+   */
   public networkPolicy(
-    scope: Construct, id: string, spec: Omit<LeastPrivilegePolicySpec, 'name' | 'namespace' | 'labels' | 'podLabels'>,
+    scope: Construct, id: string, spec: WorkloadPolicyRules | (() => WorkloadPolicyRules), name?: string,
   ): k8s.KubeNetworkPolicy {
-    return leastPrivilegePolicy(scope, id, { ...spec, name: this.name, namespace: this.namespace, labels: this.labels, podLabels: this.podLabels });
+    const full = (rules: WorkloadPolicyRules): LeastPrivilegePolicySpec => ({
+      ...rules, name: name ?? this.name, namespace: this.namespace, labels: this.labels, podLabels: this.podLabels,
+    });
+    if (typeof spec !== 'function') return leastPrivilegePolicy(scope, id, full(spec));
+    return new k8s.KubeNetworkPolicy(scope, id, {
+      metadata: this.metadata(name),
+      spec: Lazy.any({ produce: () => leastPrivilegeSpec(full(spec())) }) as unknown as k8s.NetworkPolicySpec,
+    });
+  }
+}
+
+/** The rules of a workload's NetworkPolicy: what it lets in and out (the rest comes from the workload). */
+export type WorkloadPolicyRules = Omit<LeastPrivilegePolicySpec, 'name' | 'namespace' | 'labels' | 'podLabels'>;
+
+/** A Job whose name is only known at synth. */
+class JobNamedAtSynth extends k8s.KubeJob {
+  constructor(scope: Construct, id: string, private readonly nameAtSynth: () => string, props: k8s.KubeJobProps) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    json.metadata.name = this.nameAtSynth();
+    return json;
   }
 }

@@ -426,7 +426,7 @@ export abstract class EdgeSite extends Chart {
   /** Let a MinIO store's servers talk to each other and its provisioning Job reach them. */
   private allowStoreInternals(store: MinioCluster): void {
     const peer = store.serverNetworkPeer;
-    this.allow('store-peers', { namespace: store.namespace, podLabels: store.selectorLabels }, peer);
+    this.allow('store-peers', { namespace: store.namespace, podLabels: store.podLabels }, peer);
     this.allow('provisioner-store', { namespace: store.namespace, podLabels: store.provisionerPodLabels }, peer);
   }
 

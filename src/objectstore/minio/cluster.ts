@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { MinioBucket, MinioBucketOptions } from './bucket';
 import { MinioClusterChecks } from './checks';
 import { MinioErasureLayout } from './erasure';
-import { API_PORT, CONSOLE_PORT, MinioClusterRef, provisionerSelector } from './internal';
+import { API_PORT, CONSOLE_PORT, MINIO_APP, MinioClusterRef, minioWorkload, PROVISIONER_COMPONENT, SERVER_COMPONENT } from './internal';
 import { kafkaTargets } from './notifications';
 import { DriveFilesystem, MinioKesOptions, MinioProvisioningOptions, MinioRootCredentials, MinioTlsOptions } from './options';
 import { MinioPolicy, MinioPolicyOptions } from './policy';
@@ -16,11 +16,12 @@ import { MinioProvisioner } from './provisioner';
 import { MinioServer } from './server';
 import { MinioTier, MinioTierOptions } from './tier';
 import {
-  ContainerImage, EdgeLabels, edgeError, ExternalObjectStore, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
+  ContainerImage, edgeError, ExternalObjectStore, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret,
   RestrictedSecurity, S3CredentialsReference, SecretKeyReference,
 } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
+import { RestrictedWorkload } from '../../core/workload';
 
 /** Props of {@link MinioCluster}. */
 export interface MinioClusterProps {
@@ -193,6 +194,19 @@ export interface MinioClusterProps {
  * The erasure layout is checked at synth with MinIO's own arithmetic ({@link MinioErasureLayout}).
  */
 export class MinioCluster extends Construct implements IGrantableObjectStore {
+  /**
+   * The labels that select the server pods of the cluster named `name` (the `name` prop, else the construct id), for a
+   * policy written where the cluster is not built (another app or chart); with the cluster at hand use `podLabels`.
+   */
+  public static podLabelsFor(name: string): { [key: string]: string } {
+    return RestrictedWorkload.podLabelsOf(MINIO_APP, name, SERVER_COMPONENT);
+  }
+
+  /** The labels that select the provisioning Job's pods of the cluster named `name`; see `podLabelsFor`. */
+  public static provisionerPodLabelsFor(name: string): { [key: string]: string } {
+    return RestrictedWorkload.podLabelsOf(MINIO_APP, name, PROVISIONER_COMPONENT);
+  }
+
   /** Name of the StatefulSet, client Service, PDB and NetworkPolicy. */
   public readonly name: string;
   /** Namespace. */
@@ -227,8 +241,8 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
   public readonly image: ContainerImage;
   /** Root credentials Secret. */
   public readonly rootCredentials: MinioRootCredentials;
-  /** Labels selecting the server pods. */
-  public readonly selectorLabels: { [key: string]: string };
+  /** The labels that select the server pods (see `podLabelsFor`). */
+  public readonly podLabels: { [key: string]: string };
   /** The StatefulSet (escape hatch). */
   public readonly statefulSet: ApiObject;
 
@@ -285,9 +299,11 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     const caKey = props.tls ? props.tls.caKey ?? 'ca.crt' : undefined;
     this.caCertificate = props.tls && caKey ? { name: props.tls.secretName, key: caKey } : undefined;
     this.image = props.image ?? ContainerImage.MINIO;
-    this.selectorLabels = { ...EdgeLabels.selector({ name: 'minio', instance: this.name }), 'app.kubernetes.io/component': 'server' };
+    const server = minioWorkload(this.name, this.namespace, SERVER_COMPONENT, this.image);
+    const mcImage = props.mcImage ?? ContainerImage.MINIO_MC;
+    this.podLabels = server.podLabels;
     const peerPorts = [API_PORT, ...(props.console ? [CONSOLE_PORT] : [])];
-    this.serverNetworkPeer = { namespace: this.namespace, podLabels: { ...this.selectorLabels }, ports: peerPorts };
+    this.serverNetworkPeer = { namespace: this.namespace, podLabels: { ...this.podLabels }, ports: peerPorts };
     this.networkPeer = this.serverNetworkPeer;
 
     this.ref = {
@@ -302,10 +318,11 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
       serviceName: this.serviceName,
       layout: this.layout,
       image: this.image,
-      mcImage: props.mcImage ?? ContainerImage.MINIO_MC,
+      mcImage,
       eventQueue: props.eventQueue ?? true,
       runAsUser: props.runAsUser ?? RestrictedSecurity.DEFAULT_UID,
-      selectorLabels: this.selectorLabels,
+      server,
+      provisioner: minioWorkload(this.name, this.namespace, PROVISIONER_COMPONENT, mcImage),
       caCertificate: this.caCertificate,
       buckets: this._buckets,
       policies: this._policies,
@@ -491,7 +508,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
 
   /** Labels of the provisioning Job's pods (for NetworkPolicies that let them reach the servers). */
   public get provisionerPodLabels(): { [key: string]: string } {
-    return provisionerSelector(this.ref);
+    return this.ref.provisioner.podLabels;
   }
 
   private ensureProvisioner(): void {

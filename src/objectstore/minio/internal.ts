@@ -6,7 +6,8 @@ import type { MinioCluster, MinioClusterProps } from './cluster';
 import type { MinioErasureLayout } from './erasure';
 import type { MinioPolicy } from './policy';
 import type { MinioTier } from './tier';
-import { ContainerImage, EdgeLabels, edgeError, IObjectStore, ObjectStoreGrant, SecretKeyReference } from '../../core';
+import { ContainerImage, edgeError, IObjectStore, ObjectStoreGrant, SecretKeyReference } from '../../core';
+import { RestrictedWorkload } from '../../core/workload';
 
 /** S3 API port of the servers. */
 export const API_PORT = 9000;
@@ -44,7 +45,10 @@ export interface MinioClusterRef {
   readonly mcImage: ContainerImage;
   readonly eventQueue: boolean;
   readonly runAsUser: number;
-  readonly selectorLabels: { [key: string]: string };
+  /** The servers: their labels and the pods they select. */
+  readonly server: RestrictedWorkload;
+  /** The provisioning Job: its labels and the pods it selects. */
+  readonly provisioner: RestrictedWorkload;
   readonly caCertificate?: SecretKeyReference;
   readonly buckets: MinioBucket[];
   readonly policies: MinioPolicy[];
@@ -52,15 +56,20 @@ export interface MinioClusterRef {
   readonly grants: ObjectStoreGrant[];
 }
 
-/** Standard labels of the cluster's objects of `component` (`server` or `provisioner`). */
-export function clusterLabels(ref: MinioClusterRef, component: string): { [key: string]: string } {
-  return EdgeLabels.standard({ name: 'minio', instance: ref.name, component, version: component === 'server' ? ref.image.version : ref.mcImage.version });
+/**
+ * The cluster's workload of `component` (`server` or `provisioner`, run from `image`). Both share the instance (the
+ * cluster's name), so the component is part of the pod labels: each selects only its own pods.
+ */
+export function minioWorkload(name: string, namespace: string, component: string, image: ContainerImage): RestrictedWorkload {
+  return new RestrictedWorkload({ app: MINIO_APP, instance: name, component, image, selectByComponent: true }, namespace);
 }
 
-/** Labels of the provisioning Job's pods (for NetworkPolicies that let them reach the servers). */
-export function provisionerSelector(ref: MinioClusterRef): { [key: string]: string } {
-  return { ...EdgeLabels.selector({ name: 'minio', instance: ref.name }), 'app.kubernetes.io/component': 'provisioner' };
-}
+/** `app.kubernetes.io/name` of a cluster's pods. */
+export const MINIO_APP = 'minio';
+/** `app.kubernetes.io/component` of the servers. */
+export const SERVER_COMPONENT = 'server';
+/** `app.kubernetes.io/component` of the provisioning Job. */
+export const PROVISIONER_COMPONENT = 'provisioner';
 
 /** The remote stores the cluster talks to (tiers, then replication targets), once each. */
 export function remoteStores(ref: MinioClusterRef): IObjectStore[] {

@@ -4,15 +4,14 @@
 import { createHash } from 'crypto';
 import { Duration, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-30';
-import { Construct } from 'constructs';
 import { MinioBucket } from './bucket';
-import { API_PORT, clusterLabels, MinioClusterRef, provisionerSelector, remoteStores, replicationRuleId, rootEnv } from './internal';
+import { API_PORT, MinioClusterRef, remoteStores, replicationRuleId, rootEnv } from './internal';
 import { MinioLifecycle } from './lifecycle';
 import { derivedTargetId, kafkaTargetArn } from './notifications';
 import { MinioProvisioningScript, PlanBucket, PlanCredential, ProvisioningPlan, ProvisioningStep } from './provisioning';
 import type { MinioTier } from './tier';
-import { IObjectStore, Resources, RestrictedSecurity, S3CredentialsReference } from '../../core';
-import { CidrEgress, endpointEgress, leastPrivilegeSpec } from '../../core/network-policy';
+import { IObjectStore, Resources, S3CredentialsReference } from '../../core';
+import { CidrEgress, endpointEgress } from '../../core/network-policy';
 
 interface CredentialEnv {
   readonly users: Map<string, PlanCredential>;
@@ -37,69 +36,54 @@ export class MinioProvisioner {
 
   constructor(private readonly ref: MinioClusterRef) {
     this.configMapName = `${ref.name}-provision`;
-    const labels = clusterLabels(ref, 'provisioner');
+    const workload = ref.provisioner;
     new k8s.KubeConfigMap(ref.scope, 'ProvisioningConfig', {
-      metadata: { name: this.configMapName, namespace: ref.namespace, labels },
+      metadata: workload.metadata(this.configMapName),
       data: Lazy.any({ produce: () => this.configFiles() }),
     });
     const prov = ref.props.provisioning ?? {};
     const caFile = this.caFile();
     // The Job talks to its own servers and to the remote stores it configures (replication targets, tiers); nothing
     // talks to it.
-    new k8s.KubeNetworkPolicy(ref.scope, 'ProvisioningNetworkPolicy', {
-      metadata: { name: `${ref.name}-provision`, namespace: ref.namespace, labels },
-      spec: Lazy.any({
-        produce: () => leastPrivilegeSpec({
-          name: `${ref.name}-provision`,
-          labels,
-          podLabels: provisionerSelector(ref),
-          ingress: [],
-          egress: remoteStores(ref).reduce(
-            (acc, store) => {
-              const e = endpointEgress(store.s3Endpoint, store.networkPeer, undefined);
-              return { peers: [...acc.peers, ...e.peers], cidrs: [...acc.cidrs, ...e.cidrs] };
-            },
-            { peers: [{ namespace: ref.namespace, podLabels: ref.selectorLabels, ports: [API_PORT] }], cidrs: [] as CidrEgress[] },
-          ),
-        }),
-      }),
-    });
-    new ProvisioningJob(ref.scope, 'Provisioning', () => this.jobName, {
-      metadata: { name: `${ref.name}-provision`, namespace: ref.namespace, labels },
-      spec: {
-        backoffLimit: prov.backoffLimit ?? 6,
-        activeDeadlineSeconds: (prov.activeDeadline ?? Duration.minutes(30)).toSeconds(),
-        ttlSecondsAfterFinished: (prov.ttlAfterFinished ?? Duration.hours(24)).toSeconds(),
-        template: {
-          metadata: { labels: { ...labels, ...provisionerSelector(ref) } },
-          spec: {
-            restartPolicy: 'Never',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: RestrictedSecurity.podSecurityContext({ runAsUser: ref.runAsUser }),
-            containers: [{
-              name: 'mc',
-              image: ref.mcImage.reference,
-              command: ['/bin/sh', '/config/provision.sh'],
-              env: Lazy.any({ produce: () => this.jobEnv() }),
-              resources: Resources.toKube(
-                { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } },
-                prov.resources,
-              ),
-              securityContext: RestrictedSecurity.containerSecurityContext(),
-              volumeMounts: [
-                { name: 'config', mountPath: '/config', readOnly: true },
-                { name: 'home', mountPath: '/tmp' },
-                ...(caFile ? [{ name: 'ca', mountPath: '/etc/minio-ca', readOnly: true }] : []),
-              ],
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: this.configMapName, defaultMode: 0o444 } },
-              { name: 'home', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-              ...(ref.caCertificate ? [{ name: 'ca', secret: { secretName: ref.caCertificate.name, items: [{ key: ref.caCertificate.key, path: 'ca.crt' }] } }] : []),
-            ],
-          },
+    workload.networkPolicy(ref.scope, 'ProvisioningNetworkPolicy', () => ({
+      ingress: [],
+      egress: remoteStores(ref).reduce(
+        (acc, store) => {
+          const e = endpointEgress(store.s3Endpoint, store.networkPeer, undefined);
+          return { peers: [...acc.peers, ...e.peers], cidrs: [...acc.cidrs, ...e.cidrs] };
         },
+        { peers: [{ namespace: ref.namespace, podLabels: ref.server.podLabels, ports: [API_PORT] }], cidrs: [] as CidrEgress[] },
+      ),
+    }), `${ref.name}-provision`);
+    workload.job(ref.scope, 'Provisioning', {
+      name: `${ref.name}-provision`,
+      nameAtSynth: () => this.jobName,
+      backoffLimit: prov.backoffLimit ?? 6,
+      activeDeadlineSeconds: (prov.activeDeadline ?? Duration.minutes(30)).toSeconds(),
+      ttlSecondsAfterFinished: (prov.ttlAfterFinished ?? Duration.hours(24)).toSeconds(),
+      pod: {
+        security: { runAsUser: ref.runAsUser },
+        spec: { enableServiceLinks: false },
+        containers: [{
+          name: 'mc',
+          image: ref.mcImage,
+          command: ['/bin/sh', '/config/provision.sh'],
+          env: Lazy.any({ produce: () => this.jobEnv() }),
+          resources: Resources.toKube(
+            { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } },
+            prov.resources,
+          ),
+          volumeMounts: [
+            { name: 'config', mountPath: '/config', readOnly: true },
+            { name: 'home', mountPath: '/tmp' },
+            ...(caFile ? [{ name: 'ca', mountPath: '/etc/minio-ca', readOnly: true }] : []),
+          ],
+        }],
+        volumes: [
+          { name: 'config', configMap: { name: this.configMapName, defaultMode: 0o444 } },
+          { name: 'home', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+          ...(ref.caCertificate ? [{ name: 'ca', secret: { secretName: ref.caCertificate.name, items: [{ key: ref.caCertificate.key, path: 'ca.crt' }] } }] : []),
+        ],
       },
     });
   }
@@ -244,18 +228,5 @@ export class MinioProvisioner {
       endpoint: this.ref.s3Endpoint,
     });
     return createHash('sha256').update(content).digest('hex').slice(0, 8);
-  }
-}
-
-/** The provisioning Job; its name carries a hash of its content, which is only known at synth. */
-class ProvisioningJob extends k8s.KubeJob {
-  constructor(scope: Construct, id: string, private readonly nameAtSynth: () => string, props: k8s.KubeJobProps) {
-    super(scope, id, props);
-  }
-
-  public toJson(): any {
-    const json = super.toJson();
-    json.metadata.name = this.nameAtSynth();
-    return json;
   }
 }

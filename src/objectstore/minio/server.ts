@@ -2,50 +2,47 @@
 // probes, drives), the PodDisruptionBudget and the NetworkPolicy. This file is not re-exported from the package.
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-30';
-import {
-  API_PORT, CERTS_DIR, CertItem, CONSOLE_PORT, clusterLabels, MinioClusterRef, provisionerSelector, QUEUE_DIR, remoteStores, rootEnv,
-} from './internal';
+import { API_PORT, CERTS_DIR, CertItem, CONSOLE_PORT, MinioClusterRef, QUEUE_DIR, remoteStores, rootEnv } from './internal';
 import { kafkaCertItems, kafkaServerEnv } from './notifications';
-import { Resources, RestrictedSecurity } from '../../core';
-import { leastPrivilegeSpec } from '../../core/network-policy';
+import { Resources } from '../../core';
 
 /** Builds the servers' objects in the cluster's scope. */
 export class MinioServer {
   /** Creates the Services, StatefulSet, PodDisruptionBudget and NetworkPolicy; returns the StatefulSet. */
   public static create(ref: MinioClusterRef): ApiObject {
-    const labels = clusterLabels(ref, 'server');
+    const server = ref.server;
     const console = ref.props.console ?? false;
     new k8s.KubeService(ref.scope, 'Headless', {
-      metadata: { name: ref.headlessServiceName, namespace: ref.namespace, labels },
+      metadata: server.metadata(ref.headlessServiceName),
       spec: {
         clusterIp: 'None',
         publishNotReadyAddresses: true,
-        selector: ref.selectorLabels,
+        selector: server.podLabels,
         ports: [{ name: ref.scheme, port: API_PORT, targetPort: k8s.IntOrString.fromNumber(API_PORT) }],
       },
     });
     new k8s.KubeService(ref.scope, 'Service', {
-      metadata: { name: ref.serviceName, namespace: ref.namespace, labels },
+      metadata: server.metadata(ref.serviceName),
       spec: {
         type: 'ClusterIP',
-        selector: ref.selectorLabels,
+        selector: server.podLabels,
         ports: [
           { name: ref.scheme, port: API_PORT, targetPort: k8s.IntOrString.fromNumber(API_PORT) },
           ...(console ? [{ name: 'console', port: CONSOLE_PORT, targetPort: k8s.IntOrString.fromNumber(CONSOLE_PORT) }] : []),
         ],
       },
     });
-    const statefulSet = MinioServer.statefulSet(ref, labels);
+    const statefulSet = MinioServer.statefulSet(ref);
     new k8s.KubePodDisruptionBudget(ref.scope, 'Budget', {
-      metadata: { name: ref.name, namespace: ref.namespace, labels },
+      metadata: server.metadata(),
       spec: {
-        selector: { matchLabels: ref.selectorLabels },
+        selector: server.selector,
         maxUnavailable: k8s.IntOrString.fromNumber(
           Math.min(ref.layout.serverFailuresToleratedForWrites, ref.layout.serverFailuresToleratedForReads, ref.layout.servers),
         ),
       },
     });
-    MinioServer.networkPolicy(ref, labels);
+    MinioServer.networkPolicy(ref);
     return statefulSet;
   }
 
@@ -57,8 +54,9 @@ export class MinioServer {
     return `${ref.scheme}://${host}.${ref.headlessServiceName}.${ref.namespace}.svc.${ref.clusterDomain}${drives}`;
   }
 
-  private static statefulSet(ref: MinioClusterRef, labels: { [key: string]: string }): ApiObject {
+  private static statefulSet(ref: MinioClusterRef): ApiObject {
     const props = ref.props;
+    const server = ref.server;
     const { servers, drivesPerServer } = ref.layout;
     const drives = Array.from({ length: drivesPerServer }, (_, i) => `data${i}`);
     const probe = (path: string, period: number, failures: number): k8s.Probe => ({
@@ -67,112 +65,98 @@ export class MinioServer {
       timeoutSeconds: 5,
       failureThreshold: failures,
     });
-    const affinityTerm = { labelSelector: { matchLabels: ref.selectorLabels }, topologyKey: props.failureDomainKey ?? 'kubernetes.io/hostname' };
-    const claim = (name: string, size: Size): k8s.KubePersistentVolumeClaimProps => ({
-      metadata: { name, labels: ref.selectorLabels },
+    const affinityTerm = { labelSelector: server.selector, topologyKey: props.failureDomainKey ?? 'kubernetes.io/hostname' };
+    const claim = (name: string, size: Size) => ({
+      name,
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
         resources: { requests: { storage: Resources.quantity(size) } },
       },
     });
-    return new k8s.KubeStatefulSet(ref.scope, 'Resource', {
-      metadata: { name: ref.name, namespace: ref.namespace, labels },
-      spec: {
-        serviceName: ref.headlessServiceName,
-        replicas: servers,
-        podManagementPolicy: 'Parallel',
-        selector: { matchLabels: ref.selectorLabels },
-        // MinIO refuses peers with a different binary or MINIO_* environment, and /minio/health/ready answers before the
-        // object layer is up: pods are replaced only when deleted, all together (see docs/minio.md, "Changing the servers").
-        updateStrategy: { type: 'OnDelete' },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: RestrictedSecurity.podSecurityContext({ runAsUser: ref.runAsUser }),
-            affinity: {
-              podAntiAffinity: props.oneServerPerNode === false
-                ? { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: affinityTerm }] }
-                : { requiredDuringSchedulingIgnoredDuringExecution: [affinityTerm] },
-            },
-            ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
-            ...(props.tolerations ? { tolerations: props.tolerations } : {}),
-            ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
-            containers: [{
-              name: 'minio',
-              image: ref.image.reference,
-              command: ['minio'],
-              args: [
-                'server',
-                '--address', `:${API_PORT}`,
-                '--console-address', `:${CONSOLE_PORT}`,
-                '--certs-dir', CERTS_DIR,
-                MinioServer.volumesArg(ref),
-              ],
-              ports: [
-                { name: ref.scheme, containerPort: API_PORT },
-                ...(props.console ? [{ name: 'console', containerPort: CONSOLE_PORT }] : []),
-              ],
-              env: Lazy.any({ produce: () => MinioServer.env(ref) }),
-              readinessProbe: probe('/minio/health/ready', 10, 3),
-              livenessProbe: probe('/minio/health/live', 10, 6),
-              startupProbe: probe('/minio/health/live', 5, 60),
-              resources: Resources.toKube(
-                { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } },
-                props.resources,
-              ),
-              securityContext: RestrictedSecurity.containerSecurityContext(),
-              volumeMounts: Lazy.any({
-                produce: () => [
-                  ...drives.map((d) => ({ name: d, mountPath: `/${d}` })),
-                  ...(ref.eventQueue ? [{ name: 'events', mountPath: QUEUE_DIR }] : []),
-                  { name: 'certs', mountPath: CERTS_DIR, readOnly: true },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              }),
-            }],
-            volumes: Lazy.any({
-              produce: () => [
-                { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-                { name: 'certs', projected: { defaultMode: 0o440, sources: MinioServer.certSources(ref) } },
-              ],
-            }),
+    return server.statefulSet(ref.scope, 'Resource', {
+      serviceName: ref.headlessServiceName,
+      replicas: servers,
+      podManagementPolicy: 'Parallel',
+      // MinIO refuses peers with a different binary or MINIO_* environment, and /minio/health/ready answers before the
+      // object layer is up: pods are replaced only when deleted, all together (see docs/minio.md, "Changing the servers").
+      updateStrategy: { type: 'OnDelete' },
+      pod: {
+        security: { runAsUser: ref.runAsUser },
+        spec: {
+          enableServiceLinks: false,
+          affinity: {
+            podAntiAffinity: props.oneServerPerNode === false
+              ? { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: affinityTerm }] }
+              : { requiredDuringSchedulingIgnoredDuringExecution: [affinityTerm] },
           },
+          ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
+          ...(props.tolerations ? { tolerations: props.tolerations } : {}),
+          ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
         },
-        volumeClaimTemplates: [
-          ...drives.map((d) => claim(d, props.driveSize)),
-          ...(ref.eventQueue ? [claim('events', props.eventQueueSize ?? Size.gibibytes(1))] : []),
-        ],
+        containers: [{
+          name: 'minio',
+          image: ref.image,
+          command: ['minio'],
+          args: [
+            'server',
+            '--address', `:${API_PORT}`,
+            '--console-address', `:${CONSOLE_PORT}`,
+            '--certs-dir', CERTS_DIR,
+            MinioServer.volumesArg(ref),
+          ],
+          ports: [
+            { name: ref.scheme, containerPort: API_PORT },
+            ...(props.console ? [{ name: 'console', containerPort: CONSOLE_PORT }] : []),
+          ],
+          env: Lazy.any({ produce: () => MinioServer.env(ref) }),
+          readinessProbe: probe('/minio/health/ready', 10, 3),
+          livenessProbe: probe('/minio/health/live', 10, 6),
+          startupProbe: probe('/minio/health/live', 5, 60),
+          resources: Resources.toKube(
+            { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } },
+            props.resources,
+          ),
+          volumeMounts: Lazy.any({
+            produce: () => [
+              ...drives.map((d) => ({ name: d, mountPath: `/${d}` })),
+              ...(ref.eventQueue ? [{ name: 'events', mountPath: QUEUE_DIR }] : []),
+              { name: 'certs', mountPath: CERTS_DIR, readOnly: true },
+              { name: 'tmp', mountPath: '/tmp' },
+            ],
+          }),
+        }],
+        volumes: Lazy.any({
+          produce: () => [
+            { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+            { name: 'certs', projected: { defaultMode: 0o440, sources: MinioServer.certSources(ref) } },
+          ],
+        }),
       },
+      volumeClaimTemplates: [
+        ...drives.map((d) => claim(d, props.driveSize)),
+        ...(ref.eventQueue ? [claim('events', props.eventQueueSize ?? Size.gibibytes(1))] : []),
+      ],
     });
   }
 
-  private static networkPolicy(ref: MinioClusterRef, labels: { [key: string]: string }): void {
+  private static networkPolicy(ref: MinioClusterRef): void {
     const console = ref.props.console ?? false;
     // Ingress only: the servers' own egress (peers, KES, notification targets, remote tiers and replication
-    // targets) is left to the namespace's policies. Lazy: grants made after construction admit their consumers.
-    new k8s.KubeNetworkPolicy(ref.scope, 'NetworkPolicy', {
-      metadata: { name: ref.name, namespace: ref.namespace, labels },
-      spec: Lazy.any({
-        produce: () => leastPrivilegeSpec({
-          name: ref.name,
-          labels,
-          podLabels: ref.selectorLabels,
-          ingress: [
-            // Server-to-server traffic (same port as the S3 API).
-            { from: [{ podLabels: ref.selectorLabels }], ports: [API_PORT] },
-            // The provisioning Job.
-            { from: [{ podLabels: provisionerSelector(ref) }], ports: [API_PORT] },
-            ...[...(ref.props.allowedClients ?? []), ...MinioServer.grantPeers(ref)].map((peer) => ({
-              from: [{ namespace: peer.namespace, podLabels: peer.podLabels }],
-              ports: console ? [API_PORT, CONSOLE_PORT] : [API_PORT],
-            })),
-          ],
-        }),
-      }) as unknown as k8s.NetworkPolicySpec,
-    });
+    // targets) is left to the namespace's policies. Produced at synth: grants made after construction admit their
+    // consumers.
+    ref.server.networkPolicy(ref.scope, 'NetworkPolicy', () => ({
+      ingress: [
+        // Server-to-server traffic (same port as the S3 API).
+        { from: [{ podLabels: ref.server.podLabels }], ports: [API_PORT] },
+        // The provisioning Job.
+        { from: [{ podLabels: ref.provisioner.podLabels }], ports: [API_PORT] },
+        ...[...(ref.props.allowedClients ?? []), ...MinioServer.grantPeers(ref)].map((peer) => ({
+          from: [{ namespace: peer.namespace, podLabels: peer.podLabels }],
+          ports: console ? [API_PORT, CONSOLE_PORT] : [API_PORT],
+        })),
+      ],
+    }));
   }
 
   /** The consumers of grants, once each (for the store's NetworkPolicy). */

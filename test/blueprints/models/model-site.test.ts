@@ -331,7 +331,7 @@ describe('ModelDistributionSite', () => {
       expect(flow('release-cloud').from.podLabels).toEqual(site.releaseSync.podLabels);
       expect(flow('client-0-cache')).toMatchObject({ from: { namespace: 'site-a', podLabels: { 'app.kubernetes.io/component': 'inference' } }, to: site.cache.networkPeer });
       expect(flow('client-0-kafka').to).toMatchObject({ podLabels: site.kafka.networkPeer.podLabels, ports: [9093] });
-      expect(flow('store-peers')).toMatchObject({ from: { podLabels: site.store.selectorLabels }, to: store });
+      expect(flow('store-peers')).toMatchObject({ from: { podLabels: site.store.podLabels }, to: store });
       expect(flow('model-releases-cloud')).toMatchObject({ cidrs: ['198.51.100.0/24'], ports: [9093] });
       // No other pods may reach the store: its own policy admits exactly the servers, the provisioner, the cache and
       // the release job's grant (Velero backs up to the cloud).

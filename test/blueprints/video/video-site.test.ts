@@ -222,7 +222,7 @@ describe('VideoSurveillanceSite', () => {
     expect(mm2Wan.podSelector.matchLabels).toEqual({ 'strimzi.io/cluster': 'cloud-sync', 'strimzi.io/kind': 'KafkaMirrorMaker2' });
     expect(mm2Wan.egress[0].ports).toEqual([{ protocol: 'TCP', port: 9093 }]);
     const storeIngress = find(m, 'NetworkPolicy', 'allow-cache-store-ingress').spec;
-    expect(storeIngress.podSelector.matchLabels).toEqual(s.store.selectorLabels);
+    expect(storeIngress.podSelector.matchLabels).toEqual(s.store.podLabels);
     expect(storeIngress.ingress[0].from[0].podSelector.matchLabels).toEqual(s.cache.podLabels);
     // Every policy is in the site namespace.
     expect(findAll(m, 'NetworkPolicy').every((p) => p.metadata.namespace === 'site-a')).toBe(true);

@@ -101,7 +101,7 @@ describe('MinioCluster', () => {
     expect(sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data0', '100Gi'], ['events', '1Gi']]);
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();
     expect(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([{
-      labelSelector: { matchLabels: store.selectorLabels }, topologyKey: 'kubernetes.io/hostname',
+      labelSelector: { matchLabels: store.podLabels }, topologyKey: 'kubernetes.io/hostname',
     }]);
     expect(server(m).args).toEqual(['server', '--address', ':9000', '--console-address', ':9001', '--certs-dir', '/etc/minio/certs', 'http://store-{0...3}.store-hl.edge.svc.cluster.local/data0']);
     expect(envOf(server(m)).MINIO_STORAGE_CLASS_STANDARD).toBe('EC:2');
@@ -179,10 +179,10 @@ describe('MinioCluster', () => {
     const { c, store } = fullCluster();
     const m = synth(c);
     const np = find(m, 'NetworkPolicy', 'store');
-    expect(np.spec.podSelector.matchLabels).toEqual(store.selectorLabels);
+    expect(np.spec.podSelector.matchLabels).toEqual(store.podLabels);
     expect(np.spec.policyTypes).toEqual(['Ingress']);
     expect(np.spec.ingress.map((r: any) => r.from)).toEqual([
-      [{ podSelector: { matchLabels: store.selectorLabels } }],
+      [{ podSelector: { matchLabels: store.podLabels } }],
       [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': 'store', 'app.kubernetes.io/component': 'provisioner' } } }],
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backup' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'velero' } } }],
       // Every pod of the namespace (an empty selector).
@@ -195,12 +195,17 @@ describe('MinioCluster', () => {
     expect(prov.podSelector.matchLabels).toEqual(np.spec.ingress[1].from[0].podSelector.matchLabels);
     expect(prov.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(prov.ingress).toEqual([]);
-    expect(prov.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': store.namespace } }, podSelector: { matchLabels: store.selectorLabels } }], ports: [{ port: 9000, protocol: 'TCP' }] });
+    expect(prov.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': store.namespace } }, podSelector: { matchLabels: store.podLabels } }], ports: [{ port: 9000, protocol: 'TCP' }] });
     expect(prov.egress.slice(2).map((r: any) => r.ports[0].port).sort()).toEqual([443, 9443]);
     // The Job's pods carry the labels the policy admits; the server selector does not match them.
     const job = find(m, 'Job', store.provisioningJobName!);
     expect(job.spec.template.metadata.labels).toMatchObject(np.spec.ingress[1].from[0].podSelector.matchLabels);
-    expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).not.toBe(store.selectorLabels['app.kubernetes.io/component']);
+    expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).not.toBe(store.podLabels['app.kubernetes.io/component']);
+    // The same labels, known from the name alone (for a policy written where the cluster is not built).
+    expect(MinioCluster.podLabelsFor(store.name)).toEqual(store.podLabels);
+    expect(find(m, 'StatefulSet', store.name).spec.selector.matchLabels).toEqual(MinioCluster.podLabelsFor(store.name));
+    expect(MinioCluster.provisionerPodLabelsFor(store.name)).toEqual(store.provisionerPodLabels);
+    expect(prov.podSelector.matchLabels).toEqual(MinioCluster.provisionerPodLabelsFor(store.name));
   });
 
   test('implements IObjectStore for backup, sync and blueprints', () => {
