@@ -257,6 +257,7 @@ export class CapacityFit {
    * relative tolerance keeps exact fits (e.g. 27.2 TB in 27.2 TB) from failing on floating-point noise.
    */
   private static fitsBytes(neededBytes: number, availableBytes: number): boolean {
+    // Stryker disable next-line EqualityOperator: with the tolerance, `<` and `<=` differ only when needed is exactly available × (1 + 1e-12)
     return neededBytes <= availableBytes * (1 + 1e-12);
   }
 
@@ -563,6 +564,7 @@ export class CapacityPlanner {
     const bytesPerPoint = p.bytesPerPoint ?? 100;
     problems.positiveNumber('bytesPerPoint', bytesPerPoint, 'give the uncompressed size of one point in bytes, e.g. 100');
     const compressionRatio = p.compressionRatio ?? 10;
+    // Stryker disable next-line ConditionalExpression: Number.isFinite is false for non-numbers too; typeof narrows the type
     if (typeof compressionRatio !== 'number' || !Number.isFinite(compressionRatio) || compressionRatio < 1) {
       problems.add('compressionRatio', compressionRatio, 'must be a finite number ≥ 1 (uncompressed ÷ stored size)', 'use e.g. 10 for InfluxDB TSM, or 1 for no compression');
     }
@@ -710,6 +712,7 @@ export class CapacityPlanner {
   /** @internal The estimate of the same workload with one parameter changed (used to verify suggestions). */
   public static _reestimate(estimate: CapacityEstimate, prop: string, value: number): CapacityEstimate {
     const p: { [key: string]: number } = { ...estimate.parameters, [prop]: value };
+    // Stryker disable next-line ObjectLiteral: suggestions compare logical bytes, which neither redundancy nor fill target changes
     const common = { redundancy: estimate.redundancy, fillTarget: estimate.fillTarget };
     switch (estimate.workload) {
       case CapacityWorkload.VIDEO:
@@ -760,7 +763,7 @@ export class CapacityPlanner {
     problems.throwIfAny();
     const hw = HardwareCapacity._create(p.servers, drivesPerServer, driveBytes, redundancy, fillTarget);
     for (const name of ['drives', 'rawBytes', 'usableBytes', 'storableBytes'] as const) {
-      if (!Number.isFinite(hw[name]) || hw[name] > Number.MAX_VALUE) {
+      if (!Number.isFinite(hw[name])) {
         problems.add(name, hw[name], 'is too large to compute (the inputs overflow a double)', 'check servers, drivesPerServer and driveSize for typos');
       }
     }
@@ -784,9 +787,8 @@ export class CapacityPlanner {
 
   private static fillTargetOf(problems: ProblemList, value: number | undefined): number {
     const fill = value ?? NEARFULL;
-    if (!problems.inRange('fillTarget', fill, 0, 1, { minExclusive: true }, 'use a fraction such as 0.85 (Ceph warns nearfull at 0.85)')) {
-      return NEARFULL;
-    }
+    // A bad fill target is returned as it is: the caller throws the collected problems before using it.
+    problems.inRange('fillTarget', fill, 0, 1, { minExclusive: true }, 'use a fraction such as 0.85 (Ceph warns nearfull at 0.85)');
     return fill;
   }
 
@@ -851,27 +853,18 @@ export class CapacityPlanner {
   }
 
   private static finish(problems: ProblemList, init: EstimateInit): CapacityEstimate {
-    const provisioned = init.logicalBytes * init.redundancy.overhead / init.fillTarget;
-    const figures: { [name: string]: number | undefined } = {
-      provisionedBytes: provisioned,
-      logicalBytes: init.logicalBytes,
-      dailyBytes: init.dailyBytes,
-      ingestMbps: init.ingestMbps,
-      segmentsPerDay: init.segmentsPerDay,
-      segmentBytes: init.segmentBytes,
-      objectsRetained: init.objectsRetained,
-      pointsPerDay: init.pointsPerDay,
-      transferBytes: init.transferBytes,
-      wanMbps: init.transferBytes * 8 / init.transferWindowSeconds / 1e6,
-    };
+    const estimate = CapacityEstimate._create(init);
     // Every figure, not only the total: an extreme input (a segment of 1e-300 minutes) can overflow one result alone.
-    for (const [name, value] of Object.entries(figures)) {
+    const figures = ['provisionedBytes', 'logicalBytes', 'dailyBytes', 'ingestMbps', 'segmentsPerDay', 'segmentBytes', 'objectsRetained',
+      'pointsPerDay', 'transferBytes', 'wanMbps'] as const;
+    for (const name of figures) {
+      const value = estimate[name];
       if (value !== undefined && !Number.isFinite(value)) {
         problems.add(name, value, 'is too large to compute (the inputs overflow a double)', 'check the inputs for typos and use realistic values');
       }
     }
     problems.throwIfAny();
-    return CapacityEstimate._create(init);
+    return estimate;
   }
 
   private constructor() {}

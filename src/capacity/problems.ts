@@ -31,24 +31,17 @@ export function renderValue(value: unknown): string {
   if (typeof value === 'number') {
     return String(value);
   }
-  if (typeof value === 'string') {
-    return JSON.stringify(value);
+  const v = value as any;
+  if (typeof v?.toKibibytes === 'function') {
+    return formatBytes(v.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024); // cdk8s Size
   }
-  if (value === undefined || value === null) {
-    return String(value);
+  if (typeof v?.toSeconds === 'function') {
+    return formatSeconds(v.toSeconds({ integral: false })); // cdk8s Duration
   }
-  if (typeof value === 'object') {
-    const v = value as any;
-    if (typeof v.toKibibytes === 'function') {
-      return formatBytes(v.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024); // cdk8s Size
-    }
-    if (typeof v.toSeconds === 'function') {
-      return formatSeconds(v.toSeconds({ integral: false })); // cdk8s Duration
-    }
-    if (typeof v.description === 'string') {
-      return v.description; // Redundancy
-    }
+  if (typeof v?.description === 'string') {
+    return v.description; // Redundancy
   }
+  // Strings quoted; undefined (which JSON cannot write) and values JSON refuses (cycles, BigInt) as String() writes them.
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
@@ -68,6 +61,7 @@ export class ProblemList {
 
   /** A whole number > 0 (and a safe integer). Returns whether it passed. */
   public positiveInteger(prop: string, value: unknown, fix: string): boolean {
+    // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for non-numbers too; typeof narrows the type
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
       this.add(prop, value, 'must be a positive integer', fix);
       return false;
@@ -77,6 +71,7 @@ export class ProblemList {
 
   /** A finite number > 0. Returns whether it passed. */
   public positiveNumber(prop: string, value: unknown, fix: string): boolean {
+    // Stryker disable next-line ConditionalExpression: Number.isFinite is false for non-numbers too; typeof narrows the type
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       this.add(prop, value, 'must be a finite number greater than 0', fix);
       return false;
@@ -87,6 +82,7 @@ export class ProblemList {
   /** A finite number in [min, max] (`minExclusive` makes the lower bound open, `maxExclusive` the upper). */
   public inRange(prop: string, value: unknown, min: number, max: number,
     opts: { minExclusive?: boolean; maxExclusive?: boolean }, fix: string): boolean {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: Number.isFinite is false for non-numbers, and NaN fails the bounds
     const ok = typeof value === 'number' && Number.isFinite(value)
       && (opts.minExclusive ? value > min : value >= min)
       && (opts.maxExclusive ? value < max : value <= max);

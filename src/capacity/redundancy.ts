@@ -49,6 +49,7 @@ export class Redundancy {
   }
 
   private static integerAtLeast(problems: ProblemList, prop: string, value: unknown, min: number, fix: string): void {
+    // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for non-numbers too; typeof narrows the type
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
       problems.add(prop, value, `must be an integer ≥ ${min}`, fix);
     }

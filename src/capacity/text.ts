@@ -4,12 +4,11 @@ const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
 
 /** Thousands separators, at most `maxDecimals` decimals, trailing zeros trimmed: 28800 → `28,800`, 0.850 → `0.85`. */
 export function formatNumber(value: number, maxDecimals: number = 2): string {
-  if (!Number.isFinite(value)) {
-    return String(value);
-  }
+  // NaN and ±Infinity come through toFixed as their names, with the sign restored below.
   const [int, frac] = Math.abs(value).toFixed(maxDecimals).split('.');
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const fraction = frac ? frac.replace(/0+$/, '') : '';
+  // Stryker disable next-line EqualityOperator: for 0 (and -0) the integer and fraction are empty, so `<=` shows no sign either
   const negative = value < 0 && (Number(int) > 0 || fraction !== '');
   return `${negative ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
 }
@@ -18,18 +17,21 @@ export function formatNumber(value: number, maxDecimals: number = 2): string {
  * Decimal bytes with at most two decimals in the largest unit whose value is ≥ 1: 30.24e12 → `30.24 TB`.
  * `up` never shows less than `bytes` (for "at least" advice), `down` never more.
  */
+// Stryker disable next-line StringLiteral: any default other than 'up' or 'down' rounds to nearest
 export function formatBytes(bytes: number, rounding: 'nearest' | 'up' | 'down' = 'nearest'): string {
   if (!Number.isFinite(bytes)) {
     return String(bytes);
   }
   let unit = 0;
   let value = Math.abs(bytes);
+  // Stryker disable next-line EqualityOperator: exactly 1000 of a unit stays in it here, and the carry below shows it as 1 of the next
   while (value >= 1000 && unit < DECIMAL_UNITS.length - 1) {
     value /= 1000;
     unit++;
   }
   const scaled = value * 100;
   // Ignore floating-point noise (17.790000000000003) before rounding up or down.
+  // Stryker disable next-line EqualityOperator: a difference of exactly 1e-6 does not occur at these magnitudes
   const clean = Math.abs(scaled - Math.round(scaled)) < 1e-6 ? Math.round(scaled) : scaled;
   const hundredths = rounding === 'up' ? Math.ceil(clean) : rounding === 'down' ? Math.floor(clean) : Math.round(clean);
   let shown = hundredths / 100;
@@ -66,6 +68,7 @@ export function formatBytesExact(bytes: number): string {
     for (const unit of ['PiB', 'TiB', 'GiB', 'MiB', 'KiB']) {
       const value = Math.abs(bytes) / SIZE_UNITS[unit];
       if (value >= 1 && Number.isInteger(value * 100)) {
+        // Stryker disable next-line EqualityOperator: 0 bytes has a short decimal form and never reaches this line
         return `${bytes < 0 ? '-' : ''}${exactNumber(value)} ${unit}`;
       }
     }
@@ -80,6 +83,7 @@ function formatBytesDecimalExact(bytes: number): string {
     value /= 1000;
     unit++;
   }
+  // Stryker disable next-line EqualityOperator: 0 bytes shows no sign either way
   return `${bytes < 0 ? '-' : ''}${exactNumber(Number(value.toPrecision(12)))} ${DECIMAL_UNITS[unit]}`;
 }
 
@@ -87,6 +91,7 @@ function formatBytesDecimalExact(bytes: number): string {
 export function floorTo(value: number, decimals: number): number {
   const f = 10 ** decimals;
   const scaled = value * f;
+  // Stryker disable next-line EqualityOperator: a difference of exactly 1e-6 does not occur at these magnitudes
   const clean = Math.abs(scaled - Math.round(scaled)) < 1e-6 ? Math.round(scaled) : scaled;
   return Math.floor(clean) / f;
 }
@@ -95,6 +100,7 @@ export function floorTo(value: number, decimals: number): number {
 export function ceilTo(value: number, decimals: number): number {
   const f = 10 ** decimals;
   const scaled = value * f;
+  // Stryker disable next-line EqualityOperator: a difference of exactly 1e-6 does not occur at these magnitudes
   const clean = Math.abs(scaled - Math.round(scaled)) < 1e-6 ? Math.round(scaled) : scaled;
   return Math.ceil(clean) / f;
 }
@@ -104,35 +110,24 @@ export function ceilTo(value: number, decimals: number): number {
  * exponent, no thousands separators (`1602.4`, `0.00001`, `16000000000000`). For figures meant to be typed back.
  */
 export function plainNumber(value: number): string {
-  if (!Number.isFinite(value)) {
-    return String(value);
-  }
+  // JavaScript writes an exponent only below 1e-6 (`1.5e-7`) and from 1e21 (`1.234e+21`), always with one digit
+  // before the point; NaN and ±Infinity do not match and are returned as they are.
   const text = String(value);
-  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  const m = /(-?)(\d)(?:\.(\d+))?e([+-]\d+)/.exec(text);
   if (!m) {
     return text;
   }
   const [, sign, int, frac = '', expText] = m;
   const exp = Number(expText);
   const digits = int + frac;
-  const point = int.length + exp;
-  let out: string;
-  if (point <= 0) {
-    out = `0.${'0'.repeat(-point)}${digits}`;
-  } else if (point >= digits.length) {
-    out = digits + '0'.repeat(point - digits.length);
-  } else {
-    out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  }
+  // Small: 0.000000… then the digits. Large: the digits then zeros (17 significant digits at most, the point ≥ 22).
+  const out = exp < 0 ? `0.${'0'.repeat(-exp - 1)}${digits}` : digits + '0'.repeat(exp + 1 - digits.length);
   return `${sign}${out}`;
 }
 
 /** `value` exactly (see {@link plainNumber}), with thousands separators in the integer part: for showing inputs. */
 export function exactNumber(value: number): string {
   const text = plainNumber(value);
-  if (!Number.isFinite(value)) {
-    return text;
-  }
   const [int, frac] = text.split('.');
   return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac !== undefined ? `.${frac}` : ''}`;
 }
@@ -159,9 +154,12 @@ export const SIZE_UNITS: { readonly [unit: string]: number } = {
 /** The accepted units, for messages. */
 export const SIZE_UNITS_TEXT = 'B, kB (or KB), MB, GB, TB, PB (powers of 1000) or KiB, MiB, GiB, TiB, PiB (powers of 1024)';
 
+/** A number (`16`, `2.5`, `.5`) and an optional unit. */
+const SIZE_TEXT = /^(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]*)$/;
+
 /** Why `text` is not a size (undefined when it is one). */
 export function sizeProblem(text: string): string | undefined {
-  const m = /^(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]*)$/.exec(text.trim());
+  const m = SIZE_TEXT.exec(text.trim());
   if (!m) {
     return `not a size; write a number and a unit without thousands separators, e.g. 16TB or 2.5GiB; units: ${SIZE_UNITS_TEXT}`;
   }
@@ -182,7 +180,7 @@ export function parseSize(text: string): number | undefined {
   if (sizeProblem(text) !== undefined) {
     return undefined;
   }
-  const m = /^(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]+)$/.exec(text.trim())!;
+  const m = SIZE_TEXT.exec(text.trim())!;
   return Number(m[1]) * SIZE_UNITS[m[2]];
 }
 
@@ -196,6 +194,7 @@ export function sizeArgumentUp(bytes: number, extraHundredths: number = 0): stri
   }
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
   let unit = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: past PB the next unit is undefined, the quotient NaN, and the loop stops anyway
   while (unit < units.length - 1 && bytes / SIZE_UNITS[units[unit + 1]] >= 1) {
     unit++;
   }

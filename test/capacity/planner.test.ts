@@ -1099,3 +1099,149 @@ describe('capacity: number and size text', () => {
     expect(DecimalSize.toBytes(DecimalSize.bytes(512))).toBe(512);
   });
 });
+
+/** What the capacity mutation run found unchecked: lines, origins, advice as data, messages and overflow guards. */
+describe('capacity: what the mutation run found unchecked', () => {
+  const hw16 = { servers: 4, driveSize: DecimalSize.terabytes(16) };
+  const line = (e: CapacityEstimate, label: string) => [...e.inputs, ...e.results].find((l) => l.label === label);
+
+  test('every line of a video estimate with all inputs given', () => {
+    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 30, segmentMinutes: 5, archiveWindow: Duration.hours(8) });
+    expect(line(e, 'Retention')).toEqual({ label: 'Retention', value: '30 days', basis: 'input' });
+    expect(line(e, 'Segment length')).toEqual({ label: 'Segment length', value: '5 min', basis: 'input' });
+    expect(line(e, 'Archive window')).toEqual({ label: 'Archive window', value: '8 h', basis: 'input' });
+    // 100 × 4 = 400 Mbps; 400e6 ÷ 8 × 86,400 = 4.32e12 B/day; 100 × 1,440 ÷ 5 = 28,800 segments/day;
+    // 4e6 ÷ 8 × 300 s = 150e6 B per segment; ⌈30 × 1,440 ÷ 5⌉ = 8,640 per camera → 864,000; 4.32e12 × 8 ÷ 28,800 s = 1,200 Mbps
+    expect(e.results.slice(3)).toEqual([
+      { label: 'Ingest', value: '400 Mbps', basis: '100 cameras × 4 Mbps' },
+      { label: 'Data per day', value: '4.32 TB', basis: '100 × 4 Mbps ÷ 8 × 86,400 s' },
+      { label: 'Segments per day', value: '28,800', basis: '100 cameras × 1,440 min ÷ 5 min' },
+      { label: 'Segment size', value: '150 MB', basis: '4 Mbps ÷ 8 × 300 s' },
+      { label: 'Segments retained', value: '864,000', basis: '100 cameras × ⌈30 days × 1,440 ÷ 5⌉' },
+      { label: 'WAN to archive a day', value: '1,200 Mbps', basis: '4.32 TB × 8 ÷ 8 h' },
+    ]);
+    expect(e.wanMbps).toBe(1200);
+    expect(e.results[1].basis).toBe('logical × 2 (EC 2+2)');
+    // 4.32e12 × 30 = 129.6e12 logical; × 2 ÷ 0.85 provisioned
+    expectClose(e.provisionedBytes, 129.6e12 * 2 / 0.85);
+    // Left at their defaults, the same lines say so.
+    const defaults = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 30 });
+    expect(line(defaults, 'Segment length')?.basis).toBe('default');
+    expect(line(defaults, 'Archive window')).toEqual({ label: 'Archive window', value: '24 h', basis: 'default' });
+  });
+
+  test('IoT inputs given are marked as input; the formula and logical basis name every input', () => {
+    const e = CapacityPlanner.iot({ sensors: 1_000, sampleIntervalSeconds: 60, retentionDays: 10, bytesPerPoint: 200, compressionRatio: 5, archiveWindow: Duration.hours(6) });
+    expect(line(e, 'Bytes per point (uncompressed)')).toEqual({ label: 'Bytes per point (uncompressed)', value: '200 B', basis: 'input' });
+    expect(line(e, 'Compression ratio')).toEqual({ label: 'Compression ratio', value: '5:1', basis: 'input' });
+    expect(line(e, 'Archive window')).toEqual({ label: 'Archive window', value: '6 h', basis: 'input' });
+    expect(e.results[0].basis).toBe('1,000 sensors × 86,400 s ÷ 60 s × 10 days × 200 B ÷ 5');
+    for (const input of ['sensors', 'sampleIntervalSeconds', 'retentionDays', 'bytesPerPoint', 'compressionRatio', 'fillTarget']) {
+      expect(e.formula).toContain(input);
+    }
+    const models = CapacityPlanner.models({ models: 2, versionsRetained: 3, averageModelSize: DecimalSize.gigabytes(1) });
+    for (const input of ['models', 'versionsRetained', 'averageModelSize', 'dedupRatio', 'fillTarget']) {
+      expect(models.formula).toContain(input);
+    }
+  });
+
+  test('the IoT memory tier changes at 100,000 series exactly, and names the moderate tier', () => {
+    // 100 s between points: 1,000 writes/s at 100,000 sensors, well below the 5,000 writes/s edge.
+    const at = (sensors: number) => CapacityPlanner.iot({ sensors, sampleIntervalSeconds: 100, retentionDays: 1 });
+    expect(at(99_999).memoryRequestBytes).toBe(2 * 2 ** 30);
+    expect(at(100_000).memoryRequestBytes).toBe(8 * 2 ** 30);
+    expect(line(at(100_000), 'Time-series memory (request–limit)')?.basis).toMatch(/^InfluxData single-node sizing, moderate load /);
+  });
+
+  test('suggestions carry the prop, the value as text, the current value and the direction', () => {
+    const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const fit = CapacityPlanner.fit(video, hw16);
+    const data = fit.suggestions.map(({ description, ...rest }) => rest);
+    expect(data).toEqual([
+      { change: 'add drives', prop: 'drivesPerServer', value: 2, text: '2', current: 1, currentText: '1', atMost: false },
+      { change: 'use larger drives', prop: 'driveSize', value: 17.79e12, text: '17.79TB', current: 16e12, currentText: '16 TB', atMost: false },
+      { change: 'add servers', prop: 'servers', value: 5, text: '5', current: 4, currentText: '4', atMost: false },
+      { change: 'shorten retention', prop: 'retentionDays', value: 6, text: '6', current: 7, currentText: '7', atMost: true },
+      { change: 'lower the bitrate', prop: 'bitrateMbps', value: 3.59, text: '3.59', current: 4, currentText: '4', atMost: true },
+    ]);
+    expect(fit.toPlainObject().suggestions).toEqual(fit.suggestions);
+
+    const iot = CapacityPlanner.fit(CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 }), { servers: 1, driveSize: DecimalSize.gigabytes(20) });
+    expect(iot.suggestions.slice(3).map(({ description, ...rest }) => rest)).toEqual([
+      { change: 'shorten retention', prop: 'retentionDays', value: 19, text: '19', current: 30, currentText: '30', atMost: true },
+      { change: 'sample less often', prop: 'sampleIntervalSeconds', value: 15.3, text: '15.3', current: 10, currentText: '10', atMost: false },
+    ]);
+    const models = CapacityPlanner.fit(CapacityPlanner.models({ models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1 }),
+      { servers: 4, driveSize: DecimalSize.gigabytes(500) });
+    expect(models.suggestions[models.suggestions.length - 1]).toMatchObject({ change: 'keep fewer versions', prop: 'versionsRetained', value: 9, text: '9', current: 10, atMost: true });
+
+    const fits = CapacityPlanner.fit(video, { ...hw16, drivesPerServer: 2 });
+    expect(fits.suggestions).toEqual([]);
+    expect(fits.toPlainObject().suggestions).toEqual([]);
+  });
+
+  test('a shortfall too large to count drives or servers for leaves those suggestions out', () => {
+    // 10^9 cameras at 10^5 Mbps: 10^20 bit/s ÷ 8 × 86,400 = 1.08e24 B/day, × 10^5 days = 1.08e29 B on
+    // 1 × 1 GB: 1.08e20 drives or servers, beyond 2^53. Retention and bitrate would have to fall to about 10^-21 of
+    // theirs, which rounds to 0 at two decimals: no valid value either. Only larger drives are left.
+    const huge = CapacityPlanner.video({ cameras: 1e9, bitrateMbps: 1e5, retentionDays: 1e5, redundancy: Redundancy.NONE, fillTarget: 1 });
+    const fit = CapacityPlanner.fit(huge, { servers: 1, driveSize: DecimalSize.gigabytes(1) });
+    expect(fit.suggestions.map((s) => s.prop)).toEqual(['driveSize']);
+    expect(fit.suggestions[0].value).toBeGreaterThanOrEqual(huge.logicalBytes);
+  });
+
+  test('every planner message ends with a fix', () => {
+    const messages = [
+      () => CapacityPlanner.video({ cameras: 0, bitrateMbps: 0, retentionDays: 0, segmentMinutes: 0 }),
+      () => CapacityPlanner.iot({ sensors: 0, sampleIntervalSeconds: 0, retentionDays: 0, bytesPerPoint: 0, compressionRatio: 0 }),
+      () => CapacityPlanner.models({ models: 0, versionsRetained: 0, averageModelSize: 'big' as any }),
+      () => CapacityPlanner.hardware({ servers: 0, drivesPerServer: 0, driveSize: 'big' as any }),
+    ].flatMap((fn) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as Error).message.split('\n');
+      }
+      throw new Error('no error');
+    });
+    expect(messages).toHaveLength(15); // 4 video, 5 IoT, 3 model and 3 hardware props
+    for (const m of messages) expect(m).toMatch(/^CapacityPlanner\.\w+: [\w ×]+ = [^:]+: [^;]+; \S.{9,}$/);
+  });
+
+  test('a prop that failed its own check adds no second problem', () => {
+    expect(() => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, segmentMinutes: Infinity })).toThrow(
+      /^CapacityPlanner\.video: segmentMinutes = Infinity: must be a finite number greater than 0; [^\n]+$/);
+    expect(() => CapacityPlanner.hardware({ servers: 0, driveSize: DecimalSize.terabytes(1) })).toThrow(
+      /^CapacityPlanner\.hardware: servers = 0: must be a positive integer; [^\n]+$/);
+    expect(() => CapacityPlanner.fit(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1 }), { servers: 4, drivesPerServer: 0, driveSize: DecimalSize.terabytes(1) })).toThrow(
+      /^CapacityPlanner\.fit: drivesPerServer = 0: must be a positive integer; [^\n]+$/);
+  });
+
+  test('overflowing hardware and fits are refused with the figure that overflows', () => {
+    expect(() => CapacityPlanner.hardware({ servers: 2, driveSize: DecimalSize.bytes(1e308) })).toThrow(
+      /^CapacityPlanner\.hardware: rawBytes = Infinity: is too large to compute \(the inputs overflow a double\); check servers, drivesPerServer and driveSize/m);
+    expect(() => CapacityPlanner.hardware({ servers: 2 ** 27, drivesPerServer: 2 ** 27, driveSize: DecimalSize.terabytes(1) })).toThrow(
+      `CapacityPlanner.hardware: servers × drivesPerServer = ${2 ** 54}: must be at most ${Number.MAX_SAFE_INTEGER} drives to be counted exactly; check servers and drivesPerServer`);
+    const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    expect(() => CapacityPlanner.fit(video, { ...hw16, fillTarget: 1e-300 })).toThrow(
+      /^CapacityPlanner\.fit: neededRawBytes = Infinity: is too large to compute \(the inputs overflow a double\); check the hardware/m);
+    // The provisioned figure alone can overflow: logical 30.24e12 fits in a double, ÷ 1e-300 does not.
+    expect(() => CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7, fillTarget: 1e-300 })).toThrow(
+      /^CapacityPlanner\.video: provisionedBytes = Infinity: is too large to compute[^\n]*$/);
+  });
+
+  test('a window of a fraction of a second is taken as given', () => {
+    const e = CapacityPlanner.video({ cameras: 1, bitrateMbps: 8, retentionDays: 1, archiveWindow: Duration.millis(1500) });
+    expect(e.transferWindowSeconds).toBe(1.5);
+  });
+
+  test('Markdown: escaped pipes, the formula, the units note and each warning, ending in a newline', () => {
+    const e = CapacityPlanner.video({ cameras: 10, bitrateMbps: 4, retentionDays: 7, redundancy: Redundancy.replicated(2) });
+    expect(e.warnings).toHaveLength(1);
+    e.inputs.push({ label: 'a|b', value: '1', basis: 'c|d' });
+    const md = e.toMarkdown();
+    expect(md).toContain('| a\\|b | 1 | c\\|d |');
+    expect(md.endsWith(`\n\nFormula: ${e.formula}\n\nDecimal units: 1 TB = 10^12 bytes, 1 Mbps = 10^6 bit/s.\n\n> Warning: ${e.warnings[0]}\n`)).toBe(true);
+    expect(e.toPlainObject().warnings).toEqual(e.warnings);
+  });
+});

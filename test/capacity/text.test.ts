@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
-import { Redundancy } from '../../src/capacity';
+import { DecimalSize, Redundancy } from '../../src/capacity';
 import { PlannerError, renderValue } from '../../src/capacity/problems';
 import {
-  ceilTo, exactNumber, floorTo, formatBytes, formatBytesExact, parseSize, plainNumber, SIZE_UNITS_TEXT, sizeArgumentUp, sizeProblem,
+  ceilTo, exactNumber, floorTo, formatBytes, formatBytesExact, formatNumber, parseSize, plainNumber, SIZE_UNITS_TEXT, sizeArgumentUp, sizeProblem,
 } from '../../src/capacity/text';
 
 // The planner's internal text helpers (shared with the CLI), each expected value worked out by hand.
@@ -105,6 +105,9 @@ describe('planner messages', () => {
     expect(renderValue(null)).toBe('null');
     expect(renderValue(Size.gibibytes(1))).toBe('1.07 GB');
     expect(renderValue(Duration.minutes(90))).toBe('90 min');
+    // Sizes and durations that are not whole KiB or whole seconds render too.
+    expect(renderValue(DecimalSize.gigabytes(3))).toBe('3 GB');
+    expect(renderValue(Duration.millis(1500))).toBe('1.5 s');
     expect(renderValue(Redundancy.erasureCoded(2, 1))).toBe('EC 2+1');
     expect(renderValue({ a: 1 })).toBe('{"a":1}');
     expect(renderValue(() => 1)).toBe('() => 1');
@@ -121,5 +124,52 @@ describe('planner messages', () => {
     expect(e.message).toBe('CapacityPlanner.video: cameras = 0: must be a positive integer; give the number of cameras\nCapacityPlanner.video: fillTarget = 2: must be a number in (0, 1]; use 0.85');
     expect(e.name).toBe('PlannerError');
     expect(e.problems).toHaveLength(2);
+  });
+});
+
+/** Number and size text at the edges the mutation run found unchecked. */
+describe('capacity text: edges', () => {
+  test('formatNumber: non-finite values by name, small negatives keep their sign', () => {
+    expect([NaN, Infinity, -Infinity].map((v) => formatNumber(v))).toEqual(['NaN', 'Infinity', '-Infinity']);
+    expect(formatNumber(-0.5)).toBe('-0.5');
+    expect(formatNumber(-0.001)).toBe('0');
+  });
+
+  test('formatBytes: floating-point noise does not move a rounded figure, and exabytes are the largest unit', () => {
+    // 17.79 × 10^12 computed with noise either side of it
+    const above = 17.79e12 * (1 + 1e-15);
+    const below = 17.79e12 * (1 - 1e-15);
+    expect(formatBytes(above, 'up')).toBe('17.79 TB');
+    expect(formatBytes(below, 'down')).toBe('17.79 TB');
+    expect(formatBytes(1e18)).toBe('1 EB');
+    expect(formatBytes(1e21)).toBe('1,000 EB');
+  });
+
+  test('formatBytesExact: binary units only for whole binary sizes, decimal otherwise; signs and the largest unit', () => {
+    expect(formatBytesExact(8 * 2 ** 30)).toBe('8 GiB');
+    expect(formatBytesExact(3 * 2 ** 20)).toBe('3 MiB');
+    expect(formatBytesExact(2 ** 39)).toBe('512 GiB'); // 0.5 TiB: the largest unit with a whole value ≥ 1
+    expect(formatBytesExact(1.5e12)).toBe('1.5 TB');
+    expect(formatBytesExact(-1.5e12)).toBe('-1.5 TB');
+    expect(formatBytesExact(-8 * 2 ** 30)).toBe('-8 GiB');
+    expect(formatBytesExact(1e21)).toBe('1,000 EB');
+  });
+
+  test('plainNumber and exactNumber write exponent forms out in full', () => {
+    expect(plainNumber(1.234e21)).toBe('1234000000000000000000');
+    expect(plainNumber(1e300)).toBe('1' + '0'.repeat(300));
+    expect(plainNumber(1.5e-7)).toBe('0.00000015');
+    expect(plainNumber(-2.5e-8)).toBe('-0.000000025');
+    expect(exactNumber(1.234e21)).toBe('1,234,000,000,000,000,000,000');
+    expect([NaN, Infinity].map(plainNumber)).toEqual(['NaN', 'Infinity']);
+    expect(exactNumber(-Infinity)).toBe('-Infinity');
+  });
+
+  test('sizes may start with a point; bit units get a hint only when the whole unit is one', () => {
+    expect(sizeProblem('.25GB')).toBeUndefined();
+    expect(parseSize('.25GB')).toBe(0.25e9);
+    expect(sizeProblem('3Mb')).toContain('("Mb" would be bits, not bytes)');
+    expect(sizeProblem('3Mbx')).not.toContain('bits');
+    expect(sizeProblem('3xMb')).not.toContain('bits');
   });
 });
