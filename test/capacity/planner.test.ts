@@ -1131,7 +1131,9 @@ describe('capacity: what the mutation run found unchecked', () => {
   });
 
   test('IoT inputs given are marked as input; the formula and logical basis name every input', () => {
-    const e = CapacityPlanner.iot({ sensors: 1_000, sampleIntervalSeconds: 60, retentionDays: 10, bytesPerPoint: 200, compressionRatio: 5, archiveWindow: Duration.hours(6) });
+    const e = CapacityPlanner.iot({
+      sensors: 1_000, sampleIntervalSeconds: 60, retentionDays: 10, bytesPerPoint: 200, compressionRatio: 5, archiveWindow: Duration.hours(6),
+    });
     expect(line(e, 'Bytes per point (uncompressed)')).toEqual({ label: 'Bytes per point (uncompressed)', value: '200 B', basis: 'input' });
     expect(line(e, 'Compression ratio')).toEqual({ label: 'Compression ratio', value: '5:1', basis: 'input' });
     expect(line(e, 'Archive window')).toEqual({ label: 'Archive window', value: '6 h', basis: 'input' });
@@ -1166,13 +1168,14 @@ describe('capacity: what the mutation run found unchecked', () => {
     ]);
     expect(fit.toPlainObject().suggestions).toEqual(fit.suggestions);
 
-    const iot = CapacityPlanner.fit(CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 }), { servers: 1, driveSize: DecimalSize.gigabytes(20) });
+    const iotEstimate = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    const iot = CapacityPlanner.fit(iotEstimate, { servers: 1, driveSize: DecimalSize.gigabytes(20) });
     expect(iot.suggestions.slice(3).map(({ description, ...rest }) => rest)).toEqual([
       { change: 'shorten retention', prop: 'retentionDays', value: 19, text: '19', current: 30, currentText: '30', atMost: true },
       { change: 'sample less often', prop: 'sampleIntervalSeconds', value: 15.3, text: '15.3', current: 10, currentText: '10', atMost: false },
     ]);
-    const models = CapacityPlanner.fit(CapacityPlanner.models({ models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1 }),
-      { servers: 4, driveSize: DecimalSize.gigabytes(500) });
+    const modelEstimate = CapacityPlanner.models({ models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1 });
+    const models = CapacityPlanner.fit(modelEstimate, { servers: 4, driveSize: DecimalSize.gigabytes(500) });
     expect(models.suggestions[models.suggestions.length - 1]).toMatchObject({ change: 'keep fewer versions', prop: 'versionsRetained', value: 9, text: '9', current: 10, atMost: true });
 
     const fits = CapacityPlanner.fit(video, { ...hw16, drivesPerServer: 2 });
@@ -1213,7 +1216,8 @@ describe('capacity: what the mutation run found unchecked', () => {
       /^CapacityPlanner\.video: segmentMinutes = Infinity: must be a finite number greater than 0; [^\n]+$/);
     expect(() => CapacityPlanner.hardware({ servers: 0, driveSize: DecimalSize.terabytes(1) })).toThrow(
       /^CapacityPlanner\.hardware: servers = 0: must be a positive integer; [^\n]+$/);
-    expect(() => CapacityPlanner.fit(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1 }), { servers: 4, drivesPerServer: 0, driveSize: DecimalSize.terabytes(1) })).toThrow(
+    const small = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1 });
+    expect(() => CapacityPlanner.fit(small, { servers: 4, drivesPerServer: 0, driveSize: DecimalSize.terabytes(1) })).toThrow(
       /^CapacityPlanner\.fit: drivesPerServer = 0: must be a positive integer; [^\n]+$/);
   });
 
