@@ -1174,7 +1174,9 @@ describe('capacity: what the mutation run found unchecked', () => {
       { change: 'shorten retention', prop: 'retentionDays', value: 19, text: '19', current: 30, currentText: '30', atMost: true },
       { change: 'sample less often', prop: 'sampleIntervalSeconds', value: 15.3, text: '15.3', current: 10, currentText: '10', atMost: false },
     ]);
-    const modelEstimate = CapacityPlanner.models({ models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1 });
+    const modelEstimate = CapacityPlanner.models({
+      models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1,
+    });
     const models = CapacityPlanner.fit(modelEstimate, { servers: 4, driveSize: DecimalSize.gigabytes(500) });
     expect(models.suggestions[models.suggestions.length - 1]).toMatchObject({ change: 'keep fewer versions', prop: 'versionsRetained', value: 9, text: '9', current: 10, atMost: true });
 
