@@ -17,19 +17,11 @@ import * as ts from 'typescript';
  *     one file is a loop, and the only one allowed is a **parent/child pair**: exactly two files in the same folder
  *     (a construct and the child construct it creates, where the child needs a value from its parent's file).
  *     Anything larger, or a pair across folders, fails.
- *
- * Files another branch is splitting right now are listed in {@link PENDING_SPLIT} with who is on it; an entry that is
- * no longer needed fails the test too, so the list only shrinks.
  */
 const MAX_LINES = 600;
 const MIN_REASON = 20;
 const SIZE_MARKER = '// Size: ';
 const root = path.resolve(__dirname, '..', '..');
-
-/** Over-long files whose split is under way on another branch (remove the entry when it lands). */
-const PENDING_SPLIT: { [file: string]: string } = {
-  'src/capacity/planner.ts': 'the lead is reworking the capacity planner',
-};
 
 function sourceFiles(): string[] {
   return (fs.readdirSync(path.join(root, 'src'), { recursive: true }) as string[])
@@ -189,15 +181,9 @@ describe('src/', () => {
 
   test(`no file above ${MAX_LINES} lines without a "${SIZE_MARKER.trim()}" reason at its top`, () => {
     const offenders = files
-      .filter((f) => lineCount(texts.get(f)!) > MAX_LINES && sizeReason(texts.get(f)!) === undefined && PENDING_SPLIT[f] === undefined)
+      .filter((f) => lineCount(texts.get(f)!) > MAX_LINES && sizeReason(texts.get(f)!) === undefined)
       .map((f) => `${f}: ${lineCount(texts.get(f)!)} lines; split it by concern or state why it stays whole in a top-of-file line "${SIZE_MARKER}<reason>"`);
     expect(offenders).toEqual([]);
-  });
-
-  test('every pending-split entry is still needed', () => {
-    const needed = (f: string) => texts.has(f) && lineCount(texts.get(f)!) > MAX_LINES && sizeReason(texts.get(f)!) === undefined;
-    const stale = Object.keys(PENDING_SPLIT).filter((f) => !needed(f));
-    expect(stale).toEqual([]);
   });
 
   test('the import graph has no loop other than a parent/child pair', () => {
