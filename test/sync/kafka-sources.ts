@@ -115,7 +115,7 @@ export function blueprintSources(): KafkaSource[] {
       retentionDays: 365,
       bytesPerPoint: 120,
       compressionRatio: 8,
-      kafka: { replicas: 3, outageBudget: Duration.hours(24), partitions: 6, storageClass: 'lvm-ext4' },
+      kafka: { replicas: 3, outageBudget: Duration.hours(24), partitions: 6, storageClassName: 'lvm-ext4' },
       backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, resticSchedule: Cron.schedule({ minute: '30', hour: '*/6' }) },
     })),
     build('ModelDistributionSite (defaults)', (app) => new ModelDistributionSite(app, 'site', modelProps())),

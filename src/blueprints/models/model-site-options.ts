@@ -159,7 +159,7 @@ export interface ModelKafkaOptions {
    * StorageClass of the Kafka volumes.
    * @default - the site's storageClassName
    */
-  readonly storageClass?: string;
+  readonly storageClassName?: string;
   /**
    * Keep the cloud topic's name at the edge instead of `<cloud alias>.<topic>`.
    * @default false

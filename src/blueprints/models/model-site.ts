@@ -256,7 +256,7 @@ export class ModelDistributionSite extends EdgeSite {
       namespace: site,
       replicas: kafkaOpts.replicas ?? 1,
       storageSize: kafkaOpts.storageSize ?? Size.gibibytes(10),
-      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+      storageClassName: kafkaOpts.storageClassName ?? props.storageClassName,
     });
     this.releaseMirror = new KafkaCloudToEdgeMirror(this, 'model-releases', {
       source: props.cloud.kafka,

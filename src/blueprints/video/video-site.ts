@@ -115,7 +115,7 @@ export interface VideoKafkaOptions {
    * StorageClass of the Kafka volumes.
    * @default - the site's storageClassName
    */
-  readonly storageClass?: string;
+  readonly storageClassName?: string;
   /**
    * How long the WAN may be down without losing events.
    * @default Duration.hours(72)
@@ -302,7 +302,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       namespace: site,
       replicas: kafkaOpts.replicas ?? 1,
       storageSize: kafkaOpts.storageSize ?? Size.gibibytes(20),
-      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+      storageClassName: kafkaOpts.storageClassName ?? props.storageClassName,
     });
     this.segmentEvents = new EdgeKafkaTopic(this, 'segment-events', {
       cluster: this.kafka, outageBudget: kafkaOpts.outageBudget ?? Duration.hours(72),
