@@ -230,7 +230,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
   /** Labels selecting the server pods. */
   public readonly selectorLabels: { [key: string]: string };
   /** The StatefulSet (escape hatch). */
-  public readonly statefulSet: ApiObject;
+  public readonly apiObject: ApiObject;
 
   private readonly _buckets: MinioBucket[] = [];
   private readonly _policies: MinioPolicy[] = [];
@@ -314,7 +314,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     };
 
     MinioClusterChecks.warn(this.ref, tolerate);
-    this.statefulSet = MinioServer.create(this.ref);
+    this.apiObject = MinioServer.create(this.ref);
     this.node.addValidation({ validate: () => MinioClusterChecks.treeErrors(this.ref) });
   }
 
