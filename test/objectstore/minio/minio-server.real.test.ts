@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import {
-  BucketAnonymousAccess, BucketEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy, MinioPolicyStatements, ObjectLockMode,
+  BucketAnonymousAccess, ObjectEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy, MinioPolicyStatements, ObjectLockMode,
 } from '../../../src';
 import { replicationRuleId } from '../../../src/objectstore/minio/internal';
 import { freePort } from '../../cache/servers';
@@ -396,8 +396,8 @@ describe('Kafka notification wiring, with the broker down', () => {
     const store = new MinioCluster(c, 'store', base);
     const bucket = store.addBucket('video', {
       notifications: [
-        { topic, events: [BucketEvent.PUT], prefix: 'gate-1/', suffix: '.mp4' },
-        { topic, events: [BucketEvent.DELETE], prefix: 'gate-2/' },
+        { topic, events: [ObjectEvent.OBJECT_CREATED], prefix: 'gate-1/', suffix: '.mp4' },
+        { topic, events: [ObjectEvent.OBJECT_REMOVED], prefix: 'gate-2/' },
       ],
     });
     const manifests = synth(c);
