@@ -158,7 +158,7 @@ function modelSite(siteName: string, custom: boolean): App {
   const releases = awsStore('cloud-model-releases-ro');
   new ModelDistributionSite(app, siteName, custom ? {
     siteName,
-    models: 6,
+    discoverUpTo: 6,
     versionsRetained: 2,
     averageModelSize: DecimalSize.megabytes(800),
     servers: 6,

@@ -122,7 +122,8 @@ export function blueprintSources(): KafkaSource[] {
     build('ModelDistributionSite (custom)', (app) => new ModelDistributionSite(app, 'site', {
       ...modelProps(),
       siteName: 'kiosk-7',
-      models: 6,
+      models: undefined,
+      discoverUpTo: 6,
       versionsRetained: 2,
       averageModelSize: DecimalSize.megabytes(800),
       servers: 6,
