@@ -57,7 +57,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['examples/*/dist/', '.schema-cache/', 'bench/out/', '.tools/', '.stryker-tmp/', 'reports/mutation/'],
+  // `/node_modules` (no slash) also ignores a worktree's node_modules symlink, which `node_modules/` does not match.
+  gitignore: ['/node_modules', 'examples/*/dist/', '.schema-cache/', 'bench/out/', '.tools/', '.stryker-tmp/', 'reports/mutation/'],
   npmignoreEnabled: true,
 });
 

@@ -14,6 +14,7 @@ export type {
   KafkaClientCredentials, KafkaSecretCopies, IEventTopic,
 } from './core/interfaces';
 export { ObjectStoreAccess } from './core/grants';
+export { Filesystem, ObjectEvent } from './core/vocabulary';
 export type {
   ObjectStoreConsumer, RequiredSecret, ObjectStoreGrantOptions, ObjectStoreGrant, IGrantableObjectStore, S3KeyUse,
 } from './core/grants';

@@ -17,7 +17,7 @@ export function buildApp(app: App = new App()): App {
   const edge = new Chart(app, site, { namespace: site });
 
   // A small site: one KRaft node (broker + controller) on local storage.
-  const kafka = new EdgeKafkaCluster(edge, 'edge', { replicas: 1, storageSize: Size.gibibytes(50), storageClass: 'openebs-hostpath' });
+  const kafka = new EdgeKafkaCluster(edge, 'edge', { replicas: 1, storageSize: Size.gibibytes(50), storageClassName: 'openebs-hostpath' });
 
   // Object-created/deleted events from MinIO bucket notifications; keep 72 h for WAN outages.
   const objects = new EdgeKafkaTopic(edge, 'objects', {

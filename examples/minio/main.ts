@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  BucketEvent, ContainerImage, DriveFilesystem, IEventTopic, KafkaAuthentication, MinioCluster, MinioPolicyStatements,
+  ObjectEvent, ContainerImage, Filesystem, IEventTopic, KafkaAuthentication, MinioCluster, MinioPolicyStatements,
 } from '../../src';
 
 /**
@@ -30,7 +30,7 @@ export function buildApp(app: App = new App()): App {
     parity: 2,
     driveSize: Size.tebibytes(2),
     storageClassName: 'openebs-lvm-xfs',
-    driveFilesystem: DriveFilesystem.XFS,
+    driveFilesystem: Filesystem.XFS,
     rootCredentials: { secretName: 'store-root' },
     clientCredentials: { secretName: 'store-app-keys' },
     // The community image is frozen upstream; pin the last community release explicitly (or an AIStor/fork build).
@@ -48,12 +48,12 @@ export function buildApp(app: App = new App()): App {
       { id: 'expire-recordings', expiration: Duration.days(30) },
       { id: 'drop-old-versions', noncurrentVersionExpiration: Duration.days(3), noncurrentVersionsToKeep: 1 },
     ],
-    notifications: [{ topic: objectEvents, credentials: kafkaUser, secretCopies, events: [BucketEvent.PUT], suffix: '.mp4' }],
+    notifications: [{ topic: objectEvents, credentials: kafkaUser, secretCopies, events: [ObjectEvent.OBJECT_CREATED], suffix: '.mp4' }],
   });
 
   store.addBucket('snapshots', {
     lifecycle: [{ id: 'expire-snapshots', prefix: 'thumbnails/', expiration: Duration.days(7) }],
-    notifications: [{ topic: objectEvents, credentials: kafkaUser, secretCopies, events: [BucketEvent.PUT, BucketEvent.DELETE], prefix: 'thumbnails/' }],
+    notifications: [{ topic: objectEvents, credentials: kafkaUser, secretCopies, events: [ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_REMOVED], prefix: 'thumbnails/' }],
   });
 
   // The video pipeline writes recordings and snapshots with its own keys, never with root.

@@ -62,11 +62,11 @@ export function storeSiteProps(cloud: FleetCloud = FLEET_CLOUD): ModelDistributi
   };
 }
 
-/** A kiosk: six models known only by count, one of them pinned to a retained version (rollback). */
+/** A kiosk: six models discovered (discoverUpTo), not named, one of them pinned to a retained version (rollback). */
 export function kioskSiteProps(cloud: FleetCloud = FLEET_CLOUD): ModelDistributionSiteProps {
   return {
     siteName: 'kiosk-0032-models',
-    models: 6,
+    discoverUpTo: 6,
     versionsRetained: 2,
     averageModelSize: DecimalSize.megabytes(800),
     servers: 4,

@@ -1,5 +1,5 @@
 import { App, Chart, Size } from 'cdk8s';
-import { CephBucketEvent, CephFailureDomain, RbdImageFeature, RookCephCluster } from '../../src';
+import { ObjectEvent, CephFailureDomain, RbdImageFeature, RookCephCluster } from '../../src';
 
 /**
  * A four-node edge site on Rook Ceph: every node gives two disks to Ceph, and block, file and object storage all use
@@ -42,7 +42,7 @@ export function buildApp(app: App = new App()): App {
   const segments = objects.addBucket('video-segments', { namespace: 'surveillance', maxSize: Size.tebibytes(2) });
   segments.addKafkaNotification('new-segment', {
     topic: { topicName: 'video-segments', bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9092' },
-    events: [CephBucketEvent.OBJECT_CREATED_PUT, CephBucketEvent.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD],
+    events: [ObjectEvent.OBJECT_CREATED_PUT, ObjectEvent.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD],
     keySuffix: '.mp4',
   });
   return app;

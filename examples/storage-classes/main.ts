@@ -4,8 +4,8 @@
  */
 import { App, Chart, Cron, Duration, Size } from 'cdk8s';
 import {
-  HostPathLocalPvStorageClass, HostPathQuotaFilesystem, LonghornDataLocality, LonghornRecurringJob, LonghornRecurringTask,
-  LonghornSnapshotType, LonghornStorageClass, LvmFsType, LvmLocalPvStorageClass, ReclaimPolicy, SecurityBaseline,
+  HostPathLocalPvStorageClass, Filesystem, LonghornDataLocality, LonghornRecurringJob, LonghornRecurringTask,
+  LonghornSnapshotType, LonghornStorageClass, LvmLocalPvStorageClass, ReclaimPolicy, SecurityBaseline,
   ZfsCompression, ZfsLocalPvStorageClass,
 } from '../../src';
 
@@ -14,10 +14,10 @@ export function buildApp(app: App = new App()): App {
 
   new HostPathLocalPvStorageClass(chart, 'local-xfs', {
     basePath: '/mnt/data/openebs',
-    quota: { filesystem: HostPathQuotaFilesystem.XFS, hardLimitGracePercent: 5 },
+    quota: { filesystem: Filesystem.XFS, hardLimitGracePercent: 5 },
   });
 
-  const lvm = new LvmLocalPvStorageClass(chart, 'lvm-block', { volumeGroup: 'edge-vg', fsType: LvmFsType.XFS, thinProvision: true });
+  const lvm = new LvmLocalPvStorageClass(chart, 'lvm-block', { volumeGroup: 'edge-vg', fsType: Filesystem.XFS, thinProvision: true });
   lvm.addSnapshotClass('lvm-snapshots');
 
   const zfs = new ZfsLocalPvStorageClass(chart, 'zfs-db', {

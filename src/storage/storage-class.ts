@@ -101,7 +101,7 @@ export abstract class EdgeStorageClass extends Construct {
   /** The provisioner (CSI driver) of this class. */
   public readonly provisioner: string;
   /** The underlying StorageClass (escape hatch). */
-  public readonly resource: k8s.KubeStorageClass;
+  public readonly apiObject: k8s.KubeStorageClass;
 
   protected constructor(scope: Construct, id: string, props: StorageClassCommonProps, driver: StorageClassDriverSpec) {
     super(scope, id);
@@ -143,7 +143,7 @@ export abstract class EdgeStorageClass extends Construct {
       annotations['storageclass.kubernetes.io/is-default-class'] = 'true';
     }
     const params = driver.parameters ?? {};
-    this.resource = new k8s.KubeStorageClass(this, 'Resource', {
+    this.apiObject = new k8s.KubeStorageClass(this, 'Resource', {
       metadata: {
         name: this.storageClassName,
         labels: EdgeLabels.standard({ name: 'storage-class', instance: this.storageClassName, component: 'storage' }),
@@ -211,14 +211,14 @@ export class CsiVolumeSnapshotClass extends Construct {
   /** The class name VolumeSnapshots refer to. */
   public readonly snapshotClassName: string;
   /** The underlying object (escape hatch). */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: CsiVolumeSnapshotClassProps) {
     super(scope, id);
     Shape.check(this, props);
     this.snapshotClassName = props.name ?? id;
     KubeNames.assertDns1123Subdomain(this, 'name', this.snapshotClassName);
-    this.resource = new ApiObject(this, 'Resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'snapshot.storage.k8s.io/v1',
       kind: 'VolumeSnapshotClass',
       metadata: {

@@ -74,8 +74,8 @@ export class InfluxDb extends Construct {
   public readonly podLabels: { [key: string]: string };
   /** Name of the data claim of replica 0 (for volume backups). */
   public readonly dataClaimName: string;
-  /** The StatefulSet. */
-  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The StatefulSet (escape hatch). */
+  public readonly apiObject: k8s.KubeStatefulSet;
 
   constructor(scope: Construct, id: string, props: InfluxDbProps) {
     super(scope, id);
@@ -110,7 +110,7 @@ export class InfluxDb extends Construct {
       metadata: { name: this.name, namespace: this.namespace, labels },
       spec: { selector, ports: [{ name: 'http', port: InfluxDb.PORT, targetPort: k8s.IntOrString.fromNumber(InfluxDb.PORT) }] },
     });
-    this.statefulSet = workload.statefulSet(this, 'Resource', {
+    this.apiObject = workload.statefulSet(this, 'Resource', {
       serviceName: this.name,
       replicas: 1,
       pod: {

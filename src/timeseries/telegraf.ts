@@ -202,8 +202,8 @@ export class TelegrafIngest extends Construct {
   public readonly podLabels: { [key: string]: string };
   /** In-cluster URL sensors write to. */
   public readonly ingestUrl: string;
-  /** The Deployment. */
-  public readonly deployment: k8s.KubeDeployment;
+  /** The Deployment (escape hatch). */
+  public readonly apiObject: k8s.KubeDeployment;
 
   constructor(scope: Construct, id: string, props: TelegrafIngestProps) {
     super(scope, id);
@@ -299,7 +299,7 @@ export class TelegrafIngest extends Construct {
       initialDelaySeconds: 30,
       periodSeconds: 15,
     };
-    this.deployment = workload.deployment(this, 'Resource', {
+    this.apiObject = workload.deployment(this, 'Resource', {
       annotations: reload.annotations,
       replicas,
       pod: {

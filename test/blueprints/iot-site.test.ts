@@ -186,7 +186,7 @@ describe('IoTSite flow tables and inventories', () => {
       },
       ingest: { replicas: 3, flushInterval: Duration.seconds(5), token: { name: 'sensor-token', key: 'token' } },
       cache: { maxMemory: Size.mebibytes(512), defaultTtl: Duration.minutes(1), password: { name: 'redis-auth', key: 'pw' }, evictionPolicy: RedisEvictionPolicy.ALLKEYS_LFU },
-      kafka: { replicas: 3, outageBudget: Duration.hours(24), partitions: 6, storageClass: 'lvm-ext4' },
+      kafka: { replicas: 3, outageBudget: Duration.hours(24), partitions: 6, storageClassName: 'lvm-ext4' },
       cloud: { ...baseProps().cloud, backupStore: regional, backupBucket: 'edge-backups', backupPrefix: 'plants/site-a' },
       backup: {
         veleroCredential: { name: 'velero-regional', key: 'cloud' },

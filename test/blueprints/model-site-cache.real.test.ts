@@ -59,7 +59,7 @@ describe('ModelDistributionSite cache with the real nginx', () => {
   }, 30_000);
 
   test('counted models: a pointer is served from the cache at most `validity` long, then revalidated', async () => {
-    const { site } = build({ models: 2, cache: { validity: Duration.seconds(1) } });
+    const { site } = build({ discoverUpTo: 2, cache: { validity: Duration.seconds(1) } });
     origin.set('/models/ocr/current', { body: Buffer.from('v1\n'), headers: { ETag: '"v1"' } });
     const url = await serve(site);
     expect((await request(`${url}/ocr/current`)).body.toString()).toBe('v1\n');

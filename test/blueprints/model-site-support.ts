@@ -26,6 +26,8 @@ export function props(overrides: Partial<ModelDistributionSiteProps> = {}): Mode
     storageClassName: 'lvm-xfs',
     cloud: { releaseStore: releases, releaseBucket: 'fleet-models', kafka: cloudKafka },
     backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, bucket: 'fleet-backups' },
+    // A site names its models or discovers them, never both: an override that discovers drops the default names.
+    ...(overrides.discoverUpTo !== undefined && overrides.models === undefined ? { models: undefined } : {}),
     ...overrides,
   };
 }

@@ -217,7 +217,7 @@ describe('the README example site: archive to the cloud, Velero cloud keys, play
   test('5: the playback cache serves a viewer\'s range request MISS then HIT in 4 MiB slices, and plays cached segments with the store stopped', async () => {
     const cm = find(manifests, 'ConfigMap', site.cache.configMapName);
     expect(cm.data['nginx.conf']).toBe(site.cache._config.render());
-    const pod = find(manifests, 'StatefulSet', site.cache.workload.name).spec.template.spec;
+    const pod = find(manifests, 'StatefulSet', site.cache.apiObject.name).spec.template.spec;
     const container = pod.containers[0];
     const port: number = container.ports[0].containerPort;
     const prefix = fs.mkdtempSync(path.join(work, 'nginx-'));

@@ -38,7 +38,7 @@ requireToolPath('kafka/libs');
 jest.setTimeout(600_000);
 
 const { site, props, manifests } = buildVideoSite();
-const sts = find(manifests, 'StatefulSet', site.store.statefulSet.name);
+const sts = find(manifests, 'StatefulSet', site.store.apiObject.name);
 const minioEnv: any[] = sts.spec.template.spec.containers[0].env;
 const envValue = (name: string) => minioEnv.find((e) => e.name === name);
 // The notification target the StatefulSet configures (its id is whatever the library chose).

@@ -147,7 +147,7 @@ function iotSite(siteName: string, custom: boolean): App {
       },
       ingest: { replicas: 3, flushInterval: Duration.seconds(5), token: { name: 'sensor-token', key: 'token' } },
       cache: { maxMemory: Size.mebibytes(512), defaultTtl: Duration.minutes(1), password: { name: 'redis-auth', key: 'pw' }, evictionPolicy: RedisEvictionPolicy.ALLKEYS_LFU },
-      kafka: { replicas: 3, outageBudget: Duration.hours(24), partitions: 6, storageClass: 'lvm-ext4' },
+      kafka: { replicas: 3, outageBudget: Duration.hours(24), partitions: 6, storageClassName: 'lvm-ext4' },
     } : {}),
   });
   return app;
@@ -158,7 +158,7 @@ function modelSite(siteName: string, custom: boolean): App {
   const releases = awsStore('cloud-model-releases-ro');
   new ModelDistributionSite(app, siteName, custom ? {
     siteName,
-    models: 6,
+    discoverUpTo: 6,
     versionsRetained: 2,
     averageModelSize: DecimalSize.megabytes(800),
     servers: 6,

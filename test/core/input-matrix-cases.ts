@@ -81,6 +81,7 @@ const modelBase = (): ModelDistributionSiteProps => ({
 const video = (path: string) => (v: any) => { const app = Testing.app(); new VideoSurveillanceSite(app, 'site-a', withPath(videoBase(), path, v)); return app; };
 const iot = (path: string) => (v: any) => { const app = Testing.app(); new IoTSite(app, 'site-b', withPath(iotBase(), path, v)); return app; };
 const model = (path: string) => (v: any) => { const app = Testing.app(); new ModelDistributionSite(app, 'site-c', withPath(modelBase(), path, v)); return app; };
+const modelDiscovering = (v: any) => { const app = Testing.app(); new ModelDistributionSite(app, 'site-c', { ...modelBase(), models: undefined, discoverUpTo: v }); return app; };
 
 const longhornJob = (path: string) => (v: any) => inChart((c) => new LonghornRecurringJob(c, 'nightly', withPath({ task: LonghornRecurringTask.SNAPSHOT, schedule: cron('0', '2'), retain: 7 }, path, v) as any));
 const warmUp = (path: string) => (v: any) => inChart((c) => {
@@ -246,6 +247,6 @@ export const MATRIX: MatrixCase[] = [
   c('blueprint', 'zero sensors', 'IoTSite', 'sensors', '0', 0, 100, iot('sensors')),
   c('blueprint', 'fractional Kafka partitions (IoT)', 'IoTSite', 'kafka.partitions', '2.5', { partitions: 2.5 }, { partitions: 3 }, iot('kafka')),
   c('blueprint', 'fractional versionsRetained', 'ModelDistributionSite', 'versionsRetained', '1.5', 1.5, 2, model('versionsRetained')),
-  c('blueprint', 'zero models', 'ModelDistributionSite', 'models', '0', 0, 2, model('models')),
+  c('blueprint', 'zero models to discover', 'ModelDistributionSite', 'discoverUpTo', '0', 0, 2, modelDiscovering),
   c('blueprint', 'model bucket name with capitals', 'ModelDistributionSite', 'bucket.name', 'Models', { name: 'Models' }, { name: 'models' }, model('bucket')),
 ];

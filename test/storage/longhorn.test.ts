@@ -1,6 +1,6 @@
 import { Cron, Duration } from 'cdk8s';
 import {
-  LonghornDataLocality, LonghornFsType, LonghornRecurringJob, LonghornRecurringTask, LonghornSnapshotType, LonghornStorageClass,
+  LonghornDataLocality, Filesystem, LonghornRecurringJob, LonghornRecurringTask, LonghornSnapshotType, LonghornStorageClass,
   VolumeBindingMode, Warnings,
 } from '../../src';
 import { chart, find, synth } from '../support/harness';
@@ -32,7 +32,7 @@ describe('LonghornStorageClass', () => {
       staleReplicaTimeout: Duration.hours(2),
       diskSelector: ['ssd', 'fast'],
       nodeSelector: ['storage'],
-      fsType: LonghornFsType.XFS,
+      fsType: Filesystem.XFS,
       recurringJobGroups: ['edge'],
       recurringJobs: [snap],
       volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,

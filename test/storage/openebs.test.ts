@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  DeviceLocalPvStorageClass, HostPathLocalPvStorageClass, HostPathQuotaFilesystem, LvmFsType, LvmLocalPvStorageClass, LvmScheduler,
-  ReclaimPolicy, SnapshotDeletionPolicy, VolumeBindingMode, Warnings, ZfsCompression, ZfsFsType, ZfsLocalPvStorageClass, ZfsScheduler,
+  DeviceLocalPvStorageClass, HostPathLocalPvStorageClass, Filesystem, LvmLocalPvStorageClass, LvmScheduler,
+  ReclaimPolicy, SnapshotDeletionPolicy, VolumeBindingMode, Warnings, ZfsCompression, ZfsLocalPvStorageClass, ZfsScheduler,
 } from '../../src';
 import { chart, find, synth } from '../support/harness';
 import { printedWarnings } from '../support/warnings';
@@ -32,7 +32,7 @@ describe('HostPathLocalPvStorageClass', () => {
       name: 'video-hostpath',
       basePath: '/mnt/video',
       nodeAffinityLabels: ['openebs.io/nodeid'],
-      quota: { filesystem: HostPathQuotaFilesystem.XFS, softLimitGracePercent: 0, hardLimitGracePercent: 10 },
+      quota: { filesystem: Filesystem.XFS, softLimitGracePercent: 0, hardLimitGracePercent: 10 },
       allowedTopologies: [{ key: 'node-role.example.com/video', values: ['true'] }],
       isDefault: true,
       reclaimPolicy: ReclaimPolicy.RETAIN,
@@ -65,9 +65,9 @@ describe('HostPathLocalPvStorageClass', () => {
     expect(() => new HostPathLocalPvStorageClass(chart(), 'x', { basePath: p })).toThrow(/basePath = .*must be an absolute directory path/);
   });
   test('fails if the soft limit exceeds the hard limit or a grace is out of range', () => {
-    expect(() => new HostPathLocalPvStorageClass(chart(), 'x', { quota: { filesystem: HostPathQuotaFilesystem.EXT4, softLimitGracePercent: 20, hardLimitGracePercent: 10 } }))
+    expect(() => new HostPathLocalPvStorageClass(chart(), 'x', { quota: { filesystem: Filesystem.EXT4, softLimitGracePercent: 20, hardLimitGracePercent: 10 } }))
       .toThrow(/quota.softLimitGracePercent = 20: the soft limit must not exceed the hard limit \(hardLimitGracePercent = 10\); raise hardLimitGracePercent to at least 20/);
-    expect(() => new HostPathLocalPvStorageClass(chart(), 'x', { quota: { filesystem: HostPathQuotaFilesystem.EXT4, hardLimitGracePercent: 150 } }))
+    expect(() => new HostPathLocalPvStorageClass(chart(), 'x', { quota: { filesystem: Filesystem.EXT4, hardLimitGracePercent: 150 } }))
       .toThrow(/quota.hardLimitGracePercent = 150: must be a percentage/);
   });
   test('fails if a node affinity label is not a label key', () => {
@@ -119,7 +119,7 @@ describe('ZfsLocalPvStorageClass', () => {
 
   test('zvol with volBlockSize; dedup warns', () => {
     const c = chart();
-    new ZfsLocalPvStorageClass(c, 'zvol', { poolName: 'tank', fsType: ZfsFsType.XFS, volBlockSize: Size.kibibytes(16), dedup: true, compression: ZfsCompression.LZ4 });
+    new ZfsLocalPvStorageClass(c, 'zvol', { poolName: 'tank', fsType: Filesystem.XFS, volBlockSize: Size.kibibytes(16), dedup: true, compression: ZfsCompression.LZ4 });
     const sc = find(synth(c), 'StorageClass', 'zvol');
     expect(sc.parameters).toEqual({ poolname: 'tank', fstype: 'xfs', volblocksize: '16K', dedup: 'on', compression: 'lz4' });
     expect(Warnings.collect(c).join('\n')).toMatch(/dedup = true: ZFS deduplication keeps its table in RAM/);
@@ -138,7 +138,7 @@ describe('ZfsLocalPvStorageClass', () => {
     expect(() => new ZfsLocalPvStorageClass(chart(), 'x', { poolName: 'tank', recordSize: s })).toThrow(/recordSize = ".* bytes": must be a power of two from 512 B to 128 KiB/);
   });
   test('fails if recordSize is given for a zvol, or volBlockSize for a dataset', () => {
-    expect(() => new ZfsLocalPvStorageClass(chart(), 'x', { poolName: 'tank', fsType: ZfsFsType.EXT4, recordSize: Size.kibibytes(64) })).toThrow(/recordSize = .*applies to ZFS datasets only/);
+    expect(() => new ZfsLocalPvStorageClass(chart(), 'x', { poolName: 'tank', fsType: Filesystem.EXT4, recordSize: Size.kibibytes(64) })).toThrow(/recordSize = .*applies to ZFS datasets only/);
     expect(() => new ZfsLocalPvStorageClass(chart(), 'x', { poolName: 'tank', volBlockSize: Size.kibibytes(64) })).toThrow(/volBlockSize = .*applies to zvols only/);
   });
   test('fails on out-of-range compression levels', () => {
@@ -166,7 +166,7 @@ describe('LvmLocalPvStorageClass', () => {
 
   test('custom: pattern, xfs, thin, shared, scheduler, snapshot class', () => {
     const c = chart();
-    const lvm = new LvmLocalPvStorageClass(c, 'lvm-xfs', { volumeGroupPattern: 'edge-vg-.*', fsType: LvmFsType.XFS, thinProvision: true, shared: true, scheduler: LvmScheduler.CAPACITY_WEIGHTED, reclaimPolicy: ReclaimPolicy.DELETE });
+    const lvm = new LvmLocalPvStorageClass(c, 'lvm-xfs', { volumeGroupPattern: 'edge-vg-.*', fsType: Filesystem.XFS, thinProvision: true, shared: true, scheduler: LvmScheduler.CAPACITY_WEIGHTED, reclaimPolicy: ReclaimPolicy.DELETE });
     lvm.addSnapshotClass('lvm-snap');
     const m = synth(c);
     expect(m).toMatchSnapshot();

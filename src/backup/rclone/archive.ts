@@ -84,8 +84,8 @@ const REMOTE = 'archive';
  * then verifies it. Its `script` property is exactly what the CronJob runs.
  */
 export class RcloneArchive extends Construct {
-  /** The CronJob. */
-  public readonly cronJob: k8s.KubeCronJob;
+  /** The CronJob (escape hatch). */
+  public readonly apiObject: k8s.KubeCronJob;
   /** Name of the CronJob. */
   public readonly name: string;
   /** The labels that select the job's pods (for NetworkPolicies and grants). */
@@ -236,7 +236,7 @@ export class RcloneArchive extends Construct {
       writesOwnClaim: volumes.some((v) => v.name === 'archive') && mode !== RcloneMode.MOVE,
       egress,
     });
-    this.cronJob = job.cronJob;
+    this.apiObject = job.cronJob;
     this.podLabels = job.workload.podLabels;
   }
 

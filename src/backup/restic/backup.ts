@@ -90,8 +90,8 @@ const CA_DIR = '/etc/restic/ca';
  * repository. Its `script` property is exactly what the CronJob runs.
  */
 export class ResticBackup extends Construct {
-  /** The CronJob. */
-  public readonly cronJob: k8s.KubeCronJob;
+  /** The CronJob (escape hatch). */
+  public readonly apiObject: k8s.KubeCronJob;
   /** Name of the CronJob. */
   public readonly name: string;
   /** The labels that select the job's pods (for NetworkPolicies and grants). */
@@ -279,7 +279,7 @@ export class ResticBackup extends Construct {
       initContainers: dump ? [dumpContainer(dump)] : undefined,
       egress,
     });
-    this.cronJob = job.cronJob;
+    this.apiObject = job.cronJob;
     this.podLabels = job.workload.podLabels;
   }
 

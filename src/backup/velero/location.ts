@@ -207,7 +207,7 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
     return /\.svc(\.cluster\.local)?$/.test(host) || host === 'localhost' || host.startsWith('127.') || !host.includes('.');
   }
 
-  /** The BackupStorageLocation object. */
+  /** The BackupStorageLocation object (escape hatch). */
   public readonly apiObject: ApiObject;
   public readonly locationName: string;
   public readonly namespace: string;

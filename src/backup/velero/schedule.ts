@@ -206,7 +206,7 @@ export class VeleroSchedule extends Construct {
     return { hour: String(hour), minute: String(minute) };
   }
 
-  /** The Schedule object. */
+  /** The Schedule object (escape hatch). */
   public readonly apiObject: ApiObject;
   /** `metadata.name` of the Schedule. */
   public readonly scheduleName: string;

@@ -208,7 +208,7 @@ export interface IoTKafkaOptions {
    * StorageClass of the Kafka volumes.
    * @default - the site's storageClassName
    */
-  readonly storageClass?: string;
+  readonly storageClassName?: string;
   /**
    * How long the WAN may be down without losing telemetry on its way to the cloud.
    * @default Duration.hours(72)

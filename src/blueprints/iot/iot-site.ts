@@ -152,7 +152,7 @@ export class IoTSite extends EdgeSite {
       namespace: site,
       replicas: brokers,
       storageSize: this.kafkaStorageSize,
-      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+      storageClassName: kafkaOpts.storageClassName ?? props.storageClassName,
     });
     this.telemetry = new EdgeKafkaTopic(this, 'telemetry', {
       cluster: this.kafka,

@@ -159,7 +159,7 @@ export interface ModelKafkaOptions {
    * StorageClass of the Kafka volumes.
    * @default - the site's storageClassName
    */
-  readonly storageClass?: string;
+  readonly storageClassName?: string;
   /**
    * Keep the cloud topic's name at the edge instead of `<cloud alias>.<topic>`.
    * @default false
@@ -203,10 +203,17 @@ export interface ModelBackupOptions extends SiteVeleroOptions {
 /** Props of {@link ModelDistributionSite}. */
 export interface ModelDistributionSiteProps extends EdgeSiteProps {
   /**
-   * The models the site serves: their names (DNS-1123 labels, the top-level folders of the release bucket), or how
-   * many there are. With a number the release job manages every model folder announced in the cloud, up to that many.
+   * The models the site serves, by name: DNS-1123 labels, the top-level folders of the release bucket. Give either
+   * this or `discoverUpTo`.
+   * @default - none named: `discoverUpTo` must be given
    */
-  readonly models: number | string[];
+  readonly models?: string[];
+  /**
+   * Serve every model folder announced in the cloud, up to this many (the site is sized for that many), instead of a
+   * list of names. Give either this or `models`.
+   * @default - no discovery: `models` must be given
+   */
+  readonly discoverUpTo?: number;
   /** Versions kept per model at the edge: the current one plus rollback targets (1–100). */
   readonly versionsRetained: number;
   /** Average size of one model version (use `DecimalSize.gigabytes(3)` for decimal sizes). */

@@ -111,8 +111,8 @@ export class ModelDistributionSite extends EdgeSite {
     const kafkaOpts = props.kafka ?? {};
 
     // --- Inputs ---------------------------------------------------------------------------------------------
-    this.modelNames = this.checkModels(props.models);
-    this.modelCount = this.modelNames.length > 0 ? this.modelNames.length : props.models as number;
+    this.modelNames = this.checkModels(props.models, props.discoverUpTo);
+    this.modelCount = this.modelNames.length > 0 ? this.modelNames.length : props.discoverUpTo!;
     this.versionsRetained = props.versionsRetained;
     if (!Number.isInteger(props.versionsRetained) || props.versionsRetained < 1 || props.versionsRetained > 100) {
       throw edgeError(this, {
@@ -256,7 +256,7 @@ export class ModelDistributionSite extends EdgeSite {
       namespace: site,
       replicas: kafkaOpts.replicas ?? 1,
       storageSize: kafkaOpts.storageSize ?? Size.gibibytes(10),
-      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+      storageClassName: kafkaOpts.storageClassName ?? props.storageClassName,
     });
     this.releaseMirror = new KafkaCloudToEdgeMirror(this, 'model-releases', {
       source: props.cloud.kafka,
@@ -391,15 +391,21 @@ export class ModelDistributionSite extends EdgeSite {
       .replace('logical = models × versionsRetained ×', 'logical = models × (versionsRetained + 1) ×');
   }
 
-  private checkModels(models: number | string[]): string[] {
-    if (typeof models === 'number') {
-      if (!Number.isInteger(models) || models < 1) {
-        throw edgeError(this, { prop: 'models', value: models, rule: 'must be a positive whole number of models, or their names', fix: 'give e.g. 20, or ["detector", "ocr"]' });
+  private checkModels(models: string[] | undefined, discoverUpTo: number | undefined): string[] {
+    if (models !== undefined && discoverUpTo !== undefined) {
+      throw edgeError(this, { prop: 'discoverUpTo', value: discoverUpTo, rule: 'the site either serves the named models or discovers them, not both', fix: 'remove discoverUpTo to serve only the named models, or remove models to discover them' });
+    }
+    if (discoverUpTo !== undefined) {
+      if (!Number.isInteger(discoverUpTo) || discoverUpTo < 1) {
+        throw edgeError(this, { prop: 'discoverUpTo', value: discoverUpTo, rule: 'must be a positive whole number of models (the number the site is sized for)', fix: 'give e.g. 20, or name the models in models' });
       }
       return [];
     }
+    if (models === undefined) {
+      throw edgeError(this, { prop: 'models', value: [], rule: 'the site needs the models it serves: their names, or discoverUpTo', fix: 'give e.g. models: ["detector", "ocr"] or discoverUpTo: 20' });
+    }
     if (!Array.isArray(models) || models.length === 0) {
-      throw edgeError(this, { prop: 'models', value: Array.isArray(models) ? [] : models, rule: 'must name at least one model, or give how many there are', fix: 'give e.g. ["detector", "ocr"] or 20' });
+      throw edgeError(this, { prop: 'models', value: Array.isArray(models) ? [] : models, rule: 'must name at least one model', fix: 'give e.g. ["detector", "ocr"], or discoverUpTo: 20 instead' });
     }
     for (const m of models) {
       if (typeof m !== 'string' || !KubeNames.isDns1123Label(m)) {

@@ -82,8 +82,8 @@ export interface SiteNamespaceProps {
 export class SiteNamespace extends Construct {
   /** Namespace name. */
   public readonly name: string;
-  /** The Namespace object. */
-  public readonly resource: k8s.KubeNamespace;
+  /** The Namespace object (escape hatch). */
+  public readonly apiObject: k8s.KubeNamespace;
   private readonly flows: SiteFlow[] = [];
   private readonly extras: ExtraFootprint[] = [];
   private readonly headroom: number;
@@ -98,7 +98,7 @@ export class SiteNamespace extends Construct {
       throw edgeError(this, { prop: 'quotaHeadroom', value: this.headroom, rule: 'must be a fraction between 0 and 5', fix: 'use e.g. 0.2 for 20 % headroom' });
     }
     const labels = { ...EdgeLabels.standard({ name: 'edge-site', instance: props.siteName ?? props.name, component: 'namespace' }) };
-    this.resource = new k8s.KubeNamespace(this, 'Resource', {
+    this.apiObject = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: {
@@ -111,7 +111,7 @@ export class SiteNamespace extends Construct {
       },
     });
     // Namespaces are cluster-scoped: drop the metadata.namespace a namespaced chart would give every object.
-    if (Chart.of(this).namespace) this.resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (Chart.of(this).namespace) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: { name: 'default-deny', namespace: this.name, labels },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },

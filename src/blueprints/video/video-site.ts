@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache, ViewerAuthentication } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
-import { edgeError, IObjectStore, ObjectStoreAccess, ObjectStoreGrant, Resources, SecretKeyReference } from '../../core';
+import { edgeError, IObjectStore, ObjectEvent, ObjectStoreAccess, ObjectStoreGrant, Resources, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
-import { BucketEvent, MinioBucket, MinioCluster } from '../../objectstore/minio';
+import { MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
 import { EdgeSite, EdgeSiteProps } from '../site/edge-site';
 import { KafkaSiteWiring } from '../site/kafka-wiring';
@@ -115,7 +115,7 @@ export interface VideoKafkaOptions {
    * StorageClass of the Kafka volumes.
    * @default - the site's storageClassName
    */
-  readonly storageClass?: string;
+  readonly storageClassName?: string;
   /**
    * How long the WAN may be down without losing events.
    * @default Duration.hours(72)
@@ -302,7 +302,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       namespace: site,
       replicas: kafkaOpts.replicas ?? 1,
       storageSize: kafkaOpts.storageSize ?? Size.gibibytes(20),
-      storageClass: kafkaOpts.storageClass ?? props.storageClassName,
+      storageClassName: kafkaOpts.storageClassName ?? props.storageClassName,
     });
     this.segmentEvents = new EdgeKafkaTopic(this, 'segment-events', {
       cluster: this.kafka, outageBudget: kafkaOpts.outageBudget ?? Duration.hours(72),
@@ -318,7 +318,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       // Private: the playback cache (which cannot sign) reads with the token, everyone else through a grant.
       readToken: originToken,
       lifecycle: [{ id: 'hot-retention', expiration: Duration.days(props.retentionDays) }],
-      notifications: [{ topic: this.segmentEvents, credentials: notifier, events: [BucketEvent.PUT, BucketEvent.DELETE] }],
+      notifications: [{ topic: this.segmentEvents, credentials: notifier, events: [ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_REMOVED] }],
     });
     this.recorderGrants = recorders.map((r, i) => this.grant(this.store, ObjectStoreAccess.WRITE,
       { name: recorders.length === 1 ? 'recorders' : `recorders-${i}`, namespace: r.namespace, podLabels: r.podLabels },

@@ -110,8 +110,8 @@ export class NginxEdgeCache extends Construct {
   public readonly networkPeer: NetworkPeer;
   /** Labels of the cache's pods. */
   public readonly podLabels: { [key: string]: string };
-  /** The Deployment or StatefulSet. */
-  public readonly workload: ApiObject;
+  /** The Deployment or StatefulSet (escape hatch). */
+  public readonly apiObject: ApiObject;
   /** Whether the cache runs as a StatefulSet with per-replica PVCs. */
   public readonly persistent: boolean;
   /** The origin. */
@@ -273,7 +273,7 @@ export class NginxEdgeCache extends Construct {
     };
 
     if (this.persistent) {
-      this.workload = workload.statefulSet(this, 'Resource', {
+      this.apiObject = workload.statefulSet(this, 'Resource', {
         replicas,
         serviceName: this.serviceName,
         podManagementPolicy: 'Parallel',
@@ -289,7 +289,7 @@ export class NginxEdgeCache extends Construct {
         }],
       });
     } else {
-      this.workload = workload.deployment(this, 'Resource', {
+      this.apiObject = workload.deployment(this, 'Resource', {
         replicas,
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         pod,

@@ -79,8 +79,8 @@ export class RedisCache extends Construct {
   public readonly networkPeer: NetworkPeer;
   /** Labels of the cache's pods. */
   public readonly podLabels: { [key: string]: string };
-  /** The Deployment or StatefulSet. */
-  public readonly workload: ApiObject;
+  /** The Deployment or StatefulSet (escape hatch). */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RedisCacheProps = {}) {
     super(scope, id);
@@ -203,14 +203,14 @@ export class RedisCache extends Construct {
     };
 
     if (persistence === RedisPersistence.NONE) {
-      this.workload = workload.deployment(this, 'Resource', {
+      this.apiObject = workload.deployment(this, 'Resource', {
         replicas: 1,
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         pod,
       });
     } else {
       const volumeSize = props.volumeSize ?? Size.gibibytes(Math.ceil(2 * maxBytes / 1024 ** 3));
-      this.workload = workload.statefulSet(this, 'Resource', {
+      this.apiObject = workload.statefulSet(this, 'Resource', {
         replicas: 1,
         serviceName: this.serviceName,
         pod,

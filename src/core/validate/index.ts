@@ -8,3 +8,4 @@ export * from './s3';
 export * from './url';
 export * from './regex';
 export * from './shape';
+export * from './enum-subset';

@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import type { MinioCluster } from './cluster';
 import { checkClusterProp, replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
-import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
-import { KeyNames, S3Rules, Shape } from '../../core/validate';
+import { MC_EVENT_NAMES } from './provisioning';
+import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
+import { EnumSubset, KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
 export enum ObjectLockMode {
@@ -42,20 +43,6 @@ export enum BucketEncryption {
   SSE_KMS = 'sse-kms',
 }
 
-/** Bucket events a notification subscribes to (`mc event add --event`). */
-export enum BucketEvent {
-  /** Object created (PUT, POST, COPY, multipart complete). */
-  PUT = 'put',
-  /** Object removed (DELETE, delete marker created). */
-  DELETE = 'delete',
-  /** Object read (GET, HEAD). */
-  GET = 'get',
-  /** Replication events. */
-  REPLICA = 'replica',
-  /** Lifecycle (ILM) transition and expiry events. */
-  ILM = 'ilm',
-}
-
 /** Publish bucket events to a Kafka topic. */
 export interface BucketNotification {
   /** The topic (e.g. a Strimzi KafkaTopic from the sync module, or any object implementing IEventTopic). */
@@ -66,10 +53,12 @@ export interface BucketNotification {
    */
   readonly credentials?: KafkaClientCredentials;
   /**
-   * Events to publish.
-   * @default [BucketEvent.PUT, BucketEvent.DELETE]
+   * Events to publish. MinIO subscribes by event family: `OBJECT_CREATED` (PUT, POST, COPY, multipart complete),
+   * `OBJECT_REMOVED` (DELETE, delete marker created), `OBJECT_ACCESSED` (GET, HEAD), `REPLICATION` and `LIFECYCLE`
+   * (ILM transitions and expiries); other members are refused.
+   * @default [ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_REMOVED]
    */
-  readonly events?: BucketEvent[];
+  readonly events?: ObjectEvent[];
   /**
    * Only objects whose key starts with this.
    * @default - all keys
@@ -341,10 +330,12 @@ export class MinioBucket extends Construct {
   /** Publish events of this bucket to a Kafka topic. */
   public addNotification(notification: BucketNotification): void {
     const at = `notifications[${this._notifications.length}]`;
-    const events = notification.events ?? [BucketEvent.PUT, BucketEvent.DELETE];
+    const events = notification.events ?? [ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_REMOVED];
     if (events.length === 0) {
-      throw edgeError(this, { prop: `${at}.events`, value: [], rule: 'must name at least one event', fix: 'use e.g. [BucketEvent.PUT]' });
+      throw edgeError(this, { prop: `${at}.events`, value: [], rule: 'must name at least one event', fix: 'use e.g. [ObjectEvent.OBJECT_CREATED]' });
     }
+    events.forEach((e, i) => EnumSubset.check(this, `${at}.events[${i}]`, e, Object.keys(MC_EVENT_NAMES), 'ObjectEvent', ObjectEvent,
+      'MinIO subscribes to event families only (created, removed, accessed, replication, lifecycle)'));
     if (notification.targetId !== undefined && !/^[A-Z0-9]{1,32}$/.test(notification.targetId)) {
       throw edgeError(this, { prop: `${at}.targetId`, value: notification.targetId, rule: 'must be 1–32 upper-case letters or digits (it becomes an environment-variable suffix)', fix: `use "${notification.targetId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 32) || 'EVENTS'}"` });
     }

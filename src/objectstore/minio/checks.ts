@@ -5,8 +5,8 @@ import type { MinioClusterProps } from './cluster';
 import { MinioClusterRef } from './internal';
 import { MinioLifecycle } from './lifecycle';
 import { bucketNotificationErrors, targetIdErrors } from './notifications';
-import { DriveFilesystem, MinioKesOptions } from './options';
-import { EdgeMessages, edgeError, KubeNames, Resources, ValidationMessageOptions, Warnings } from '../../core';
+import { MinioKesOptions } from './options';
+import { EdgeMessages, edgeError, Filesystem, KubeNames, Resources, ValidationMessageOptions, Warnings } from '../../core';
 
 /** Checks of a MinioCluster. */
 export class MinioClusterChecks {
@@ -55,7 +55,7 @@ export class MinioClusterChecks {
         fix: 'pass image/mcImage to use an AIStor or maintained fork build',
       });
     }
-    if (props.driveFilesystem === DriveFilesystem.EXT4 || (props.driveFilesystem === undefined && /ext4/i.test(props.storageClassName ?? ''))) {
+    if (props.driveFilesystem === Filesystem.EXT4 || (props.driveFilesystem === undefined && /ext4/i.test(props.storageClassName ?? ''))) {
       Warnings.addFormatted(scope, { prop: 'driveFilesystem', value: 'ext4', rule: 'MinIO recommends XFS for its drives (ext4 is slower and less tested with erasure coding)', fix: 'use an XFS local-PV StorageClass' });
     }
     if (!tolerate && !layout.toleratesServerLoss) {

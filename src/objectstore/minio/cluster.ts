@@ -10,13 +10,13 @@ import { MinioClusterChecks } from './checks';
 import { MinioErasureLayout } from './erasure';
 import { API_PORT, CONSOLE_PORT, MINIO_APP, MinioClusterRef, minioWorkload, PROVISIONER_COMPONENT, SERVER_COMPONENT } from './internal';
 import { kafkaTargets } from './notifications';
-import { DriveFilesystem, MinioKesOptions, MinioProvisioningOptions, MinioRootCredentials, MinioTlsOptions } from './options';
+import { MinioKesOptions, MinioProvisioningOptions, MinioRootCredentials, MinioTlsOptions } from './options';
 import { MinioPolicy, MinioPolicyOptions } from './policy';
 import { MinioProvisioner } from './provisioner';
 import { MinioServer } from './server';
 import { MinioTier, MinioTierOptions } from './tier';
 import {
-  ContainerImage, edgeError, ExternalObjectStore, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
+  ContainerImage, edgeError, ExternalObjectStore, Filesystem, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret,
   RestrictedSecurity, S3CredentialsReference, SecretKeyReference,
 } from '../../core';
@@ -55,10 +55,11 @@ export interface MinioClusterProps {
    */
   readonly storageClassName?: string;
   /**
-   * File system of the drives, when known (ext4 is warned about; a class name containing "ext4" counts too).
+   * File system of the drives, when known: MinIO recommends XFS; ext4 is warned about (a class name containing "ext4"
+   * counts too when this is unset).
    * @default - unknown
    */
-  readonly driveFilesystem?: DriveFilesystem;
+  readonly driveFilesystem?: Filesystem;
   /**
    * Parity drives per erasure set (`MINIO_STORAGE_CLASS_STANDARD=EC:N`).
    * @default - MinIO's default for the set size: 2–3 drives EC:1, 4–5 EC:2, 6–7 EC:3, 8+ EC:4
@@ -244,7 +245,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
   /** The labels that select the server pods (see `podLabelsFor`). */
   public readonly podLabels: { [key: string]: string };
   /** The StatefulSet (escape hatch). */
-  public readonly statefulSet: ApiObject;
+  public readonly apiObject: ApiObject;
 
   private readonly _buckets: MinioBucket[] = [];
   private readonly _policies: MinioPolicy[] = [];
@@ -331,7 +332,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     };
 
     MinioClusterChecks.warn(this.ref, tolerate);
-    this.statefulSet = MinioServer.create(this.ref);
+    this.apiObject = MinioServer.create(this.ref);
     this.node.addValidation({ validate: () => MinioClusterChecks.treeErrors(this.ref) });
   }
 

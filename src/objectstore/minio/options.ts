@@ -60,16 +60,6 @@ export interface MinioKesOptions {
   readonly caCertificate?: SecretKeyReference;
 }
 
-/** File system of the drives' volumes, when known. */
-export enum DriveFilesystem {
-  /** XFS: what MinIO recommends. */
-  XFS = 'xfs',
-  /** ext4: works, but MinIO recommends XFS (warned). */
-  EXT4 = 'ext4',
-  /** Anything else. */
-  OTHER = 'other',
-}
-
 /** Settings of the provisioning Job. */
 export interface MinioProvisioningOptions {
   /**

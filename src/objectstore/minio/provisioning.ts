@@ -1,5 +1,15 @@
 // The provisioning Job's script: rendered from a plain plan so it can be tested without constructs.
 // This file is not re-exported from the package.
+import { ObjectEvent } from '../../core';
+
+/** `mc event add --event` names of the object events MinIO subscribes to (MinIO subscribes by event family). */
+export const MC_EVENT_NAMES: { readonly [event: string]: string } = {
+  [ObjectEvent.OBJECT_CREATED]: 'put',
+  [ObjectEvent.OBJECT_REMOVED]: 'delete',
+  [ObjectEvent.OBJECT_ACCESSED]: 'get',
+  [ObjectEvent.REPLICATION]: 'replica',
+  [ObjectEvent.LIFECYCLE]: 'ilm',
+};
 
 /** Names of the environment variables holding one access-key pair (filled from a Secret by the Job). */
 export interface PlanCredential {
@@ -22,6 +32,7 @@ export interface PlanTier {
 
 export interface PlanEvent {
   readonly arn: string;
+  /** `ObjectEvent` values (keys of `MC_EVENT_NAMES`), rendered as mc's event names. */
   readonly events: string[];
   readonly prefix?: string;
   readonly suffix?: string;
@@ -279,7 +290,7 @@ export class MinioProvisioningScript {
           ...(e.prefix ? [`--prefix ${shellQuote(e.prefix)}`] : []),
           ...(e.suffix ? [`--suffix ${shellQuote(e.suffix)}`] : []),
         ];
-        step(`subscribe ${b.name} to ${e.arn}`, ['mc event add --ignore-existing', target, e.arn, `--event ${e.events.join(',')}`, ...filters].join(' '));
+        step(`subscribe ${b.name} to ${e.arn}`, ['mc event add --ignore-existing', target, e.arn, `--event ${e.events.map((v) => MC_EVENT_NAMES[v] ?? v).join(',')}`, ...filters].join(' '));
       }
       for (const r of b.replication) {
         const what = `replication ${r.id} of ${b.name}`;

@@ -80,7 +80,7 @@ export class LonghornRecurringJob extends Construct {
   /** The groups of the job. */
   public readonly groups: string[];
   /** The underlying object (escape hatch). */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LonghornRecurringJobProps) {
     super(scope, id);
@@ -105,7 +105,7 @@ export class LonghornRecurringJob extends Construct {
     for (const g of this.groups) {
       KubeNames.assertDns1123Label(this, 'groups', g);
     }
-    this.resource = new ApiObject(this, 'Resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'longhorn.io/v1beta2',
       kind: 'RecurringJob',
       metadata: {

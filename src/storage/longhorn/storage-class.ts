@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { edgeError, Warnings } from '../../core';
+import { edgeError, Filesystem, Warnings } from '../../core';
 import { CsiVolumeSnapshotClass, EdgeStorageClass, StorageClassCommonProps, VolumeBindingMode, VolumeSnapshotClassOptions } from '../storage-class';
 import { LonghornRecurringJob } from './recurring-job';
-import { Shape } from '../../core/validate';
+import { EnumSubset, Shape } from '../../core/validate';
 
 /** Where Longhorn keeps replicas relative to the consuming pod. */
 export enum LonghornDataLocality {
@@ -15,13 +15,8 @@ export enum LonghornDataLocality {
   STRICT_LOCAL = 'strict-local',
 }
 
-/** Filesystem of Longhorn volumes. */
-export enum LonghornFsType {
-  /** ext4 (Longhorn default). */
-  EXT4 = 'ext4',
-  /** XFS. */
-  XFS = 'xfs',
-}
+/** The filesystems Longhorn formats volumes with. */
+const LONGHORN_FILESYSTEMS = [Filesystem.EXT4, Filesystem.XFS];
 
 /** What a Longhorn VolumeSnapshotClass creates. */
 export enum LonghornSnapshotType {
@@ -74,9 +69,9 @@ export interface LonghornStorageClassProps extends StorageClassCommonProps {
   readonly nodeSelector?: string[];
   /**
    * Filesystem of the volumes.
-   * @default LonghornFsType.EXT4
+   * @default Filesystem.EXT4 (Longhorn's default)
    */
-  readonly fsType?: LonghornFsType;
+  readonly fsType?: Filesystem;
   /**
    * Recurring job groups applied to volumes of this class.
    * @default - none
@@ -110,7 +105,7 @@ export class LonghornStorageClass extends EdgeStorageClass {
       numberOfReplicas: String(replicas),
       staleReplicaTimeout: String(staleMinutes),
       dataLocality: props.dataLocality ?? LonghornDataLocality.DISABLED,
-      fsType: props.fsType ?? LonghornFsType.EXT4,
+      fsType: props.fsType ?? Filesystem.EXT4,
     };
     if (props.diskSelector && props.diskSelector.length > 0) params.diskSelector = props.diskSelector.join(',');
     if (props.nodeSelector && props.nodeSelector.length > 0) params.nodeSelector = props.nodeSelector.join(',');
@@ -123,6 +118,7 @@ export class LonghornStorageClass extends EdgeStorageClass {
       defaultBindingMode: VolumeBindingMode.IMMEDIATE,
     });
     Shape.check(this, props);
+    EnumSubset.check(this, 'fsType', params.fsType, LONGHORN_FILESYSTEMS, 'Filesystem', Filesystem, 'Longhorn formats volumes with ext4 or XFS only');
     this.numberOfReplicas = replicas;
 
     if (!Number.isInteger(replicas) || replicas < 1) {

@@ -1,21 +1,20 @@
 import { Construct } from 'constructs';
-import { edgeError } from '../../core';
+import { edgeError, Filesystem } from '../../core';
 import { EdgeStorageClass, StorageClassCommonProps } from '../storage-class';
 import { CasConfigEntry, renderCasConfig } from './cas-config';
-import { Shape } from '../../core/validate';
+import { EnumSubset, Shape } from '../../core/validate';
 
-/** Filesystem of the host path, for OpenEBS quota enforcement. */
-export enum HostPathQuotaFilesystem {
-  /** XFS project quotas (`XFSQuota`); the base path must be on XFS mounted with `prjquota`. */
-  XFS = 'XFSQuota',
-  /** ext4 project quotas (`EXT4Quota`); the filesystem needs the `project` feature and `prjquota` mount option. */
-  EXT4 = 'EXT4Quota',
-}
+/** The quota type OpenEBS hostpath enforces on each filesystem it supports quotas on. */
+const QUOTA_TYPES: { [fs: string]: string } = { [Filesystem.XFS]: 'XFSQuota', [Filesystem.EXT4]: 'EXT4Quota' };
 
 /** Quota enforcement for hostpath volumes (without it a volume can fill the whole disk). */
 export interface HostPathQuota {
-  /** The filesystem the base path lives on. */
-  readonly filesystem: HostPathQuotaFilesystem;
+  /**
+   * The filesystem the base path lives on: `Filesystem.XFS` (project quotas; the base path must be on XFS mounted
+   * with `prjquota`) or `Filesystem.EXT4` (project quotas; the filesystem needs the `project` feature and the
+   * `prjquota` mount option).
+   */
+  readonly filesystem: Filesystem;
   /**
    * Soft limit above the claim's capacity, in percent of the capacity.
    * @default 0
@@ -67,7 +66,7 @@ export class HostPathLocalPvStorageClass extends EdgeStorageClass {
     }
     if (props.quota) {
       config.push({
-        name: props.quota.filesystem,
+        name: QUOTA_TYPES[props.quota.filesystem],
         enabled: 'true',
         data: {
           softLimitGrace: `${props.quota.softLimitGracePercent ?? 0}%`,
@@ -93,6 +92,7 @@ export class HostPathLocalPvStorageClass extends EdgeStorageClass {
       }
     }
     if (props.quota) {
+      EnumSubset.check(this, 'quota.filesystem', props.quota.filesystem, Object.keys(QUOTA_TYPES), 'Filesystem', Filesystem, 'OpenEBS hostpath enforces project quotas on XFS and ext4 only');
       const soft = props.quota.softLimitGracePercent ?? 0;
       const hard = props.quota.hardLimitGracePercent ?? 0;
       for (const [prop, v] of [['quota.softLimitGracePercent', soft], ['quota.hardLimitGracePercent', hard]] as Array<[string, number]>) {

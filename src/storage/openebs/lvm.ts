@@ -1,17 +1,10 @@
 import { Construct } from 'constructs';
-import { edgeError, Warnings } from '../../core';
-import { Patterns, Shape } from '../../core/validate';
+import { edgeError, Filesystem, Warnings } from '../../core';
+import { EnumSubset, Patterns, Shape } from '../../core/validate';
 import { CsiVolumeSnapshotClass, EdgeStorageClass, StorageClassCommonProps, VolumeSnapshotClassOptions } from '../storage-class';
 
-/** Filesystem of an LVM LocalPV volume (block-mode claims get the raw logical volume). */
-export enum LvmFsType {
-  /** ext4 (driver default). */
-  EXT4 = 'ext4',
-  /** XFS (recommended for MinIO). */
-  XFS = 'xfs',
-  /** btrfs. */
-  BTRFS = 'btrfs',
-}
+/** The filesystems LVM LocalPV makes on filesystem-mode volumes (block-mode claims get the raw logical volume). */
+const LVM_FILESYSTEMS = [Filesystem.EXT4, Filesystem.XFS, Filesystem.BTRFS];
 
 /** How the LVM driver picks a node's volume group. */
 export enum LvmScheduler {
@@ -37,9 +30,9 @@ export interface LvmLocalPvStorageClassProps extends StorageClassCommonProps {
   readonly volumeGroupPattern?: string;
   /**
    * Filesystem for filesystem-mode claims.
-   * @default LvmFsType.EXT4
+   * @default Filesystem.EXT4 (the driver's default)
    */
-  readonly fsType?: LvmFsType;
+  readonly fsType?: Filesystem;
   /**
    * Thin-provisioned logical volumes (needs a thin pool; allows overcommit and cheap snapshots).
    * @default false
@@ -74,12 +67,13 @@ export class LvmLocalPvStorageClass extends EdgeStorageClass {
     const params: { [key: string]: string } = { storage: 'lvm' };
     if (props.volumeGroup !== undefined) params.volgroup = props.volumeGroup;
     if (props.volumeGroupPattern !== undefined) params.vgpattern = props.volumeGroupPattern;
-    params.fsType = props.fsType ?? LvmFsType.EXT4;
+    params.fsType = props.fsType ?? Filesystem.EXT4;
     if (props.thinProvision) params.thinProvision = 'yes';
     if (props.shared) params.shared = 'yes';
     if (props.scheduler) params.scheduler = props.scheduler;
     super(scope, id, props, { provisioner: LvmLocalPvStorageClass.DRIVER, parameters: params, nodeLocal: true, supportsExpansion: true });
     Shape.check(this, props);
+    EnumSubset.check(this, 'fsType', params.fsType, LVM_FILESYSTEMS, 'Filesystem', Filesystem, 'LVM LocalPV formats volumes with ext4, XFS or btrfs');
     this.thinProvision = props.thinProvision ?? false;
 
     const hasGroup = props.volumeGroup !== undefined;

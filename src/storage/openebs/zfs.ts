@@ -1,21 +1,12 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { edgeError, Warnings } from '../../core';
+import { edgeError, Filesystem, Warnings } from '../../core';
 import { CsiVolumeSnapshotClass, EdgeStorageClass, StorageClassCommonProps, VolumeSnapshotClassOptions } from '../storage-class';
 import { zfsBlockSize } from './block-size';
-import { Shape } from '../../core/validate';
+import { EnumSubset, Shape } from '../../core/validate';
 
-/** Filesystem of a ZFS LocalPV volume. */
-export enum ZfsFsType {
-  /** A ZFS dataset (recordSize applies). */
-  ZFS = 'zfs',
-  /** ext4 on a zvol (volBlockSize applies). */
-  EXT4 = 'ext4',
-  /** XFS on a zvol (volBlockSize applies). */
-  XFS = 'xfs',
-  /** btrfs on a zvol (volBlockSize applies). */
-  BTRFS = 'btrfs',
-}
+/** The filesystems ZFS LocalPV can give a volume. */
+const ZFS_FILESYSTEMS = [Filesystem.ZFS, Filesystem.EXT4, Filesystem.XFS, Filesystem.BTRFS];
 
 /** How the ZFS driver picks a node's pool for a new volume. */
 export enum ZfsScheduler {
@@ -63,10 +54,11 @@ export interface ZfsLocalPvStorageClassProps extends StorageClassCommonProps {
   /** The zpool (or `pool/dataset`) on each node that volumes are carved from. */
   readonly poolName: string;
   /**
-   * Filesystem of the volumes.
-   * @default ZfsFsType.ZFS
+   * Filesystem of the volumes: `Filesystem.ZFS` is a ZFS dataset (recordSize applies); ext4, XFS and btrfs are made
+   * on a zvol (volBlockSize applies).
+   * @default Filesystem.ZFS
    */
-  readonly fsType?: ZfsFsType;
+  readonly fsType?: Filesystem;
   /**
    * Dataset record size (fsType ZFS only): large for video segments, small for databases.
    * @default - the pool's default (128 KiB)
@@ -115,10 +107,11 @@ export class ZfsLocalPvStorageClass extends EdgeStorageClass {
   public static readonly DRIVER = 'zfs.csi.openebs.io';
 
   constructor(scope: Construct, id: string, props: ZfsLocalPvStorageClassProps) {
-    const fsType = props.fsType ?? ZfsFsType.ZFS;
+    const fsType = props.fsType ?? Filesystem.ZFS;
     const params: { [key: string]: string } = { poolname: props.poolName, fstype: fsType };
     super(scope, id, props, { provisioner: ZfsLocalPvStorageClass.DRIVER, parameters: params, nodeLocal: true, supportsExpansion: true });
     Shape.check(this, props);
+    EnumSubset.check(this, 'fsType', fsType, ZFS_FILESYSTEMS, 'Filesystem', Filesystem, 'ZFS LocalPV makes a ZFS dataset, or ext4, XFS or btrfs on a zvol');
 
     if (!props.poolName || !ZFS_NAME.test(props.poolName)) {
       throw edgeError(this, {
@@ -129,13 +122,13 @@ export class ZfsLocalPvStorageClass extends EdgeStorageClass {
       });
     }
     if (props.recordSize) {
-      if (fsType !== ZfsFsType.ZFS) {
-        throw edgeError(this, { prop: 'recordSize', value: props.recordSize.asString(), rule: `applies to ZFS datasets only, but fsType is "${fsType}" (a zvol)`, fix: 'use volBlockSize for zvols, or fsType ZfsFsType.ZFS' });
+      if (fsType !== Filesystem.ZFS) {
+        throw edgeError(this, { prop: 'recordSize', value: props.recordSize.asString(), rule: `applies to ZFS datasets only, but fsType is "${fsType}" (a zvol)`, fix: 'use volBlockSize for zvols, or fsType Filesystem.ZFS' });
       }
       params.recordsize = zfsBlockSize(this, 'recordSize', props.recordSize);
     }
     if (props.volBlockSize) {
-      if (fsType === ZfsFsType.ZFS) {
+      if (fsType === Filesystem.ZFS) {
         throw edgeError(this, { prop: 'volBlockSize', value: props.volBlockSize.asString(), rule: 'applies to zvols only, but fsType is "zfs" (a dataset)', fix: 'use recordSize for datasets, or another fsType' });
       }
       params.volblocksize = zfsBlockSize(this, 'volBlockSize', props.volBlockSize);

@@ -4,16 +4,11 @@ import { Construct } from 'constructs';
 import { ReclaimPolicy } from '../storage-class';
 import type { RookCephCluster } from './cluster';
 import { CephErasureCodedPoolOptions, CephFailureDomain, CephReplicatedPoolOptions, PoolSpecs, RookNames } from './common';
-import { EdgeLabels, edgeError, KubeNames, Warnings } from '../../core';
-import { Shape } from '../../core/validate';
+import { EdgeLabels, edgeError, Filesystem, KubeNames, Warnings } from '../../core';
+import { EnumSubset, Shape } from '../../core/validate';
 
-/** Filesystem created on RBD volumes. */
-export enum RbdFsType {
-  /** ext4 (Rook's default; safe when OSDs and clients share nodes). */
-  EXT4 = 'ext4',
-  /** XFS (can deadlock under memory pressure when the client runs on an OSD node). */
-  XFS = 'xfs',
-}
+/** The filesystems ceph-csi makes on RBD volumes. */
+const RBD_FILESYSTEMS = [Filesystem.EXT4, Filesystem.XFS];
 
 /** RBD image features (need kernel support on the nodes: everything beyond `layering` needs Linux ≥ 5.4). */
 export enum RbdImageFeature {
@@ -52,10 +47,11 @@ export interface RbdStorageClassOptions {
    */
   readonly allowVolumeExpansion?: boolean;
   /**
-   * Filesystem on the volumes (block-mode PVCs get none).
-   * @default RbdFsType.EXT4
+   * Filesystem on the volumes (block-mode PVCs get none): ext4 or XFS. ext4 is Rook's default and safe when OSDs and
+   * clients share nodes; XFS can deadlock under memory pressure when the client runs on an OSD node.
+   * @default Filesystem.EXT4
    */
-  readonly fsType?: RbdFsType;
+  readonly fsType?: Filesystem;
   /**
    * Mount options (e.g. `discard`).
    * @default - none
@@ -271,6 +267,8 @@ export class RbdStorageClasses {
     dataPool: string | undefined): k8s.KubeStorageClass {
     const name = opts.name ?? `ceph-${id}`;
     KubeNames.assertDns1123Subdomain(owner, opts.name !== undefined ? 'storageClass.name' : 'id', name);
+    const fsType = opts.fsType ?? Filesystem.EXT4;
+    EnumSubset.check(owner, 'storageClass.fsType', fsType, RBD_FILESYSTEMS, 'Filesystem', Filesystem, 'ceph-csi formats RBD volumes with ext4 or XFS only');
     const features = opts.imageFeatures ?? [RbdImageFeature.LAYERING];
     if (!features.includes(RbdImageFeature.LAYERING)) {
       throw edgeError(owner, { prop: 'storageClass.imageFeatures', value: features, rule: 'must include layering (ceph-csi needs it for clones and snapshots)', fix: 'start the list with RbdImageFeature.LAYERING' });
@@ -296,7 +294,7 @@ export class RbdStorageClasses {
       'csi.storage.k8s.io/controller-publish-secret-namespace': ns,
       'csi.storage.k8s.io/node-stage-secret-name': 'rook-csi-rbd-node',
       'csi.storage.k8s.io/node-stage-secret-namespace': ns,
-      'csi.storage.k8s.io/fstype': opts.fsType ?? RbdFsType.EXT4,
+      'csi.storage.k8s.io/fstype': fsType,
     };
     const sc = RbdStorageClasses.storageClass(owner, cluster, name, cluster.rbdDriver, parameters, opts);
     cluster._snapshotClassFor('rbd');

@@ -1,36 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RookCephObjectBucket } from './object-bucket';
-import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, Warnings } from '../../core';
-import { Patterns, Shape } from '../../core/validate';
+import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, ObjectEvent, Warnings } from '../../core';
+import { EnumSubset, Patterns, Shape } from '../../core/validate';
 
-/** Bucket events a notification can fire on (RGW's S3 event types). */
-export enum CephBucketEvent {
-  /** Any object creation. */
-  OBJECT_CREATED = 's3:ObjectCreated:*',
-  /** PUT of an object. */
-  OBJECT_CREATED_PUT = 's3:ObjectCreated:Put',
-  /** POST upload of an object. */
-  OBJECT_CREATED_POST = 's3:ObjectCreated:Post',
-  /** Server-side copy. */
-  OBJECT_CREATED_COPY = 's3:ObjectCreated:Copy',
-  /** Completed multipart upload (large objects such as video segments). */
-  OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD = 's3:ObjectCreated:CompleteMultipartUpload',
-  /** Any object removal. */
-  OBJECT_REMOVED = 's3:ObjectRemoved:*',
-  /** DELETE of an object. */
-  OBJECT_REMOVED_DELETE = 's3:ObjectRemoved:Delete',
-  /** A delete marker was created (versioned buckets). */
-  OBJECT_REMOVED_DELETE_MARKER_CREATED = 's3:ObjectRemoved:DeleteMarkerCreated',
-  /** Lifecycle expired the current version. */
-  LIFECYCLE_EXPIRATION_CURRENT = 's3:ObjectLifecycle:Expiration:Current',
-  /** Lifecycle expired a non-current version. */
-  LIFECYCLE_EXPIRATION_NONCURRENT = 's3:ObjectLifecycle:Expiration:NonCurrent',
-  /** Lifecycle transitioned the current version to another storage class. */
-  LIFECYCLE_TRANSITION_CURRENT = 's3:ObjectLifecycle:Transition:Current',
-  /** Any multisite sync event. */
-  OBJECT_SYNCED = 's3:ObjectSynced:*',
-}
+/** The object events RGW can notify about (its S3 event types). */
+const RGW_EVENTS: string[] = [
+  ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_CREATED_PUT, ObjectEvent.OBJECT_CREATED_POST, ObjectEvent.OBJECT_CREATED_COPY,
+  ObjectEvent.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD, ObjectEvent.OBJECT_REMOVED, ObjectEvent.OBJECT_REMOVED_DELETE,
+  ObjectEvent.OBJECT_REMOVED_DELETE_MARKER_CREATED, ObjectEvent.LIFECYCLE_EXPIRATION_CURRENT,
+  ObjectEvent.LIFECYCLE_EXPIRATION_NONCURRENT, ObjectEvent.LIFECYCLE_TRANSITION_CURRENT, ObjectEvent.OBJECT_SYNCED,
+];
 
 /** Which acknowledgement RGW waits for before a notification counts as delivered. */
 export enum CephKafkaAckLevel {
@@ -67,10 +47,12 @@ export interface CephKafkaNotificationOptions {
    */
   readonly passwordKey?: string;
   /**
-   * Events that fire the notification.
-   * @default [CephBucketEvent.OBJECT_CREATED]
+   * Events that fire the notification. RGW notifies about object creation and removal (as families or single
+   * operations), lifecycle expiry and transition steps and multisite sync; `OBJECT_ACCESSED`, `REPLICATION` and
+   * `LIFECYCLE` are refused.
+   * @default [ObjectEvent.OBJECT_CREATED]
    */
-  readonly events?: CephBucketEvent[];
+  readonly events?: ObjectEvent[];
   /**
    * Only objects whose key starts with this.
    * @default - any key
@@ -169,9 +151,11 @@ export class RookCephKafkaBucketNotification extends Construct {
       throw edgeError(this, { prop: 'topic.bootstrapServers', value: props.topic.bootstrapServers, rule: 'must be host:port[,host:port…]', fix: 'use e.g. "events-kafka-bootstrap.kafka.svc:9093"' });
     }
 
-    const events = [...new Set(props.events ?? [CephBucketEvent.OBJECT_CREATED])];
+    (props.events ?? []).forEach((e, i) => EnumSubset.check(this, `events[${i}]`, e, RGW_EVENTS, 'ObjectEvent', ObjectEvent,
+      'RGW does not notify about this event'));
+    const events = [...new Set(props.events ?? [ObjectEvent.OBJECT_CREATED])];
     if (events.length === 0) {
-      throw edgeError(this, { prop: 'events', value: [], rule: 'an empty list means "every event" to RGW, which is rarely intended', fix: 'list the events, e.g. [CephBucketEvent.OBJECT_CREATED]' });
+      throw edgeError(this, { prop: 'events', value: [], rule: 'an empty list means "every event" to RGW, which is rarely intended', fix: 'list the events, e.g. [ObjectEvent.OBJECT_CREATED]' });
     }
 
     const tls = props.topic.caCertificate !== undefined;

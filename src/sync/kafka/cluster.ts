@@ -104,7 +104,7 @@ export interface EdgeKafkaClusterProps {
    * StorageClass of the volumes.
    * @default - the cluster's default StorageClass
    */
-  readonly storageClass?: string;
+  readonly storageClassName?: string;
   /**
    * Delete the PersistentVolumeClaims when the cluster is deleted.
    * @default false
@@ -242,7 +242,7 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
       throw edgeError(this, { prop: 'storageSize', value: Resources.sizeString(storageSize), rule: 'each node needs at least 1Gi for log segments and KRaft metadata', fix: 'size the volume for the outage budget of your topics (e.g. Size.gibibytes(20))' });
     }
     this.brokerStorageSize = storageSize;
-    if (props.storageClass !== undefined) KubeNames.assertDns1123Subdomain(this, 'storageClass', props.storageClass);
+    if (props.storageClassName !== undefined) KubeNames.assertDns1123Subdomain(this, 'storageClassName', props.storageClassName);
 
     this.authentication = props.authentication ?? KafkaAuthentication.SCRAM_SHA_512;
     for (const [i, p] of (props.networkPolicyPeers ?? []).entries()) this.addPeer(p, `networkPolicyPeers[${i}]`);
@@ -300,7 +300,7 @@ export class EdgeKafkaCluster extends Construct implements IKafkaCluster {
           id: 0,
           type: 'persistent-claim',
           size: Resources.sizeString(storageSize),
-          ...(props.storageClass ? { class: props.storageClass } : {}),
+          ...(props.storageClassName ? { class: props.storageClassName } : {}),
           deleteClaim: props.deleteClaim ?? false,
           kraftMetadata: 'shared',
         }],

@@ -95,8 +95,8 @@ export class ModelReleaseSync extends Construct {
   public readonly podLabels: { [key: string]: string };
   /** Namespace. */
   public readonly namespace: string;
-  /** The CronJob. */
-  public readonly cronJob: k8s.KubeCronJob;
+  /** The CronJob (escape hatch). */
+  public readonly apiObject: k8s.KubeCronJob;
   /** The rendered script. */
   public readonly script: string;
   /**
@@ -174,7 +174,7 @@ export class ModelReleaseSync extends Construct {
       mounts.push({ name: 'ca', mountPath: '/etc/rclone-ca', readOnly: true });
       env.push({ name: 'RCLONE_CA_CERT', value: '/etc/rclone-ca/ca.crt' });
     }
-    this.cronJob = workload.cronJob(this, 'Resource', {
+    this.apiObject = workload.cronJob(this, 'Resource', {
       schedule: Schedules.check(this, 'schedule', props.schedule ?? Cron.schedule({ minute: '*/5' })).expression,
       successfulJobsHistoryLimit: 1,
       failedJobsHistoryLimit: 3,

@@ -150,7 +150,7 @@ describe('ModelDistributionSite', () => {
   test('custom: model count, object lock, pins, schedule, clients elsewhere, cache and kafka overrides', () => {
     const { site, m } = synthSite({
       siteName: 'kiosk-7',
-      models: 6,
+      discoverUpTo: 6,
       versionsRetained: 2,
       averageModelSize: DecimalSize.megabytes(800),
       servers: 6,
@@ -367,7 +367,7 @@ describe('ModelDistributionSite', () => {
       // 20 models × (5 + 1) × 10 GB = 1.2 TB; 4 × 500 GB at EC 2+2 and 0.85 holds 2 TB ÷ 2 × 0.85 = 850 GB.
       // Needed raw: 1.2 TB × 2 ÷ 0.85 = 2.82 TB, i.e. ⌈2.82 ÷ (4 × 0.5)⌉ = 2 drives per server or ⌈2.82 ÷ 0.5⌉ = 6 servers.
       // 850 GB ÷ (20 × 10 GB) = 4.25 versions on disk → versionsRetained 3; 850 GB ÷ (6 × 10 GB) = 14 models.
-      const tooSmall = { models: 20, versionsRetained: 5, averageModelSize: DecimalSize.gigabytes(10), driveSize: DecimalSize.gigabytes(500) };
+      const tooSmall = { discoverUpTo: 20, versionsRetained: 5, averageModelSize: DecimalSize.gigabytes(10), driveSize: DecimalSize.gigabytes(500) };
       const attempt = () => build(tooSmall);
       expect(attempt).toThrow(/ModelDistributionSite "site": models × \(versionsRetained \+ 1\) × averageModelSize = "20 × \(5 \+ 1\) × 10 GB": 1\.2 TB of data needs .* but 4 servers × 1 drive × 500 GB = 2 TB raw holds only 850 GB/);
       expect(attempt).toThrow(/add drives: 2 drives per server \(8 × 500 GB = 4 TB raw\)/);
@@ -376,10 +376,17 @@ describe('ModelDistributionSite', () => {
       expect(attempt).toThrow(/keep fewer versions: versionsRetained at most 3 \(now 5\); or serve fewer models: at most 14 \(now 20\)$/);
     });
 
+    test('if models are neither named nor discovered, or both', () => {
+      expect(() => build({ models: undefined })).toThrow(/^ModelDistributionSite "site": models = \[\]: the site needs the models it serves: their names, or discoverUpTo; give e\.g\. models: \["detector", "ocr"\] or discoverUpTo: 20$/);
+      expect(() => build({ models: ['detector'], discoverUpTo: 4 })).toThrow(/^ModelDistributionSite "site": discoverUpTo = 4: the site either serves the named models or discovers them, not both; remove discoverUpTo/);
+      expect(build({ discoverUpTo: 4 }).site.modelCount).toBe(4);
+      expect(build({ models: ['detector'] }).site.modelCount).toBe(1);
+    });
+
     test('if models are zero, negative, fractional, empty, badly named or duplicated', () => {
-      expect(() => build({ models: 0 })).toThrow(/ModelDistributionSite "site": models = 0: must be a positive whole number of models, or their names; give e.g. 20/);
-      expect(() => build({ models: -3 })).toThrow(/models = -3: must be a positive whole number/);
-      expect(() => build({ models: 2.5 })).toThrow(/models = 2.5: must be a positive whole number/);
+      expect(() => build({ discoverUpTo: 0 })).toThrow(/ModelDistributionSite "site": discoverUpTo = 0: must be a positive whole number of models \(the number the site is sized for\); give e.g. 20/);
+      expect(() => build({ discoverUpTo: -3 })).toThrow(/discoverUpTo = -3: must be a positive whole number/);
+      expect(() => build({ discoverUpTo: 2.5 })).toThrow(/discoverUpTo = 2.5: must be a positive whole number/);
       expect(() => build({ models: [] })).toThrow(/models = \[\]: must name at least one model/);
       expect(() => build({ models: ['detector', 'Face_Blur'] })).toThrow(/models = "Face_Blur": model names must be DNS-1123 labels .*; use a name like "face-blur"/);
       expect(() => build({ models: ['detector', 'detector'] })).toThrow(/models = "detector": is listed twice; list each model once/);
@@ -452,7 +459,7 @@ describe('ModelDistributionSite', () => {
     // Under a release prefix, or discovering models (no names): the prefix, or the whole bucket, read-only.
     const prefixed = JSON.parse(reportKeyPolicy(build({ cloud: { ...props().cloud, releasePrefix: 'releases/' } }).site.report(), 'cloud-model-releases-ro', 'site-a'));
     expect(objects(prefixed)).toEqual(['arn:aws:s3:::fleet-models/releases/detector/*', 'arn:aws:s3:::fleet-models/releases/ocr/*']);
-    const discovering = JSON.parse(reportKeyPolicy(build({ models: 4 }).site.report(), 'cloud-model-releases-ro', 'site-a'));
+    const discovering = JSON.parse(reportKeyPolicy(build({ discoverUpTo: 4 }).site.report(), 'cloud-model-releases-ro', 'site-a'));
     expect(objects(discovering)).toEqual(['arn:aws:s3:::fleet-models/*']);
     expect(lists(discovering)).toEqual([]);
   });
@@ -460,7 +467,7 @@ describe('ModelDistributionSite', () => {
   test('sites are independent charts in one app', () => {
     const app = Testing.app();
     new ModelDistributionSite(app, 'a', props({ siteName: 'site-a' }));
-    new ModelDistributionSite(app, 'b', props({ siteName: 'site-b', models: 3 }));
+    new ModelDistributionSite(app, 'b', props({ siteName: 'site-b', discoverUpTo: 3 }));
     const m = synth(app);
     expect(findAll(m, 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['site-a', 'site-b']);
     for (const n of findAll(m, 'Namespace')) expect(n.metadata).not.toHaveProperty('namespace');

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { envOf, server } from './support';
 import {
-  BucketAnonymousAccess, BucketEncryption, BucketEvent, ContainerImage, DriveFilesystem, ExternalObjectStore, IEventTopic,
+  BucketAnonymousAccess, BucketEncryption, ObjectEvent, ContainerImage, Filesystem, ExternalObjectStore, IEventTopic,
   KafkaAuthentication, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode, ObjectStoreFlavor, PolicyEffect,
   SecurityBaseline, Warnings,
 } from '../../../src';
@@ -26,7 +26,7 @@ function fullCluster() {
     servers: 6,
     drivesPerServer: 2,
     storageClassName: 'local-xfs',
-    driveFilesystem: DriveFilesystem.XFS,
+    driveFilesystem: Filesystem.XFS,
     image: ContainerImage.of('registry.example.com/aistor/minio', 'RELEASE.2026-03-01T00-00-00Z'),
     mcImage: ContainerImage.of('registry.example.com/aistor/mc', 'RELEASE.2026-03-01T00-00-00Z'),
     resources: { memory: { request: Size.gibibytes(4), limit: Size.gibibytes(8) } },
@@ -53,7 +53,7 @@ function fullCluster() {
       { id: 'tier-then-expire', prefix: 'raw/', transition: { after: Duration.days(3), tier: 'WARM' }, expiration: Duration.days(30) },
       { id: 'old-versions', noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 2 },
     ],
-    notifications: [{ topic, credentials: scram, secretCopies: { ...copied, credentialsSecretName: scram.secretName }, events: [BucketEvent.PUT], suffix: '.mp4' }],
+    notifications: [{ topic, credentials: scram, secretCopies: { ...copied, credentialsSecretName: scram.secretName }, events: [ObjectEvent.OBJECT_CREATED], suffix: '.mp4' }],
     replication: [{ target: archive, bucket: 'site-a-video', bandwidthLimitMbps: 1000 }],
   });
   store.addBucket('telemetry', {
@@ -62,7 +62,7 @@ function fullCluster() {
     anonymousAccess: BucketAnonymousAccess.DOWNLOAD,
     encryption: BucketEncryption.SSE_S3,
     lifecycle: [{ expiration: Duration.days(90) }],
-    notifications: [{ topic: { topicName: 'telemetry', bootstrapServers: 'plain-kafka:9092' }, events: [BucketEvent.PUT, BucketEvent.DELETE], prefix: 'sensors/' }],
+    notifications: [{ topic: { topicName: 'telemetry', bootstrapServers: 'plain-kafka:9092' }, events: [ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_REMOVED], prefix: 'sensors/' }],
     replication: [{ target: cloud, bucket: 'fleet-telemetry', replicateDeletes: true, replicateExistingObjects: false, synchronous: true, storageClass: 'STANDARD_IA' }],
   });
   store.addPolicy('video-writer', { statements: MinioPolicyStatements.writeOnly(['video']), groups: [{ name: 'cameras', members: [{ secretName: 'cam-1-keys' }, { secretName: 'cam-2-keys' }] }] });
@@ -422,9 +422,9 @@ describe('MinioCluster warnings', () => {
 
   test('ext4 drives are warned about, by prop or by class name', () => {
     const c = chart('edge');
-    const a = new MinioCluster(c, 'a', { ...base, driveFilesystem: DriveFilesystem.EXT4 });
+    const a = new MinioCluster(c, 'a', { ...base, driveFilesystem: Filesystem.EXT4 });
     const b = new MinioCluster(c, 'b', { ...base, storageClassName: 'local-ext4' });
-    const x = new MinioCluster(c, 'x', { ...base, storageClassName: 'local-ext4', driveFilesystem: DriveFilesystem.XFS });
+    const x = new MinioCluster(c, 'x', { ...base, storageClassName: 'local-ext4', driveFilesystem: Filesystem.XFS });
     expect(Warnings.collect(a).filter((w) => w.includes('recommends XFS'))).toHaveLength(1);
     expect(Warnings.collect(b).filter((w) => w.includes('recommends XFS'))).toHaveLength(1);
     expect(Warnings.collect(x).filter((w) => w.includes('recommends XFS'))).toHaveLength(0);

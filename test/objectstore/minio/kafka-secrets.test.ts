@@ -1,13 +1,13 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { buildApp } from '../../../examples/minio/main';
-import { DriveFilesystem, EdgeKafkaCluster, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps } from '../../../src';
+import { Filesystem, EdgeKafkaCluster, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps } from '../../../src';
 import { find, synth } from '../../support/harness';
 
 const base: MinioClusterProps = {
   servers: 4,
   drivesPerServer: 1,
   driveSize: Size.gibibytes(100),
-  driveFilesystem: DriveFilesystem.XFS,
+  driveFilesystem: Filesystem.XFS,
   storageClassName: 'lvm-xfs',
   rootCredentials: { secretName: 'store-root' },
 };

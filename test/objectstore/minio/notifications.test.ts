@@ -1,7 +1,7 @@
 // Kafka notification targets of a MinioCluster (src/objectstore/minio/notifications.ts): the servers' target env and
 // certificates, shared targets, and the rules MinIO applies to subscriptions.
 import { base, envOf, server } from './support';
-import { BucketEvent, IEventTopic, KafkaAuthentication, MinioCluster } from '../../../src';
+import { ObjectEvent, IEventTopic, KafkaAuthentication, MinioCluster } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 
 // Strimzi's CA Secret lives in namespace "kafka"; these tests' MinIO runs elsewhere and mounts the copy the operator keeps.
@@ -37,11 +37,11 @@ describe('MinIO Kafka notifications fail if', () => {
   test('notifications overlap on one target, or a target ID means two topics', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);
-    store.addBucket('video', { notifications: [{ topic, secretCopies: copied, prefix: 'cam/' }, { topic, secretCopies: copied, prefix: 'cam/gate/', events: [BucketEvent.PUT] }] });
+    store.addBucket('video', { notifications: [{ topic, secretCopies: copied, prefix: 'cam/' }, { topic, secretCopies: copied, prefix: 'cam/gate/', events: [ObjectEvent.OBJECT_CREATED] }] });
     expect(() => synth(c)).toThrow(/notifications\[1\] = "cam\/gate\/\*": overlaps notifications\[0\] \(cam\/\*\) on the same Kafka target for the same events, which MinIO rejects/);
     const c2 = chart('edge');
     const s2 = new MinioCluster(c2, 'store', base);
-    s2.addBucket('video', { notifications: [{ topic, secretCopies: copied, prefix: 'a/' }, { topic, secretCopies: copied, prefix: 'b/' }, { topic, secretCopies: copied, prefix: 'a/', events: [BucketEvent.GET] }] });
+    s2.addBucket('video', { notifications: [{ topic, secretCopies: copied, prefix: 'a/' }, { topic, secretCopies: copied, prefix: 'b/' }, { topic, secretCopies: copied, prefix: 'a/', events: [ObjectEvent.OBJECT_ACCESSED] }] });
     expect(() => synth(c2)).not.toThrow();
     const c3 = chart('edge');
     const s3 = new MinioCluster(c3, 'store', base);

@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { clusterOn, hosts, muteWarnings, warningsOf } from './fixtures';
 import {
-  CephErasureCodeAlgorithm, CephFailureDomain, CephPoolCompression, RbdFsType, RbdImageFeature, ReclaimPolicy, RookCephBlockPool, RookCephCluster,
+  CephErasureCodeAlgorithm, CephFailureDomain, CephPoolCompression, Filesystem, RbdImageFeature, ReclaimPolicy, RookCephBlockPool, RookCephCluster,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 
@@ -36,7 +36,7 @@ describe('RookCephBlockPool (replicated)', () => {
       quota: Size.gibibytes(500),
       parameters: { pg_num_min: '32' },
       enableRbdStats: true,
-      storageClass: { name: 'fast-db', reclaimPolicy: ReclaimPolicy.RETAIN, fsType: RbdFsType.XFS, mountOptions: ['discard'], allowVolumeExpansion: false },
+      storageClass: { name: 'fast-db', reclaimPolicy: ReclaimPolicy.RETAIN, fsType: Filesystem.XFS, mountOptions: ['discard'], allowVolumeExpansion: false },
     });
     expect(synth(chart)).toMatchSnapshot();
   });

@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import { clusterOn, muteWarnings, warningsOf } from './fixtures';
 import {
-  CephBucketEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, ReclaimPolicy, RookCephObjectStore,
+  ObjectEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, ReclaimPolicy, RookCephObjectStore,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 
@@ -44,7 +44,7 @@ describe('RookCephObjectStore', () => {
       region: 'site-a',
     });
     const bucket = store.addBucket('segments', { namespace: 'video', maxObjects: 1000000, maxSize: Size.tebibytes(1) });
-    bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: scram, events: [CephBucketEvent.OBJECT_CREATED_PUT], keyPrefix: 'cam-', keySuffix: '.mp4', tagFilters: { tier: 'hot' }, metadataFilters: { 'x-amz-meta-camera': 'gate' }, opaqueData: 'site-a', ackLevel: CephKafkaAckLevel.NONE, persistent: false });
+    bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: scram, events: [ObjectEvent.OBJECT_CREATED_PUT], keyPrefix: 'cam-', keySuffix: '.mp4', tagFilters: { tier: 'hot' }, metadataFilters: { 'x-amz-meta-camera': 'gate' }, opaqueData: 'site-a', ackLevel: CephKafkaAckLevel.NONE, persistent: false });
     store.addUser('velero', { namespace: 'velero', maxBuckets: 5, maxSize: Size.tebibytes(2), maxObjects: 100000 });
     expect(synth(chart)).toMatchSnapshot();
   });
@@ -208,7 +208,7 @@ describe('Kafka bucket notifications', () => {
     const { chart, store, bucket } = setup();
     bucket.addKafkaNotification('new', { topic: plainTopic });
     const other = store.addBucket('thumbnails', { namespace: 'video' });
-    other.addKafkaNotification('new', { topic: plainTopic, events: [CephBucketEvent.OBJECT_REMOVED] });
+    other.addKafkaNotification('new', { topic: plainTopic, events: [ObjectEvent.OBJECT_REMOVED] });
     const manifests = synth(chart);
     expect(findAll(manifests, 'CephBucketTopic')).toHaveLength(1);
     expect(findAll(manifests, 'CephBucketNotification').map((x) => x.metadata.name).sort()).toEqual(['segments-new', 'thumbnails-new']);

@@ -65,7 +65,7 @@ describe('EdgeKafkaCluster', () => {
       replicas: 3,
       authentication: KafkaAuthentication.TLS,
       storageSize: Size.gibibytes(100),
-      storageClass: 'local-nvme',
+      storageClassName: 'local-nvme',
       deleteClaim: true,
       kafkaVersion: '4.1.0',
       metadataVersion: '4.1-IV1',
