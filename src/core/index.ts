@@ -9,3 +9,4 @@ export * from './warnings';
 export * from './interfaces';
 export * from './rclone';
 export * from './grants';
+export * from './bandwidth';
