@@ -437,7 +437,7 @@ export class VideoSurveillanceSite extends EdgeSite {
     if (capMbps < needMbps) {
       throw edgeError(this, {
         prop: 'cloud.archiveBandwidthLimit',
-        value: `${limit.toString()} = ${capMbps.toFixed(1)} Mbit/s`,
+        value: limit.toString().endsWith(' Mbit/s') ? limit.toString() : `${limit.toString()} = ${capMbps.toFixed(1)} Mbit/s`,
         rule: `is below the planner's WAN rate ${this.estimate.wanMbps.toFixed(1)} Mbit/s (a day of recordings over the archive window) × margin ${VideoSurveillanceSite.ARCHIVE_BANDWIDTH_MARGIN} = ${needMbps.toFixed(1)} Mbit/s: the archive backlog would grow until segments expire unarchived`,
         fix: `raise it to at least Bandwidth.mbps(${Math.ceil(needMbps)}) or omit it`,
       });
