@@ -4,6 +4,7 @@
 // Resources, RestrictedSecurity, RcloneEnv, EdgeMessages, edgeError, ObjectStoreGrantStatements); only the names below
 // reach the package.
 export type { ValidationMessageOptions } from './core/errors';
+export { Bandwidth } from './core/bandwidth';
 export { ContainerImage } from './core/images';
 export { SecurityBaseline, SecurityRule } from './core/security-baseline';
 export type { SecurityFinding, SecurityException, SecurityCheckOptions } from './core/security-baseline';

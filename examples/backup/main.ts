@@ -12,9 +12,9 @@
  * - site-a/regional-s3 (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): keys for restic and rclone;
  * - site-a/restic-password (key "password"): the restic repository password.
  */
-import { App, Chart, Cron, Duration, Size } from 'cdk8s';
+import { App, Chart, Cron, Duration } from 'cdk8s';
 import {
-  BackupSource, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneMode, RcloneRemote, ResticBackup, ResticRepository,
+  Bandwidth, BackupSource, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneMode, RcloneRemote, ResticBackup, ResticRepository,
   VeleroBackupLocation, VeleroSchedule,
 } from '../../src';
 
@@ -46,7 +46,7 @@ export function buildApp(app: App = new App()): App {
     retention: { keepDaily: 30, keepWeekly: 8, keepMonthly: 12 },
     schedule: Cron.schedule({ minute: '0', hour: '*/6' }),
     checkReadDataPercent: 2,
-    uploadLimit: Size.mebibytes(20),
+    uploadBandwidthLimit: Bandwidth.mebibytesPerSecond(20),
     fsGroup: 1000,
     // The recordings volume is ReadWriteOnce: run next to the NVR pod that mounts it.
     colocateWithPodLabels: { 'app.kubernetes.io/name': 'nvr' },
@@ -57,7 +57,7 @@ export function buildApp(app: App = new App()): App {
     mode: RcloneMode.MOVE,
     minAge: Duration.days(30),
     excludes: ['*.part'],
-    bandwidthLimit: Size.mebibytes(50),
+    bandwidthLimit: Bandwidth.mebibytesPerSecond(50),
     schedule: Cron.schedule({ minute: '30', hour: '2' }),
     fsGroup: 1000,
     colocateWithPodLabels: { 'app.kubernetes.io/name': 'nvr' },

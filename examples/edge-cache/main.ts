@@ -1,5 +1,5 @@
 import { App, Chart, Cron, Duration, Size } from 'cdk8s';
-import { CacheOrigin, NginxEdgeCache, RedisCache } from '../../src';
+import { Bandwidth, CacheOrigin, NginxEdgeCache, RedisCache } from '../../src';
 
 /**
  * The three cache tiers of an edge video site:
@@ -50,7 +50,7 @@ export function buildApp(app: App = new App()): App {
     paths: ['/playlists/today.m3u8', '/training/safety-briefing.mp4'],
     concurrency: 2,
     requestsPerSecond: 5,
-    bandwidthLimit: Size.mebibytes(20),
+    bandwidthLimit: Bandwidth.mebibytesPerSecond(20),
   });
   return app;
 }

@@ -6,7 +6,7 @@
  * the regional S3 store. Writes the manifests and the site report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Duration, Size } from 'cdk8s';
-import { EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor } from '../../src';
+import { Bandwidth, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor } from '../../src';
 
 export function buildApp(app: App = new App()): App {
   const regionalStore = new ExternalObjectStore({
@@ -39,7 +39,7 @@ export function buildApp(app: App = new App()): App {
     },
     backup: {
       veleroCredential: { name: 'velero-plant-7', key: 'cloud' },
-      resticUploadLimit: Size.mebibytes(5),
+      resticUploadBandwidthLimit: Bandwidth.mebibytesPerSecond(5),
     },
   });
   return app;

@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster,
+  Bandwidth, ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster,
   KafkaCloudToEdgeMirror, KafkaSync, MinioCluster, ObjectStoreFlavor,
 } from '../../src';
 
@@ -21,11 +21,11 @@ export function buildApp(app: App = new App()): App {
 
   // Object-created/deleted events from MinIO bucket notifications; keep 72 h for WAN outages.
   const objects = new EdgeKafkaTopic(edge, 'objects', {
-    cluster: kafka, outageBudget: Duration.hours(72), expectedWriteRate: Size.kibibytes(8),
+    cluster: kafka, outageBudget: Duration.hours(72), expectedWriteRate: Bandwidth.kibibytesPerSecond(8),
   });
   // Sensor telemetry: higher rate, shorter outage budget.
   const telemetry = new EdgeKafkaTopic(edge, 'telemetry', {
-    cluster: kafka, partitions: 6, outageBudget: Duration.hours(24), expectedWriteRate: Size.kibibytes(64),
+    cluster: kafka, partitions: 6, outageBudget: Duration.hours(24), expectedWriteRate: Bandwidth.kibibytesPerSecond(64),
   });
 
   // Producer credentials for the MinIO construct's notification target and the telemetry collector.
@@ -71,7 +71,7 @@ export function buildApp(app: App = new App()): App {
     destination: cloudStore,
     destinationBucket: 'fleet-video',
     destinationPrefix: site,
-    bandwidthLimit: Size.mebibytes(20),
+    bandwidthLimit: Bandwidth.mebibytesPerSecond(20),
     maxAge: Duration.days(3),
   });
 

@@ -5,9 +5,9 @@
  * models it serves and pins one of them to a retained version (rollback). Writes the manifests and each site's report
  * (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
-import { App, Size } from 'cdk8s';
+import { App } from 'cdk8s';
 import {
-  DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps,
+  Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps,
   ObjectStoreFlavor,
 } from '../../src';
 
@@ -57,7 +57,7 @@ export function storeSiteProps(cloud: FleetCloud = FLEET_CLOUD): ModelDistributi
     wanCidrs: ['198.51.100.0/24'],
     cloud: { releaseStore: releaseStore(cloud), releaseBucket: 'fleet-model-releases', releasePrefix: 'retail', kafka: cloudKafka(cloud, 'store-0417') },
     backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' }, bucket: 'fleet-site-backups' },
-    release: { bandwidthLimit: Size.mebibytes(20) },
+    release: { bandwidthLimit: Bandwidth.mebibytesPerSecond(20) },
     cache: { clientCidrs: ['10.20.0.0/24'] },
   };
 }

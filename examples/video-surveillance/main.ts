@@ -4,7 +4,7 @@
  * report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Size } from 'cdk8s';
-import { DecimalSize, EdgeSite, ExternalObjectStore, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
+import { Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
 
 /** The site's props, archiving to `cloudArchive` (AWS S3 in Frankfurt by default; the real-tier tests pass a loopback store). */
 export function siteProps(cloudArchive: IObjectStore = new ExternalObjectStore({
@@ -29,7 +29,7 @@ export function siteProps(cloudArchive: IObjectStore = new ExternalObjectStore({
       },
       archive: cloudArchive,
       archiveBucket: 'fleet-video-archive',
-      archiveBandwidthLimit: Size.mebibytes(64),
+      archiveBandwidthLimit: Bandwidth.mebibytesPerSecond(64),
     },
     backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
     cache: { viewerCidrs: ['10.20.0.0/24'], cacheVolumeSize: Size.gibibytes(500) },

@@ -10,3 +10,4 @@ export * from './interfaces';
 export * from './rclone';
 export * from './grants';
 export * from './vocabulary';
+export * from './bandwidth';

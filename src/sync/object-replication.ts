@@ -2,7 +2,8 @@ import { Chart, Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv, Resources, S3KeyUse, SecretKeyReference, Warnings,
+  AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv,
+  Resources, S3KeyUse, SecretKeyReference, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
 import { REPLICATION_SCRIPT, STATE_DIR } from './object-replication-script';
@@ -39,10 +40,10 @@ export interface ObjectReplicationProps {
    */
   readonly schedule?: Cron;
   /**
-   * WAN bandwidth cap in bytes per second (rclone `--bwlimit`).
+   * WAN bandwidth cap (rclone `--bwlimit`, whole KiB/s rounded down; at least 1 KiB/s).
    * @default - unlimited
    */
-  readonly bandwidthLimit?: Size;
+  readonly bandwidthLimit?: Bandwidth;
   /**
    * Whole-run retries after failures (rclone `--retries`).
    * @default 5
@@ -250,13 +251,8 @@ export class ObjectReplication extends Construct {
       '--stats', '60s', '--stats-one-line', '--stats-log-level', 'NOTICE',
       '--use-json-log', '--log-level', 'INFO',
     ];
-    if (props.bandwidthLimit !== undefined) {
-      const kib = props.bandwidthLimit.toKibibytes();
-      if (!(kib >= 1)) {
-        throw edgeError(this, { prop: 'bandwidthLimit', value: Resources.sizeString(props.bandwidthLimit), rule: 'must be at least 1Ki per second', fix: 'omit it for no limit' });
-      }
-      args.push('--bwlimit', `${Math.floor(kib)}K`);
-    }
+    const bandwidthLimit = BandwidthFormat.check(this, 'bandwidthLimit', props.bandwidthLimit, AT_LEAST_ONE_KIB);
+    if (bandwidthLimit !== undefined) args.push('--bwlimit', BandwidthFormat.rcloneBwLimit(bandwidthLimit));
     if (props.maxAge !== undefined) {
       if (!(props.maxAge.toSeconds() >= 1)) {
         throw edgeError(this, { prop: 'maxAge', value: props.maxAge.toHumanString(), rule: 'must be at least one second', fix: 'omit it to consider every object' });

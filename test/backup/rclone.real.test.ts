@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { plainEnvOf, run, runScript, scriptOf, sha256, tempDir, treeHashes, writeFile } from './support';
-import { BackupSource, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote } from '../../src';
+import { Bandwidth, BackupSource, RcloneArchive, RcloneArchiveProps, RcloneMode, RcloneRemote } from '../../src';
 import { chart, find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
 
@@ -97,6 +97,31 @@ describe('RcloneArchive script with the real rclone binary', () => {
     expect(second.output).not.toMatch(/Copied|Moved|Deleted/);
     expect(mtimes(dst)).toEqual(archived);
     expect(treeHashes(dst)).toEqual(old);
+  });
+
+  test('bandwidthLimit: rclone accepts the rendered --bwlimit (whole KiB/s with K, rounded down) and holds the copy to it', () => {
+    // 2 Mbit/s = 250,000 B/s = 244.14 KiB/s: not whole KiB, so the rendering has to round.
+    const limit = Bandwidth.mbps(2);
+    const job = archiveJob({ mode: RcloneMode.COPY, minAge: Duration.days(30), bandwidthLimit: limit });
+    const flag = /--bwlimit (\S+)/.exec(job.script);
+    expect(flag?.[1]).toBe(`${Math.floor(limit.toBytesPerSecond() / 1024)}K`);
+    const rate = Number(flag![1].replace(/K$/, '')) * 1024;
+
+    // One old file of 1.5 MiB (random bytes: nothing to gain from compression or deduplication).
+    const size = 1536 * 1024;
+    const data = crypto.randomBytes(size);
+    writeFile(src, 'cam-01/2026-01-01/big.mp4', data, 40);
+    const started = process.hrtime.bigint();
+    const r = runScript(job.script, env());
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    expect({ status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({ status: 0, output: '' });
+    expect(treeHashes(dst)).toEqual({ 'cam-01/2026-01-01/big.mp4': sha256(data) });
+    // At the rendered rate, less a burst of up to two seconds' worth, the copy cannot be faster than this (the whole
+    // script, copy and verification, takes well under a second here without the flag).
+    const floorSeconds = (size - 2 * rate) / rate;
+    console.log(`rclone --bwlimit ${flag![1]}: ${size} bytes archived in ${seconds.toFixed(2)} s (at least ${floorSeconds.toFixed(2)} s at the limit)`);
+    expect(floorSeconds).toBeGreaterThan(3);
+    expect(seconds).toBeGreaterThanOrEqual(floorSeconds);
   });
 
   test('move: archived files leave the source after verification, fresh files stay, a second run is a no-op', () => {

@@ -1,7 +1,7 @@
-import { Cron, Duration, Size } from 'cdk8s';
+import { Cron, Duration } from 'cdk8s';
 import { containerOf, plainEnvOf, scriptOf, secretEnvOf } from './support';
 import {
-  BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode,
+  Bandwidth, BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode,
   RcloneRemote, Warnings,
 } from '../../src';
 import { RcloneScript } from '../../src/backup/rclone/script';
@@ -89,7 +89,7 @@ describe('RcloneArchive', () => {
       destination: RcloneRemote.s3(store, { bucket: 'cold', prefix: 'site-a/recordings', storageClass: 'STANDARD_IA' }),
       mode: RcloneMode.MOVE,
       minAge: Duration.days(7),
-      bandwidthLimit: Size.mebibytes(20),
+      bandwidthLimit: Bandwidth.mebibytesPerSecond(20),
       transfers: 8,
       checkers: 16,
       deleteEmptySourceDirs: true,
@@ -146,7 +146,7 @@ describe('RcloneArchive', () => {
     test.each<[string, Partial<RcloneArchiveProps>, RegExp]>([
       ['transfers is 0', { transfers: 0 }, /^RcloneArchive "test\/a": transfers = 0: must be a whole number from 1 to 64; use e.g. 4$/],
       ['checkers is 65', { checkers: 65 }, /checkers = 65: must be a whole number from 1 to 64/],
-      ['the bandwidth limit is under 1 KiB', { bandwidthLimit: Size.kibibytes(0) }, /bandwidthLimit = 0: must be at least 1 KiB per second/],
+      ['the bandwidth limit is under 1 KiB/s', { bandwidthLimit: Bandwidth.bytesPerSecond(1000) }, /bandwidthLimit = "1000 B\/s": must be at least 1 KiB\/s/],
       ['an exclude pattern is empty', { excludes: [' '] }, /excludes = " ": patterns must be non-empty single lines/],
       ['the bucket is invalid', { destination: RcloneRemote.s3(cloud(), { bucket: 'ab' }) }, /destination.bucket = "ab": not a valid S3 bucket name: must be 3-63 characters long \(is 2\)/],
       ['the prefix is invalid', { destination: RcloneRemote.s3(cloud(), { bucket: 'archive', prefix: 'a//b' }) }, /destination.prefix = "a\/\/b": not a valid S3 key prefix/],

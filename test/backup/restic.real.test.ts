@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { plainEnvOf, run, runScript, runScriptAsync, scriptOf, secretEnvOf, tempDir, treeHashes, writeFile } from './support';
-import { BackupSource, ResticBackup, ResticRepository, ResticRetention } from '../../src';
+import { Bandwidth, BackupSource, ResticBackup, ResticRepository, ResticRetention } from '../../src';
 import { ResticScript } from '../../src/backup/restic/script';
 import { chart, find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
@@ -27,7 +27,7 @@ interface Job {
 }
 
 /** Synthesizes a ResticBackup (repository on a claim) and returns what its CronJob runs. */
-function job(retention: ResticRetention, extra: { excludes?: string[]; checkReadDataPercent?: number } = {}): Job {
+function job(retention: ResticRetention, extra: { excludes?: string[]; checkReadDataPercent?: number; uploadBandwidthLimit?: Bandwidth } = {}): Job {
   const c = chart('site-a');
   const construct = new ResticBackup(c, 'media-backup', {
     source: BackupSource.fromClaimName('media'),
@@ -197,6 +197,36 @@ describe('ResticBackup script with the real restic binary', () => {
     const untouched = (list: typeof before) => list.filter((s) => !inScope(s)).map((s) => s.id).sort();
     expect(untouched(after)).toEqual(untouched(before));
     expect(untouched(after)).toHaveLength(4);
+  });
+
+  test('uploadBandwidthLimit: restic accepts the rendered --limit-upload (KiB/s, rounded down) and holds the upload to it', () => {
+    // 2 Mbit/s = 250,000 B/s = 244.14 KiB/s: a rate that is not whole KiB, so the rendering has to round.
+    const limit = Bandwidth.mbps(2);
+    const { script, host, tags } = job({ keepLast: 1 }, { uploadBandwidthLimit: limit });
+    const flag = /--limit-upload (\S+)/.exec(script);
+    expect(flag?.[1]).toBe(String(Math.floor(limit.toBytesPerSecond() / 1024)));
+    const kibPerSecond = Number(flag![1]);
+
+    const data = path.join(dir, 'data');
+    // Random bytes do not compress, so restic uploads at least this much.
+    const size = 2 * 1024 * 1024;
+    writeFile(data, 'cam-01/segment.bin', crypto.randomBytes(size));
+    const r = runScript(script, resticEnv(dir, { BACKUP_SOURCE: data, BACKUP_HOST: host, BACKUP_TAGS: tags }));
+    expect({ status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({ status: 0, output: '' });
+    savedSnapshotId(r.output);
+
+    // restic's own summary of the backup step ("processed 1 files, 2.000 MiB in 0:08") times the upload alone, without
+    // init, forget and check. At the rendered rate, less a burst of up to two seconds' worth, it cannot be shorter
+    // than this; without the flag the step reports 0:00 or 0:01 here.
+    const summary = /processed \d+ files?, .* in (\d+):(\d\d)/.exec(r.output);
+    expect(summary).not.toBeNull();
+    const reported = Number(summary![1]) * 60 + Number(summary![2]);
+    const rate = kibPerSecond * 1024;
+    const floorSeconds = (size - 2 * rate) / rate;
+    console.log(`restic --limit-upload ${kibPerSecond}: backup of ${size} bytes reported ${summary![1]}:${summary![2]} (at least ${floorSeconds.toFixed(2)} s at the limit)`);
+    expect(floorSeconds).toBeGreaterThan(5);
+    // restic prints whole seconds, truncated.
+    expect(reported).toBeGreaterThanOrEqual(Math.floor(floorSeconds));
   });
 
   test('keepWithin counts back from the newest snapshot, not from now (documented behaviour)', () => {

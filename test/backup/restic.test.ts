@@ -2,7 +2,7 @@ import { Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, PersistentVolumeClaim } from 'cdk8s-plus-30';
 import { containerOf, plainEnvOf, scriptOf, secretEnvOf } from './support';
 import {
-  BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneRemote, ResticBackup,
+  Bandwidth, BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneRemote, ResticBackup,
   ResticBackupProps, ResticRepository, Warnings,
 } from '../../src';
 import { ResticScript } from '../../src/backup/restic/script';
@@ -116,7 +116,7 @@ describe('ResticBackup', () => {
       checkReadDataPercent: 2.5,
       excludes: ['*.tmp', 'lost+found', "it's odd"],
       oneFileSystem: true,
-      uploadLimit: Size.mebibytes(8),
+      uploadBandwidthLimit: Bandwidth.mebibytesPerSecond(8),
       schedule: Cron.schedule({ minute: '15', hour: '*/4' }),
       timeZone: 'Europe/Berlin',
       suspend: true,
@@ -237,7 +237,7 @@ describe('ResticBackup', () => {
       ['there are no tags', { tags: [] }, /tags = \[\]: needs at least one tag/],
       ['checkReadDataPercent is 0', { checkReadDataPercent: 0 }, /checkReadDataPercent = 0: must be more than 0 and at most 100/],
       ['checkReadDataPercent is over 100', { checkReadDataPercent: 150 }, /checkReadDataPercent = 150/],
-      ['uploadLimit is under 1 KiB', { uploadLimit: Size.kibibytes(0) }, /uploadLimit = 0: must be at least 1 KiB per second/],
+      ['uploadBandwidthLimit is under 1 KiB/s', { uploadBandwidthLimit: Bandwidth.kibibytesPerSecond(0.999) }, /uploadBandwidthLimit = "0.999 KiB\/s": must be at least 1 KiB\/s/],
       ['the cron is invalid', { schedule: Cron.schedule({ minute: '61' }) }, /schedule = "61 \* \* \* \*": not a valid cron expression: minute field: 61 is outside 0-59/],
       ['the time zone is not IANA', { timeZone: 'CET+1' }, /timeZone = "CET\+1": not an IANA time zone name/],
       ['the time zone is not in the IANA list', { timeZone: 'Europe/Berlinn' }, /timeZone = "Europe\/Berlinn": not an IANA time zone name/],

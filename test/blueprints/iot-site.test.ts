@@ -4,7 +4,7 @@ import { Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-30';
 import { mirrorMaker, siteLegend, workload } from './site-legend';
 import {
-  CapacityPlanner, ContainerImage, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, ObjectStoreFlavor, RedisEvictionPolicy,
+  Bandwidth, CapacityPlanner, ContainerImage, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, ObjectStoreFlavor, RedisEvictionPolicy,
   TelegrafIngest, Warnings,
 } from '../../src';
 import { chart, find, findAll, synth } from '../support/harness';
@@ -194,7 +194,7 @@ describe('IoTSite flow tables and inventories', () => {
         resticPassword: { name: 'influx-restic', key: 'pw' },
         resticSchedule: Cron.schedule({ minute: '30', hour: '*/6' }),
         resticRetention: { keepDaily: 7, keepWeekly: 4 },
-        resticUploadLimit: Size.mebibytes(2),
+        resticUploadBandwidthLimit: Bandwidth.mebibytesPerSecond(2),
       },
     });
     const m = synth(s);
@@ -604,6 +604,10 @@ describe('IoTSite options', () => {
 });
 
 describe('IoTSite fails if', () => {
+  test('the restic upload cap would render as 0 KiB/s, naming the site\'s prop', () => {
+    expect(() => site({ backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, resticUploadBandwidthLimit: Bandwidth.bytesPerSecond(100) } }))
+      .toThrow(/IoTSite "site-a": backup.resticUploadBandwidthLimit = "100 B\/s": must be at least 1 KiB\/s/);
+  });
   test('there are no sensors', () => {
     expect(() => site({ sensors: 0 })).toThrow('IoTSite "site-a": sensors = 0: must be a positive integer; give the number of sensors');
   });

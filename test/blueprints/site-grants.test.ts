@@ -4,7 +4,7 @@ import { App, Size, Testing } from 'cdk8s';
 import { props as modelProps } from './model-site-support';
 import { cloudArchive, videoBase } from './video-site-support';
 import {
-  DecimalSize, EdgeSite, IoTSite, ModelDistributionSite, VideoSurveillanceSite,
+  Bandwidth, DecimalSize, EdgeSite, IoTSite, ModelDistributionSite, VideoSurveillanceSite,
   VideoSurveillanceSiteProps,
 } from '../../src';
 import { find, findAll, synth } from '../support/harness';
@@ -121,14 +121,21 @@ describe('defects 2 and 3: Velero backs up to the cloud by default; site-local a
 
 /** The README's 100-camera site with an archive cap of `mib` MiB/s. */
 function bigSite(mib: number): Partial<VideoSurveillanceSiteProps> {
-  return { cameras: 100, driveSize: DecimalSize.terabytes(24), cloud: { ...videoBase.cloud, archiveBandwidthLimit: Size.mebibytes(mib) } };
+  const archiveBandwidthLimit = Bandwidth.mebibytesPerSecond(mib);
+  return { cameras: 100, driveSize: DecimalSize.terabytes(24), cloud: { ...videoBase.cloud, archiveBandwidthLimit } };
 }
 
 describe('defect 11: the archive bandwidth cap must cover the planner\'s WAN rate with a margin', () => {
   test('fails with the numbers when the cap is too low', () => {
     // 100 cameras × 4 Mbps = 400 Mbit/s a day spread over 24 h; 40 MiB/s ≈ 335.5 Mbit/s.
     expect(() => video(bigSite(40)))
-      .toThrow(/cloud.archiveBandwidthLimit = "40Mi\/s = 335.5 Mbit\/s": is below the planner's WAN rate 400.0 Mbit\/s .* × margin 1.2 = 480.0 Mbit\/s.*at least Size.mebibytes\(58\)/);
+      .toThrow(/cloud.archiveBandwidthLimit = "40 MiB\/s = 335.5 Mbit\/s": is below the planner's WAN rate 400.0 Mbit\/s .* × margin 1.2 = 480.0 Mbit\/s.*at least Bandwidth.mbps\(480\)/);
+  });
+
+  test('the rate the message asks for is enough, and a little less is not', () => {
+    const capped = (rate: Bandwidth) => ({ ...bigSite(1), cloud: { ...videoBase.cloud, archiveBandwidthLimit: rate } });
+    expect(() => video(capped(Bandwidth.mbps(480)))).not.toThrow();
+    expect(() => video(capped(Bandwidth.mbps(479.9)))).toThrow(/cloud.archiveBandwidthLimit = "479.9 Mbit\/s": is below/);
   });
 
   test('a cap at the margin passes', () => {

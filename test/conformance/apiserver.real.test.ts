@@ -18,7 +18,7 @@ import * as path from 'path';
 import { App, Cron, Duration, Size, SizeRoundingBehavior, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  ContainerImage, DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, KafkaCloudCluster,
+  Bandwidth, ContainerImage, DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, KafkaCloudCluster,
   ModelDistributionSite, ObjectLockMode, ObjectStoreFlavor, RedisEvictionPolicy, SecurityBaseline, SecurityRule,
   VideoSurveillanceSite,
 } from '../../src';
@@ -93,7 +93,7 @@ function videoSite(siteName: string, custom: boolean): App {
     retentionDays: custom ? 14 : 7,
     driveSize: DecimalSize.terabytes(8),
     storageClassName: 'lvm-xfs',
-    cloud: { kafka: cloudKafka(`${siteName}-mm2`), archive: awsStore('cloud-archive'), archiveBucket: 'video-archive', ...(custom ? { archiveBandwidthLimit: Size.mebibytes(20) } : {}) },
+    cloud: { kafka: cloudKafka(`${siteName}-mm2`), archive: awsStore('cloud-archive'), archiveBucket: 'video-archive', ...(custom ? { archiveBandwidthLimit: Bandwidth.mebibytesPerSecond(20) } : {}) },
     backup: custom
       ? { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' }, resticClaims: ['nvr-index'], resticPassword: { name: 'restic', key: 'password' } }
       : { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' } },
@@ -126,7 +126,7 @@ function iotSite(siteName: string, custom: boolean): App {
       resticPassword: { name: 'influx-restic', key: 'pw' },
       resticSchedule: Cron.schedule({ minute: '30', hour: '*/6' }),
       resticRetention: { keepDaily: 7, keepWeekly: 4 },
-      resticUploadLimit: Size.mebibytes(2),
+      resticUploadBandwidthLimit: Bandwidth.mebibytesPerSecond(2),
     } : { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' } },
     ...(custom ? {
       sampleInterval: Duration.seconds(30),
@@ -172,7 +172,7 @@ function modelSite(siteName: string, custom: boolean): App {
     backup: { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' }, veleroNamespace: 'backup', siteLocal: true, publicUrl: 'https://minio.kiosk.example.com' },
     store: { parity: 3, rootCredentialsSecretName: `${siteName}-root` },
     bucket: { name: 'model-store', objectLock: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(3) }, noncurrentVersionExpiration: Duration.days(2) },
-    release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Size.mebibytes(10) },
+    release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Bandwidth.mebibytesPerSecond(10) },
     cache: { cacheVolumeSize: Size.gibibytes(50), replicas: 1, sliceSize: Size.mebibytes(4), validity: Duration.seconds(30), clientCidrs: ['10.30.0.0/24'] },
     kafka: { storageSize: Size.gibibytes(5), identityReplication: true, consumerGroup: 'vision-reloader' },
   } : {

@@ -3,10 +3,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Size, Testing } from 'cdk8s';
+import { App, Duration, Testing } from 'cdk8s';
 import { buildApp as buildIotApp } from '../../examples/iot/main';
 import {
-  BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor, RcloneArchive,
+  Bandwidth, BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor, RcloneArchive,
   RcloneArchiveProps, RcloneMode, RcloneRemote, ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
   ObjectReplication,
 } from '../../src';
@@ -38,7 +38,7 @@ test('ResticBackup: every script variant is clean', () => {
   };
   const variants: Array<Partial<ResticBackupProps>> = [
     {},
-    { retention: { keepWithin: Duration.days(3) }, excludes: ['*.tmp', "a'b", 'with space'], oneFileSystem: true, checkReadDataPercent: 10, uploadLimit: Size.kibibytes(512) },
+    { retention: { keepWithin: Duration.days(3) }, excludes: ['*.tmp', "a'b", 'with space'], oneFileSystem: true, checkReadDataPercent: 10, uploadBandwidthLimit: Bandwidth.kibibytesPerSecond(512) },
     { repository: ResticRepository.rest('https://b.example.com/', { caCertificate: { name: 'ca', key: 'ca.crt' } }), check: false, prune: false },
     { repository: ResticRepository.fromClaimName('disk', { path: 'restic/site-a' }) },
   ];
@@ -77,7 +77,7 @@ test('RcloneArchive: every script variant is clean', () => {
   const base: RcloneArchiveProps = { source: BackupSource.fromClaimName('recordings'), destination: RcloneRemote.s3(cloud, { bucket: 'edge-archive', prefix: 'site-a' }) };
   const variants: Array<Partial<RcloneArchiveProps>> = [
     {},
-    { mode: RcloneMode.MOVE, deleteEmptySourceDirs: true, includes: ['*.mp4', "it's"], excludes: ['a b/**'], bandwidthLimit: Size.kibibytes(100) },
+    { mode: RcloneMode.MOVE, deleteEmptySourceDirs: true, includes: ['*.mp4', "it's"], excludes: ['a b/**'], bandwidthLimit: Bandwidth.kibibytesPerSecond(100) },
     { mode: RcloneMode.SYNC, checksum: false, dryRun: true },
     { destination: RcloneRemote.fromConfigSecret({ secretName: 's', remote: 'cold' }) },
   ];

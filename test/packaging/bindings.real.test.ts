@@ -12,7 +12,7 @@ import { App, Size } from 'cdk8s';
 import { ensurePackage, PackageLanguage, REPO_ROOT } from './packages';
 import { readmeSteps, ReadmeStep } from './readme';
 import {
-  DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite,
+  Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite,
 } from '../../src';
 import { requireTools, toolsDir } from '../support/tools';
 
@@ -48,7 +48,7 @@ function reference(): { [name: string]: string } {
         credentials: { secretName: 'cloud-archive-keys' },
       }),
       archiveBucket: 'fleet-video-archive',
-      archiveBandwidthLimit: Size.mebibytes(64),
+      archiveBandwidthLimit: Bandwidth.mebibytesPerSecond(64),
     },
     backup: { veleroCredential: { name: 'velero-store-0417', key: 'cloud' } },
     cache: { viewerCidrs: ['10.20.0.0/24'], cacheVolumeSize: Size.gibibytes(500) },

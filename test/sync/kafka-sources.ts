@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import {
-  DecimalSize, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAclOperation, KafkaAclPatternType,
+  Bandwidth, DecimalSize, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAclOperation,
+  KafkaAclPatternType,
   KafkaAclPermission, KafkaAclResourceType, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectLockMode,
   ObjectStoreFlavor, TopicCleanupPolicy, VideoSurveillanceSite, VideoSurveillanceSiteProps,
 } from '../../src';
@@ -145,7 +146,7 @@ export function optionSources(): KafkaSource[] {
   const app = Testing.app();
   const c = new Chart(app, 'options', { namespace: 'site-a' });
   const cluster = new EdgeKafkaCluster(c, 'edge', { replicas: 3 });
-  const objects = new EdgeKafkaTopic(c, 'objects', { cluster, retentionBytes: Size.gibibytes(20), expectedWriteRate: Size.kibibytes(8) });
+  const objects = new EdgeKafkaTopic(c, 'objects', { cluster, retentionBytes: Size.gibibytes(20), expectedWriteRate: Bandwidth.kibibytesPerSecond(8) });
   new EdgeKafkaTopic(c, 'releases', {
     cluster,
     topicName: 'Model_Releases',
@@ -162,8 +163,8 @@ export function optionSources(): KafkaSource[] {
   const user = new EdgeKafkaUser(c, 'ops', {
     cluster,
     acls: [{ resourceType: KafkaAclResourceType.TOPIC, resourceName: 'site-a.', patternType: KafkaAclPatternType.PREFIX, operations: [KafkaAclOperation.DESCRIBE] }],
-    producerByteRate: Size.mebibytes(1),
-    consumerByteRate: Size.mebibytes(2),
+    producerByteRate: Bandwidth.mebibytesPerSecond(1),
+    consumerByteRate: Bandwidth.mebibytesPerSecond(2),
   });
   user.addAcl({ resourceType: KafkaAclResourceType.CLUSTER, operations: [KafkaAclOperation.DESCRIBE], permission: KafkaAclPermission.DENY, host: '10.0.0.1' });
   user.allowProduce(objects);

@@ -1,7 +1,8 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { v1beta2Fields } from './strimzi-support';
 import {
-  EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, IEventTopic, KafkaAclOperation, KafkaAclPatternType, KafkaAclPermission, KafkaAclResourceType,
+  Bandwidth, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, IEventTopic, KafkaAclOperation, KafkaAclPatternType, KafkaAclPermission,
+  KafkaAclResourceType,
   KafkaAuthentication, TopicCleanupPolicy, Warnings,
 } from '../../src';
 import { chart, find, findAll, synth } from '../support/harness';
@@ -137,14 +138,14 @@ describe('EdgeKafkaTopic', () => {
     });
     test('retention.bytes cannot hold the outage budget at the expected rate', () => {
       // 3 partitions at 30 KiB/s = 10 KiB/s each; 72 h needs ~2.5 GiB per partition.
-      expect(() => new EdgeKafkaTopic(chart('a'), 'x', { cluster: cluster(), expectedWriteRate: Size.kibibytes(30), retentionBytes: Size.gibibytes(1) }))
-        .toThrow(/retentionBytes = "1Gi": at 30Ki\/s over 3 partition\(s\) it holds only .* less than outageBudget \(3 days\); use at least 2532Mi per partition/);
+      expect(() => new EdgeKafkaTopic(chart('a'), 'x', { cluster: cluster(), expectedWriteRate: Bandwidth.kibibytesPerSecond(30), retentionBytes: Size.gibibytes(1) }))
+        .toThrow(/retentionBytes = "1Gi": at 30 KiB\/s over 3 partition\(s\) it holds only .* less than outageBudget \(3 days\); use at least 2532Mi per partition/);
     });
     test('retained data outgrows the brokers\' volumes', () => {
       const c = chart('a');
       const cl = new EdgeKafkaCluster(c, 'edge', { storageSize: Size.gibibytes(10) });
-      new EdgeKafkaTopic(c, 'video-events', { cluster: cl, expectedWriteRate: Size.kibibytes(20) });
-      new EdgeKafkaTopic(c, 'telemetry', { cluster: cl, expectedWriteRate: Size.kibibytes(20) });
+      new EdgeKafkaTopic(c, 'video-events', { cluster: cl, expectedWriteRate: Bandwidth.kibibytesPerSecond(20) });
+      new EdgeKafkaTopic(c, 'telemetry', { cluster: cl, expectedWriteRate: Bandwidth.kibibytesPerSecond(20) });
       // (20 + 20) KiB/s × 96 h ≈ 13.2 GiB > 85 % of 10 GiB.
       expect(() => Testing.synth(c)).toThrow(/EdgeKafkaTopic "test\/video-events": expectedWriteRate × retention × replicas = 14Gi: the topics of cluster "edge" \(video-events, telemetry\) retain more than 85% of its 1 × 10Gi volumes/);
     });
@@ -173,8 +174,8 @@ describe('EdgeKafkaUser', () => {
     const user = new EdgeKafkaUser(c, 'ops', {
       cluster,
       acls: [{ resourceType: KafkaAclResourceType.TOPIC, resourceName: 'site-a.', patternType: KafkaAclPatternType.PREFIX, operations: [KafkaAclOperation.DESCRIBE] }],
-      producerByteRate: Size.mebibytes(1),
-      consumerByteRate: Size.mebibytes(2),
+      producerByteRate: Bandwidth.mebibytesPerSecond(1),
+      consumerByteRate: Bandwidth.mebibytesPerSecond(2),
     });
     user.addAcl({ resourceType: KafkaAclResourceType.CLUSTER, operations: [KafkaAclOperation.DESCRIBE], permission: KafkaAclPermission.DENY, host: '10.0.0.1' });
     user.allowProduce(topic);
@@ -189,6 +190,10 @@ describe('EdgeKafkaUser', () => {
 
   describe('fails if', () => {
     test('the user has no ACL rule', () => {
+      const c0 = chart('a');
+      // Quotas are whole bytes per second: less than one would render as 0.
+      expect(() => new EdgeKafkaUser(c0, 'slow', { cluster: new EdgeKafkaCluster(c0, 'edge'), producerByteRate: Bandwidth.bytesPerSecond(0.5) }))
+        .toThrow(/EdgeKafkaUser "test\/slow": producerByteRate = "0.5 B\/s": must be at least 1 byte\/s \(Kafka quotas are whole bytes per second\)/);
       const c = chart('a');
       new EdgeKafkaUser(c, 'idle', { cluster: new EdgeKafkaCluster(c, 'edge') });
       expect(() => Testing.synth(c)).toThrow(/EdgeKafkaUser "test\/idle": acls = \[\]: with simple authorization a user without ACL rules can do nothing/);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'crypto';
-import { Duration, Size } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { build, cloudStore, edgeStore } from './object-replication-support';
 import { getObject, md5s, putObject, rclone, remoteEnv, removeImageLikeBin, runContainer, S3Server, startS3Server } from './s3-servers';
-import { ConflictPolicy, ObjectReplicationProps } from '../../src';
+import { Bandwidth, ConflictPolicy, ObjectReplicationProps } from '../../src';
 import { find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
 
@@ -56,7 +56,7 @@ describe('ObjectReplication with real rclone and S3 servers', () => {
     putObject('edge', env, 'video/cam1/seg-0002.mp4', randomBytes(200 * 1024), at(1));
     putObject('edge', env, 'video/cam2/seg-0001.mp4', 'small segment', at(2));
 
-    const first = runJob({ sourcePrefix: 'cam1', destinationPrefix: 'site-a/cam1', bandwidthLimit: Size.mebibytes(50) });
+    const first = runJob({ sourcePrefix: 'cam1', destinationPrefix: 'site-a/cam1', bandwidthLimit: Bandwidth.mebibytesPerSecond(50) });
     expect(first.copied).toBe(2);
     const src = md5s('edge', env, 'video/cam1');
     const dst = md5s('cloud', env, 'fleet-video/site-a/cam1');

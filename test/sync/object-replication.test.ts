@@ -1,7 +1,7 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { build, cloudStore, container, edgeStore } from './object-replication-support';
 import {
-  ConflictPolicy, ContainerImage, ExternalObjectStore, IObjectStore, ObjectReplication, ObjectStoreFlavor,
+  Bandwidth, ConflictPolicy, ContainerImage, ExternalObjectStore, IObjectStore, ObjectReplication, ObjectStoreFlavor,
   SecurityBaseline, Warnings,
 } from '../../src';
 import { chart, find, synth } from '../support/harness';
@@ -47,7 +47,7 @@ describe('ObjectReplication', () => {
       destination: cloudStore(),
       destinationBucket: 'fleet-models',
       schedule: Cron.schedule({ minute: '30', hour: '1' }),
-      bandwidthLimit: Size.mebibytes(5),
+      bandwidthLimit: Bandwidth.mebibytesPerSecond(5),
       retries: 10,
       retriesSleep: Duration.minutes(2),
       lowLevelRetries: 20,
@@ -126,7 +126,8 @@ describe('ObjectReplication', () => {
     });
     test('counts and limits are out of range', () => {
       expect(() => build({ retries: 0 })).toThrow(/retries = 0: must be a whole number of at least 1/);
-      expect(() => build({ bandwidthLimit: Size.kibibytes(0.5) })).toThrow(/bandwidthLimit = .*must be at least 1Ki per second/);
+      expect(() => build({ bandwidthLimit: Bandwidth.kibibytesPerSecond(0.5) })).toThrow(/bandwidthLimit = "0.5 KiB\/s": must be at least 1 KiB\/s \(the program takes whole KiB per second, so less would render as 0 = unlimited\)/);
+      expect(() => build({ bandwidthLimit: Size.mebibytes(5) as any })).toThrow(/bandwidthLimit = "Size of 5120 KiB": must be a Bandwidth .*; use Bandwidth.kibibytesPerSecond\(5120\)/);
       expect(() => build({ timeout: Duration.seconds(10) })).toThrow(/timeout = .*must be at least one minute/);
     });
     test('the name is too long for a CronJob', () => {

@@ -3,7 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { RcloneRemote } from './remote';
 import { RcloneMode, RcloneScript } from './script';
-import { NetworkPeer, ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
+import { Bandwidth, NetworkPeer, ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { KeyNames, Shape } from '../../core/validate';
 import { BackupCronJob } from '../internal/cronjob';
@@ -31,10 +31,10 @@ export interface RcloneArchiveProps extends BackupJobOptions {
    */
   readonly minAge?: Duration;
   /**
-   * Bandwidth limit per second.
+   * Bandwidth limit of the transfers (rclone `--bwlimit`, whole KiB/s rounded down; at least 1 KiB/s).
    * @default - unlimited
    */
-  readonly bandwidthLimit?: Size;
+  readonly bandwidthLimit?: Bandwidth;
   /**
    * Parallel file transfers (1–64).
    * @default 4

@@ -1,5 +1,5 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import { ValidationMessageOptions } from '../../core';
+import { Duration } from 'cdk8s';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ValidationMessageOptions } from '../../core';
 import { Format } from '../internal/format';
 
 /** What an {@link RcloneArchive} does with the selected files. */
@@ -28,10 +28,10 @@ export interface RcloneScriptOptions {
    */
   readonly minAge?: Duration;
   /**
-   * Bandwidth limit per second (`--bwlimit`, whole KiB).
+   * Bandwidth limit (`--bwlimit`, whole KiB/s rounded down; at least 1 KiB/s).
    * @default - unlimited
    */
-  readonly bandwidthLimit?: Size;
+  readonly bandwidthLimit?: Bandwidth;
   /**
    * Parallel file transfers (`--transfers`, 1–64).
    * @default 4
@@ -99,9 +99,8 @@ export class RcloneScript {
         return { prop, value, rule: 'must be a whole number from 1 to 64', fix: `use e.g. ${prop === 'transfers' ? 4 : 8}` };
       }
     }
-    if (options.bandwidthLimit !== undefined && Format.kibibytes(options.bandwidthLimit) < 1) {
-      return { prop: 'bandwidthLimit', value: options.bandwidthLimit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }), rule: 'must be at least 1 KiB per second', fix: 'use e.g. Size.mebibytes(10)' };
-    }
+    const bandwidth = BandwidthFormat.problem('bandwidthLimit', options.bandwidthLimit, AT_LEAST_ONE_KIB);
+    if (bandwidth) return bandwidth;
     for (const [prop, patterns] of Object.entries({ includes: options.includes ?? [], excludes: options.excludes ?? [] })) {
       const bad = patterns.find((p) => p.trim() === '' || /[\n\r]/.test(p));
       if (bad !== undefined) return { prop, value: bad, rule: 'patterns must be non-empty single lines', fix: 'use rclone filter patterns such as "*.tmp" or "cameras/**"' };
@@ -135,7 +134,7 @@ export class RcloneScript {
       ...(checksum ? ['--checksum'] : []),
       '--transfers', String(options.transfers ?? 4),
       '--checkers', String(options.checkers ?? 8),
-      ...(options.bandwidthLimit ? ['--bwlimit', `${Format.kibibytes(options.bandwidthLimit)}K`] : []),
+      ...(options.bandwidthLimit ? ['--bwlimit', BandwidthFormat.rcloneBwLimit(options.bandwidthLimit)] : []),
       ...(mode === RcloneMode.MOVE && options.deleteEmptySourceDirs ? ['--delete-empty-src-dirs'] : []),
       ...(options.dryRun ? ['--dry-run'] : []),
       '--stats-one-line', '--verbose',

@@ -3,12 +3,11 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResticRepository } from './repository';
 import { ResticRetention, ResticScript } from './script';
-import { ContainerImage, edgeError, NetworkPeer, Resources, SecretKeyReference, Warnings } from '../../core';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, NetworkPeer, Resources, SecretKeyReference, Warnings } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { KeyNames, Shape } from '../../core/validate';
 import { RestrictedContainer } from '../../core/workload';
 import { BackupCronJob, CACHE_DIR, TMP_DIR } from '../internal/cronjob';
-import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
 import { S3Targets } from '../internal/s3-targets';
 import { ScheduleCheck } from '../internal/schedule-check';
@@ -74,10 +73,11 @@ export interface ResticBackupProps extends BackupJobOptions {
    */
   readonly oneFileSystem?: boolean;
   /**
-   * Upload bandwidth limit per second, to leave uplink capacity for the site.
+   * Upload bandwidth limit, to leave uplink capacity for the site (restic `--limit-upload`, whole KiB/s rounded down;
+   * at least 1 KiB/s). Downloads (`check`, restores) are not limited.
    * @default - unlimited
    */
-  readonly uploadLimit?: Size;
+  readonly uploadBandwidthLimit?: Bandwidth;
 }
 
 const DATA_DIR = '/data';
@@ -148,9 +148,7 @@ export class ResticBackup extends Construct {
     if (props.retryLock !== undefined && !(Number.isInteger(retrySeconds) && retrySeconds! >= 0)) {
       throw edgeError(this, { prop: 'retryLock', value: props.retryLock.toHumanString(), rule: 'must be zero or a whole number of seconds', fix: 'use e.g. Duration.minutes(30), or Duration.seconds(0) to fail at once' });
     }
-    if (props.uploadLimit !== undefined && Format.kibibytes(props.uploadLimit) < 1) {
-      throw edgeError(this, { prop: 'uploadLimit', value: props.uploadLimit.toKibibytes(), rule: 'must be at least 1 KiB per second', fix: 'use e.g. Size.mebibytes(10)' });
-    }
+    BandwidthFormat.check(this, 'uploadBandwidthLimit', props.uploadBandwidthLimit, AT_LEAST_ONE_KIB);
 
     const env: k8s.EnvVar[] = [];
     const dump = props.source.dump;
@@ -257,7 +255,7 @@ export class ResticBackup extends Construct {
       retryLock: props.retryLock,
       excludes: props.excludes,
       oneFileSystem: props.oneFileSystem,
-      uploadLimit: props.uploadLimit,
+      uploadBandwidthLimit: props.uploadBandwidthLimit,
       extendedOptions,
       caCertFile,
     });

@@ -1,5 +1,5 @@
-import { Duration, Size } from 'cdk8s';
-import { ValidationMessageOptions } from '../../core';
+import { Duration } from 'cdk8s';
+import { Bandwidth, BandwidthFormat, ValidationMessageOptions } from '../../core';
 import { Format } from '../internal/format';
 
 /**
@@ -79,10 +79,10 @@ export interface ResticScriptOptions {
    */
   readonly oneFileSystem?: boolean;
   /**
-   * Upload bandwidth limit per second (`--limit-upload`, whole KiB).
+   * Upload bandwidth limit (`--limit-upload`, whole KiB/s rounded down, at least 1).
    * @default - unlimited
    */
-  readonly uploadLimit?: Size;
+  readonly uploadBandwidthLimit?: Bandwidth;
   /**
    * Extended options (`-o key=value`), e.g. `s3.bucket-lookup: path`.
    * @default - none
@@ -200,7 +200,7 @@ export class ResticScript {
     const global: string[] = retrySeconds > 0 ? ['--retry-lock', `${retrySeconds}s`] : [];
     for (const [k, v] of Object.entries(options.extendedOptions ?? {}).sort(([a], [b]) => a.localeCompare(b))) global.push('-o', q(`${k}=${v}`));
     if (options.caCertFile) global.push('--cacert', q(options.caCertFile));
-    if (options.uploadLimit) global.push('--limit-upload', String(Math.max(1, Format.kibibytes(options.uploadLimit))));
+    if (options.uploadBandwidthLimit) global.push('--limit-upload', String(Math.max(1, BandwidthFormat.wholeKibibytesPerSecond(options.uploadBandwidthLimit))));
     const backupFlags = [
       ...(options.oneFileSystem ? ['--one-file-system'] : []),
       ...(options.excludes ?? []).flatMap((e) => ['--exclude', q(e)]),

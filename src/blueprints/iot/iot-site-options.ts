@@ -5,7 +5,7 @@ import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
 import type { IoTSite } from './iot-site';
 import { ResticRetention } from '../../backup';
 import { RedisEvictionPolicy } from '../../cache';
-import { ContainerImage, IObjectStore, SecretKeyReference } from '../../core';
+import { Bandwidth, ContainerImage, IObjectStore, SecretKeyReference } from '../../core';
 import { KafkaSyncTarget } from '../../sync';
 import { EdgeSiteProps } from '../site/edge-site';
 import { SiteVeleroOptions } from '../site/site-backup';
@@ -55,10 +55,11 @@ export interface IoTBackupOptions extends SiteVeleroOptions {
    */
   readonly resticRetention?: ResticRetention;
   /**
-   * Upload bandwidth cap of the restic job, to leave WAN capacity for the telemetry mirror.
+   * Upload bandwidth cap of the restic job, to leave WAN capacity for the telemetry mirror (restic `--limit-upload`;
+   * at least 1 KiB/s).
    * @default - unlimited
    */
-  readonly resticUploadLimit?: Size;
+  readonly resticUploadBandwidthLimit?: Bandwidth;
 }
 
 /** Overrides for InfluxDB. */

@@ -6,7 +6,7 @@ import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, Vel
 import { RedisCache } from '../../cache';
 import { CapacityEstimate, CapacityPlanner } from '../../capacity';
 import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
-import { ContainerImage, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
 import { Cidrs, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync } from '../../sync';
 import { InfluxDb, TelegrafIngest } from '../../timeseries';
@@ -126,9 +126,9 @@ export class IoTSite extends EdgeSite {
     const brokers = kafkaOpts.replicas ?? 1;
     const retentionSeconds = outageBudget.toSeconds({ integral: false }) + 86_400;
     // The topic declares its rate in whole KiB/s and checks the volume against that rate: size from the same figure.
-    const declaredRate = Size.kibibytes(Math.max(1, Math.ceil(this.telemetryBytesPerSecond / 1024)));
+    const declaredRate = Bandwidth.kibibytesPerSecond(Math.max(1, Math.ceil(this.telemetryBytesPerSecond / 1024)));
     const perBroker = Number.isInteger(brokers) && brokers >= 1 && retentionSeconds > 0
-      ? Resources.bytes(declaredRate) * retentionSeconds * EdgeKafkaCluster.derivedReplicationFactor(brokers) / brokers / KAFKA_DISK_FILL
+      ? declaredRate.toBytesPerSecond() * retentionSeconds * EdgeKafkaCluster.derivedReplicationFactor(brokers) / brokers / KAFKA_DISK_FILL
       : 0;
     this.kafkaStorageSize = kafkaOpts.storageSize ?? Size.gibibytes(Math.max(IoTSite.MIN_KAFKA_VOLUME_GIB, Math.ceil(perBroker / GIB)));
 
@@ -255,6 +255,7 @@ export class IoTSite extends EdgeSite {
       'echo "influx backup finished: $(du -sk "$DUMP_DIR" | cut -f1) KiB in $DUMP_DIR"',
       '',
     ].join('\n');
+    BandwidthFormat.check(this, 'backup.resticUploadBandwidthLimit', props.backup.resticUploadBandwidthLimit, AT_LEAST_ONE_KIB);
     const resticRepository = ResticRepository.s3(store, { bucket: props.cloud.backupBucket, prefix: prefix ? `${prefix}/restic/influxdb` : 'restic/influxdb' });
     this.resticBackup = new ResticBackup(this, 'restic-influxdb', {
       networkPolicy: false, // the site's flows (restic-influxdb, restic-cloud/-store) describe its traffic
@@ -272,7 +273,7 @@ export class IoTSite extends EdgeSite {
       tags: [site, 'influxdb'],
       schedule: props.backup.resticSchedule,
       retention: props.backup.resticRetention ?? { keepDaily: 14, keepWeekly: 8, keepMonthly: 6 },
-      uploadLimit: props.backup.resticUploadLimit,
+      uploadBandwidthLimit: props.backup.resticUploadBandwidthLimit,
     });
     if (props.backup.influxOperatorToken) {
       this.requireSecret({ name: operatorToken.name, namespace: site, keys: [operatorToken.key], purpose: 'InfluxDB operator token for influx backup' });

@@ -3,7 +3,7 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
 import type { ModelDistributionSite } from './model-site';
-import { ContainerImage, IObjectStore } from '../../core';
+import { Bandwidth, ContainerImage, IObjectStore } from '../../core';
 import { BucketRetention } from '../../objectstore/minio';
 import { KafkaCloudCluster } from '../../sync';
 import { EdgeSiteProps } from '../site/edge-site';
@@ -74,10 +74,10 @@ export interface ModelReleaseOptions {
    */
   readonly pinned?: { [model: string]: string };
   /**
-   * WAN bandwidth cap of the pulls (per second).
+   * WAN bandwidth cap of the pulls (rclone `--bwlimit`; at least 1 KiB/s).
    * @default - unlimited
    */
-  readonly bandwidthLimit?: Size;
+  readonly bandwidthLimit?: Bandwidth;
   /**
    * Time allowed to pull one new version of every model (sizes the WAN line of the report).
    * @default Duration.hours(1)

@@ -4,7 +4,7 @@ import { ModelCloudOptions, ModelDistributionSiteProps } from './model-site-opti
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../../capacity';
-import { edgeError, IEventTopic, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings } from '../../core';
+import { AT_LEAST_ONE_KIB, BandwidthFormat, edgeError, IEventTopic, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings } from '../../core';
 import { S3Rules, Shape } from '../../core/validate';
 import { BucketAnonymousAccess, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { EdgeKafkaCluster, KafkaCloudToEdgeMirror, ModelReleaseSync } from '../../sync';
@@ -200,6 +200,7 @@ export class ModelDistributionSite extends EdgeSite {
 
     // --- Release job: pull, verify, promote -----------------------------------------------------------------
     this.releaseSchedule = releaseOpts.schedule ?? Cron.schedule({ minute: '*/5' });
+    BandwidthFormat.check(this, 'release.bandwidthLimit', releaseOpts.bandwidthLimit, AT_LEAST_ONE_KIB);
     const prefix = props.cloud.releasePrefix?.replace(/^\/+|\/+$/g, '');
     this.releaseSync = new ModelReleaseSync(this, 'Release', {
       namespace: site,

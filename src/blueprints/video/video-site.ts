@@ -1,10 +1,10 @@
-import { Cron, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache, ViewerAuthentication } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
-import { edgeError, IObjectStore, ObjectEvent, ObjectStoreAccess, ObjectStoreGrant, Resources, SecretKeyReference } from '../../core';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, edgeError, IObjectStore, ObjectEvent, ObjectStoreAccess, ObjectStoreGrant, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
 import { MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
@@ -35,12 +35,12 @@ export interface VideoCloudOptions {
    */
   readonly archiveSchedule?: Cron;
   /**
-   * WAN bandwidth cap of the archive copy (per second). It must exceed the planner's WAN rate (a day of recordings
+   * WAN bandwidth cap of the archive copy (rclone `--bwlimit`). It must exceed the planner's WAN rate (a day of recordings
    * over the archive window) by {@link VideoSurveillanceSite.ARCHIVE_BANDWIDTH_MARGIN}, or the backlog grows until
    * segments expire unarchived.
    * @default - unlimited
    */
-  readonly archiveBandwidthLimit?: Size;
+  readonly archiveBandwidthLimit?: Bandwidth;
 }
 
 /** Overrides for the playback cache. */
@@ -429,17 +429,17 @@ export class VideoSurveillanceSite extends EdgeSite {
     if (props.backup.resticPassword) this.requireSecret({ name: props.backup.resticPassword.name, namespace: site, keys: [props.backup.resticPassword.key], purpose: 'restic repository password (keep a copy off-site)' });
   }
 
-  private checkArchiveBandwidth(limit: Size | undefined): void {
+  private checkArchiveBandwidth(given: Bandwidth | undefined): void {
+    const limit = BandwidthFormat.check(this, 'cloud.archiveBandwidthLimit', given, AT_LEAST_ONE_KIB);
     if (limit === undefined) return;
-    const capMbps = limit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024 * 8 / 1e6;
+    const capMbps = limit.toMbps();
     const needMbps = this.estimate.wanMbps * VideoSurveillanceSite.ARCHIVE_BANDWIDTH_MARGIN;
     if (capMbps < needMbps) {
-      const needMib = Math.ceil(needMbps * 1e6 / 8 / 2 ** 20);
       throw edgeError(this, {
         prop: 'cloud.archiveBandwidthLimit',
-        value: `${Resources.sizeString(limit)}/s = ${capMbps.toFixed(1)} Mbit/s`,
+        value: limit.toString().endsWith(' Mbit/s') ? limit.toString() : `${limit.toString()} = ${capMbps.toFixed(1)} Mbit/s`,
         rule: `is below the planner's WAN rate ${this.estimate.wanMbps.toFixed(1)} Mbit/s (a day of recordings over the archive window) × margin ${VideoSurveillanceSite.ARCHIVE_BANDWIDTH_MARGIN} = ${needMbps.toFixed(1)} Mbit/s: the archive backlog would grow until segments expire unarchived`,
-        fix: `raise it to at least Size.mebibytes(${needMib}) or omit it`,
+        fix: `raise it to at least Bandwidth.mbps(${Math.ceil(needMbps)}) or omit it`,
       });
     }
   }

@@ -1,10 +1,10 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, KubeNames, Resources } from '../../core';
+import { Bandwidth, BandwidthFormat, ContainerImage, KubeNames, Resources } from '../../core';
 import { endpointEgress } from '../../core/network-policy';
 import { RestrictedWorkload } from '../../core/workload';
-import { NGINX_UNSAFE, Problem, bytesOf, humanSize, isIntIn, millisOf, report, secondsCeil } from '../internal';
+import { NGINX_UNSAFE, Problem, isIntIn, millisOf, report, secondsCeil } from '../internal';
 import type { NginxEdgeCache } from './edge-cache';
 import { CacheWarmUpScript } from './warm-up-script';
 import { Schedules, Shape, TimeZones } from '../../core/validate';
@@ -40,10 +40,11 @@ export interface CacheWarmUpOptions {
    */
   readonly requestsPerSecond?: number;
   /**
-   * Most bytes per second downloaded, over all workers (protects the site's uplink).
+   * Most bytes per second downloaded, over all workers (protects the site's uplink; at least 1 KiB/s). Each worker
+   * gets an equal share, in whole bytes per second rounded down (curl `--limit-rate`).
    * @default - no bandwidth limit
    */
-  readonly bandwidthLimit?: Size;
+  readonly bandwidthLimit?: Bandwidth;
   /**
    * Longest time one request may take.
    * @default Duration.minutes(10)
@@ -122,9 +123,10 @@ export class NginxCacheWarmUp extends Construct {
     if (!(rps > 0) || rps > 1000) {
       errors.push({ prop: 'requestsPerSecond', value: rps, rule: 'must be more than 0 and at most 1000', fix: 'use e.g. 5' });
     }
-    if (props.bandwidthLimit !== undefined && !(bytesOf(props.bandwidthLimit) >= 1024)) {
-      errors.push({ prop: 'bandwidthLimit', value: humanSize(props.bandwidthLimit), rule: 'must be at least 1 KiB per second', fix: 'use e.g. Size.mebibytes(10) (per second)' });
-    }
+    const bandwidth = BandwidthFormat.problem('bandwidthLimit', props.bandwidthLimit, {
+      bytesPerSecond: 1024, rule: 'must be at least 1 KiB/s', fix: 'use e.g. Bandwidth.mebibytesPerSecond(10), or omit it for no limit',
+    });
+    if (bandwidth) errors.push(bandwidth);
     for (const [prop, d] of [['requestTimeout', props.requestTimeout], ['activeDeadline', props.activeDeadline]] as Array<[string, Duration | undefined]>) {
       if (d !== undefined && !(millisOf(d) >= 1000)) {
         errors.push({ prop, value: d.toHumanString(), rule: 'must be at least one second', fix: 'give a longer duration' });
@@ -148,7 +150,8 @@ export class NginxCacheWarmUp extends Construct {
 
     // curl --rate takes whole requests per time unit: spread the total over the workers, per hour for precision.
     const perWorkerPerHour = Math.max(1, Math.floor(rps * 3600 / concurrency));
-    const limitRate = props.bandwidthLimit ? Math.max(1, Math.floor(bytesOf(props.bandwidthLimit) / concurrency)) : undefined;
+    // An equal share per worker, rounded down; at least 1 KiB/s over at most 32 workers leaves each 32 B/s or more.
+    const limitRate = props.bandwidthLimit ? Math.floor(BandwidthFormat.wholeBytesPerSecond(props.bandwidthLimit) / concurrency) : undefined;
     const store = cache.origin.objectStore;
     const env: k8s.EnvVar[] = [
       { name: 'CACHE_URL', value: cache.url },

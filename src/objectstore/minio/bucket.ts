@@ -4,7 +4,7 @@ import type { MinioCluster } from './cluster';
 import { checkClusterProp, replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
 import { MC_EVENT_NAMES } from './provisioning';
-import { edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
+import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
 import { EnumSubset, KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
@@ -117,12 +117,12 @@ export interface BucketReplication {
    */
   readonly synchronous?: boolean;
   /**
-   * Bandwidth limit for this target, in megabits per second (10^6 bit/s); rendered as bytes per second for
-   * `mc replicate --bandwidth`. MinIO refuses limits below 100 MB/s (800 Mbit/s) for a remote target, so this cannot
-   * throttle a slow WAN link: use `ObjectReplication`'s `bandwidthLimit` (rclone) or traffic shaping for that.
+   * Bandwidth limit for this target, rendered as whole bytes per second for `mc replicate --bandwidth`. MinIO refuses
+   * limits below 100 MB/s (`Bandwidth.megabytesPerSecond(100)` = `Bandwidth.mbps(800)`) for a remote target, so this
+   * cannot throttle a slow WAN link: use `ObjectReplication`'s `bandwidthLimit` (rclone) or traffic shaping for that.
    * @default - unlimited
    */
-  readonly bandwidthLimitMbps?: number;
+  readonly bandwidthLimit?: Bandwidth;
   /**
    * Storage class of the copies on the target.
    * @default - the target's default
@@ -213,9 +213,9 @@ export class MinioBucket extends Construct {
   /** The least bandwidth limit MinIO accepts for a remote target, in bytes per second (100 MB/s). */
   public static readonly MIN_REPLICATION_BANDWIDTH_BYTES = 100_000_000;
 
-  /** Bytes per second for a limit in megabits per second (what `mc replicate --bandwidth` takes). */
-  public static replicationBandwidthBytes(mbps: number): number {
-    return Math.floor(mbps * 1_000_000 / 8);
+  /** Whole bytes per second (rounded down) for a replication limit: what `mc replicate --bandwidth` takes. */
+  public static replicationBandwidthBytes(limit: Bandwidth): number {
+    return BandwidthFormat.wholeBytesPerSecond(limit);
   }
 
   /** True when `name` is a valid S3 bucket name (the library's one bucket-name rule). */
@@ -355,20 +355,12 @@ export class MinioBucket extends Construct {
     if (replication.priority !== undefined && (!Number.isInteger(replication.priority) || replication.priority < 1)) {
       throw edgeError(this, { prop: `${at}.priority`, value: replication.priority, rule: 'must be a whole number of at least 1', fix: 'use 1, 2, …' });
     }
-    if (replication.bandwidthLimitMbps !== undefined && !(replication.bandwidthLimitMbps > 0)) {
-      throw edgeError(this, { prop: `${at}.bandwidthLimitMbps`, value: replication.bandwidthLimitMbps, rule: 'must be positive', fix: 'leave it unset for no limit' });
-    }
-    const mbps = replication.bandwidthLimitMbps;
-    const bandwidthBytes = mbps === undefined ? undefined : MinioBucket.replicationBandwidthBytes(mbps);
-    if (bandwidthBytes !== undefined && bandwidthBytes < MinioBucket.MIN_REPLICATION_BANDWIDTH_BYTES) {
-      const min = MinioBucket.MIN_REPLICATION_BANDWIDTH_BYTES * 8 / 1_000_000;
-      throw edgeError(this, {
-        prop: `${at}.bandwidthLimitMbps`,
-        value: replication.bandwidthLimitMbps,
-        rule: `is ${bandwidthBytes} bytes/s, but MinIO refuses remote-target limits below 100 MB/s = ${min} Mbit/s ("Bandwidth limit for remote target must be at least 100MBps")`,
-        fix: `use at least ${min}, or leave it unset and throttle the WAN elsewhere (ObjectReplication bandwidthLimit, traffic shaping)`,
-      });
-    }
+    const minBytes = MinioBucket.MIN_REPLICATION_BANDWIDTH_BYTES;
+    BandwidthFormat.check(this, `${at}.bandwidthLimit`, replication.bandwidthLimit, {
+      bytesPerSecond: minBytes,
+      rule: `is below the 100 MB/s = ${minBytes * 8 / 1_000_000} Mbit/s MinIO accepts for a remote target ("Bandwidth limit for remote target must be at least 100MBps")`,
+      fix: 'use at least Bandwidth.megabytesPerSecond(100) (= Bandwidth.mbps(800)), or leave it unset and throttle the WAN elsewhere (ObjectReplication bandwidthLimit, traffic shaping)',
+    });
     if (replication.id !== undefined && !/^[A-Za-z0-9._-]{1,255}$/.test(replication.id)) {
       throw edgeError(this, { prop: `${at}.id`, value: replication.id, rule: "must be 1–255 letters, digits, '.', '_' or '-'", fix: 'use e.g. "to-archive"' });
     }

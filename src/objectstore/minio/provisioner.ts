@@ -183,7 +183,7 @@ export class MinioProvisioner {
           // also keeps the list non-empty, which add requires). One-way, it replicates nothing extra.
           replicate: [...replicate, 'metadata-sync'].join(','),
           synchronous: r.synchronous ?? false,
-          bandwidthBytes: r.bandwidthLimitMbps !== undefined ? MinioBucket.replicationBandwidthBytes(r.bandwidthLimitMbps) : undefined,
+          bandwidthBytes: r.bandwidthLimit !== undefined ? MinioBucket.replicationBandwidthBytes(r.bandwidthLimit) : undefined,
           storageClass: r.storageClass,
         };
       }),

@@ -6,7 +6,8 @@ import { allConstructs, checkInsync, derivedMinInsyncReplicas, isKafkaTopicName,
 import { KafkaTopicSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL } from './strimzi';
 import { EdgeKafkaUser } from './user';
 import {
-  EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources, SecretKeyReference, Warnings,
+  ANY_POSITIVE, Bandwidth, BandwidthFormat, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames,
+  NetworkPeer, Resources, SecretKeyReference, Warnings,
 } from '../../core';
 import { Shape } from '../../core/validate';
 
@@ -59,11 +60,11 @@ export interface KafkaTopicOptions {
    */
   readonly retentionBytes?: Size;
   /**
-   * Expected write rate across all partitions, in bytes per second. Enables the disk checks: retention.bytes must
-   * hold the outage budget, and all topics' retained data must fit the brokers' volumes.
+   * Expected write rate across all partitions. Enables the disk checks: retention.bytes must hold the outage budget,
+   * and all topics' retained data must fit the brokers' volumes.
    * @default - unknown: no disk checks
    */
-  readonly expectedWriteRate?: Size;
+  readonly expectedWriteRate?: Bandwidth;
   /**
    * `cleanup.policy`.
    * @default TopicCleanupPolicy.DELETE
@@ -144,8 +145,8 @@ export class EdgeKafkaTopic extends Construct implements IEventTopic {
   public readonly outageBudget: Duration;
   /** `retention.ms` (undefined for compact-only topics, which keep the latest value per key forever). */
   public readonly retention?: Duration;
-  /** Expected write rate in bytes per second, when declared. */
-  public readonly expectedWriteRate?: Size;
+  /** Expected write rate, when declared. */
+  public readonly expectedWriteRate?: Bandwidth;
   /** The `KafkaTopic` resource (escape hatch). */
   public readonly apiObject: ApiObject;
 
@@ -221,22 +222,20 @@ export class EdgeKafkaTopic extends Construct implements IEventTopic {
       });
     }
 
-    this.expectedWriteRate = props.expectedWriteRate;
-    if (props.expectedWriteRate !== undefined && !(Resources.bytes(props.expectedWriteRate) > 0)) {
-      throw edgeError(this, { prop: 'expectedWriteRate', value: Resources.sizeString(props.expectedWriteRate), rule: 'must be positive', fix: 'omit it to skip the disk checks' });
-    }
+    // Any rate will do (Bandwidth itself refuses 0): it only feeds the disk checks.
+    this.expectedWriteRate = BandwidthFormat.check(this, 'expectedWriteRate', props.expectedWriteRate, ANY_POSITIVE);
     if (props.retentionBytes !== undefined) {
       if (!deletes) {
         throw edgeError(this, { prop: 'retentionBytes', value: Resources.sizeString(props.retentionBytes), rule: 'cleanupPolicy COMPACT never deletes by size', fix: 'omit retentionBytes, or use COMPACT_DELETE' });
       }
-      if (props.expectedWriteRate !== undefined) {
-        const perPartitionRate = Resources.bytes(props.expectedWriteRate) / this.partitions;
+      if (this.expectedWriteRate !== undefined) {
+        const perPartitionRate = this.expectedWriteRate.toBytesPerSecond() / this.partitions;
         const holdsSeconds = Resources.bytes(props.retentionBytes) / perPartitionRate;
         if (holdsSeconds < this.outageBudget.toSeconds()) {
           throw edgeError(this, {
             prop: 'retentionBytes',
             value: Resources.sizeString(props.retentionBytes),
-            rule: `at ${Resources.sizeString(props.expectedWriteRate)}/s over ${this.partitions} partition(s) it holds only ${Duration.seconds(Math.floor(holdsSeconds)).toHumanString()}, less than outageBudget (${this.outageBudget.toHumanString()})`,
+            rule: `at ${this.expectedWriteRate.toString()} over ${this.partitions} partition(s) it holds only ${Duration.seconds(Math.floor(holdsSeconds)).toHumanString()}, less than outageBudget (${this.outageBudget.toHumanString()})`,
             fix: `use at least ${Math.ceil(perPartitionRate * this.outageBudget.toSeconds() / 1048576)}Mi per partition, or omit retentionBytes`,
           });
         }
@@ -324,7 +323,7 @@ export class EdgeKafkaTopic extends Construct implements IEventTopic {
     const topics = all.filter((c): c is EdgeKafkaTopic => c instanceof EdgeKafkaTopic && sameCluster(c)
       && c.expectedWriteRate !== undefined && c.retention !== undefined);
     if (storage && topics[0] === this) {
-      const needed = topics.reduce((sum, t) => sum + Resources.bytes(t.expectedWriteRate!) * t.retention!.toSeconds() * t.replicas, 0);
+      const needed = topics.reduce((sum, t) => sum + t.expectedWriteRate!.toBytesPerSecond() * t.retention!.toSeconds() * t.replicas, 0);
       const capacity = Resources.bytes(storage) * this.cluster.brokerCount * DISK_FILL_LIMIT;
       if (needed > capacity) {
         const gib = (b: number) => `${Math.ceil(b / 1073741824)}Gi`;

@@ -1,9 +1,9 @@
-import { ApiObject, Lazy, Size } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IKafkaCluster } from './cluster-ref';
 import { allConstructs, label } from './rules';
 import { KafkaUserAcl, KafkaUserSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL } from './strimzi';
-import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, Resources } from '../../core';
+import { Bandwidth, BandwidthFormat, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames } from '../../core';
 import { Shape } from '../../core/validate';
 
 /** Kafka resource types an ACL rule can name. */
@@ -107,15 +107,15 @@ export interface KafkaUserOptions {
    */
   readonly acls?: KafkaAclRule[];
   /**
-   * Produce quota per broker, in bytes per second.
+   * Produce quota per broker (Kafka `producer_byte_rate`, whole bytes per second rounded down; at least 1 byte/s).
    * @default - unlimited
    */
-  readonly producerByteRate?: Size;
+  readonly producerByteRate?: Bandwidth;
   /**
-   * Fetch quota per broker, in bytes per second.
+   * Fetch quota per broker (Kafka `consumer_byte_rate`, whole bytes per second rounded down; at least 1 byte/s).
    * @default - unlimited
    */
-  readonly consumerByteRate?: Size;
+  readonly consumerByteRate?: Bandwidth;
 }
 
 /** Props of {@link EdgeKafkaUser}. */
@@ -191,11 +191,11 @@ export class EdgeKafkaUser extends Construct {
     };
     for (const rule of props.acls ?? []) this.addAcl(rule);
 
-    const rate = (prop: string, s?: Size): number | undefined => {
-      if (s === undefined) return undefined;
-      const bytes = Resources.bytes(s);
-      if (!(bytes > 0)) throw edgeError(this, { prop, value: Resources.sizeString(s), rule: 'must be positive', fix: 'omit it for no quota' });
-      return Math.round(bytes);
+    const rate = (prop: string, given?: Bandwidth): number | undefined => {
+      const quota = BandwidthFormat.check(this, prop, given, {
+        bytesPerSecond: 1, rule: 'must be at least 1 byte/s (Kafka quotas are whole bytes per second)', fix: 'use e.g. Bandwidth.mebibytesPerSecond(1), or omit it for no quota',
+      });
+      return quota === undefined ? undefined : BandwidthFormat.wholeBytesPerSecond(quota);
     };
     const producerByteRate = rate('producerByteRate', props.producerByteRate);
     const consumerByteRate = rate('consumerByteRate', props.consumerByteRate);

@@ -3,7 +3,8 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ModelReleaseScript } from './release-script';
 import {
-  ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv, Resources, S3KeyUse, SecretKeyReference,
+  AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv,
+  Resources, S3KeyUse, SecretKeyReference,
 } from '../../core';
 import { Schedules, Shape } from '../../core/validate';
 import { RestrictedWorkload } from '../../core/workload';
@@ -49,10 +50,10 @@ export interface ModelReleaseSyncProps {
    */
   readonly schedule?: Cron;
   /**
-   * WAN bandwidth limit for pulls (per second).
+   * WAN bandwidth limit of the pulls (rclone `--bwlimit`, whole KiB/s rounded down; at least 1 KiB/s).
    * @default - unlimited
    */
-  readonly bandwidthLimit?: Size;
+  readonly bandwidthLimit?: Bandwidth;
   /**
    * Image.
    * @default ContainerImage.RCLONE
@@ -146,7 +147,8 @@ export class ModelReleaseSync extends Construct {
     const workload = new RestrictedWorkload({ app: APP, instance: this.name, component: 'models', image }, props.namespace);
     this.podLabels = workload.podLabels;
     const labels = workload.labels;
-    const flags = ['--retries', '5', '--low-level-retries', '10', ...(props.bandwidthLimit ? ['--bwlimit', `${Math.max(1, Math.floor(props.bandwidthLimit.toKibibytes()))}K`] : [])];
+    const bandwidthLimit = BandwidthFormat.check(this, 'bandwidthLimit', props.bandwidthLimit, AT_LEAST_ONE_KIB);
+    const flags = ['--retries', '5', '--low-level-retries', '10', ...(bandwidthLimit ? ['--bwlimit', BandwidthFormat.rcloneBwLimit(bandwidthLimit)] : [])];
     this.script = ModelReleaseScript.render({
       source: `cloud:${props.sourceBucket}`, target: `edge:${props.targetBucket}`, models: props.models, discoverUpTo: discover, versionsRetained: props.versionsRetained, pinned: props.pinned, rcloneFlags: flags,
     });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cron, Duration, Size, Testing } from 'cdk8s';
 import {
-  DecimalSize, ExternalObjectStore, KafkaCloudToEdgeMirror, ModelDistributionSite,
+  Bandwidth, DecimalSize, ExternalObjectStore, KafkaCloudToEdgeMirror, ModelDistributionSite,
   ModelDistributionSiteProps, ObjectLockMode, ObjectStoreFlavor, Warnings,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
@@ -163,7 +163,7 @@ describe('ModelDistributionSite', () => {
       backup: { veleroCredential: { name: 'velero-kiosk', key: 'cloud' }, veleroNamespace: 'backup', siteLocal: true, publicUrl: 'https://minio.kiosk.example.com' },
       store: { parity: 3, rootCredentialsSecretName: 'kiosk-root' },
       bucket: { name: 'model-store', objectLock: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(3) }, noncurrentVersionExpiration: Duration.days(2) },
-      release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Size.mebibytes(10) },
+      release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Bandwidth.mebibytesPerSecond(10) },
       cache: { cacheVolumeSize: Size.gibibytes(50), replicas: 1, sliceSize: Size.mebibytes(4), validity: Duration.seconds(30), clientCidrs: ['10.30.0.0/24'] },
       kafka: { storageSize: Size.gibibytes(5), identityReplication: true, consumerGroup: 'vision-reloader' },
     });
@@ -407,6 +407,8 @@ describe('ModelDistributionSite', () => {
       expect(() => build({ cloud: badPrefix })).toThrow(/cloud.releasePrefix = "..\/x y"/);
       expect(() => build({ release: { pinned: { unknown: 'v1' } } })).toThrow(/ModelReleaseSync "site\/Release": pinned.unknown = "v1": must pin a managed model/);
       expect(() => build({ release: { pinned: { detector: 'current' } } })).toThrow(/pinned.detector = "current"/);
+      // The blueprint names its own prop, not the inner job's.
+      expect(() => build({ release: { bandwidthLimit: Bandwidth.kibibytesPerSecond(0.5) } })).toThrow(/ModelDistributionSite "site": release.bandwidthLimit = "0.5 KiB\/s": must be at least 1 KiB\/s/);
       expect(() => build({ clients: [] })).toThrow(/clients = \[\]: nobody could download models/);
       expect(() => build({ clients: [{ namespace: 'Bad NS', podLabels: {} }] })).toThrow(/clients\[0\].namespace = "Bad NS"/);
     });

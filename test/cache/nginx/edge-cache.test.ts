@@ -1,7 +1,7 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  CacheOrigin, CacheStaleCondition, ContainerImage, ExternalObjectStore, NginxEdgeCache, NginxEdgeCacheProps,
+  Bandwidth, CacheOrigin, CacheStaleCondition, ContainerImage, ExternalObjectStore, NginxEdgeCache, NginxEdgeCacheProps,
   ObjectStoreFlavor, SecurityBaseline, Warnings,
 } from '../../../src';
 import { NginxCacheConfig } from '../../../src/cache/nginx/config';
@@ -61,7 +61,7 @@ describe('NginxEdgeCache', () => {
       prefixes: ['cam-01/today/'],
       concurrency: 4,
       requestsPerSecond: 10,
-      bandwidthLimit: Size.mebibytes(40),
+      bandwidthLimit: Bandwidth.mebibytesPerSecond(40),
     });
     expect(synth(c)).toMatchSnapshot();
   });
@@ -279,7 +279,7 @@ describe('NginxEdgeCache', () => {
     test('warm-up: CronJob with bounded concurrency, rate and bandwidth; let in by a restricted cache', () => {
       const c = chart('site-a');
       const cache = new NginxEdgeCache(c, 'cache', { origin: origin(), minUses: 2, allowedClients: [{ cidr: '10.0.0.0/8' }] });
-      const warm = cache.addWarmUp('shift', { schedule: Cron.schedule({ minute: '45', hour: '7' }), paths: ['/a.mp4', '/b.mp4'], concurrency: 4, requestsPerSecond: 2, bandwidthLimit: Size.mebibytes(8) });
+      const warm = cache.addWarmUp('shift', { schedule: Cron.schedule({ minute: '45', hour: '7' }), paths: ['/a.mp4', '/b.mp4'], concurrency: 4, requestsPerSecond: 2, bandwidthLimit: Bandwidth.mebibytesPerSecond(8) });
       const m = synth(c);
       const cron = find(m, 'CronJob', 'cache-shift');
       expect(cron.spec.schedule).toBe('45 7 * * *');
@@ -293,6 +293,19 @@ describe('NginxEdgeCache', () => {
       expect(env).toMatchObject({ CACHE_URL: 'http://cache.site-a.svc.cluster.local:80', CONCURRENCY: '4', RATE: '1800/h', LIMIT_RATE: String(2 * 1024 * 1024), ROUNDS: '2', MAX_TIME: '600' });
       expect(find(m, 'ConfigMap', 'cache-shift').data['paths.txt']).toBe('/a.mp4\n/b.mp4\n');
       expect(find(m, 'NetworkPolicy', 'cache').spec.ingress[0].from).toContainEqual({ podSelector: { matchLabels: warm.podLabels } });
+    });
+
+    test('warm-up: the bandwidth share per worker is whole bytes per second, rounded down', () => {
+      const c = chart('site-a');
+      const cache = new NginxEdgeCache(c, 'cache', { origin: origin() });
+      // 100 Mbit/s = 12,500,000 B/s over 3 workers = 4,166,666.67 → 4166666 each (never more than the cap in total).
+      cache.addWarmUp('megabits', { schedule: Cron.daily(), paths: ['/a'], concurrency: 3, bandwidthLimit: Bandwidth.mbps(100) });
+      // The least cap, 1 KiB/s, over 32 workers is 32 B/s each, not 0 (curl takes 0 as unlimited).
+      cache.addWarmUp('least', { schedule: Cron.daily(), paths: ['/a'], concurrency: 32, bandwidthLimit: Bandwidth.kibibytesPerSecond(1) });
+      const m = synth(c);
+      const limit = (name: string) => find(m, 'CronJob', name).spec.jobTemplate.spec.template.spec.containers[0].env.find((e: any) => e.name === 'LIMIT_RATE').value;
+      expect(limit('cache-megabits')).toBe(String(Math.floor(100 * 1_000_000 / 8 / 3)));
+      expect(limit('cache-least')).toBe(String(1024 / 32));
     });
   });
 
@@ -426,7 +439,7 @@ describe('NginxEdgeCache', () => {
     test('fails if concurrency, rate, bandwidth or timeouts are out of range', () => {
       expect(warm({ paths: ['/a'], concurrency: 0 })).toThrow(/concurrency = 0: must be a whole number from 1 to 32/);
       expect(warm({ paths: ['/a'], requestsPerSecond: 0 })).toThrow(/requestsPerSecond = 0: must be more than 0/);
-      expect(warm({ paths: ['/a'], bandwidthLimit: Size.kibibytes(0) })).toThrow(/bandwidthLimit = "0 KiB": must be at least 1 KiB per second/);
+      expect(warm({ paths: ['/a'], bandwidthLimit: Bandwidth.bytesPerSecond(1023) })).toThrow(/bandwidthLimit = "1023 B\/s": must be at least 1 KiB\/s; use e.g. Bandwidth.mebibytesPerSecond\(10\)/);
       expect(warm({ paths: ['/a'], requestTimeout: Duration.millis(10) })).toThrow(/requestTimeout = .*: must be at least one second/);
     });
     test('fails if the CronJob name is too long', () => {

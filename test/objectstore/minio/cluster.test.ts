@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { envOf, server } from './support';
 import {
-  BucketAnonymousAccess, BucketEncryption, ObjectEvent, ContainerImage, Filesystem, ExternalObjectStore, IEventTopic,
+  Bandwidth, BucketAnonymousAccess, BucketEncryption, ObjectEvent, ContainerImage, Filesystem, ExternalObjectStore, IEventTopic,
   KafkaAuthentication, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode, ObjectStoreFlavor, PolicyEffect,
   SecurityBaseline, Warnings,
 } from '../../../src';
@@ -54,7 +54,7 @@ function fullCluster() {
       { id: 'old-versions', noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 2 },
     ],
     notifications: [{ topic, credentials: scram, secretCopies: { ...copied, credentialsSecretName: scram.secretName }, events: [ObjectEvent.OBJECT_CREATED], suffix: '.mp4' }],
-    replication: [{ target: archive, bucket: 'site-a-video', bandwidthLimitMbps: 1000 }],
+    replication: [{ target: archive, bucket: 'site-a-video', bandwidthLimit: Bandwidth.mbps(1000) }],
   });
   store.addBucket('telemetry', {
     name: 'telemetry.raw',
@@ -510,11 +510,16 @@ describe('MinioCluster fails if', () => {
     expect(() => store.addBucket('bkt-g1', { notifications: [{ topic, secretCopies: copied, targetId: 'cams' }] })).toThrow(/notifications\[0\].targetId = "cams": .*use "CAMS"/);
     expect(() => store.addBucket('bkt-h1', { replication: [{ target: archive, bucket: 'Remote_Bucket' }] })).toThrow(/replication\[0\].bucket = "Remote_Bucket"/);
     expect(() => store.addBucket('bkt-i1', { replication: [{ target: archive, bucket: 'remote-1' }, { target: archive, bucket: 'remote-1' }] })).toThrow(/replication rule IDs and priorities must be unique/);
-    expect(() => store.addBucket('bkt-j1', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimitMbps: 0 }] })).toThrow(/bandwidthLimitMbps = 0: must be positive/);
+    expect(() => store.addBucket('bkt-j1', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimit: Bandwidth.mbps(0) }] })).toThrow(/Bandwidth.mbps\(0\): amount = 0: must be a positive, finite number/);
     // 100 Mbit/s is 12.5 MB/s: below the 100 MB/s MinIO accepts for a remote target.
-    expect(() => store.addBucket('bkt-j2', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimitMbps: 100 }] })).toThrow(
-      /replication\[0\].bandwidthLimitMbps = 100: is 12500000 bytes\/s, but MinIO refuses remote-target limits below 100 MB\/s = 800 Mbit\/s .*; use at least 800, or leave it unset/,
+    expect(() => store.addBucket('bkt-j2', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimit: Bandwidth.mbps(100) }] })).toThrow(
+      /MinioBucket "test\/store\/bkt-j2": replication\[0\].bandwidthLimit = "100 Mbit\/s": is below the 100 MB\/s = 800 Mbit\/s MinIO accepts .*; use at least Bandwidth.megabytesPerSecond\(100\) \(= Bandwidth.mbps\(800\)\), or leave it unset/,
     );
+    // The bound is exact: one byte per second less is refused, 100 MB/s itself (written in any unit) is accepted.
+    expect(() => store.addBucket('bkt-j3', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimit: Bandwidth.bytesPerSecond(MinioBucket.MIN_REPLICATION_BANDWIDTH_BYTES - 1) }] })).toThrow(/bandwidthLimit = "99999999 B\/s": is below/);
+    expect(store.addBucket('bkt-j4', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimit: Bandwidth.megabytesPerSecond(100) }] }).replication[0].bandwidthLimit!.toMbps()).toBe(800);
+    // A plain-JavaScript caller passing the old number gets the prop named, not a TypeError.
+    expect(() => store.addBucket('bkt-j5', { replication: [{ target: archive, bucket: 'remote-1', bandwidthLimit: 800 as any }] })).toThrow(/replication\[0\].bandwidthLimit = 800: must be a Bandwidth .*; use e.g. Bandwidth.mebibytesPerSecond\(20\) or Bandwidth.mbps\(100\)/);
     expect(() => store.addBucket('bkt-k1', { replication: [{ target: archive, bucket: 'remote-1', priority: 0 }] })).toThrow(/priority = 0/);
     expect(() => store.addBucket('bkt-l1').addReplication({ target: archive, bucket: 'remote-1' })).toThrow(/replication\[0\] = "remote-1": replication needs a versioned bucket/);
   });

@@ -10,7 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import {
-  BucketAnonymousAccess, ObjectEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy, MinioPolicyStatements, ObjectLockMode,
+  Bandwidth, BucketAnonymousAccess, ObjectEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy,
+  MinioPolicyStatements, ObjectLockMode,
 } from '../../../src';
 import { replicationRuleId } from '../../../src/objectstore/minio/internal';
 import { freePort } from '../../cache/servers';
@@ -292,7 +293,7 @@ describe('replication and a remote tier to a second cluster', () => {
     versioning: true,
     lifecycle: [{ transition: { after: Duration.days(30), tier: tier.tierName } }],
     // 800 Mbit/s = 100 MB/s, the least MinIO accepts for a remote target.
-    replication: [{ target: archive, bucket: 'video-archive', replicateDeletes: true, bandwidthLimitMbps: 800 }],
+    replication: [{ target: archive, bucket: 'video-archive', replicateDeletes: true, bandwidthLimit: Bandwidth.mbps(800) }],
   });
   const edgeManifests = synth(edgeChart);
 
@@ -337,13 +338,13 @@ describe('replication and a remote tier to a second cluster', () => {
       Destination: { Bucket: expect.stringMatching(new RegExp(`:${r.bucket}$`)) },
     })));
 
-    // The bandwidth limit the server stores is bytes per second: Mbit/s × 10^6 / 8.
+    // The bandwidth limit the server stores is bytes per second: Bandwidth.mbps(800) = 800 × 10^6 / 8.
     // (mc has no command that lists remote targets: ask the admin API, SigV4-signed by curl.)
     const list = spawnSync('curl', ['-sS', '--fail-with-body', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', `x-amz-content-sha256: ${createHash('sha256').update('').digest('hex')}`, '--user', `${root.rootUser}:${root.rootPassword}`,
       `${edge!.servers[0].url}/minio/admin/v3/list-remote-targets?bucket=${bucket.bucketName}&type=replication`], { encoding: 'utf8', timeout: 30_000 });
     expect(list.stderr).toBe('');
     const targets: any[] = JSON.parse(list.stdout);
-    expect(targets.map((t) => t.bandwidthlimit)).toEqual(bucket.replication.map((r) => r.bandwidthLimitMbps! * 1_000_000 / 8));
+    expect(targets.map((t) => t.bandwidthlimit)).toEqual(bucket.replication.map((r) => r.bandwidthLimit!.toBytesPerSecond()));
 
     const second = mustRun(edge!, job, 'store-provision-b');
     expect(second).toContain(`provision: tier ${tier.tierName} exists, refreshing its credentials\n`);

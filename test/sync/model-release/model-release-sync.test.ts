@@ -1,5 +1,5 @@
-import { Cron, Size } from 'cdk8s';
-import { ExternalObjectStore, ModelReleaseSync, ObjectStoreFlavor } from '../../../src';
+import { Cron } from 'cdk8s';
+import { Bandwidth, ExternalObjectStore, ModelReleaseSync, ObjectStoreFlavor } from '../../../src';
 import { ModelReleaseScript } from '../../../src/sync/model-release/release-script';
 import { chart, find, synth } from '../../support/harness';
 
@@ -46,7 +46,7 @@ test('custom: schedule, bandwidth limit, pins', () => {
     versionsRetained: 2,
     pinned: { ocr: 'v7' },
     schedule: Cron.schedule({ minute: '0', hour: '*/1' }),
-    bandwidthLimit: Size.mebibytes(5),
+    bandwidthLimit: Bandwidth.mebibytesPerSecond(5),
   });
   const m = synth(c);
   expect(m).toMatchSnapshot();
@@ -63,6 +63,8 @@ test('fails on no models, bad retention and bad pins', () => {
   expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['a'], pinned: { b: 'v1' } })).toThrow(/pinned.b = "v1": must pin a managed model/);
   expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['a'], pinned: { a: '../x' } })).toThrow(/pinned.a = "..\/x"/);
   expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['Bad_Model'] })).toThrow(/models = "Bad_Model"/);
+  // Below 1 KiB/s rclone's --bwlimit would round to 0 (= unlimited); it used to be raised to 1K silently.
+  expect(() => new ModelReleaseSync(chart(), 'x', { ...base, models: ['a'], bandwidthLimit: Bandwidth.bytesPerSecond(512) })).toThrow(/ModelReleaseSync "test\/x": bandwidthLimit = "512 B\/s": must be at least 1 KiB\/s/);
 });
 
 test('discovery mode: no model list, a planned count; fails on bad counts, both given, duplicates, reserved pins', () => {
