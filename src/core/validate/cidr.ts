@@ -68,7 +68,7 @@ export class Cidrs {
   }
 
   private static suggest(value: string): string {
-    if (typeof value === 'string' && /^[\d.]+$/.test(value) && Cidrs.parseV4(value)) return `"${value}/32" for one host or "${value.split('.').slice(0, 3).join('.')}.0/24" for its /24`;
+    if (typeof value === 'string' && Cidrs.parseV4(value)) return `"${value}/32" for one host or "${value.split('.').slice(0, 3).join('.')}.0/24" for its /24`;
     if (typeof value === 'string' && Cidrs.parseV6(value)) return `"${value}/128"`;
     return '"10.20.0.0/16" or "2001:db8::/32"';
   }
@@ -105,6 +105,7 @@ export class Cidrs {
     if (!a || !b) return undefined;
     const missing = 8 - a.length - b.length;
     if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
+    // Stryker disable next-line ConditionalExpression: without "::" the check above has made missing 0
     const zeros = Array.from({ length: tail === undefined ? 0 : missing }, () => Cidrs.toBits(0, 16));
     return [...a, ...zeros, ...b].flat();
   }
@@ -122,9 +123,11 @@ export class Cidrs {
     // Compress the longest run of zero groups (length ≥ 2), as RFC 5952 does.
     let best = -1;
     let bestLen = 0;
+    // Stryker disable next-line EqualityOperator: at i = 8 groups[8] is undefined, not 0, so the loop ends the same way
     for (let i = 0; i < 8;) {
       if (groups[i] !== 0) { i++; continue; }
       let j = i;
+      // Stryker disable next-line EqualityOperator: groups[8] is undefined, not 0
       while (j < 8 && groups[j] === 0) j++;
       if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
       i = j;

@@ -209,3 +209,199 @@ describe('Shape', () => {
     expect(() => Shape.check(scope(), { cameras: 3, cloud: { bucket: 'b' }, schedule: Cron.daily(), hosts: [{ size: 2 }] }, spec)).not.toThrow();
   });
 });
+
+/** The schedule maths and messages the validators mutation run found unchecked. */
+describe('Schedules: longest gap between runs, names and messages', () => {
+  const gap = (expr: string) => Schedules.check(scope(), 'schedule', expr).maxGapMinutes;
+
+  test.each([
+    ['0 2 * * *', 1_440],
+    ['*/15 * * * *', 15],
+    ['5/10 * * * *', 60 - 55 + 5], // 5, 15 … 55, then 5 past the next hour
+    ['30 3 * * MON-FRI', 3 * 1_440], // Friday 03:30 to Monday 03:30
+    ['0 23 * * 0', 7 * 1_440],
+    ['0 22,2 * * *', 20 * 60], // hours given out of order: 02:00 → 22:00 is the long gap
+    ['50,10 0 * * *', 1_440 - 40], // minutes out of order: 00:50 → 00:10 next day
+    ['0 0 1 * MON', 7 * 1_440], // both day fields restricted: the 1st OR a Monday, so at most a week
+    ['0 0 1 FEB *', 366 * 1_440], // 1 Feb 2028 → 1 Feb 2029 spans 29 Feb
+    ['0 0,12 1-7 JAN,jul ?', 177.5 * 1_440], // 7 Jul 12:00 → 1 Jan 00:00
+    ['0 0 29 2 *', 1_826 * 1_440], // once in 2025–2029: the whole five-year window
+  ])('%s: %d minutes at most between runs', (expr, minutes) => {
+    expect(gap(expr)).toBe(minutes);
+  });
+
+  test.each([
+    ['@yearly', 366 * 1_440], ['@annually', 366 * 1_440], ['@monthly', 31 * 1_440], ['@weekly', 7 * 1_440],
+    ['@daily', 1_440], ['@midnight', 1_440], ['@hourly', 60],
+  ])('descriptor %s', (expr, minutes) => {
+    expect(gap(expr)).toBe(minutes);
+  });
+
+  test('every month and weekday name means its own month or day', () => {
+    const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+    months.forEach((name, i) => {
+      expect(gap(`0 0 1 ${name} *`)).toBe(gap(`0 0 1 ${i + 1} *`));
+    });
+    ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'].forEach((name, i) => {
+      expect(gap(`0 0 * * ${name},${(i + 3) % 7}`)).toBe(gap(`0 0 * * ${i},${(i + 3) % 7}`));
+    });
+    expect(gap('0 0 * * mon-fri')).toBe(3 * 1_440);
+  });
+
+  test('surrounding spaces are ignored; "*" in the minute field warns, a fixed minute does not', () => {
+    expect(gap(' 0 2 * * * ')).toBe(1_440);
+    const s = scope();
+    Schedules.check(s, 'schedule', '0 * * * *');
+    expect(Warnings.collect(s)).toEqual([]);
+  });
+
+  test.each([
+    ['0 2 0 * *', 'day-of-month field: 0 is outside 1-31'],
+    ['0 2 * 0 *', 'month field: 0 is outside 1-12'],
+    ['0 x2 * * *', 'hour field: "x2" is not a number'],
+    ['0 2 * * 1x', 'day-of-week field: "1x" is not a number or a name (SUN,MON,TUE,WED,THU,FRI,SAT)'],
+    ['*/a5 * * * *', 'minute field: step "a5" must be a positive number'],
+    ['0 0 1,,2 * *', 'day-of-month field "1,,2" has an empty list item'],
+    ['*/5/2 * * * *', 'minute field: "*/5/2" has more than one step'],
+    ['? * * * *', 'minute field: "?" is only allowed for day-of-month and day-of-week'],
+    ['0 2 * JAN-? *', 'month field: "?" is not a number or a name (JAN,FEB,MAR,APR,MAY,JUN,JUL,AUG,SEP,OCT,NOV,DEC)'],
+    ['0 1-2-3 * * *', 'hour field: "1-2-3" is not a range like 1-5'],
+    ['0 -3 * * *', 'hour field: "-3" is not a range like 1-5'],
+    ['0 3- * * *', 'hour field: "3-" is not a range like 1-5'],
+    ['0 5-5 * * 8', 'day-of-week field: 8 is outside 0-6'],
+    ['0 2 * * * TZ=UTC', 'has 6 field(s), needs 5'],
+    ['TZ=UTC 0 2 * * *', 'a time zone prefix is not allowed in the schedule'],
+    ['@every', 'unknown descriptor "@every" (known: @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly)'],
+  ])('refuses %s: %s', (expr, why) => {
+    expect(() => Schedules.check(scope(), 'schedule', expr)).toThrow(`schedule = "${expr}": not a valid cron expression: ${why}`);
+  });
+
+  test('a single-value range and a range with a step are accepted', () => {
+    expect(gap('0 5-5 * * *')).toBe(1_440);
+    expect(gap('0 1-23/2 * * *')).toBe(2 * 60); // odd hours, 23:00 → 01:00 included: every gap is 2 h
+  });
+
+  test('a schedule that is not a string or a cdk8s Cron is refused', () => {
+    expect(() => Schedules.check(scope(), 'schedule', undefined as any)).toThrow(
+      'Construct "test/thing": schedule = "undefined": must be a cdk8s Cron; pass e.g. Cron.schedule({ minute: "0", hour: "2" })');
+    expect(() => Schedules.check(scope(), 'schedule', 7 as any)).toThrow(/schedule = 7: must be a cdk8s Cron/);
+  });
+
+  test('a time zone that is not a string is refused; no zone is fine', () => {
+    expect(() => TimeZones.check(scope(), 'timeZone', 1 as any)).toThrow('Construct "test/thing": timeZone = 1: must be a string; use an IANA name such as "Europe/Berlin"');
+    expect(() => TimeZones.check(scope(), 'timeZone', undefined)).not.toThrow();
+  });
+});
+
+/** Address blocks at the edges the validators mutation run found unchecked. */
+describe('Cidrs: parsing, network blocks and advice', () => {
+  test.each([
+    ['2001:db8::/32', '2001:db8::/32'],
+    ['::1/128', '::1/128'],
+    ['::/0', '::/0'],
+    ['1:2:3:4:5:6:7:8/128', '1:2:3:4:5:6:7:8/128'],
+    ['1:2:3:4:5:6:7:8/64', '1:2:3:4::/64'],
+    ['1::2:3/128', '1::2:3/128'],
+    ['1:2:3::5:6:7:8/128', '1:2:3:0:5:6:7:8/128'], // "::" standing for one group; one zero group is not compressed
+    ['1:0:0:0:0:0:0:0/128', '1::/128'],
+    ['1:2:3:4:5:6:7:0/128', '1:2:3:4:5:6:7:0/128'],
+    ['2001:db8:0:0:1:0:0:1/128', '2001:db8::1:0:0:1/128'], // two runs of equal length: the first is compressed
+    ['::ffff:10.1.2.3/128', '::ffff:a01:203/128'],
+    ['10.1.2.255/24', '10.1.2.0/24'],
+    ['255.255.255.255/32', '255.255.255.255/32'],
+    ['not-an-address/24', 'not-an-address/24'],
+  ])('network(%s) = %s', (block, network) => {
+    expect(Cidrs.network(block)).toBe(network);
+  });
+
+  test.each([
+    ['10.0.0.0/08', 'prefix length "08" must be 0-32'],
+    ['10.0.0.0/8x', 'prefix length "8x" must be 0-32'],
+    ['/8', '"" is not an IPv4 or IPv6 address'],
+    ['12345::/16', '"12345::" is not an IPv4 or IPv6 address'],
+    ['1::2::3/64', '"1::2::3" is not an IPv4 or IPv6 address'],
+    ['::1.2.3.4:5/64', '"::1.2.3.4:5" is not an IPv4 or IPv6 address'],
+    ['::ffff:10.0.0.256/104', '"::ffff:10.0.0.256" is not an IPv4 or IPv6 address'],
+    ['1:2:3:4:5:6:7/64', '"1:2:3:4:5:6:7" is not an IPv4 or IPv6 address'],
+    ['1:2:3:4::5:6:7:8/64', '"1:2:3:4::5:6:7:8" is not an IPv4 or IPv6 address'],
+    ['g::/16', '"g::" is not an IPv4 or IPv6 address'],
+  ])('refuses %s: %s', (block, problem) => {
+    expect(Cidrs.problem(block)).toBe(problem);
+  });
+
+  test('advice names a block of the same family', () => {
+    expect(() => Cidrs.check(scope(), 'cidr', '2001:db8::1')).toThrow(/: has no prefix length \("\/" and 0-32 for IPv4, 0-128 for IPv6\); use e\.g\. "2001:db8::1\/128"$/);
+    expect(() => Cidrs.check(scope(), 'cidr', 'lan')).toThrow(/; use e\.g\. "10\.20\.0\.0\/16" or "2001:db8::\/32"$/);
+    expect(() => Cidrs.check(scope(), 'cidr', 10 as any)).toThrow(/cidr = 10: must be an address block in CIDR notation: must be a string like "10\.20\.0\.0\/16"; use e\.g\. "10\.20\.0\.0\/16" or "2001:db8::\/32"$/);
+  });
+
+  test('a clean block does not warn; a block with host bits says which block it is', () => {
+    const s = scope();
+    Cidrs.check(s, 'cidr', '10.0.0.0/8');
+    expect(Warnings.collect(s)).toEqual([]);
+    Cidrs.check(s, 'cidr', '10.1.2.3/16');
+    expect(Warnings.collect(s)).toEqual([expect.stringContaining('cidr = "10.1.2.3/16": host bits are set below the prefix, so the block is 10.1.0.0/16; write "10.1.0.0/16" (or "/32" / "/128" for one host)')]);
+  });
+
+  test('checkAll checks each entry by its index, and refuses a value that is not a list', () => {
+    expect(() => Cidrs.checkAll(scope(), 'wanCidrs', undefined)).not.toThrow();
+    expect(() => Cidrs.checkAll(scope(), 'wanCidrs', ['10.0.0.0/8', '10.0.0.1'])).toThrow(/wanCidrs\[1\] = "10\.0\.0\.1": must be an address block/);
+    expect(() => Cidrs.checkAll(scope(), 'wanCidrs', '10.0.0.0/8' as any)).toThrow(
+      'Construct "test/thing": wanCidrs = "10.0.0.0/8": must be a list of CIDR blocks; use ["10.0.0.0/8"]');
+  });
+});
+
+/** Bucket and region advice, and the time-zone names outside Area/Location, at the edges the mutation run found. */
+describe('S3Rules advice and TimeZones names', () => {
+  test.each([
+    ['My_Bucket', 'my-bucket'],
+    ['Logs..Archive', 'logs.archive'],
+    ['logs.-x', 'logs-x'],
+    ['-Leading-', 'leading'],
+    ['a'.repeat(70), 'a'.repeat(63)],
+    ['x'.repeat(62) + '-yy', 'x'.repeat(62)], // cut to 63, then the hyphen it ends on dropped
+    ['192.168.1.10', '192-168-1-10'],
+    ['xn--bucket', 'bucket'],
+    ['sthree-sthree-data', 'data'],
+    ['data-s3alias-s3alias', 'data'],
+    ['ab', 'ab-bucket'],
+    ['', 'edge-bucket'],
+    ['---', 'edge-bucket'],
+    ['edge-bucket', 'edge-bucket-1'],
+  ])('suggestBucket(%j) = %j', (bucket, suggestion) => {
+    expect(S3Rules.suggestBucket(bucket)).toBe(suggestion);
+  });
+
+  test('bucket names: IP-like only when all four parts are numbers; non-strings refused', () => {
+    expect(S3Rules.bucketProblem('192.168.10.1')).toBe('must not look like an IP address');
+    expect(S3Rules.bucketProblem('x192.168.1.1')).toBeUndefined();
+    expect(S3Rules.bucketProblem('1.2.3.4.5')).toBeUndefined();
+    expect(S3Rules.bucketProblem(5 as any)).toBe('must be a string');
+    expect(S3Rules.regionProblem(5 as any)).toBe('must be a string');
+  });
+
+  test.each([
+    ['us east 1', 'use "us-east-1"'],
+    ['1region', 'use "region"'],
+    ['eu central 1 ', 'use "eu-central-1"'],
+    ['x', 'use e.g. "us-east-1"'],
+    ['9', 'use e.g. "us-east-1"'],
+  ])('region %j: %s', (region, fix) => {
+    expect(() => S3Rules.checkRegion(scope(), 'region', region)).toThrow(new RegExp(`: not a valid S3 region: [^;]+; ${fix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+
+  test('no region is fine', () => {
+    expect(() => S3Rules.checkRegion(scope(), 'region', undefined)).not.toThrow();
+  });
+
+  test('every top-level zone name of the tz database is accepted, and one old link per area', () => {
+    const topLevel = ['UTC', 'UCT', 'GMT', 'GMT0', 'GMT+0', 'GMT-0', 'Greenwich', 'Universal', 'Zulu', 'CET', 'CST6CDT', 'EET', 'EST',
+      'EST5EDT', 'HST', 'MET', 'MST', 'MST7MDT', 'PST8PDT', 'WET', 'Cuba', 'Egypt', 'Eire', 'GB', 'GB-Eire', 'Hongkong', 'Iceland', 'Iran',
+      'Israel', 'Jamaica', 'Japan', 'Kwajalein', 'Libya', 'NZ', 'NZ-CHAT', 'Navajo', 'PRC', 'Poland', 'Portugal', 'ROC', 'ROK', 'Singapore',
+      'Turkey', 'W-SU'];
+    const links = ['Africa/Asmera', 'America/Buenos_Aires', 'Antarctica/South_Pole', 'Arctic/Longyearbyen', 'Asia/Calcutta', 'Atlantic/Faeroe',
+      'Australia/ACT', 'Brazil/East', 'Canada/Eastern', 'Chile/Continental', 'Etc/Greenwich', 'Europe/Kiev', 'Indian/Antananarivo',
+      'Mexico/General', 'Pacific/Samoa', 'US/Eastern'];
+    expect([...topLevel, ...links].filter((z) => TimeZones.problem(z) !== undefined)).toEqual([]);
+  });
+});
