@@ -30,9 +30,6 @@ export class Schedules {
     } catch (e) {
       throw invalid(subject, { prop, value: expression, rule: `not a valid cron expression: ${(e as Error).message}`, fix: CRON_FIX });
     }
-    if (expression.includes('TZ')) {
-      throw invalid(subject, { prop, value: expression, rule: 'Kubernetes refuses TZ or CRON_TZ inside a schedule', fix: 'remove it and set the time zone prop instead' });
-    }
     const gap = parsed.maxGapMinutes();
     if (gap === undefined) {
       throw invalid(subject, {

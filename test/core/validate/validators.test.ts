@@ -248,6 +248,14 @@ describe('Schedules: longest gap between runs, names and messages', () => {
     expect(gap('0 0 * * mon-fri')).toBe(3 * 1_440);
   });
 
+  test('a schedule that never fires says how to fix it; the every-minute warning too', () => {
+    expect(() => Schedules.check(scope(), 'schedule', '0 0 31 4 *')).toThrow(
+      'Construct "test/thing": schedule = "0 0 31 4 *": never fires (no date matches the day-of-month and month fields); choose a day that exists in the month, e.g. day "1" or "28"');
+    const s = scope();
+    Schedules.check(s, 'schedule', '* 2 * * *');
+    expect(Warnings.collect(s)[0]).toMatch(/; set the minute, e.g\. Cron\.schedule\(\{ minute: "0", hour: "2" \}\)$/);
+  });
+
   test('surrounding spaces are ignored; "*" in the minute field warns, a fixed minute does not', () => {
     expect(gap(' 0 2 * * * ')).toBe(1_440);
     const s = scope();
@@ -394,14 +402,35 @@ describe('S3Rules advice and TimeZones names', () => {
     expect(() => S3Rules.checkRegion(scope(), 'region', undefined)).not.toThrow();
   });
 
+  const topLevel = ['UTC', 'UCT', 'GMT', 'GMT0', 'GMT+0', 'GMT-0', 'Greenwich', 'Universal', 'Zulu', 'CET', 'CST6CDT', 'EET', 'EST',
+    'EST5EDT', 'HST', 'MET', 'MST', 'MST7MDT', 'PST8PDT', 'WET', 'Cuba', 'Egypt', 'Eire', 'GB', 'GB-Eire', 'Hongkong', 'Iceland', 'Iran',
+    'Israel', 'Jamaica', 'Japan', 'Kwajalein', 'Libya', 'NZ', 'NZ-CHAT', 'Navajo', 'PRC', 'Poland', 'Portugal', 'ROC', 'ROK', 'Singapore',
+    'Turkey', 'W-SU'];
+  const links = ['Africa/Asmera', 'America/Buenos_Aires', 'Antarctica/South_Pole', 'Arctic/Longyearbyen', 'Asia/Calcutta', 'Atlantic/Faeroe',
+    'Australia/ACT', 'Brazil/East', 'Canada/Eastern', 'Chile/Continental', 'Etc/Greenwich', 'Europe/Kiev', 'Indian/Antananarivo',
+    'Mexico/General', 'Pacific/Samoa', 'US/Eastern'];
+
   test('every top-level zone name of the tz database is accepted, and one old link per area', () => {
-    const topLevel = ['UTC', 'UCT', 'GMT', 'GMT0', 'GMT+0', 'GMT-0', 'Greenwich', 'Universal', 'Zulu', 'CET', 'CST6CDT', 'EET', 'EST',
-      'EST5EDT', 'HST', 'MET', 'MST', 'MST7MDT', 'PST8PDT', 'WET', 'Cuba', 'Egypt', 'Eire', 'GB', 'GB-Eire', 'Hongkong', 'Iceland', 'Iran',
-      'Israel', 'Jamaica', 'Japan', 'Kwajalein', 'Libya', 'NZ', 'NZ-CHAT', 'Navajo', 'PRC', 'Poland', 'Portugal', 'ROC', 'ROK', 'Singapore',
-      'Turkey', 'W-SU'];
-    const links = ['Africa/Asmera', 'America/Buenos_Aires', 'Antarctica/South_Pole', 'Arctic/Longyearbyen', 'Asia/Calcutta', 'Atlantic/Faeroe',
-      'Australia/ACT', 'Brazil/East', 'Canada/Eastern', 'Chile/Continental', 'Etc/Greenwich', 'Europe/Kiev', 'Indian/Antananarivo',
-      'Mexico/General', 'Pacific/Samoa', 'US/Eastern'];
     expect([...topLevel, ...links].filter((z) => TimeZones.problem(z) !== undefined)).toEqual([]);
+  });
+
+  test('on a runtime that cannot list its zones, names are still checked against the tz database layout', () => {
+    // Older JavaScript runtimes lack Intl.supportedValuesOf: then every name is resolved by Intl and checked for the
+    // shape of a tz database name (a top-level name, or a known area and capitalised locations).
+    const intl = Intl as any;
+    const original = intl.supportedValuesOf;
+    intl.supportedValuesOf = undefined;
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module, loaded after the runtime is changed
+        const fresh = require('../../../src/core/validate/cron').TimeZones as typeof TimeZones;
+        expect([...topLevel, ...links, 'Europe/Berlin'].filter((z) => fresh.problem(z) !== undefined)).toEqual([]);
+        expect(fresh.problem('europe/berlin')).toEqual({ rule: 'not an IANA time zone name: not in the tz database the API server looks names up in', fix: 'use "Europe/Berlin"' });
+        expect(fresh.problem('utc')).toEqual({ rule: 'not an IANA time zone name: names are case-sensitive', fix: 'use "UTC"' });
+        expect(fresh.problem('Mars/Olympus_Mons')?.rule).toBe('not an IANA time zone name: no such zone in the tz database');
+      });
+    } finally {
+      intl.supportedValuesOf = original;
+    }
   });
 });
