@@ -314,10 +314,8 @@ export class RbdStorageClasses {
       provisioner,
       parameters,
       reclaimPolicy: opts.reclaimPolicy ?? ReclaimPolicy.DELETE,
-      ...(opts.allowVolumeExpansion !== undefined || provisioner !== cluster.bucketProvisioner
-        ? { allowVolumeExpansion: opts.allowVolumeExpansion ?? true }
-        : {}),
-      ...(provisioner !== cluster.bucketProvisioner ? { volumeBindingMode: 'Immediate' } : {}),
+      // Bucket classes (the object store's provisioner) have no volumes to expand or bind.
+      ...(provisioner !== cluster.bucketProvisioner ? { allowVolumeExpansion: opts.allowVolumeExpansion ?? true, volumeBindingMode: 'Immediate' } : {}),
       ...(opts.mountOptions && opts.mountOptions.length > 0 ? { mountOptions: opts.mountOptions } : {}),
     });
     RookNames.clusterScoped(sc);

@@ -156,6 +156,7 @@ export class PoolSpecs {
       replicated: {
         size: opts.replicas ?? 3,
         requireSafeReplicaSize: opts.requireSafeReplicaSize ?? true,
+        // Stryker disable next-line ConditionalExpression: an undefined ratio is dropped from the JSON either way
         ...(opts.targetSizeRatio !== undefined ? { targetSizeRatio: opts.targetSizeRatio } : {}),
       },
       ...PoolSpecs.common(opts),
@@ -184,6 +185,7 @@ export class PoolSpecs {
   public static validate(owner: IConstruct, prop: string, opts: CephReplicatedPoolOptions | CephErasureCodedPoolOptions,
     erasureCoded: boolean): void {
     const p = (name: string) => (prop ? `${prop}.${name}` : name);
+    // Stryker disable next-line ConditionalExpression: an undefined class tests as the text "undefined", which the pattern accepts
     if (opts.deviceClass !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(opts.deviceClass)) {
       throw edgeError(owner, { prop: p('deviceClass'), value: opts.deviceClass, rule: 'must be a CRUSH device class name (letters, digits, "-", "_")', fix: 'use e.g. "ssd", "hdd" or "nvme"' });
     }

@@ -563,6 +563,11 @@ describe('pool rules the mutation run found untested', () => {
     expect(() => clusterOn(4).cluster.addErasureCodedBlockPool('video')).not.toThrow();
   });
 
+  test('an RBD StorageClass formats with ext4 or XFS only', () => {
+    expect(() => clusterOn(3).cluster.addBlockPool('db', { storageClass: { fsType: Filesystem.BTRFS } })).toThrow(
+      'RookCephBlockPool "test/ceph/db": storageClass.fsType = "btrfs": ceph-csi formats RBD volumes with ext4 or XFS only; use Filesystem.EXT4 or Filesystem.XFS');
+  });
+
   test('RBD StorageClasses allow volume expansion unless told not to', () => {
     const { chart, cluster } = clusterOn(3);
     cluster.addBlockPool('plain');
