@@ -55,8 +55,8 @@ export default {
   htmlReporter: { fileName: `reports/mutation/${areaName}.html` },
   jsonReporter: { fileName: `reports/mutation/${areaName}.json` },
   tempDirName: `.stryker-tmp/${areaName}`,
-  // Reruns test again only the mutants whose code or covering tests changed since the last run of the area (the
-  // results of the rest are carried over from this file); `-- --force` runs every mutant.
+  // A rerun tests only the mutants whose code or covering tests changed since the area's last run (the results of
+  // the rest are carried over from this file); `-- --force` runs every mutant.
   incremental: true,
   incrementalFile: `reports/mutation/${areaName}.incremental.json`,
   cleanTempDir: true,

@@ -43,3 +43,13 @@ export function findAll(manifests: any[], kind: string): any[] {
 export function chart(namespace?: string): Chart {
   return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
 }
+
+/** Runs `fn` with console warnings silenced (tests that assert warnings read them through Warnings.collect). */
+export function quietly<T>(fn: () => T): T {
+  const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    return fn();
+  } finally {
+    spy.mockRestore();
+  }
+}

@@ -5,7 +5,7 @@ import {
   ObjectStoreFlavor, SecurityBaseline, Warnings,
 } from '../../../src';
 import { NginxCacheConfig } from '../../../src/cache/nginx/config';
-import { chart, find, findAll, synth } from '../../support/harness';
+import { chart, find, findAll, quietly, synth } from '../../support/harness';
 
 const origin = () => CacheOrigin.fromUrl('https://origin.example.com/media/');
 const store = () => new ExternalObjectStore({
@@ -15,15 +15,6 @@ const store = () => new ExternalObjectStore({
   caCertificate: { name: 'site-ca', key: 'ca.crt' },
   networkPeer: { namespace: 'storage', podLabels: { app: 'minio' }, ports: [9000] },
 });
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('NginxEdgeCache', () => {
   test('defaults snapshot', () => {

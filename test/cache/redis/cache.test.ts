@@ -2,18 +2,9 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import { ContainerImage, RedisCache, RedisCacheProps, RedisEvictionPolicy, RedisPersistence, SecurityBaseline, Warnings } from '../../../src';
 import { RedisCacheConfig } from '../../../src/cache/redis/config';
-import { chart, find, findAll, synth } from '../../support/harness';
+import { chart, find, findAll, quietly, synth } from '../../support/harness';
 
 const password = { name: 'redis-auth', key: 'password' };
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('RedisCache', () => {
   test('defaults snapshot', () => {
