@@ -55,14 +55,8 @@ export interface RestrictedPodOptions<C extends RestrictedContainer = Restricted
   readonly spec?: Omit<k8s.PodSpec, 'containers' | 'initContainers' | 'volumes' | 'securityContext' | 'automountServiceAccountToken'>;
 }
 
-/** The CronJob part of a scheduled workload. */
-export interface RestrictedCronJobOptions {
-  readonly schedule: string;
-  readonly timeZone?: string;
-  readonly startingDeadlineSeconds?: number;
-  readonly successfulJobsHistoryLimit: number;
-  readonly failedJobsHistoryLimit: number;
-  readonly suspend?: boolean;
+/** What a Job's runs look like, alone or as a CronJob's template. */
+export interface RestrictedJobSpecOptions {
   readonly backoffLimit: number;
   readonly activeDeadlineSeconds: number;
   readonly ttlSecondsAfterFinished?: number;
@@ -70,20 +64,25 @@ export interface RestrictedCronJobOptions {
   readonly pod: RestrictedPodOptions;
 }
 
+/** The CronJob part of a scheduled workload. */
+export interface RestrictedCronJobOptions extends RestrictedJobSpecOptions {
+  readonly schedule: string;
+  readonly timeZone?: string;
+  readonly startingDeadlineSeconds?: number;
+  readonly successfulJobsHistoryLimit: number;
+  readonly failedJobsHistoryLimit: number;
+  readonly suspend?: boolean;
+}
+
 /** The Job part of a workload that runs once to completion. */
-export interface RestrictedJobOptions {
+export interface RestrictedJobOptions extends RestrictedJobSpecOptions {
   /** metadata.name, when not the workload's name (e.g. the Job of a cluster, `<cluster>-provision`). */
   readonly name?: string;
-  readonly backoffLimit: number;
-  readonly activeDeadlineSeconds: number;
-  readonly ttlSecondsAfterFinished?: number;
-  readonly podFailurePolicy?: k8s.PodFailurePolicy;
   /**
    * The Job's name, when it is only known at synth (a Job's spec is immutable: a Job named by a hash of its content
    * runs again when the content changes).
    */
   readonly nameAtSynth?: () => string;
-  readonly pod: RestrictedPodOptions;
 }
 
 /** The Deployment part of a long-running workload. */
@@ -184,7 +183,6 @@ export class RestrictedWorkload {
 
   /** A CronJob whose runs never overlap (`concurrencyPolicy: Forbid`) and never restart a failed pod in place. */
   public cronJob(scope: Construct, id: string, options: RestrictedCronJobOptions): k8s.KubeCronJob {
-    const template = this.podTemplate(options.pod);
     return new k8s.KubeCronJob(scope, id, {
       metadata: this.metadata(),
       spec: {
@@ -195,34 +193,27 @@ export class RestrictedWorkload {
         successfulJobsHistoryLimit: options.successfulJobsHistoryLimit,
         failedJobsHistoryLimit: options.failedJobsHistoryLimit,
         ...(options.suspend !== undefined ? { suspend: options.suspend } : {}),
-        jobTemplate: {
-          metadata: { labels: this.labels },
-          spec: {
-            backoffLimit: options.backoffLimit,
-            activeDeadlineSeconds: options.activeDeadlineSeconds,
-            ...(options.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished } : {}),
-            ...(options.podFailurePolicy ? { podFailurePolicy: options.podFailurePolicy } : {}),
-            template: { ...template, spec: { restartPolicy: 'Never', ...template.spec! } },
-          },
-        },
+        jobTemplate: { metadata: { labels: this.labels }, spec: this.jobSpec(options) },
       },
     });
   }
 
   /** A Job that never restarts a failed pod in place (retries are new pods, up to `backoffLimit`). */
   public job(scope: Construct, id: string, options: RestrictedJobOptions): k8s.KubeJob {
-    const template = this.podTemplate(options.pod);
-    const props: k8s.KubeJobProps = {
-      metadata: this.metadata(options.name),
-      spec: {
-        backoffLimit: options.backoffLimit,
-        activeDeadlineSeconds: options.activeDeadlineSeconds,
-        ...(options.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished } : {}),
-        ...(options.podFailurePolicy ? { podFailurePolicy: options.podFailurePolicy } : {}),
-        template: { ...template, spec: { restartPolicy: 'Never', ...template.spec! } },
-      },
-    };
+    const props: k8s.KubeJobProps = { metadata: this.metadata(options.name), spec: this.jobSpec(options) };
     return options.nameAtSynth ? new JobNamedAtSynth(scope, id, options.nameAtSynth, props) : new k8s.KubeJob(scope, id, props);
+  }
+
+  /** A Job spec (also a CronJob's template) whose failed pods are never restarted in place. */
+  private jobSpec(options: RestrictedJobSpecOptions): k8s.JobSpec {
+    const template = this.podTemplate(options.pod);
+    return {
+      backoffLimit: options.backoffLimit,
+      activeDeadlineSeconds: options.activeDeadlineSeconds,
+      ...(options.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished } : {}),
+      ...(options.podFailurePolicy ? { podFailurePolicy: options.podFailurePolicy } : {}),
+      template: { ...template, spec: { restartPolicy: 'Never', ...template.spec! } },
+    };
   }
 
   /** A Deployment of long-running pods. */
