@@ -9,15 +9,20 @@ export { ContainerImage } from './core/images';
 export { SecurityBaseline, SecurityRule } from './core/security-baseline';
 export type { SecurityFinding, SecurityException, SecurityCheckOptions } from './core/security-baseline';
 export { Warnings } from './core/warnings';
-export { ObjectStoreFlavor, ExternalObjectStore, KafkaAuthentication } from './core/interfaces';
+export { RequiredSecrets, S3Credentials, KafkaAuthentication, KafkaCredentials, TlsCredentials } from './core/secrets';
 export type {
-  SecretKeyReference, S3CredentialsReference, NetworkPeer, IObjectStore, ExternalObjectStoreProps,
+  RequiredSecret, SecretUse, SecretKeyReference, S3CredentialsKeys, S3CredentialsEnvNames, KafkaCredentialsOptions,
+  TlsCredentialsKeys, TlsCredentialsPaths,
+} from './core/secrets';
+export { ObjectStoreFlavor, ExternalObjectStore } from './core/interfaces';
+export type {
+  S3CredentialsReference, NetworkPeer, IObjectStore, ExternalObjectStoreProps,
   KafkaClientCredentials, KafkaSecretCopies, IEventTopic,
 } from './core/interfaces';
 export { ObjectStoreAccess } from './core/grants';
 export { Filesystem, ObjectEvent } from './core/vocabulary';
 export type {
-  ObjectStoreConsumer, RequiredSecret, ObjectStoreGrantOptions, ObjectStoreGrant, IGrantableObjectStore, S3KeyUse,
+  ObjectStoreConsumer, ObjectStoreGrantOptions, ObjectStoreGrant, IGrantableObjectStore, S3KeyUse,
 } from './core/grants';
 export * from './storage';
 export * from './storage/rook';

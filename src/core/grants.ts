@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { edgeError } from './errors';
 import { IObjectStore, NetworkPeer, S3CredentialsReference } from './interfaces';
+import { RequiredSecret } from './secrets';
 import { KubeNames } from './names';
 import { S3Rules } from './validate/s3';
 
@@ -25,24 +26,6 @@ export interface ObjectStoreConsumer {
   readonly namespace: string;
   /** Labels of the consumer's pods. Empty labels admit every pod of the namespace. */
   readonly podLabels: { [key: string]: string };
-}
-
-/** A Secret the cluster operator must create (the library references Secrets, it never holds their values). */
-export interface RequiredSecret {
-  /** Secret name. */
-  readonly name: string;
-  /** Namespace it must be created in. */
-  readonly namespace: string;
-  /** Keys it must hold, e.g. `AWS_ACCESS_KEY_ID`. */
-  readonly keys: string[];
-  /** What it is for (who reads it). */
-  readonly purpose: string;
-  /**
-   * For keys the operator creates on a store the library does not provision: the IAM policy (JSON) to give them,
-   * the least their readers need.
-   * @default - none (the keys' user is provisioned by the library, or they are not store keys)
-   */
-  readonly policy?: string;
 }
 
 /** Options of a grant. */

@@ -6,6 +6,7 @@ export * from './security';
 export * from './security-baseline';
 export * from './resources';
 export * from './warnings';
+export * from './secrets';
 export * from './interfaces';
 export * from './rclone';
 export * from './grants';

@@ -1,11 +1,5 @@
+import { KafkaAuthentication, SecretKeyReference } from './secrets';
 import { Endpoints, KeyNames, S3Rules, Shape } from './validate';
-/** One key of a Kubernetes Secret. */
-export interface SecretKeyReference {
-  /** Secret name (same namespace as the consumer). */
-  readonly name: string;
-  /** Key inside the Secret. */
-  readonly key: string;
-}
 
 /** S3 access keys held in a Secret (never literal values). */
 export interface S3CredentialsReference {
@@ -144,14 +138,6 @@ export class ExternalObjectStore implements IObjectStore {
     this.caCertificate = props.caCertificate;
     this.networkPeer = props.networkPeer;
   }
-}
-
-/** How a Kafka client authenticates (Strimzi KafkaUser types). */
-export enum KafkaAuthentication {
-  /** SCRAM-SHA-512 over TLS; the password is in the KafkaUser's Secret under `password`. */
-  SCRAM_SHA_512 = 'scram-sha-512',
-  /** Mutual TLS; the KafkaUser's Secret holds `user.crt` and `user.key`. */
-  TLS = 'tls',
 }
 
 /** Credentials of a Kafka client, by Secret reference (Strimzi writes them into a Secret named after the KafkaUser). */

@@ -13,7 +13,7 @@ import { NginxEdgeCache } from '../../cache';
 import { Redundancy } from '../../capacity';
 import {
   edgeError, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess, ObjectStoreConsumer, ObjectStoreGrant, ObjectStoreGrantOptions,
-  ObjectStoreGrantStatements, IObjectStore, RequiredSecret, S3KeyUse, SecurityBaseline, Warnings,
+  ObjectStoreGrantStatements, IObjectStore, RequiredSecret, RequiredSecrets, S3KeyUse, SecurityBaseline, Warnings,
 } from '../../core';
 import { Shape } from '../../core/validate';
 import { MinioCluster } from '../../objectstore/minio';
@@ -172,7 +172,6 @@ export abstract class EdgeSite extends Chart {
   public readonly wanCidrs: string[];
   private readonly paths: DataPath[] = [];
   private readonly _grants: ObjectStoreGrant[] = [];
-  private readonly _secrets: RequiredSecret[] = [];
   private readonly flowNames = new Set<string>();
   private siteStore?: MinioCluster;
   private readonly givenApplications?: SiteApplicationFootprint;
@@ -234,7 +233,7 @@ export abstract class EdgeSite extends Chart {
 
   /** Every Secret the operator must create for the site (name, namespace, keys, who reads it). */
   public get requiredSecrets(): RequiredSecret[] {
-    return this._secrets.map((s) => ({ ...s, keys: [...s.keys] }));
+    return RequiredSecrets.of(this);
   }
 
   /**
@@ -348,19 +347,7 @@ export abstract class EdgeSite extends Chart {
 
   /** List a Secret the operator must create (merged with an earlier entry of the same name and namespace). */
   protected requireSecret(secret: RequiredSecret): void {
-    const i = this._secrets.findIndex((s) => s.name === secret.name && s.namespace === secret.namespace);
-    if (i < 0) {
-      this._secrets.push({ ...secret, keys: [...secret.keys] });
-      return;
-    }
-    const prev = this._secrets[i];
-    this._secrets[i] = {
-      name: prev.name,
-      namespace: prev.namespace,
-      keys: [...new Set([...prev.keys, ...secret.keys])],
-      purpose: prev.purpose === secret.purpose ? prev.purpose : `${prev.purpose}; ${secret.purpose}`,
-      ...(prev.policy ?? secret.policy ? { policy: prev.policy ?? secret.policy } : {}),
-    };
+    RequiredSecrets.add(this, secret);
   }
 
   /**

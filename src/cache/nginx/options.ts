@@ -1,7 +1,7 @@
 // The options of an nginx edge cache (what users set on NginxEdgeCache) and their enums; config.ts turns them into
 // nginx.conf.
 import { Duration, Size } from 'cdk8s';
-import { SecretKeyReference } from '../../core/interfaces';
+import { SecretKeyReference } from '../../core/secrets';
 import { CacheOrigin } from '../origin';
 
 /** How the cache authenticates its clients (viewers). */
