@@ -1,6 +1,8 @@
 // Typed shapes of the Strimzi 1.x `kafka.strimzi.io/v1` fields this module emits (checked against the 1.2.0 CRDs).
 // Internal to the module: not re-exported from the package.
 
+import { RestrictedSecurity } from '../../core';
+
 export const STRIMZI_API_VERSION = 'kafka.strimzi.io/v1';
 export const STRIMZI_CLUSTER_LABEL = 'strimzi.io/cluster';
 
@@ -12,15 +14,17 @@ export interface StrimziSecurityContext {
 }
 
 /**
- * Container security context for Strimzi-managed containers: the "restricted" fields that do not depend on the
- * image's UID or file layout (the operator keeps choosing UID/fsGroup, and Strimzi images run as non-root).
+ * Container security context for Strimzi-managed containers: the "restricted" fields of the library's one container
+ * context that do not depend on the image's UID or file layout (the operator keeps choosing UID/fsGroup, Strimzi
+ * images run as non-root, and Kafka writes below its image's own paths, so no read-only root filesystem).
  */
 export function strimziContainerSecurityContext(): StrimziSecurityContext {
+  const restricted = RestrictedSecurity.containerSecurityContext();
   return {
-    runAsNonRoot: true,
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
+    runAsNonRoot: restricted.runAsNonRoot!,
+    allowPrivilegeEscalation: restricted.allowPrivilegeEscalation!,
+    capabilities: { drop: [...restricted.capabilities!.drop!] },
+    seccompProfile: { type: restricted.seccompProfile!.type },
   };
 }
 
