@@ -65,10 +65,13 @@ export function egressToPeer(peer: NetworkPeer): k8s.NetworkPolicyEgressRule {
   return { to: [peerSelector(peer.namespace, peer.podLabels)], ports: tcpPorts(peer.ports) };
 }
 
-/** Egress to the cluster DNS (kube-dns / CoreDNS pods carry `k8s-app: kube-dns`). */
+/**
+ * Egress to the cluster DNS: the kube-dns / CoreDNS pods (`k8s-app: kube-dns`) in `kube-system`, where kubeadm, k3s,
+ * RKE2, MicroK8s and the managed services run them; a pod with that label elsewhere receives nothing.
+ */
 export function egressToDns(): k8s.NetworkPolicyEgressRule {
   return {
-    to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
     ports: [
       { port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' },
       { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' },

@@ -303,7 +303,8 @@ describe('ResticBackup NetworkPolicy', () => {
     expect(find(m, 'CronJob', 'in-cluster').spec.jobTemplate.spec.template.metadata.labels).toMatchObject(inCluster.podSelector.matchLabels);
     expect(inCluster.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(inCluster.ingress).toEqual([]);
-    expect(inCluster.egress[0].to[0].podSelector.matchLabels).toEqual({ 'k8s-app': 'kube-dns' });
+    // DNS only to the cluster DNS pods in kube-system (not to any pod labelled kube-dns in any namespace).
+    expect(inCluster.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
     expect(inCluster.egress.slice(1)).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'site-a' } }, podSelector: { matchLabels: { app: 'store' } } }], ports: [{ port: 9000, protocol: 'TCP' }] }]);
     expect(find(m, 'NetworkPolicy', 'wan').spec.egress.slice(1)).toEqual([{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 9000, protocol: 'TCP' }] }]);
     expect(m.filter((x) => x.kind === 'NetworkPolicy').map((x) => x.metadata.name)).not.toContain('none');

@@ -5,6 +5,7 @@ import { Footprint, WorkloadFootprint } from './footprint';
 import { formatBytes, formatCpu } from './quantity';
 import { EdgeLabels, edgeError, KubeNames, NetworkPeer } from '../../core';
 import { Cidrs, Shape } from '../../core/validate';
+import { egressToDns } from '../../core/network-policy';
 
 /** Pods a flow starts from: in-cluster pods, or (for egress only) any address. */
 export interface FlowSource {
@@ -121,10 +122,7 @@ export class SiteNamespace extends Construct {
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-        }],
+        egress: [egressToDns()],
       },
     });
     new k8s.KubeLimitRange(this, 'Limits', {

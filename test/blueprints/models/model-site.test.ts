@@ -36,7 +36,7 @@ function storeAndKafkaFlows(ns: string, wan: string): string[] {
     `ingress ${ns}/store → ${ns}/store tcp/9000 ×2`,
     `egress ${ns}/store-provisioner → ${ns}/store tcp/9000 ×2`,
     `ingress ${ns}/store-provisioner → ${ns}/store tcp/9000 ×2`,
-    `egress ${ns}/store-provisioner → */kube-dns udp/53,tcp/53`,
+    `egress ${ns}/store-provisioner → kube-system/kube-dns udp/53,tcp/53`,
     `ingress deny → ${ns}/store-provisioner`,
     // model-release-store: the release job's read-write grant on the model bucket; release-cloud: it pulls the
     // releases from the cloud bucket (https, port 443).
@@ -46,7 +46,7 @@ function storeAndKafkaFlows(ns: string, wan: string): string[] {
     // cache-store: the cache reads the model bucket (a store client; also in the cache's own policy).
     `egress ${ns}/model-cache → ${ns}/store tcp/9000 ×2`,
     `ingress ${ns}/model-cache → ${ns}/store tcp/9000 ×2`,
-    `egress ${ns}/model-cache → */kube-dns udp/53,tcp/53`,
+    `egress ${ns}/model-cache → kube-system/kube-dns udp/53,tcp/53`,
     // KafkaSiteWiring: the cluster's pods among themselves; MirrorMaker2 pulls from the cloud brokers and writes to
     // the local ones; the entity operator reaches the API server.
     `egress ${ns}/kafka-pods → ${ns}/kafka-pods tcp/9090,tcp/9091,tcp/9093`,

@@ -34,7 +34,7 @@ function defaultFlows(wan: string): string[] {
     // provisioner-store: the provisioning Job configures the store; nothing reaches the Job (its own policy).
     'egress site-a/store-provisioner → site-a/store tcp/9000 ×2',
     'ingress site-a/store-provisioner → site-a/store tcp/9000 ×2',
-    'egress site-a/store-provisioner → */kube-dns udp/53,tcp/53',
+    'egress site-a/store-provisioner → kube-system/kube-dns udp/53,tcp/53',
     'ingress deny → site-a/store-provisioner',
     // recorders-store and archive-store: the write and read grants on the recordings bucket.
     'egress site-a/recorder → site-a/store tcp/9000',
@@ -44,7 +44,7 @@ function defaultFlows(wan: string): string[] {
     // cache-store: the playback cache reads the store with the bucket's token (store client + the cache's policy).
     'egress site-a/playback → site-a/store tcp/9000 ×2',
     'ingress site-a/playback → site-a/store tcp/9000 ×2',
-    'egress site-a/playback → */kube-dns udp/53,tcp/53',
+    'egress site-a/playback → kube-system/kube-dns udp/53,tcp/53',
     // viewer-cache: viewers play back through the cache (the flow and the cache's allowedClients).
     'egress site-a/viewer → site-a/playback tcp/8080',
     'ingress site-a/viewer → site-a/playback tcp/8080 ×2',
