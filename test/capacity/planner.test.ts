@@ -1173,11 +1173,14 @@ describe('capacity: what the mutation run found unchecked', () => {
     expect(iot.parameters.retentionDays).toBe(2);
     expect(line(iot, 'Sample interval')).toEqual({ label: 'Sample interval', value: '0.5 s', basis: 'input' });
     expect(iot.pointsPerDay).toBe(1_728_000); // 10 × 86,400 ÷ 0.5
-    // An amount in the unit counted is taken as it is, not through milliseconds: 0.37 days stays 0.37.
-    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(0.37) }).parameters.retentionDays).toBe(0.37);
-    expect(CapacityPlanner.iot({
-      sensors: 1, sampleInterval: Duration.seconds(0.3), retention: Duration.days(1),
-    }).parameters.sampleIntervalSeconds).toBe(0.3);
+    // An amount in the unit counted is taken as it is, not through milliseconds: × 86,400,000 ÷ 86,400,000 (or × 1,000
+    // ÷ 1,000) does not give these doubles back, and the CLI's round trip of typed values relies on exact figures.
+    expect(56.6569232174583 * 86_400_000 / 86_400_000).not.toBe(56.6569232174583);
+    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(56.6569232174583) })
+      .parameters.retentionDays).toBe(56.6569232174583);
+    expect(70.07306809471659 * 1_000 / 1_000).not.toBe(70.07306809471659);
+    expect(CapacityPlanner.iot({ sensors: 1, sampleInterval: Duration.seconds(70.07306809471659), retention: Duration.days(1) })
+      .parameters.sampleIntervalSeconds).toBe(70.07306809471659);
   });
 
   test('IoT inputs given are marked as input; the formula and logical basis name every input', () => {
