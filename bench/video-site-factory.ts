@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import { standInSiteNames } from './stand-in-site';
 import { DecimalSize, ExternalObjectStore, FleetSiteFile, ISiteFactory, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite } from '../src';
 
@@ -29,7 +29,7 @@ export class VideoSurveillanceSiteFactory implements ISiteFactory {
       siteName,
       cameras: 16 + (i % 48),
       bitrateMbps: [2, 3, 4][i % 3],
-      retentionDays: 7 + (i % 8),
+      retention: Duration.days(7 + (i % 8)),
       driveSize: DecimalSize.terabytes(24),
       storageClassName: 'lvm-xfs',
       cloud: {

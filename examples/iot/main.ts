@@ -19,7 +19,7 @@ export function buildApp(app: App = new App()): App {
     siteName: 'plant-7',
     sensors: 12_000,
     sampleInterval: Duration.seconds(5),
-    retentionDays: 90,
+    retention: Duration.days(90),
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],
     sensorCidrs: ['10.30.0.0/16'],

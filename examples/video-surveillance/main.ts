@@ -3,7 +3,7 @@
  * the cloud, events mirrored to the cloud Kafka, playback through an nginx cache. Writes the manifests and the site
  * report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
-import { App, Size } from 'cdk8s';
+import { App, Duration, Size } from 'cdk8s';
 import { Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
 
 /** The site's props, archiving to `cloudArchive` (AWS S3 in Frankfurt by default; the real-tier tests pass a loopback store). */
@@ -17,7 +17,7 @@ export function siteProps(cloudArchive: IObjectStore = new ExternalObjectStore({
     siteName: 'store-0417',
     cameras: 100,
     bitrateMbps: 4,
-    retentionDays: 7,
+    retention: Duration.days(7),
     driveSize: DecimalSize.terabytes(24),
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],

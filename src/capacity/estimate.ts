@@ -84,7 +84,7 @@ export class CapacityEstimate {
    */
   public readonly pointsPerDay?: number;
   /**
-   * Field writes per second into the time-series engine (one field per point): sensors ÷ sampleIntervalSeconds.
+   * Field writes per second into the time-series engine (one field per point): sensors ÷ sampleInterval (in seconds).
    *
    * @default - undefined unless IoT
    */
@@ -119,7 +119,11 @@ export class CapacityEstimate {
   public readonly transferWindowSeconds: number;
   /** `transferBytes × 8 / transferWindowSeconds / 10^6`: the WAN bandwidth needed, in Mbps. */
   public readonly wanMbps: number;
-  /** The numeric inputs, defaults applied (e.g. `cameras`, `bitrateMbps`, `retentionDays`, `segmentMinutes`). */
+  /**
+   * The numeric inputs, defaults applied, in the units the formulas use (e.g. `cameras`, `bitrateMbps`, `retentionDays`
+   * for the `retention` Duration, `segmentMinutes` for `segmentDuration`, `sampleIntervalSeconds` for `sampleInterval`,
+   * `archiveWindowSeconds`).
+   */
   public readonly parameters: { [key: string]: number };
   /** The formulas used, in words. */
   public readonly formula: string;

@@ -3,7 +3,7 @@ import { CapacityEstimate, CapacityWorkload } from './estimate';
 import { Redundancy } from './redundancy';
 import { ceilTo, exactNumber, floorTo, formatBytes, formatBytesExact, formatNumber, parseSize, plainNumber, sizeArgumentUp } from './text';
 
-/** The estimate of the same workload with one parameter changed (the planner's own arithmetic). */
+/** The estimate of the same workload with one of its `parameters` changed (the planner's own arithmetic). */
 type Reestimate = (estimate: CapacityEstimate, prop: string, value: number) => CapacityEstimate;
 
 /** What a set of drives holds: raw, after redundancy, and below the fill target. */
@@ -69,20 +69,23 @@ export interface CapacityFitSuggestion {
   /** What to do, e.g. `add drives`, `use larger drives`, `shorten retention`. */
   readonly change: string;
   /**
-   * The prop to change: `drivesPerServer`, `driveSize` or `servers` (of the hardware), or `retentionDays`,
-   * `bitrateMbps`, `sampleIntervalSeconds`, `versionsRetained` (of the workload).
+   * The prop to change: `drivesPerServer`, `driveSize` or `servers` (of the hardware), or `retention`,
+   * `bitrateMbps`, `sampleInterval`, `versionsRetained` (of the workload).
    */
   readonly prop: string;
-  /** The new value (bytes for `driveSize`). With it the estimate fits, by the same test as `CapacityFit.fits`. */
+  /**
+   * The new value: bytes for `driveSize`, days for `retention` (`Duration.days(value)`), seconds for `sampleInterval`
+   * (`Duration.seconds(value)`). With it the estimate fits, by the same test as `CapacityFit.fits`.
+   */
   readonly value: number;
   /**
    * The new value as input text that reads back to exactly `value`: a plain decimal without thousands separators
    * (`1602.4`), or for `driveSize` a number with a case-sensitive unit (`17.79TB`).
    */
   readonly text: string;
-  /** The current value (bytes for `driveSize`). */
+  /** The current value, in the unit of `value`. */
   readonly current: number;
-  /** The current value as text (a plain decimal, or a size such as `16 TB`). */
+  /** The current value as text (a plain decimal in the unit of `value`, or a size such as `16 TB`). */
   readonly currentText: string;
   /** True when the value is an upper bound (any value up to it fits too), false when it is a lower bound. */
   readonly atMost: boolean;
@@ -185,7 +188,7 @@ export class CapacityFit {
         return false;
       }
     };
-    /** The first of up to four candidates (`start`, then `step` away from the current value) that fits. */
+    /** The first of up to four candidates of parameter `prop` (`start`, then `step` away from the current value) that fits. */
     const bounded = (prop: string, start: number, step: number, valid: (v: number) => boolean): number | undefined => {
       const decimals = step === 1 || step === -1 ? 0 : Math.abs(step) === 0.1 ? 1 : 2;
       let v = start;
@@ -203,11 +206,11 @@ export class CapacityFit {
       if (max !== undefined) {
         add({
           change: 'shorten retention',
-          prop: 'retentionDays',
+          prop: 'retention',
           value: max,
           current: days,
           atMost: true,
-          description: `shorten retention: retentionDays at most ${plainNumber(max)} (now ${plainNumber(days)})`,
+          description: `shorten retention: retention at most ${plainNumber(max)} days (now ${plainNumber(days)} days)`,
         });
       }
     };
@@ -233,11 +236,11 @@ export class CapacityFit {
         if (interval !== undefined) {
           add({
             change: 'sample less often',
-            prop: 'sampleIntervalSeconds',
+            prop: 'sampleInterval',
             value: interval,
             current: p.sampleIntervalSeconds,
             atMost: false,
-            description: `sample less often: sampleIntervalSeconds at least ${plainNumber(interval)} (now ${plainNumber(p.sampleIntervalSeconds)})`,
+            description: `sample less often: sampleInterval at least ${plainNumber(interval)} s (now ${plainNumber(p.sampleIntervalSeconds)} s)`,
           });
         }
         break;

@@ -3,7 +3,7 @@ import { CapacityEstimate, CapacityLine, CapacityWorkload } from './estimate';
 import { CapacityFit, HardwareCapacity } from './fit';
 import { DecimalSize } from './format';
 import type { EstimateInit } from './init';
-import { ProblemList } from './problems';
+import { formatAmount, ProblemList } from './problems';
 import { CapacityHardwareProps, IotCapacityProps, ModelCapacityProps, VideoCapacityProps } from './props';
 import { Redundancy, RedundancyKind } from './redundancy';
 import { ceilTo, exactNumber, formatBytes, formatBytesExact, formatNumber, formatSeconds } from './text';
@@ -37,26 +37,26 @@ const INFLUX_SINGLE_NODE = { maxWrites: 750_000, maxSeries: 10_000_000 };
  */
 export class CapacityPlanner {
   /**
-   * Continuous video recording: `logicalBytes = cameras × bitrateMbps × 10^6 / 8 × 86,400 × retentionDays`.
+   * Continuous video recording: `logicalBytes = cameras × bitrateMbps × 10^6 / 8 × 86,400 × retentionDays`, where
+   * `retentionDays` is `retention` in days (`parameters` keeps the figures in the units the formulas use).
    */
   public static video(props: VideoCapacityProps): CapacityEstimate {
     const problems = new ProblemList('CapacityPlanner.video');
     const p = props ?? ({} as VideoCapacityProps);
     problems.positiveInteger('cameras', p.cameras, 'give the number of cameras that record, e.g. 100');
     problems.positiveNumber('bitrateMbps', p.bitrateMbps, 'give the average bitrate of one camera in Mbps, e.g. 4 for 1080p H.264');
-    problems.positiveNumber('retentionDays', p.retentionDays, 'give the days of recordings to keep, e.g. 7');
-    const segmentMinutes = p.segmentMinutes ?? 5;
-    if (problems.positiveNumber('segmentMinutes', segmentMinutes, 'use the recorder\'s segment length, e.g. 5')) {
-      if (segmentMinutes > MINUTES_PER_DAY) {
-        problems.add('segmentMinutes', segmentMinutes, 'must be at most 1440 (one day)', 'use the recorder\'s segment length, e.g. 5');
-      }
+    const retentionDays = problems.positiveDuration('retention', p.retention, 'days', 'give how long recordings are kept, e.g. 7 days');
+    const segmentFix = 'use the recorder\'s segment length, e.g. 5 min';
+    const segmentMinutes = p.segmentDuration === undefined ? 5 : problems.positiveDuration('segmentDuration', p.segmentDuration, 'min', segmentFix);
+    if (segmentMinutes > MINUTES_PER_DAY) {
+      problems.add('segmentDuration', p.segmentDuration, 'must be at most one day (1440 min)', segmentFix, formatAmount(segmentMinutes, 'min'));
     }
     const redundancy = CapacityPlanner.redundancyOf(problems, p.redundancy, Redundancy.erasureCoded(2, 2));
     const fillTarget = CapacityPlanner.fillTargetOf(problems, p.fillTarget);
     const windowSeconds = CapacityPlanner.windowOf(problems, 'archiveWindow', p.archiveWindow, SECONDS_PER_DAY, true);
     problems.throwIfAny();
 
-    const { cameras, bitrateMbps, retentionDays } = p;
+    const { cameras, bitrateMbps } = p;
     const dailyBytes = cameras * bitrateMbps * 1e6 / 8 * SECONDS_PER_DAY;
     const logicalBytes = dailyBytes * retentionDays;
     const segmentsPerCameraRetained = ceilTo(retentionDays * MINUTES_PER_DAY / segmentMinutes, 0);
@@ -66,7 +66,7 @@ export class CapacityPlanner {
       { label: 'Cameras', value: n(cameras), basis: 'input' },
       { label: 'Bitrate per camera', value: `${n(bitrateMbps)} Mbps`, basis: 'input' },
       { label: 'Retention', value: `${n(retentionDays)} days`, basis: 'input' },
-      { label: 'Segment length', value: `${n(segmentMinutes)} min`, basis: origin(p.segmentMinutes) },
+      { label: 'Segment length', value: `${n(segmentMinutes)} min`, basis: origin(p.segmentDuration) },
       ...CapacityPlanner.commonInputs(redundancy, fillTarget, p.redundancy, p.fillTarget),
       { label: 'Archive window', value: formatSeconds(windowSeconds), basis: origin(p.archiveWindow) },
     ];
@@ -101,14 +101,15 @@ export class CapacityPlanner {
 
   /**
    * Time series: `logicalBytes = sensors × 86,400 / sampleIntervalSeconds × retentionDays × bytesPerPoint /
-   * compressionRatio`.
+   * compressionRatio`, where `sampleIntervalSeconds` is `sampleInterval` in seconds and `retentionDays` is `retention` in
+   * days.
    */
   public static iot(props: IotCapacityProps): CapacityEstimate {
     const problems = new ProblemList('CapacityPlanner.iot');
     const p = props ?? ({} as IotCapacityProps);
     problems.positiveInteger('sensors', p.sensors, 'give the number of sensors (series) that report, e.g. 10000');
-    problems.positiveNumber('sampleIntervalSeconds', p.sampleIntervalSeconds, 'give the seconds between two points of one sensor, e.g. 10');
-    problems.positiveNumber('retentionDays', p.retentionDays, 'give the days of points to keep, e.g. 30');
+    const sampleIntervalSeconds = problems.positiveDuration('sampleInterval', p.sampleInterval, 's', 'give the time between two points of one sensor, e.g. 10 s');
+    const retentionDays = problems.positiveDuration('retention', p.retention, 'days', 'give how long points are kept, e.g. 30 days');
     const bytesPerPoint = p.bytesPerPoint ?? 100;
     problems.positiveNumber('bytesPerPoint', bytesPerPoint, 'give the uncompressed size of one point in bytes, e.g. 100');
     const compressionRatio = p.compressionRatio ?? 10;
@@ -121,7 +122,7 @@ export class CapacityPlanner {
     const windowSeconds = CapacityPlanner.windowOf(problems, 'archiveWindow', p.archiveWindow, SECONDS_PER_DAY, true);
     problems.throwIfAny();
 
-    const { sensors, sampleIntervalSeconds, retentionDays } = p;
+    const { sensors } = p;
     const logicalBytes = sensors * SECONDS_PER_DAY / sampleIntervalSeconds * retentionDays * bytesPerPoint / compressionRatio;
     const pointsPerDay = sensors * SECONDS_PER_DAY / sampleIntervalSeconds;
     const dailyBytes = pointsPerDay * bytesPerPoint / compressionRatio;
@@ -257,7 +258,11 @@ export class CapacityPlanner {
     return fit;
   }
 
-  /** @internal The estimate of the same workload with one parameter changed (used to verify suggestions). */
+  /**
+   * @internal The estimate of the same workload with one of its `parameters` changed (used to verify suggestions):
+   * `retentionDays`, `segmentMinutes` and `sampleIntervalSeconds` become the Durations `retention`, `segmentDuration`
+   * and `sampleInterval` again, in the same units, so the figures read back exactly.
+   */
   public static _reestimate(estimate: CapacityEstimate, prop: string, value: number): CapacityEstimate {
     const p: { [key: string]: number } = { ...estimate.parameters, [prop]: value };
     // Stryker disable next-line ObjectLiteral: suggestions compare logical bytes, which neither redundancy nor fill target changes
@@ -267,16 +272,16 @@ export class CapacityPlanner {
         return CapacityPlanner.video({
           cameras: p.cameras,
           bitrateMbps: p.bitrateMbps,
-          retentionDays: p.retentionDays,
-          segmentMinutes: p.segmentMinutes,
+          retention: Duration.days(p.retentionDays),
+          segmentDuration: Duration.minutes(p.segmentMinutes),
           archiveWindow: Duration.seconds(p.archiveWindowSeconds),
           ...common,
         });
       case CapacityWorkload.IOT:
         return CapacityPlanner.iot({
           sensors: p.sensors,
-          sampleIntervalSeconds: p.sampleIntervalSeconds,
-          retentionDays: p.retentionDays,
+          sampleInterval: Duration.seconds(p.sampleIntervalSeconds),
+          retention: Duration.days(p.retentionDays),
           bytesPerPoint: p.bytesPerPoint,
           compressionRatio: p.compressionRatio,
           archiveWindow: Duration.seconds(p.archiveWindowSeconds),

@@ -1,7 +1,30 @@
 // Internal validation helpers of the capacity planner. Not re-exported from src/capacity/index.ts (so invisible to
 // jsii); the CLI imports them directly to map planner props to its flags.
-import { SizeRoundingBehavior } from 'cdk8s';
-import { formatBytes, formatSeconds } from './text';
+import { Duration, SizeRoundingBehavior } from 'cdk8s';
+import { exactNumber, formatBytes, formatSeconds } from './text';
+
+/** The units the planner reads a Duration in: its figures and reports count days, minutes or seconds. */
+export type DurationUnit = 'days' | 'min' | 's';
+
+const UNIT_MILLIS: Record<DurationUnit, number> = { days: 86_400_000, min: 60_000, s: 1_000 };
+/** cdk8s `Duration.unitLabel()` of each unit. */
+const UNIT_LABEL: Record<DurationUnit, string> = { days: 'days', min: 'minutes', s: 'seconds' };
+
+/**
+ * The amount of `d` in `unit`, not rounded. Exact for a Duration built in that unit (`Duration.days(0.37)` is 0.37
+ * days, not 0.37 × 86,400,000 ms ÷ 86,400,000), and the nearest double otherwise (`Duration.hours(36)` is 1.5 days).
+ */
+export function durationIn(d: Duration, unit: DurationUnit): number {
+  if (d.unitLabel() === UNIT_LABEL[unit]) {
+    return unit === 'days' ? d.toDays({ integral: false }) : unit === 'min' ? d.toMinutes({ integral: false }) : d.toSeconds({ integral: false });
+  }
+  return d.toMilliseconds({ integral: false }) / UNIT_MILLIS[unit];
+}
+
+/** `7 days`, `5 min`, `10 s`: an amount as the planner's reports show it. */
+export function formatAmount(amount: number, unit: DurationUnit): string {
+  return `${exactNumber(amount)} ${unit}`;
+}
 
 /** One rejected input: the prop, its value (already rendered), the rule it breaks and the fix. */
 export interface PlannerProblem {
@@ -55,8 +78,9 @@ export class ProblemList {
 
   public constructor(private readonly source: string) {}
 
-  public add(prop: string, value: unknown, rule: string, fix: string): void {
-    this.problems.push({ prop, value: renderValue(value), rule, fix });
+  /** Adds a problem; `shown` replaces the rendered value (e.g. a Duration in the unit the rule counts in). */
+  public add(prop: string, value: unknown, rule: string, fix: string, shown?: string): void {
+    this.problems.push({ prop, value: shown ?? renderValue(value), rule, fix });
   }
 
   /** A whole number > 0 (and a safe integer). Returns whether it passed. */
@@ -77,6 +101,21 @@ export class ProblemList {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A Duration longer than 0 (and finite). Returns its amount in `unit` (see {@link durationIn}), or NaN when it
+   * failed; the value is shown in `unit` (`retention = 0 days`).
+   */
+  public positiveDuration(prop: string, value: unknown, unit: DurationUnit, fix: string): number {
+    const amount = value instanceof Duration ? durationIn(value, unit) : NaN;
+    if (!(Number.isFinite(amount) && amount > 0)) {
+      const isDuration = value instanceof Duration;
+      this.add(prop, value, isDuration ? 'must be a finite time longer than 0' : 'must be a Duration longer than 0', fix,
+        isDuration ? formatAmount(amount, unit) : undefined);
+      return NaN;
+    }
+    return amount;
   }
 
   /** A finite number in [min, max] (`minExclusive` makes the lower bound open, `maxExclusive` the upper). */

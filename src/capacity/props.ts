@@ -8,14 +8,16 @@ export interface VideoCapacityProps {
   readonly cameras: number;
   /** Average bitrate of one camera stream in Mbps (10^6 bit/s); 1080p H.264 is typically 2–8 Mbps. */
   readonly bitrateMbps: number;
-  /** Days of recordings kept on the site (fractions allowed). */
-  readonly retentionDays: number;
   /**
-   * Length of one recorded segment (one object) in minutes, at most 1,440.
-   *
-   * @default 5
+   * How long recordings are kept on the site (counted in days: `Duration.hours(36)` is 1.5 days; fractions allowed).
    */
-  readonly segmentMinutes?: number;
+  readonly retention: Duration;
+  /**
+   * Length of one recorded segment (one object), at most one day.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly segmentDuration?: Duration;
   /**
    * How the object store protects the recordings.
    *
@@ -41,10 +43,10 @@ export interface VideoCapacityProps {
 export interface IotCapacityProps {
   /** Sensors (series) reporting (a positive integer). */
   readonly sensors: number;
-  /** Seconds between two points of one sensor. */
-  readonly sampleIntervalSeconds: number;
-  /** Days of points kept on the site (fractions allowed). */
-  readonly retentionDays: number;
+  /** Time between two points of one sensor (counted in seconds; fractions allowed). */
+  readonly sampleInterval: Duration;
+  /** How long points are kept on the site (counted in days; fractions allowed). */
+  readonly retention: Duration;
   /**
    * Size of one point as sent (uncompressed line protocol: measurement, tags, one field, timestamp), in bytes.
    *

@@ -31,6 +31,8 @@ interface FlagSpec {
   /** Planner prop it sets (also used to map planner problems back to the flag). */
   readonly prop: string;
   readonly kind: Kind;
+  /** For a number that the planner takes as a Duration: the unit the number counts (`--retention-days 7` → 7 days). */
+  readonly unit?: 'days' | 'minutes' | 'seconds';
   readonly required?: boolean;
   readonly placeholder: string;
   readonly help: string;
@@ -40,14 +42,14 @@ const WORKLOAD_FLAGS: Record<Workload, FlagSpec[]> = {
   video: [
     { flag: 'cameras', prop: 'cameras', kind: 'int', required: true, placeholder: 'N', help: 'cameras recording continuously' },
     { flag: 'bitrate-mbps', prop: 'bitrateMbps', kind: 'number', required: true, placeholder: 'MBPS', help: 'average bitrate of one camera in Mbps (10^6 bit/s)' },
-    { flag: 'retention-days', prop: 'retentionDays', kind: 'number', required: true, placeholder: 'DAYS', help: 'days of recordings kept on the site' },
-    { flag: 'segment-minutes', prop: 'segmentMinutes', kind: 'number', placeholder: 'MIN', help: 'length of one recorded segment (object) (default 5)' },
+    { flag: 'retention-days', prop: 'retention', kind: 'number', unit: 'days', required: true, placeholder: 'DAYS', help: 'days of recordings kept on the site' },
+    { flag: 'segment-minutes', prop: 'segmentDuration', kind: 'number', unit: 'minutes', placeholder: 'MIN', help: 'length of one recorded segment (object) (default 5)' },
     { flag: 'archive-window', prop: 'archiveWindow', kind: 'duration', placeholder: 'DURATION', help: 'time per day to archive a day of video to the cloud, at most 24h (default 24h)' },
   ],
   iot: [
     { flag: 'sensors', prop: 'sensors', kind: 'int', required: true, placeholder: 'N', help: 'sensors (series) reporting' },
-    { flag: 'sample-interval-seconds', prop: 'sampleIntervalSeconds', kind: 'number', required: true, placeholder: 'S', help: 'seconds between two points of one sensor' },
-    { flag: 'retention-days', prop: 'retentionDays', kind: 'number', required: true, placeholder: 'DAYS', help: 'days of points kept on the site' },
+    { flag: 'sample-interval-seconds', prop: 'sampleInterval', kind: 'number', unit: 'seconds', required: true, placeholder: 'S', help: 'seconds between two points of one sensor' },
+    { flag: 'retention-days', prop: 'retention', kind: 'number', unit: 'days', required: true, placeholder: 'DAYS', help: 'days of points kept on the site' },
     { flag: 'bytes-per-point', prop: 'bytesPerPoint', kind: 'number', placeholder: 'B', help: 'uncompressed size of one point (default 100)' },
     { flag: 'compression-ratio', prop: 'compressionRatio', kind: 'number', placeholder: 'R', help: 'uncompressed ÷ stored size, at least 1 (default 10)' },
     { flag: 'archive-window', prop: 'archiveWindow', kind: 'duration', placeholder: 'DURATION', help: 'time per day to ship a day of points to the cloud, at most 24h (default 24h)' },
@@ -357,14 +359,45 @@ function convert(spec: FlagSpec, raw: string): unknown {
       return parseSize(spec.flag, raw);
     case 'duration':
       return parseDuration(spec.flag, raw);
-    default:
-      return parseNumber(spec.flag, raw);
+    default: {
+      const value = parseNumber(spec.flag, raw);
+      return spec.unit === undefined ? value : durationOf(spec, raw, value);
+    }
   }
 }
 
-/** Rewrites planner prop names in advice (`retentionDays at most 6`) as the CLI's flags (`--retention-days at most 6`). */
+/** A number flag the planner takes as a Duration (`--retention-days 1.5` → `Duration.days(1.5)`, exact in that unit). */
+function durationOf(spec: FlagSpec, raw: string, value: number): Duration {
+  if (value < 0) {
+    // cdk8s refuses a negative Duration outright; say so in the flag's terms.
+    throw new UsageError(`--${spec.flag} ${JSON.stringify(raw)}: must be greater than 0 (${spec.help})`);
+  }
+  switch (spec.unit) {
+    case 'days':
+      return Duration.days(value);
+    case 'minutes':
+      return Duration.minutes(value);
+    default:
+      return Duration.seconds(value);
+  }
+}
+
+/**
+ * Rewrites planner prop names in advice (`fillTarget 0.95 is above…`, `retention at most 6 days`) as the CLI's flags
+ * (`--fill-target 0.95 is above…`, `--retention-days at most 6 days`). A prop that is also a plain word (`retention`)
+ * is rewritten only where it stands for the prop (before `at most`, `at least` or `=`), never in prose ("shorten
+ * retention").
+ */
 function flagify(text: string, specs: FlagSpec[]): string {
-  return specs.filter((s) => s.prop !== s.flag).reduce((t, s) => t.replace(new RegExp(`\\b${s.prop}\\b`, 'g'), `--${s.flag}`), text);
+  return specs.filter((s) => s.prop !== s.flag).reduce((t, s) => {
+    const word = /^[a-z]+$/.test(s.prop);
+    return t.replace(new RegExp(`\\b${s.prop}\\b${word ? '(?= (?:at most|at least|=) )' : ''}`, 'g'), `--${s.flag}`);
+  }, text);
+}
+
+/** {@link flagify} with the flags of `workload` (for tests). */
+export function flagifyFor(workload: 'video' | 'iot' | 'models', text: string): string {
+  return flagify(text, [...WORKLOAD_FLAGS[workload], ...COMMON_FLAGS, ...HARDWARE_FLAGS]);
 }
 
 function renderText(workload: Workload, estimate: CapacityEstimate, fit: CapacityFit | undefined, specs: FlagSpec[]): string {

@@ -1,8 +1,8 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, edgeError, KubeNames, NetworkPeer, Resources, SecretKeyReference } from '../core';
-import { Shape } from '../core/validate';
+import { ContainerImage, KubeNames, NetworkPeer, Resources, SecretKeyReference } from '../core';
+import { Durations, Shape } from '../core/validate';
 import { RestrictedWorkload } from '../core/workload';
 
 /** Props of {@link InfluxDb}. */
@@ -18,8 +18,11 @@ export interface InfluxDbProps {
   readonly storageClassName: string;
   /** Size of the data volume (from the capacity planner). */
   readonly volumeSize: Size;
-  /** Days of data kept in the initial bucket (InfluxDB enforces it by deleting older shards). */
-  readonly retentionDays: number;
+  /**
+   * How long data is kept in the initial bucket (InfluxDB enforces it by deleting older shards): a whole number of
+   * days, at least one (`Duration.days(30)`).
+   */
+  readonly retention: Duration;
   /**
    * Organization created at first start.
    * @default 'edge'
@@ -83,9 +86,7 @@ export class InfluxDb extends Construct {
     this.name = props.name ?? 'influxdb';
     this.namespace = props.namespace;
     KubeNames.assertDns1123Label(this, 'name', this.name);
-    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1) {
-      throw edgeError(this, { prop: 'retentionDays', value: props.retentionDays, rule: 'must be a whole number of days, at least 1', fix: 'use e.g. 30' });
-    }
+    const retentionDays = Durations.wholeUnits(this, 'retention', props.retention, 'days', 1, 'the bucket retention is written in days');
     this.organization = props.organization ?? 'edge';
     this.bucket = props.bucket ?? 'telemetry';
     this.token = { name: props.adminSecretName, key: 'token' };
@@ -126,7 +127,7 @@ export class InfluxDb extends Construct {
             secretEnv('DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'token'),
             { name: 'DOCKER_INFLUXDB_INIT_ORG', value: this.organization },
             { name: 'DOCKER_INFLUXDB_INIT_BUCKET', value: this.bucket },
-            { name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: `${props.retentionDays}d` },
+            { name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: `${retentionDays}d` },
             { name: 'INFLUXD_REPORTING_DISABLED', value: 'true' },
           ],
           resources: Resources.toKube({ cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512) } }, props.resources),

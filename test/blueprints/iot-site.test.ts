@@ -24,7 +24,7 @@ function baseProps(): IoTSiteProps {
   return {
     siteName: 'site-a',
     sensors: 10_000,
-    retentionDays: 30,
+    retention: Duration.days(30),
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],
     cloud: {
@@ -168,7 +168,7 @@ describe('IoTSite flow tables and inventories', () => {
     const s = site({
       sensors: 2_500,
       sampleInterval: Duration.seconds(30),
-      retentionDays: 365,
+      retention: Duration.days(365),
       bytesPerPoint: 120,
       compressionRatio: 8,
       fillTarget: 0.8,
@@ -314,7 +314,7 @@ describe('IoTSite wiring (defaults)', () => {
 
   test('InfluxDB volume = planner provisioned bytes rounded up to whole GiB (hand-computed: 29Gi)', () => {
     // 10,000 sensors × 8,640 points/day × 30 days × 100 B ÷ 10 = 25.92 GB; ÷ 0.85 = 30.49 GB = 28.40 GiB → 29Gi.
-    const planner = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    const planner = CapacityPlanner.iot({ sensors: 10_000, sampleInterval: Duration.seconds(10), retention: Duration.days(30) });
     expect(planner.provisionedBytes).toBeCloseTo(25.92e9 / 0.85, 0);
     expect(Math.ceil(planner.provisionedBytes / GIB)).toBe(29);
     const sts = find(m, 'StatefulSet', 'influxdb');
@@ -452,7 +452,9 @@ describe('IoTSite InfluxDB memory from the planner (InfluxData sizing guidance)'
     return Number(m[1]) * (m[2] === 'Gi' ? GIB : 2 ** 20);
   };
   test('the InfluxDB container requests and limits what the planner derives from writes/s and series', () => {
-    const s = site({ sensors: 12_000, sampleInterval: Duration.seconds(5), retentionDays: 90, kafka: { outageBudget: Duration.hours(48) } });
+    const s = site({
+      sensors: 12_000, sampleInterval: Duration.seconds(5), retention: Duration.days(90), kafka: { outageBudget: Duration.hours(48) },
+    });
     const m = synth(s);
     const c = find(m, 'StatefulSet', 'influxdb').spec.template.spec.containers[0];
     expect(s.estimate.memoryRequestBytes).toBeGreaterThan(512 * 2 ** 20);
@@ -517,7 +519,7 @@ describe('IoTSite report: Proved by', () => {
 
 describe('IoTSite options', () => {
   test('a tiny site gets the 5Gi floor', () => {
-    const m = synth(site({ sensors: 10, sampleInterval: Duration.minutes(1), retentionDays: 7 }));
+    const m = synth(site({ sensors: 10, sampleInterval: Duration.minutes(1), retention: Duration.days(7) }));
     expect(find(m, 'StatefulSet', 'influxdb').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('5Gi');
     expect(find(m, 'KafkaNodePool', 'dual-role').spec.storage.volumes[0].size).toBe('20Gi');
   });
@@ -617,9 +619,13 @@ describe('IoTSite fails if', () => {
   test('the site name is not a DNS label', () => {
     expect(() => site({ siteName: 'Site_A' })).toThrow(/IoTSite "site-a": siteName = "Site_A": must be a DNS-1123 label .*; use a name like "site-a"/);
   });
-  test('retention is under a day or fractional', () => {
-    expect(() => site({ retentionDays: 0 })).toThrow(/IoTSite "site-a": retentionDays = 0: must be a whole number of days, at least 1 .*; use e\.g\. 30/);
-    expect(() => site({ retentionDays: 1.5 })).toThrow(/retentionDays = 1\.5: must be a whole number of days/);
+  test('retention is under a day, fractional, or not a Duration', () => {
+    expect(() => site({ retention: Duration.days(0) })).toThrow(
+      'IoTSite "site-a": retention = "0 days": must be a whole number of days, at least 1; use Duration.days(1) (it becomes the InfluxDB bucket retention, in days)');
+    expect(() => site({ retention: Duration.hours(36) })).toThrow(/IoTSite "site-a": retention = "1 day 12 hours": must be a whole number of days, at least 1; use Duration\.days\(2\)/);
+    expect(() => site({ retention: 30 as any })).toThrow(/IoTSite "site-a": retention = 30: must be a Duration; use Duration\.days\(30\)/);
+    // Whole days in another unit are whole days.
+    expect(() => site({ retention: Duration.hours(48) })).not.toThrow();
   });
   test('the sample interval is zero', () => {
     expect(() => site({ sampleInterval: Duration.seconds(0) })).toThrow(/IoTSite "site-a": sampleInterval = "0 seconds": must be longer than zero/);

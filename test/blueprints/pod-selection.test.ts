@@ -1,6 +1,6 @@
 // Every selector the sites write for the library's own workloads (NetworkPolicy pod selectors and peers, grant
 // consumers) must select pods the site really emits; and renaming a workload must never break that silently.
-import { App, Testing } from 'cdk8s';
+import { App, Duration, Testing } from 'cdk8s';
 import { build as buildModelSite } from './model-site-support';
 import { videoBase } from './video-site-support';
 import {
@@ -69,7 +69,7 @@ function iotProps(): IoTSiteProps {
   return {
     siteName: 'site-a',
     sensors: 10_000,
-    retentionDays: 30,
+    retention: Duration.days(30),
     storageClassName: 'lvm-xfs',
     cloud: {
       kafka: {

@@ -1,6 +1,6 @@
 // Blueprint access and wiring (issue 14): each consumer its own store user, Velero's peer and location, the archive
 // bandwidth check, and reports that list every Secret the manifests reference.
-import { App, Size, Testing } from 'cdk8s';
+import { App, Duration, Size, Testing } from 'cdk8s';
 import { props as modelProps } from './model-site-support';
 import { cloudArchive, videoBase } from './video-site-support';
 import {
@@ -180,7 +180,7 @@ describe('defect 12: reports list every Secret the operator must create, and arr
     ['iot', () => new IoTSite(new App(), 'iot', {
       siteName: 'site-a',
       sensors: 1000,
-      retentionDays: 30,
+      retention: Duration.days(30),
       storageClassName: 'lvm-xfs',
       cloud: { kafka: videoBase.cloud.kafka, backupStore: cloudArchive, backupBucket: 'fleet-backups' },
       backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },

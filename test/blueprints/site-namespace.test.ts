@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { InfluxDb, KafkaAuthentication, SiteNamespace, TelegrafIngest } from '../../src';
 import { WorkloadFootprint } from '../../src/blueprints/site/footprint';
 import { formatBytes, formatCpu, parseQuantity } from '../../src/blueprints/site/quantity';
@@ -43,7 +43,7 @@ describe('SiteNamespace', () => {
   function site() {
     const c = chart();
     const ns = new SiteNamespace(c, 'Namespace', { name: 'site-a' });
-    const influx = new InfluxDb(c, 'Influx', { namespace: 'site-a', storageClassName: 'lvm-xfs', volumeSize: Size.gibibytes(20), retentionDays: 30, adminSecretName: 'influx-admin' });
+    const influx = new InfluxDb(c, 'Influx', { namespace: 'site-a', storageClassName: 'lvm-xfs', volumeSize: Size.gibibytes(20), retention: Duration.days(30), adminSecretName: 'influx-admin' });
     const telegraf = new TelegrafIngest(c, 'Telegraf', {
       namespace: 'site-a',
       influxUrl: influx.url,
@@ -117,7 +117,7 @@ describe('InfluxDb and TelegrafIngest', () => {
 
   test('workloads are restricted, probed and take secrets by reference', () => {
     const c = chart();
-    const influx = new InfluxDb(c, 'Influx', { namespace: 'n', storageClassName: 'sc', volumeSize: Size.gibibytes(5), retentionDays: 7, adminSecretName: 'admin' });
+    const influx = new InfluxDb(c, 'Influx', { namespace: 'n', storageClassName: 'sc', volumeSize: Size.gibibytes(5), retention: Duration.days(7), adminSecretName: 'admin' });
     new TelegrafIngest(c, 'Telegraf', {
       namespace: 'n',
       influxUrl: influx.url,
@@ -139,7 +139,14 @@ describe('InfluxDb and TelegrafIngest', () => {
   });
 
   test('fails on bad retention and replicas', () => {
-    expect(() => new InfluxDb(chart(), 'x', { namespace: 'n', storageClassName: 'sc', volumeSize: Size.gibibytes(1), retentionDays: 0, adminSecretName: 'a' })).toThrow(/InfluxDb "test\/x": retentionDays = 0/);
+    const influx = (retention: Duration) => () => new InfluxDb(chart(), 'x', { namespace: 'n', storageClassName: 'sc', volumeSize: Size.gibibytes(1), retention, adminSecretName: 'a' });
+    expect(influx(Duration.days(0))).toThrow('InfluxDb "test/x": retention = "0 days": must be a whole number of days, at least 1; use Duration.days(1) (the bucket retention is written in days)');
+    // Whole days in another unit are whole days: 48 hours is written as 2d.
+    const twoDays = chart();
+    new InfluxDb(twoDays, 'x', { namespace: 'n', storageClassName: 'sc', volumeSize: Size.gibibytes(1), retention: Duration.hours(48), adminSecretName: 'a' });
+    const env = find(synth(twoDays), 'StatefulSet', 'influxdb').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'DOCKER_INFLUXDB_INIT_RETENTION').value).toBe('2d');
+    expect(influx(Duration.hours(12))).toThrow(/InfluxDb "test\/x": retention = "12 hours": must be a whole number of days, at least 1; use Duration\.days\(1\)/);
     expect(() => new TelegrafIngest(chart(), 'x', { namespace: 'n', influxUrl: 'u', influxToken: { name: 'a', key: 'b' }, organization: 'o', bucket: 'b', replicas: 0 })).toThrow(/replicas = 0/);
   });
 });

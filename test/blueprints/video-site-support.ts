@@ -1,4 +1,5 @@
 // Props shared by the VideoSurveillanceSite tests (site wiring and grants).
+import { Duration } from 'cdk8s';
 import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSiteProps } from '../../src';
 
 export const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive' } });
@@ -8,7 +9,7 @@ export const videoBase: VideoSurveillanceSiteProps = {
   siteName: 'site-a',
   cameras: 20,
   bitrateMbps: 4,
-  retentionDays: 7,
+  retention: Duration.days(7),
   driveSize: DecimalSize.terabytes(8),
   storageClassName: 'lvm-xfs',
   cloud: {

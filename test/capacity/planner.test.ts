@@ -106,7 +106,7 @@ describe('CapacityPlanner.video', () => {
   test.each([
     {
       name: '100 cameras × 4 Mbps × 7 days, defaults (EC 2+2, fill 0.85, 5 min segments, 24 h window)',
-      props: { cameras: 100, bitrateMbps: 4 as number, retentionDays: 7 },
+      props: { cameras: 100, bitrateMbps: 4 as number, retention: Duration.days(7) },
       // one camera: 4e6 / 8 = 500,000 B/s × 86,400 s = 43.2e9 B/day; × 100 cameras = 4.32e12 B/day
       // logical = 4.32e12 × 7 = 30.24e12; raw = × (2+2)/2 = 60.48e12; provisioned = 60.48e12 / 0.85 = 71.152941176470588e12
       // segments/day = 100 × 1,440 / 5 = 28,800; segment = 500,000 B/s × 300 s = 150e6 B
@@ -129,7 +129,7 @@ describe('CapacityPlanner.video', () => {
     },
     {
       name: '1 camera × 2 Mbps × 1 day, no redundancy, fill 1',
-      props: { cameras: 1, bitrateMbps: 2, retentionDays: 1, redundancy: Redundancy.NONE, fillTarget: 1 },
+      props: { cameras: 1, bitrateMbps: 2, retention: Duration.days(1), redundancy: Redundancy.NONE, fillTarget: 1 },
       // 2e6 / 8 = 250,000 B/s × 86,400 = 21.6e9 B; raw = provisioned = 21.6e9
       // segments/day = 1,440 / 5 = 288; segment = 250,000 × 300 = 75e6; retained = ⌈1,440 / 5⌉ = 288
       // WAN = 21.6e9 × 8 / 86,400 = 2e6 bit/s = 2 Mbps
@@ -153,10 +153,10 @@ describe('CapacityPlanner.video', () => {
       props: {
         cameras: 16,
         bitrateMbps: 8,
-        retentionDays: 30,
+        retention: Duration.days(30),
         redundancy: Redundancy.erasureCoded(4, 2),
         fillTarget: 0.8,
-        segmentMinutes: 10,
+        segmentDuration: Duration.minutes(10),
         archiveWindow: Duration.hours(8),
       },
       // 8e6 / 8 = 1e6 B/s × 86,400 = 86.4e9 B/day/camera; × 16 = 1.3824e12 B/day; × 30 = 41.472e12 logical
@@ -180,7 +180,13 @@ describe('CapacityPlanner.video', () => {
     },
     {
       name: '3 cameras × 2.5 Mbps × 0.5 days, 3 replicas, 7 min segments',
-      props: { cameras: 3, bitrateMbps: 2.5, retentionDays: 0.5, redundancy: Redundancy.replicated(3), segmentMinutes: 7 },
+      props: {
+        cameras: 3,
+        bitrateMbps: 2.5,
+        retention: Duration.days(0.5),
+        redundancy: Redundancy.replicated(3),
+        segmentDuration: Duration.minutes(7),
+      },
       // 2.5e6 / 8 = 312,500 B/s × 86,400 = 27e9 B/day/camera; × 3 = 81e9 B/day; × 0.5 = 40.5e9 logical
       // raw = × 3 = 121.5e9; provisioned = 121.5e9 / 0.85 = 142.94117647058824e9; ingest = 7.5 Mbps
       // segments/day = 3 × 1,440 / 7 = 617.142857…; segment = 312,500 × 420 = 131.25e6
@@ -207,7 +213,7 @@ describe('CapacityPlanner.video', () => {
   });
 
   test('records inputs, defaults and parameters', () => {
-    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) });
     expect(e.redundancy.description).toBe('EC 2+2');
     expect(e.fillTarget).toBe(0.85);
     expect(e.parameters).toEqual({
@@ -233,7 +239,7 @@ describe('CapacityPlanner.video', () => {
   });
 
   test('toMarkdown renders a table with inputs, results and formula', () => {
-    const md = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 }).toMarkdown();
+    const md = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) }).toMarkdown();
     expect(md).toContain('| Quantity | Value | Basis |\n| --- | ---: | --- |\n| Cameras | 100 | input |');
     expect(md).toContain('| Segment length | 5 min | default |');
     expect(md).toContain('| Provisioned (at fill target) | 71.15 TB | raw ÷ 0.85 |');
@@ -242,7 +248,7 @@ describe('CapacityPlanner.video', () => {
   });
 
   test('toPlainObject keeps unrounded numbers and drops undefined fields', () => {
-    const o = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 }).toPlainObject();
+    const o = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) }).toPlainObject();
     expect(o.workload).toBe('video');
     expect(o.logicalBytes).toBe(30.24e12);
     expect(o.inputs.redundancy).toBe('EC 2+2');
@@ -250,7 +256,7 @@ describe('CapacityPlanner.video', () => {
     expect('pointsPerDay' in o).toBe(false);
   });
 
-  const valid = { cameras: 100, bitrateMbps: 4, retentionDays: 7 };
+  const valid = { cameras: 100, bitrateMbps: 4, retention: Duration.days(7) };
   test.each([
     [{ cameras: 0 }, 'cameras = 0: must be a positive integer; give the number of cameras'],
     [{ cameras: -5 }, 'cameras = -5: must be a positive integer'],
@@ -261,10 +267,14 @@ describe('CapacityPlanner.video', () => {
     [{ bitrateMbps: 0 }, 'bitrateMbps = 0: must be a finite number greater than 0'],
     [{ bitrateMbps: Infinity }, 'bitrateMbps = Infinity: must be a finite number greater than 0'],
     [{ bitrateMbps: NaN }, 'bitrateMbps = NaN'],
-    [{ retentionDays: 0 }, 'retentionDays = 0: must be a finite number greater than 0'],
-    [{ retentionDays: -1 }, 'retentionDays = -1'],
-    [{ segmentMinutes: 0 }, 'segmentMinutes = 0: must be a finite number greater than 0'],
-    [{ segmentMinutes: 1441 }, 'segmentMinutes = 1441: must be at most 1440 (one day)'],
+    [{ retention: Duration.days(0) }, 'retention = 0 days: must be a finite time longer than 0; give how long recordings are kept, e.g. 7 days'],
+    [{ retention: Duration.hours(0) }, 'retention = 0 days: must be a finite time longer than 0'],
+    [{ retention: 7 as any }, 'retention = 7: must be a Duration longer than 0; give how long recordings are kept'],
+    [{ retention: undefined as any }, 'retention = undefined: must be a Duration longer than 0'],
+    [{ segmentDuration: Duration.minutes(0) }, 'segmentDuration = 0 min: must be a finite time longer than 0; use the recorder\'s segment length, e.g. 5 min'],
+    [{ segmentDuration: Duration.minutes(1441) }, 'segmentDuration = 1,441 min: must be at most one day (1440 min)'],
+    [{ segmentDuration: Duration.hours(25) }, 'segmentDuration = 1,500 min: must be at most one day (1440 min)'],
+    [{ segmentDuration: 5 as any }, 'segmentDuration = 5: must be a Duration longer than 0'],
     [{ fillTarget: 0 }, 'fillTarget = 0: must be a number in (0, 1]'],
     [{ fillTarget: 1.01 }, 'fillTarget = 1.01: must be a number in (0, 1]'],
     [{ fillTarget: NaN }, 'fillTarget = NaN: must be a number in (0, 1]'],
@@ -279,20 +289,20 @@ describe('CapacityPlanner.video', () => {
   test('lists every bad prop in one error, one per line', () => {
     let message = '';
     try {
-      CapacityPlanner.video({ cameras: 0, bitrateMbps: NaN, retentionDays: Infinity, fillTarget: 2 });
+      CapacityPlanner.video({ cameras: 0, bitrateMbps: NaN, retention: Duration.days(Infinity), fillTarget: 2 });
     } catch (e) {
       message = (e as Error).message;
     }
     expect(message.split('\n')).toEqual([
       expect.stringMatching(/^CapacityPlanner\.video: cameras = 0: /),
       expect.stringMatching(/^CapacityPlanner\.video: bitrateMbps = NaN: /),
-      expect.stringMatching(/^CapacityPlanner\.video: retentionDays = Infinity: /),
+      expect.stringMatching(/^CapacityPlanner\.video: retention = Infinity days: /),
       expect.stringMatching(/^CapacityPlanner\.video: fillTarget = 2: /),
     ]);
   });
 
   test('fails if the result overflows', () => {
-    expect(() => CapacityPlanner.video({ cameras: Number.MAX_SAFE_INTEGER, bitrateMbps: 1e300, retentionDays: 1e10 }))
+    expect(() => CapacityPlanner.video({ cameras: Number.MAX_SAFE_INTEGER, bitrateMbps: 1e300, retention: Duration.days(1e10) }))
       .toThrow(/provisionedBytes = Infinity: is too large to compute/);
   });
 });
@@ -301,7 +311,7 @@ describe('CapacityPlanner.iot', () => {
   test.each([
     {
       name: '10,000 sensors every 10 s for 30 days, defaults (100 B/point, 10:1, no redundancy, fill 0.85)',
-      props: { sensors: 10_000, sampleIntervalSeconds: 10 as number, retentionDays: 30 },
+      props: { sensors: 10_000, sampleInterval: Duration.seconds(10 as number), retention: Duration.days(30) },
       // points/day = 10,000 × 86,400 / 10 = 86.4e6; logical = 86.4e6 × 30 × 100 / 10 = 25.92e9
       // raw = 25.92e9 (overhead 1); provisioned = 25.92e9 / 0.85 = 30.494117647058824e9
       // stored/day = 86.4e6 × 100 / 10 = 864e6; ingest = 10,000 × 100 B × 8 / 10 s = 800,000 bit/s = 0.8 Mbps
@@ -323,8 +333,8 @@ describe('CapacityPlanner.iot', () => {
       name: '500 sensors every 1 s for 7 days, 50 B/point, 5:1, 3 replicas, fill 0.5, 6 h window',
       props: {
         sensors: 500,
-        sampleIntervalSeconds: 1,
-        retentionDays: 7,
+        sampleInterval: Duration.seconds(1),
+        retention: Duration.days(7),
         bytesPerPoint: 50,
         compressionRatio: 5,
         redundancy: Redundancy.replicated(3),
@@ -352,8 +362,8 @@ describe('CapacityPlanner.iot', () => {
       name: '1 sensor every minute for a year, uncompressed, EC 3+1, fill 1',
       props: {
         sensors: 1,
-        sampleIntervalSeconds: 60,
-        retentionDays: 365,
+        sampleInterval: Duration.seconds(60),
+        retention: Duration.days(365),
         compressionRatio: 1,
         redundancy: Redundancy.erasureCoded(3, 1),
         fillTarget: 1,
@@ -381,7 +391,7 @@ describe('CapacityPlanner.iot', () => {
   });
 
   test('defaults are recorded as defaults', () => {
-    const e = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    const e = CapacityPlanner.iot({ sensors: 10_000, sampleInterval: Duration.seconds(10), retention: Duration.days(30) });
     expect(e.redundancy).toBe(Redundancy.NONE);
     expect(e.parameters.bytesPerPoint).toBe(100);
     expect(e.parameters.compressionRatio).toBe(10);
@@ -389,13 +399,14 @@ describe('CapacityPlanner.iot', () => {
     expect(e.warnings).toEqual([]);
   });
 
-  const valid = { sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 };
+  const valid = { sensors: 10_000, sampleInterval: Duration.seconds(10), retention: Duration.days(30) };
   test.each([
     [{ sensors: 0 }, 'sensors = 0: must be a positive integer'],
     [{ sensors: 1.5 }, 'sensors = 1.5: must be a positive integer'],
-    [{ sampleIntervalSeconds: 0 }, 'sampleIntervalSeconds = 0: must be a finite number greater than 0'],
-    [{ sampleIntervalSeconds: NaN }, 'sampleIntervalSeconds = NaN'],
-    [{ retentionDays: Infinity }, 'retentionDays = Infinity'],
+    [{ sampleInterval: Duration.seconds(0) }, 'sampleInterval = 0 s: must be a finite time longer than 0; give the time between two points of one sensor, e.g. 10 s'],
+    [{ sampleInterval: Duration.seconds(NaN) }, 'sampleInterval = NaN s: must be a finite time longer than 0'],
+    [{ sampleInterval: 10 as any }, 'sampleInterval = 10: must be a Duration longer than 0'],
+    [{ retention: Duration.days(Infinity) }, 'retention = Infinity days: must be a finite time longer than 0; give how long points are kept, e.g. 30 days'],
     [{ bytesPerPoint: 0 }, 'bytesPerPoint = 0: must be a finite number greater than 0'],
     [{ compressionRatio: 0.5 }, 'compressionRatio = 0.5: must be a finite number ≥ 1'],
     [{ compressionRatio: NaN }, 'compressionRatio = NaN: must be a finite number ≥ 1'],
@@ -495,12 +506,12 @@ describe('CapacityPlanner.models', () => {
 
 describe('warnings', () => {
   test.each([
-    ['fill target above nearfull', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, fillTarget: 0.9 }), /fillTarget 0\.9 is above Ceph's nearfull ratio \(0\.85/],
-    ['no redundancy for video', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, redundancy: Redundancy.NONE }), /^no redundancy: one lost drive loses data/],
+    ['fill target above nearfull', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), fillTarget: 0.9 }), /fillTarget 0\.9 is above Ceph's nearfull ratio \(0\.85/],
+    ['no redundancy for video', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), redundancy: Redundancy.NONE }), /^no redundancy: one lost drive loses data/],
     ['no redundancy for models', () => CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: Size.gibibytes(1), redundancy: Redundancy.NONE }), /^no redundancy/],
-    ['EC k+0', () => CapacityPlanner.iot({ sensors: 1, sampleIntervalSeconds: 1, retentionDays: 1, redundancy: Redundancy.erasureCoded(4, 0) }), /^EC 4\+0 tolerates no failure/],
-    ['1 replica', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, redundancy: Redundancy.replicated(1) }), /^1 replica tolerates no failure/],
-    ['m = 1', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, redundancy: Redundancy.erasureCoded(2, 1) }), /^EC 2\+1 tolerates one failure only/],
+    ['EC k+0', () => CapacityPlanner.iot({ sensors: 1, sampleInterval: Duration.seconds(1), retention: Duration.days(1), redundancy: Redundancy.erasureCoded(4, 0) }), /^EC 4\+0 tolerates no failure/],
+    ['1 replica', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), redundancy: Redundancy.replicated(1) }), /^1 replica tolerates no failure/],
+    ['m = 1', () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), redundancy: Redundancy.erasureCoded(2, 1) }), /^EC 2\+1 tolerates one failure only/],
     ['2 replicas', () => CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: Size.gibibytes(1), redundancy: Redundancy.replicated(2) }), /^2 replicas tolerates one failure only/],
   ])('%s', (_name, make, pattern) => {
     const e = make();
@@ -509,7 +520,7 @@ describe('warnings', () => {
   });
 
   test('defaults warn about nothing', () => {
-    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1 }).warnings).toEqual([]);
+    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1) }).warnings).toEqual([]);
     expect(CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: Size.gibibytes(1) }).warnings).toEqual([]);
   });
 });
@@ -568,7 +579,7 @@ describe('CapacityPlanner.hardware', () => {
 });
 
 describe('CapacityPlanner.fit', () => {
-  const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+  const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) });
 
   test('too small: needed vs available and the options', () => {
     const fit = CapacityPlanner.fit(video, { servers: 4, driveSize: DecimalSize.terabytes(16) });
@@ -590,7 +601,7 @@ describe('CapacityPlanner.fit', () => {
       'add drives: 2 drives per server (8 × 16 TB = 128 TB raw)',
       'use larger drives: at least 17.79 TB each (4 drives)',
       'add servers: 5 servers with 1 × 16 TB each',
-      'shorten retention: retentionDays at most 6 (now 7)',
+      'shorten retention: retention at most 6 days (now 7 days)',
       'lower the bitrate: bitrateMbps at most 3.59 per camera (now 4)',
     ]);
   });
@@ -602,11 +613,11 @@ describe('CapacityPlanner.fit', () => {
     expect(CapacityPlanner.fit(video, { servers: 4, driveSize: DecimalSize.terabytes(17.79) }).fits).toBe(true);
     expect(CapacityPlanner.fit(video, { servers: 5, driveSize: DecimalSize.terabytes(16) }).fits).toBe(true);
     const hw = { servers: 4, driveSize: DecimalSize.terabytes(16) };
-    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 6 }), hw).fits).toBe(true);
-    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 3.59, retentionDays: 7 }), hw).fits).toBe(true);
+    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(6) }), hw).fits).toBe(true);
+    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 3.59, retention: Duration.days(7) }), hw).fits).toBe(true);
     // and one step beyond each does not: 17.78 TB drives, 3.6 Mbps
     expect(CapacityPlanner.fit(video, { servers: 4, driveSize: DecimalSize.terabytes(17.78) }).fits).toBe(false);
-    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 3.6, retentionDays: 7 }), hw).fits).toBe(false);
+    expect(CapacityPlanner.fit(CapacityPlanner.video({ cameras: 100, bitrateMbps: 3.6, retention: Duration.days(7) }), hw).fits).toBe(false);
   });
 
   test('fits: no options, utilization reported', () => {
@@ -621,7 +632,7 @@ describe('CapacityPlanner.fit', () => {
   });
 
   test('an exact fit fits, one byte less does not', () => {
-    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7, redundancy: Redundancy.NONE, fillTarget: 1 });
+    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7), redundancy: Redundancy.NONE, fillTarget: 1 });
     // needed 30.24e12 = 2 drives × 15.12e12
     expect(CapacityPlanner.fit(e, { servers: 2, driveSize: DecimalSize.terabytes(15.12) }).fits).toBe(true);
     expect(CapacityPlanner.fit(e, { servers: 2, driveSize: DecimalSize.bytes(15.12e12 - 1024) }).fits).toBe(false);
@@ -638,7 +649,7 @@ describe('CapacityPlanner.fit', () => {
   });
 
   test('IoT options: shorter retention and a longer sample interval', () => {
-    const iot = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    const iot = CapacityPlanner.iot({ sensors: 10_000, sampleInterval: Duration.seconds(10), retention: Duration.days(30) });
     const fit = CapacityPlanner.fit(iot, { servers: 1, driveSize: DecimalSize.gigabytes(20) });
     // needed 25.92e9; storable 20e9 × 0.85 = 17e9; ratio = 17 / 25.92 = 0.655864…
     // needed raw = 25.92e9 / 0.85 = 30.494e9 → 2 drives per server, drives ≥ 30.5 GB, 2 servers
@@ -648,8 +659,8 @@ describe('CapacityPlanner.fit', () => {
       'add drives: 2 drives per server (2 × 20 GB = 40 GB raw)',
       'use larger drives: at least 30.5 GB each (1 drives)',
       'add servers: 2 servers with 1 × 20 GB each',
-      'shorten retention: retentionDays at most 19 (now 30)',
-      'sample less often: sampleIntervalSeconds at least 15.3 (now 10)',
+      'shorten retention: retention at most 19 days (now 30 days)',
+      'sample less often: sampleInterval at least 15.3 s (now 10 s)',
     ]);
   });
 
@@ -664,10 +675,10 @@ describe('CapacityPlanner.fit', () => {
   });
 
   test('short retentions are floored to hundredths of a day', () => {
-    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 1, redundancy: Redundancy.NONE, fillTarget: 1 });
+    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(1), redundancy: Redundancy.NONE, fillTarget: 1 });
     // needed 4.32e12; hardware 1 × 1 TB holds 1e12: ratio 0.2315 → 0.23 days
     const fit = CapacityPlanner.fit(e, { servers: 1, driveSize: DecimalSize.terabytes(1) });
-    expect(fit.options).toContain('shorten retention: retentionDays at most 0.23 (now 1)');
+    expect(fit.options).toContain('shorten retention: retention at most 0.23 days (now 1 days)');
   });
 
   test('toPlainObject carries the hardware', () => {
@@ -723,40 +734,42 @@ describe('CapacityFormat and DecimalSize', () => {
 describe('the seed\'s calculator examples (docs/capacity.md)', () => {
   test('video: 100 cameras × 7 days; 63.62 TB is not reachable with EC 2+2 in decimal units', () => {
     // At the seed's mid-range 4 Mbps: 30.24 TB logical, 60.48 TB raw at EC 2+2, 71.15 TB provisioned at 0.85.
-    const mid = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7, redundancy: Redundancy.erasureCoded(2, 2) });
+    const mid = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7), redundancy: Redundancy.erasureCoded(2, 2) });
     expect(CapacityFormat.bytes(mid.rawBytes)).toBe('60.48 TB');
     expect(CapacityFormat.bytes(mid.provisionedBytes)).toBe('71.15 TB');
     // 63.62 reappears only when 5 Mbps, overhead 1.5 (EC 4+2, not the seed's 2+2) and fill 0.85 are divided by
     // 10^6 × 2^20 (megabytes turned into "TB" by dividing by 1024 twice):
     // 100 × 5e6 / 8 × 604,800 = 37.8e12 × 1.5 / 0.85 = 66.705882e12 / 1,048,576e6 = 63.6157
-    const seed = CapacityPlanner.video({ cameras: 100, bitrateMbps: 5, retentionDays: 7, redundancy: Redundancy.erasureCoded(4, 2) });
+    const seed = CapacityPlanner.video({ cameras: 100, bitrateMbps: 5, retention: Duration.days(7), redundancy: Redundancy.erasureCoded(4, 2) });
     expect((seed.provisionedBytes / (1e6 * 2 ** 20)).toFixed(2)).toBe('63.62');
     expect(CapacityFormat.bytes(seed.provisionedBytes)).toBe('66.71 TB');
   });
 
   test('video: the seed\'s 50 TB of raw disk at EC 2+2 holds 4.9 days at 4 Mbps, not 7', () => {
-    const mid = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const mid = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) });
     const fit = CapacityPlanner.fit(mid, { servers: 4, driveSize: DecimalSize.terabytes(12.5) });
     // 50e12 / 2 × 0.85 = 21.25e12 storable; 21.25e12 / 4.32e12 per day = 4.92 days; bitrate 4 × 21.25 / 30.24 = 2.81
     expectClose(fit.availableBytes, 21.25e12);
     expect(fit.fits).toBe(false);
     expect(fit.options).toEqual(expect.arrayContaining([
       'add servers: 6 servers with 1 × 12.5 TB each',
-      'shorten retention: retentionDays at most 4 (now 7)',
+      'shorten retention: retention at most 4 days (now 7 days)',
       'lower the bitrate: bitrateMbps at most 2.81 per camera (now 4)',
     ]));
   });
 
   test('IoT: the nearest round reading of the seed gives 31.10 GB, not 29.07', () => {
     // 10,000 × 86,400 points/day (1 s) × 30 × 12 B / 10 = 31.104e9 B
-    const e = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 1, retentionDays: 30, bytesPerPoint: 12, fillTarget: 1 });
+    const e = CapacityPlanner.iot({
+      sensors: 10_000, sampleInterval: Duration.seconds(1), retention: Duration.days(30), bytesPerPoint: 12, fillTarget: 1,
+    });
     expectClose(e.logicalBytes, 31.104e9);
     expect(CapacityFormat.bytes(e.provisionedBytes)).toBe('31.1 GB');
   });
 
   test('IoT: 10K sensors × 30 days at the defaults', () => {
     // 10,000 × 8,640 points/day × 30 = 2.592e9 points × 100 B / 10 = 25.92 GB logical; / 0.85 = 30.49 GB
-    const e = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    const e = CapacityPlanner.iot({ sensors: 10_000, sampleInterval: Duration.seconds(10), retention: Duration.days(30) });
     expect(CapacityFormat.bytes(e.logicalBytes)).toBe('25.92 GB');
     expect(CapacityFormat.bytes(e.provisionedBytes)).toBe('30.49 GB');
   });
@@ -812,21 +825,23 @@ describe('issue 19: advice at exact-fit edges, finite figures, exact inputs', ()
 
   test('workload advice is verified with the planner itself: the printed value fits', () => {
     // 100 cameras × 4 Mbps × 7 days = 30.24 TB logical; EC 2+2, fill 0.85 on 4 × 16 TB: storable 27.2 TB.
-    const estimate = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const estimate = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) });
     const fit = CapacityPlanner.fit(estimate, { servers: 4, driveSize: DecimalSize.terabytes(16) });
     const byProp = Object.fromEntries(fit.suggestions.map((s) => [s.prop, s]));
-    expect(byProp.retentionDays.text).toBe('6');
+    expect(byProp.retention.text).toBe('6');
     expect(byProp.bitrateMbps.text).toBe('3.59');
-    for (const prop of ['retentionDays', 'bitrateMbps']) {
-      const changed = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7, [prop]: Number(byProp[prop].text) });
+    // retention's value counts days: set back as Duration.days(text).
+    const typed = { retention: Duration.days(Number(byProp.retention.text)), bitrateMbps: Number(byProp.bitrateMbps.text) };
+    for (const prop of ['retention', 'bitrateMbps'] as const) {
+      const changed = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7), [prop]: typed[prop] });
       expect(CapacityPlanner.fit(changed, { servers: 4, driveSize: DecimalSize.terabytes(16) }).fits).toBe(true);
     }
   });
 
   test('fails if any figure overflows, not only the provisioned bytes', () => {
-    expect(() => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, segmentMinutes: 1e-320 }))
+    expect(() => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), segmentDuration: Duration.minutes(1e-320) }))
       .toThrow(/CapacityPlanner.video: segmentsPerDay = Infinity: is too large to compute/);
-    const estimate = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const estimate = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) });
     expect(() => CapacityPlanner.fit(estimate, { servers: 4, driveSize: DecimalSize.terabytes(16), fillTarget: 1e-320 }))
       .toThrow(/CapacityPlanner.fit: neededRawBytes = Infinity: is too large to compute/);
     expect(() => CapacityPlanner.fit(estimate, { servers: 9e15, drivesPerServer: 9e15, driveSize: DecimalSize.terabytes(16) }))
@@ -834,7 +849,7 @@ describe('issue 19: advice at exact-fit edges, finite figures, exact inputs', ()
   });
 
   test('inputs are shown as given, not rounded', () => {
-    const e = CapacityPlanner.video({ cameras: 3, bitrateMbps: 0.123456, retentionDays: 7, fillTarget: 0.00001 });
+    const e = CapacityPlanner.video({ cameras: 3, bitrateMbps: 0.123456, retention: Duration.days(7), fillTarget: 0.00001 });
     const row = (label: string) => e.inputs.find((l) => l.label === label)!.value;
     expect(row('Fill target')).toBe('0.00001');
     expect(row('Bitrate per camera')).toBe('0.123456 Mbps');
@@ -846,7 +861,7 @@ describe('issue 19: advice at exact-fit edges, finite figures, exact inputs', ()
 describe('CapacityPlanner.iot time-series engine memory (InfluxData single-node sizing guidance)', () => {
   const GIB = 2 ** 30;
   test('low load (< 5,000 writes/s, < 100,000 series): 2–4 GB RAM', () => {
-    const e = CapacityPlanner.iot({ sensors: 12_000, sampleIntervalSeconds: 5, retentionDays: 90 });
+    const e = CapacityPlanner.iot({ sensors: 12_000, sampleInterval: Duration.seconds(5), retention: Duration.days(90) });
     expect(e.writesPerSecond).toBe(12_000 / 5);
     expect(e.seriesCardinality).toBe(12_000);
     expect(e.memoryRequestBytes).toBe(2 * GIB);
@@ -855,23 +870,23 @@ describe('CapacityPlanner.iot time-series engine memory (InfluxData single-node 
   });
 
   test('moderate load: 8–32 GB once writes/s or series pass the low tier', () => {
-    const bySeries = CapacityPlanner.iot({ sensors: 200_000, sampleIntervalSeconds: 60, retentionDays: 7 });
+    const bySeries = CapacityPlanner.iot({ sensors: 200_000, sampleInterval: Duration.seconds(60), retention: Duration.days(7) });
     expect(bySeries.writesPerSecond).toBeLessThan(5_000);
     expect([bySeries.memoryRequestBytes, bySeries.memoryLimitBytes]).toEqual([8 * GIB, 32 * GIB]);
-    const byWrites = CapacityPlanner.iot({ sensors: 50_000, sampleIntervalSeconds: 1, retentionDays: 7 });
+    const byWrites = CapacityPlanner.iot({ sensors: 50_000, sampleInterval: Duration.seconds(1), retention: Duration.days(7) });
     expect([byWrites.memoryRequestBytes, byWrites.memoryLimitBytes]).toEqual([8 * GIB, 32 * GIB]);
   });
 
   test('high load: 32 GB and more; beyond one node a warning', () => {
-    const high = CapacityPlanner.iot({ sensors: 2_000_000, sampleIntervalSeconds: 10, retentionDays: 7 });
+    const high = CapacityPlanner.iot({ sensors: 2_000_000, sampleInterval: Duration.seconds(10), retention: Duration.days(7) });
     expect(high.memoryRequestBytes).toBe(32 * GIB);
     expect(high.warnings.join('\n')).not.toMatch(/single node/);
-    const tooMuch = CapacityPlanner.iot({ sensors: 12_000_000, sampleIntervalSeconds: 10, retentionDays: 1 });
+    const tooMuch = CapacityPlanner.iot({ sensors: 12_000_000, sampleInterval: Duration.seconds(10), retention: Duration.days(1) });
     expect(tooMuch.warnings.join('\n')).toMatch(/single InfluxDB node .*10,000,000 series/);
   });
 
   test('the other workloads leave it undefined', () => {
-    expect(CapacityPlanner.video({ cameras: 10, bitrateMbps: 4, retentionDays: 7 }).memoryRequestBytes).toBeUndefined();
+    expect(CapacityPlanner.video({ cameras: 10, bitrateMbps: 4, retention: Duration.days(7) }).memoryRequestBytes).toBeUndefined();
   });
 });
 
@@ -880,19 +895,24 @@ describe('CapacityPlanner.iot time-series engine memory (InfluxData single-node 
  * is worked out by hand in the comment beside it.
  */
 describe('capacity: limits at both edges', () => {
-  const video = (extra: object) => () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, ...extra });
+  const video = (extra: object) => () => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), ...extra });
 
-  test('segmentMinutes: 1440 (one day) is accepted, anything above is not', () => {
-    expect(CapacityPlanner.video({ cameras: 2, bitrateMbps: 1, retentionDays: 1, segmentMinutes: 1_440 }).segmentsPerDay).toBe(2); // 2 × 1440 ÷ 1440
-    expect(video({ segmentMinutes: 1_440.5 })).toThrow('CapacityPlanner.video: segmentMinutes = 1440.5: must be at most 1440 (one day); use the recorder\'s segment length, e.g. 5');
+  test('segmentDuration: 1440 min (one day) is accepted, anything above is not', () => {
+    expect(CapacityPlanner.video({
+      cameras: 2, bitrateMbps: 1, retention: Duration.days(1), segmentDuration: Duration.minutes(1_440),
+    }).segmentsPerDay).toBe(2); // 2 × 1440 ÷ 1440
+    expect(CapacityPlanner.video({
+      cameras: 2, bitrateMbps: 1, retention: Duration.days(1), segmentDuration: Duration.days(1),
+    }).segmentsPerDay).toBe(2);
+    expect(video({ segmentDuration: Duration.minutes(1_440.5) })).toThrow('CapacityPlanner.video: segmentDuration = 1,440.5 min: must be at most one day (1440 min); use the recorder\'s segment length, e.g. 5 min');
   });
 
   test('archiveWindow: 24 h is accepted, one second more is not; the model distribution window has no such limit', () => {
-    const day = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, archiveWindow: Duration.hours(24) });
+    const day = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), archiveWindow: Duration.hours(24) });
     expect(day.transferWindowSeconds).toBe(86_400);
     expect(video({ archiveWindow: Duration.seconds(86_401) })).toThrow(
       'CapacityPlanner.video: archiveWindow = 86,401 s: must be at most 24 hours: a day\'s data must leave before the next day\'s is complete, or the backlog grows forever; use at most Duration.hours(24)');
-    expect(() => CapacityPlanner.iot({ sensors: 1, sampleIntervalSeconds: 1, retentionDays: 1, archiveWindow: Duration.seconds(86_401) })).toThrow(/archiveWindow = 86,401 s: must be at most 24 hours/);
+    expect(() => CapacityPlanner.iot({ sensors: 1, sampleInterval: Duration.seconds(1), retention: Duration.days(1), archiveWindow: Duration.seconds(86_401) })).toThrow(/archiveWindow = 86,401 s: must be at most 24 hours/);
     const twoDays = CapacityPlanner.models({
       models: 1, versionsRetained: 1, averageModelSize: DecimalSize.gigabytes(1), distributionWindow: Duration.hours(48),
     });
@@ -904,10 +924,10 @@ describe('capacity: limits at both edges', () => {
   });
 
   test('fillTarget: 1 is accepted, 0 and above 1 are not; above 0.85 warns', () => {
-    const full = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, fillTarget: 1 });
+    const full = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), fillTarget: 1 });
     expect(full.fillTarget).toBe(1);
     expect(full.warnings).toContain('fillTarget 1 is above Ceph\'s nearfull ratio (0.85; backfill stops at 0.90, writes at 0.95): after a drive failure there may be no room to rebuild its data');
-    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, fillTarget: 0.85 }).warnings).toEqual([]);
+    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1), fillTarget: 0.85 }).warnings).toEqual([]);
     expect(video({ fillTarget: 0 })).toThrow('CapacityPlanner.video: fillTarget = 0: must be a number in (0, 1]; use a fraction such as 0.85 (Ceph warns nearfull at 0.85)');
     expect(video({ fillTarget: 1.01 })).toThrow(/fillTarget = 1\.01: must be a number in \(0, 1\]/);
   });
@@ -918,7 +938,9 @@ describe('capacity: limits at both edges', () => {
     expect(m(0)().logicalBytes).toBe(1e9);
     expect(m(1)).toThrow('CapacityPlanner.models: dedupRatio = 1: must be a number in [0, 1); use 0 (no dedup) up to below 1, e.g. 0.3 for 30% saved');
     expect(m(-0.1)).toThrow(/dedupRatio = -0\.1: must be a number in \[0, 1\)/);
-    const i = (compressionRatio: number) => () => CapacityPlanner.iot({ sensors: 1, sampleIntervalSeconds: 1, retentionDays: 1, compressionRatio });
+    const i = (compressionRatio: number) => () => CapacityPlanner.iot({
+      sensors: 1, sampleInterval: Duration.seconds(1), retention: Duration.days(1), compressionRatio,
+    });
     expect(i(1)().logicalBytes).toBe(8_640_000); // 86,400 points × 100 B ÷ 1
     expect(i(0.99)).toThrow('CapacityPlanner.iot: compressionRatio = 0.99: must be a finite number ≥ 1 (uncompressed ÷ stored size); use e.g. 10 for InfluxDB TSM, or 1 for no compression');
     expect(i(Infinity)).toThrow(/compressionRatio = Infinity: /);
@@ -931,7 +953,7 @@ describe('capacity: limits at both edges', () => {
       'CapacityPlanner.models: averageModelSize = 0 B: must be a Size larger than 0; give the average size of one model version, e.g. DecimalSize.gigabytes(3)',
     ].join('\n'));
     expect(() => CapacityPlanner.models({ models: 1, versionsRetained: 1, averageModelSize: 3 as any })).toThrow(/averageModelSize = 3: must be a Size larger than 0/);
-    expect(() => CapacityPlanner.video({ cameras: 2 ** 53, bitrateMbps: 1, retentionDays: 1 })).toThrow(/cameras = 9007199254740992: must be a positive integer/);
+    expect(() => CapacityPlanner.video({ cameras: 2 ** 53, bitrateMbps: 1, retention: Duration.days(1) })).toThrow(/cameras = 9007199254740992: must be a positive integer/);
   });
 
   test('hardware: the redundancy must fit on the drives; exactly enough drives is accepted', () => {
@@ -948,7 +970,7 @@ describe('capacity: limits at both edges', () => {
 
 describe('capacity: every line of the IoT and model estimates', () => {
   test('IoT at the defaults: 10,000 sensors every 10 s for 30 days', () => {
-    const e = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    const e = CapacityPlanner.iot({ sensors: 10_000, sampleInterval: Duration.seconds(10), retention: Duration.days(30) });
     expect(e.inputs).toEqual([
       { label: 'Sensors', value: '10,000', basis: 'input' },
       { label: 'Sample interval', value: '10 s', basis: 'input' },
@@ -974,7 +996,9 @@ describe('capacity: every line of the IoT and model estimates', () => {
 
   test('IoT at high load: one memory figure, the high-tier basis, and the single-node warning', () => {
     // 2,000,000 sensors every 2 s: 1,000,000 writes/s over 2,000,000 series.
-    const e = CapacityPlanner.iot({ sensors: 2_000_000, sampleIntervalSeconds: 2, retentionDays: 1, redundancy: Redundancy.replicated(2) });
+    const e = CapacityPlanner.iot({
+      sensors: 2_000_000, sampleInterval: Duration.seconds(2), retention: Duration.days(1), redundancy: Redundancy.replicated(2),
+    });
     expect(e.results.find((l) => l.label === 'Time-series memory (request–limit)')).toEqual({
       label: 'Time-series memory (request–limit)', value: '32 GiB', basis: 'InfluxData single-node sizing, high load (> 250,000 writes/s or > 1,000,000 series)',
     });
@@ -985,13 +1009,15 @@ describe('capacity: every line of the IoT and model estimates', () => {
   });
 
   test('IoT tier edges: 5,000 writes/s is moderate, 4,999 low; exactly 750,000 writes/s does not warn', () => {
-    const tierOf = (sensors: number) => CapacityPlanner.iot({ sensors, sampleIntervalSeconds: 1, retentionDays: 1 }).memoryRequestBytes;
+    const tierOf = (sensors: number) => CapacityPlanner.iot({
+      sensors, sampleInterval: Duration.seconds(1), retention: Duration.days(1),
+    }).memoryRequestBytes;
     expect(tierOf(4_999)).toBe(2 * 2 ** 30);
     expect(tierOf(5_000)).toBe(8 * 2 ** 30);
     expect(tierOf(249_999)).toBe(8 * 2 ** 30);
     expect(tierOf(250_000)).toBe(32 * 2 ** 30);
     const single = (sensors: number, interval: number) =>
-      CapacityPlanner.iot({ sensors, sampleIntervalSeconds: interval, retentionDays: 1 }).warnings.length;
+      CapacityPlanner.iot({ sensors, sampleInterval: Duration.seconds(interval), retention: Duration.days(1) }).warnings.length;
     expect(single(750_000, 1)).toBe(0);
     expect(single(750_001, 1)).toBe(1);
     expect(single(10_000_000, 100)).toBe(0); // 100,000 writes/s, exactly 10,000,000 series
@@ -1106,7 +1132,9 @@ describe('capacity: what the mutation run found unchecked', () => {
   const line = (e: CapacityEstimate, label: string) => [...e.inputs, ...e.results].find((l) => l.label === label);
 
   test('every line of a video estimate with all inputs given', () => {
-    const e = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 30, segmentMinutes: 5, archiveWindow: Duration.hours(8) });
+    const e = CapacityPlanner.video({
+      cameras: 100, bitrateMbps: 4, retention: Duration.days(30), segmentDuration: Duration.minutes(5), archiveWindow: Duration.hours(8),
+    });
     expect(line(e, 'Retention')).toEqual({ label: 'Retention', value: '30 days', basis: 'input' });
     expect(line(e, 'Segment length')).toEqual({ label: 'Segment length', value: '5 min', basis: 'input' });
     expect(line(e, 'Archive window')).toEqual({ label: 'Archive window', value: '8 h', basis: 'input' });
@@ -1125,14 +1153,44 @@ describe('capacity: what the mutation run found unchecked', () => {
     // 4.32e12 × 30 = 129.6e12 logical; × 2 ÷ 0.85 provisioned
     expectClose(e.provisionedBytes, 129.6e12 * 2 / 0.85);
     // Left at their defaults, the same lines say so.
-    const defaults = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 30 });
+    const defaults = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(30) });
     expect(line(defaults, 'Segment length')?.basis).toBe('default');
     expect(line(defaults, 'Archive window')).toEqual({ label: 'Archive window', value: '24 h', basis: 'default' });
   });
 
+  test('Durations in any unit count as their days, minutes and seconds (Duration.hours(36) is 1.5 days), and read back exactly', () => {
+    const hours = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.hours(36), segmentDuration: Duration.seconds(90) });
+    const days = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(1.5), segmentDuration: Duration.minutes(1.5) });
+    expect(hours.parameters).toEqual(days.parameters);
+    expect(hours.parameters.retentionDays).toBe(1.5);
+    expect(hours.parameters.segmentMinutes).toBe(1.5);
+    expect(line(hours, 'Retention')).toEqual({ label: 'Retention', value: '1.5 days', basis: 'input' });
+    expect(line(hours, 'Segment length')).toEqual({ label: 'Segment length', value: '1.5 min', basis: 'input' });
+    expect(hours.logicalBytes).toBe(6.48e12); // 4.32e12 B/day × 1.5
+    expect(hours.segmentBytes).toBe(45e6); // 500,000 B/s × 90 s
+    const iot = CapacityPlanner.iot({ sensors: 10, sampleInterval: Duration.millis(500), retention: Duration.minutes(2_880) });
+    expect(iot.parameters.sampleIntervalSeconds).toBe(0.5);
+    expect(iot.parameters.retentionDays).toBe(2);
+    expect(line(iot, 'Sample interval')).toEqual({ label: 'Sample interval', value: '0.5 s', basis: 'input' });
+    expect(iot.pointsPerDay).toBe(1_728_000); // 10 × 86,400 ÷ 0.5
+    // An amount in the unit counted is taken as it is, not through milliseconds: × 86,400,000 ÷ 86,400,000 (or × 1,000
+    // ÷ 1,000) does not give these doubles back, and the CLI's round trip of typed values relies on exact figures.
+    expect(56.6569232174583 * 86_400_000 / 86_400_000).not.toBe(56.6569232174583);
+    expect(CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(56.6569232174583) })
+      .parameters.retentionDays).toBe(56.6569232174583);
+    expect(70.07306809471659 * 1_000 / 1_000).not.toBe(70.07306809471659);
+    expect(CapacityPlanner.iot({ sensors: 1, sampleInterval: Duration.seconds(70.07306809471659), retention: Duration.days(1) })
+      .parameters.sampleIntervalSeconds).toBe(70.07306809471659);
+  });
+
   test('IoT inputs given are marked as input; the formula and logical basis name every input', () => {
     const e = CapacityPlanner.iot({
-      sensors: 1_000, sampleIntervalSeconds: 60, retentionDays: 10, bytesPerPoint: 200, compressionRatio: 5, archiveWindow: Duration.hours(6),
+      sensors: 1_000,
+      sampleInterval: Duration.seconds(60),
+      retention: Duration.days(10),
+      bytesPerPoint: 200,
+      compressionRatio: 5,
+      archiveWindow: Duration.hours(6),
     });
     expect(line(e, 'Bytes per point (uncompressed)')).toEqual({ label: 'Bytes per point (uncompressed)', value: '200 B', basis: 'input' });
     expect(line(e, 'Compression ratio')).toEqual({ label: 'Compression ratio', value: '5:1', basis: 'input' });
@@ -1149,30 +1207,30 @@ describe('capacity: what the mutation run found unchecked', () => {
 
   test('the IoT memory tier changes at 100,000 series exactly, and names the moderate tier', () => {
     // 100 s between points: 1,000 writes/s at 100,000 sensors, well below the 5,000 writes/s edge.
-    const at = (sensors: number) => CapacityPlanner.iot({ sensors, sampleIntervalSeconds: 100, retentionDays: 1 });
+    const at = (sensors: number) => CapacityPlanner.iot({ sensors, sampleInterval: Duration.seconds(100), retention: Duration.days(1) });
     expect(at(99_999).memoryRequestBytes).toBe(2 * 2 ** 30);
     expect(at(100_000).memoryRequestBytes).toBe(8 * 2 ** 30);
     expect(line(at(100_000), 'Time-series memory (request–limit)')?.basis).toMatch(/^InfluxData single-node sizing, moderate load /);
   });
 
   test('suggestions carry the prop, the value as text, the current value and the direction', () => {
-    const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) });
     const fit = CapacityPlanner.fit(video, hw16);
     const data = fit.suggestions.map(({ description, ...rest }) => rest);
     expect(data).toEqual([
       { change: 'add drives', prop: 'drivesPerServer', value: 2, text: '2', current: 1, currentText: '1', atMost: false },
       { change: 'use larger drives', prop: 'driveSize', value: 17.79e12, text: '17.79TB', current: 16e12, currentText: '16 TB', atMost: false },
       { change: 'add servers', prop: 'servers', value: 5, text: '5', current: 4, currentText: '4', atMost: false },
-      { change: 'shorten retention', prop: 'retentionDays', value: 6, text: '6', current: 7, currentText: '7', atMost: true },
+      { change: 'shorten retention', prop: 'retention', value: 6, text: '6', current: 7, currentText: '7', atMost: true },
       { change: 'lower the bitrate', prop: 'bitrateMbps', value: 3.59, text: '3.59', current: 4, currentText: '4', atMost: true },
     ]);
     expect(fit.toPlainObject().suggestions).toEqual(fit.suggestions);
 
-    const iotEstimate = CapacityPlanner.iot({ sensors: 10_000, sampleIntervalSeconds: 10, retentionDays: 30 });
+    const iotEstimate = CapacityPlanner.iot({ sensors: 10_000, sampleInterval: Duration.seconds(10), retention: Duration.days(30) });
     const iot = CapacityPlanner.fit(iotEstimate, { servers: 1, driveSize: DecimalSize.gigabytes(20) });
     expect(iot.suggestions.slice(3).map(({ description, ...rest }) => rest)).toEqual([
-      { change: 'shorten retention', prop: 'retentionDays', value: 19, text: '19', current: 30, currentText: '30', atMost: true },
-      { change: 'sample less often', prop: 'sampleIntervalSeconds', value: 15.3, text: '15.3', current: 10, currentText: '10', atMost: false },
+      { change: 'shorten retention', prop: 'retention', value: 19, text: '19', current: 30, currentText: '30', atMost: true },
+      { change: 'sample less often', prop: 'sampleInterval', value: 15.3, text: '15.3', current: 10, currentText: '10', atMost: false },
     ]);
     const modelEstimate = CapacityPlanner.models({
       models: 50, versionsRetained: 10, averageModelSize: DecimalSize.gigabytes(3), dedupRatio: 0.3, fillTarget: 1,
@@ -1189,7 +1247,7 @@ describe('capacity: what the mutation run found unchecked', () => {
     // 10^9 cameras at 10^5 Mbps: 10^20 bit/s ÷ 8 × 86,400 = 1.08e24 B/day, × 10^5 days = 1.08e29 B on
     // 1 × 1 GB: 1.08e20 drives or servers, beyond 2^53. Retention and bitrate would have to fall to about 10^-21 of
     // theirs, which rounds to 0 at two decimals: no valid value either. Only larger drives are left.
-    const huge = CapacityPlanner.video({ cameras: 1e9, bitrateMbps: 1e5, retentionDays: 1e5, redundancy: Redundancy.NONE, fillTarget: 1 });
+    const huge = CapacityPlanner.video({ cameras: 1e9, bitrateMbps: 1e5, retention: Duration.days(1e5), redundancy: Redundancy.NONE, fillTarget: 1 });
     const fit = CapacityPlanner.fit(huge, { servers: 1, driveSize: DecimalSize.gigabytes(1) });
     expect(fit.suggestions.map((s) => s.prop)).toEqual(['driveSize']);
     expect(fit.suggestions[0].value).toBeGreaterThanOrEqual(huge.logicalBytes);
@@ -1197,8 +1255,10 @@ describe('capacity: what the mutation run found unchecked', () => {
 
   test('every planner message ends with a fix', () => {
     const messages = [
-      () => CapacityPlanner.video({ cameras: 0, bitrateMbps: 0, retentionDays: 0, segmentMinutes: 0 }),
-      () => CapacityPlanner.iot({ sensors: 0, sampleIntervalSeconds: 0, retentionDays: 0, bytesPerPoint: 0, compressionRatio: 0 }),
+      () => CapacityPlanner.video({ cameras: 0, bitrateMbps: 0, retention: Duration.days(0), segmentDuration: Duration.minutes(0) }),
+      () => CapacityPlanner.iot({
+        sensors: 0, sampleInterval: Duration.seconds(0), retention: Duration.days(0), bytesPerPoint: 0, compressionRatio: 0,
+      }),
       () => CapacityPlanner.models({ models: 0, versionsRetained: 0, averageModelSize: 'big' as any }),
       () => CapacityPlanner.hardware({ servers: 0, drivesPerServer: 0, driveSize: 'big' as any }),
     ].flatMap((fn) => {
@@ -1214,11 +1274,13 @@ describe('capacity: what the mutation run found unchecked', () => {
   });
 
   test('a prop that failed its own check adds no second problem', () => {
-    expect(() => CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1, segmentMinutes: Infinity })).toThrow(
-      /^CapacityPlanner\.video: segmentMinutes = Infinity: must be a finite number greater than 0; [^\n]+$/);
+    expect(() => CapacityPlanner.video({
+      cameras: 1, bitrateMbps: 1, retention: Duration.days(1), segmentDuration: Duration.minutes(Infinity),
+    })).toThrow(
+      /^CapacityPlanner\.video: segmentDuration = Infinity min: must be a finite time longer than 0; [^\n]+$/);
     expect(() => CapacityPlanner.hardware({ servers: 0, driveSize: DecimalSize.terabytes(1) })).toThrow(
       /^CapacityPlanner\.hardware: servers = 0: must be a positive integer; [^\n]+$/);
-    const small = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retentionDays: 1 });
+    const small = CapacityPlanner.video({ cameras: 1, bitrateMbps: 1, retention: Duration.days(1) });
     expect(() => CapacityPlanner.fit(small, { servers: 4, drivesPerServer: 0, driveSize: DecimalSize.terabytes(1) })).toThrow(
       /^CapacityPlanner\.fit: drivesPerServer = 0: must be a positive integer; [^\n]+$/);
   });
@@ -1228,21 +1290,21 @@ describe('capacity: what the mutation run found unchecked', () => {
       /^CapacityPlanner\.hardware: rawBytes = Infinity: is too large to compute \(the inputs overflow a double\); check servers, drivesPerServer and driveSize/m);
     expect(() => CapacityPlanner.hardware({ servers: 2 ** 27, drivesPerServer: 2 ** 27, driveSize: DecimalSize.terabytes(1) })).toThrow(
       `CapacityPlanner.hardware: servers × drivesPerServer = ${2 ** 54}: must be at most ${Number.MAX_SAFE_INTEGER} drives to be counted exactly; check servers and drivesPerServer`);
-    const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7 });
+    const video = CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7) });
     expect(() => CapacityPlanner.fit(video, { ...hw16, fillTarget: 1e-300 })).toThrow(
       /^CapacityPlanner\.fit: neededRawBytes = Infinity: is too large to compute \(the inputs overflow a double\); check the hardware/m);
     // The provisioned figure alone can overflow: logical 30.24e12 fits in a double, ÷ 1e-300 does not.
-    expect(() => CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retentionDays: 7, fillTarget: 1e-300 })).toThrow(
+    expect(() => CapacityPlanner.video({ cameras: 100, bitrateMbps: 4, retention: Duration.days(7), fillTarget: 1e-300 })).toThrow(
       /^CapacityPlanner\.video: provisionedBytes = Infinity: is too large to compute[^\n]*$/);
   });
 
   test('a window of a fraction of a second is taken as given', () => {
-    const e = CapacityPlanner.video({ cameras: 1, bitrateMbps: 8, retentionDays: 1, archiveWindow: Duration.millis(1500) });
+    const e = CapacityPlanner.video({ cameras: 1, bitrateMbps: 8, retention: Duration.days(1), archiveWindow: Duration.millis(1500) });
     expect(e.transferWindowSeconds).toBe(1.5);
   });
 
   test('Markdown: escaped pipes, the formula, the units note and each warning, ending in a newline', () => {
-    const e = CapacityPlanner.video({ cameras: 10, bitrateMbps: 4, retentionDays: 7, redundancy: Redundancy.replicated(2) });
+    const e = CapacityPlanner.video({ cameras: 10, bitrateMbps: 4, retention: Duration.days(7), redundancy: Redundancy.replicated(2) });
     expect(e.warnings).toHaveLength(1);
     e.inputs.push({ label: 'a|b', value: '1', basis: 'c|d' });
     const md = e.toMarkdown();

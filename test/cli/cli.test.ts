@@ -1,7 +1,7 @@
 import { execSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { flagifyFor, main } from '../../src/cli/main';
 
 // These tests run the BUILT command line (lib/cli/bin.js, what the package's `cdk8s-edge-storage` bin points at).
 // beforeAll compiles first when lib/ is missing or older than any source file. Expected figures are worked out by
@@ -122,6 +122,9 @@ describe('bad command lines exit 2 with usage on stderr', () => {
     ['bad duration', ['--archive-window', 'soon'], 'error: --archive-window "soon": not a duration; use e.g. 8h, 90m, 1h30m, 1d or PT8H'],
     ['bad ISO duration', ['--archive-window', 'P1Y'], 'error: --archive-window "P1Y": not an ISO 8601 duration'],
     ['thousands separators', ['--retention-days', '1,602.4'], 'error: --retention-days "1,602.4": not a number; write it without thousands separators: 1602.4'],
+    // The planner takes a Duration, which cannot be negative: the flag says so before the planner is asked.
+    ['negative days', ['--retention-days', '-1'], 'error: --retention-days "-1": must be greater than 0 (days of recordings kept on the site)'],
+    ['negative minutes', ['--segment-minutes', '-5'], 'error: --segment-minutes "-5": must be greater than 0 (length of one recorded segment'],
     ['bits are not bytes', ['--servers', '4', '--drive-size', '3Gb'],
       'error: --drive-size "3Gb": not a size: "Gb" is not a size unit ("Gb" would be bits, not bytes); units are case-sensitive: B, kB'],
     ['lowercase unit', ['--servers', '4', '--drive-size', '16tb'], 'error: --drive-size "16tb": not a size: "tb" is not a size unit ("tb" would be bits'],
@@ -160,6 +163,9 @@ describe('bad command lines exit 2 with usage on stderr', () => {
   test.each([
     ['fractional cameras', ['plan', 'video', '--cameras', '2.5', '--bitrate-mbps', '4', '--retention-days', '7'], 'error: --cameras = 2.5: must be a positive integer'],
     ['archive window over a day', [...VIDEO, '--archive-window', '25h'], 'error: --archive-window = 25 h: must be at most 24 hours'],
+    ['zero retention', ['plan', 'video', '--cameras', '1', '--bitrate-mbps', '4', '--retention-days', '0'], 'error: --retention-days = 0 days: must be a finite time longer than 0; give how long recordings are kept, e.g. 7 days'],
+    ['segment over a day', [...VIDEO, '--segment-minutes', '1441'], 'error: --segment-minutes = 1,441 min: must be at most one day (1440 min)'],
+    ['zero sample interval', ['plan', 'iot', '--sensors', '1', '--sample-interval-seconds', '0', '--retention-days', '1'], 'error: --sample-interval-seconds = 0 s: must be a finite time longer than 0'],
     ['compression below 1', ['plan', 'iot', '--sensors', '1', '--sample-interval-seconds', '1', '--retention-days', '1', '--compression-ratio', '0.5'], 'error: --compression-ratio = 0.5: must be a finite number ≥ 1'],
     ['dedup of 1', ['plan', 'models', '--models', '1', '--versions-retained', '1', '--average-model-size', '1GB', '--dedup-ratio', '1'], 'error: --dedup-ratio = 1: must be a number in [0, 1)'],
     ['zero-size model', ['plan', 'models', '--models', '1', '--versions-retained', '1', '--average-model-size', '0GB'], 'error: --average-model-size = 0 B: must be a Size larger than 0'],
@@ -324,6 +330,26 @@ describe('table output', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Warnings:\n  - --fill-target 0.95 is above Ceph\'s nearfull ratio');
     expect(r.stdout).toContain('  - no redundancy: one lost drive loses data');
+  });
+});
+
+describe('flags that count a Duration', () => {
+  test('fractional days, minutes and seconds reach the planner as given', () => {
+    // 1 camera × 8 Mbps = 1e6 B/s × 86,400 s × 1.5 days = 129.6e9 B; segments of 1.5 min = 90 s × 1e6 B/s = 90e6 B
+    const video = json('plan', 'video', '--cameras', '1', '--bitrate-mbps', '8', '--retention-days', '1.5', '--segment-minutes', '1.5', '--no-redundancy');
+    expect(video.inputs).toMatchObject({ retentionDays: 1.5, segmentMinutes: 1.5 });
+    expect(video.logicalBytes).toBe(129.6e9);
+    expect(video.segmentBytes).toBe(90e6);
+    // 10 sensors every 0.5 s = 20 points/s × 86,400 = 1,728,000 points/day
+    const iot = json('plan', 'iot', '--sensors', '10', '--sample-interval-seconds', '0.5', '--retention-days', '2');
+    expect(iot.inputs).toMatchObject({ sampleIntervalSeconds: 0.5, retentionDays: 2 });
+    expect(iot.pointsPerDay).toBe(1_728_000);
+  });
+
+  test('planner prop names in advice become flags; the word "retention" in prose stays', () => {
+    expect(flagifyFor('video', 'shorten retention: retention at most 6 days; fillTarget 0.95 is above; segmentDuration = 2 min'))
+      .toBe('shorten retention: --retention-days at most 6 days; --fill-target 0.95 is above; --segment-minutes = 2 min');
+    expect(flagifyFor('iot', 'sample less often: sampleInterval at least 15.3 s')).toBe('sample less often: --sample-interval-seconds at least 15.3 s');
   });
 });
 

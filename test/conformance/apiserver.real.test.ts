@@ -90,7 +90,7 @@ function videoSite(siteName: string, custom: boolean): App {
     siteName,
     cameras: 20,
     bitrateMbps: 4,
-    retentionDays: custom ? 14 : 7,
+    retention: Duration.days(custom ? 14 : 7),
     driveSize: DecimalSize.terabytes(8),
     storageClassName: 'lvm-xfs',
     cloud: { kafka: cloudKafka(`${siteName}-mm2`), archive: awsStore('cloud-archive'), archiveBucket: 'video-archive', ...(custom ? { archiveBandwidthLimit: Bandwidth.mebibytesPerSecond(20) } : {}) },
@@ -100,7 +100,7 @@ function videoSite(siteName: string, custom: boolean): App {
     ...(custom ? {
       drivesPerServer: 2,
       store: { parity: 4 },
-      segmentMinutes: 10,
+      segmentDuration: Duration.minutes(10),
       cache: { replicas: 3, cacheVolumeSize: Size.gibibytes(300), viewerCidrs: ['10.1.0.0/24'] },
       kafka: { storageSize: Size.gibibytes(50) },
       wanCidrs: ['198.51.100.0/24'],
@@ -114,7 +114,7 @@ function iotSite(siteName: string, custom: boolean): App {
   new IoTSite(app, siteName, {
     siteName,
     sensors: custom ? 2_500 : 10_000,
-    retentionDays: custom ? 365 : 30,
+    retention: Duration.days(custom ? 365 : 30),
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],
     cloud: custom

@@ -1,7 +1,7 @@
 // The input matrix (issue 16): realistic mistakes per construct family, each with a good value (the control). Shared
 // by the fast-tier grading test (test/core/input-matrix.test.ts) and the real tier, which has the API server judge
 // every control's manifests (test/conformance/input-controls.real.test.ts).
-import { App, Chart, Cron, Size, Testing } from 'cdk8s';
+import { App, Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import {
   BackupSource, CacheOrigin, DecimalSize, EdgeKafkaCluster, EdgeKafkaTopic, ExternalObjectStore, HostPathLocalPvStorageClass, IoTSite, IoTSiteProps,
   KafkaAuthentication, KafkaSync, LonghornRecurringJob, LonghornRecurringTask, LonghornStorageClass, LvmLocalPvStorageClass, MinioCluster,
@@ -52,7 +52,7 @@ const videoBase = (): VideoSurveillanceSiteProps => ({
   siteName: 'site-a',
   cameras: 20,
   bitrateMbps: 4,
-  retentionDays: 7,
+  retention: Duration.days(7),
   driveSize: DecimalSize.terabytes(8),
   storageClassName: 'lvm-xfs',
   cloud: { kafka: kafkaTarget(), archive: cloudS3(), archiveBucket: 'video-archive' },
@@ -61,7 +61,7 @@ const videoBase = (): VideoSurveillanceSiteProps => ({
 const iotBase = (): IoTSiteProps => ({
   siteName: 'site-b',
   sensors: 10_000,
-  retentionDays: 30,
+  retention: Duration.days(30),
   storageClassName: 'lvm-xfs',
   wanCidrs: ['198.51.100.0/24'],
   cloud: { kafka: kafkaTarget(), backupStore: cloudS3(), backupBucket: 'fleet-backups' },
@@ -217,7 +217,7 @@ export const MATRIX: MatrixCase[] = [
   c('shape', 'null inside viewerCidrs', 'VideoSurveillanceSite', 'cache.viewerCidrs[0]', 'null', [null], ['10.1.0.0/24'], video('cache.viewerCidrs')),
   c('shape', 'cloud missing', 'VideoSurveillanceSite', 'cloud', 'undefined', undefined, videoBase().cloud, video('cloud')),
   c('shape', 'archive bucket missing', 'VideoSurveillanceSite', 'cloud.archiveBucket', 'undefined', undefined, 'video-archive', video('cloud.archiveBucket')),
-  c('shape', 'retentionDays null', 'VideoSurveillanceSite', 'retentionDays', 'null', null, 7, video('retentionDays')),
+  c('shape', 'retention null', 'VideoSurveillanceSite', 'retention', 'null', null, Duration.days(7), video('retention')),
   c('shape', 'sensors as a string', 'IoTSite', 'sensors', '"10000"', '10000', 10_000, iot('sensors')),
   c('shape', 'sensorCidrs as a string, not a list', 'IoTSite', 'sensorCidrs', '10.30.0.0/16', '10.30.0.0/16', ['10.30.0.0/16'], iot('sensorCidrs')),
   c('shape', 'null model name', 'ModelDistributionSite', 'models[1]', 'null', ['detector', null], ['detector', 'ocr'], model('models')),
@@ -237,13 +237,15 @@ export const MATRIX: MatrixCase[] = [
   c('shape', 'store credentials missing', 'ExternalObjectStore', 'credentials', 'undefined', undefined, { secretName: 'cloud-keys' }, externalStore('credentials')),
 
   // 6. Blueprint-level messages -----------------------------------------------------------------------------
-  c('blueprint', 'fractional retentionDays (video)', 'VideoSurveillanceSite', 'retentionDays', '7.5', 7.5, 8, video('retentionDays')),
+  c('blueprint', 'retention in fractional days (video)', 'VideoSurveillanceSite', 'retention', '7 days 12 hours', Duration.hours(180), Duration.days(8), video('retention')),
+  c('blueprint', 'retention as a number of days (video)', 'VideoSurveillanceSite', 'retention', '7', 7, Duration.days(7), video('retention')),
+  c('blueprint', 'segment length in fractional minutes (video)', 'VideoSurveillanceSite', 'segmentDuration', '4 minutes 30 seconds', Duration.seconds(270), Duration.minutes(5), video('segmentDuration')),
   c('blueprint', 'zero cameras', 'VideoSurveillanceSite', 'cameras', '0', 0, 1, video('cameras')),
   c('blueprint', 'fractional cameras', 'VideoSurveillanceSite', 'cameras', '2.5', 2.5, 3, video('cameras')),
   c('blueprint', 'negative bitrate', 'VideoSurveillanceSite', 'bitrateMbps', '-4', -4, 4, video('bitrateMbps')),
   c('blueprint', 'fractional servers', 'VideoSurveillanceSite', 'servers', '4.5', 4.5, 4, video('servers')),
   c('blueprint', 'fractional cache replicas', 'VideoSurveillanceSite', 'cache.replicas', '1.5', { replicas: 1.5 }, { replicas: 2 }, video('cache')),
-  c('blueprint', 'fractional retentionDays (IoT)', 'IoTSite', 'retentionDays', '0.5', 0.5, 1, iot('retentionDays')),
+  c('blueprint', 'retention under a day (IoT)', 'IoTSite', 'retention', '12 hours', Duration.hours(12), Duration.days(1), iot('retention')),
   c('blueprint', 'zero sensors', 'IoTSite', 'sensors', '0', 0, 100, iot('sensors')),
   c('blueprint', 'fractional Kafka partitions (IoT)', 'IoTSite', 'kafka.partitions', '2.5', { partitions: 2.5 }, { partitions: 3 }, iot('kafka')),
   c('blueprint', 'fractional versionsRetained', 'ModelDistributionSite', 'versionsRetained', '1.5', 1.5, 2, model('versionsRetained')),

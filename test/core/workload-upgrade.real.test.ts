@@ -3,7 +3,7 @@
 // immutable"): a label there that follows the image (app.kubernetes.io/version) would turn every upgrade into a refused
 // update. Each StatefulSet is created as the library synthesizes it with its default image, then replaced (PUT) by the
 // one synthesized with a later tag. Test-side stand-in: the namespace is created here, as an operator would.
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { CacheOrigin, ContainerImage, InfluxDb, MinioCluster, NginxEdgeCache } from '../../src';
 import { chart, synth } from '../support/harness';
 import { KubeCluster } from '../support/kube';
@@ -33,7 +33,7 @@ const cases: Case[] = [
     label: 'InfluxDb',
     defaultImage: ContainerImage.INFLUXDB,
     statefulSet: (image) => statefulSetOf((c) => new InfluxDb(c, 'Influx', {
-      namespace: NAMESPACE, storageClassName: 'local', volumeSize: Size.gibibytes(5), retentionDays: 7, adminSecretName: 'influx-admin', image,
+      namespace: NAMESPACE, storageClassName: 'local', volumeSize: Size.gibibytes(5), retention: Duration.days(7), adminSecretName: 'influx-admin', image,
     })),
   },
   {

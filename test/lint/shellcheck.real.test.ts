@@ -52,7 +52,7 @@ test('IoTSite: the command the report gives for minting Telegraf\'s write-only I
   const site = new IoTSite(Testing.app(), 'plant-7', {
     siteName: 'plant-7',
     sensors: 1000,
-    retentionDays: 7,
+    retention: Duration.days(7),
     storageClassName: 'lvm-xfs',
     cloud: {
       kafka: {

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Size } from 'cdk8s';
+import { App, Duration, Size } from 'cdk8s';
 import { ensurePackage, PackageLanguage, REPO_ROOT } from './packages';
 import { readmeSteps, ReadmeStep } from './readme';
 import {
@@ -31,7 +31,7 @@ function reference(): { [name: string]: string } {
     siteName: 'store-0417',
     cameras: 100,
     bitrateMbps: 4,
-    retentionDays: 7,
+    retention: Duration.days(7),
     driveSize: DecimalSize.terabytes(24),
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],

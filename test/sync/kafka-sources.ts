@@ -61,7 +61,7 @@ function videoProps(): VideoSurveillanceSiteProps {
     siteName: 'site-a',
     cameras: 20,
     bitrateMbps: 4,
-    retentionDays: 7,
+    retention: Duration.days(7),
     driveSize: DecimalSize.terabytes(8),
     storageClassName: 'lvm-xfs',
     cloud: {
@@ -77,7 +77,7 @@ function iotProps(): IoTSiteProps {
   return {
     siteName: 'site-a',
     sensors: 10_000,
-    retentionDays: 30,
+    retention: Duration.days(30),
     storageClassName: 'lvm-xfs',
     wanCidrs: ['198.51.100.0/24'],
     cloud: {
@@ -104,8 +104,8 @@ export function blueprintSources(): KafkaSource[] {
       ...videoProps(),
       drivesPerServer: 2,
       store: { parity: 4 },
-      retentionDays: 14,
-      segmentMinutes: 10,
+      retention: Duration.days(14),
+      segmentDuration: Duration.minutes(10),
       kafka: { storageSize: Size.gibibytes(50) },
     })),
     build('IoTSite (defaults)', (app) => new IoTSite(app, 'site-a', iotProps())),
@@ -113,7 +113,7 @@ export function blueprintSources(): KafkaSource[] {
       ...iotProps(),
       sensors: 2_500,
       sampleInterval: Duration.seconds(30),
-      retentionDays: 365,
+      retention: Duration.days(365),
       bytesPerPoint: 120,
       compressionRatio: 8,
       kafka: { replicas: 3, outageBudget: Duration.hours(24), partitions: 6, storageClassName: 'lvm-ext4' },

@@ -86,7 +86,7 @@ export interface IoTInfluxDbOptions {
    */
   readonly organization?: string;
   /**
-   * Bucket created at first start (its retention is the site's retentionDays).
+   * Bucket created at first start (its retention is the site's `retention`).
    * @default 'telemetry'
    */
   readonly bucket?: string;
@@ -231,8 +231,11 @@ export interface IoTSiteProps extends EdgeSiteProps {
    * @default Duration.seconds(10)
    */
   readonly sampleInterval?: Duration;
-  /** Days points stay in InfluxDB (the bucket's retention; a whole number, at least 1). */
-  readonly retentionDays: number;
+  /**
+   * How long points stay in InfluxDB (the bucket's retention): a whole number of days, at least one
+   * (`Duration.days(30)`).
+   */
+  readonly retention: Duration;
   /** StorageClass of the InfluxDB and Kafka volumes (a LocalPV class). */
   readonly storageClassName: string;
   /**

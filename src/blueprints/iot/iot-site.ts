@@ -7,7 +7,7 @@ import { RedisCache } from '../../cache';
 import { CapacityEstimate, CapacityPlanner } from '../../capacity';
 import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
 import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
-import { Cidrs, Shape } from '../../core/validate';
+import { Cidrs, Durations, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync } from '../../sync';
 import { InfluxDb, TelegrafIngest } from '../../timeseries';
 import { EdgeSite } from '../site/edge-site';
@@ -21,7 +21,7 @@ const KAFKA_DISK_FILL = 0.85;
 
 /**
  * An IoT edge site: sensors write InfluxDB line protocol to Telegraf, which stores every point in InfluxDB 2.x (one
- * replica on a LocalPV volume sized by the capacity planner, bucket retention = retentionDays) and publishes it to a
+ * replica on a LocalPV volume sized by the capacity planner, bucket retention = retention) and publishes it to a
  * Kafka telemetry topic that MirrorMaker2 pushes to the cloud (the topic's retention covers the WAN outage budget).
  * Query clients read through a Redis L1 cache (cache-aside). restic backs the InfluxDB volume up to the cloud store
  * and Velero backs the namespace's resources up there. The namespace denies all traffic except these flows.
@@ -84,14 +84,7 @@ export class IoTSite extends EdgeSite {
     // --- Input ----------------------------------------------------------------------------------------------
     KubeNames.assertDns1123Subdomain(this, 'storageClassName', props.storageClassName);
     this.storageClassName = props.storageClassName;
-    if (typeof props.retentionDays !== 'number' || !Number.isInteger(props.retentionDays) || props.retentionDays < 1) {
-      throw edgeError(this, {
-        prop: 'retentionDays',
-        value: props.retentionDays,
-        rule: 'must be a whole number of days, at least 1 (it becomes the InfluxDB bucket retention)',
-        fix: 'use e.g. 30',
-      });
-    }
+    const retentionDays = Durations.wholeUnits(this, 'retention', props.retention, 'days', 1, 'it becomes the InfluxDB bucket retention, in days');
     this.sampleInterval = props.sampleInterval ?? Duration.seconds(10);
     const sampleSeconds = this.sampleInterval.toSeconds({ integral: false });
     if (!(sampleSeconds > 0)) {
@@ -107,15 +100,15 @@ export class IoTSite extends EdgeSite {
     const queryClients = props.queryClients ?? [{ namespace: site, podLabels: { 'app.kubernetes.io/component': 'query-client' } }];
 
     // --- Capacity: the planner sizes the InfluxDB volume --------------------------------------------------
-    this.estimate = this.plan(props, sampleSeconds);
+    this.estimate = this.plan(props);
     const neededGib = Math.max(IoTSite.MIN_VOLUME_GIB, Math.ceil(this.estimate.provisionedBytes / GIB - 1e-9));
     if (influxOpts.volumeSize !== undefined && Resources.bytes(influxOpts.volumeSize) < this.estimate.provisionedBytes) {
       throw edgeError(this, {
         prop: 'influxdb.volumeSize',
         value: Resources.sizeString(influxOpts.volumeSize),
-        rule: `holds less than the planner provisions for ${formatNumber(props.sensors)} sensors every ${formatSeconds(sampleSeconds)} kept ${props.retentionDays} days: `
+        rule: `holds less than the planner provisions for ${formatNumber(props.sensors)} sensors every ${formatSeconds(sampleSeconds)} kept ${retentionDays} days: `
           + `${formatBytes(this.estimate.provisionedBytes)} (${formatBytes(this.estimate.logicalBytes)} of points ÷ fill target ${this.estimate.fillTarget})`,
-        fix: `use at least ${Math.ceil(this.estimate.provisionedBytes / GIB - 1e-9)}Gi (or omit it to size it from the planner), shorten retentionDays or sample less often`,
+        fix: `use at least ${Math.ceil(this.estimate.provisionedBytes / GIB - 1e-9)}Gi (or omit it to size it from the planner), shorten retention or sample less often`,
       });
     }
     this.volumeSize = influxOpts.volumeSize ?? Size.gibibytes(neededGib);
@@ -138,7 +131,7 @@ export class IoTSite extends EdgeSite {
       namespace: site,
       storageClassName: influxOpts.storageClassName ?? props.storageClassName,
       volumeSize: this.volumeSize,
-      retentionDays: props.retentionDays,
+      retention: props.retention,
       adminSecretName,
       organization: influxOpts.organization,
       bucket: influxOpts.bucket,
@@ -312,7 +305,7 @@ export class IoTSite extends EdgeSite {
 
     // --- Report ---------------------------------------------------------------------------------------------
     const sensorsNode = `Sensors (${formatNumber(props.sensors)}, every ${formatSeconds(sampleSeconds)})`;
-    const influxNode = `InfluxDB (${Resources.sizeString(this.volumeSize)}, ${props.retentionDays} d)`;
+    const influxNode = `InfluxDB (${Resources.sizeString(this.volumeSize)}, ${retentionDays} d)`;
     const kafkaNode = `Kafka ${this.telemetry.topicName}`;
     this.addDataPath(sensorsNode, 'Telegraf', `line protocol (HTTPS :${TelegrafIngest.INGEST_PORT})`);
     this.addDataPath('Telegraf', influxNode, `bucket ${this.influxdb.bucket}`);
@@ -391,20 +384,20 @@ export class IoTSite extends EdgeSite {
     };
   }
 
-  private plan(props: IoTSiteProps, sampleSeconds: number): CapacityEstimate {
+  private plan(props: IoTSiteProps): CapacityEstimate {
     try {
       return CapacityPlanner.iot({
         sensors: props.sensors,
-        sampleIntervalSeconds: sampleSeconds,
-        retentionDays: props.retentionDays,
+        sampleInterval: this.sampleInterval,
+        retention: props.retention,
         bytesPerPoint: props.bytesPerPoint,
         compressionRatio: props.compressionRatio,
         fillTarget: props.fillTarget,
       });
     } catch (e) {
-      // The planner names its own props (sensors, bytesPerPoint…), which are this construct's props too.
+      // The planner names its own props (sensors, sampleInterval, bytesPerPoint…), which are this construct's props too.
       const lines = String((e as Error).message).split('\n')
-        .map((l) => `${EdgeMessages.label(this)}: ${l.replace(/^CapacityPlanner\.iot: /, '').replace(/^sampleIntervalSeconds = /, 'sampleInterval (s) = ')}`);
+        .map((l) => `${EdgeMessages.label(this)}: ${l.replace(/^CapacityPlanner\.iot: /, '')}`);
       throw new Error(lines.join('\n'));
     }
   }

@@ -1,7 +1,7 @@
-import { Cron } from 'cdk8s';
+import { Cron, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { edgeError } from '../../core';
-import { Cidrs, Endpoints, KeyNames, S3Rules, Schedules } from '../../core/validate';
+import { Cidrs, Durations, Endpoints, KeyNames, S3Rules, Schedules } from '../../core/validate';
 
 /**
  * Blueprint-level input checks: each blueprint validates the props its user set before deriving inner values from
@@ -18,10 +18,8 @@ export class SiteInput {
   public static video(site: IConstruct, props: any): void {
     SiteInput.wholeNumber(site, 'cameras', props.cameras, 1, 'use the number of cameras recording to the site, e.g. 20');
     SiteInput.positive(site, 'bitrateMbps', props.bitrateMbps, 'use the cameras\' average bitrate in Mbit/s, e.g. 4');
-    SiteInput.wholeNumber(site, 'retentionDays', props.retentionDays, 1, 'recordings expire by whole days (MinIO lifecycle days)');
     SiteInput.optionalWholeNumber(site, 'servers', props.servers, 1);
     SiteInput.optionalWholeNumber(site, 'drivesPerServer', props.drivesPerServer, 1);
-    SiteInput.optionalWholeNumber(site, 'segmentMinutes', props.segmentMinutes, 1);
     SiteInput.cloudKafka(site, props.cloud?.kafka);
     S3Rules.checkBucket(site, 'cloud.archiveBucket', props.cloud?.archiveBucket);
     SiteInput.schedule(site, 'cloud.archiveSchedule', props.cloud?.archiveSchedule);
@@ -33,7 +31,22 @@ export class SiteInput {
     KeyNames.checkClaimNames(site, 'backup.resticClaims', props.backup?.resticClaims);
   }
 
-  /** IoTSite (sensors, retentionDays and sensorCidrs are checked in its constructor). */
+  /** VideoSurveillanceSite `retention` in whole days (checked after the shape: a missing prop is reported as required). */
+  public static retentionDays(site: IConstruct, retention: Duration): number {
+    return Durations.wholeUnits(site, 'retention', retention, 'days', 1, 'recordings expire by whole days: MinIO lifecycle days');
+  }
+
+  /** VideoSurveillanceSite `segmentDuration` in whole minutes, at most one day (default 5). */
+  public static segmentMinutes(site: IConstruct, segment: Duration | undefined): number {
+    if (segment === undefined) return 5;
+    const minutes = Durations.wholeUnits(site, 'segmentDuration', segment, 'minutes', 1, 'or leave it unset for 5 minutes');
+    if (minutes > 1_440) {
+      throw edgeError(site, { prop: 'segmentDuration', value: Durations.human(segment), rule: 'must be at most one day', fix: 'use the recorders\' segment length, e.g. Duration.minutes(5)' });
+    }
+    return minutes;
+  }
+
+  /** IoTSite (sensors, retention and sensorCidrs are checked in its constructor). */
   public static iot(site: IConstruct, props: any): void {
     SiteInput.cloudKafka(site, props.cloud?.kafka);
     S3Rules.checkBucket(site, 'cloud.backupBucket', props.cloud?.backupBucket);

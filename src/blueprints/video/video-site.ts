@@ -146,8 +146,11 @@ export interface VideoSurveillanceSiteProps extends EdgeSiteProps {
   readonly cameras: number;
   /** Average bitrate per camera in Mbps. */
   readonly bitrateMbps: number;
-  /** Days recordings stay on the hot tier. */
-  readonly retentionDays: number;
+  /**
+   * How long recordings stay on the hot tier: a whole number of days, at least one (`Duration.days(7)`; the bucket
+   * expires them by MinIO lifecycle days).
+   */
+  readonly retention: Duration;
   /** Size of each MinIO drive. */
   readonly driveSize: Size;
   /** StorageClass of the MinIO drives (an XFS LocalPV class). */
@@ -163,10 +166,10 @@ export interface VideoSurveillanceSiteProps extends EdgeSiteProps {
    */
   readonly drivesPerServer?: number;
   /**
-   * Recording segment length in minutes.
-   * @default 5
+   * Length of one recorded segment (one object): a whole number of minutes, at most one day.
+   * @default Duration.minutes(5)
    */
-  readonly segmentMinutes?: number;
+  readonly segmentDuration?: Duration;
   /**
    * Highest planned fill level of the drives.
    * @default 0.85
@@ -257,7 +260,8 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.storageClassName = props.storageClassName;
     const servers = props.servers ?? 4;
     const drivesPerServer = props.drivesPerServer ?? 1;
-    const segmentMinutes = props.segmentMinutes ?? 5;
+    const retentionDays = SiteInput.retentionDays(this, props.retention);
+    const segmentMinutes = SiteInput.segmentMinutes(this, props.segmentDuration);
     const storeOpts = props.store ?? {};
     const cacheOpts = props.cache ?? {};
     const kafkaOpts = props.kafka ?? {};
@@ -282,16 +286,16 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.estimate = CapacityPlanner.video({
       cameras: props.cameras,
       bitrateMbps: props.bitrateMbps,
-      retentionDays: props.retentionDays,
-      segmentMinutes,
+      retention: props.retention,
+      segmentDuration: Duration.minutes(segmentMinutes),
       redundancy,
       fillTarget: props.fillTarget,
     });
     this.fit = CapacityPlanner.fit(this.estimate, { servers, drivesPerServer, driveSize: props.driveSize, redundancy, fillTarget: props.fillTarget });
     if (!this.fit.fits) {
       throw edgeError(this, {
-        prop: 'cameras × bitrateMbps × retentionDays',
-        value: `${props.cameras} × ${props.bitrateMbps} Mbps × ${props.retentionDays} days`,
+        prop: 'cameras × bitrateMbps × retention',
+        value: `${props.cameras} × ${props.bitrateMbps} Mbps × ${retentionDays} days`,
         rule: this.fit.summary,
         fix: this.fit.options.join('; or '),
       });
@@ -317,7 +321,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       name: 'recordings',
       // Private: the playback cache (which cannot sign) reads with the token, everyone else through a grant.
       readToken: originToken,
-      lifecycle: [{ id: 'hot-retention', expiration: Duration.days(props.retentionDays) }],
+      lifecycle: [{ id: 'hot-retention', expiration: Duration.days(retentionDays) }],
       notifications: [{ topic: this.segmentEvents, credentials: notifier, events: [ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_REMOVED] }],
     });
     this.recorderGrants = recorders.map((r, i) => this.grant(this.store, ObjectStoreAccess.WRITE,
@@ -343,7 +347,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       schedule: props.cloud.archiveSchedule ?? Cron.schedule({ minute: '15' }),
       bandwidthLimit: props.cloud.archiveBandwidthLimit,
       // Only objects newer than the hot retention can still be at the edge; skip scanning anything older.
-      maxAge: Duration.days(props.retentionDays),
+      maxAge: Duration.days(retentionDays),
     });
     this.checkSelects('archive job (its read grant)', this.archiveGrant.consumer.podLabels, this.archive.podLabels);
 

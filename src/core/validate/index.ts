@@ -9,3 +9,4 @@ export * from './url';
 export * from './regex';
 export * from './shape';
 export * from './enum-subset';
+export * from './duration';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite } from '../../../src';
 
 function videoSite(app = Testing.app()): VideoSurveillanceSite {
@@ -9,7 +9,7 @@ function videoSite(app = Testing.app()): VideoSurveillanceSite {
     siteName: 'site-a',
     cameras: 4,
     bitrateMbps: 4,
-    retentionDays: 7,
+    retention: Duration.days(7),
     driveSize: DecimalSize.terabytes(4),
     storageClassName: 'lvm-xfs',
     cloud: {

@@ -1,4 +1,4 @@
-import { Size, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import { VideoSurveillanceSite, VideoSurveillanceSiteProps, ViewerAuthentication } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from '../../support/manifest-views';
@@ -123,8 +123,8 @@ describe('VideoSurveillanceSite', () => {
     const { s } = site({
       drivesPerServer: 2,
       store: { parity: 4 },
-      retentionDays: 14,
-      segmentMinutes: 10,
+      retention: Duration.days(14),
+      segmentDuration: Duration.minutes(10),
       cache: { replicas: 3, cacheVolumeSize: Size.gibibytes(300), viewerCidrs: ['10.1.0.0/24'] },
       kafka: { storageSize: Size.gibibytes(50) },
       backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, resticClaims: ['nvr-index'], resticPassword: { name: 'restic', key: 'password' } },
@@ -293,8 +293,20 @@ describe('VideoSurveillanceSite', () => {
   });
 
   test('fails if the hardware cannot hold the retention, naming needed vs available and the options', () => {
-    expect(() => site({ cameras: 200, retentionDays: 30 }))
-      .toThrow(/^VideoSurveillanceSite "site-a": cameras × bitrateMbps × retentionDays = "200 × 4 Mbps × 30 days": 259.2 TB of data needs 609.88 TB of raw disk .* holds only 13.6 TB; add drives: .*; or use larger drives: .*; or shorten retention: retentionDays at most 1 \(now 30\); or lower the bitrate/);
+    expect(() => site({ cameras: 200, retention: Duration.days(30) }))
+      .toThrow(/^VideoSurveillanceSite "site-a": cameras × bitrateMbps × retention = "200 × 4 Mbps × 30 days": 259.2 TB of data needs 609.88 TB of raw disk .* holds only 13.6 TB; add drives: .*; or use larger drives: .*; or shorten retention: retention at most 1 days \(now 30 days\); or lower the bitrate/);
+  });
+  test('fails if retention is not whole days or the segment length not whole minutes up to a day', () => {
+    expect(() => site({ retention: Duration.hours(36) })).toThrow(
+      'VideoSurveillanceSite "site-a": retention = "1 day 12 hours": must be a whole number of days, at least 1; use Duration.days(2) (recordings expire by whole days: MinIO lifecycle days)');
+    expect(() => site({ retention: Duration.days(0) })).toThrow(/retention = "0 days": must be a whole number of days, at least 1; use Duration\.days\(1\)/);
+    expect(() => site({ retention: 7 as any })).toThrow(/VideoSurveillanceSite "site-a": retention = 7: must be a Duration; use Duration\.days\(7\)/);
+    expect(() => site({ segmentDuration: Duration.seconds(90) })).toThrow(
+      /VideoSurveillanceSite "site-a": segmentDuration = "1 minute 30 seconds": must be a whole number of minutes, at least 1; use Duration\.minutes\(2\)/);
+    expect(() => site({ segmentDuration: Duration.hours(25) })).toThrow(/VideoSurveillanceSite "site-a": segmentDuration = "1 day 1 hour": must be at most one day/);
+    // Whole days and minutes built from another unit are accepted and counted in that unit.
+    const s = site({ retention: Duration.hours(48), segmentDuration: Duration.seconds(600) }).s;
+    expect(s.estimate.parameters).toMatchObject({ retentionDays: 2, segmentMinutes: 10 });
   });
   test('fails on bad names and counts', () => {
     expect(() => site({ siteName: 'Site_A' })).toThrow(/siteName = "Site_A": must be a DNS-1123 label/);

@@ -1,7 +1,7 @@
-import { Cron, Testing } from 'cdk8s';
+import { Cron, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Warnings } from '../../../src';
-import { Cidrs, Endpoints, KeyNames, Patterns, S3Rules, Schedules, Shape, TimeZones } from '../../../src/core/validate';
+import { Cidrs, Durations, Endpoints, KeyNames, Patterns, S3Rules, Schedules, Shape, TimeZones } from '../../../src/core/validate';
 
 function scope(): Construct {
   return new Construct(Testing.chart(), 'thing');
@@ -41,6 +41,35 @@ describe('Schedules', () => {
     const s = scope();
     Schedules.check(s, 'schedule', '* 2 * * *');
     expect(Warnings.collect(s)).toEqual([expect.stringMatching(/schedule = "\* 2 \* \* \*": the minute field is "\*"/)]);
+  });
+});
+
+describe('Durations', () => {
+  test.each([
+    ['7 days', Duration.days(7), 'days', 7], ['48 hours', Duration.hours(48), 'days', 2], ['2,880 minutes', Duration.minutes(2_880), 'days', 2],
+    ['600 seconds', Duration.seconds(600), 'minutes', 10], ['60,000 ms', Duration.millis(60_000), 'minutes', 1], ['1 day', Duration.days(1), 'minutes', 1_440],
+  ] as const)('%s counts as whole %s (%d)', (_label, d, unit, n) => {
+    expect(Durations.wholeUnits(scope(), 'p', d, unit, 1, 'why')).toBe(n);
+  });
+
+  test.each([
+    [Duration.hours(36), 'days', 'p = "1 day 12 hours": must be a whole number of days, at least 1; use Duration.days(2) (why)'],
+    [Duration.days(0), 'days', 'p = "0 days": must be a whole number of days, at least 1; use Duration.days(1) (why)'],
+    [Duration.seconds(0), 'minutes', 'p = "0 minutes": must be a whole number of minutes, at least 1; use Duration.minutes(1) (why)'],
+    [Duration.seconds(90), 'minutes', 'p = "1 minute 30 seconds": must be a whole number of minutes, at least 1; use Duration.minutes(2) (why)'],
+    [Duration.days(Infinity), 'days', 'p = "Infinity days": must be a whole number of days, at least 1; use Duration.days(1) (why)'],
+    [7, 'days', 'p = 7: must be a Duration; use Duration.days(7) (why)'],
+    [2.5, 'minutes', 'p = 2.5: must be a Duration; use Duration.minutes(3) (why)'],
+    [undefined, 'days', 'p = "undefined": must be a Duration; use Duration.days(1) (why)'],
+  ] as const)('refuses %j as whole %s', (value, unit, message) => {
+    expect(() => Durations.wholeUnits(scope(), 'p', value, unit, 1, 'why')).toThrow(`Construct "test/thing": ${message}`);
+  });
+
+  test('human: every part kept, singular and plural, where cdk8s would write 25 hours as "1 day 60 minutes"', () => {
+    expect(Durations.human(Duration.hours(25))).toBe('1 day 1 hour');
+    expect(Durations.human(Duration.seconds(93_784))).toBe('1 day 2 hours 3 minutes 4 seconds');
+    expect(Durations.human(Duration.millis(1_500))).toBe('1 second 500 milliseconds');
+    expect(Durations.human(Duration.minutes(0), 'minutes')).toBe('0 minutes');
   });
 });
 
