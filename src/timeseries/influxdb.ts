@@ -114,7 +114,7 @@ export class InfluxDb extends Construct {
       keys: adminKeys,
       purpose: `InfluxDB ${this.name}: first-start setup (admin user and password) and the operator token (all access: administration and backups only), `
         + `e.g. kubectl -n ${this.namespace} create secret generic ${props.adminSecretName} --from-literal=${InfluxDb.ADMIN_USERNAME_KEY}=admin `
-        + `--from-literal=${InfluxDb.ADMIN_PASSWORD_KEY}=$(openssl rand -hex 16) --from-literal=${InfluxDb.ADMIN_TOKEN_KEY}=$(openssl rand -hex 32)`,
+        + `--from-literal=${InfluxDb.ADMIN_PASSWORD_KEY}="$(openssl rand -hex 16)" --from-literal=${InfluxDb.ADMIN_TOKEN_KEY}="$(openssl rand -hex 32)"`,
     });
     const probe = (path: string, initialDelaySeconds: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromNumber(InfluxDb.PORT) },

@@ -340,7 +340,7 @@ export class TelegrafIngest extends Construct {
     if (props.token) {
       RequiredSecrets.addKey(this, props.token, {
         namespace: ns,
-        purpose: `token sensors send to Telegraf ${this.name} (Authorization: Token <token>), e.g. kubectl -n ${ns} create secret generic ${props.token.name} --from-literal=${props.token.key}=$(openssl rand -hex 32)`,
+        purpose: `token sensors send to Telegraf ${this.name} (Authorization: Token <token>), e.g. kubectl -n ${ns} create secret generic ${props.token.name} --from-literal=${props.token.key}="$(openssl rand -hex 32)"`,
       });
     }
   }

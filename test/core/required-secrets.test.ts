@@ -38,7 +38,7 @@ describe('RequiredSecrets.of(chart) without a site: each block records the one-k
     expect(listedKeys(secrets)).toEqual(referencedKeys(synth(c)));
     expect(listedKeys(secrets)).toEqual(['origin-ca/ca.pem', 'origin-token/token', 'viewers/htpasswd']);
     expect(secrets.every((s) => s.namespace === 'edge')).toBe(true);
-    expect(entry(secrets, 'origin-token').purpose).toMatch(/kubectl -n edge create secret generic origin-token --from-literal=token=\$\(openssl rand -hex 32\)/);
+    expect(entry(secrets, 'origin-token').purpose).toMatch(/kubectl -n edge create secret generic origin-token --from-literal=token="\$\(openssl rand -hex 32\)"/);
     expect(entry(secrets, 'viewers').purpose).toMatch(/htpasswd .*--from-file=htpasswd=htpasswd/);
     expect(entry(secrets, 'origin-ca').purpose).toContain('https://origin.example.com');
   });

@@ -248,7 +248,7 @@ export class ResticBackup extends Construct {
     RequiredSecrets.addKey(this, props.password, {
       namespace,
       purpose: `repository password (encryption key) of restic backup ${this.name}: losing it loses the backups, keep a copy off-site; `
-        + `e.g. kubectl -n ${namespace} create secret generic ${props.password.name} --from-literal=${props.password.key}=$(openssl rand -base64 32)`,
+        + `e.g. kubectl -n ${namespace} create secret generic ${props.password.name} --from-literal=${props.password.key}="$(openssl rand -base64 32)"`,
     });
     for (const [name, ref] of Object.entries(dump?.secretEnv ?? {})) {
       RequiredSecrets.addKey(this, ref, { namespace, purpose: `read as ${name} by the dump step of restic backup ${this.name}` });

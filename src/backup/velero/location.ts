@@ -368,9 +368,9 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
       const where = `bucket ${this.bucket}${this.prefix ? ` (prefix ${this.prefix})` : ''} on ${endpoint}`;
       RequiredSecrets.addKey(this, props.credential, {
         namespace: this.namespace,
-        purpose: `Velero location ${this.locationName}: AWS credentials file ([default] aws_access_key_id / aws_secret_access_key) with keys for ${where}, `
-          + `e.g. kubectl -n ${this.namespace} create secret generic ${props.credential.name} --from-file=${props.credential.key}=credentials-velero`
-          + (props.grantedKeys ? '' : '; give the keys only the IAM policy under "Key policies" (keyPolicy)'),
+        purpose: `Velero location ${this.locationName}: AWS credentials file ([default] aws_access_key_id / aws_secret_access_key) with keys for ${where}`
+          + (props.grantedKeys ? '' : '; give the keys only the IAM policy under "Key policies" (keyPolicy)')
+          + `, e.g. kubectl -n ${this.namespace} create secret generic ${props.credential.name} --from-file=${props.credential.key}=credentials-velero`,
         ...(props.grantedKeys ? {} : { policy: this.keyPolicy }),
       });
     }

@@ -354,8 +354,8 @@ export class NginxEdgeCache extends Construct {
       const t = props.originToken;
       RequiredSecrets.addKey(this, t, {
         namespace,
-        purpose: `token ${who} sends (as Referer) to read its private origin ${origin} `
-          + `(letters, digits and ._~- only, e.g. kubectl -n ${namespace} create secret generic ${t.name} --from-literal=${t.key}=$(openssl rand -hex 32))`,
+        purpose: `token ${who} sends (as Referer) to read its private origin ${origin}: letters, digits and ._~- only, `
+          + `e.g. kubectl -n ${namespace} create secret generic ${t.name} --from-literal=${t.key}="$(openssl rand -hex 32)"`,
       });
     }
     if (this.viewerAuthentication === ViewerAuthentication.BASIC && props.viewerCredentials) {

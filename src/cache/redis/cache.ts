@@ -148,7 +148,7 @@ export class RedisCache extends Construct {
       RequiredSecrets.addKey(this, p, {
         namespace: ns,
         purpose: `password of Redis ${this.name} (requirepass; its clients read the same key, named in ConfigMap ${this.clientConfigMapName}), `
-          + `e.g. kubectl -n ${ns} create secret generic ${p.name} --from-literal=${p.key}=$(openssl rand -hex 24)`,
+          + `e.g. kubectl -n ${ns} create secret generic ${p.name} --from-literal=${p.key}="$(openssl rand -hex 24)"`,
       });
     }
     const image = props.image ?? ContainerImage.REDIS;
