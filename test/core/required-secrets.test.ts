@@ -101,3 +101,8 @@ describe('RequiredSecrets.of(chart) without a site: each block records the one-k
     expect(RequiredSecrets.of(granted)[0].purpose).not.toContain('Key policies');
   });
 });
+
+test('InfluxDb: adminSecretName must be a Secret name (it is listed for the operator and read by secretKeyRef)', () => {
+  expect(() => new InfluxDb(chart('n'), 'influx', { namespace: 'n', storageClassName: 'sc', volumeSize: Size.gibibytes(1), retentionDays: 7, adminSecretName: 'Influx_Admin' }))
+    .toThrow(/InfluxDb "test\/influx": adminSecretName = "Influx_Admin"/);
+});
