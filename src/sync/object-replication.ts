@@ -3,11 +3,12 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
   AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv,
-  Resources, S3KeyUse, SecretKeyReference, Warnings,
+  RequiredSecrets, Resources, S3KeyUse, SecretKeyReference, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
 import { REPLICATION_SCRIPT, STATE_DIR } from './object-replication-script';
 import { endpointEgress } from '../core/network-policy';
+import { secretKeyVolume } from '../core/secret-env';
 import { Cidrs, S3Rules, Schedules, Shape } from '../core/validate';
 import { RestrictedWorkload } from '../core/workload';
 
@@ -265,7 +266,8 @@ export class ObjectReplication extends Construct {
     const caFiles: string[] = [];
     for (const [role, store] of [['source', props.source], ['destination', props.destination]] as Array<[string, IObjectStore]>) {
       if (store.caCertificate) {
-        volumes.push({ name: `${role}-ca`, secret: { secretName: store.caCertificate.name, items: [{ key: store.caCertificate.key, path: 'ca.crt' }] } });
+        volumes.push(secretKeyVolume(`${role}-ca`, store.caCertificate, 'ca.crt'));
+        RequiredSecrets.addKey(this, store.caCertificate, { namespace: namespace ?? 'default', purpose: `CA certificate the replication job ${id} verifies its ${role} ${store.s3Endpoint} with` });
         mounts.push({ name: `${role}-ca`, mountPath: `/etc/rclone/${role}-ca`, readOnly: true });
         caFiles.push(`/etc/rclone/${role}-ca/ca.crt`);
       }

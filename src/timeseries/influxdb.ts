@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, KubeNames, NetworkPeer, Resources, SecretKeyReference } from '../core';
+import { ContainerImage, KubeNames, NetworkPeer, RequiredSecrets, Resources, SecretKeyReference } from '../core';
+import { secretKeyEnv } from '../core/secret-env';
 import { Durations, Shape } from '../core/validate';
 import { RestrictedWorkload } from '../core/workload';
 
@@ -34,8 +35,9 @@ export interface InfluxDbProps {
    */
   readonly bucket?: string;
   /**
-   * Secret holding the initial admin user name, password and API token under the keys `username`, `password`, `token`.
-   * The token is also what Telegraf and clients use.
+   * Secret holding the initial admin user name, password and operator (all-access) API token under the keys
+   * `InfluxDb.ADMIN_USERNAME_KEY`, `ADMIN_PASSWORD_KEY` and `ADMIN_TOKEN_KEY` (`username`, `password`, `token`: the
+   * image's first-start setup reads exactly these three). Recorded in the chart's `RequiredSecrets`.
    */
   readonly adminSecretName: string;
   /**
@@ -59,6 +61,12 @@ export class InfluxDb extends Construct {
   public static readonly PORT = 8086;
   /** UID and GID InfluxDB runs as (the official image's `influxdb` user); also the fsGroup of its volume. */
   public static readonly UID = 1000;
+  /** Key of the admin Secret holding the initial admin user name. */
+  public static readonly ADMIN_USERNAME_KEY = 'username';
+  /** Key of the admin Secret holding the initial admin password. */
+  public static readonly ADMIN_PASSWORD_KEY = 'password';
+  /** Key of the admin Secret holding the operator (all-access) API token. */
+  public static readonly ADMIN_TOKEN_KEY = 'token';
   /** Object name (StatefulSet, Service). */
   public readonly name: string;
   /** Namespace. */
@@ -89,7 +97,8 @@ export class InfluxDb extends Construct {
     const retentionDays = Durations.wholeUnits(this, 'retention', props.retention, 'days', 1, 'the bucket retention is written in days');
     this.organization = props.organization ?? 'edge';
     this.bucket = props.bucket ?? 'telemetry';
-    this.token = { name: props.adminSecretName, key: 'token' };
+    KubeNames.assertDns1123Subdomain(this, 'adminSecretName', props.adminSecretName);
+    this.token = { name: props.adminSecretName, key: InfluxDb.ADMIN_TOKEN_KEY };
     const image = props.image ?? ContainerImage.INFLUXDB;
     const workload = new RestrictedWorkload({ app: 'influxdb', instance: this.name, component: 'timeseries', image }, this.namespace);
     const selector = workload.podLabels;
@@ -98,7 +107,16 @@ export class InfluxDb extends Construct {
     this.networkPeer = { namespace: this.namespace, podLabels: selector, ports: [InfluxDb.PORT] };
     this.url = `http://${this.name}.${this.namespace}.svc:${InfluxDb.PORT}`;
     this.dataClaimName = `data-${this.name}-0`;
-    const secretEnv = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: props.adminSecretName, key } } });
+    const admin = (key: string): SecretKeyReference => ({ name: props.adminSecretName, key });
+    const adminKeys = [InfluxDb.ADMIN_USERNAME_KEY, InfluxDb.ADMIN_PASSWORD_KEY, InfluxDb.ADMIN_TOKEN_KEY];
+    RequiredSecrets.add(this, {
+      name: props.adminSecretName,
+      namespace: this.namespace,
+      keys: adminKeys,
+      purpose: `InfluxDB ${this.name}: first-start setup (admin user and password) and the operator token (all access: administration and backups only), `
+        + `e.g. kubectl -n ${this.namespace} create secret generic ${props.adminSecretName} --from-literal=${InfluxDb.ADMIN_USERNAME_KEY}=admin `
+        + `--from-literal=${InfluxDb.ADMIN_PASSWORD_KEY}="$(openssl rand -hex 16)" --from-literal=${InfluxDb.ADMIN_TOKEN_KEY}="$(openssl rand -hex 32)"`,
+    });
     const probe = (path: string, initialDelaySeconds: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromNumber(InfluxDb.PORT) },
       initialDelaySeconds,
@@ -122,9 +140,9 @@ export class InfluxDb extends Construct {
           ports: [{ name: 'http', containerPort: InfluxDb.PORT }],
           env: [
             { name: 'DOCKER_INFLUXDB_INIT_MODE', value: 'setup' },
-            secretEnv('DOCKER_INFLUXDB_INIT_USERNAME', 'username'),
-            secretEnv('DOCKER_INFLUXDB_INIT_PASSWORD', 'password'),
-            secretEnv('DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'token'),
+            secretKeyEnv('DOCKER_INFLUXDB_INIT_USERNAME', admin(InfluxDb.ADMIN_USERNAME_KEY)),
+            secretKeyEnv('DOCKER_INFLUXDB_INIT_PASSWORD', admin(InfluxDb.ADMIN_PASSWORD_KEY)),
+            secretKeyEnv('DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', admin(InfluxDb.ADMIN_TOKEN_KEY)),
             { name: 'DOCKER_INFLUXDB_INIT_ORG', value: this.organization },
             { name: 'DOCKER_INFLUXDB_INIT_BUCKET', value: this.bucket },
             { name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: `${retentionDays}d` },

@@ -3,8 +3,10 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  ContainerImage, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources, SecretKeyReference,
+  ContainerImage, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, RequiredSecrets, Resources,
+  SecretKeyReference,
 } from '../core';
+import { secretKeyEnv, secretKeyVolume } from '../core/secret-env';
 import { Cidrs, Endpoints, KeyNames, Shape } from '../core/validate';
 import { RestrictedWorkload } from '../core/workload';
 
@@ -266,10 +268,9 @@ export class TelegrafIngest extends Construct {
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
       });
     }
-    const env: k8s.EnvVar[] = [{ name: 'INFLUX_TOKEN', valueFrom: { secretKeyRef: { name: props.influxToken.name, key: props.influxToken.key } } }];
-    if (props.token) {
-      env.push({ name: 'INGEST_TOKEN', valueFrom: { secretKeyRef: { name: props.token.name, key: props.token.key } } });
-    }
+    const env: k8s.EnvVar[] = [secretKeyEnv('INFLUX_TOKEN', props.influxToken)];
+    if (props.token) env.push(secretKeyEnv('INGEST_TOKEN', props.token));
+    this.requireSecrets(props);
     const mounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: '/etc/telegraf', readOnly: true }];
     const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: config.name } }];
     if (props.tlsSecretName) {
@@ -286,7 +287,7 @@ export class TelegrafIngest extends Construct {
       }
       if (kafka.topic.caCertificate) {
         mounts.push({ name: 'kafka-ca', mountPath: '/etc/kafka-ca', readOnly: true });
-        volumes.push({ name: 'kafka-ca', secret: { secretName: kafka.topic.caCertificate.name, items: [{ key: kafka.topic.caCertificate.key, path: 'ca.crt' }] } });
+        volumes.push(secretKeyVolume('kafka-ca', kafka.topic.caCertificate, 'ca.crt'));
       }
     }
     const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: '/', port: k8s.IntOrString.fromNumber(TelegrafIngest.HEALTH_PORT) }, initialDelaySeconds, periodSeconds: 15 });
@@ -323,6 +324,25 @@ export class TelegrafIngest extends Construct {
         volumes,
       },
     });
+  }
+
+  /** Records the tokens the pods read (InfluxDB write token, sensors' token) with how to create them. */
+  private requireSecrets(props: TelegrafIngestProps): void {
+    const ns = props.namespace;
+    const w = props.influxToken;
+    RequiredSecrets.addKey(this, w, {
+      namespace: ns,
+      purpose: `write-only InfluxDB token Telegraf ${this.name} writes to bucket ${props.bucket} with (never the operator token); mint it after InfluxDB's first start (influx CLI with the operator token): `
+        + `BUCKET=$(influx bucket find --org ${props.organization} --name ${props.bucket} --json | jq -r '.[0].id') && `
+        + `TOKEN=$(influx auth create --org ${props.organization} --write-bucket "$BUCKET" --description ${this.name}-write --json | jq -r .token) && `
+        + `kubectl -n ${ns} create secret generic ${w.name} --from-literal=${w.key}="$TOKEN"`,
+    });
+    if (props.token) {
+      RequiredSecrets.addKey(this, props.token, {
+        namespace: ns,
+        purpose: `token sensors send to Telegraf ${this.name} (Authorization: Token <token>), e.g. kubectl -n ${ns} create secret generic ${props.token.name} --from-literal=${props.token.key}="$(openssl rand -hex 32)"`,
+      });
+    }
   }
 }
 

@@ -1,10 +1,11 @@
-import { Cron, Duration, Size } from 'cdk8s';
+import { Chart, Cron, Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { RcloneRemote } from './remote';
 import { RcloneMode, RcloneScript } from './script';
-import { Bandwidth, NetworkPeer, ContainerImage, edgeError, EdgeMessages, RcloneEnv, Warnings } from '../../core';
+import { Bandwidth, NetworkPeer, ContainerImage, edgeError, EdgeMessages, RcloneEnv, RequiredSecrets, Warnings } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
+import { secretKeyVolume } from '../../core/secret-env';
 import { KeyNames, Shape } from '../../core/validate';
 import { BackupCronJob } from '../internal/cronjob';
 import { Format } from '../internal/format';
@@ -100,6 +101,7 @@ export class RcloneArchive extends Construct {
     Shape.check(this, props);
     KeyNames.checkObjectName(this, 'source.claimName', props.source?.dump ? undefined : props.source?.claimName, 'PersistentVolumeClaim');
     this.name = props.name ?? id;
+    const namespace = Chart.of(this).namespace ?? 'default';
     BackupCronJob.validate(this, props);
     if (props.source.dump) {
       throw edgeError(this, { prop: 'source', value: 'BackupSource.fromDump(…)', rule: 'an archive moves or copies files of a claim; a dump source is for ResticBackup only', fix: 'use BackupSource.fromClaimName, or back the dump up with ResticBackup' });
@@ -162,7 +164,8 @@ export class RcloneArchive extends Construct {
         // The job writes into an existing bucket: no bucket check (RcloneEnv's default).
         env.push(...RcloneEnv.s3Remote(REMOTE, store, { storageClass: dest.storageClass }));
         if (store.caCertificate) {
-          volumes.push({ name: 'ca', secret: { secretName: store.caCertificate.name, items: [{ key: store.caCertificate.key, path: 'ca.crt' }] } });
+          volumes.push(secretKeyVolume('ca', store.caCertificate, 'ca.crt'));
+          RequiredSecrets.addKey(this, store.caCertificate, { namespace, purpose: `CA certificate the archive job ${this.name} verifies ${store.s3Endpoint} with` });
           mounts.push({ name: 'ca', mountPath: CA_DIR, readOnly: true });
           caCertFile = `${CA_DIR}/ca.crt`;
         }
@@ -178,7 +181,11 @@ export class RcloneArchive extends Construct {
         if (!dest.remote || !/^[A-Za-z0-9_][A-Za-z0-9_. -]*$/.test(dest.remote) || dest.remote.endsWith(' ')) {
           throw edgeError(this, { prop: 'destination.remote', value: dest.remote ?? '', rule: 'must name a [section] of the rclone config (letters, digits, _ . - and inner spaces)', fix: 'use the remote name from rclone.conf, e.g. "cold"' });
         }
-        volumes.push({ name: 'config-template', secret: { secretName: dest.secretName, items: [{ key: dest.key, path: 'rclone.conf' }] } });
+        volumes.push(secretKeyVolume('config-template', { name: dest.secretName, key: dest.key }, 'rclone.conf'));
+        RequiredSecrets.addKey(this, { name: dest.secretName, key: dest.key }, {
+          namespace,
+          purpose: `rclone config (with remote [${dest.remote}]) the archive job ${this.name} copies to, e.g. kubectl -n ${namespace} create secret generic ${dest.secretName} --from-file=${dest.key}=rclone.conf`,
+        });
         mounts.push({ name: 'config-template', mountPath: CONFIG_TEMPLATE_DIR, readOnly: true });
         env.push({ name: 'ARCHIVE_CONFIG_TEMPLATE', value: `${CONFIG_TEMPLATE_DIR}/rclone.conf` });
         copyConfigTemplate = true;

@@ -1,10 +1,11 @@
-import { Cron, Duration, Size } from 'cdk8s';
+import { Chart, Cron, Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResticRepository } from './repository';
 import { ResticRetention, ResticScript } from './script';
-import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, NetworkPeer, Resources, SecretKeyReference, Warnings } from '../../core';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, NetworkPeer, RequiredSecrets, Resources, SecretKeyReference, Warnings } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
+import { secretKeyEnv, secretKeyVolume } from '../../core/secret-env';
 import { KeyNames, Shape } from '../../core/validate';
 import { RestrictedContainer } from '../../core/workload';
 import { BackupCronJob, CACHE_DIR, TMP_DIR } from '../internal/cronjob';
@@ -151,6 +152,7 @@ export class ResticBackup extends Construct {
     BandwidthFormat.check(this, 'uploadBandwidthLimit', props.uploadBandwidthLimit, AT_LEAST_ONE_KIB);
 
     const env: k8s.EnvVar[] = [];
+    const namespace = Chart.of(this).namespace ?? 'default';
     const dump = props.source.dump;
     // A claim is read-only on the volume itself, not only on the mount: the kubelet then never applies an fsGroup to it.
     const volumes: k8s.Volume[] = [dump
@@ -173,8 +175,8 @@ export class ResticBackup extends Construct {
         }
         env.push(
           { name: 'RESTIC_REPOSITORY', value: `s3:${store.s3Endpoint}/${repo.bucket}${prefix ? `/${prefix}` : ''}` },
-          secretEnv('AWS_ACCESS_KEY_ID', store.credentials.secretName, store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'),
-          secretEnv('AWS_SECRET_ACCESS_KEY', store.credentials.secretName, store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'),
+          secretKeyEnv('AWS_ACCESS_KEY_ID', { name: store.credentials.secretName, key: store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }),
+          secretKeyEnv('AWS_SECRET_ACCESS_KEY', { name: store.credentials.secretName, key: store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }),
         );
         extendedOptions['s3.region'] = store.region;
         if (store.forcePathStyle) extendedOptions['s3.bucket-lookup'] = 'path';
@@ -200,10 +202,12 @@ export class ResticBackup extends Construct {
           if (!repo.restCredentials.secretName) {
             throw edgeError(this, { prop: 'repository.credentials.secretName', value: '', rule: 'a Secret name is required', fix: 'pass the name of the Secret holding username and password' });
           }
+          const rest = { name: repo.restCredentials.secretName, username: repo.restCredentials.usernameKey ?? 'username', password: repo.restCredentials.passwordKey ?? 'password' };
           env.push(
-            secretEnv('RESTIC_REST_USERNAME', repo.restCredentials.secretName, repo.restCredentials.usernameKey ?? 'username'),
-            secretEnv('RESTIC_REST_PASSWORD', repo.restCredentials.secretName, repo.restCredentials.passwordKey ?? 'password'),
+            secretKeyEnv('RESTIC_REST_USERNAME', { name: rest.name, key: rest.username }),
+            secretKeyEnv('RESTIC_REST_PASSWORD', { name: rest.name, key: rest.password }),
           );
+          RequiredSecrets.add(this, { name: rest.name, namespace, keys: [rest.username, rest.password], purpose: `login of restic backup ${this.name} to the REST server ${url.origin}` });
         }
         if (url.protocol === 'http:' && !/\.svc(\.cluster\.local)?$|^localhost$|^127\./.test(url.hostname)) {
           Warnings.addFormatted(this, { prop: 'repository.url', value: repo.url, rule: 'plain http to a host outside the cluster exposes the REST credentials (the data itself is encrypted by restic)', fix: 'use https' });
@@ -227,20 +231,30 @@ export class ResticBackup extends Construct {
         if (!repo.secret?.name || !repo.secret?.key) {
           throw edgeError(this, { prop: 'repository', value: repo.secret ?? '', rule: 'a Secret reference { name, key } holding the repository location is required', fix: 'pass the Secret that holds the repository string' });
         }
-        env.push(secretEnv('RESTIC_REPOSITORY', repo.secret.name, repo.secret.key));
+        env.push(secretKeyEnv('RESTIC_REPOSITORY', repo.secret));
+        RequiredSecrets.addKey(this, repo.secret, { namespace, purpose: `repository location of restic backup ${this.name} (the whole RESTIC_REPOSITORY string, e.g. s3:https://host/bucket/prefix)` });
         // The location is only known at run time: any port on the given blocks.
         egress = { peers: [], cidrs: [{ cidrs: props.egressCidrs ?? ['0.0.0.0/0', '::/0'], ports: [] }] };
         break;
       }
     }
     if (repo.caCertificate) {
-      volumes.push({ name: 'ca', secret: { secretName: repo.caCertificate.name, items: [{ key: repo.caCertificate.key, path: 'ca.crt' }] } });
+      volumes.push(secretKeyVolume('ca', repo.caCertificate, 'ca.crt'));
+      RequiredSecrets.addKey(this, repo.caCertificate, { namespace, purpose: `CA certificate restic backup ${this.name} verifies its repository's server with` });
       mounts.push({ name: 'ca', mountPath: CA_DIR, readOnly: true });
       caCertFile = `${CA_DIR}/ca.crt`;
     }
 
+    RequiredSecrets.addKey(this, props.password, {
+      namespace,
+      purpose: `repository password (encryption key) of restic backup ${this.name}: losing it loses the backups, keep a copy off-site; `
+        + `e.g. kubectl -n ${namespace} create secret generic ${props.password.name} --from-literal=${props.password.key}="$(openssl rand -base64 32)"`,
+    });
+    for (const [name, ref] of Object.entries(dump?.secretEnv ?? {})) {
+      RequiredSecrets.addKey(this, ref, { namespace, purpose: `read as ${name} by the dump step of restic backup ${this.name}` });
+    }
     env.push(
-      secretEnv('RESTIC_PASSWORD', props.password.name, props.password.key),
+      secretKeyEnv('RESTIC_PASSWORD', props.password),
       { name: 'RESTIC_CACHE_DIR', value: CACHE_DIR },
       { name: 'BACKUP_SOURCE', value: props.source.path ? `${DATA_DIR}/${props.source.path}` : DATA_DIR },
       { name: 'BACKUP_HOST', value: this.host },
@@ -303,10 +317,6 @@ export class ResticBackup extends Construct {
   }
 }
 
-function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
-  return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
-}
-
 /** The init container that writes a dump into the data volume (writable for it only). */
 function dumpContainer(dump: BackupDumpOptions): RestrictedContainer {
   return {
@@ -319,7 +329,7 @@ function dumpContainer(dump: BackupDumpOptions): RestrictedContainer {
       { name: 'HOME', value: TMP_DIR },
       { name: 'TMPDIR', value: TMP_DIR },
       ...Object.entries(dump.env ?? {}).map(([name, value]) => ({ name, value })),
-      ...Object.entries(dump.secretEnv ?? {}).map(([name, ref]) => secretEnv(name, ref.name, ref.key)),
+      ...Object.entries(dump.secretEnv ?? {}).map(([name, ref]) => secretKeyEnv(name, ref)),
     ],
     resources: Resources.toKube({ cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128) } }, dump.resources),
     volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'tmp', mountPath: TMP_DIR }],

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VeleroVersion } from './version';
-import { EdgeLabels, edgeError, EdgeMessages, IObjectStore, KubeNames, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrantStatements, SecretKeyReference, Warnings } from '../../core';
+import { EdgeLabels, edgeError, EdgeMessages, IObjectStore, KubeNames, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrantStatements, RequiredSecrets, SecretKeyReference, Warnings } from '../../core';
 import { Endpoints, KeyNames, S3Rules, Shape } from '../../core/validate';
 import { Format } from '../internal/format';
 import { S3Names } from '../internal/s3-names';
@@ -99,6 +99,14 @@ export interface VeleroBackupLocationProps {
    * @default - required unless useServerCredentials is set
    */
   readonly credential?: SecretKeyReference;
+  /**
+   * The keys in `credential` are those of a grant (`grantReadWrite` on a store the library provisions), whose user the
+   * store's provisioning creates with the grant's policy. The credential is then recorded in the chart's
+   * `RequiredSecrets` without `keyPolicy`, which is only for keys the operator creates on a store the library does not
+   * provision.
+   * @default false
+   */
+  readonly grantedKeys?: boolean;
   /**
    * Use the credentials Velero was installed with (`--secret-file`, IRSA…) instead of a per-location Secret.
    * @default false
@@ -355,6 +363,20 @@ export class VeleroBackupLocation extends Construct implements IVeleroBackupLoca
     // looked up unsigned, so nothing outside the prefix is needed.
     const access = this.accessMode === VeleroAccessMode.READ_ONLY ? ObjectStoreAccess.READ : ObjectStoreAccess.READ_WRITE;
     this.keyPolicy = ObjectStoreGrantStatements.policyDocument([{ bucket: props.bucket, prefix: this.prefix, access }]);
+    const endpoint = s3Url ?? 'AWS S3';
+    if (props.credential && !props.useServerCredentials) {
+      const where = `bucket ${this.bucket}${this.prefix ? ` (prefix ${this.prefix})` : ''} on ${endpoint}`;
+      RequiredSecrets.addKey(this, props.credential, {
+        namespace: this.namespace,
+        purpose: `Velero location ${this.locationName}: AWS credentials file ([default] aws_access_key_id / aws_secret_access_key) with keys for ${where}`
+          + (props.grantedKeys ? '' : '; give the keys only the IAM policy under "Key policies" (keyPolicy)')
+          + `, e.g. kubectl -n ${this.namespace} create secret generic ${props.credential.name} --from-file=${props.credential.key}=credentials-velero`,
+        ...(props.grantedKeys ? {} : { policy: this.keyPolicy }),
+      });
+    }
+    if (caCert) {
+      RequiredSecrets.addKey(this, caCert, { namespace: this.namespace, purpose: `CA certificate Velero verifies ${endpoint} with (location ${this.locationName}, caCertRef)` });
+    }
     S3Targets.register(this, { endpoint: s3Url ?? `aws-s3:${region ?? ''}`, bucket: props.bucket, prefix: this.prefix, what: 'Velero location' });
     this.node.addValidation({ validate: () => this.validateTree() });
   }

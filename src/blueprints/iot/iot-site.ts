@@ -138,7 +138,6 @@ export class IoTSite extends EdgeSite {
       image: influxOpts.image,
       resources: this.influxResources(influxOpts.resources),
     });
-    this.requireSecret({ name: adminSecretName, namespace: site, keys: ['username', 'password', 'token'], purpose: 'InfluxDB first-start setup and the operator token (administration only)' });
 
     // --- Kafka: telemetry topic, mirrored to the cloud --------------------------------------------------------
     this.kafka = new EdgeKafkaCluster(this, 'events', {
@@ -165,16 +164,6 @@ export class IoTSite extends EdgeSite {
     const writeToken = { name: ingestOpts.writeTokenSecretName ?? `${site}-telegraf-influxdb-write`, key: 'token' };
     KubeNames.assertDns1123Subdomain(this, 'ingest.writeTokenSecretName', writeToken.name);
     const tlsSecretName = ingestOpts.tlsSecretName ?? `${site}-telegraf-tls`;
-    const org = this.influxdb.organization;
-    this.requireSecret({
-      name: writeToken.name,
-      namespace: site,
-      keys: [writeToken.key],
-      purpose: 'write-only InfluxDB token Telegraf writes with; mint it after InfluxDB\'s first start (influx CLI with the operator token): '
-        + `BUCKET=$(influx bucket find --org ${org} --name ${this.influxdb.bucket} --json | jq -r '.[0].id') && `
-        + `TOKEN=$(influx auth create --org ${org} --write-bucket "$BUCKET" --description telegraf-write --json | jq -r .token) && `
-        + `kubectl -n ${site} create secret generic ${writeToken.name} --from-literal=${writeToken.key}="$TOKEN"`,
-    });
     this.requireSecret({ name: tlsSecretName, namespace: site, keys: ['tls.crt', 'tls.key'], purpose: 'certificate of Telegraf\'s HTTPS listener (sensors trust its CA); type kubernetes.io/tls' });
     this.ingest = new TelegrafIngest(this, 'Ingest', {
       namespace: site,
@@ -209,9 +198,6 @@ export class IoTSite extends EdgeSite {
         fix: 'give the sensors a shared token: ingest.token = { name, key } of a Secret',
       });
     }
-    if (ingestOpts.token) {
-      this.requireSecret({ name: ingestOpts.token.name, namespace: site, keys: [ingestOpts.token.key], purpose: 'token sensors send to Telegraf' });
-    }
 
     // --- Redis L1 cache (cache-aside: clients read Redis, fall back to InfluxDB, store the result) -----------
     const redisPassword = cacheOpts.password ?? { name: `${site}-redis`, key: 'password' };
@@ -225,7 +211,6 @@ export class IoTSite extends EdgeSite {
       resources: cacheOpts.resources,
       allowedClients: queryClients.map((q) => ({ namespace: q.namespace, podLabels: q.podLabels })),
     });
-    this.requireSecret({ name: redisPassword.name, namespace: site, keys: [redisPassword.key], purpose: 'Redis password (query clients need it too)' });
 
     // --- Backups ------------------------------------------------------------------------------------------
     const store = props.cloud.backupStore;
@@ -268,10 +253,6 @@ export class IoTSite extends EdgeSite {
       retention: props.backup.resticRetention ?? { keepDaily: 14, keepWeekly: 8, keepMonthly: 6 },
       uploadBandwidthLimit: props.backup.resticUploadBandwidthLimit,
     });
-    if (props.backup.influxOperatorToken) {
-      this.requireSecret({ name: operatorToken.name, namespace: site, keys: [operatorToken.key], purpose: 'InfluxDB operator token for influx backup' });
-    }
-    this.requireSecret({ name: resticPassword.name, namespace: site, keys: [resticPassword.key], purpose: 'restic repository password (keep a copy off-site)' });
     this.requireStoreKeys(store, `restic access to the backup bucket ${props.cloud.backupBucket}`, resticRepository.keyUses);
     this.requireSecret({ name: props.cloud.kafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${props.cloud.kafka.credentials.username}` });
     if (props.cloud.kafka.caCertificate) {

@@ -283,7 +283,7 @@ export abstract class EdgeSite extends Chart {
         consumerCredential: { name: cred.name, namespace: ns, keys: [cred.key], purpose: `Velero: AWS credentials file ([default] aws_access_key_id / aws_secret_access_key) with the keys of Secret ${store.name}-velero` },
       });
       location = new VeleroBackupLocation(this, 'VeleroLocation', {
-        name: `${site}-store`, namespace: ns, objectStore: g.objectStore, bucket: 'velero', prefix: site, credential: cred, publicUrl: options.publicUrl,
+        name: `${site}-store`, namespace: ns, objectStore: g.objectStore, bucket: 'velero', prefix: site, credential: cred, grantedKeys: true, publicUrl: options.publicUrl,
       });
       Warnings.addFormatted(this, {
         prop: 'backup.siteLocal',
@@ -297,13 +297,6 @@ export abstract class EdgeSite extends Chart {
       }
       location = new VeleroBackupLocation(this, 'VeleroLocation', {
         name: `${site}-cloud`, namespace: ns, objectStore: cloud.store, bucket: cloud.bucket, prefix: cloud.prefix, credential: cred, publicUrl: options.publicUrl,
-      });
-      this.requireSecret({
-        name: cred.name,
-        namespace: ns,
-        keys: [cred.key],
-        purpose: `Velero: AWS credentials file with keys for bucket ${cloud.bucket} (prefix ${cloud.prefix}) on ${cloud.store.s3Endpoint}; give the keys only the IAM policy under "Key policies"`,
-        policy: location.keyPolicy,
       });
     }
     const host = new URL(location.apiObject.toJson().spec.config?.s3Url ?? 'https://s3.amazonaws.com').hostname;

@@ -1,13 +1,14 @@
 import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, edgeError, KubeNames, NetworkPeer, Resources } from '../../core';
+import { ContainerImage, edgeError, KubeNames, NetworkPeer, RequiredSecrets, Resources } from '../../core';
 import { CacheClientPeer } from '../clients';
 import { Problem, bytesOf, checksum, clientPeer, clientProblems, egressToDns, egressToPeer, humanSize, isIntIn, report } from '../internal';
 import { CacheOrigin } from '../origin';
 import { NginxCacheConfig } from './config';
 import { NginxCacheOptions, ViewerAuthentication } from './options';
 import { CacheWarmUpOptions, NginxCacheWarmUp } from './warm-up';
+import { secretKeyEnv, secretKeyVolume } from '../../core/secret-env';
 import { KeyNames, Shape } from '../../core/validate';
 import { LongRunningContainer, RestrictedPodOptions, RestrictedWorkload } from '../../core/workload';
 
@@ -197,6 +198,7 @@ export class NginxEdgeCache extends Construct {
     const selector = workload.podLabels;
     this.podLabels = selector;
     this.networkPeer = { namespace: namespace ?? 'default', podLabels: selector, ports: [this.port] };
+    this.requireSecrets(props, namespace ?? 'default');
 
     new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: this.configMapName, labels },
@@ -227,14 +229,8 @@ export class NginxEdgeCache extends Construct {
       { name: 'config', configMap: { name: this.configMapName } },
       { name: 'tmp', emptyDir: { sizeLimit: Resources.quantity(props.tempVolumeSize ?? Size.gibibytes(1)) } },
       ...(this.persistent ? [] : [{ name: 'cache', emptyDir: { sizeLimit: Resources.quantity(this._config.cacheVolumeSize) } }]),
-      ...(this.origin.caCertificate ? [{
-        name: 'origin-ca',
-        secret: { secretName: this.origin.caCertificate.name, items: [{ key: this.origin.caCertificate.key, path: 'ca.crt' }] },
-      }] : []),
-      ...(basicAuth ? [{
-        name: 'viewers',
-        secret: { secretName: props.viewerCredentials!.name, defaultMode: 0o440, items: [{ key: props.viewerCredentials!.key, path: 'htpasswd' }] },
-      }] : []),
+      ...(this.origin.caCertificate ? [secretKeyVolume('origin-ca', this.origin.caCertificate, 'ca.crt')] : []),
+      ...(basicAuth ? [secretKeyVolume('viewers', props.viewerCredentials!, 'htpasswd', 0o440)] : []),
     ];
     const pod: RestrictedPodOptions<LongRunningContainer> = {
       annotations: { 'checksum/config': checksum(this.configText) },
@@ -255,12 +251,7 @@ export class NginxEdgeCache extends Construct {
         command: startup.length > 0
           ? ['/bin/sh', '-c', `${startup.join('\n')}\nexec nginx -c ${configPath} -e stderr`]
           : ['nginx', '-c', configPath, '-e', 'stderr'],
-        ...(props.originToken ? {
-          env: [{
-            name: NginxCacheConfig.ORIGIN_TOKEN_ENV,
-            valueFrom: { secretKeyRef: { name: props.originToken.name, key: props.originToken.key } },
-          }],
-        } : {}),
+        ...(props.originToken ? { env: [secretKeyEnv(NginxCacheConfig.ORIGIN_TOKEN_ENV, props.originToken)] } : {}),
         ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
         resources,
         readinessProbe: probe(2, 5),
@@ -353,6 +344,31 @@ export class NginxEdgeCache extends Construct {
    */
   public _allowClient(peer: CacheClientPeer): void {
     this.extraClients.push(peer);
+  }
+
+  /** Records the Secrets the cache pods read (origin token, viewers' htpasswd, origin CA) for the operator. */
+  private requireSecrets(props: NginxEdgeCacheProps, namespace: string): void {
+    const who = `nginx cache ${this.name}`;
+    const origin = this.origin.bucketUrl ?? `${this.origin.scheme}://${this.origin.hostHeader}${this.origin.basePath}`;
+    if (props.originToken) {
+      const t = props.originToken;
+      RequiredSecrets.addKey(this, t, {
+        namespace,
+        purpose: `token ${who} sends (as Referer) to read its private origin ${origin}: letters, digits and ._~- only, `
+          + `e.g. kubectl -n ${namespace} create secret generic ${t.name} --from-literal=${t.key}="$(openssl rand -hex 32)"`,
+      });
+    }
+    if (this.viewerAuthentication === ViewerAuthentication.BASIC && props.viewerCredentials) {
+      const v = props.viewerCredentials;
+      RequiredSecrets.addKey(this, v, {
+        namespace,
+        purpose: `htpasswd file of the viewers of ${who} (basic authentication), e.g. printf 'viewer:%s\\n' "$(openssl passwd -6)" > htpasswd; `
+          + `kubectl -n ${namespace} create secret generic ${v.name} --from-file=${v.key}=htpasswd`,
+      });
+    }
+    if (this.origin.caCertificate) {
+      RequiredSecrets.addKey(this, this.origin.caCertificate, { namespace, purpose: `CA certificate ${who} verifies its origin ${origin} with` });
+    }
   }
 
   private ingressRules(): k8s.NetworkPolicyIngressRule[] {

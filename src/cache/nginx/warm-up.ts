@@ -1,8 +1,9 @@
-import { Cron, Duration, Size } from 'cdk8s';
+import { Chart, Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { Bandwidth, BandwidthFormat, ContainerImage, KubeNames, Resources } from '../../core';
+import { Bandwidth, BandwidthFormat, ContainerImage, KubeNames, RequiredSecrets, Resources } from '../../core';
 import { endpointEgress } from '../../core/network-policy';
+import { secretKeyVolume } from '../../core/secret-env';
 import { RestrictedWorkload } from '../../core/workload';
 import { NGINX_UNSAFE, Problem, isIntIn, millisOf, report, secondsCeil } from '../internal';
 import type { NginxEdgeCache } from './edge-cache';
@@ -171,6 +172,12 @@ export class NginxCacheWarmUp extends Construct {
       ] : []),
     ];
     const withCa = store !== undefined && prefixes.length > 0 && store.caCertificate !== undefined;
+    if (withCa) {
+      RequiredSecrets.addKey(this, store.caCertificate!, {
+        namespace: Chart.of(this).namespace ?? 'default',
+        purpose: `CA certificate the warm-up ${this.name} verifies ${store.s3Endpoint} with when it lists the prefixes`,
+      });
+    }
 
     if (props.networkPolicy ?? true) {
       const listing = store && prefixes.length > 0 ? endpointEgress(store.s3Endpoint, store.networkPeer, undefined) : { peers: [], cidrs: [] };
@@ -207,7 +214,7 @@ export class NginxCacheWarmUp extends Construct {
         volumes: [
           { name: 'config', configMap: { name: this.name } },
           { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-          ...(withCa ? [{ name: 'store-ca', secret: { secretName: store!.caCertificate!.name, items: [{ key: store!.caCertificate!.key, path: 'ca.crt' }] } }] : []),
+          ...(withCa ? [secretKeyVolume('store-ca', store!.caCertificate!, 'ca.crt')] : []),
         ],
       },
     });

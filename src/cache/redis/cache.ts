@@ -1,10 +1,11 @@
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { ContainerImage, KubeNames, NetworkPeer, Resources } from '../../core';
+import { ContainerImage, KubeNames, NetworkPeer, RequiredSecrets, Resources } from '../../core';
 import { CacheClientPeer } from '../clients';
 import { Problem, bytesOf, checksum, clientPeer, clientProblems, humanSize, isIntIn, report, secondsCeil } from '../internal';
 import { RedisCacheConfig, RedisCacheOptions, RedisPersistence } from './config';
+import { secretKeyVolume } from '../../core/secret-env';
 import { KeyNames, Shape } from '../../core/validate';
 import { LongRunningContainer, RestrictedPodOptions, RestrictedWorkload } from '../../core/workload';
 
@@ -141,6 +142,15 @@ export class RedisCache extends Construct {
     this.host = namespace ? `${this.serviceName}.${namespace}.svc.cluster.local` : this.serviceName;
     this.url = `redis://${this.host}:${this.port}`;
     this.clientConfigMapName = `${this.name}-client`;
+    if (props.password) {
+      const p = props.password;
+      const ns = namespace ?? 'default';
+      RequiredSecrets.addKey(this, p, {
+        namespace: ns,
+        purpose: `password of Redis ${this.name} (requirepass; its clients read the same key, named in ConfigMap ${this.clientConfigMapName}), `
+          + `e.g. kubectl -n ${ns} create secret generic ${p.name} --from-literal=${p.key}="$(openssl rand -hex 24)"`,
+      });
+    }
     const image = props.image ?? ContainerImage.REDIS;
     const workload = new RestrictedWorkload({ app: 'redis', instance: this.name, component: 'cache', image });
     const labels = workload.labels;
@@ -180,7 +190,7 @@ export class RedisCache extends Construct {
       { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
       ...(persistence === RedisPersistence.NONE ? [{ name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }] : []),
       // 0440: readable by the fsGroup (the redis user), not by others.
-      ...(props.password ? [{ name: 'auth', secret: { secretName: props.password.name, defaultMode: 0o440, items: [{ key: props.password.key, path: 'password' }] } }] : []),
+      ...(props.password ? [secretKeyVolume('auth', props.password, 'password', 0o440)] : []),
     ];
     const pod: RestrictedPodOptions<LongRunningContainer> = {
       annotations: { 'checksum/config': checksum(configText + startScript) },

@@ -4,7 +4,7 @@ import type { MinioCluster } from './cluster';
 import { checkClusterProp, replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
 import { MC_EVENT_NAMES } from './provisioning';
-import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
+import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, RequiredSecrets, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
 import { EnumSubset, KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
@@ -243,6 +243,7 @@ export class MinioBucket extends Construct {
   public readonly encryptionKey?: string;
 
   private _lifecycle?: LifecycleRule[];
+  private readonly cluster: MinioCluster;
   private readonly _notifications: BucketNotification[];
   private readonly _replication: BucketReplication[];
 
@@ -252,6 +253,7 @@ export class MinioBucket extends Construct {
     checkClusterProp(this, props.cluster, 'bucket', 'addBucket');
     const options: MinioBucketOptions = props;
     KeyNames.checkSecretRef(this, 'readToken', options.readToken);
+    this.cluster = props.cluster;
     this.bucketName = options.name ?? id;
     S3Rules.checkBucket(this, 'name', this.bucketName);
     this.objectLock = options.objectLock ?? false;
@@ -279,6 +281,14 @@ export class MinioBucket extends Construct {
       throw edgeError(this, { prop: 'anonymousAccess', value: this.anonymousAccess, rule: 'cannot be combined with readToken (the token policy replaces the anonymous policy)', fix: 'drop anonymousAccess to let only token holders read' });
     }
     this.readToken = options.readToken;
+    if (this.readToken) {
+      const t = this.readToken;
+      RequiredSecrets.addKey(this, t, {
+        namespace: this.cluster.namespace,
+        purpose: `read token of bucket ${this.bucketName}: MinIO ${this.cluster.name}'s provisioning Job lets anonymous reads in only with it as Referer `
+          + `(letters, digits and ._~- only, e.g. openssl rand -hex 32, under key ${t.key})`,
+      });
+    }
     if (this.anonymousAccess !== BucketAnonymousAccess.NONE) {
       Warnings.addFormatted(this, {
         prop: 'anonymousAccess',
@@ -379,6 +389,12 @@ export class MinioBucket extends Construct {
     if (new Set(ids).size !== ids.length || new Set(priorities).size !== priorities.length) {
       this._replication.pop();
       throw edgeError(this, { prop: `${at}`, value: replication.bucket, rule: 'replication rule IDs and priorities must be unique per bucket', fix: 'set distinct id and priority' });
+    }
+    if (replication.target.caCertificate) {
+      RequiredSecrets.addKey(this, replication.target.caCertificate, {
+        namespace: this.cluster.namespace,
+        purpose: `CA certificate the servers of MinIO ${this.cluster.name} verify the replication target ${replication.target.s3Endpoint} with`,
+      });
     }
   }
 

@@ -18,7 +18,7 @@ import { MinioTier, MinioTierOptions } from './tier';
 import {
   ContainerImage, edgeError, ExternalObjectStore, Filesystem, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret,
-  RestrictedSecurity, S3CredentialsReference, SecretKeyReference,
+  RequiredSecrets, RestrictedSecurity, S3CredentialsReference, SecretKeyReference,
 } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 import { RestrictedWorkload } from '../../core/workload';
@@ -272,6 +272,12 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     }
     KubeNames.assertDns1123Label(this, 'namespace', namespace);
     this.namespace = namespace;
+    if (props.kes?.apiKey) {
+      RequiredSecrets.addKey(this, props.kes.apiKey, { namespace, purpose: `KES API key the servers of MinIO ${this.name} authenticate to ${props.kes.endpoints.join(', ')} with (kes identity new)` });
+    }
+    if (props.kes?.caCertificate) {
+      RequiredSecrets.addKey(this, props.kes.caCertificate, { namespace, purpose: `CA certificate the servers of MinIO ${this.name} verify KES (${props.kes.endpoints.join(', ')}) with` });
+    }
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
 
     const servers = props.servers ?? 4;
@@ -375,6 +381,9 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
    */
   public _registerTier(tier: MinioTier): void {
     this._tiers.push(tier);
+    if (tier.target.caCertificate) {
+      RequiredSecrets.addKey(this, tier.target.caCertificate, { namespace: this.namespace, purpose: `CA certificate the servers of MinIO ${this.name} verify the tier ${tier.target.s3Endpoint} with` });
+    }
     this.ensureProvisioner();
   }
 

@@ -7,6 +7,7 @@ import type { MinioErasureLayout } from './erasure';
 import type { MinioPolicy } from './policy';
 import type { MinioTier } from './tier';
 import { ContainerImage, edgeError, IObjectStore, ObjectStoreGrant, SecretKeyReference } from '../../core';
+import { secretKeyEnv } from '../../core/secret-env';
 import { RestrictedWorkload } from '../../core/workload';
 
 /** S3 API port of the servers. */
@@ -86,8 +87,8 @@ export interface CertItem { readonly secret: string; readonly key: string; reado
 export function rootEnv(ref: MinioClusterRef): k8s.EnvVar[] {
   const r = ref.props.rootCredentials;
   return [
-    { name: 'MINIO_ROOT_USER', valueFrom: { secretKeyRef: { name: r.secretName, key: r.userKey ?? 'rootUser' } } },
-    { name: 'MINIO_ROOT_PASSWORD', valueFrom: { secretKeyRef: { name: r.secretName, key: r.passwordKey ?? 'rootPassword' } } },
+    secretKeyEnv('MINIO_ROOT_USER', { name: r.secretName, key: r.userKey ?? 'rootUser' }),
+    secretKeyEnv('MINIO_ROOT_PASSWORD', { name: r.secretName, key: r.passwordKey ?? 'rootPassword' }),
   ];
 }
 

@@ -12,6 +12,7 @@ import { MinioProvisioningScript, PlanBucket, PlanCredential, ProvisioningPlan, 
 import type { MinioTier } from './tier';
 import { IObjectStore, Resources, S3CredentialsReference } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
+import { secretKeyEnv, secretKeyVolume } from '../../core/secret-env';
 
 interface CredentialEnv {
   readonly users: Map<string, PlanCredential>;
@@ -82,7 +83,7 @@ export class MinioProvisioner {
         volumes: [
           { name: 'config', configMap: { name: this.configMapName, defaultMode: 0o444 } },
           { name: 'home', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-          ...(ref.caCertificate ? [{ name: 'ca', secret: { secretName: ref.caCertificate.name, items: [{ key: ref.caCertificate.key, path: 'ca.crt' }] } }] : []),
+          ...(ref.caCertificate ? [secretKeyVolume('ca', ref.caCertificate, 'ca.crt')] : []),
         ],
       },
     });
@@ -130,7 +131,7 @@ export class MinioProvisioner {
     for (const b of ref.buckets) {
       if (!b.readToken) continue;
       const name = `READ_TOKEN_${readTokens.size + 1}`;
-      env.push({ name, valueFrom: { secretKeyRef: { name: b.readToken.name, key: b.readToken.key } } });
+      env.push(secretKeyEnv(name, b.readToken));
       readTokens.set(b.bucketName, name);
     }
     return { users, tiers, remotes, env, readTokens };

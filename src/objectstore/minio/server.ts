@@ -5,6 +5,7 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { API_PORT, CERTS_DIR, CertItem, CONSOLE_PORT, MinioClusterRef, QUEUE_DIR, remoteStores, rootEnv } from './internal';
 import { kafkaCertItems, kafkaServerEnv } from './notifications';
 import { Resources } from '../../core';
+import { secretKeyEnv } from '../../core/secret-env';
 
 /** Builds the servers' objects in the cluster's scope. */
 export class MinioServer {
@@ -188,7 +189,7 @@ export class MinioServer {
     if (kes) {
       env.push({ name: 'MINIO_KMS_KES_ENDPOINT', value: kes.endpoints.join(',') });
       env.push({ name: 'MINIO_KMS_KES_KEY_NAME', value: kes.keyName });
-      if (kes.apiKey) env.push({ name: 'MINIO_KMS_KES_API_KEY', valueFrom: { secretKeyRef: { name: kes.apiKey.name, key: kes.apiKey.key } } });
+      if (kes.apiKey) env.push(secretKeyEnv('MINIO_KMS_KES_API_KEY', kes.apiKey));
       if (kes.clientCertificateSecretName) {
         env.push({ name: 'MINIO_KMS_KES_CERT_FILE', value: `${CERTS_DIR}/kes/client.crt` });
         env.push({ name: 'MINIO_KMS_KES_KEY_FILE', value: `${CERTS_DIR}/kes/client.key` });

@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { ModelReleaseScript } from './release-script';
 import {
   AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv,
-  Resources, S3KeyUse, SecretKeyReference,
+  RequiredSecrets, Resources, S3KeyUse, SecretKeyReference,
 } from '../../core';
+import { secretKeyVolume } from '../../core/secret-env';
 import { Schedules, Shape } from '../../core/validate';
 import { RestrictedWorkload } from '../../core/workload';
 
@@ -172,7 +173,8 @@ export class ModelReleaseSync extends Construct {
       ...RcloneEnv.s3Remote('edge', props.target),
     ];
     if (caRef) {
-      volumes.push({ name: 'ca', secret: { secretName: caRef.name, items: [{ key: caRef.key, path: 'ca.crt' }] } });
+      volumes.push(secretKeyVolume('ca', caRef, 'ca.crt'));
+      RequiredSecrets.addKey(this, caRef, { namespace: props.namespace, purpose: `CA certificate the model release job ${this.name} verifies the stores with (rclone --ca-cert)` });
       mounts.push({ name: 'ca', mountPath: '/etc/rclone-ca', readOnly: true });
       env.push({ name: 'RCLONE_CA_CERT', value: '/etc/rclone-ca/ca.crt' });
     }

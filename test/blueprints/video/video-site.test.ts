@@ -258,7 +258,8 @@ describe('VideoSurveillanceSite', () => {
       `arn:aws:s3:::${bsl.spec.objectStorage.bucket}`, `arn:aws:s3:::${bsl.spec.objectStorage.bucket}/${bsl.spec.objectStorage.prefix}/*`,
     ]);
     const report = s.report();
-    expect(report).toMatch(/\| velero-site-a \| velero \| cloud \| Velero: AWS credentials file .*only the IAM policy under "Key policies"/);
+    // Recorded by the VeleroBackupLocation itself (the site lists no Secret by hand).
+    expect(report).toMatch(/\| velero-site-a \| velero \| cloud \| Velero location site-a-cloud: AWS credentials file .*keys for bucket video-archive .*only the IAM policy under "Key policies"/);
     const section = report.slice(report.indexOf('## Key policies'));
     expect(section).toContain('velero-site-a (namespace velero)');
     const block = /```json\n([\s\S]*?)\n```/.exec(section);
