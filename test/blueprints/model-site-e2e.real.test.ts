@@ -203,7 +203,7 @@ function siteObject(key: string): string | undefined {
   const rc = site.store.rootCredentials;
   const root = secrets[rc.secretName];
   const r = spawnSync(mcBin, ['--no-color', 'cat', `s/${site.modelBucket.bucketName}/${key}`], {
-    encoding: 'utf8', env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${store!.hostsFile}.mc`, MC_HOST_s: store!.mcHost(root[rc.userKey ?? 'rootUser'], root[rc.passwordKey ?? 'rootPassword']) },
+    encoding: 'utf8', env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${store!.hostsFile}.mc`, MC_HOST_s: store!.mcHost(root[rc.accessKeyIdKey], root[rc.secretAccessKeyKey]) },
   });
   return r.status === 0 ? r.stdout : undefined;
 }

@@ -8,6 +8,7 @@ import { Size, Testing } from 'cdk8s';
 import { siteProps } from '../../examples/video-surveillance/main';
 import {
   ExternalObjectStore, MinioCluster, ObjectStoreFlavor, VideoBackupOptions, VideoSurveillanceSite, VideoSurveillanceSiteProps,
+  S3Credentials,
 } from '../../src';
 import { chart, synth } from '../support/harness';
 import { MinioTestCluster, SecretValues } from '../support/minio';
@@ -26,7 +27,7 @@ export const RESTIC_PASSWORD = { name: 'restic-password', key: 'password' };
 export function cloudManifests(archiveBucket: string, otherBucket: string): any[] {
   const c = chart('cloud');
   const store = new MinioCluster(c, 'cloud', {
-    driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'cloud-root' }, servers: 1, drivesPerServer: 4, tolerateServerLoss: false,
+    driveSize: Size.gibibytes(10), rootCredentials: S3Credentials.fromSecretName('cloud-root'), servers: 1, drivesPerServer: 4, tolerateServerLoss: false,
   });
   store.addBucket('Archive', { name: archiveBucket });
   store.addBucket('Other', { name: otherBucket });
@@ -36,7 +37,7 @@ export function cloudManifests(archiveBucket: string, otherBucket: string): any[
 /** The example's props with the cloud archive at `cloudUrl` (path style; the example's AWS endpoint is not loopback). */
 export function exampleProps(cloudUrl: string, backup: Partial<VideoBackupOptions> = {}): VideoSurveillanceSiteProps {
   const archive = new ExternalObjectStore({
-    s3Endpoint: cloudUrl, flavor: ObjectStoreFlavor.MINIO, forcePathStyle: true, credentials: { secretName: CLOUD_KEYS },
+    s3Endpoint: cloudUrl, flavor: ObjectStoreFlavor.MINIO, forcePathStyle: true, credentials: S3Credentials.fromSecretName(CLOUD_KEYS),
   });
   const props = siteProps(archive);
   return { ...props, backup: { ...props.backup, ...backup } };

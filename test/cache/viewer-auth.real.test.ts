@@ -9,7 +9,7 @@ import { Size } from 'cdk8s';
 import { Origin, Proc, freePort, nginxRuntime, request, startNginx, tempDir } from './servers';
 import {
   CacheOrigin, ExternalObjectStore, MinioCluster, MinioPolicyStatements, NginxCacheOptions, NginxEdgeCache,
-  ViewerAuthentication,
+  ViewerAuthentication, S3Credentials,
 } from '../../src';
 import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { chart, find, synth } from '../support/harness';
@@ -110,9 +110,9 @@ describe('the store serves the recordings to the cache only (token-conditioned a
     'writer-keys': { AWS_ACCESS_KEY_ID: 'writer-user', AWS_SECRET_ACCESS_KEY: 'writer-secret-key-1' },
   };
   const c = chart('site');
-  const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: { secretName: ROOT } });
+  const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: S3Credentials.fromSecretName(ROOT) });
   store.addBucket('recordings', { readToken: TOKEN });
-  store.addPolicy('writer', { statements: MinioPolicyStatements.readWrite(['recordings']), users: [{ secretName: 'writer-keys' }] });
+  store.addPolicy('writer', { statements: MinioPolicyStatements.readWrite(['recordings']), users: [S3Credentials.fromSecretName('writer-keys')] });
   const manifests = synth(c);
   const job = find(manifests, 'Job', store.provisioningJobName!);
 
@@ -153,7 +153,7 @@ describe('the store serves the recordings to the cache only (token-conditioned a
     // The cache in front of it, with the token from the Secret, and viewers authenticating.
     const port = await freePort();
     prefix = tempDir('viewer-origin');
-    const origin = new ExternalObjectStore({ s3Endpoint: cluster!.servers[0].url, forcePathStyle: true, credentials: { secretName: 'unused' } });
+    const origin = new ExternalObjectStore({ s3Endpoint: cluster!.servers[0].url, forcePathStyle: true, credentials: S3Credentials.fromSecretName('unused') });
     const built = build({
       origin: CacheOrigin.fromObjectStore(origin, { bucket: 'recordings' }), port, sliceSize: Size.mebibytes(1), originToken: TOKEN, viewerCredentials: VIEWERS,
     });

@@ -7,6 +7,7 @@ import {
   KafkaAuthentication, KafkaSync, LonghornRecurringJob, LonghornRecurringTask, LonghornStorageClass, LvmLocalPvStorageClass, MinioCluster,
   ModelDistributionSite, ModelDistributionSiteProps, NginxEdgeCache, ObjectReplication, ObjectStoreFlavor, RcloneArchive, RcloneRemote, RedisCache,
   ResticBackup, ResticRepository, RookCephCluster, VeleroBackupLocation, VeleroSchedule, VideoSurveillanceSite, VideoSurveillanceSiteProps,
+  S3Credentials,
 } from '../../src';
 
 /** One mistake: `build(bad)` must throw naming `construct`, `prop` and `shown`, with a fix; `build(good)` must synthesize. */
@@ -40,8 +41,8 @@ function inChart(fn: (c: Chart) => void): App {
   return app;
 }
 
-const cloudS3 = () => new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-keys' } });
-const siteS3 = () => new ExternalObjectStore({ s3Endpoint: 'http://store-hl.site-a.svc.cluster.local:9000', flavor: ObjectStoreFlavor.MINIO, credentials: { secretName: 'store-keys' } });
+const cloudS3 = () => new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-keys') });
+const siteS3 = () => new ExternalObjectStore({ s3Endpoint: 'http://store-hl.site-a.svc.cluster.local:9000', flavor: ObjectStoreFlavor.MINIO, credentials: S3Credentials.fromSecretName('store-keys') });
 const kafkaTarget = () => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
@@ -110,7 +111,7 @@ const externalStore = (path: string) => (v: any) => inChart((c) => {
   new VeleroBackupLocation(c, 'cloud', { bucket: 'site-a-velero', objectStore: store, credential: { name: 'velero-cloud', key: 'cloud' } });
 });
 const minio = (path: string) => (v: any) => inChart((c) => new MinioCluster(c, 'store', withPath({ driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' }, region: 'eu-central-1' }, path, v) as any));
-const minioBucket = (v: any) => inChart((c) => new MinioCluster(c, 'store', { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } }).addBucket('b', { name: v }));
+const minioBucket = (v: any) => inChart((c) => new MinioCluster(c, 'store', { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root') }).addBucket('b', { name: v }));
 const rookHosts = () => ['node-1', 'node-2', 'node-3'].map((name) => ({ name, devices: ['sdb'] }));
 const rook = (path: string) => (v: any) => inChart((c) => new RookCephCluster(c, 'ceph', withPath({ hosts: rookHosts(), deviceFilter: '^sd[b-d]' }, path, v) as any));
 const lvm = (path: string) => (v: any) => inChart((c) => new LvmLocalPvStorageClass(c, 'lvm', withPath({ volumeGroupPattern: 'lvmvg.*' }, path, v) as any));

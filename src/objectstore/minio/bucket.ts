@@ -4,7 +4,7 @@ import type { MinioCluster } from './cluster';
 import { checkClusterProp, replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
 import { MC_EVENT_NAMES } from './provisioning';
-import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
+import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, SecretKeyReference, SecretReaders, ValidationMessageOptions, Warnings } from '../../core';
 import { EnumSubset, KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
@@ -245,11 +245,13 @@ export class MinioBucket extends Construct {
   private _lifecycle?: LifecycleRule[];
   private readonly _notifications: BucketNotification[];
   private readonly _replication: BucketReplication[];
+  private readonly cluster: MinioCluster;
 
   constructor(scope: Construct, id: string, props: MinioBucketProps) {
     super(scope, id);
     Shape.check(this, props);
     checkClusterProp(this, props.cluster, 'bucket', 'addBucket');
+    this.cluster = props.cluster;
     const options: MinioBucketOptions = props;
     KeyNames.checkSecretRef(this, 'readToken', options.readToken);
     this.bucketName = options.name ?? id;
@@ -373,6 +375,7 @@ export class MinioBucket extends Construct {
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       throw edgeError(this, { prop: `${at}.target.s3Endpoint`, value: replication.target.s3Endpoint, rule: 'must be an http(s) URL', fix: 'use e.g. "https://s3.example.com"' });
     }
+    SecretReaders.checkS3(this, `${at}.target.credentials`, replication.target.credentials, 'the replication target');
     this._replication.push(replication);
     const ids = this._replication.map((r) => replicationRuleId(r));
     const priorities = this._replication.map((r, i) => r.priority ?? i + 1);
@@ -380,6 +383,10 @@ export class MinioBucket extends Construct {
       this._replication.pop();
       throw edgeError(this, { prop: `${at}`, value: replication.bucket, rule: 'replication rule IDs and priorities must be unique per bucket', fix: 'set distinct id and priority' });
     }
+    replication.target.credentials.requireIn(this, {
+      namespace: this.cluster.namespace,
+      purpose: `keys of ${replication.target.s3Endpoint} (bucket ${replication.bucket}), read by the provisioning Job of MinIO ${this.cluster.name} to set up replication of ${this.bucketName}`,
+    });
   }
 
   /** Records the lifecycle warnings of `rules` (give a deleteMarkerExpiration rule in the same call to avoid one). */

@@ -84,11 +84,7 @@ export interface CertItem { readonly secret: string; readonly key: string; reado
 
 /** `MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD` from the root Secret (servers and the provisioning Job). */
 export function rootEnv(ref: MinioClusterRef): k8s.EnvVar[] {
-  const r = ref.props.rootCredentials;
-  return [
-    { name: 'MINIO_ROOT_USER', valueFrom: { secretKeyRef: { name: r.secretName, key: r.userKey ?? 'rootUser' } } },
-    { name: 'MINIO_ROOT_PASSWORD', valueFrom: { secretKeyRef: { name: r.secretName, key: r.passwordKey ?? 'rootPassword' } } },
-  ];
+  return ref.props.rootCredentials.env({ accessKeyId: 'MINIO_ROOT_USER', secretAccessKey: 'MINIO_ROOT_PASSWORD' });
 }
 
 /**

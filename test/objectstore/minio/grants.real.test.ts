@@ -3,7 +3,7 @@
 // access allows on its buckets (and prefix), and MinIO answers AccessDenied for everything else.
 import { spawnSync } from 'child_process';
 import { Size } from 'cdk8s';
-import { MinioCluster, ObjectStoreGrant } from '../../../src';
+import { MinioCluster, ObjectStoreGrant, S3Credentials } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { MinioTestCluster, SecretValues } from '../../support/minio';
 import { requireTools } from '../../support/tools';
@@ -14,7 +14,7 @@ jest.setTimeout(300_000);
 process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
 
 const c = chart('site-a');
-const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'store-root' } });
+const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: S3Credentials.fromSecretName('store-root') });
 store.addBucket('recordings');
 store.addBucket('velero');
 store.addBucket('models');

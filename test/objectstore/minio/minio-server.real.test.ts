@@ -11,7 +11,7 @@ import * as path from 'path';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import {
   Bandwidth, BucketAnonymousAccess, ObjectEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy,
-  MinioPolicyStatements, ObjectLockMode,
+  MinioPolicyStatements, ObjectLockMode, S3Credentials,
 } from '../../../src';
 import { replicationRuleId } from '../../../src/objectstore/minio/internal';
 import { freePort } from '../../cache/servers';
@@ -33,7 +33,7 @@ const secrets: SecretValues = {
   'archive-root': { rootUser: 'cloud-root', rootPassword: 'cloud-root-password-1' },
 };
 const root = secrets[ROOT];
-const base: MinioClusterProps = { driveSize: Size.gibibytes(10), rootCredentials: { secretName: ROOT } };
+const base: MinioClusterProps = { driveSize: Size.gibibytes(10), rootCredentials: S3Credentials.fromSecretName(ROOT) };
 
 // The frozen-image warning is expected here; the tests synthesize while jest collects them.
 process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
@@ -83,12 +83,12 @@ describe('provisioning Job with the real mc', () => {
   });
   store.addPolicy('video-rw', {
     statements: MinioPolicyStatements.readWrite(['video', 'snapshots']),
-    users: [{ secretName: 'app-keys' }],
-    groups: [{ name: 'cameras', members: [{ secretName: 'cam-keys' }, { secretName: 'app-keys' }] }],
+    users: [S3Credentials.fromSecretName('app-keys')],
+    groups: [{ name: 'cameras', members: [S3Credentials.fromSecretName('cam-keys'), S3Credentials.fromSecretName('app-keys')] }],
   });
   // Defined elsewhere in the app (the chart, not the cluster) with `new` and the cluster in props: the same Job creates them.
   new MinioBucket(c, 'public', { cluster: store, anonymousAccess: BucketAnonymousAccess.DOWNLOAD });
-  new MinioPolicy(c, 'public-ro', { cluster: store, statements: MinioPolicyStatements.readOnly(['public']), users: [{ secretName: 'reader-keys' }] });
+  new MinioPolicy(c, 'public-ro', { cluster: store, statements: MinioPolicyStatements.readOnly(['public']), users: [S3Credentials.fromSecretName('reader-keys')] });
   const manifests = synth(c);
   const job = find(manifests, 'Job', store.provisioningJobName!);
   const config = find(manifests, 'ConfigMap', store.provisioningConfigMapName!);
@@ -281,7 +281,7 @@ function mustRun(cluster: MinioTestCluster, job: any, podName: string): string {
 describe('replication and a remote tier to a second cluster', () => {
   // The "cloud" side: another MinioCluster, whose own provisioning creates the target buckets.
   const cloudChart = chart('cloud');
-  const archive = new MinioCluster(cloudChart, 'archive', { ...base, rootCredentials: { secretName: 'archive-root' } });
+  const archive = new MinioCluster(cloudChart, 'archive', { ...base, rootCredentials: S3Credentials.fromSecretName('archive-root') });
   archive.addBucket('replica', { name: 'video-archive', versioning: true });
   archive.addBucket('tier', { name: 'edge-tier' });
   const cloudManifests = synth(cloudChart);
