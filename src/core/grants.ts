@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { edgeError } from './errors';
 import { IObjectStore, NetworkPeer } from './interfaces';
-import { RequiredSecret, S3Credentials } from './secrets';
 import { KubeNames } from './names';
+import { RequiredSecret, S3Credentials } from './secrets';
 import { S3Rules } from './validate/s3';
 
 /** What a grant lets a consumer do with the objects of its buckets. */

@@ -96,7 +96,7 @@ export class ExternalObjectStore implements IObjectStore {
 
   constructor(props: ExternalObjectStoreProps) {
     const label = 'ExternalObjectStore';
-    Shape.check(label, props, { required: ['s3Endpoint'], strings: ['s3Endpoint', 'region'] });
+    Shape.check(label, props, { required: ['s3Endpoint', 'credentials'], strings: ['s3Endpoint', 'region'] });
     Endpoints.refuseCredentials(label, 's3Endpoint', props.s3Endpoint, { credentialsProp: 'credentials (S3Credentials from a Secret with the access keys)' });
     S3Rules.checkRegion(label, 'region', props.region);
     SecretReaders.checkS3(label, 'credentials', props.credentials, 'the store\'s clients');

@@ -13,7 +13,7 @@ export class SecretReaders {
    */
   public static checkS3(subject: Subject, prop: string, value: unknown, what: string): S3Credentials {
     if (!(value instanceof S3Credentials)) {
-      const shown = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      const shown = value === undefined || value === null ? String(value) : typeof value === 'object' ? JSON.stringify(value) : String(value);
       throw invalid(subject, {
         prop,
         value: shown,

@@ -196,7 +196,8 @@ export class S3Credentials {
    */
   public requireIn(scope: IConstruct, use: SecretUse): void {
     if (this.writtenBy !== undefined) return;
-    RequiredSecrets.add(scope, { name: this.secretName, namespace: use.namespace, keys: this.keys, purpose: use.purpose, ...(use.policy ? { policy: use.policy } : {}) });
+    const policy = use.policy ? { policy: use.policy } : {};
+    RequiredSecrets.add(scope, { name: this.secretName, namespace: use.namespace, keys: this.keys, purpose: use.purpose, ...policy });
   }
 }
 

@@ -152,7 +152,7 @@ describe('RcloneArchive', () => {
       ['the prefix is invalid', { destination: RcloneRemote.s3(cloud(), { bucket: 'archive', prefix: 'a//b' }) }, /destination.prefix = "a\/\/b": not a valid S3 key prefix/],
       ['the storage class is not a class name', { destination: RcloneRemote.s3(cloud(), { bucket: 'archive', storageClass: 'glacier' }) }, /destination.storageClass = "glacier": must be an S3 storage class name in capitals/],
       // A hand-made IObjectStore (plain JavaScript) without credentials.
-      ['the store has no credentials', { destination: RcloneRemote.s3({ ...cloud(), credentials: undefined as any }, { bucket: 'archive' }) }, /destination.store.credentials = "": S3 access keys for the rclone archive come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/],
+      ['the store has no credentials', { destination: RcloneRemote.s3({ ...cloud(), credentials: undefined as any }, { bucket: 'archive' }) }, /destination.store.credentials = "undefined": S3 access keys for the rclone archive come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/],
       ['the config Secret has no name', { destination: RcloneRemote.fromConfigSecret({ secretName: '', remote: 'cold' }) }, /destination.secretName = "": a Secret holding rclone.conf is required/],
       ['the remote name is invalid', { destination: RcloneRemote.fromConfigSecret({ secretName: 's', remote: 'cold:bucket' }) }, /destination.remote = "cold:bucket": must name a \[section\] of the rclone config/],
       ['the archive is the source claim', { destination: RcloneRemote.fromClaimName('recordings') }, /destination = "recordings": the archive is on the claim being archived/],

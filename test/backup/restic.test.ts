@@ -101,7 +101,9 @@ describe('ResticBackup', () => {
     const env = secretEnvOf(find(synth(c), 'CronJob', backup.name));
     const listed = RequiredSecrets.of(c).find((s) => s.name === store.credentials.secretName)!;
     expect(listed).toEqual({
-      name: 'minio-keys', namespace: 'media', keys: store.credentials.keys,
+      name: 'minio-keys',
+      namespace: 'media',
+      keys: store.credentials.keys,
       purpose: 'S3 keys of restic backup media-backup (repository backups/restic/site-a on http://minio.storage.svc.cluster.local:9000)',
     });
     // Every key the job's env reads from that Secret is listed.
@@ -241,7 +243,7 @@ describe('ResticBackup', () => {
       ['the bucket is invalid', { repository: ResticRepository.s3(minio(), { bucket: 'My_Bucket' }) }, /repository.bucket = "My_Bucket": not a valid S3 bucket name/],
       ['the prefix is invalid', { repository: ResticRepository.s3(minio(), { bucket: 'backups', prefix: '/restic' }) }, /repository.prefix = "\/restic": not a valid S3 key prefix/],
       // A hand-made IObjectStore (plain JavaScript) without credentials.
-      ['the store has no credentials', { repository: ResticRepository.s3({ ...minio(), credentials: undefined as any }, { bucket: 'backups' }) }, /repository.store.credentials = "": S3 access keys for restic come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/],
+      ['the store has no credentials', { repository: ResticRepository.s3({ ...minio(), credentials: undefined as any }, { bucket: 'backups' }) }, /repository.store.credentials = "undefined": S3 access keys for restic come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/],
       ['the REST URL embeds credentials', { repository: ResticRepository.rest('https://u:p@b.example.com/') }, /repository.url = "https:\/\/\*\*\*@b.example.com\/": must not embed credentials/],
       ['the REST URL is not http(s)', { repository: ResticRepository.rest('sftp://b.example.com/') }, /repository.url = "sftp:\/\/b.example.com\/": must be an http\(s\) URL/],
       ['the REST credentials have no Secret', { repository: ResticRepository.rest('https://b.example.com/', { credentials: { secretName: '' } }) }, /repository.credentials.secretName = "": a Secret name is required/],

@@ -58,8 +58,11 @@ describe('S3Credentials', () => {
     S3Credentials.fromSecretName('cloud-keys', { accessKeyIdKey: 'id2', secretAccessKeyKey: 'secret2' }).requireIn(chart, { namespace: 'site-a', purpose: 'second key pair' });
     expect(RequiredSecrets.of(chart)).toEqual([
       {
-        name: 'cloud-keys', namespace: 'site-a', keys: [S3Credentials.ACCESS_KEY_ID, S3Credentials.SECRET_ACCESS_KEY, 'id2', 'secret2'],
-        purpose: 'restic repository; rclone archive; second key pair', policy: '{"Version":"2012-10-17"}',
+        name: 'cloud-keys',
+        namespace: 'site-a',
+        keys: [S3Credentials.ACCESS_KEY_ID, S3Credentials.SECRET_ACCESS_KEY, 'id2', 'secret2'],
+        purpose: 'restic repository; rclone archive; second key pair',
+        policy: '{"Version":"2012-10-17"}',
       },
       { name: 'cloud-keys', namespace: 'backup', keys: keys.keys, purpose: 'velero' },
     ]);
@@ -98,7 +101,7 @@ describe('SecretReaders', () => {
   test('checkS3 refuses anything but S3Credentials, naming the prop', () => {
     expect(() => SecretReaders.checkS3('ExternalObjectStore', 'credentials', { secretName: 'k' }, 'the store\'s clients')).toThrow(
       'ExternalObjectStore: credentials = "{"secretName":"k"}": S3 access keys for the store\'s clients come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName("<secret>") or S3Credentials.fromSecret(secret)');
-    expect(() => SecretReaders.checkS3('X', 'credentials', undefined, 'restic')).toThrow(/^X: credentials = "": S3 access keys for restic/);
+    expect(() => SecretReaders.checkS3('X', 'credentials', undefined, 'restic')).toThrow(/^X: credentials = "undefined": S3 access keys for restic/);
     const keys = S3Credentials.fromSecretName('k');
     expect(SecretReaders.checkS3('X', 'credentials', keys, 'restic')).toBe(keys);
   });

@@ -89,7 +89,8 @@ test('RcloneArchive: every script variant is clean', () => {
 
 test('ObjectReplication: the sync program is clean', () => {
   const c = chart();
-  const store = (endpoint: string, secretName: string) => new ExternalObjectStore({ s3Endpoint: endpoint, credentials: S3Credentials.fromSecretName(secretName) });
+  const store = (endpoint: string, secretName: string) =>
+    new ExternalObjectStore({ s3Endpoint: endpoint, credentials: S3Credentials.fromSecretName(secretName) });
   const rep = new ObjectReplication(c, 'video', {
     source: store('http://minio.site-a.svc:9000', 'edge'), sourceBucket: 'video', destination: store('https://s3.example.com', 'cloud'), destinationBucket: 'fleet', destinationPrefix: 'site-a',
   });

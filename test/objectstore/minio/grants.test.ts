@@ -78,7 +78,9 @@ describe('MinioCluster grants', () => {
     const keys = S3Credentials.fromSecretName('cam-keys', { accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' });
     store.addPolicy('cams', { statements: [{ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::video/*'] }], groups: [{ name: 'cameras', members: [keys] }] });
     expect(RequiredSecrets.of(c)).toContainEqual({
-      name: 'cam-keys', namespace: 'site-a', keys: ['id', 'secret'],
+      name: 'cam-keys',
+      namespace: 'site-a',
+      keys: ['id', 'secret'],
       purpose: 'keys of a MinIO user in group cameras (policy cams); the provisioning Job of store creates the user from them',
     });
   });

@@ -81,7 +81,7 @@ describe('RookCephObjectStore', () => {
     expect(store.credentials).toMatchObject({ secretName: 'rook-ceph-object-user-objects-objects-client', accessKeyIdKey: 'AccessKey', secretAccessKeyKey: 'SecretKey' });
     // Rook writes that Secret: the operator creates nothing, so the chart lists no Secret for it.
     expect(store.credentials.writtenBy).toBe('Rook (CephObjectStoreUser objects-client in rook-ceph)');
-    expect(RequiredSecrets.of(store)).toEqual([]);
+    expect(RequiredSecrets.of(chart)).toEqual([]);
     expect(store.networkPeer).toEqual({ namespace: 'rook-ceph', podLabels: { app: 'rook-ceph-rgw', rook_object_store: 'objects' }, ports: [8080] });
     const user = find(synth(chart), 'CephObjectStoreUser', 'objects-client');
     expect(user.metadata.namespace).toBe('rook-ceph');
