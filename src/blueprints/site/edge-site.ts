@@ -238,8 +238,8 @@ export abstract class EdgeSite extends Chart {
 
   /**
    * Grant `consumer` `access` to buckets of `store`: the store creates the consumer's user and least-privilege policy
-   * and admits its pods; the site adds the namespace flow consumer → store and lists the grant's Secrets in the
-   * report. Pass `grant.objectStore` to the consumer.
+   * and admits its pods (and records the grant's Secrets in the chart's `RequiredSecrets`, which the report lists);
+   * the site adds the namespace flow consumer → store. Pass `grant.objectStore` to the consumer.
    */
   protected grant(
     store: IGrantableObjectStore, access: ObjectStoreAccess, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions,
