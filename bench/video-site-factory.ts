@@ -1,9 +1,9 @@
 import { App, Duration } from 'cdk8s';
 import { standInSiteNames } from './stand-in-site';
-import { DecimalSize, ExternalObjectStore, FleetSiteFile, ISiteFactory, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite } from '../src';
+import { DecimalSize, ExternalObjectStore, FleetSiteFile, ISiteFactory, KafkaAuthentication, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSite } from '../src';
 
 const CLOUD_ARCHIVE = new ExternalObjectStore({
-  s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive-keys' },
+  s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-archive-keys'),
 });
 
 /**

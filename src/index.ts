@@ -16,7 +16,7 @@ export type {
 } from './core/secrets';
 export { ObjectStoreFlavor, ExternalObjectStore } from './core/interfaces';
 export type {
-  S3CredentialsReference, NetworkPeer, IObjectStore, ExternalObjectStoreProps,
+  NetworkPeer, IObjectStore, ExternalObjectStoreProps,
   KafkaClientCredentials, KafkaSecretCopies, IEventTopic,
 } from './core/interfaces';
 export { ObjectStoreAccess } from './core/grants';

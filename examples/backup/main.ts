@@ -15,13 +15,13 @@
 import { App, Chart, Cron, Duration } from 'cdk8s';
 import {
   Bandwidth, BackupSource, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneMode, RcloneRemote, ResticBackup, ResticRepository,
-  VeleroBackupLocation, VeleroSchedule,
+  VeleroBackupLocation, VeleroSchedule, S3Credentials,
 } from '../../src';
 
 export function buildApp(app: App = new App()): App {
   const regional = new ExternalObjectStore({
     s3Endpoint: 'https://s3.region-1.example.com',
-    credentials: { secretName: 'regional-s3' },
+    credentials: S3Credentials.fromSecretName('regional-s3'),
     flavor: ObjectStoreFlavor.MINIO,
   });
 

@@ -6,14 +6,14 @@
  * the regional S3 store. Writes the manifests and the site report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Duration, Size } from 'cdk8s';
-import { Bandwidth, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor } from '../../src';
+import { Bandwidth, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor, S3Credentials } from '../../src';
 
 export function buildApp(app: App = new App()): App {
   const regionalStore = new ExternalObjectStore({
     s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
     region: 'eu-central-1',
     flavor: ObjectStoreFlavor.AWS_S3,
-    credentials: { secretName: 'cloud-backup-keys' },
+    credentials: S3Credentials.fromSecretName('cloud-backup-keys'),
   });
   new IoTSite(app, 'plant-7', {
     siteName: 'plant-7',

@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   Bandwidth, ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster,
-  KafkaCloudToEdgeMirror, KafkaSync, MinioCluster, ObjectStoreFlavor,
+  KafkaCloudToEdgeMirror, KafkaSync, MinioCluster, ObjectStoreFlavor, S3Credentials,
 } from '../../src';
 
 /**
@@ -60,11 +60,11 @@ export function buildApp(app: App = new App()): App {
   // the site's storage app; its server pods are selected by the labels it gives them.
   const edgeStore = new ExternalObjectStore({
     s3Endpoint: `http://store.${site}.svc.cluster.local:9000`,
-    credentials: { secretName: 'store-replication-keys' },
+    credentials: S3Credentials.fromSecretName('store-replication-keys'),
     flavor: ObjectStoreFlavor.MINIO,
     networkPeer: { namespace: site, podLabels: MinioCluster.podLabelsFor('store'), ports: [9000] },
   });
-  const cloudStore = new ExternalObjectStore({ s3Endpoint: 'https://s3.cloud.example.com', credentials: { secretName: 'cloud-s3-keys' } });
+  const cloudStore = new ExternalObjectStore({ s3Endpoint: 'https://s3.cloud.example.com', credentials: S3Credentials.fromSecretName('cloud-s3-keys') });
   sync.addObjectReplication('video-to-cloud', {
     source: edgeStore,
     sourceBucket: 'video',

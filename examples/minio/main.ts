@@ -1,6 +1,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   ObjectEvent, ContainerImage, Filesystem, IEventTopic, KafkaAuthentication, MinioCluster, MinioPolicyStatements,
+  S3Credentials,
 } from '../../src';
 
 /**
@@ -31,8 +32,8 @@ export function buildApp(app: App = new App()): App {
     driveSize: Size.tebibytes(2),
     storageClassName: 'openebs-lvm-xfs',
     driveFilesystem: Filesystem.XFS,
-    rootCredentials: { secretName: 'store-root' },
-    clientCredentials: { secretName: 'store-app-keys' },
+    rootCredentials: S3Credentials.fromSecretName('store-root'),
+    clientCredentials: S3Credentials.fromSecretName('store-app-keys'),
     // The community image is frozen upstream; pin the last community release explicitly (or an AIStor/fork build).
     image: ContainerImage.MINIO,
     allowedClients: [
@@ -59,7 +60,7 @@ export function buildApp(app: App = new App()): App {
   // The video pipeline writes recordings and snapshots with its own keys, never with root.
   store.addPolicy('video-pipeline', {
     statements: MinioPolicyStatements.readWrite(['recordings', 'snapshots']),
-    users: [{ secretName: 'store-app-keys' }],
+    users: [S3Credentials.fromSecretName('store-app-keys')],
   });
 
   return app;

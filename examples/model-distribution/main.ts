@@ -8,7 +8,7 @@
 import { App } from 'cdk8s';
 import {
   Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps,
-  ObjectStoreFlavor,
+  ObjectStoreFlavor, S3Credentials,
 } from '../../src';
 
 /** Where the fleet's cloud is reached (the release bucket's S3 endpoint and the cloud Kafka's bootstrap servers). */
@@ -41,7 +41,7 @@ function releaseStore(cloud: FleetCloud): ExternalObjectStore {
     region: 'eu-central-1',
     flavor: ObjectStoreFlavor.AWS_S3,
     // Read-only keys of the release bucket, copied into the site namespace.
-    credentials: { secretName: 'cloud-model-releases-ro' },
+    credentials: S3Credentials.fromSecretName('cloud-model-releases-ro'),
   });
 }
 

@@ -4,14 +4,14 @@
  * report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Duration, Size } from 'cdk8s';
-import { Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
+import { Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
 
 /** The site's props, archiving to `cloudArchive` (AWS S3 in Frankfurt by default; the real-tier tests pass a loopback store). */
 export function siteProps(cloudArchive: IObjectStore = new ExternalObjectStore({
   s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
   region: 'eu-central-1',
   flavor: ObjectStoreFlavor.AWS_S3,
-  credentials: { secretName: 'cloud-archive-keys' },
+  credentials: S3Credentials.fromSecretName('cloud-archive-keys'),
 })): VideoSurveillanceSiteProps {
   return {
     siteName: 'store-0417',

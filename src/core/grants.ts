@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { edgeError } from './errors';
-import { IObjectStore, NetworkPeer, S3CredentialsReference } from './interfaces';
-import { RequiredSecret } from './secrets';
+import { IObjectStore, NetworkPeer } from './interfaces';
 import { KubeNames } from './names';
+import { RequiredSecret, S3Credentials } from './secrets';
 import { S3Rules } from './validate/s3';
 
 /** What a grant lets a consumer do with the objects of its buckets. */
@@ -38,7 +38,7 @@ export interface ObjectStoreGrantOptions {
    */
   readonly prefix?: string;
   /**
-   * Name of the Secret holding the consumer's keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
+   * Name of the Secret holding the consumer's keys (under S3Credentials' default keys).
    * @default - `<store name>-<consumer name>`
    */
   readonly secretName?: string;
@@ -66,7 +66,7 @@ export interface ObjectStoreGrant {
   /** Name of the store's policy for this grant (MinIO policy or RGW bucket-policy statement id). */
   readonly policyName: string;
   /** The keys the consumer signs with (a Secret in the consumer's namespace). */
-  readonly credentials: S3CredentialsReference;
+  readonly credentials: S3Credentials;
   /** The store as this consumer sees it: same endpoint, the consumer's own keys. Pass this to the consumer. */
   readonly objectStore: IObjectStore;
   /**
@@ -74,7 +74,10 @@ export interface ObjectStoreGrant {
    * @default - the store is outside the cluster: the consumer needs WAN egress to its endpoint
    */
   readonly storePeer?: NetworkPeer;
-  /** Secrets the operator must create for this grant (empty when an operator writes them, e.g. Rook). */
+  /**
+   * Secrets the operator must create for this grant (empty when an operator writes them, e.g. Rook); the store also
+   * records them in its chart's `RequiredSecrets`.
+   */
   readonly requiredSecrets: RequiredSecret[];
   /** One line for reports: who may do what where. */
   readonly description: string;

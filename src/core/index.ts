@@ -7,6 +7,7 @@ export * from './security-baseline';
 export * from './resources';
 export * from './warnings';
 export * from './secrets';
+export * from './secret-readers';
 export * from './interfaces';
 export * from './rclone';
 export * from './grants';

@@ -1,21 +1,6 @@
-import { KafkaAuthentication, SecretKeyReference } from './secrets';
+import { SecretReaders } from './secret-readers';
+import { KafkaAuthentication, S3Credentials, SecretKeyReference } from './secrets';
 import { Endpoints, KeyNames, S3Rules, Shape } from './validate';
-
-/** S3 access keys held in a Secret (never literal values). */
-export interface S3CredentialsReference {
-  /** Name of the Secret (same namespace as the consumer). */
-  readonly secretName: string;
-  /**
-   * Key holding the access key id.
-   * @default 'AWS_ACCESS_KEY_ID'
-   */
-  readonly accessKeyIdKey?: string;
-  /**
-   * Key holding the secret access key.
-   * @default 'AWS_SECRET_ACCESS_KEY'
-   */
-  readonly secretAccessKeyKey?: string;
-}
 
 /** Which S3 implementation sits behind an endpoint (decides compatibility switches such as Velero's checksums). */
 export enum ObjectStoreFlavor {
@@ -51,7 +36,7 @@ export interface IObjectStore {
   /** Use path-style addressing (`endpoint/bucket/key`); required by most in-cluster stores. */
   readonly forcePathStyle: boolean;
   /** Access keys for clients of this store. */
-  readonly credentials: S3CredentialsReference;
+  readonly credentials: S3Credentials;
   /** The implementation behind the endpoint. */
   readonly flavor: ObjectStoreFlavor;
   /**
@@ -71,7 +56,7 @@ export interface ExternalObjectStoreProps {
   /** S3 endpoint URL (`http://` or `https://`, host, optional port). */
   readonly s3Endpoint: string;
   /** Access keys, by Secret reference. */
-  readonly credentials: S3CredentialsReference;
+  readonly credentials: S3Credentials;
   /**
    * Signing region.
    * @default 'us-east-1'
@@ -104,19 +89,17 @@ export class ExternalObjectStore implements IObjectStore {
   public readonly s3Endpoint: string;
   public readonly region: string;
   public readonly forcePathStyle: boolean;
-  public readonly credentials: S3CredentialsReference;
+  public readonly credentials: S3Credentials;
   public readonly flavor: ObjectStoreFlavor;
   public readonly caCertificate?: SecretKeyReference;
   public readonly networkPeer?: NetworkPeer;
 
   constructor(props: ExternalObjectStoreProps) {
     const label = 'ExternalObjectStore';
-    Shape.check(label, props, { required: ['s3Endpoint', 'credentials', 'credentials.secretName'], strings: ['s3Endpoint', 'region', 'credentials.secretName'] });
-    Endpoints.refuseCredentials(label, 's3Endpoint', props.s3Endpoint, { credentialsProp: 'credentials.secretName (a Secret with the access keys)' });
+    Shape.check(label, props, { required: ['s3Endpoint', 'credentials'], strings: ['s3Endpoint', 'region'] });
+    Endpoints.refuseCredentials(label, 's3Endpoint', props.s3Endpoint, { credentialsProp: 'credentials (S3Credentials from a Secret with the access keys)' });
     S3Rules.checkRegion(label, 'region', props.region);
-    KeyNames.checkObjectName(label, 'credentials.secretName', props.credentials.secretName || undefined, 'Secret');
-    KeyNames.checkSecretKey(label, 'credentials.accessKeyIdKey', props.credentials.accessKeyIdKey);
-    KeyNames.checkSecretKey(label, 'credentials.secretAccessKeyKey', props.credentials.secretAccessKeyKey);
+    SecretReaders.checkS3(label, 'credentials', props.credentials, 'the store\'s clients');
     KeyNames.checkSecretRef(label, 'caCertificate', props.caCertificate);
     let url: URL | undefined;
     try {
@@ -126,9 +109,6 @@ export class ExternalObjectStore implements IObjectStore {
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname.replace(/\/$/, '') !== '') {
       throw new Error(`ExternalObjectStore: s3Endpoint = "${props.s3Endpoint}": must be an http(s) URL with host and optional port and no path; use e.g. "https://s3.example.com" or "http://minio.ns.svc.cluster.local:9000"`);
-    }
-    if (!props.credentials.secretName) {
-      throw new Error('ExternalObjectStore: credentials.secretName = "": a Secret holding the access keys is required; create one and pass its name');
     }
     this.s3Endpoint = props.s3Endpoint.replace(/\/$/, '');
     this.flavor = props.flavor ?? ObjectStoreFlavor.GENERIC_S3;

@@ -36,13 +36,11 @@ export class RcloneEnv {
   /** Environment defining the S3 remote `remote` (upper-cased in variable names) for `store`. */
   public static s3Remote(remote: string, store: IObjectStore, options: RcloneRemoteEnvOptions = {}): k8s.EnvVar[] {
     const p = `RCLONE_CONFIG_${remote.toUpperCase()}_`;
-    const secret = (key: string): k8s.EnvVarSource => ({ secretKeyRef: { name: store.credentials.secretName, key } });
     return [
       { name: `${p}TYPE`, value: 's3' },
       { name: `${p}PROVIDER`, value: RcloneEnv.provider(store.flavor) },
       { name: `${p}ENV_AUTH`, value: 'false' },
-      { name: `${p}ACCESS_KEY_ID`, valueFrom: secret(store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID') },
-      { name: `${p}SECRET_ACCESS_KEY`, valueFrom: secret(store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY') },
+      ...store.credentials.env({ accessKeyId: `${p}ACCESS_KEY_ID`, secretAccessKey: `${p}SECRET_ACCESS_KEY` }),
       { name: `${p}ENDPOINT`, value: store.s3Endpoint },
       { name: `${p}REGION`, value: store.region },
       { name: `${p}FORCE_PATH_STYLE`, value: String(store.forcePathStyle) },

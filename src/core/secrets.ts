@@ -139,15 +139,34 @@ export class S3Credentials {
     return new S3Credentials('S3Credentials.fromSecretName', secretName, keys ?? {});
   }
 
+  /**
+   * Keys a Kubernetes operator writes into the Secret named `secretName` (e.g. Rook for a CephObjectStoreUser or an
+   * ObjectBucketClaim): `writtenBy` says which. The cluster operator does not create that Secret, so `requireIn`
+   * records nothing.
+   */
+  public static fromOperatorSecret(secretName: string, writtenBy: string, keys?: S3CredentialsKeys): S3Credentials {
+    const factory = 'S3Credentials.fromOperatorSecret';
+    if (typeof writtenBy !== 'string' || writtenBy.trim() === '') {
+      throw invalid(factory, { prop: 'writtenBy', value: writtenBy ?? '', rule: 'says who writes the Secret', fix: 'name the operator and its object, e.g. "Rook (CephObjectStoreUser store-app)"' });
+    }
+    return new S3Credentials(factory, secretName, keys ?? {}, writtenBy);
+  }
+
   /** Name of the Secret. */
   public readonly secretName: string;
   /** Key holding the access key id. */
   public readonly accessKeyIdKey: string;
   /** Key holding the secret access key. */
   public readonly secretAccessKeyKey: string;
+  /**
+   * Who writes the Secret, for keys a Kubernetes operator creates (see `fromOperatorSecret`).
+   * @default - the cluster operator creates it
+   */
+  public readonly writtenBy?: string;
 
-  private constructor(factory: string, secretName: string, keys: S3CredentialsKeys) {
+  private constructor(factory: string, secretName: string, keys: S3CredentialsKeys, writtenBy?: string) {
     checkName(factory, secretName);
+    this.writtenBy = writtenBy;
     KeyNames.checkSecretKey(factory, 'keys.accessKeyIdKey', keys.accessKeyIdKey);
     KeyNames.checkSecretKey(factory, 'keys.secretAccessKeyKey', keys.secretAccessKeyKey);
     this.secretName = secretName;
@@ -171,9 +190,14 @@ export class S3Credentials {
     ];
   }
 
-  /** Record in `scope`'s chart that pods of `use.namespace` read these keys. */
+  /**
+   * Record in `scope`'s chart that pods of `use.namespace` read these keys (nothing for keys an operator writes, see
+   * `writtenBy`).
+   */
   public requireIn(scope: IConstruct, use: SecretUse): void {
-    RequiredSecrets.add(scope, { name: this.secretName, namespace: use.namespace, keys: this.keys, purpose: use.purpose, ...(use.policy ? { policy: use.policy } : {}) });
+    if (this.writtenBy !== undefined) return;
+    const policy = use.policy ? { policy: use.policy } : {};
+    RequiredSecrets.add(scope, { name: this.secretName, namespace: use.namespace, keys: this.keys, purpose: use.purpose, ...policy });
   }
 }
 

@@ -3,7 +3,7 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
   AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv,
-  RequiredSecrets, Resources, S3KeyUse, SecretKeyReference, Warnings,
+  RequiredSecrets, Resources, S3KeyUse, SecretKeyReference, SecretReaders, Warnings,
 } from '../core';
 import { ConflictPolicy } from './conflict-policy';
 import { REPLICATION_SCRIPT, STATE_DIR } from './object-replication-script';
@@ -188,6 +188,9 @@ export class ObjectReplication extends Construct {
     this.destinationPath = this.path('destination', props.destinationBucket, props.destinationPrefix);
     this.checkStore('source', props.source);
     this.checkStore('destination', props.destination);
+    const readers = SecretReaders.namespaceOf(this, namespace);
+    props.source.credentials.requireIn(this, { namespace: readers, purpose: `S3 keys of object replication ${id}: reading ${props.source.s3Endpoint}/${this.sourcePath}` });
+    props.destination.credentials.requireIn(this, { namespace: readers, purpose: `S3 keys of object replication ${id}: writing ${props.destination.s3Endpoint}/${this.destinationPath}` });
     if (props.source.s3Endpoint === props.destination.s3Endpoint && overlaps(this.sourcePath, this.destinationPath)) {
       throw edgeError(this, {
         prop: 'destination',
@@ -356,15 +359,7 @@ export class ObjectReplication extends Construct {
   }
 
   private checkStore(role: string, store: IObjectStore): void {
-    if (!store.credentials.secretName) {
-      throw edgeError(this, { prop: `${role}.credentials.secretName`, value: '', rule: 'rclone reads the access keys from a Secret', fix: 'create the Secret in the job\'s namespace and pass its name' });
-    }
-    KubeNames.assertDns1123Subdomain(this, `${role}.credentials.secretName`, store.credentials.secretName);
-    for (const [k, v] of [['accessKeyIdKey', store.credentials.accessKeyIdKey], ['secretAccessKeyKey', store.credentials.secretAccessKeyKey]] as Array<[string, string | undefined]>) {
-      if (v !== undefined && v.length === 0) {
-        throw edgeError(this, { prop: `${role}.credentials.${k}`, value: '', rule: 'an empty Secret key cannot be read', fix: 'omit it for the default key or name the key' });
-      }
-    }
+    SecretReaders.checkS3(this, `${role}.credentials`, store.credentials, 'rclone');
     const ca: SecretKeyReference | undefined = store.caCertificate;
     if (ca && (!ca.name || !ca.key)) {
       throw edgeError(this, { prop: `${role}.caCertificate`, value: `${ca.name}/${ca.key}`, rule: 'a CA certificate reference needs a Secret name and a key', fix: 'pass { name, key } of the Secret holding the CA (PEM)' });

@@ -2,7 +2,7 @@ import { Cron, Duration } from 'cdk8s';
 import { containerOf, plainEnvOf, scriptOf, secretEnvOf } from './support';
 import {
   Bandwidth, BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneArchiveProps, RcloneMode,
-  RcloneRemote, Warnings,
+  RcloneRemote, Warnings, S3Credentials,
 } from '../../src';
 import { RcloneScript } from '../../src/backup/rclone/script';
 import { chart, find, synth } from '../support/harness';
@@ -17,7 +17,7 @@ afterAll(() => {
 
 const cloud = () => new ExternalObjectStore({
   s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
-  credentials: { secretName: 'cloud-keys' },
+  credentials: S3Credentials.fromSecretName('cloud-keys'),
   flavor: ObjectStoreFlavor.AWS_S3,
   region: 'eu-central-1',
 });
@@ -80,7 +80,7 @@ describe('RcloneArchive', () => {
     const c = chart('site-a');
     const store = new ExternalObjectStore({
       s3Endpoint: 'https://minio.dc.example.com:9000',
-      credentials: { secretName: 'dc-keys', accessKeyIdKey: 'access', secretAccessKeyKey: 'secret' },
+      credentials: S3Credentials.fromSecretName('dc-keys', { accessKeyIdKey: 'access', secretAccessKeyKey: 'secret' }),
       flavor: ObjectStoreFlavor.MINIO,
       caCertificate: { name: 'dc-ca', key: 'ca.crt' },
     });
@@ -151,7 +151,8 @@ describe('RcloneArchive', () => {
       ['the bucket is invalid', { destination: RcloneRemote.s3(cloud(), { bucket: 'ab' }) }, /destination.bucket = "ab": not a valid S3 bucket name: must be 3-63 characters long \(is 2\)/],
       ['the prefix is invalid', { destination: RcloneRemote.s3(cloud(), { bucket: 'archive', prefix: 'a//b' }) }, /destination.prefix = "a\/\/b": not a valid S3 key prefix/],
       ['the storage class is not a class name', { destination: RcloneRemote.s3(cloud(), { bucket: 'archive', storageClass: 'glacier' }) }, /destination.storageClass = "glacier": must be an S3 storage class name in capitals/],
-      ['the store has no credentials Secret', { destination: RcloneRemote.s3({ ...cloud(), credentials: { secretName: '' } }, { bucket: 'archive' }) }, /destination.store.credentials.secretName = "": the object store has no credentials Secret/],
+      // A hand-made IObjectStore (plain JavaScript) without credentials.
+      ['the store has no credentials', { destination: RcloneRemote.s3({ ...cloud(), credentials: undefined as any }, { bucket: 'archive' }) }, /destination.store.credentials = "undefined": S3 access keys for the rclone archive come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/],
       ['the config Secret has no name', { destination: RcloneRemote.fromConfigSecret({ secretName: '', remote: 'cold' }) }, /destination.secretName = "": a Secret holding rclone.conf is required/],
       ['the remote name is invalid', { destination: RcloneRemote.fromConfigSecret({ secretName: 's', remote: 'cold:bucket' }) }, /destination.remote = "cold:bucket": must name a \[section\] of the rclone config/],
       ['the archive is the source claim', { destination: RcloneRemote.fromClaimName('recordings') }, /destination = "recordings": the archive is on the claim being archived/],

@@ -1,9 +1,9 @@
-import { Cron, Duration, Size, Testing } from 'cdk8s';
+import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, PersistentVolumeClaim } from 'cdk8s-plus-30';
 import { containerOf, plainEnvOf, scriptOf, secretEnvOf } from './support';
 import {
   Bandwidth, BackupSource, ContainerImage, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneRemote, ResticBackup,
-  ResticBackupProps, ResticRepository, Warnings,
+  RequiredSecrets, ResticBackupProps, ResticRepository, Warnings, S3Credentials,
 } from '../../src';
 import { ResticScript } from '../../src/backup/restic/script';
 import { chart, find, synth } from '../support/harness';
@@ -19,7 +19,7 @@ afterAll(() => {
 const password = { name: 'restic-password', key: 'password' };
 const minio = () => new ExternalObjectStore({
   s3Endpoint: 'http://minio.storage.svc.cluster.local:9000',
-  credentials: { secretName: 'minio-keys' },
+  credentials: S3Credentials.fromSecretName('minio-keys'),
   flavor: ObjectStoreFlavor.MINIO,
 });
 
@@ -94,12 +94,29 @@ describe('ResticBackup', () => {
     expect(backup.maxInterval.toHours()).toBe(24);
   });
 
+  test('a plain chart with a ResticBackup lists the S3 keys Secret the job reads (RequiredSecrets)', () => {
+    const c = new Chart(Testing.app(), 'plain', { namespace: 'media' });
+    const store = minio();
+    const backup = new ResticBackup(c, 'media-backup', base({ repository: ResticRepository.s3(store, { bucket: 'backups', prefix: 'restic/site-a' }) }));
+    const env = secretEnvOf(find(synth(c), 'CronJob', backup.name));
+    const listed = RequiredSecrets.of(c).find((s) => s.name === store.credentials.secretName)!;
+    expect(listed).toEqual({
+      name: 'minio-keys',
+      namespace: 'media',
+      keys: store.credentials.keys,
+      purpose: 'S3 keys of restic backup media-backup (repository backups/restic/site-a on http://minio.storage.svc.cluster.local:9000)',
+    });
+    // Every key the job's env reads from that Secret is listed.
+    const read = Object.values(env).filter((r: any) => r.name === listed.name).map((r: any) => r.key);
+    expect(read.sort()).toEqual([...listed.keys].sort());
+  });
+
   test('custom: snapshot', () => {
     const c = chart('site-a');
     const pvc = new PersistentVolumeClaim(c, 'recordings', { storage: Size.gibibytes(100) });
     const store = new ExternalObjectStore({
       s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
-      credentials: { secretName: 'aws-keys', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' },
+      credentials: S3Credentials.fromSecretName('aws-keys', { accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }),
       flavor: ObjectStoreFlavor.AWS_S3,
       region: 'eu-central-1',
       caCertificate: { name: 'corp-ca', key: 'ca.pem' },
@@ -225,7 +242,8 @@ describe('ResticBackup', () => {
       ['keepWithin is under an hour', { retention: { keepWithin: Duration.minutes(30) } }, /retention.keepWithin = "30 minutes": must be at least one hour/],
       ['the bucket is invalid', { repository: ResticRepository.s3(minio(), { bucket: 'My_Bucket' }) }, /repository.bucket = "My_Bucket": not a valid S3 bucket name/],
       ['the prefix is invalid', { repository: ResticRepository.s3(minio(), { bucket: 'backups', prefix: '/restic' }) }, /repository.prefix = "\/restic": not a valid S3 key prefix/],
-      ['the store has no credentials Secret', { repository: ResticRepository.s3({ ...minio(), credentials: { secretName: '' } }, { bucket: 'backups' }) }, /repository.store.credentials.secretName = "": the object store has no credentials Secret/],
+      // A hand-made IObjectStore (plain JavaScript) without credentials.
+      ['the store has no credentials', { repository: ResticRepository.s3({ ...minio(), credentials: undefined as any }, { bucket: 'backups' }) }, /repository.store.credentials = "undefined": S3 access keys for restic come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/],
       ['the REST URL embeds credentials', { repository: ResticRepository.rest('https://u:p@b.example.com/') }, /repository.url = "https:\/\/\*\*\*@b.example.com\/": must not embed credentials/],
       ['the REST URL is not http(s)', { repository: ResticRepository.rest('sftp://b.example.com/') }, /repository.url = "sftp:\/\/b.example.com\/": must be an http\(s\) URL/],
       ['the REST credentials have no Secret', { repository: ResticRepository.rest('https://b.example.com/', { credentials: { secretName: '' } }) }, /repository.credentials.secretName = "": a Secret name is required/],
@@ -292,7 +310,7 @@ describe('ResticBackup NetworkPolicy', () => {
     const c = chart('site-a');
     new ResticBackup(c, 'in-cluster', base({
       repository: ResticRepository.s3(new ExternalObjectStore({
-        s3Endpoint: 'http://store.site-a.svc:9000', credentials: { secretName: 'k' }, networkPeer: { namespace: 'site-a', podLabels: { app: 'store' }, ports: [9000] },
+        s3Endpoint: 'http://store.site-a.svc:9000', credentials: S3Credentials.fromSecretName('k'), networkPeer: { namespace: 'site-a', podLabels: { app: 'store' }, ports: [9000] },
       }), { bucket: 'backups' }),
     }));
     new ResticBackup(c, 'wan', base({ egressCidrs: ['198.51.100.0/24'] }));

@@ -2,6 +2,7 @@ import { Cron, Duration, Testing } from 'cdk8s';
 import {
   BackupSource, ExternalObjectStore, ObjectStoreFlavor, RcloneArchive, RcloneRemote, ResticBackup, ResticRepository,
   VeleroAccessMode, VeleroBackupLocation, VeleroChecksumAlgorithm, VeleroSchedule, VeleroUploader, VeleroVersion, Warnings,
+  S3Credentials,
 } from '../../src';
 import { chart, find, findAll, synth } from '../support/harness';
 
@@ -15,7 +16,7 @@ afterAll(() => {
 
 const minio = () => new ExternalObjectStore({
   s3Endpoint: 'http://minio.storage.svc.cluster.local:9000',
-  credentials: { secretName: 'minio-keys' },
+  credentials: S3Credentials.fromSecretName('minio-keys'),
   flavor: ObjectStoreFlavor.MINIO,
 });
 const credential = { name: 'velero-s3', key: 'cloud' };
@@ -40,7 +41,7 @@ describe('VeleroBackupLocation', () => {
     const c = chart('site-a');
     const store = new ExternalObjectStore({
       s3Endpoint: 'https://rgw.storage.svc:443',
-      credentials: { secretName: 'rgw-keys' },
+      credentials: S3Credentials.fromSecretName('rgw-keys'),
       flavor: ObjectStoreFlavor.CEPH_RGW,
       region: 'edge',
       caCertificate: { name: 'rgw-ca', key: 'ca.crt' },
@@ -140,7 +141,7 @@ describe('VeleroBackupLocation', () => {
       ['the credential is missing', { credential: undefined }, /credential = "": a Secret reference \{ name, key \} in namespace "velero" holding an AWS-style credentials file is required; create it .* or set useServerCredentials: true/],
       ['the credential has no key', { credential: { name: 'x', key: '' } }, /credential = .*is required/],
       ['credential and useServerCredentials are both set', { useServerCredentials: true }, /useServerCredentials = true: conflicts with credential/],
-      ['a CA certificate is used with Velero 1.17', { objectStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.x', credentials: { secretName: 's' }, caCertificate: { name: 'ca', key: 'ca.crt' } }), veleroVersion: VeleroVersion.of('1.17.2') }, /caCertificate = "ca\/ca.crt": Velero 1.17.2 has no caCertRef .*; upgrade Velero to 1.18, or install Velero with --cacert/],
+      ['a CA certificate is used with Velero 1.17', { objectStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.x', credentials: S3Credentials.fromSecretName('s'), caCertificate: { name: 'ca', key: 'ca.crt' } }), veleroVersion: VeleroVersion.of('1.17.2') }, /caCertificate = "ca\/ca.crt": Velero 1.17.2 has no caCertRef .*; upgrade Velero to 1.18, or install Velero with --cacert/],
       ['config has an unknown key', { config: { s3URL: 'x' } }, /config.s3URL = "x": the AWS plugin rejects unknown config keys .*; use one of serverSideEncryption, /],
       ['config repeats a derived key', { config: { region: 'x' } }, /config.region = "x": is set from the region prop; use the region prop instead/],
       ['customerKeyEncryptionSecret is not secretName/key', { config: { customerKeyEncryptionSecret: 'sse-key' } }, /config.customerKeyEncryptionSecret = "sse-key": must be "<Secret name>\/<key>"/],

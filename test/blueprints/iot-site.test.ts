@@ -5,7 +5,7 @@ import { Cpu, ServiceType } from 'cdk8s-plus-30';
 import { mirrorMaker, siteLegend, workload } from './site-legend';
 import {
   Bandwidth, CapacityPlanner, ContainerImage, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, ObjectStoreFlavor, RedisEvictionPolicy,
-  TelegrafIngest, Warnings,
+  TelegrafIngest, Warnings, S3Credentials,
 } from '../../src';
 import { chart, find, findAll, synth } from '../support/harness';
 import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from '../support/manifest-views';
@@ -17,7 +17,7 @@ const cloudStore = new ExternalObjectStore({
   s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
   region: 'eu-central-1',
   flavor: ObjectStoreFlavor.AWS_S3,
-  credentials: { secretName: 'cloud-backup-keys' },
+  credentials: S3Credentials.fromSecretName('cloud-backup-keys'),
 });
 
 function baseProps(): IoTSiteProps {
@@ -162,7 +162,7 @@ describe('IoTSite flow tables and inventories', () => {
     const regional = new ExternalObjectStore({
       s3Endpoint: 'http://minio.regional.svc.cluster.local:9000',
       flavor: ObjectStoreFlavor.MINIO,
-      credentials: { secretName: 'regional-keys' },
+      credentials: S3Credentials.fromSecretName('regional-keys'),
       networkPeer: { namespace: 'regional', podLabels: { 'app.kubernetes.io/name': 'minio' }, ports: [9000] },
     });
     const s = site({
@@ -559,7 +559,7 @@ describe('IoTSite options', () => {
   test('an in-cluster backup store is reached through its pods, not the WAN', () => {
     const regional = new ExternalObjectStore({
       s3Endpoint: 'http://minio.regional.svc.cluster.local:9000',
-      credentials: { secretName: 'regional-keys' },
+      credentials: S3Credentials.fromSecretName('regional-keys'),
       networkPeer: { namespace: 'regional', podLabels: { app: 'minio' }, ports: [9000] },
     });
     const s = site({ cloud: { ...baseProps().cloud, backupStore: regional } });
@@ -573,7 +573,7 @@ describe('IoTSite options', () => {
   });
 
   test('a WAN store on a custom port gets exactly that port', () => {
-    const store = new ExternalObjectStore({ s3Endpoint: 'https://backup.example.com:8443', credentials: { secretName: 'k' } });
+    const store = new ExternalObjectStore({ s3Endpoint: 'https://backup.example.com:8443', credentials: S3Credentials.fromSecretName('k') });
     const m = synth(site({ cloud: { ...baseProps().cloud, backupStore: store } }));
     expect(find(m, 'NetworkPolicy', 'allow-restic-cloud-wan').spec.egress[0].ports).toEqual([tcp(8443)]);
   });

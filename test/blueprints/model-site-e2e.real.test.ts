@@ -26,7 +26,7 @@ import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { nginxRuntime, Proc, request, tempDir, TinyDns } from '../cache/servers';
 import { chart, find, findAll, synth } from '../support/harness';
 import { clientProperties, KafkaBroker, KafkaClass, newPassword, ScramUser, startBroker } from '../support/kafka';
-import { MinioTestCluster, SecretValues } from '../support/minio';
+import { MinioTestCluster, s3KeysOf, SecretValues } from '../support/minio';
 import { MirrorMakerRun } from '../support/mirror-maker';
 import { reportKeyPolicy } from '../support/site-report';
 import { requireToolPath, requireTools } from '../support/tools';
@@ -84,7 +84,10 @@ const t0 = Date.now();
 const secondsSince = (t: number) => ((Date.now() - t) / 1000).toFixed(1);
 
 beforeAll(async () => {
-  const cloudKeys = secrets[dry.site.requiredSecrets.find((s) => /release job reading/.test(s.purpose))!.name];
+  // The release job's cloud keys, looked up under the key names of the release store's credentials.
+  const releaseCredentials = storeSiteProps().cloud.releaseStore.credentials;
+  expect(dry.site.requiredSecrets.find((s) => /release job reading/.test(s.purpose))!.name).toBe(releaseCredentials.secretName);
+  const cloudKeys = s3KeysOf(secrets, releaseCredentials);
   const cloudKafkaSecret = dry.site.requiredSecrets.find((s) => /MirrorMaker2 login to the cloud Kafka/.test(s.purpose))!;
   const mirrorPassword = secrets[cloudKafkaSecret.name].password;
   // Each fixture is kept as soon as it is up, and all three settle before anything fails: afterAll stops what started.
@@ -113,8 +116,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(policyDir, 'read.json'), policy);
   cloudS3.mc(['admin', 'policy', 'create', 'cloud', 'site-release-reader', path.join(policyDir, 'read.json')]);
   fs.rmSync(policyDir, { recursive: true, force: true });
-  cloudS3.mc(['admin', 'user', 'add', 'cloud', cloudKeys.AWS_ACCESS_KEY_ID, cloudKeys.AWS_SECRET_ACCESS_KEY]);
-  cloudS3.mc(['admin', 'policy', 'attach', 'cloud', 'site-release-reader', '--user', cloudKeys.AWS_ACCESS_KEY_ID]);
+  cloudS3.mc(['admin', 'user', 'add', 'cloud', cloudKeys.accessKeyId, cloudKeys.secretAccessKey]);
+  cloudS3.mc(['admin', 'policy', 'attach', 'cloud', 'site-release-reader', '--user', cloudKeys.accessKeyId]);
 
   // Kafka: ACLs as the KafkaUsers say (site) and as sourceAclRules() says (cloud), the cloud's release topic, then
   // MirrorMaker2 as the KafkaMirrorMaker2 says.
@@ -203,7 +206,7 @@ function siteObject(key: string): string | undefined {
   const rc = site.store.rootCredentials;
   const root = secrets[rc.secretName];
   const r = spawnSync(mcBin, ['--no-color', 'cat', `s/${site.modelBucket.bucketName}/${key}`], {
-    encoding: 'utf8', env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${store!.hostsFile}.mc`, MC_HOST_s: store!.mcHost(root[rc.userKey ?? 'rootUser'], root[rc.passwordKey ?? 'rootPassword']) },
+    encoding: 'utf8', env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${store!.hostsFile}.mc`, MC_HOST_s: store!.mcHost(root[rc.accessKeyIdKey], root[rc.secretAccessKeyKey]) },
   });
   return r.status === 0 ? r.stdout : undefined;
 }

@@ -2,13 +2,14 @@
 import { Testing } from 'cdk8s';
 import {
   DecimalSize, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps, ObjectStoreFlavor,
+  S3Credentials,
 } from '../../src';
 
 export const releases = new ExternalObjectStore({
   s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
   region: 'eu-central-1',
   flavor: ObjectStoreFlavor.AWS_S3,
-  credentials: { secretName: 'cloud-model-releases-ro' },
+  credentials: S3Credentials.fromSecretName('cloud-model-releases-ro'),
 });
 export const cloudKafka: KafkaCloudCluster = {
   bootstrapServers: 'kafka.cloud.example.com:9093',

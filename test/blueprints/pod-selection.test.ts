@@ -5,7 +5,7 @@ import { build as buildModelSite } from './model-site-support';
 import { videoBase } from './video-site-support';
 import {
   ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, KafkaSync, ModelReleaseSync, NginxEdgeCache, ObjectReplication,
-  ObjectStoreFlavor, VideoSurveillanceSite,
+  ObjectStoreFlavor, VideoSurveillanceSite, S3Credentials,
 } from '../../src';
 import { EdgeSite } from '../../src/blueprints/site/edge-site';
 import { synth } from '../support/harness';
@@ -77,7 +77,7 @@ function iotProps(): IoTSiteProps {
         caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
         credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-kafka-user' },
       },
-      backupStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-backup-keys' } }),
+      backupStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-backup-keys') }),
       backupBucket: 'fleet-backups',
     },
     backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },

@@ -8,13 +8,16 @@ import { Size, Testing } from 'cdk8s';
 import { siteProps } from '../../examples/video-surveillance/main';
 import {
   ExternalObjectStore, MinioCluster, ObjectStoreFlavor, VideoBackupOptions, VideoSurveillanceSite, VideoSurveillanceSiteProps,
+  S3Credentials,
 } from '../../src';
 import { chart, synth } from '../support/harness';
-import { MinioTestCluster, SecretValues } from '../support/minio';
+import { MinioTestCluster, s3KeysOf, s3SecretValues, SecretValues } from '../support/minio';
 import { requireTools } from '../support/tools';
 
 /** Secret names the site references that neither the library nor the test's props choose. */
 export const CLOUD_KEYS = 'cloud-archive-keys';
+/** The cloud archive store's keys (the site's archive and restic jobs read them). */
+export const CLOUD_CREDENTIALS = S3Credentials.fromSecretName(CLOUD_KEYS);
 export const RESTIC_PASSWORD = { name: 'restic-password', key: 'password' };
 
 /**
@@ -23,10 +26,13 @@ export const RESTIC_PASSWORD = { name: 'restic-password', key: 'password' };
  * restic's `cloud-archive-keys`, Velero's) are added by each test with the policy the site report prints
  * ({@link operatorCreatesKeys}).
  */
+/** The root keys of the test's cloud MinIO. */
+export const CLOUD_ROOT = S3Credentials.fromSecretName('cloud-root');
+
 export function cloudManifests(archiveBucket: string, otherBucket: string): any[] {
   const c = chart('cloud');
   const store = new MinioCluster(c, 'cloud', {
-    driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'cloud-root' }, servers: 1, drivesPerServer: 4, tolerateServerLoss: false,
+    driveSize: Size.gibibytes(10), rootCredentials: CLOUD_ROOT, servers: 1, drivesPerServer: 4, tolerateServerLoss: false,
   });
   store.addBucket('Archive', { name: archiveBucket });
   store.addBucket('Other', { name: otherBucket });
@@ -36,7 +42,7 @@ export function cloudManifests(archiveBucket: string, otherBucket: string): any[
 /** The example's props with the cloud archive at `cloudUrl` (path style; the example's AWS endpoint is not loopback). */
 export function exampleProps(cloudUrl: string, backup: Partial<VideoBackupOptions> = {}): VideoSurveillanceSiteProps {
   const archive = new ExternalObjectStore({
-    s3Endpoint: cloudUrl, flavor: ObjectStoreFlavor.MINIO, forcePathStyle: true, credentials: { secretName: CLOUD_KEYS },
+    s3Endpoint: cloudUrl, flavor: ObjectStoreFlavor.MINIO, forcePathStyle: true, credentials: CLOUD_CREDENTIALS,
   });
   const props = siteProps(archive);
   return { ...props, backup: { ...props.backup, ...backup } };
@@ -54,6 +60,12 @@ export function exampleSite(cloudUrl: string, backup: Partial<VideoBackupOptions
 export interface Keys {
   readonly AWS_ACCESS_KEY_ID: string;
   readonly AWS_SECRET_ACCESS_KEY: string;
+}
+
+/** The keys `secrets` holds for `credentials`, as mc and the credentials file take them. */
+export function keysOf(secrets: SecretValues, credentials: S3Credentials): Keys {
+  const k = s3KeysOf(secrets, credentials);
+  return { AWS_ACCESS_KEY_ID: k.accessKeyId, AWS_SECRET_ACCESS_KEY: k.secretAccessKey };
 }
 
 /** An AWS credentials file as Velero reads it (what the operator puts into the Velero credential Secret). */
@@ -77,19 +89,20 @@ export function parseCredentialsFile(file: string): Keys {
  */
 export function siteSecrets(site: VideoSurveillanceSite, cloudKeys: Keys, veleroKeys: Keys): SecretValues {
   const s: SecretValues = {
-    [site.store.rootCredentials.secretName]: { rootUser: 'site-root', rootPassword: 'site-root-password-1' },
+    ...s3SecretValues(site.store.rootCredentials, 'site-root', 'site-root-password-1'),
     'playback-origin-token': { token: 'c0ffee0123456789abcdef0123456789' },
     'store-notifications': { password: 'kafka-user-password-1' },
-    [CLOUD_KEYS]: { ...cloudKeys },
+    ...s3SecretValues(CLOUD_CREDENTIALS, cloudKeys.AWS_ACCESS_KEY_ID, cloudKeys.AWS_SECRET_ACCESS_KEY),
     [RESTIC_PASSWORD.name]: { [RESTIC_PASSWORD.key]: 'restic repository password 1' },
   };
   // Strimzi's cluster CA certificate (the store trusts it for the Kafka notification target): a fresh self-signed CA.
   const ca = site.kafka.caCertificate;
   s[ca.name] = { [ca.key]: selfSignedCa() };
   for (const g of site.grants) {
-    s[g.credentials.secretName] = g.consumer.name === 'velero'
-      ? { ...veleroKeys }
-      : { AWS_ACCESS_KEY_ID: `${g.consumer.name}-key`, AWS_SECRET_ACCESS_KEY: `${g.consumer.name}-secret-key-1` };
+    // Under the key names the grant's credentials give (the manifests read the same names by secretKeyRef).
+    Object.assign(s, g.consumer.name === 'velero'
+      ? s3SecretValues(g.credentials, veleroKeys.AWS_ACCESS_KEY_ID, veleroKeys.AWS_SECRET_ACCESS_KEY)
+      : s3SecretValues(g.credentials, `${g.consumer.name}-key`, `${g.consumer.name}-secret-key-1`));
   }
   const cred = site.veleroLocation.apiObject.toJson().spec.credential;
   s[cred.name] = { [cred.key]: awsCredentialsFile(veleroKeys) };

@@ -27,14 +27,14 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CLOUD_KEYS, cloudManifests, exampleProps, exampleSite, ImageLikeBin, Keys, mcAs, McResult, objectsUnder, operatorCreatesKeys,
+  CLOUD_KEYS, CLOUD_ROOT, cloudManifests, exampleProps, exampleSite, ImageLikeBin, Keys, keysOf, mcAs, McResult, objectsUnder, operatorCreatesKeys,
   parseCredentialsFile, RESTIC_PASSWORD, siteSecrets, startProvisioned,
 } from './video-site-archive-support';
 import { VideoSurveillanceSite } from '../../src';
 import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { explainNginxFailure, nginxRuntime, nginxTest, pattern, Proc, request, TinyDns, waitFor } from '../cache/servers';
 import { find } from '../support/harness';
-import { MinioTestCluster, SecretValues } from '../support/minio';
+import { MinioTestCluster, s3SecretValues, SecretValues } from '../support/minio';
 import { reportKeyPolicy } from '../support/site-report';
 import { requireTools } from '../support/tools';
 
@@ -46,7 +46,8 @@ process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
 
 const ARCHIVE_BUCKET = exampleProps('http://127.0.0.1:9').cloud.archiveBucket;
 const OTHER_BUCKET = 'other-fleet';
-const cloudRoot = { rootUser: 'cloud-root', rootPassword: 'cloud-root-password-1' };
+// The cloud MinIO's root keys, stored under the key names its rootCredentials give.
+const cloudRootSecrets = s3SecretValues(CLOUD_ROOT, 'cloud-root', 'cloud-root-password-1');
 const cloudKeys: Keys = { AWS_ACCESS_KEY_ID: 'store-0417-archive', AWS_SECRET_ACCESS_KEY: 'cloud-archive-secret-1' };
 const cloudVeleroKeys: Keys = { AWS_ACCESS_KEY_ID: 'store-0417-velero', AWS_SECRET_ACCESS_KEY: 'cloud-velero-secret-1' };
 const basic = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
@@ -59,7 +60,7 @@ beforeAll(async () => {
   bin = new ImageLikeBin();
   const manifests = cloudManifests(ARCHIVE_BUCKET, OTHER_BUCKET);
   const job = manifests.find((m) => m.kind === 'Job');
-  ({ cluster: cloud } = await startProvisioned(manifests, { 'cloud-root': cloudRoot }, job.metadata.name));
+  ({ cluster: cloud } = await startProvisioned(manifests, cloudRootSecrets, job.metadata.name));
   console.log(`cloud MinIO up in ${cloud.startMillis} ms at ${cloud.servers[0].url}`);
 });
 afterAll(async () => {
@@ -70,7 +71,7 @@ afterAll(async () => {
 
 const cloudUrl = () => cloud!.servers[0].url;
 const mcDir = (name: string) => path.join(work, `mc-${name}`);
-const cloudAsRoot = () => mcAs(cloudUrl(), { AWS_ACCESS_KEY_ID: cloudRoot.rootUser, AWS_SECRET_ACCESS_KEY: cloudRoot.rootPassword }, mcDir('cloud-root'));
+const cloudAsRoot = () => mcAs(cloudUrl(), keysOf(cloudRootSecrets, CLOUD_ROOT), mcDir('cloud-root'));
 
 function expectOk(r: McResult): void {
   expect({ ok: r.ok, out: r.ok ? '' : r.out }).toEqual({ ok: true, out: '' });
@@ -132,7 +133,7 @@ describe('the README example site: archive to the cloud, Velero cloud keys, play
     console.log(`site store (4 servers) up in ${store.startMillis} ms; provisioning:\n${provisioning.trim().split('\n').slice(-5).join('\n')}`);
     // A recorder writes its segments with the keys of the recorder grant's Secret.
     const rec = site.recorderGrants[0];
-    const mc = mcAs(store.servers[0].url, secrets[rec.credentials.secretName] as any, mcDir('recorder'));
+    const mc = mcAs(store.servers[0].url, keysOf(secrets, rec.credentials), mcDir('recorder'));
     for (const s of segments) expectOk(mc(['pipe', `s/${site.recordings.bucketName}/${s.key}`], s.body));
   });
   afterAll(async () => {
@@ -389,9 +390,8 @@ describe('variant with restic claims and site-local Velero', () => {
       const keys = parseCredentialsFile(secrets[bsl.spec.credential.name][bsl.spec.credential.key]);
       const url = cluster.servers[0].url; // the Service's name resolves to the servers; mc here uses server 0's address
       const rec = site.recorderGrants[0];
-      expectOk(mcAs(url, secrets[rec.credentials.secretName] as any, mcDir('b-recorder'))(['pipe', `s/${site.recordings.bucketName}/cam-001/seg.mp4`], 'segment'));
-      const rootKeys = secrets[site.store.rootCredentials.secretName];
-      expectOk(mcAs(url, { AWS_ACCESS_KEY_ID: rootKeys.rootUser, AWS_SECRET_ACCESS_KEY: rootKeys.rootPassword }, mcDir('b-root'))(['pipe', `s/${bucket}/other-site/backups/x.json`], '{}'));
+      expectOk(mcAs(url, keysOf(secrets, rec.credentials), mcDir('b-recorder'))(['pipe', `s/${site.recordings.bucketName}/cam-001/seg.mp4`], 'segment'));
+      expectOk(mcAs(url, keysOf(secrets, site.store.rootCredentials), mcDir('b-root'))(['pipe', `s/${bucket}/other-site/backups/x.json`], '{}'));
 
       const velero = mcAs(url, keys, mcDir('b-velero'));
       expectVeleroWorks(velero, bucket, prefix);

@@ -60,19 +60,19 @@ const promisedRemote = /-->\|"MirrorMaker2 \(([^)]+)\)"\| n\d+\["Cloud Kafka"\]/
 /** Secret values an operator (or Strimzi's operators) would create; filled in beforeAll. */
 const secrets: SecretValues = {
   [site.store.rootCredentials.secretName]: {
-    [site.store.rootCredentials.userKey ?? 'rootUser']: 'store-root',
-    [site.store.rootCredentials.passwordKey ?? 'rootPassword']: `root-${newPassword()}`,
+    [site.store.rootCredentials.accessKeyIdKey]: 'store-root',
+    [site.store.rootCredentials.secretAccessKeyKey]: `root-${newPassword()}`,
   },
   [recorderGrant.credentials.secretName]: {
-    [recorderGrant.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID']: 'recorder-key',
-    [recorderGrant.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY']: `recorder-${newPassword()}`,
+    [recorderGrant.credentials.accessKeyIdKey]: 'recorder-key',
+    [recorderGrant.credentials.secretAccessKeyKey]: `recorder-${newPassword()}`,
   },
-  [site.archiveGrant.credentials.secretName]: { AWS_ACCESS_KEY_ID: 'archive-key', AWS_SECRET_ACCESS_KEY: `archive-${newPassword()}` },
+  [site.archiveGrant.credentials.secretName]: { [site.archiveGrant.credentials.accessKeyIdKey]: 'archive-key', [site.archiveGrant.credentials.secretAccessKeyKey]: `archive-${newPassword()}` },
   'playback-origin-token': { token: newPassword() },
 };
 const recorderKeys = {
-  accessKey: secrets[recorderGrant.credentials.secretName][recorderGrant.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'],
-  secretKey: secrets[recorderGrant.credentials.secretName][recorderGrant.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'],
+  accessKey: secrets[recorderGrant.credentials.secretName][recorderGrant.credentials.accessKeyIdKey],
+  secretKey: secrets[recorderGrant.credentials.secretName][recorderGrant.credentials.secretAccessKeyKey],
 };
 
 let dir: string;

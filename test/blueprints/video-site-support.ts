@@ -1,8 +1,8 @@
 // Props shared by the VideoSurveillanceSite tests (site wiring and grants).
 import { Duration } from 'cdk8s';
-import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSiteProps } from '../../src';
+import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSiteProps } from '../../src';
 
-export const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive' } });
+export const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-archive') });
 
 /** A 20-camera site archiving to a cloud bucket, Velero keys in `velero-site-a`. */
 export const videoBase: VideoSurveillanceSiteProps = {

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cron, Duration, Size } from 'cdk8s';
 import { Origin, Proc, TinyDns, freePort, nginxRuntime, nginxTest, pattern, request, startNginx, tempDir, waitFor } from './servers';
-import { CacheOrigin, CacheStaleCondition, ExternalObjectStore, NginxCacheOptions, NginxEdgeCache } from '../../src';
+import { CacheOrigin, CacheStaleCondition, ExternalObjectStore, NginxCacheOptions, NginxEdgeCache, S3Credentials } from '../../src';
 import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { chart, find, synth } from '../support/harness';
 import { requireTools } from '../support/tools';
@@ -65,7 +65,7 @@ function filesUnder(dir: string): string[] {
 describe('nginx -t accepts every shape of generated config', () => {
   const prefix = tempDir('nginx-t');
   afterAll(() => fs.rmSync(prefix, { recursive: true, force: true }));
-  const store = new ExternalObjectStore({ s3Endpoint: 'http://127.0.0.1:9000', credentials: { secretName: 's3' } });
+  const store = new ExternalObjectStore({ s3Endpoint: 'http://127.0.0.1:9000', credentials: S3Credentials.fromSecretName('s3') });
   test.each([
     ['defaults', { origin: CacheOrigin.fromUrl('http://127.0.0.1:8081') }],
     ['slice, custom key, validity and stale list', {
@@ -341,7 +341,7 @@ describe('cache warm-up script against real nginx and an S3 listing', () => {
     await cacheOrigin.start();
     const port = await freePort();
     const prefix = tempDir('nginx-warm');
-    const store = new ExternalObjectStore({ s3Endpoint: `http://127.0.0.1:${cacheOrigin.port}`, credentials: { secretName: 's3' } });
+    const store = new ExternalObjectStore({ s3Endpoint: `http://127.0.0.1:${cacheOrigin.port}`, credentials: S3Credentials.fromSecretName('s3') });
     const c = chart('edge');
     const cache = new NginxEdgeCache(c, 'cache', { origin: CacheOrigin.fromObjectStore(store, { bucket: 'videos' }), port, cacheVolumeSize: Size.mebibytes(256) });
     cache.addWarmUp('warmup', { schedule: Cron.daily(), paths: ['/playlist.m3u8'], prefixes: ['today/'], concurrency: 2, requestsPerSecond: 50 });

@@ -9,11 +9,11 @@ import { Size } from 'cdk8s';
 import { Origin, Proc, freePort, nginxRuntime, request, startNginx, tempDir } from './servers';
 import {
   CacheOrigin, ExternalObjectStore, MinioCluster, MinioPolicyStatements, NginxCacheOptions, NginxEdgeCache,
-  ViewerAuthentication,
+  ViewerAuthentication, S3Credentials,
 } from '../../src';
 import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { chart, find, synth } from '../support/harness';
-import { MinioTestCluster, SecretValues } from '../support/minio';
+import { MinioTestCluster, s3KeysOf, s3SecretValues, SecretValues } from '../support/minio';
 import { requireTools } from '../support/tools';
 
 const [, opensslBin, mcBin] = requireTools('nginx', 'openssl', 'mc', 'minio', 'unshare', 'setpriv', 'mkfs.ext4');
@@ -102,17 +102,19 @@ describe('viewers authenticate at the cache (basic auth, htpasswd from a Secret)
 });
 
 describe('the store serves the recordings to the cache only (token-conditioned anonymous read on the real MinIO)', () => {
-  const ROOT = 'minio-root';
+  const rootKeys = S3Credentials.fromSecretName('minio-root');
+  const writerKeys = S3Credentials.fromSecretName('writer-keys');
   const token = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
+  // Stand-ins for the operator's Secrets, under the key names the credentials objects give.
   const secrets: SecretValues = {
-    [ROOT]: { rootUser: 'edge-root', rootPassword: 'edge-root-password-1' },
+    ...s3SecretValues(rootKeys, 'edge-root', 'edge-root-password-1'),
     [TOKEN.name]: { [TOKEN.key]: token },
-    'writer-keys': { AWS_ACCESS_KEY_ID: 'writer-user', AWS_SECRET_ACCESS_KEY: 'writer-secret-key-1' },
+    ...s3SecretValues(writerKeys, 'writer-user', 'writer-secret-key-1'),
   };
   const c = chart('site');
-  const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: { secretName: ROOT } });
+  const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: rootKeys });
   store.addBucket('recordings', { readToken: TOKEN });
-  store.addPolicy('writer', { statements: MinioPolicyStatements.readWrite(['recordings']), users: [{ secretName: 'writer-keys' }] });
+  store.addPolicy('writer', { statements: MinioPolicyStatements.readWrite(['recordings']), users: [writerKeys] });
   const manifests = synth(c);
   const job = find(manifests, 'Job', store.provisioningJobName!);
 
@@ -136,7 +138,7 @@ describe('the store serves the recordings to the cache only (token-conditioned a
     const segment = path.join(cluster!.hostsFile + '.seg');
     fs.writeFileSync(segment, body);
     const put = spawnSync(mcBin, ['--no-color', 'cp', segment, 'w/recordings/cam-1/seg-0001.ts'], {
-      encoding: 'utf8', env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${cluster!.hostsFile}.mc`, MC_HOST_w: cluster!.mcHost('writer-user', 'writer-secret-key-1') },
+      encoding: 'utf8', env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${cluster!.hostsFile}.mc`, MC_HOST_w: cluster!.mcHost(s3KeysOf(secrets, writerKeys).accessKeyId, s3KeysOf(secrets, writerKeys).secretAccessKey) },
     });
     fs.rmSync(segment, { force: true });
     expect(put.stderr).toBe('');
@@ -153,7 +155,7 @@ describe('the store serves the recordings to the cache only (token-conditioned a
     // The cache in front of it, with the token from the Secret, and viewers authenticating.
     const port = await freePort();
     prefix = tempDir('viewer-origin');
-    const origin = new ExternalObjectStore({ s3Endpoint: cluster!.servers[0].url, forcePathStyle: true, credentials: { secretName: 'unused' } });
+    const origin = new ExternalObjectStore({ s3Endpoint: cluster!.servers[0].url, forcePathStyle: true, credentials: S3Credentials.fromSecretName('unused') });
     const built = build({
       origin: CacheOrigin.fromObjectStore(origin, { bucket: 'recordings' }), port, sliceSize: Size.mebibytes(1), originToken: TOKEN, viewerCredentials: VIEWERS,
     });

@@ -1,7 +1,7 @@
 // Viewer authentication and the origin token: the rules the constructs enforce at synth (the behaviour itself is
 // proven by the real nginx and MinIO in viewer-auth.real.test.ts).
 import { Size } from 'cdk8s';
-import { BucketAnonymousAccess, CacheOrigin, MinioCluster, NginxEdgeCache, ViewerAuthentication } from '../../src';
+import { BucketAnonymousAccess, CacheOrigin, MinioCluster, NginxEdgeCache, S3Credentials, ViewerAuthentication } from '../../src';
 import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { chart } from '../support/harness';
 
@@ -30,7 +30,7 @@ describe('viewer authentication', () => {
   });
 
   test('a bucket read token replaces anonymous access and cannot be combined with it', () => {
-    const store = new MinioCluster(chart('site'), 'store', { driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'root' } });
+    const store = new MinioCluster(chart('site'), 'store', { driveSize: Size.gibibytes(10), rootCredentials: S3Credentials.fromSecretName('root') });
     expect(() => store.addBucket('recordings', { readToken: token, anonymousAccess: BucketAnonymousAccess.DOWNLOAD }))
       .toThrow(/anonymousAccess = "download": cannot be combined with readToken/);
   });

@@ -20,7 +20,7 @@ import { Cpu } from 'cdk8s-plus-30';
 import {
   Bandwidth, ContainerImage, DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, KafkaCloudCluster,
   ModelDistributionSite, ObjectLockMode, ObjectStoreFlavor, RedisEvictionPolicy, SecurityBaseline, SecurityRule,
-  VideoSurveillanceSite,
+  VideoSurveillanceSite, S3Credentials,
 } from '../../src';
 import { WorkloadFootprint } from '../../src/blueprints/site/footprint';
 import { synth } from '../support/harness';
@@ -70,7 +70,7 @@ const exampleCases: Case[] = fs.readdirSync(examplesDir)
   }));
 
 const awsStore = (secretName: string) => new ExternalObjectStore({
-  s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName },
+  s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName(secretName),
 });
 const cloudKafka = (username: string): KafkaCloudCluster => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
@@ -80,7 +80,7 @@ const cloudKafka = (username: string): KafkaCloudCluster => ({
 const regionalMinio = () => new ExternalObjectStore({
   s3Endpoint: 'http://minio.regional.svc.cluster.local:9000',
   flavor: ObjectStoreFlavor.MINIO,
-  credentials: { secretName: 'regional-keys' },
+  credentials: S3Credentials.fromSecretName('regional-keys'),
   networkPeer: { namespace: 'regional', podLabels: { 'app.kubernetes.io/name': 'minio' }, ports: [9000] },
 });
 
@@ -170,7 +170,7 @@ function modelSite(siteName: string, custom: boolean): App {
     clients: [{ namespace: 'vision', podLabels: { app: 'detector' } }],
     cloud: { releaseStore: releases, releaseBucket: 'fleet-models', releasePrefix: 'kiosk/', kafka: cloudKafka(`${siteName}-releases`), releaseTopic: 'kiosk-releases' },
     backup: { veleroCredential: { name: `velero-${siteName}`, key: 'cloud' }, veleroNamespace: 'backup', siteLocal: true, publicUrl: 'https://minio.kiosk.example.com' },
-    store: { parity: 3, rootCredentialsSecretName: `${siteName}-root` },
+    store: { parity: 3, rootCredentials: S3Credentials.fromSecretName(`${siteName}-root`) },
     bucket: { name: 'model-store', objectLock: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(3) }, noncurrentVersionExpiration: Duration.days(2) },
     release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Bandwidth.mebibytesPerSecond(10) },
     cache: { cacheVolumeSize: Size.gibibytes(50), replicas: 1, sliceSize: Size.mebibytes(4), validity: Duration.seconds(30), clientCidrs: ['10.30.0.0/24'] },

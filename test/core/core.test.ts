@@ -1,6 +1,6 @@
 import { ApiObject, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ContainerImage, ExternalObjectStore, ObjectStoreFlavor, Warnings } from '../../src';
+import { ContainerImage, ExternalObjectStore, ObjectStoreFlavor, S3Credentials, Warnings } from '../../src';
 import { EdgeLabels, EdgeMessages, KubeNames, Resources, RestrictedSecurity } from '../../src/core';
 import { synth } from '../support/harness';
 import { printedWarnings } from '../support/warnings';
@@ -103,15 +103,15 @@ describe('Resources', () => {
 
 describe('ExternalObjectStore', () => {
   test('defaults', () => {
-    const s = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com/', credentials: { secretName: 'cloud-s3' } });
+    const s = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com/', credentials: S3Credentials.fromSecretName('cloud-s3') });
     expect(s.s3Endpoint).toBe('https://s3.example.com');
     expect(s.region).toBe('us-east-1');
     expect(s.forcePathStyle).toBe(true);
     expect(s.flavor).toBe(ObjectStoreFlavor.GENERIC_S3);
-    expect(new ExternalObjectStore({ s3Endpoint: 'https://s3.amazonaws.com', credentials: { secretName: 'x' }, flavor: ObjectStoreFlavor.AWS_S3 }).forcePathStyle).toBe(false);
+    expect(new ExternalObjectStore({ s3Endpoint: 'https://s3.amazonaws.com', credentials: S3Credentials.fromSecretName('x'), flavor: ObjectStoreFlavor.AWS_S3 }).forcePathStyle).toBe(false);
   });
   test.each(['s3.example.com', 'ftp://x', 'https://x/bucket'])('fails on endpoint %s', (e) => {
-    expect(() => new ExternalObjectStore({ s3Endpoint: e, credentials: { secretName: 'x' } })).toThrow(/s3Endpoint = .*must be an http\(s\) URL/);
+    expect(() => new ExternalObjectStore({ s3Endpoint: e, credentials: S3Credentials.fromSecretName('x') })).toThrow(/s3Endpoint = .*must be an http\(s\) URL/);
   });
 });
 

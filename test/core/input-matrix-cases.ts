@@ -7,6 +7,7 @@ import {
   KafkaAuthentication, KafkaSync, LonghornRecurringJob, LonghornRecurringTask, LonghornStorageClass, LvmLocalPvStorageClass, MinioCluster,
   ModelDistributionSite, ModelDistributionSiteProps, NginxEdgeCache, ObjectReplication, ObjectStoreFlavor, RcloneArchive, RcloneRemote, RedisCache,
   ResticBackup, ResticRepository, RookCephCluster, VeleroBackupLocation, VeleroSchedule, VideoSurveillanceSite, VideoSurveillanceSiteProps,
+  S3Credentials,
 } from '../../src';
 
 /** One mistake: `build(bad)` must throw naming `construct`, `prop` and `shown`, with a fix; `build(good)` must synthesize. */
@@ -40,8 +41,8 @@ function inChart(fn: (c: Chart) => void): App {
   return app;
 }
 
-const cloudS3 = () => new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-keys' } });
-const siteS3 = () => new ExternalObjectStore({ s3Endpoint: 'http://store-hl.site-a.svc.cluster.local:9000', flavor: ObjectStoreFlavor.MINIO, credentials: { secretName: 'store-keys' } });
+const cloudS3 = () => new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-keys') });
+const siteS3 = () => new ExternalObjectStore({ s3Endpoint: 'http://store-hl.site-a.svc.cluster.local:9000', flavor: ObjectStoreFlavor.MINIO, credentials: S3Credentials.fromSecretName('store-keys') });
 const kafkaTarget = () => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
@@ -106,11 +107,13 @@ const rclone = (path: string) => (v: any) => inChart((c) => new RcloneArchive(c,
 const veleroSchedule = (path: string) => (v: any) => inChart((c) => new VeleroSchedule(c, 'nightly', withPath({ schedule: cron('30', '1'), location: VeleroBackupLocation.fromLocationName(c, 'loc', 'default', 'edge') }, path, v) as any));
 const veleroLocation = (path: string) => (v: any) => inChart((c) => new VeleroBackupLocation(c, 'cloud', withPath({ bucket: 'site-a-velero', credential: { name: 'velero-cloud', key: 'cloud' }, s3Url: 'https://s3.example.com', region: 'eu-central-1' }, path, v) as any));
 const externalStore = (path: string) => (v: any) => inChart((c) => {
-  const store = new ExternalObjectStore(withPath({ s3Endpoint: 'https://s3.example.com', region: 'eu-central-1', credentials: { secretName: 'cloud-keys', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' } }, path, v) as any);
+  const store = new ExternalObjectStore(withPath({ s3Endpoint: 'https://s3.example.com', region: 'eu-central-1', credentials: S3Credentials.fromSecretName('cloud-keys', { accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }) }, path, v) as any);
   new VeleroBackupLocation(c, 'cloud', { bucket: 'site-a-velero', objectStore: store, credential: { name: 'velero-cloud', key: 'cloud' } });
 });
-const minio = (path: string) => (v: any) => inChart((c) => new MinioCluster(c, 'store', withPath({ driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' }, region: 'eu-central-1' }, path, v) as any));
-const minioBucket = (v: any) => inChart((c) => new MinioCluster(c, 'store', { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } }).addBucket('b', { name: v }));
+const minio = (path: string) => (v: any) => inChart((c) => new MinioCluster(c, 'store', withPath({ driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root'), region: 'eu-central-1' }, path, v) as any));
+/** `then` built with S3 keys named `v` (the factory runs inside the build, where the matrix expects the error). */
+const s3Keys = (secretName: string, then: (keys: S3Credentials) => App) => (v: any) => then(S3Credentials.fromSecretName(secretName, v));
+const minioBucket = (v: any) => inChart((c) => new MinioCluster(c, 'store', { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root') }).addBucket('b', { name: v }));
 const rookHosts = () => ['node-1', 'node-2', 'node-3'].map((name) => ({ name, devices: ['sdb'] }));
 const rook = (path: string) => (v: any) => inChart((c) => new RookCephCluster(c, 'ceph', withPath({ hosts: rookHosts(), deviceFilter: '^sd[b-d]' }, path, v) as any));
 const lvm = (path: string) => (v: any) => inChart((c) => new LvmLocalPvStorageClass(c, 'lvm', withPath({ volumeGroupPattern: 'lvmvg.*' }, path, v) as any));
@@ -174,8 +177,8 @@ export const MATRIX: MatrixCase[] = [
   c('names', 'htpasswd Secret key with a space (viewer credentials)', 'NginxEdgeCache', 'viewerCredentials.key', 'viewer list', { name: 'viewers', key: 'viewer list' }, { name: 'viewers', key: 'htpasswd' }, edgeCache('viewerCredentials')),
   c('names', 'origin token Secret name with an underscore', 'NginxEdgeCache', 'originToken.name', 'origin_token', { name: 'origin_token', key: 'token' }, { name: 'origin-token', key: 'token' }, privateCache('originToken')),
   c('names', 'Secret key with a space (Redis password)', 'RedisCache', 'password.key', 'redis password', { name: 'redis-auth', key: 'redis password' }, { name: 'redis-auth', key: 'password' }, redis('password')),
-  c('names', 'MinIO root user key with a space', 'MinioCluster', 'rootCredentials.userKey', 'root user', { secretName: 'minio-root', userKey: 'root user' }, { secretName: 'minio-root', userKey: 'rootUser' }, minio('rootCredentials')),
-  c('names', 'store access-key key with a colon', 'ExternalObjectStore', 'credentials.accessKeyIdKey', 'aws:id', { secretName: 'cloud-keys', accessKeyIdKey: 'aws:id' }, { secretName: 'cloud-keys', accessKeyIdKey: 'aws-id' }, externalStore('credentials')),
+  c('names', 'MinIO root user key with a space', 'S3Credentials.fromSecretName', 'keys.accessKeyIdKey', 'root user', { accessKeyIdKey: 'root user' }, { accessKeyIdKey: 'rootUser' }, s3Keys('minio-root', (k) => minio('rootCredentials')(k))),
+  c('names', 'store access-key key with a colon', 'S3Credentials.fromSecretName', 'keys.accessKeyIdKey', 'aws:id', { accessKeyIdKey: 'aws:id' }, { accessKeyIdKey: 'aws-id' }, s3Keys('cloud-keys', (k) => externalStore('credentials')(k))),
   c('names', 'Velero credential key with a space (video blueprint)', 'VideoSurveillanceSite', 'backup.veleroCredential.key', 'cloud creds', { name: 'velero-site-a', key: 'cloud creds' }, { name: 'velero-site-a', key: 'cloud' }, video('backup.veleroCredential')),
   c('names', 'Velero credential key with a tilde (IoT blueprint)', 'IoTSite', 'backup.veleroCredential.key', 'cloud~1', { name: 'velero-site-b', key: 'cloud~1' }, { name: 'velero-site-b', key: 'cloud' }, iot('backup.veleroCredential')),
   c('names', 'Kafka CA key with a space (model blueprint)', 'ModelDistributionSite', 'cloud.kafka.caCertificate.key', 'ca crt', { ...kafkaTarget(), caCertificate: { name: 'cloud-kafka-ca', key: 'ca crt' } }, kafkaTarget(), model('cloud.kafka')),
@@ -234,7 +237,8 @@ export const MATRIX: MatrixCase[] = [
   c('shape', 'topic partitions as a string', 'EdgeKafkaTopic', 'partitions', '"3"', '3', 3, kafkaTopic('partitions')),
   c('shape', 'replication retries NaN', 'ObjectReplication', 'retries', 'NaN', NaN, 5, replication('retries')),
   c('shape', 'Velero schedule missing', 'VeleroSchedule', 'schedule', 'undefined', undefined, cron('30', '1'), veleroSchedule('schedule')),
-  c('shape', 'store credentials missing', 'ExternalObjectStore', 'credentials', 'undefined', undefined, { secretName: 'cloud-keys' }, externalStore('credentials')),
+  c('shape', 'store credentials missing', 'ExternalObjectStore', 'credentials', 'undefined', undefined, S3Credentials.fromSecretName('cloud-keys'), externalStore('credentials')),
+  c('shape', 'store credentials in the former { secretName } shape', 'ExternalObjectStore', 'credentials', '{"secretName":"cloud-keys"}', { secretName: 'cloud-keys' }, S3Credentials.fromSecretName('cloud-keys'), externalStore('credentials')),
 
   // 6. Blueprint-level messages -----------------------------------------------------------------------------
   c('blueprint', 'retention in fractional days (video)', 'VideoSurveillanceSite', 'retention', '7 days 12 hours', Duration.hours(180), Duration.days(8), video('retention')),

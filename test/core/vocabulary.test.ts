@@ -4,7 +4,7 @@
 import { Size } from 'cdk8s';
 import {
   Filesystem, HostPathLocalPvStorageClass, IEventTopic, LonghornStorageClass, LvmLocalPvStorageClass, MinioCluster, ObjectEvent,
-  RookCephCluster, Warnings, ZfsLocalPvStorageClass,
+  RookCephCluster, Warnings, ZfsLocalPvStorageClass, S3Credentials,
 } from '../../src';
 import { chart, find, synth } from '../support/harness';
 
@@ -34,8 +34,8 @@ describe('Filesystem', () => {
 
   test('MinIO takes any member and warns about ext4 only', () => {
     const c = chart('edge');
-    new MinioCluster(c, 'btrfs', { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' }, driveFilesystem: Filesystem.BTRFS });
-    new MinioCluster(c, 'ext4', { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' }, driveFilesystem: Filesystem.EXT4 });
+    new MinioCluster(c, 'btrfs', { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root'), driveFilesystem: Filesystem.BTRFS });
+    new MinioCluster(c, 'ext4', { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root'), driveFilesystem: Filesystem.EXT4 });
     const fsWarnings = Warnings.collect(c).filter((w) => w.includes('driveFilesystem'));
     expect(fsWarnings).toHaveLength(1);
     expect(fsWarnings[0]).toMatch(/^\[WARNING\] MinioCluster "test\/ext4": driveFilesystem = "ext4": MinIO recommends XFS/);
@@ -60,7 +60,7 @@ describe('Filesystem', () => {
 describe('ObjectEvent', () => {
   test('MinIO subscribes to event families under mc\'s names', () => {
     const c = chart('edge');
-    const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' }, eventQueue: true });
+    const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root'), eventQueue: true });
     store.addBucket('video', {
       versioning: true,
       notifications: [{
@@ -83,7 +83,7 @@ describe('ObjectEvent', () => {
 
   describe('fails if', () => {
     test('MinIO is asked for a single operation rather than a family', () => {
-      const store = new MinioCluster(chart('edge'), 'store', { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } });
+      const store = new MinioCluster(chart('edge'), 'store', { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root') });
       expect(() => store.addBucket('video', { notifications: [{ topic, events: [ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_CREATED_PUT] }] })).toThrow(
         /^MinioBucket "test\/store\/video": notifications\[0\]\.events\[1\] = "s3:ObjectCreated:Put": MinIO subscribes to event families only \(created, removed, accessed, replication, lifecycle\); use ObjectEvent\.OBJECT_CREATED, ObjectEvent\.OBJECT_REMOVED, ObjectEvent\.OBJECT_ACCESSED, ObjectEvent\.REPLICATION or ObjectEvent\.LIFECYCLE$/,
       );

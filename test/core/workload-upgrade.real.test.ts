@@ -4,7 +4,7 @@
 // update. Each StatefulSet is created as the library synthesizes it with its default image, then replaced (PUT) by the
 // one synthesized with a later tag. Test-side stand-in: the namespace is created here, as an operator would.
 import { Duration, Size } from 'cdk8s';
-import { CacheOrigin, ContainerImage, InfluxDb, MinioCluster, NginxEdgeCache } from '../../src';
+import { CacheOrigin, ContainerImage, InfluxDb, MinioCluster, NginxEdgeCache, S3Credentials } from '../../src';
 import { chart, synth } from '../support/harness';
 import { KubeCluster } from '../support/kube';
 import { requireTools } from '../support/tools';
@@ -47,7 +47,7 @@ const cases: Case[] = [
     label: 'MinioCluster',
     defaultImage: ContainerImage.MINIO,
     statefulSet: (image) => statefulSetOf((c) => new MinioCluster(c, 'store', {
-      driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'minio-root' }, image,
+      driveSize: Size.gibibytes(10), rootCredentials: S3Credentials.fromSecretName('minio-root'), image,
     })),
   },
 ];

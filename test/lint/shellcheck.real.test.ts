@@ -8,7 +8,7 @@ import { buildApp as buildIotApp } from '../../examples/iot/main';
 import {
   Bandwidth, BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor, RcloneArchive,
   RcloneArchiveProps, RcloneMode, RcloneRemote, ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
-  ObjectReplication,
+  ObjectReplication, S3Credentials,
 } from '../../src';
 import { ModelReleaseScript } from '../../src/sync/model-release/release-script';
 import { shellcheck } from '../backup/support';
@@ -30,7 +30,7 @@ test('shellcheck flags a broken script (the check is live)', () => {
 });
 
 test('ResticBackup: every script variant is clean', () => {
-  const minio = new ExternalObjectStore({ s3Endpoint: 'http://minio.storage.svc.cluster.local:9000', credentials: { secretName: 'minio-keys' }, flavor: ObjectStoreFlavor.MINIO });
+  const minio = new ExternalObjectStore({ s3Endpoint: 'http://minio.storage.svc.cluster.local:9000', credentials: S3Credentials.fromSecretName('minio-keys'), flavor: ObjectStoreFlavor.MINIO });
   const base: ResticBackupProps = {
     source: BackupSource.fromClaimName('media'),
     repository: ResticRepository.s3(minio, { bucket: 'backups', prefix: 'restic/site-a' }),
@@ -60,7 +60,7 @@ test('IoTSite: the command the report gives for minting Telegraf\'s write-only I
         caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
         credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'plant-7-mm2', secretName: 'cloud-kafka-user' },
       },
-      backupStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', credentials: { secretName: 'cloud-keys' }, flavor: ObjectStoreFlavor.AWS_S3 }),
+      backupStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', credentials: S3Credentials.fromSecretName('cloud-keys'), flavor: ObjectStoreFlavor.AWS_S3 }),
       backupBucket: 'fleet-backups',
     },
     backup: { veleroCredential: { name: 'velero-plant-7', key: 'cloud' } },
@@ -73,7 +73,7 @@ test('IoTSite: the command the report gives for minting Telegraf\'s write-only I
 });
 
 test('RcloneArchive: every script variant is clean', () => {
-  const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', credentials: { secretName: 'cloud-keys' }, flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-central-1' });
+  const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', credentials: S3Credentials.fromSecretName('cloud-keys'), flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-central-1' });
   const base: RcloneArchiveProps = { source: BackupSource.fromClaimName('recordings'), destination: RcloneRemote.s3(cloud, { bucket: 'edge-archive', prefix: 'site-a' }) };
   const variants: Array<Partial<RcloneArchiveProps>> = [
     {},
@@ -89,7 +89,8 @@ test('RcloneArchive: every script variant is clean', () => {
 
 test('ObjectReplication: the sync program is clean', () => {
   const c = chart();
-  const store = (endpoint: string, secretName: string) => new ExternalObjectStore({ s3Endpoint: endpoint, credentials: { secretName } });
+  const store = (endpoint: string, secretName: string) =>
+    new ExternalObjectStore({ s3Endpoint: endpoint, credentials: S3Credentials.fromSecretName(secretName) });
   const rep = new ObjectReplication(c, 'video', {
     source: store('http://minio.site-a.svc:9000', 'edge'), sourceBucket: 'video', destination: store('https://s3.example.com', 'cloud'), destinationBucket: 'fleet', destinationPrefix: 'site-a',
   });

@@ -13,6 +13,7 @@ import { ensurePackage, PackageLanguage, REPO_ROOT } from './packages';
 import { readmeSteps, ReadmeStep } from './readme';
 import {
   Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite,
+  S3Credentials,
 } from '../../src';
 import { requireTools, toolsDir } from '../support/tools';
 
@@ -45,7 +46,7 @@ function reference(): { [name: string]: string } {
         s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',
         region: 'eu-central-1',
         flavor: ObjectStoreFlavor.AWS_S3,
-        credentials: { secretName: 'cloud-archive-keys' },
+        credentials: S3Credentials.fromSecretName('cloud-archive-keys'),
       }),
       archiveBucket: 'fleet-video-archive',
       archiveBandwidthLimit: Bandwidth.mebibytesPerSecond(64),

@@ -32,9 +32,22 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { requireTools } from './tools';
+import type { S3Credentials } from '../../src';
 
 /** Secret values the test supplies: secret name → key → value (e.g. the root user and password). */
 export interface SecretValues { [secretName: string]: { [key: string]: string } }
+
+/** Test-side stand-in values for the Secret `keys` names, under the key names `keys` says (never re-typed). */
+export function s3SecretValues(keys: S3Credentials, accessKeyId: string, secretAccessKey: string): SecretValues {
+  return { [keys.secretName]: { [keys.accessKeyIdKey]: accessKeyId, [keys.secretAccessKeyKey]: secretAccessKey } };
+}
+
+/** The access key id and secret key `secrets` holds for `keys` (looked up under its key names). */
+export function s3KeysOf(secrets: SecretValues, keys: S3Credentials): { readonly accessKeyId: string; readonly secretAccessKey: string } {
+  const values = secrets[keys.secretName];
+  if (!values) throw new Error(`no stand-in values for Secret ${keys.secretName}`);
+  return { accessKeyId: values[keys.accessKeyIdKey], secretAccessKey: values[keys.secretAccessKeyKey] };
+}
 
 export interface StartMinioOptions {
   /** The synthesized manifests (the StatefulSet, its Services and any ConfigMaps/Secrets it references). */

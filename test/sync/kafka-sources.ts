@@ -8,7 +8,7 @@ import {
   Bandwidth, DecimalSize, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAclOperation,
   KafkaAclPatternType,
   KafkaAclPermission, KafkaAclResourceType, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectLockMode,
-  ObjectStoreFlavor, TopicCleanupPolicy, VideoSurveillanceSite, VideoSurveillanceSiteProps,
+  ObjectStoreFlavor, TopicCleanupPolicy, VideoSurveillanceSite, VideoSurveillanceSiteProps, S3Credentials,
 } from '../../src';
 import { props as modelProps } from '../blueprints/model-site-support';
 import { synth } from '../support/harness';
@@ -66,7 +66,7 @@ function videoProps(): VideoSurveillanceSiteProps {
     storageClassName: 'lvm-xfs',
     cloud: {
       kafka: cloudKafka('site-a-mm2', 'cloud-user'),
-      archive: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-archive' } }),
+      archive: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-archive') }),
       archiveBucket: 'video-archive',
     },
     backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' } },
@@ -83,7 +83,7 @@ function iotProps(): IoTSiteProps {
     cloud: {
       kafka: cloudKafka('site-a-mm2', 'cloud-kafka-user'),
       backupStore: new ExternalObjectStore({
-        s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-backup-keys' },
+        s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-backup-keys'),
       }),
       backupBucket: 'fleet-backups',
     },

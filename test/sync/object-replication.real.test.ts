@@ -4,6 +4,7 @@ import { build, cloudStore, edgeStore } from './object-replication-support';
 import { getObject, md5s, putObject, rclone, remoteEnv, removeImageLikeBin, runContainer, S3Server, startS3Server } from './s3-servers';
 import { Bandwidth, ConflictPolicy, ObjectReplicationProps } from '../../src';
 import { find, synth } from '../support/harness';
+import { s3SecretValues } from '../support/minio';
 import { requireTools } from '../support/tools';
 
 requireTools('rclone', 'moto_server', 'busybox');
@@ -22,7 +23,8 @@ describe('ObjectReplication with real rclone and S3 servers', () => {
   let edge: S3Server;
   let cloud: S3Server;
   let env: { [k: string]: string };
-  const secrets = { 'edge-s3': { AWS_ACCESS_KEY_ID: 'edge', AWS_SECRET_ACCESS_KEY: 'edge-secret' }, 'cloud-s3': { id: 'cloud', key: 'cloud-secret' } };
+  // Stand-ins for the operator's Secrets, under the key names the stores' credentials give.
+  const secrets = { ...s3SecretValues(edgeStore().credentials, 'edge', 'edge-secret'), ...s3SecretValues(cloudStore().credentials, 'cloud', 'cloud-secret') };
   const t0 = new Date('2026-01-01T00:00:00Z');
   const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 

@@ -2,7 +2,7 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { build, cloudStore, container, edgeStore } from './object-replication-support';
 import {
   Bandwidth, ConflictPolicy, ContainerImage, ExternalObjectStore, IObjectStore, ObjectReplication, ObjectStoreFlavor,
-  SecurityBaseline, Warnings,
+  SecurityBaseline, Warnings, S3Credentials,
 } from '../../src';
 import { chart, find, synth } from '../support/harness';
 
@@ -39,7 +39,7 @@ describe('ObjectReplication', () => {
 
   test('custom: schedule, bandwidth cap, retries, max age, timeout, CA certificates, resources', () => {
     const c = chart('site-a');
-    const source = new ExternalObjectStore({ s3Endpoint: 'https://rgw.site-a.svc:443', credentials: { secretName: 'rgw' }, flavor: ObjectStoreFlavor.CEPH_RGW, caCertificate: { name: 'rgw-ca', key: 'ca.pem' } });
+    const source = new ExternalObjectStore({ s3Endpoint: 'https://rgw.site-a.svc:443', credentials: S3Credentials.fromSecretName('rgw'), flavor: ObjectStoreFlavor.CEPH_RGW, caCertificate: { name: 'rgw-ca', key: 'ca.pem' } });
     new ObjectReplication(c, 'nightly', {
       source,
       sourceBucket: 'models',
@@ -100,9 +100,9 @@ describe('ObjectReplication', () => {
   });
 
   describe('fails if', () => {
-    test('a credentials Secret is missing', () => {
-      const noSecret = { ...cloudStore(), credentials: { secretName: '' } } as IObjectStore;
-      expect(() => build({ destination: noSecret })).toThrow(/^ObjectReplication "test\/video-to-cloud": destination.credentials.secretName = "": rclone reads the access keys from a Secret/);
+    test('a store has no S3Credentials (a hand-made IObjectStore with the former { secretName } shape)', () => {
+      const noSecret = { ...cloudStore(), credentials: { secretName: '' } } as unknown as IObjectStore;
+      expect(() => build({ destination: noSecret })).toThrow(/^ObjectReplication "test\/video-to-cloud": destination.credentials = "\{"secretName":""\}": S3 access keys for rclone come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/);
     });
     test('a CA reference has no key', () => {
       const badCa = { ...cloudStore(), caCertificate: { name: 'ca', key: '' } } as IObjectStore;

@@ -3,7 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { RcloneRemote } from './remote';
 import { RcloneMode, RcloneScript } from './script';
-import { Bandwidth, NetworkPeer, ContainerImage, edgeError, EdgeMessages, RcloneEnv, RequiredSecrets, Warnings } from '../../core';
+import { Bandwidth, ContainerImage, edgeError, EdgeMessages, NetworkPeer, RcloneEnv, RequiredSecrets, SecretReaders, Warnings } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { secretKeyVolume } from '../../core/secret-env';
 import { KeyNames, Shape } from '../../core/validate';
@@ -155,14 +155,13 @@ export class RcloneArchive extends Construct {
         egress = endpointEgress(store.s3Endpoint, store.networkPeer, props.egressCidrs);
         S3Names.assertBucket(this, 'destination.bucket', dest.bucket!);
         const prefix = S3Names.normalizePrefix(this, 'destination.prefix', dest.prefix);
-        if (!store.credentials?.secretName) {
-          throw edgeError(this, { prop: 'destination.store.credentials.secretName', value: '', rule: 'the object store has no credentials Secret', fix: 'give the store a Secret holding AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' });
-        }
+        const keys = SecretReaders.checkS3(this, 'destination.store.credentials', store.credentials, 'the rclone archive');
         if (dest.storageClass !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(dest.storageClass)) {
           throw edgeError(this, { prop: 'destination.storageClass', value: dest.storageClass, rule: 'must be an S3 storage class name in capitals', fix: 'use e.g. "STANDARD_IA", "GLACIER_IR" or "DEEP_ARCHIVE"' });
         }
         // The job writes into an existing bucket: no bucket check (RcloneEnv's default).
         env.push(...RcloneEnv.s3Remote(REMOTE, store, { storageClass: dest.storageClass }));
+        keys.requireIn(this, { namespace: SecretReaders.namespaceOf(this), purpose: `S3 keys of rclone archive ${this.name} (bucket ${dest.bucket}${prefix ? `/${prefix}` : ''} on ${store.s3Endpoint})` });
         if (store.caCertificate) {
           volumes.push(secretKeyVolume('ca', store.caCertificate, 'ca.crt'));
           RequiredSecrets.addKey(this, store.caCertificate, { namespace, purpose: `CA certificate the archive job ${this.name} verifies ${store.s3Endpoint} with` });

@@ -3,7 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResticRepository } from './repository';
 import { ResticRetention, ResticScript } from './script';
-import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, NetworkPeer, RequiredSecrets, Resources, SecretKeyReference, Warnings } from '../../core';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, NetworkPeer, RequiredSecrets, Resources, SecretKeyReference, SecretReaders, Warnings } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { secretKeyEnv, secretKeyVolume } from '../../core/secret-env';
 import { KeyNames, Shape } from '../../core/validate';
@@ -170,14 +170,12 @@ export class ResticBackup extends Construct {
         egress = endpointEgress(store.s3Endpoint, store.networkPeer, props.egressCidrs);
         S3Names.assertBucket(this, 'repository.bucket', repo.bucket!);
         const prefix = S3Names.normalizePrefix(this, 'repository.prefix', repo.prefix);
-        if (!store.credentials?.secretName) {
-          throw edgeError(this, { prop: 'repository.store.credentials.secretName', value: '', rule: 'the object store has no credentials Secret', fix: 'give the store a Secret holding AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' });
-        }
+        const keys = SecretReaders.checkS3(this, 'repository.store.credentials', store.credentials, 'restic');
         env.push(
           { name: 'RESTIC_REPOSITORY', value: `s3:${store.s3Endpoint}/${repo.bucket}${prefix ? `/${prefix}` : ''}` },
-          secretKeyEnv('AWS_ACCESS_KEY_ID', { name: store.credentials.secretName, key: store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }),
-          secretKeyEnv('AWS_SECRET_ACCESS_KEY', { name: store.credentials.secretName, key: store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }),
+          ...keys.env(),
         );
+        keys.requireIn(this, { namespace: SecretReaders.namespaceOf(this), purpose: `S3 keys of restic backup ${this.name} (repository ${repo.bucket}${prefix ? `/${prefix}` : ''} on ${store.s3Endpoint})` });
         extendedOptions['s3.region'] = store.region;
         if (store.forcePathStyle) extendedOptions['s3.bucket-lookup'] = 'path';
         S3Targets.register(this, { endpoint: store.s3Endpoint, bucket: repo.bucket!, prefix, what: 'restic repository' });

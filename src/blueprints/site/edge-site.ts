@@ -13,7 +13,7 @@ import { NginxEdgeCache } from '../../cache';
 import { Redundancy } from '../../capacity';
 import {
   edgeError, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess, ObjectStoreConsumer, ObjectStoreGrant, ObjectStoreGrantOptions,
-  ObjectStoreGrantStatements, IObjectStore, RequiredSecret, RequiredSecrets, S3KeyUse, SecurityBaseline, Warnings,
+  ObjectStoreGrantStatements, IObjectStore, RequiredSecret, RequiredSecrets, S3Credentials, S3KeyUse, SecurityBaseline, Warnings,
 } from '../../core';
 import { Shape } from '../../core/validate';
 import { MinioCluster } from '../../objectstore/minio';
@@ -238,8 +238,8 @@ export abstract class EdgeSite extends Chart {
 
   /**
    * Grant `consumer` `access` to buckets of `store`: the store creates the consumer's user and least-privilege policy
-   * and admits its pods; the site adds the namespace flow consumer → store and lists the grant's Secrets in the
-   * report. Pass `grant.objectStore` to the consumer.
+   * and admits its pods (and records the grant's Secrets in the chart's `RequiredSecrets`, which the report lists);
+   * the site adds the namespace flow consumer → store. Pass `grant.objectStore` to the consumer.
    */
   protected grant(
     store: IGrantableObjectStore, access: ObjectStoreAccess, consumer: ObjectStoreConsumer, options: ObjectStoreGrantOptions,
@@ -257,7 +257,6 @@ export abstract class EdgeSite extends Chart {
         this.allowWan(flow, consumer, [url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80]);
       }
     }
-    for (const s of g.requiredSecrets) this.requireSecret(s);
     this._grants.push(g);
     return g;
   }
@@ -324,15 +323,13 @@ export abstract class EdgeSite extends Chart {
   }
 
   /**
-   * Lists the keys of a store the site does not provision (a cloud bucket) among the Secrets to create, with the IAM
-   * policy that allows exactly `uses` (what the site's jobs declare they do with those keys) in "Key policies".
+   * Adds to the entry of the keys of a store the site does not provision (a cloud bucket; the jobs that read them
+   * record them) the IAM policy that allows exactly `uses` (what the site's jobs declare they do with those keys),
+   * shown under "Key policies".
    */
   protected requireStoreKeys(store: IObjectStore, purpose: string, uses: S3KeyUse[]): void {
-    const c = store.credentials;
-    this.requireSecret({
-      name: c.secretName,
+    store.credentials.requireIn(this, {
       namespace: this.siteName,
-      keys: [c.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID', c.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'],
       purpose: `${purpose} on ${store.s3Endpoint}; give the keys only the IAM policy under "Key policies"`,
       policy: ObjectStoreGrantStatements.policyDocument(uses),
     });
@@ -389,14 +386,8 @@ export abstract class EdgeSite extends Chart {
       resources: o.resources,
       tolerateServerLoss: o.tolerateServerLoss,
       eventQueue: spec.eventQueue,
-      rootCredentials: { secretName: o.rootCredentialsSecretName ?? `${this.siteName}-store-root` },
+      rootCredentials: o.rootCredentials ?? S3Credentials.fromSecretName(`${this.siteName}-store-root`),
       allowedClients: (spec.clients ?? []).map((c) => ({ ...c, ports: [] })),
-    });
-    this.requireSecret({
-      name: store.rootCredentials.secretName,
-      namespace: store.namespace,
-      keys: [store.rootCredentials.userKey ?? 'rootUser', store.rootCredentials.passwordKey ?? 'rootPassword'],
-      purpose: 'MinIO root user and password (the servers and the provisioning Job)',
     });
     this.allowStoreInternals(store);
     this.siteStore = store;

@@ -1,5 +1,5 @@
 import { ContainerResources } from 'cdk8s-plus-30';
-import { ContainerImage } from '../../core';
+import { ContainerImage, S3Credentials } from '../../core';
 
 /** Overrides for a site's MinIO store (the hot tier of the video and model sites). */
 export interface SiteStoreOptions {
@@ -14,11 +14,11 @@ export interface SiteStoreOptions {
    */
   readonly image?: ContainerImage;
   /**
-   * Secret with the MinIO root user and password, keys `rootUser` and `rootPassword` (the servers get them as
-   * `MINIO_ROOT_USER` / `MINIO_ROOT_PASSWORD`).
-   * @default '<site>-store-root'
+   * The MinIO root user and password (the root access keys; the servers get them as `MINIO_ROOT_USER` /
+   * `MINIO_ROOT_PASSWORD`).
+   * @default - S3Credentials.fromSecretName('<site>-store-root') (S3Credentials' default keys)
    */
-  readonly rootCredentialsSecretName?: string;
+  readonly rootCredentials?: S3Credentials;
   /**
    * Keep read/write quorum with one whole server down (MinIO rule); false only for labs.
    * @default true

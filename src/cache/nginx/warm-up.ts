@@ -1,7 +1,7 @@
 import { Chart, Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { Bandwidth, BandwidthFormat, ContainerImage, KubeNames, RequiredSecrets, Resources } from '../../core';
+import { Bandwidth, BandwidthFormat, ContainerImage, KubeNames, RequiredSecrets, Resources, SecretReaders } from '../../core';
 import { endpointEgress } from '../../core/network-policy';
 import { secretKeyVolume } from '../../core/secret-env';
 import { RestrictedWorkload } from '../../core/workload';
@@ -154,6 +154,10 @@ export class NginxCacheWarmUp extends Construct {
     // An equal share per worker, rounded down; at least 1 KiB/s over at most 32 workers leaves each 32 B/s or more.
     const limitRate = props.bandwidthLimit ? Math.floor(BandwidthFormat.wholeBytesPerSecond(props.bandwidthLimit) / concurrency) : undefined;
     const store = cache.origin.objectStore;
+    if (store && prefixes.length > 0) {
+      SecretReaders.checkS3(this, 'cache origin\'s objectStore.credentials', store.credentials, 'the warm-up\'s listing');
+      store.credentials.requireIn(this, { namespace: SecretReaders.namespaceOf(this), purpose: `S3 keys the cache warm-up ${this.name} lists ${cache.origin.bucketUrl} with` });
+    }
     const env: k8s.EnvVar[] = [
       { name: 'CACHE_URL', value: cache.url },
       { name: 'WARMUP_DIR', value: '/etc/warmup' },
@@ -166,8 +170,7 @@ export class NginxCacheWarmUp extends Construct {
       ...(store && prefixes.length > 0 ? [
         { name: 'S3_BUCKET_URL', value: cache.origin.bucketUrl! },
         { name: 'S3_REGION', value: store.region },
-        { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: store.credentials.secretName, key: store.credentials.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' } } },
-        { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: store.credentials.secretName, key: store.credentials.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' } } },
+        ...store.credentials.env(),
         ...(store.caCertificate ? [{ name: 'S3_CA_FILE', value: '/etc/warmup-ca/ca.crt' }] : []),
       ] : []),
     ];

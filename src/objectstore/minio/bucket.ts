@@ -4,7 +4,7 @@ import type { MinioCluster } from './cluster';
 import { checkClusterProp, replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
 import { MC_EVENT_NAMES } from './provisioning';
-import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, RequiredSecrets, SecretKeyReference, ValidationMessageOptions, Warnings } from '../../core';
+import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, RequiredSecrets, SecretKeyReference, SecretReaders, ValidationMessageOptions, Warnings } from '../../core';
 import { EnumSubset, KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
@@ -251,6 +251,7 @@ export class MinioBucket extends Construct {
     super(scope, id);
     Shape.check(this, props);
     checkClusterProp(this, props.cluster, 'bucket', 'addBucket');
+    this.cluster = props.cluster;
     const options: MinioBucketOptions = props;
     KeyNames.checkSecretRef(this, 'readToken', options.readToken);
     this.cluster = props.cluster;
@@ -383,6 +384,7 @@ export class MinioBucket extends Construct {
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       throw edgeError(this, { prop: `${at}.target.s3Endpoint`, value: replication.target.s3Endpoint, rule: 'must be an http(s) URL', fix: 'use e.g. "https://s3.example.com"' });
     }
+    SecretReaders.checkS3(this, `${at}.target.credentials`, replication.target.credentials, 'the replication target');
     this._replication.push(replication);
     const ids = this._replication.map((r) => replicationRuleId(r));
     const priorities = this._replication.map((r, i) => r.priority ?? i + 1);
@@ -396,6 +398,10 @@ export class MinioBucket extends Construct {
         purpose: `CA certificate the servers of MinIO ${this.cluster.name} verify the replication target ${replication.target.s3Endpoint} with`,
       });
     }
+    replication.target.credentials.requireIn(this, {
+      namespace: this.cluster.namespace,
+      purpose: `keys of ${replication.target.s3Endpoint} (bucket ${replication.bucket}), read by the provisioning Job of MinIO ${this.cluster.name} to set up replication of ${this.bucketName}`,
+    });
   }
 
   /** Records the lifecycle warnings of `rules` (give a deleteMarkerExpiration rule in the same call to avoid one). */

@@ -15,9 +15,6 @@ export class MinioClusterChecks {
     if (Resources.bytes(props.driveSize) <= 0) {
       throw edgeError(scope, { prop: 'driveSize', value: '0', rule: 'must be positive', fix: 'use e.g. Size.tebibytes(1)' });
     }
-    if (!props.rootCredentials.secretName) {
-      throw edgeError(scope, { prop: 'rootCredentials.secretName', value: '', rule: 'the root user and password come only from a Secret', fix: 'create a Secret with rootUser and rootPassword and pass its name' });
-    }
     if (props.storageClassName !== undefined) KubeNames.assertDns1123Subdomain(scope, 'storageClassName', props.storageClassName);
     if (props.tls && !props.tls.secretName) {
       throw edgeError(scope, { prop: 'tls.secretName', value: '', rule: 'TLS needs the certificate Secret', fix: 'pass the name of a kubernetes.io/tls Secret' });

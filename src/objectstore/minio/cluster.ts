@@ -10,7 +10,7 @@ import { MinioClusterChecks } from './checks';
 import { MinioErasureLayout } from './erasure';
 import { API_PORT, CONSOLE_PORT, MINIO_APP, MinioClusterRef, minioWorkload, PROVISIONER_COMPONENT, SERVER_COMPONENT } from './internal';
 import { kafkaTargets } from './notifications';
-import { MinioKesOptions, MinioProvisioningOptions, MinioRootCredentials, MinioTlsOptions } from './options';
+import { MinioKesOptions, MinioProvisioningOptions, MinioTlsOptions } from './options';
 import { MinioPolicy, MinioPolicyOptions } from './policy';
 import { MinioProvisioner } from './provisioner';
 import { MinioServer } from './server';
@@ -18,7 +18,7 @@ import { MinioTier, MinioTierOptions } from './tier';
 import {
   ContainerImage, edgeError, ExternalObjectStore, Filesystem, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret,
-  RequiredSecrets, RestrictedSecurity, S3CredentialsReference, SecretKeyReference,
+  RequiredSecrets, RestrictedSecurity, S3Credentials, SecretKeyReference, SecretReaders,
 } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 import { RestrictedWorkload } from '../../core/workload';
@@ -27,8 +27,11 @@ import { RestrictedWorkload } from '../../core/workload';
 export interface MinioClusterProps {
   /** Size of each drive (PersistentVolumeClaim). */
   readonly driveSize: Size;
-  /** The Secret with the root user and password. Never given as values. */
-  readonly rootCredentials: MinioRootCredentials;
+  /**
+   * The root user and password: the root access keys, from a Secret (never given as values). The servers and the
+   * provisioning Job read them as `MINIO_ROOT_USER` / `MINIO_ROOT_PASSWORD`; the password needs at least 8 characters.
+   */
+  readonly rootCredentials: S3Credentials;
   /**
    * Name of the StatefulSet and client Service (pods are NAME-0 … NAME-(servers-1); headless Service NAME-hl).
    * @default - the construct id
@@ -75,7 +78,7 @@ export interface MinioClusterProps {
    * with `addPolicy(…, { users: [thisReference] })`.
    * @default - the root credentials (fine for a lab; give production clients their own user)
    */
-  readonly clientCredentials?: S3CredentialsReference;
+  readonly clientCredentials?: S3Credentials;
   /**
    * Server image. The community image is frozen upstream (see docs); pass an AIStor or fork build to move on.
    * @default ContainerImage.MINIO
@@ -227,7 +230,7 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
   /** Always true (path-style addressing). */
   public readonly forcePathStyle: boolean;
   /** Keys for clients (see `clientCredentials`). */
-  public readonly credentials: S3CredentialsReference;
+  public readonly credentials: S3Credentials;
   /** Always MINIO. */
   public readonly flavor: ObjectStoreFlavor;
   /** CA of the TLS certificate, when TLS with a CA is on. */
@@ -240,8 +243,8 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
   public readonly layout: MinioErasureLayout;
   /** Server image. */
   public readonly image: ContainerImage;
-  /** Root credentials Secret. */
-  public readonly rootCredentials: MinioRootCredentials;
+  /** The root user and password (root access keys). */
+  public readonly rootCredentials: S3Credentials;
   /** The labels that select the server pods (see `podLabelsFor`). */
   public readonly podLabels: { [key: string]: string };
   /** The StatefulSet (escape hatch). */
@@ -259,10 +262,8 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     super(scope, id);
     Shape.check(this, props);
     S3Rules.checkRegion(this, 'region', props.region);
-    KeyNames.checkSecretKey(this, 'rootCredentials.userKey', props.rootCredentials?.userKey);
-    KeyNames.checkSecretKey(this, 'rootCredentials.passwordKey', props.rootCredentials?.passwordKey);
-    KeyNames.checkSecretKey(this, 'clientCredentials.accessKeyIdKey', props.clientCredentials?.accessKeyIdKey);
-    KeyNames.checkSecretKey(this, 'clientCredentials.secretAccessKeyKey', props.clientCredentials?.secretAccessKeyKey);
+    SecretReaders.checkS3(this, 'rootCredentials', props.rootCredentials, 'the MinIO servers and the provisioning Job');
+    if (props.clientCredentials !== undefined) SecretReaders.checkS3(this, 'clientCredentials', props.clientCredentials, 'the store\'s clients');
     KeyNames.checkSecretRef(this, 'kes.apiKey', props.kes?.apiKey);
     this.name = props.name ?? id;
     KubeNames.assertDns1123Label(this, 'name', this.name, 40);
@@ -298,11 +299,8 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     this.forcePathStyle = true;
     this.flavor = ObjectStoreFlavor.MINIO;
     this.rootCredentials = props.rootCredentials;
-    this.credentials = props.clientCredentials ?? {
-      secretName: props.rootCredentials.secretName,
-      accessKeyIdKey: props.rootCredentials.userKey ?? 'rootUser',
-      secretAccessKeyKey: props.rootCredentials.passwordKey ?? 'rootPassword',
-    };
+    this.credentials = props.clientCredentials ?? props.rootCredentials;
+    this.rootCredentials.requireIn(this, { namespace: this.namespace, purpose: `MinIO root user and password of ${this.name} (the servers and the provisioning Job)` });
     const caKey = props.tls ? props.tls.caKey ?? 'ca.crt' : undefined;
     this.caCertificate = props.tls && caKey ? { name: props.tls.secretName, key: caKey } : undefined;
     this.image = props.image ?? ContainerImage.MINIO;
@@ -423,20 +421,23 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     const prefix = ObjectStoreGrantStatements.normalisePrefix(options.prefix);
     const secretName = options.secretName ?? `${this.name}-${consumer.name}`;
     KubeNames.assertDns1123Subdomain(this, `grant to "${consumer.name}": secretName`, secretName);
-    const credentials: S3CredentialsReference = { secretName };
+    const credentials = S3Credentials.fromSecretName(secretName);
     const statements = ObjectStoreGrantStatements.statements(access, options.buckets, prefix);
     const policyName = `${consumer.name}-${access}`;
-    this.addPolicy(`grant-${consumer.name}-${access}`, { name: policyName, statements, users: [credentials] });
-    const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
     const where = `${options.buckets.join(', ')}${prefix ? ` (under ${prefix})` : ''}`;
+    const userPurpose = `keys of the MinIO user of ${consumer.name} (${access} on ${where}); the provisioning Job creates the user from them`;
+    const policy = this.addPolicy(`grant-${consumer.name}-${access}`, { name: policyName, statements });
+    policy._attachToUser(credentials, userPurpose);
+    const keys = credentials.keys;
     const requiredSecrets: RequiredSecret[] = [
-      { name: secretName, namespace: this.namespace, keys, purpose: `keys of the MinIO user of ${consumer.name} (${access} on ${where}); the provisioning Job creates the user from them` },
+      { name: secretName, namespace: this.namespace, keys, purpose: userPurpose },
     ];
     if (options.consumerCredential) {
       requiredSecrets.push(options.consumerCredential);
     } else if (consumer.namespace !== this.namespace) {
       requiredSecrets.push({ name: secretName, namespace: consumer.namespace, keys, purpose: `the same keys, read by ${consumer.name}` });
     }
+    for (const s of requiredSecrets) RequiredSecrets.add(this, s);
     const grant: ObjectStoreGrant = {
       consumer: { name: consumer.name, namespace: consumer.namespace, podLabels: { ...consumer.podLabels } },
       access,

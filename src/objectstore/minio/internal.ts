@@ -7,7 +7,6 @@ import type { MinioErasureLayout } from './erasure';
 import type { MinioPolicy } from './policy';
 import type { MinioTier } from './tier';
 import { ContainerImage, edgeError, IObjectStore, ObjectStoreGrant, SecretKeyReference } from '../../core';
-import { secretKeyEnv } from '../../core/secret-env';
 import { RestrictedWorkload } from '../../core/workload';
 
 /** S3 API port of the servers. */
@@ -85,11 +84,7 @@ export interface CertItem { readonly secret: string; readonly key: string; reado
 
 /** `MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD` from the root Secret (servers and the provisioning Job). */
 export function rootEnv(ref: MinioClusterRef): k8s.EnvVar[] {
-  const r = ref.props.rootCredentials;
-  return [
-    secretKeyEnv('MINIO_ROOT_USER', { name: r.secretName, key: r.userKey ?? 'rootUser' }),
-    secretKeyEnv('MINIO_ROOT_PASSWORD', { name: r.secretName, key: r.passwordKey ?? 'rootPassword' }),
-  ];
+  return ref.props.rootCredentials.env({ accessKeyId: 'MINIO_ROOT_USER', secretAccessKey: 'MINIO_ROOT_PASSWORD' });
 }
 
 /**

@@ -3,25 +3,6 @@ import { Duration } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-30';
 import { SecretKeyReference } from '../../core';
 
-/**
- * The Secret holding MinIO's root user and password: keys `rootUser` and `rootPassword` by default, passed to the servers
- * as the environment variables `MINIO_ROOT_USER` / `MINIO_ROOT_PASSWORD`.
- */
-export interface MinioRootCredentials {
-  /** Secret name (same namespace as the cluster). */
-  readonly secretName: string;
-  /**
-   * Key of the root user name.
-   * @default 'rootUser'
-   */
-  readonly userKey?: string;
-  /**
-   * Key of the root password (at least 8 characters).
-   * @default 'rootPassword'
-   */
-  readonly passwordKey?: string;
-}
-
 /** TLS for the S3 API and between servers. */
 export interface MinioTlsOptions {
   /**

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { MinioCluster } from './cluster';
 import { checkClusterProp } from './internal';
-import { edgeError, S3CredentialsReference } from '../../core';
+import { edgeError, S3Credentials, SecretReaders } from '../../core';
 import { Shape } from '../../core/validate';
 
 /** Effect of a policy statement. */
@@ -40,7 +40,7 @@ export interface MinioGroup {
   /** Group name. */
   readonly name: string;
   /** Members: each Secret's access key becomes (or updates) a MinIO user with that secret key. */
-  readonly members: S3CredentialsReference[];
+  readonly members: S3Credentials[];
 }
 
 /** Options of {@link MinioCluster.addPolicy}. */
@@ -56,7 +56,7 @@ export interface MinioPolicyOptions {
    * Users to attach the policy to. Each Secret's access key becomes (or updates) a MinIO user with that secret key.
    * @default - none
    */
-  readonly users?: S3CredentialsReference[];
+  readonly users?: S3Credentials[];
   /**
    * Groups to create (with their members) and attach the policy to.
    * @default - none
@@ -116,13 +116,15 @@ export class MinioPolicy extends Construct {
   public readonly policyName: string;
   /** The statements. */
   public readonly statements: PolicyStatement[];
-  private readonly _users: S3CredentialsReference[] = [];
+  private readonly _users: S3Credentials[] = [];
   private readonly _groups: MinioGroup[] = [];
+  private readonly cluster: MinioCluster;
 
   constructor(scope: Construct, id: string, props: MinioPolicyProps) {
     super(scope, id);
     Shape.check(this, props);
     checkClusterProp(this, props.cluster, 'policy', 'addPolicy');
+    this.cluster = props.cluster;
     const options: MinioPolicyOptions = props;
     this.policyName = options.name ?? id;
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@+=-]{0,127}$/.test(this.policyName)) {
@@ -171,7 +173,7 @@ export class MinioPolicy extends Construct {
   }
 
   /** Users the policy is attached to. */
-  public get users(): S3CredentialsReference[] {
+  public get users(): S3Credentials[] {
     return [...this._users];
   }
 
@@ -180,11 +182,21 @@ export class MinioPolicy extends Construct {
     return [...this._groups];
   }
 
-  /** Attach the policy to the user whose access keys are in `credentials` (the user is created or updated). */
-  public attachToUser(credentials: S3CredentialsReference): void {
-    if (!credentials.secretName) {
-      throw edgeError(this, { prop: 'users', value: '', rule: 'a user needs the Secret that holds its access keys', fix: 'pass { secretName: "…" }' });
-    }
+  /**
+   * Attach the policy to the user whose access keys are in `credentials` (the user is created or updated by the
+   * provisioning Job, which reads the keys: they are recorded in the chart's `RequiredSecrets`).
+   */
+  public attachToUser(credentials: S3Credentials): void {
+    this._attachToUser(credentials, `keys of a MinIO user with policy ${this.policyName}; the provisioning Job of ${this.cluster.name} creates the user from them`);
+  }
+
+  /**
+   * attachToUser with the purpose recorded for the operator (a grant says whose keys they are).
+   * @internal
+   */
+  public _attachToUser(credentials: S3Credentials, purpose: string): void {
+    SecretReaders.checkS3(this, `users[${this._users.length}]`, credentials, 'a MinIO user');
+    credentials.requireIn(this, { namespace: this.cluster.namespace, purpose });
     this._users.push(credentials);
   }
 
@@ -196,6 +208,10 @@ export class MinioPolicy extends Construct {
     if (group.members.length === 0) {
       throw edgeError(this, { prop: 'groups', value: group.name, rule: 'MinIO creates a group only together with members', fix: 'list at least one member' });
     }
+    group.members.forEach((m, i) => {
+      SecretReaders.checkS3(this, `groups.${group.name}.members[${i}]`, m, 'a MinIO group member');
+      m.requireIn(this, { namespace: this.cluster.namespace, purpose: `keys of a MinIO user in group ${group.name} (policy ${this.policyName}); the provisioning Job of ${this.cluster.name} creates the user from them` });
+    });
     this._groups.push({ name: group.name, members: [...group.members] });
   }
 }

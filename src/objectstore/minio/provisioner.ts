@@ -10,7 +10,7 @@ import { MinioLifecycle } from './lifecycle';
 import { derivedTargetId, kafkaTargetArn } from './notifications';
 import { MinioProvisioningScript, PlanBucket, PlanCredential, ProvisioningPlan, ProvisioningStep } from './provisioning';
 import type { MinioTier } from './tier';
-import { IObjectStore, Resources, S3CredentialsReference } from '../../core';
+import { IObjectStore, Resources, S3Credentials } from '../../core';
 import { CidrEgress, endpointEgress } from '../../core/network-policy';
 import { secretKeyEnv, secretKeyVolume } from '../../core/secret-env';
 
@@ -25,7 +25,7 @@ interface CredentialEnv {
 /** Where the Job finds the cluster's CA, when TLS with a CA is on. */
 const CA_FILE = '/etc/minio-ca/ca.crt';
 
-const keyOf = (c: S3CredentialsReference) => `${c.secretName}/${c.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'}/${c.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY'}`;
+const keyOf = (c: S3Credentials) => `${c.secretName}/${c.accessKeyIdKey}/${c.secretAccessKeyKey}`;
 
 /**
  * The provisioning ConfigMap, NetworkPolicy and Job of a cluster, created (in the cluster's scope) when the first
@@ -107,11 +107,10 @@ export class MinioProvisioner {
   private credentialEnv(): CredentialEnv {
     const ref = this.ref;
     const env: k8s.EnvVar[] = [];
-    const add = (prefix: string, c: S3CredentialsReference, label: string): PlanCredential => {
+    const add = (prefix: string, c: S3Credentials, label: string): PlanCredential => {
       const accessEnv = `${prefix}_ACCESS_KEY`;
       const secretEnv = `${prefix}_SECRET_KEY`;
-      env.push({ name: accessEnv, valueFrom: { secretKeyRef: { name: c.secretName, key: c.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' } } });
-      env.push({ name: secretEnv, valueFrom: { secretKeyRef: { name: c.secretName, key: c.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' } } });
+      env.push(...c.env({ accessKeyId: accessEnv, secretAccessKey: secretEnv }));
       return { accessEnv, secretEnv, label };
     };
     const users = new Map<string, PlanCredential>();

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { MinioCluster } from './cluster';
 import { checkClusterProp } from './internal';
-import { edgeError, IObjectStore, ObjectStoreFlavor } from '../../core';
+import { edgeError, IObjectStore, ObjectStoreFlavor, SecretReaders } from '../../core';
 import { S3Rules, Shape } from '../../core/validate';
 
 /** Options of {@link MinioCluster.addTier}. */
@@ -79,6 +79,11 @@ export class MinioTier extends Construct {
     this.prefix = options.prefix;
     this.region = options.region ?? options.target.region;
     this.storageClass = options.storageClass;
+    SecretReaders.checkS3(this, 'target.credentials', options.target.credentials, 'the tier');
+    options.target.credentials.requireIn(this, {
+      namespace: props.cluster.namespace,
+      purpose: `keys of ${options.target.s3Endpoint} (bucket ${options.bucket}), read by the provisioning Job of MinIO ${props.cluster.name} to add tier ${name}`,
+    });
     props.cluster._registerTier(this);
   }
 }

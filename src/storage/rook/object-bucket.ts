@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { CephKafkaNotificationOptions, RookCephKafkaBucketNotification } from './bucket-notification';
 import { RookNames } from './common';
 import type { RookCephObjectStore } from './object-store';
-import { EdgeLabels, edgeError, IObjectStore, NetworkPeer, ObjectStoreFlavor, Resources, S3CredentialsReference, SecretKeyReference } from '../../core';
+import { EdgeLabels, edgeError, IObjectStore, NetworkPeer, ObjectStoreFlavor, Resources, S3Credentials, SecretKeyReference } from '../../core';
 import { S3Rules, Shape } from '../../core/validate';
 
 /** Options of {@link RookCephObjectStore.addBucket}. */
@@ -44,7 +44,7 @@ export interface RookCephObjectBucketProps extends RookCephObjectBucketOptions {
 
 /**
  * A bucket provisioned through an `ObjectBucketClaim` on the object store's bucket StorageClass. Rook creates a Secret
- * and a ConfigMap named after the claim in its namespace (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`;
+ * and a ConfigMap named after the claim in its namespace (the access keys under S3Credentials' default keys;
  * `BUCKET_HOST`, `BUCKET_NAME`, `BUCKET_PORT`). Implements `IObjectStore` with the bucket's own credentials.
  */
 export class RookCephObjectBucket extends Construct implements IObjectStore {
@@ -61,7 +61,8 @@ export class RookCephObjectBucket extends Construct implements IObjectStore {
   public readonly s3Endpoint: string;
   public readonly region: string;
   public readonly forcePathStyle: boolean;
-  public readonly credentials: S3CredentialsReference;
+  /** The bucket's keys, which Rook writes to the Secret named after the claim. */
+  public readonly credentials: S3Credentials;
   public readonly flavor: ObjectStoreFlavor;
   public readonly caCertificate?: SecretKeyReference;
   public readonly networkPeer?: NetworkPeer;
@@ -111,7 +112,7 @@ export class RookCephObjectBucket extends Construct implements IObjectStore {
     this.flavor = store.flavor;
     this.caCertificate = store.caCertificate;
     this.networkPeer = store.networkPeer;
-    this.credentials = { secretName: this.claimName, accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' };
+    this.credentials = S3Credentials.fromOperatorSecret(this.claimName, `Rook (ObjectBucketClaim ${this.claimName} in ${this.namespace})`);
   }
 
   /**

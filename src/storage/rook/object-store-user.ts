@@ -2,7 +2,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RookNames } from './common';
 import type { RookCephObjectStore } from './object-store';
-import { EdgeLabels, edgeError, IObjectStore, NetworkPeer, ObjectStoreFlavor, Resources, S3CredentialsReference, SecretKeyReference } from '../../core';
+import { EdgeLabels, edgeError, IObjectStore, NetworkPeer, ObjectStoreFlavor, Resources, S3Credentials, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
 
 /** Options of {@link RookCephObjectStore.addUser}. */
@@ -58,12 +58,11 @@ export class RookCephObjectStoreUser extends Construct implements IObjectStore {
   public readonly userName: string;
   /** Namespace of the user and its Secret. */
   public readonly namespace: string;
-  /** The Secret Rook writes the keys to. */
-  public readonly secretName: string;
   public readonly s3Endpoint: string;
   public readonly region: string;
   public readonly forcePathStyle: boolean;
-  public readonly credentials: S3CredentialsReference;
+  /** The keys Rook writes to the Secret `rook-ceph-object-user-<store>-<user>` (keys `AccessKey`, `SecretKey`). */
+  public readonly credentials: S3Credentials;
   public readonly flavor: ObjectStoreFlavor;
   public readonly caCertificate?: SecretKeyReference;
   public readonly networkPeer?: NetworkPeer;
@@ -74,7 +73,7 @@ export class RookCephObjectStoreUser extends Construct implements IObjectStore {
     const store = props.store;
     this.namespace = RookNames.label(this, 'namespace', props.namespace ?? store.namespace);
     this.userName = RookNames.label(this, props.name !== undefined ? 'name' : 'id', props.name ?? `${store.storeName}-${id}`);
-    this.secretName = `rook-ceph-object-user-${store.storeName}-${this.userName}`;
+    const secretName = `rook-ceph-object-user-${store.storeName}-${this.userName}`;
     for (const [prop, value] of [['maxBuckets', props.maxBuckets], ['maxObjects', props.maxObjects]] as Array<[string, number | undefined]>) {
       if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
         throw edgeError(this, { prop, value, rule: 'must be a positive whole number', fix: 'omit it for no limit' });
@@ -107,6 +106,6 @@ export class RookCephObjectStoreUser extends Construct implements IObjectStore {
     this.flavor = store.flavor;
     this.caCertificate = store.caCertificate;
     this.networkPeer = store.networkPeer;
-    this.credentials = { secretName: this.secretName, accessKeyIdKey: 'AccessKey', secretAccessKeyKey: 'SecretKey' };
+    this.credentials = S3Credentials.fromOperatorSecret(secretName, `Rook (CephObjectStoreUser ${this.userName} in ${this.namespace})`, { accessKeyIdKey: 'AccessKey', secretAccessKeyKey: 'SecretKey' });
   }
 }

@@ -10,7 +10,7 @@ import { RookCephObjectStoreUser, RookCephObjectStoreUserOptions } from './objec
 import {
   EdgeLabels, edgeError, EdgeMessages, ExternalObjectStore, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements,
-  S3CredentialsReference, SecretKeyReference,
+  RequiredSecrets, S3Credentials, SecretKeyReference, SecretReaders,
 } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
@@ -118,7 +118,7 @@ export interface RookCephObjectStoreOptions {
    * `rook-ceph-object-user-<name>-<name>-client` (keys `AccessKey`, `SecretKey`). Consumers in other namespaces should
    * use `addUser(id, { namespace })` or `addBucket` instead.
    */
-  readonly credentials?: S3CredentialsReference;
+  readonly credentials?: S3Credentials;
   /**
    * Region name clients sign with.
    * @default 'us-east-1'
@@ -166,7 +166,7 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
   public readonly s3Endpoint: string;
   public readonly region: string;
   public readonly forcePathStyle: boolean;
-  public readonly credentials: S3CredentialsReference;
+  public readonly credentials: S3Credentials;
   public readonly flavor: ObjectStoreFlavor;
   public readonly caCertificate?: SecretKeyReference;
   public readonly networkPeer?: NetworkPeer;
@@ -189,8 +189,7 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
     Shape.check(this, props);
     S3Rules.checkRegion(this, 'region', props.region);
     KeyNames.checkSecretRef(this, 'caCertificate', props.caCertificate);
-    KeyNames.checkSecretKey(this, 'credentials.accessKeyIdKey', props.credentials?.accessKeyIdKey);
-    KeyNames.checkSecretKey(this, 'credentials.secretAccessKeyKey', props.credentials?.secretAccessKeyKey);
+    if (props.credentials !== undefined) SecretReaders.checkS3(this, 'credentials', props.credentials, 'the store\'s clients');
     const cluster = props.cluster;
     this.cluster = cluster;
     this.namespace = cluster.namespace;
@@ -323,9 +322,6 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
     }, { reclaimPolicy: scOpts.reclaimPolicy }, 'BucketStorageClass');
 
     if (props.credentials) {
-      if (!props.credentials.secretName) {
-        throw edgeError(this, { prop: 'credentials.secretName', value: '', rule: 'a Secret holding the access keys is required', fix: 'pass the Secret name, or omit credentials to get a CephObjectStoreUser' });
-      }
       this.credentials = props.credentials;
     } else {
       this.defaultUser = new RookCephObjectStoreUser(this, 'client', { store: this, name: `${this.storeName}-client` });
@@ -431,6 +427,7 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
       description: `${consumer.name} (${consumer.namespace}) may ${access === ObjectStoreAccess.READ_WRITE ? 'read and write' : access} ${where} on Ceph RGW ${this.storeName} as RGW user ${user.userName} (bucket policy; the Rook operator must allow the OBC field bucketPolicy)`,
       _rgwUser: user.userName,
     };
+    for (const secret of grant.requiredSecrets) RequiredSecrets.add(this, secret);
     this._grants.push(grant);
     return grant;
   }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ModelReleaseScript } from './release-script';
 import {
   AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, edgeError, IObjectStore, KubeNames, ObjectStoreAccess, RcloneEnv,
-  RequiredSecrets, Resources, S3KeyUse, SecretKeyReference,
+  RequiredSecrets, Resources, S3KeyUse, SecretKeyReference, SecretReaders,
 } from '../../core';
 import { secretKeyVolume } from '../../core/secret-env';
 import { Schedules, Shape } from '../../core/validate';
@@ -144,6 +144,10 @@ export class ModelReleaseSync extends Construct {
     const root = rest.join('/');
     const folders = props.models.length > 0 ? props.models.map((m) => (root ? `${root}/${m}` : m)) : [root || undefined];
     this.sourceKeyUses = folders.map((prefix) => ({ bucket, prefix, access: ObjectStoreAccess.READ }));
+    SecretReaders.checkS3(this, 'source.credentials', props.source.credentials, 'the release job');
+    SecretReaders.checkS3(this, 'target.credentials', props.target.credentials, 'the release job');
+    props.source.credentials.requireIn(this, { namespace: props.namespace, purpose: `S3 keys of model release job ${this.name}: reading ${props.source.s3Endpoint}/${props.sourceBucket}` });
+    props.target.credentials.requireIn(this, { namespace: props.namespace, purpose: `S3 keys of model release job ${this.name}: writing ${props.target.s3Endpoint}/${props.targetBucket}` });
     const image = props.image ?? ContainerImage.RCLONE;
     const workload = new RestrictedWorkload({ app: APP, instance: this.name, component: 'models', image }, props.namespace);
     this.podLabels = workload.podLabels;

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Cron, Duration, Size, Testing } from 'cdk8s';
 import {
   Bandwidth, DecimalSize, ExternalObjectStore, KafkaCloudToEdgeMirror, ModelDistributionSite,
-  ModelDistributionSiteProps, ObjectLockMode, ObjectStoreFlavor, Warnings,
+  ModelDistributionSiteProps, ObjectLockMode, ObjectStoreFlavor, Warnings, S3Credentials,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from '../../support/manifest-views';
@@ -161,7 +161,7 @@ describe('ModelDistributionSite', () => {
       clients: [{ namespace: 'vision', podLabels: { app: 'detector' } }],
       cloud: { releaseStore: releases, releaseBucket: 'fleet-models', releasePrefix: 'kiosk/', kafka: cloudKafka, releaseTopic: 'kiosk-releases' },
       backup: { veleroCredential: { name: 'velero-kiosk', key: 'cloud' }, veleroNamespace: 'backup', siteLocal: true, publicUrl: 'https://minio.kiosk.example.com' },
-      store: { parity: 3, rootCredentialsSecretName: 'kiosk-root' },
+      store: { parity: 3, rootCredentials: S3Credentials.fromSecretName('kiosk-root') },
       bucket: { name: 'model-store', objectLock: { mode: ObjectLockMode.GOVERNANCE, period: Duration.days(3) }, noncurrentVersionExpiration: Duration.days(2) },
       release: { schedule: Cron.schedule({ minute: '*/15' }), pinned: { 'face-blur': 'v12' }, bandwidthLimit: Bandwidth.mebibytesPerSecond(10) },
       cache: { cacheVolumeSize: Size.gibibytes(50), replicas: 1, sliceSize: Size.mebibytes(4), validity: Duration.seconds(30), clientCidrs: ['10.30.0.0/24'] },
@@ -345,7 +345,7 @@ describe('ModelDistributionSite', () => {
     });
 
     test('clients in another namespace, a cloud store on a custom port, and LAN clients of the cache', () => {
-      const cloud = new ExternalObjectStore({ s3Endpoint: 'https://objects.fleet.example.com:8443', flavor: ObjectStoreFlavor.GENERIC_S3, credentials: { secretName: 'ro' } });
+      const cloud = new ExternalObjectStore({ s3Endpoint: 'https://objects.fleet.example.com:8443', flavor: ObjectStoreFlavor.GENERIC_S3, credentials: S3Credentials.fromSecretName('ro') });
       const { site, m } = synthSite({
         clients: [{ namespace: 'vision', podLabels: { app: 'detector' } }, { namespace: 'site-a', podLabels: { app: 'ocr' } }],
         cloud: { releaseStore: cloud, releaseBucket: 'fleet-models', kafka: cloudKafka },

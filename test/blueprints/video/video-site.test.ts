@@ -262,7 +262,7 @@ describe('VideoSurveillanceSite', () => {
     expect(report).toMatch(/\| velero-site-a \| velero \| cloud \| Velero location site-a-cloud: AWS credentials file .*keys for bucket video-archive .*only the IAM policy under "Key policies"/);
     const section = report.slice(report.indexOf('## Key policies'));
     expect(section).toContain('velero-site-a (namespace velero)');
-    const block = /```json\n([\s\S]*?)\n```/.exec(section);
+    const block = /```json\n([\s\S]*?)\n```/.exec(section.slice(section.indexOf('velero-site-a (namespace velero)')));
     expect(JSON.parse(block![1])).toEqual(policy);
 
     const local = site({ backup: { veleroCredential: { name: 'velero-site-a', key: 'cloud' }, siteLocal: true } }).s;
@@ -290,7 +290,8 @@ describe('VideoSurveillanceSite', () => {
 
     const withRestic = site({ backup: { ...base.backup, resticClaims: ['nvr-db'], resticPassword: { name: 'restic', key: 'password' } } }).s;
     expect(objectResources(policyOf(withRestic))).toEqual([...objectResources(plain), 'arn:aws:s3:::video-archive/site-a-restic/*'].sort());
-    expect(withRestic.report()).toMatch(/\| cloud-archive \| site-a \| .* \| archive job \(and restic\) writing to video-archive/);
+    // The readers record the keys (the replication job, restic); the site adds what the keys are for and their policy.
+    expect(withRestic.report()).toMatch(/\| cloud-archive \| site-a \| .* \| S3 keys of object replication archive: writing .*; S3 keys of restic backup .*; archive job \(and restic\) writing to video-archive/);
   });
 
   test('fails if the hardware cannot hold the retention, naming needed vs available and the options', () => {

@@ -2,7 +2,7 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
   Bandwidth, CacheOrigin, CacheStaleCondition, ContainerImage, ExternalObjectStore, NginxEdgeCache, NginxEdgeCacheProps,
-  ObjectStoreFlavor, SecurityBaseline, Warnings,
+  ObjectStoreFlavor, SecurityBaseline, Warnings, S3Credentials,
 } from '../../../src';
 import { NginxCacheConfig } from '../../../src/cache/nginx/config';
 import { chart, find, findAll, quietly, synth } from '../../support/harness';
@@ -10,7 +10,7 @@ import { chart, find, findAll, quietly, synth } from '../../support/harness';
 const origin = () => CacheOrigin.fromUrl('https://origin.example.com/media/');
 const store = () => new ExternalObjectStore({
   s3Endpoint: 'https://minio.site-a.svc.cluster.local:9000',
-  credentials: { secretName: 'site-s3' },
+  credentials: S3Credentials.fromSecretName('site-s3'),
   flavor: ObjectStoreFlavor.MINIO,
   caCertificate: { name: 'site-ca', key: 'ca.crt' },
   networkPeer: { namespace: 'storage', podLabels: { app: 'minio' }, ports: [9000] },
@@ -233,7 +233,7 @@ describe('NginxEdgeCache', () => {
     });
 
     test('a virtual-hosted object store puts the bucket in the host name', () => {
-      const aws = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: { secretName: 'aws' }, flavor: ObjectStoreFlavor.AWS_S3 });
+      const aws = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: S3Credentials.fromSecretName('aws'), flavor: ObjectStoreFlavor.AWS_S3 });
       const o = CacheOrigin.fromObjectStore(aws, { bucket: 'my-videos' });
       expect(o.hostHeader).toBe('my-videos.s3.eu-west-1.amazonaws.com');
       expect(o.basePath).toBe('/');

@@ -1,11 +1,11 @@
 // The secondary MinIO constructs (bucket, policy, tier) take their cluster in props: made with `new` or with the
 // cluster's addXxx factory, they are registered with the cluster and provisioned by its Job.
 import { Duration, Size } from 'cdk8s';
-import { ExternalObjectStore, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy, MinioPolicyStatements, MinioTier, ObjectStoreFlavor } from '../../../src';
+import { ExternalObjectStore, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy, MinioPolicyStatements, MinioTier, ObjectStoreFlavor, S3Credentials } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 
-const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
-const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO });
+const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root') };
+const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: S3Credentials.fromSecretName('archive-keys'), flavor: ObjectStoreFlavor.MINIO });
 
 /** The provisioning ConfigMap's files of `store` after synthesizing its chart. */
 function provisioningFiles(c: ReturnType<typeof chart>, store: MinioCluster): { [file: string]: string } {
@@ -33,7 +33,7 @@ describe('secondary MinIO constructs take their cluster in props', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);
     store.addBucket('video');
-    const props = { cluster: store, name: 'video-readers', statements: MinioPolicyStatements.readOnly(['video']), users: [{ secretName: 'reader-keys' }] };
+    const props = { cluster: store, name: 'video-readers', statements: MinioPolicyStatements.readOnly(['video']), users: [S3Credentials.fromSecretName('reader-keys')] };
     new MinioPolicy(c, 'Readers', props);
     expect(store.policies.map((p) => p.policyName)).toEqual(['video-readers']);
     const files = provisioningFiles(c, store);

@@ -3,19 +3,19 @@ import { envOf, server } from './support';
 import {
   Bandwidth, BucketAnonymousAccess, BucketEncryption, ObjectEvent, ContainerImage, Filesystem, ExternalObjectStore, IEventTopic,
   KafkaAuthentication, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode, ObjectStoreFlavor, PolicyEffect,
-  SecurityBaseline, Warnings,
+  SecurityBaseline, Warnings, S3Credentials,
 } from '../../../src';
 import { chart, find, findAll, synth } from '../../support/harness';
 import { printedWarnings } from '../../support/warnings';
 
-const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
+const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root') };
 // Strimzi's CA Secret lives in namespace "kafka"; these tests' MinIO runs elsewhere and mounts the copy the operator keeps.
 const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9093', caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' }, secretNamespace: 'kafka' };
 // The operator copied Strimzi's Secrets into the MinIO namespace under the same names.
 const copied = { caCertificateSecretName: 'edge-cluster-ca-cert' };
 const scram = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio-events', secretName: 'minio-events' };
-const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO, caCertificate: { name: 'archive-ca', key: 'ca.crt' } });
-const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: { secretName: 'cloud-keys', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }, flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-west-1' });
+const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: S3Credentials.fromSecretName('archive-keys'), flavor: ObjectStoreFlavor.MINIO, caCertificate: { name: 'archive-ca', key: 'ca.crt' } });
+const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: S3Credentials.fromSecretName('cloud-keys', { accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }), flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-west-1' });
 
 
 /** A cluster with every feature on: the custom snapshot. */
@@ -65,13 +65,13 @@ function fullCluster() {
     notifications: [{ topic: { topicName: 'telemetry', bootstrapServers: 'plain-kafka:9092' }, events: [ObjectEvent.OBJECT_CREATED, ObjectEvent.OBJECT_REMOVED], prefix: 'sensors/' }],
     replication: [{ target: cloud, bucket: 'fleet-telemetry', replicateDeletes: true, replicateExistingObjects: false, synchronous: true, storageClass: 'STANDARD_IA' }],
   });
-  store.addPolicy('video-writer', { statements: MinioPolicyStatements.writeOnly(['video']), groups: [{ name: 'cameras', members: [{ secretName: 'cam-1-keys' }, { secretName: 'cam-2-keys' }] }] });
+  store.addPolicy('video-writer', { statements: MinioPolicyStatements.writeOnly(['video']), groups: [{ name: 'cameras', members: [S3Credentials.fromSecretName('cam-1-keys'), S3Credentials.fromSecretName('cam-2-keys')] }] });
   store.addPolicy('archive-reader', {
     statements: [
       ...MinioPolicyStatements.readOnly(['video', 'telemetry.raw']),
       { effect: PolicyEffect.DENY, actions: ['s3:DeleteObject'], resources: ['arn:aws:s3:::video/*'], sid: 'NoDeletes', conditions: { StringNotEquals: { 'aws:username': ['admin'] } } },
     ],
-    users: [{ secretName: 'analytics-keys', accessKeyIdKey: 'accessKey', secretAccessKeyKey: 'secretKey' }],
+    users: [S3Credentials.fromSecretName('analytics-keys', { accessKeyIdKey: 'accessKey', secretAccessKeyKey: 'secretKey' })],
   });
   return { c, store };
 }
@@ -155,7 +155,7 @@ describe('MinioCluster', () => {
 
   test('root credentials come only from a Secret reference', () => {
     const c = chart('edge');
-    new MinioCluster(c, 'store', { ...base, rootCredentials: { secretName: 'root', userKey: 'user', passwordKey: 'pass' } });
+    new MinioCluster(c, 'store', { ...base, rootCredentials: S3Credentials.fromSecretName('root', { accessKeyIdKey: 'user', secretAccessKeyKey: 'pass' }) });
     const env = envOf(server(synth(c)));
     expect(env.MINIO_ROOT_USER).toEqual({ secretKeyRef: { name: 'root', key: 'user' } });
     expect(env.MINIO_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'root', key: 'pass' } });
@@ -215,16 +215,19 @@ describe('MinioCluster', () => {
     expect(store.forcePathStyle).toBe(true);
     expect(store.region).toBe('site-a');
     expect(store.caCertificate).toEqual({ name: 'store-tls', key: 'ca.crt' });
-    expect(store.credentials).toEqual({ secretName: 'minio-root', accessKeyIdKey: 'rootUser', secretAccessKeyKey: 'rootPassword' });
+    // Without clientCredentials, clients get the root keys (the root user and password are MinIO's root access keys).
+    expect(store.credentials).toBe(base.rootCredentials);
+    expect(store.credentials.keys).toEqual([S3Credentials.ACCESS_KEY_ID, S3Credentials.SECRET_ACCESS_KEY]);
     expect(store.networkPeer).toEqual({ namespace: 'site-a', podLabels: { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': 'store', 'app.kubernetes.io/component': 'server' }, ports: [9000, 9001] });
     expect(store.bucketNames).toEqual(['video', 'telemetry.raw']);
     expect([store.name, store.namespace, store.serviceName, store.headlessServiceName, store.port]).toEqual(['store', 'site-a', 'store', 'store-hl', 9000]);
     const c = chart('edge');
-    const plain = new MinioCluster(c, 'plain', { ...base, clientCredentials: { secretName: 'app-keys' } });
+    const appKeys = S3Credentials.fromSecretName('app-keys');
+    const plain = new MinioCluster(c, 'plain', { ...base, clientCredentials: appKeys });
     expect(plain.s3Endpoint).toBe('http://plain.edge.svc.cluster.local:9000');
     expect(plain.region).toBe('us-east-1');
     expect(plain.caCertificate).toBeUndefined();
-    expect(plain.credentials).toEqual({ secretName: 'app-keys' });
+    expect(plain.credentials).toBe(appKeys);
   });
 
   test('TLS: https everywhere, certificate and CAs projected into the certs dir', () => {
@@ -313,7 +316,7 @@ describe('MinioCluster', () => {
       MC_CONFIG_DIR: '/tmp/.mc',
       PROVISION_MAX_ATTEMPTS: '5',
       SSL_CERT_FILE: '/etc/minio-ca/ca.crt',
-      MINIO_ROOT_PASSWORD: { secretKeyRef: { name: 'minio-root', key: 'rootPassword' } },
+      MINIO_ROOT_PASSWORD: { secretKeyRef: { name: 'minio-root', key: S3Credentials.SECRET_ACCESS_KEY } },
       USER_1_ACCESS_KEY: { secretKeyRef: { name: 'cam-1-keys', key: 'AWS_ACCESS_KEY_ID' } },
       USER_3_SECRET_KEY: { secretKeyRef: { name: 'analytics-keys', key: 'secretKey' } },
       REMOTE_1_SECRET_KEY: { secretKeyRef: { name: 'archive-keys', key: 'AWS_SECRET_ACCESS_KEY' } },
@@ -474,8 +477,12 @@ describe('MinioCluster fails if', () => {
     expect(() => cluster({ name: 'x'.repeat(41) })).toThrow(/1–40 characters/);
   });
 
-  test('root credentials have no Secret', () => {
-    expect(() => cluster({ rootCredentials: { secretName: '' } })).toThrow(/rootCredentials.secretName = "": the root user and password come only from a Secret/);
+  test('root credentials are missing, have no Secret, or are not S3Credentials', () => {
+    expect(() => cluster({ rootCredentials: undefined as any })).toThrow(/MinioCluster "test\/store": rootCredentials = "undefined": is required; set rootCredentials/);
+    expect(() => cluster({ rootCredentials: S3Credentials.fromSecretName('') })).toThrow(/S3Credentials.fromSecretName: secretName = "": a Secret name is required/);
+    // The former { secretName } shape, as a JavaScript caller might still pass it.
+    expect(() => cluster({ rootCredentials: { secretName: 'minio-root' } as any })).toThrow(
+      /rootCredentials = "\{"secretName":"minio-root"\}": S3 access keys for the MinIO servers and the provisioning Job come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/);
   });
 
   test('TLS has no Secret, the storage class name is invalid, or the queue settings are not positive', () => {
@@ -528,7 +535,7 @@ describe('MinioCluster fails if', () => {
     const store = cluster();
     expect(() => store.addBucket('bkt-m1', { notifications: [{ topic: { topicName: 'x', bootstrapServers: '' } }] })).toThrow(/notifications\[0\].topic = "x": needs a topic name and bootstrap servers/);
     expect(() => store.addBucket('bkt-n1', { replication: [{ target: archive, bucket: 'remote-1', id: 'to archive' }] })).toThrow(/replication\[0\].id = "to archive"/);
-    const broken = { ...archive, s3Endpoint: 'ftp://archive', region: 'x', forcePathStyle: true, credentials: { secretName: 'k' }, flavor: ObjectStoreFlavor.GENERIC_S3 };
+    const broken = { ...archive, s3Endpoint: 'ftp://archive', region: 'x', forcePathStyle: true, credentials: S3Credentials.fromSecretName('k'), flavor: ObjectStoreFlavor.GENERIC_S3 };
     expect(() => store.addBucket('bkt-o1', { replication: [{ target: broken, bucket: 'remote-1' }] })).toThrow(/replication\[0\].target.s3Endpoint = "ftp:\/\/archive": must be an http\(s\) URL/);
   });
 
@@ -626,8 +633,9 @@ describe('MinioCluster fails if', () => {
     expect(() => store.addPolicy('p2', { statements: [{ actions: ['s3:GetObject'], resources: ['video/*'] }] })).toThrow(/statements\[0\].resources = "video\/\*": must be an ARN .* use "arn:aws:s3:::video\/\*"/);
     expect(() => store.addPolicy('p3', { statements: [{ actions: [], resources: ['arn:aws:s3:::a'] }] })).toThrow(/needs at least one action and one resource/);
     expect(() => store.addPolicy('p4', { statements: MinioPolicyStatements.readOnly(['a']), groups: [{ name: 'cams', members: [] }] })).toThrow(/groups = "cams": MinIO creates a group only together with members/);
-    expect(() => store.addPolicy('p5', { statements: MinioPolicyStatements.readOnly(['a']), groups: [{ name: 'a,b', members: [{ secretName: 's' }] }] })).toThrow(/groups = "a,b"/);
-    expect(() => store.addPolicy('p6', { statements: MinioPolicyStatements.readOnly(['a']), users: [{ secretName: '' }] })).toThrow(/users = "": a user needs the Secret/);
+    expect(() => store.addPolicy('p5', { statements: MinioPolicyStatements.readOnly(['a']), groups: [{ name: 'a,b', members: [S3Credentials.fromSecretName('s')] }] })).toThrow(/groups = "a,b"/);
+    expect(() => store.addPolicy('p6', { statements: MinioPolicyStatements.readOnly(['a']), users: [S3Credentials.fromSecretName('')] })).toThrow(/S3Credentials.fromSecretName: secretName = "": a Secret name is required/);
+    expect(() => store.addPolicy('p7', { statements: MinioPolicyStatements.readOnly(['a']), users: [{ secretName: 'k' } as any] })).toThrow(/MinioPolicy ".*p7": users\[0\] = .*: S3 access keys for a MinIO user come only from a Secret/);
   });
 
   test('a tier is malformed', () => {

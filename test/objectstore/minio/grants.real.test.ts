@@ -3,9 +3,9 @@
 // access allows on its buckets (and prefix), and MinIO answers AccessDenied for everything else.
 import { spawnSync } from 'child_process';
 import { Size } from 'cdk8s';
-import { MinioCluster, ObjectStoreGrant } from '../../../src';
+import { MinioCluster, ObjectStoreGrant, S3Credentials } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
-import { MinioTestCluster, SecretValues } from '../../support/minio';
+import { MinioTestCluster, s3KeysOf, s3SecretValues, SecretValues } from '../../support/minio';
 import { requireTools } from '../../support/tools';
 
 const [, mcBin] = requireTools('minio', 'mc', 'unshare', 'setpriv', 'mkfs.ext4');
@@ -14,7 +14,7 @@ jest.setTimeout(300_000);
 process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
 
 const c = chart('site-a');
-const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'store-root' } });
+const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: S3Credentials.fromSecretName('store-root') });
 store.addBucket('recordings');
 store.addBucket('velero');
 store.addBucket('models');
@@ -27,10 +27,9 @@ const manifests = synth(c);
 const job = find(manifests, 'Job', store.provisioningJobName!);
 
 /** The values an operator would put into the Secrets the grants name (the library only references them). */
-const secrets: SecretValues = { 'store-root': { rootUser: 'site-root', rootPassword: 'site-root-password-1' } };
-for (const [name, g] of Object.entries(grants)) {
-  secrets[g.credentials.secretName] = { AWS_ACCESS_KEY_ID: `${name}-key`, AWS_SECRET_ACCESS_KEY: `${name}-secret-key-1` };
-}
+// Stored under the key names the credentials objects give (the manifests read the same names by secretKeyRef).
+const secrets: SecretValues = { ...s3SecretValues(store.rootCredentials, 'site-root', 'site-root-password-1') };
+for (const [name, g] of Object.entries(grants)) Object.assign(secrets, s3SecretValues(g.credentials, `${name}-key`, `${name}-secret-key-1`));
 
 let cluster: MinioTestCluster | undefined;
 beforeAll(async () => {
@@ -49,12 +48,12 @@ const DENIED = /Access Denied|AccessDenied|Insufficient permissions to access th
 
 /** mc signed with the keys of `grant`'s Secret (taken by the Secret name the grant gives), as alias `s`. */
 function mcFor(grant: ObjectStoreGrant) {
-  const keys = secrets[grant.credentials.secretName];
+  const keys = s3KeysOf(secrets, grant.credentials);
   return (args: string[], input?: string) => {
     const r = spawnSync(mcBin, ['--json', '--no-color', ...args], {
       encoding: 'utf8',
       input,
-      env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${cluster!.hostsFile}.mc-${grant.consumer.name}`, MC_HOST_s: cluster!.mcHost(keys.AWS_ACCESS_KEY_ID, keys.AWS_SECRET_ACCESS_KEY) },
+      env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${cluster!.hostsFile}.mc-${grant.consumer.name}`, MC_HOST_s: cluster!.mcHost(keys.accessKeyId, keys.secretAccessKey) },
       timeout: 60_000,
     });
     const out = `${r.stdout}${r.stderr}`;
@@ -65,12 +64,12 @@ function mcFor(grant: ObjectStoreGrant) {
 function expectDenied(r: { ok: boolean; denied: boolean; out: string }): void {
   expect({ ok: r.ok, out: r.out }).toEqual({ ok: false, out: expect.stringMatching(DENIED) });
 }
-const root = () => mcFor({ credentials: { secretName: 'store-root' }, consumer: { name: 'root' } } as any);
+const root = () => mcFor({ credentials: store.rootCredentials, consumer: { name: 'root' } } as any);
 
 test('the provisioning Job created one user per grant, each with only its own policy', () => {
-  const keys = secrets['store-root'];
+  const keys = s3KeysOf(secrets, store.rootCredentials);
   const r = spawnSync(mcBin, ['--json', 'admin', 'policy', 'entities', 's'], {
-    encoding: 'utf8', env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${cluster!.hostsFile}.mc-root`, MC_HOST_s: cluster!.mcHost(keys.rootUser, keys.rootPassword) },
+    encoding: 'utf8', env: { PATH: process.env.PATH, MC_CONFIG_DIR: `${cluster!.hostsFile}.mc-root`, MC_HOST_s: cluster!.mcHost(keys.accessKeyId, keys.secretAccessKey) },
   });
   expect(r.status).toBe(0);
   const mappings = JSON.parse(r.stdout.trim().split('\n')[0]).result.policyMappings;

@@ -1,8 +1,8 @@
 import { Size, Testing } from 'cdk8s';
-import { MinioCluster, MinioClusterProps, ObjectStoreAccess } from '../../../src';
+import { MinioCluster, MinioClusterProps, ObjectStoreAccess, RequiredSecrets, S3Credentials } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 
-const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
+const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root') };
 
 function storeWithGrants() {
   const c = chart('site-a');
@@ -37,9 +37,10 @@ describe('MinioCluster grants', () => {
     expect(new Set(secrets).size).toBe(3);
     const job = find(manifests, 'Job', store.provisioningJobName!);
     const env = job.spec.template.spec.containers[0].env;
-    for (const s of secrets) expect(env.some((e: any) => e.valueFrom?.secretKeyRef?.name === s && e.valueFrom.secretKeyRef.key === 'AWS_ACCESS_KEY_ID')).toBe(true);
     for (const g of [archive, recorders, velero]) {
-      expect(store.provisioningCommands).toContain(`mc admin user add "$ALIAS" "$${env.find((e: any) => e.valueFrom?.secretKeyRef?.name === g.credentials.secretName && e.valueFrom.secretKeyRef.key === 'AWS_ACCESS_KEY_ID').name}" "$${env.find((e: any) => e.valueFrom?.secretKeyRef?.name === g.credentials.secretName && e.valueFrom.secretKeyRef.key === 'AWS_SECRET_ACCESS_KEY').name}"`);
+      const c = g.credentials;
+      expect(env.some((e: any) => e.valueFrom?.secretKeyRef?.name === c.secretName && e.valueFrom.secretKeyRef.key === c.accessKeyIdKey)).toBe(true);
+      expect(store.provisioningCommands).toContain(`mc admin user add "$ALIAS" "$${env.find((e: any) => e.valueFrom?.secretKeyRef?.name === c.secretName && e.valueFrom.secretKeyRef.key === c.accessKeyIdKey).name}" "$${env.find((e: any) => e.valueFrom?.secretKeyRef?.name === c.secretName && e.valueFrom.secretKeyRef.key === c.secretAccessKeyKey).name}"`);
     }
   });
 
@@ -56,6 +57,32 @@ describe('MinioCluster grants', () => {
     expect(velero.requiredSecrets.map((s) => s.namespace)).toEqual(['site-a', 'velero']);
     expect(archive.requiredSecrets.map((s) => s.namespace)).toEqual(['site-a']);
     expect(store.grants.map((g) => g.access)).toEqual([ObjectStoreAccess.READ, ObjectStoreAccess.WRITE, ObjectStoreAccess.READ_WRITE]);
+  });
+
+  test('the chart lists the root keys and every grant\'s Secrets (RequiredSecrets), once per name and namespace', () => {
+    const { c, store, archive, recorders, velero } = storeWithGrants();
+    const listed = RequiredSecrets.of(c);
+    const root = store.rootCredentials;
+    expect(listed[0]).toEqual({ name: root.secretName, namespace: 'site-a', keys: root.keys, purpose: 'MinIO root user and password of store (the servers and the provisioning Job)' });
+    // Each grant's requiredSecrets are in the registry as they are (the policy's own record merges into the same entry).
+    for (const g of [archive, recorders, velero]) {
+      for (const r of g.requiredSecrets) expect(listed).toContainEqual(r);
+    }
+    expect(listed.map((s) => `${s.namespace}/${s.name}`)).toEqual(['site-a/minio-root', 'site-a/store-archive', 'site-a/store-recorders', 'site-a/store-velero', 'velero/store-velero']);
+  });
+
+  test('a policy attached to a user given by the caller records that user\'s keys for the provisioning Job', () => {
+    const c = chart('site-a');
+    const store = new MinioCluster(c, 'store', base);
+    store.addBucket('video');
+    const keys = S3Credentials.fromSecretName('cam-keys', { accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' });
+    store.addPolicy('cams', { statements: [{ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::video/*'] }], groups: [{ name: 'cameras', members: [keys] }] });
+    expect(RequiredSecrets.of(c)).toContainEqual({
+      name: 'cam-keys',
+      namespace: 'site-a',
+      keys: ['id', 'secret'],
+      purpose: 'keys of a MinIO user in group cameras (policy cams); the provisioning Job of store creates the user from them',
+    });
   });
 
   test('fails if a grant names a bucket the cluster does not have', () => {

@@ -1,6 +1,6 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { buildApp } from '../../../examples/minio/main';
-import { Filesystem, EdgeKafkaCluster, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps } from '../../../src';
+import { EdgeKafkaCluster, Filesystem, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps, S3Credentials } from '../../../src';
 import { find, synth } from '../../support/harness';
 
 const base: MinioClusterProps = {
@@ -9,7 +9,7 @@ const base: MinioClusterProps = {
   driveSize: Size.gibibytes(100),
   driveFilesystem: Filesystem.XFS,
   storageClassName: 'lvm-xfs',
-  rootCredentials: { secretName: 'store-root' },
+  rootCredentials: S3Credentials.fromSecretName('store-root'),
 };
 
 function store(ns: string): MinioCluster {

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Size } from 'cdk8s';
-import { MinioCluster } from '../../../src';
+import { MinioCluster, S3Credentials } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { freePort } from '../../support/net';
 import { requireTools } from '../../support/tools';
@@ -18,7 +18,7 @@ process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
 /** The check_remote_keys function of the synthesized provisioning script, run with a failing `fail`. */
 function scriptAccepts(access: string, secret: string): boolean {
   const c = chart('edge');
-  const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'root' } });
+  const store = new MinioCluster(c, 'store', { driveSize: Size.gibibytes(10), rootCredentials: S3Credentials.fromSecretName('root') });
   store.addBucket('video');
   const script: string = find(synth(c), 'ConfigMap', store.provisioningConfigMapName!).data['provision.sh'];
   const fn = /^check_remote_keys\(\) \{\n[\s\S]*?\n\}$/m.exec(script);

@@ -11,29 +11,33 @@ import * as path from 'path';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import {
   Bandwidth, BucketAnonymousAccess, ObjectEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy,
-  MinioPolicyStatements, ObjectLockMode,
+  MinioPolicyStatements, ObjectLockMode, S3Credentials,
 } from '../../../src';
 import { replicationRuleId } from '../../../src/objectstore/minio/internal';
 import { freePort } from '../../cache/servers';
 import { chart, find, synth } from '../../support/harness';
-import { MinioTestCluster, SecretValues } from '../../support/minio';
+import { MinioTestCluster, s3KeysOf, s3SecretValues, SecretValues } from '../../support/minio';
 import { requireTools } from '../../support/tools';
 
 const [, mcBin] = requireTools('minio', 'mc', 'unshare', 'setpriv', 'mkfs.ext4');
 
 jest.setTimeout(300_000);
 
-const ROOT = 'minio-root';
-/** Secret values a cluster operator would create (the library only references them). */
+const ROOT_KEYS = S3Credentials.fromSecretName('minio-root');
+const APP_KEYS = S3Credentials.fromSecretName('app-keys');
+const CAM_KEYS = S3Credentials.fromSecretName('cam-keys');
+const READER_KEYS = S3Credentials.fromSecretName('reader-keys');
+const ARCHIVE_ROOT_KEYS = S3Credentials.fromSecretName('archive-root');
+/** Secret values a cluster operator would create (the library only references them), under the credentials' key names. */
 const secrets: SecretValues = {
-  [ROOT]: { rootUser: 'edge-root', rootPassword: 'edge-root-password-1' },
-  'app-keys': { AWS_ACCESS_KEY_ID: 'app-user', AWS_SECRET_ACCESS_KEY: 'app-secret-key-1' },
-  'cam-keys': { AWS_ACCESS_KEY_ID: 'camera-user', AWS_SECRET_ACCESS_KEY: 'camera-secret-key-1' },
-  'reader-keys': { AWS_ACCESS_KEY_ID: 'reader-user', AWS_SECRET_ACCESS_KEY: 'reader-secret-key-1' },
-  'archive-root': { rootUser: 'cloud-root', rootPassword: 'cloud-root-password-1' },
+  ...s3SecretValues(ROOT_KEYS, 'edge-root', 'edge-root-password-1'),
+  ...s3SecretValues(APP_KEYS, 'app-user', 'app-secret-key-1'),
+  ...s3SecretValues(CAM_KEYS, 'camera-user', 'camera-secret-key-1'),
+  ...s3SecretValues(READER_KEYS, 'reader-user', 'reader-secret-key-1'),
+  ...s3SecretValues(ARCHIVE_ROOT_KEYS, 'cloud-root', 'cloud-root-password-1'),
 };
-const root = secrets[ROOT];
-const base: MinioClusterProps = { driveSize: Size.gibibytes(10), rootCredentials: { secretName: ROOT } };
+const root = s3KeysOf(secrets, ROOT_KEYS);
+const base: MinioClusterProps = { driveSize: Size.gibibytes(10), rootCredentials: ROOT_KEYS };
 
 // The frozen-image warning is expected here; the tests synthesize while jest collects them.
 process.env.EDGE_STORAGE_SILENCE_WARNINGS = '1';
@@ -83,12 +87,12 @@ describe('provisioning Job with the real mc', () => {
   });
   store.addPolicy('video-rw', {
     statements: MinioPolicyStatements.readWrite(['video', 'snapshots']),
-    users: [{ secretName: 'app-keys' }],
-    groups: [{ name: 'cameras', members: [{ secretName: 'cam-keys' }, { secretName: 'app-keys' }] }],
+    users: [APP_KEYS],
+    groups: [{ name: 'cameras', members: [CAM_KEYS, APP_KEYS] }],
   });
   // Defined elsewhere in the app (the chart, not the cluster) with `new` and the cluster in props: the same Job creates them.
   new MinioBucket(c, 'public', { cluster: store, anonymousAccess: BucketAnonymousAccess.DOWNLOAD });
-  new MinioPolicy(c, 'public-ro', { cluster: store, statements: MinioPolicyStatements.readOnly(['public']), users: [{ secretName: 'reader-keys' }] });
+  new MinioPolicy(c, 'public-ro', { cluster: store, statements: MinioPolicyStatements.readOnly(['public']), users: [READER_KEYS] });
   const manifests = synth(c);
   const job = find(manifests, 'Job', store.provisioningJobName!);
   const config = find(manifests, 'ConfigMap', store.provisioningConfigMapName!);
@@ -97,7 +101,7 @@ describe('provisioning Job with the real mc', () => {
   let admin: ReturnType<typeof mcAs>;
   beforeAll(async () => {
     cluster = await MinioTestCluster.start({ manifests, secrets });
-    admin = mcAs(cluster, 'edge', root.rootUser, root.rootPassword);
+    admin = mcAs(cluster, 'edge', root.accessKeyId, root.secretAccessKey);
     console.log(`${cluster.servers.length} MinIO servers reached write quorum in ${cluster.startMillis} ms`);
   });
   afterAll(async () => {
@@ -216,7 +220,7 @@ describe('provisioning Job with the real mc', () => {
       for (const u of m.users ?? []) userPolicies.set(u, [...(userPolicies.get(u) ?? []), m.policy].sort());
       for (const g of m.groups ?? []) groupPolicies.set(g, [...(groupPolicies.get(g) ?? []), m.policy].sort());
     }
-    const keyOf = (ref: { secretName: string; accessKeyIdKey?: string }) => secrets[ref.secretName][ref.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID'];
+    const keyOf = (ref: S3Credentials) => s3KeysOf(secrets, ref).accessKeyId;
     const expectedUsers = new Map<string, string[]>();
     const expectedGroups = new Map<string, string[]>();
     for (const p of store.policies) {
@@ -244,10 +248,10 @@ describe('provisioning Job with the real mc', () => {
   });
 
   test('the provisioned users can do what their policies allow, and no more', () => {
-    const app = mcAs(cluster!, 'app', secrets['app-keys'].AWS_ACCESS_KEY_ID, secrets['app-keys'].AWS_SECRET_ACCESS_KEY);
-    const reader = mcAs(cluster!, 'reader', secrets['reader-keys'].AWS_ACCESS_KEY_ID, secrets['reader-keys'].AWS_SECRET_ACCESS_KEY);
-    const appPut = mcAs(cluster!, 'app', secrets['app-keys'].AWS_ACCESS_KEY_ID, secrets['app-keys'].AWS_SECRET_ACCESS_KEY, 'hello');
-    const readerPut = mcAs(cluster!, 'reader', secrets['reader-keys'].AWS_ACCESS_KEY_ID, secrets['reader-keys'].AWS_SECRET_ACCESS_KEY, 'hello');
+    const app = mcAs(cluster!, 'app', s3KeysOf(secrets, APP_KEYS).accessKeyId, s3KeysOf(secrets, APP_KEYS).secretAccessKey);
+    const reader = mcAs(cluster!, 'reader', s3KeysOf(secrets, READER_KEYS).accessKeyId, s3KeysOf(secrets, READER_KEYS).secretAccessKey);
+    const appPut = mcAs(cluster!, 'app', s3KeysOf(secrets, APP_KEYS).accessKeyId, s3KeysOf(secrets, APP_KEYS).secretAccessKey, 'hello');
+    const readerPut = mcAs(cluster!, 'reader', s3KeysOf(secrets, READER_KEYS).accessKeyId, s3KeysOf(secrets, READER_KEYS).secretAccessKey, 'hello');
     expect(appPut('pipe', 'app/snapshots/a.txt').status).toBe(0);
     expect(readerPut('pipe', 'reader/public/a.txt').status).not.toBe(0);
     expect(app('cat', 'app/snapshots/a.txt').stdout).toBe('hello');
@@ -281,7 +285,7 @@ function mustRun(cluster: MinioTestCluster, job: any, podName: string): string {
 describe('replication and a remote tier to a second cluster', () => {
   // The "cloud" side: another MinioCluster, whose own provisioning creates the target buckets.
   const cloudChart = chart('cloud');
-  const archive = new MinioCluster(cloudChart, 'archive', { ...base, rootCredentials: { secretName: 'archive-root' } });
+  const archive = new MinioCluster(cloudChart, 'archive', { ...base, rootCredentials: ARCHIVE_ROOT_KEYS });
   archive.addBucket('replica', { name: 'video-archive', versioning: true });
   archive.addBucket('tier', { name: 'edge-tier' });
   const cloudManifests = synth(cloudChart);
@@ -313,14 +317,14 @@ describe('replication and a remote tier to a second cluster', () => {
     const job = find(edgeManifests, 'Job', store.provisioningJobName!);
     const first = mustRun(edge!, job, 'store-provision-a');
     expect(first).toContain(`provision: creating bucket ${bucket.bucketName}\n`);
-    const admin = mcAs(edge!, 'edge', root.rootUser, root.rootPassword);
+    const admin = mcAs(edge!, 'edge', root.accessKeyId, root.secretAccessKey);
 
     const tiers = mustMc(admin, 'ilm', 'tier', 'ls', 'edge').flatMap((l) => l.tiers ?? []);
     expect(tiers.map((x: any) => ({ type: x.Type, name: x.Name, ...x.MinIO, SecretKey: undefined }))).toEqual(store.tiers.map((x) => ({
       type: x.tierType,
       name: x.tierName,
       Endpoint: x.target.s3Endpoint,
-      AccessKey: secrets['archive-root'].rootUser,
+      AccessKey: s3KeysOf(secrets, ARCHIVE_ROOT_KEYS).accessKeyId,
       Bucket: x.bucket,
       Prefix: x.prefix,
       Region: x.region,
@@ -340,7 +344,7 @@ describe('replication and a remote tier to a second cluster', () => {
 
     // The bandwidth limit the server stores is bytes per second: Bandwidth.mbps(800) = 800 × 10^6 / 8.
     // (mc has no command that lists remote targets: ask the admin API, SigV4-signed by curl.)
-    const list = spawnSync('curl', ['-sS', '--fail-with-body', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', `x-amz-content-sha256: ${createHash('sha256').update('').digest('hex')}`, '--user', `${root.rootUser}:${root.rootPassword}`,
+    const list = spawnSync('curl', ['-sS', '--fail-with-body', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', `x-amz-content-sha256: ${createHash('sha256').update('').digest('hex')}`, '--user', `${root.accessKeyId}:${root.secretAccessKey}`,
       `${edge!.servers[0].url}/minio/admin/v3/list-remote-targets?bucket=${bucket.bucketName}&type=replication`], { encoding: 'utf8', timeout: 30_000 });
     expect(list.stderr).toBe('');
     const targets: any[] = JSON.parse(list.stdout);
@@ -353,9 +357,9 @@ describe('replication and a remote tier to a second cluster', () => {
   });
 
   test('the real server refuses a remote-target bandwidth limit below 100 MB/s (the rule the library checks at synth)', () => {
-    const admin = mcAs(edge!, 'edge', root.rootUser, root.rootPassword);
-    const cloudRoot = secrets['archive-root'];
-    const remote = `${cloud!.serviceUrls[0].replace('://', `://${cloudRoot.rootUser}:${cloudRoot.rootPassword}@`)}/video-archive`;
+    const admin = mcAs(edge!, 'edge', root.accessKeyId, root.secretAccessKey);
+    const cloudRoot = s3KeysOf(secrets, ARCHIVE_ROOT_KEYS);
+    const remote = `${cloud!.serviceUrls[0].replace('://', `://${cloudRoot.accessKeyId}:${cloudRoot.secretAccessKey}@`)}/video-archive`;
     // A fresh versioned bucket, so mc creates a new remote target (it reuses an existing one for the same remote).
     mustMc(admin, 'mb', '--with-versioning', 'edge/bandwidth-probe');
     const add = (bytes: number) => admin('replicate', 'add', 'edge/bandwidth-probe', '--remote-bucket', remote, '--priority', '1', '--bandwidth', String(bytes));
@@ -366,10 +370,10 @@ describe('replication and a remote tier to a second cluster', () => {
   });
 
   test('an object written at the edge arrives in the cloud bucket', async () => {
-    const put = mcAs(edge!, 'edge', root.rootUser, root.rootPassword, 'frame-1');
+    const put = mcAs(edge!, 'edge', root.accessKeyId, root.secretAccessKey, 'frame-1');
     mustMc(put, 'pipe', `edge/${bucket.bucketName}/cam-1/frame-1.bin`);
-    const cloudRoot = secrets['archive-root'];
-    const cloudMc = mcAs(cloud!, 'cloud', cloudRoot.rootUser, cloudRoot.rootPassword);
+    const cloudRoot = s3KeysOf(secrets, ARCHIVE_ROOT_KEYS);
+    const cloudMc = mcAs(cloud!, 'cloud', cloudRoot.accessKeyId, cloudRoot.secretAccessKey);
     const target = bucket.replication[0].bucket;
     let got = '';
     for (let i = 0; i < 60 && got !== 'frame-1'; i++) {
@@ -407,7 +411,7 @@ describe('Kafka notification wiring, with the broker down', () => {
     });
     const job = find(manifests, 'Job', store.provisioningJobName!);
     mustRun(cluster, job, 'store-provision-a');
-    const admin = mcAs(cluster, 'edge', root.rootUser, root.rootPassword);
+    const admin = mcAs(cluster, 'edge', root.accessKeyId, root.secretAccessKey);
     const listed = () => mustMc(admin, 'event', 'ls', `edge/${bucket.bucketName}`)
       .map((l) => ({ arn: l.arn, events: [...l.event].sort(), prefix: l.prefix, suffix: l.suffix }))
       .sort((a, b) => a.prefix.localeCompare(b.prefix));
@@ -439,7 +443,7 @@ describe.each<Partial<MinioClusterProps>>([
     const store = new MinioCluster(c, 'store', { ...base, ...shape });
     const cluster = await MinioTestCluster.start({ manifests: synth(c), secrets });
     try {
-      const admin = mcAs(cluster, 'edge', root.rootUser, root.rootPassword);
+      const admin = mcAs(cluster, 'edge', root.accessKeyId, root.secretAccessKey);
       const info = mustMc(admin, 'admin', 'info', 'edge')[0].info;
       expect({
         sets: info.backend.totalSets,
@@ -456,7 +460,7 @@ describe.each<Partial<MinioClusterProps>>([
       });
 
       mustMc(admin, 'mb', 'edge/probe');
-      mustMc(mcAs(cluster, 'edge', root.rootUser, root.rootPassword, 'before'), 'pipe', 'edge/probe/before.txt');
+      mustMc(mcAs(cluster, 'edge', root.accessKeyId, root.secretAccessKey, 'before'), 'pipe', 'edge/probe/before.txt');
       const big = path.join(cluster.hostsFile + '.big');
       fs.writeFileSync(big, Buffer.alloc(40 * 1024 * 1024, 7)); // above mc's multipart threshold
       // The last server goes down, as when its node fails; mc talks to server 0.
@@ -471,7 +475,7 @@ describe.each<Partial<MinioClusterProps>>([
       expect(offlineDisks).toBe(store.layout.drivesPerServer);
       const read = admin('cat', 'edge/probe/before.txt');
       const multipart = admin('cp', big, 'edge/probe/big.bin');
-      const single = mcAs(cluster, 'edge', root.rootUser, root.rootPassword, 'after')('pipe', 'edge/probe/after.txt');
+      const single = mcAs(cluster, 'edge', root.accessKeyId, root.secretAccessKey, 'after')('pipe', 'edge/probe/after.txt');
       // MinIO writes new objects (single and multipart) with more parity while drives are offline (the storage class
       // is optimized for availability) and refuses only once half of a set is gone.
       const writesSurvive = store.layout.drivesPerServerInSet < Math.floor((store.layout.setSize + 1) / 2);

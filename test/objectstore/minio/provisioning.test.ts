@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { base, provisioned } from './support';
-import { MinioCluster, MinioPolicyStatements } from '../../../src';
+import { MinioCluster, MinioPolicyStatements, S3Credentials } from '../../../src';
 import { MinioProvisioningScript, shellQuote } from '../../../src/objectstore/minio/provisioning';
 import { chart, find, synth } from '../../support/harness';
 
@@ -220,7 +220,7 @@ describe('provisioning script against a fake mc', () => {
   test('an attach error other than "already attached" fails the run', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);
-    store.addPolicy('video-rw', { statements: MinioPolicyStatements.readWrite(['video']), users: [{ secretName: 'app-keys' }] });
+    store.addPolicy('video-rw', { statements: MinioPolicyStatements.readWrite(['video']), users: [S3Credentials.fromSecretName('app-keys')] });
     mountConfig(synth(c));
     const r = run({ PROVISION_MAX_ATTEMPTS: '2', FAKE_MC_ATTACH_ERROR: 'The specified user does not exist.' });
     expect(r.status).not.toBe(0);

@@ -2,13 +2,13 @@
 import { Duration, Size } from 'cdk8s';
 import {
   BucketEncryption, ExternalObjectStore, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps, MinioPolicyStatements,
-  ObjectLockMode, ObjectStoreFlavor,
+  ObjectLockMode, ObjectStoreFlavor, S3Credentials,
 } from '../../../src';
 import { chart, find } from '../../support/harness';
 
-export const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: { secretName: 'minio-root' } };
+export const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredentials: S3Credentials.fromSecretName('minio-root') };
 const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'kafka:9093', caCertificate: { name: 'kafka-ca', key: 'ca.crt' } };
-const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: { secretName: 'archive-keys' }, flavor: ObjectStoreFlavor.MINIO });
+const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: S3Credentials.fromSecretName('archive-keys'), flavor: ObjectStoreFlavor.MINIO });
 
 /** Everything the provisioning Job can do, on one cluster. */
 export function provisioned(props: Partial<MinioClusterProps> = {}) {
@@ -25,7 +25,7 @@ export function provisioned(props: Partial<MinioClusterProps> = {}) {
     replication: [{ target: archive, bucket: 'video-archive' }],
   });
   store.addBucket('snapshots', { versioning: true });
-  store.addPolicy('video-rw', { statements: MinioPolicyStatements.readWrite(['video']), users: [{ secretName: 'app-keys' }], groups: [{ name: 'cameras', members: [{ secretName: 'cam-keys' }, { secretName: 'app-keys' }] }] });
+  store.addPolicy('video-rw', { statements: MinioPolicyStatements.readWrite(['video']), users: [S3Credentials.fromSecretName('app-keys')], groups: [{ name: 'cameras', members: [S3Credentials.fromSecretName('cam-keys'), S3Credentials.fromSecretName('app-keys')] }] });
   return { c, store };
 }
 

@@ -16,7 +16,7 @@ describe('RookCephObjectStore grants', () => {
     const m = synth(chart);
     const user = find(m, 'CephObjectStoreUser', 'objects-archive');
     expect(user.metadata.namespace).toBe('site-a');
-    expect(g.credentials).toEqual({ secretName: 'rook-ceph-object-user-objects-objects-archive', accessKeyIdKey: 'AccessKey', secretAccessKeyKey: 'SecretKey' });
+    expect(g.credentials).toMatchObject({ secretName: 'rook-ceph-object-user-objects-objects-archive', accessKeyIdKey: 'AccessKey', secretAccessKeyKey: 'SecretKey', writtenBy: 'Rook (CephObjectStoreUser objects-archive in site-a)' });
     expect(g.requiredSecrets).toEqual([]);
     expect(g.objectStore.credentials).toEqual(g.credentials);
     expect(store.grants.map((x) => x.access)).toEqual([ObjectStoreAccess.READ, ObjectStoreAccess.WRITE]);

@@ -3,6 +3,7 @@ import { Cpu } from 'cdk8s-plus-30';
 import { clusterOn, muteWarnings, warningsOf } from './fixtures';
 import {
   ObjectEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, ReclaimPolicy, RookCephObjectStore,
+  RequiredSecrets, S3Credentials,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 
@@ -40,7 +41,7 @@ describe('RookCephObjectStore', () => {
       priorityClassName: 'edge-high',
       preservePoolsOnDelete: false,
       bucketStorageClass: { name: 'buckets', reclaimPolicy: ReclaimPolicy.RETAIN },
-      credentials: { secretName: 'site-s3' },
+      credentials: S3Credentials.fromSecretName('site-s3'),
       region: 'site-a',
     });
     const bucket = store.addBucket('segments', { namespace: 'video', maxObjects: 1000000, maxSize: Size.tebibytes(1) });
@@ -77,7 +78,10 @@ describe('RookCephObjectStore', () => {
     expect(store.flavor).toBe(ObjectStoreFlavor.CEPH_RGW);
     expect(store.region).toBe('us-east-1');
     expect(store.forcePathStyle).toBe(true);
-    expect(store.credentials).toEqual({ secretName: 'rook-ceph-object-user-objects-objects-client', accessKeyIdKey: 'AccessKey', secretAccessKeyKey: 'SecretKey' });
+    expect(store.credentials).toMatchObject({ secretName: 'rook-ceph-object-user-objects-objects-client', accessKeyIdKey: 'AccessKey', secretAccessKeyKey: 'SecretKey' });
+    // Rook writes that Secret: the operator creates nothing, so the chart lists no Secret for it.
+    expect(store.credentials.writtenBy).toBe('Rook (CephObjectStoreUser objects-client in rook-ceph)');
+    expect(RequiredSecrets.of(chart)).toEqual([]);
     expect(store.networkPeer).toEqual({ namespace: 'rook-ceph', podLabels: { app: 'rook-ceph-rgw', rook_object_store: 'objects' }, ports: [8080] });
     const user = find(synth(chart), 'CephObjectStoreUser', 'objects-client');
     expect(user.metadata.namespace).toBe('rook-ceph');
@@ -86,8 +90,9 @@ describe('RookCephObjectStore', () => {
 
   test('given credentials: no user is created', () => {
     const { chart, cluster } = clusterOn(3);
-    const store = cluster.addObjectStore('objects', { credentials: { secretName: 'site-s3' } });
-    expect(store.credentials).toEqual({ secretName: 'site-s3' });
+    const keys = S3Credentials.fromSecretName('site-s3');
+    const store = cluster.addObjectStore('objects', { credentials: keys });
+    expect(store.credentials).toBe(keys);
     expect(store.defaultUser).toBeUndefined();
     expect(findAll(synth(chart), 'CephObjectStoreUser')).toHaveLength(0);
   });
@@ -142,7 +147,7 @@ describe('RookCephObjectStore', () => {
     const obc = find(synth(chart), 'ObjectBucketClaim', 'backups');
     expect(obc.metadata.namespace).toBe('velero');
     expect(obc.spec).toEqual({ storageClassName: 'ceph-bucket-objects', bucketName: 'backups', additionalConfig: { maxSize: '500Gi' } });
-    expect(bucket.credentials).toEqual({ secretName: 'backups', accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' });
+    expect(bucket.credentials).toMatchObject({ secretName: 'backups', accessKeyIdKey: S3Credentials.ACCESS_KEY_ID, secretAccessKeyKey: S3Credentials.SECRET_ACCESS_KEY, writtenBy: 'Rook (ObjectBucketClaim backups in velero)' });
     expect(bucket.bucketName).toBe('backups');
     expect(bucket.s3Endpoint).toBe(store.s3Endpoint);
   });
@@ -306,7 +311,8 @@ describe('RookCephObjectStore fails if', () => {
   });
   test('given credentials name no Secret', () => {
     const { cluster } = clusterOn(3);
-    expect(() => cluster.addObjectStore('objects', { credentials: { secretName: '' } })).toThrow(/credentials\.secretName = "": a Secret holding the access keys is required/);
+    expect(() => cluster.addObjectStore('objects', { credentials: S3Credentials.fromSecretName('') })).toThrow(/S3Credentials.fromSecretName: secretName = "": a Secret name is required/);
+    expect(() => cluster.addObjectStore('objects2', { credentials: { secretName: 'site-s3' } as any })).toThrow(/RookCephObjectStore ".*objects2": credentials = .*: S3 access keys for the store's clients come only from a Secret, as an S3Credentials/);
   });
   test('a bucket name is not a valid S3 bucket name', () => {
     const { cluster } = clusterOn(3);
@@ -329,7 +335,7 @@ describe('RookCephObjectStore fails if', () => {
   });
   test('can also be constructed directly', () => {
     const { chart, cluster } = clusterOn(3);
-    new RookCephObjectStore(chart, 'direct', { cluster, credentials: { secretName: 's3' } });
+    new RookCephObjectStore(chart, 'direct', { cluster, credentials: S3Credentials.fromSecretName('s3') });
     expect(find(synth(chart), 'CephObjectStore', 'direct').metadata.namespace).toBe('rook-ceph');
   });
 });

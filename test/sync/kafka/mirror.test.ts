@@ -2,7 +2,7 @@ import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
   ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAclResourceType, KafkaAuthentication, KafkaSync,
-  KafkaSyncTarget, MirrorCompression, Warnings,
+  KafkaSyncTarget, MirrorCompression, Warnings, S3Credentials,
 } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { fullMatch, v1beta2Fields } from '../strimzi-support';
@@ -167,8 +167,8 @@ describe('KafkaSync', () => {
   test('addObjectReplication inherits the conflict policy', () => {
     const { c, cluster, objects } = site();
     const sync = new KafkaSync(c, 'sync', { source: cluster, site: 'site-a', target: target(), topics: [objects], conflictPolicy: ConflictPolicy.CLOUD_PRIORITY });
-    const edge = new ExternalObjectStore({ s3Endpoint: 'http://minio.site-a.svc:9000', credentials: { secretName: 'edge-s3' } });
-    const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', credentials: { secretName: 'cloud-s3' } });
+    const edge = new ExternalObjectStore({ s3Endpoint: 'http://minio.site-a.svc:9000', credentials: S3Credentials.fromSecretName('edge-s3') });
+    const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', credentials: S3Credentials.fromSecretName('cloud-s3') });
     const rep = sync.addObjectReplication('video', { source: edge, sourceBucket: 'video', destination: cloud, destinationBucket: 'fleet', destinationPrefix: 'site-a' });
     expect(rep.conflictPolicy).toBe(ConflictPolicy.CLOUD_PRIORITY);
     expect(find(synth(c), 'CronJob', 'video').spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: 'SYNC_POLICY', value: 'cloud-priority' });

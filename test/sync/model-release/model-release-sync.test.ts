@@ -1,11 +1,11 @@
 import { Cron } from 'cdk8s';
-import { Bandwidth, ExternalObjectStore, ModelReleaseSync, ObjectStoreFlavor } from '../../../src';
+import { Bandwidth, ExternalObjectStore, ModelReleaseSync, ObjectStoreFlavor, S3Credentials } from '../../../src';
 import { ModelReleaseScript } from '../../../src/sync/model-release/release-script';
 import { chart, find, synth } from '../../support/harness';
 
-const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: { secretName: 'cloud-models-ro' } });
+const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-models-ro') });
 const edge = new ExternalObjectStore({
-  s3Endpoint: 'http://store.site-a.svc:9000', flavor: ObjectStoreFlavor.MINIO, credentials: { secretName: 'store-client' }, caCertificate: { name: 'store-ca', key: 'ca.crt' },
+  s3Endpoint: 'http://store.site-a.svc:9000', flavor: ObjectStoreFlavor.MINIO, credentials: S3Credentials.fromSecretName('store-client'), caCertificate: { name: 'store-ca', key: 'ca.crt' },
 });
 
 test('defaults: a 5-minute CronJob running the verified-promotion script with both remotes from Secrets', () => {
