@@ -3,7 +3,7 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  ContainerImage, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, Resources, SecretKeyReference,
+  ContainerImage, edgeError, IEventTopic, KafkaCredentials, KubeNames, NetworkPeer, Resources, SecretKeyReference, TlsCredentials,
 } from '../core';
 import { Cidrs, Endpoints, KeyNames, Shape } from '../core/validate';
 import { RestrictedWorkload } from '../core/workload';
@@ -12,8 +12,8 @@ import { RestrictedWorkload } from '../core/workload';
 export interface TelegrafKafkaOutput {
   /** The topic (bootstrap servers, CA). */
   readonly topic: IEventTopic;
-  /** The producer's credentials (a KafkaUser allowed to write the topic). */
-  readonly credentials: KafkaClientCredentials;
+  /** The producer's credentials (a KafkaUser allowed to write the topic, e.g. what `EdgeKafkaTopic.grantProduce` returns). */
+  readonly credentials: KafkaCredentials;
 }
 
 /** Props of {@link TelegrafIngest}. */
@@ -63,11 +63,12 @@ export interface TelegrafIngestProps {
    */
   readonly resources?: ContainerResources;
   /**
-   * Secret (type `kubernetes.io/tls`: keys `tls.crt`, `tls.key`) with the listener's certificate: sensors then write
-   * over HTTPS. The probes use the separate health port, which stays plain HTTP inside the pod network.
+   * The listener's certificate and key (e.g. `TlsCredentials.fromSecretName('telegraf-tls')` for a
+   * `kubernetes.io/tls` Secret): sensors then write over HTTPS. The probes use the separate health port, which stays
+   * plain HTTP inside the pod network.
    * @default - no TLS: the listener speaks plain HTTP
    */
-  readonly tlsSecretName?: string;
+  readonly tls?: TlsCredentials;
   /**
    * A shared token sensors must send (`Authorization: Token <token>`), from a Secret. Without it any client the
    * NetworkPolicy lets in may write.
@@ -145,7 +146,7 @@ export class TelegrafIngest extends Construct {
       `  service_address = ":${TelegrafIngest.INGEST_PORT}"`,
       '  max_body_size = "32MiB"',
       ...(props.token ? ['  token = "${INGEST_TOKEN}"'] : []),
-      ...(props.tlsSecretName ? [`  tls_cert = "${TLS_DIR}/tls.crt"`, `  tls_key = "${TLS_DIR}/tls.key"`] : []),
+      ...(props.tls ? [`  tls_cert = "${TLS_DIR}/${TLS_FILES.certificate}"`, `  tls_key = "${TLS_DIR}/${TLS_FILES.privateKey}"`] : []),
       '',
       '[[outputs.influxdb_v2]]',
       `  urls = [${q(props.influxUrl)}]`,
@@ -168,9 +169,9 @@ export class TelegrafIngest extends Construct {
         '  compression_codec = 4',
         '  data_format = "json"',
         ...(k.topic.caCertificate ? ['  tls_ca = "/etc/kafka-ca/ca.crt"'] : []),
-        ...(k.credentials.authentication === KafkaAuthentication.SCRAM_SHA_512
-          ? [`  sasl_username = ${q(k.credentials.username)}`, '  sasl_password = "${KAFKA_PASSWORD}"', '  sasl_mechanism = "SCRAM-SHA-512"']
-          : ['  tls_cert = "/etc/kafka-user/user.crt"', '  tls_key = "/etc/kafka-user/user.key"']),
+        ...(k.credentials.passwordEnv(KAFKA_PASSWORD_ENV)
+          ? [`  sasl_username = ${q(k.credentials.username)}`, `  sasl_password = "\${${KAFKA_PASSWORD_ENV}}"`, '  sasl_mechanism = "SCRAM-SHA-512"']
+          : [`  tls_cert = "${KAFKA_USER_DIR}/${KafkaCredentials.CERTIFICATE_KEY}"`, `  tls_key = "${KAFKA_USER_DIR}/${KafkaCredentials.PRIVATE_KEY_KEY}"`]),
         '',
       );
     }
@@ -223,8 +224,7 @@ export class TelegrafIngest extends Construct {
     const labels = workload.labels;
     this.podLabels = selector;
     this.networkPeer = { namespace: props.namespace, podLabels: selector, ports: [TelegrafIngest.INGEST_PORT] };
-    if (props.tlsSecretName !== undefined) KubeNames.assertDns1123Subdomain(this, 'tlsSecretName', props.tlsSecretName);
-    this.ingestUrl = `${props.tlsSecretName ? 'https' : 'http'}://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
+    this.ingestUrl = `${props.tls ? 'https' : 'http'}://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
 
     const configText = TelegrafIngest.renderConfig(props);
     const config = new k8s.KubeConfigMap(this, 'Config', {
@@ -272,18 +272,21 @@ export class TelegrafIngest extends Construct {
     }
     const mounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: '/etc/telegraf', readOnly: true }];
     const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: config.name } }];
-    if (props.tlsSecretName) {
+    if (props.tls) {
       mounts.push({ name: 'tls', mountPath: TLS_DIR, readOnly: true });
-      volumes.push({ name: 'tls', secret: { secretName: props.tlsSecretName } });
+      volumes.push(props.tls.volume('tls', TLS_FILES));
+      props.tls.requireIn(this, { namespace: props.namespace, purpose: `Telegraf ${this.name}: certificate of the HTTPS listener sensors write to (sensors trust its CA)` });
     }
     const kafka = props.kafka;
     if (kafka) {
-      if (kafka.credentials.authentication === KafkaAuthentication.SCRAM_SHA_512) {
-        env.push({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: kafka.credentials.secretName, key: 'password' } } });
-      } else {
-        mounts.push({ name: 'kafka-user', mountPath: '/etc/kafka-user', readOnly: true });
-        volumes.push({ name: 'kafka-user', secret: { secretName: kafka.credentials.secretName } });
+      const password = kafka.credentials.passwordEnv(KAFKA_PASSWORD_ENV);
+      const userVolume = kafka.credentials.volume('kafka-user');
+      if (password) env.push(password);
+      if (userVolume) {
+        mounts.push({ name: 'kafka-user', mountPath: KAFKA_USER_DIR, readOnly: true });
+        volumes.push(userVolume);
       }
+      kafka.credentials.requireIn(this, { namespace: props.namespace, purpose: `Telegraf ${this.name}: producer login to topic ${kafka.topic.topicName} as ${kafka.credentials.username}` });
       if (kafka.topic.caCertificate) {
         mounts.push({ name: 'kafka-ca', mountPath: '/etc/kafka-ca', readOnly: true });
         volumes.push({ name: 'kafka-ca', secret: { secretName: kafka.topic.caCertificate.name, items: [{ key: kafka.topic.caCertificate.key, path: 'ca.crt' }] } });
@@ -326,5 +329,10 @@ export class TelegrafIngest extends Construct {
   }
 }
 
-/** Where the listener's certificate and key are mounted. */
+/** Where the listener's certificate and key are mounted, and their file names. */
 const TLS_DIR = '/etc/telegraf-tls';
+const TLS_FILES = { certificate: 'cert.pem', privateKey: 'key.pem' };
+/** Where a mutual-TLS Kafka user's certificate and key are mounted (files named like their keys). */
+const KAFKA_USER_DIR = '/etc/kafka-user';
+/** The env var holding the SCRAM password. */
+const KAFKA_PASSWORD_ENV = 'KAFKA_PASSWORD';

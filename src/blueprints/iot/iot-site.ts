@@ -6,7 +6,7 @@ import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, Vel
 import { RedisCache } from '../../cache';
 import { CapacityEstimate, CapacityPlanner } from '../../capacity';
 import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
-import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KubeNames, Resources, TlsCredentials, Warnings } from '../../core';
 import { Cidrs, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync } from '../../sync';
 import { InfluxDb, TelegrafIngest } from '../../timeseries';
@@ -171,7 +171,7 @@ export class IoTSite extends EdgeSite {
     // Telegraf writes with a token that may only write the site's bucket (the operator mints it; see the report).
     const writeToken = { name: ingestOpts.writeTokenSecretName ?? `${site}-telegraf-influxdb-write`, key: 'token' };
     KubeNames.assertDns1123Subdomain(this, 'ingest.writeTokenSecretName', writeToken.name);
-    const tlsSecretName = ingestOpts.tlsSecretName ?? `${site}-telegraf-tls`;
+    const tls = ingestOpts.tls ?? TlsCredentials.fromSecretName(`${site}-telegraf-tls`);
     const org = this.influxdb.organization;
     this.requireSecret({
       name: writeToken.name,
@@ -182,12 +182,11 @@ export class IoTSite extends EdgeSite {
         + `TOKEN=$(influx auth create --org ${org} --write-bucket "$BUCKET" --description telegraf-write --json | jq -r .token) && `
         + `kubectl -n ${site} create secret generic ${writeToken.name} --from-literal=${writeToken.key}="$TOKEN"`,
     });
-    this.requireSecret({ name: tlsSecretName, namespace: site, keys: ['tls.crt', 'tls.key'], purpose: 'certificate of Telegraf\'s HTTPS listener (sensors trust its CA); type kubernetes.io/tls' });
     this.ingest = new TelegrafIngest(this, 'Ingest', {
       namespace: site,
       influxUrl: this.influxdb.url,
       influxToken: writeToken,
-      tlsSecretName,
+      tls,
       organization: this.influxdb.organization,
       bucket: this.influxdb.bucket,
       kafka: { topic: this.telemetry, credentials: producer },
@@ -280,7 +279,6 @@ export class IoTSite extends EdgeSite {
     }
     this.requireSecret({ name: resticPassword.name, namespace: site, keys: [resticPassword.key], purpose: 'restic repository password (keep a copy off-site)' });
     this.requireStoreKeys(store, `restic access to the backup bucket ${props.cloud.backupBucket}`, resticRepository.keyUses);
-    this.requireSecret({ name: props.cloud.kafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${props.cloud.kafka.credentials.username}` });
     if (props.cloud.kafka.caCertificate) {
       this.requireSecret({ name: props.cloud.kafka.caCertificate.name, namespace: site, keys: [props.cloud.kafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     }

@@ -422,7 +422,6 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.requireStoreKeys(props.cloud.archive, `archive job${this.resticBackups.length > 0 ? ' (and restic)' : ''} writing to ${props.cloud.archiveBucket}`,
       [...this.archive.destinationKeyUses, ...resticRepository?.keyUses ?? []]);
     const cloudKafka = props.cloud.kafka;
-    this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
     if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     this.requireSecret({ name: originToken.name, namespace: site, keys: [originToken.key], purpose: `token the playback cache reads the recordings bucket with (anonymous reads need it; also read by the store's provisioning Job): letters, digits and ._~- only, e.g. kubectl create secret generic ${originToken.name} --from-literal=${originToken.key}=$(openssl rand -hex 32)` });
     if (viewerCredentials) this.requireSecret({ name: viewerCredentials.name, namespace: site, keys: [viewerCredentials.key], purpose: `htpasswd file of the playback viewers (basic authentication at the cache), e.g. printf 'viewer:%s\\n' "$(openssl passwd -6)" > htpasswd; kubectl create secret generic ${viewerCredentials.name} --from-file=${viewerCredentials.key}=htpasswd` });

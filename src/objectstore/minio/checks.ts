@@ -6,7 +6,7 @@ import { MinioClusterRef } from './internal';
 import { MinioLifecycle } from './lifecycle';
 import { bucketNotificationErrors, targetIdErrors } from './notifications';
 import { MinioKesOptions } from './options';
-import { EdgeMessages, edgeError, Filesystem, KubeNames, Resources, ValidationMessageOptions, Warnings } from '../../core';
+import { EdgeMessages, edgeError, Filesystem, KubeNames, Resources, TlsCredentials, ValidationMessageOptions, Warnings } from '../../core';
 
 /** Checks of a MinioCluster. */
 export class MinioClusterChecks {
@@ -19,8 +19,11 @@ export class MinioClusterChecks {
       throw edgeError(scope, { prop: 'rootCredentials.secretName', value: '', rule: 'the root user and password come only from a Secret', fix: 'create a Secret with rootUser and rootPassword and pass its name' });
     }
     if (props.storageClassName !== undefined) KubeNames.assertDns1123Subdomain(scope, 'storageClassName', props.storageClassName);
-    if (props.tls && !props.tls.secretName) {
-      throw edgeError(scope, { prop: 'tls.secretName', value: '', rule: 'TLS needs the certificate Secret', fix: 'pass the name of a kubernetes.io/tls Secret' });
+    if (props.tls !== undefined && !(props.tls instanceof TlsCredentials)) {
+      throw edgeError(scope, { prop: 'tls', value: JSON.stringify(props.tls) ?? String(props.tls), rule: 'must be a TlsCredentials', fix: 'pass TlsCredentials.fromSecretName("<kubernetes.io/tls Secret>") or TlsCredentials.fromSecret(secret)' });
+    }
+    if (props.kes?.clientCertificate !== undefined && !(props.kes.clientCertificate instanceof TlsCredentials)) {
+      throw edgeError(scope, { prop: 'kes.clientCertificate', value: JSON.stringify(props.kes.clientCertificate) ?? '', rule: 'must be a TlsCredentials', fix: 'pass TlsCredentials.fromSecretName("<Secret with MinIO\'s KES client certificate>")' });
     }
     if (props.eventQueueSize && Resources.bytes(props.eventQueueSize) <= 0) {
       throw edgeError(scope, { prop: 'eventQueueSize', value: '0', rule: 'must be positive', fix: 'use e.g. Size.gibibytes(1)' });
@@ -130,8 +133,8 @@ export class MinioClusterChecks {
     if (!kes.keyName) {
       throw edgeError(scope, { prop: 'kes.keyName', value: '', rule: 'MinIO needs a default KES key', fix: 'create a key on KES and pass its name' });
     }
-    if ((kes.apiKey === undefined) === (kes.clientCertificateSecretName === undefined)) {
-      throw edgeError(scope, { prop: 'kes', value: kes.apiKey ? 'apiKey and clientCertificateSecretName' : 'neither apiKey nor clientCertificateSecretName', rule: 'MinIO authenticates to KES with exactly one of an API key or a client certificate', fix: 'set exactly one of apiKey and clientCertificateSecretName' });
+    if ((kes.apiKey === undefined) === (kes.clientCertificate === undefined)) {
+      throw edgeError(scope, { prop: 'kes', value: kes.apiKey ? 'apiKey and clientCertificate' : 'neither apiKey nor clientCertificate', rule: 'MinIO authenticates to KES with exactly one of an API key or a client certificate', fix: 'set exactly one of apiKey and clientCertificate' });
     }
   }
 

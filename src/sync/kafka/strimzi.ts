@@ -1,6 +1,8 @@
 // Typed shapes of the Strimzi 1.x `kafka.strimzi.io/v1` fields this module emits (checked against the 1.2.0 CRDs).
 // Internal to the module: not re-exported from the package.
 
+import { KafkaAuthentication, KafkaCredentials } from '../../core/secrets';
+
 export const STRIMZI_API_VERSION = 'kafka.strimzi.io/v1';
 export const STRIMZI_CLUSTER_LABEL = 'strimzi.io/cluster';
 
@@ -99,6 +101,13 @@ export interface MirrorClusterAuthentication {
   readonly username?: string;
   readonly passwordSecret?: { readonly secretName: string; readonly password: string };
   readonly certificateAndKey?: { readonly secretName: string; readonly certificate: string; readonly key: string };
+}
+
+/** Strimzi's client `authentication` (MirrorMaker2 clusters, Connect) logging in with `c`. */
+export function strimziClientAuthentication(c: KafkaCredentials): MirrorClusterAuthentication {
+  return c.authentication === KafkaAuthentication.TLS
+    ? { type: 'tls', certificateAndKey: { secretName: c.secretName, certificate: KafkaCredentials.CERTIFICATE_KEY, key: KafkaCredentials.PRIVATE_KEY_KEY } }
+    : { type: 'scram-sha-512', username: c.username, passwordSecret: { secretName: c.secretName, password: KafkaCredentials.PASSWORD_KEY } };
 }
 
 export interface MirrorClusterTls {
