@@ -276,7 +276,9 @@ export class KafkaCredentials {
 
   /** The keys the Secret holds. */
   public get keys(): string[] {
-    return this.authentication === KafkaAuthentication.TLS ? [KafkaCredentials.CERTIFICATE_KEY, KafkaCredentials.PRIVATE_KEY_KEY] : [KafkaCredentials.PASSWORD_KEY];
+    return this.authentication === KafkaAuthentication.TLS
+      ? [KafkaCredentials.CERTIFICATE_KEY, KafkaCredentials.PRIVATE_KEY_KEY]
+      : [KafkaCredentials.PASSWORD_KEY];
   }
 
   /** The same credentials read from a copy of the Secret named `secretName` (in the consumer's own namespace). */
@@ -286,7 +288,8 @@ export class KafkaCredentials {
 
   /** The env var holding the SCRAM password; undefined for mutual TLS (mount the certificate instead). */
   public passwordEnv(envName: string): k8s.EnvVar | undefined {
-    return this.authentication === KafkaAuthentication.SCRAM_SHA_512 ? secretKeyEnv(envName, { name: this.secretName, key: KafkaCredentials.PASSWORD_KEY }) : undefined;
+    if (this.authentication !== KafkaAuthentication.SCRAM_SHA_512) return undefined;
+    return secretKeyEnv(envName, { name: this.secretName, key: KafkaCredentials.PASSWORD_KEY });
   }
 
   /**

@@ -27,7 +27,10 @@ describe('KafkaCredentials', () => {
       name: 'kafka-user',
       secret: {
         secretName: 'minio',
-        items: [{ key: KafkaCredentials.CERTIFICATE_KEY, path: KafkaCredentials.CERTIFICATE_KEY }, { key: KafkaCredentials.PRIVATE_KEY_KEY, path: KafkaCredentials.PRIVATE_KEY_KEY }],
+        items: [
+          { key: KafkaCredentials.CERTIFICATE_KEY, path: KafkaCredentials.CERTIFICATE_KEY },
+          { key: KafkaCredentials.PRIVATE_KEY_KEY, path: KafkaCredentials.PRIVATE_KEY_KEY },
+        ],
         defaultMode: 0o440,
       },
     });

@@ -2,7 +2,8 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import { clusterOn, muteWarnings, warningsOf } from './fixtures';
 import {
-  ObjectEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, KafkaCredentials, ObjectStoreFlavor, ReclaimPolicy, RequiredSecrets, RookCephObjectStore, TlsCredentials,
+  ObjectEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, KafkaCredentials, ObjectStoreFlavor, ReclaimPolicy, RequiredSecrets,
+  RookCephObjectStore, TlsCredentials,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 

@@ -1,7 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, KafkaAclRule, KafkaAuthentication, KafkaCredentials, KafkaCloudCluster, KafkaCloudToEdgeMirror, KafkaSync, Warnings,
+  EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, KafkaAclRule, KafkaAuthentication, KafkaCredentials, KafkaCloudCluster,
+  KafkaCloudToEdgeMirror, KafkaSync, Warnings,
 } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { fullMatch, v1beta2Fields } from '../strimzi-support';

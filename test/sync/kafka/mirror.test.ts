@@ -1,8 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAclResourceType, KafkaAuthentication, KafkaCredentials, KafkaSync,
-  KafkaSyncTarget, MirrorCompression, Warnings,
+  ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAclResourceType, KafkaAuthentication, KafkaCredentials,
+  KafkaSync, KafkaSyncTarget, MirrorCompression, Warnings,
 } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { fullMatch, v1beta2Fields } from '../strimzi-support';
