@@ -234,6 +234,14 @@ describe('IoTSite wiring (defaults)', () => {
     m = synth(s);
   });
 
+  test('Telegraf logs in to the telemetry topic as telemetryProducer (the User Operator\'s Secret, not listed to create)', () => {
+    const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
+    expect(conf).toContain(`sasl_username = "${s.telemetryProducer.username}"`);
+    const env = find(m, 'Deployment', 'telegraf').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'KAFKA_PASSWORD')).toEqual(s.telemetryProducer.passwordEnv('KAFKA_PASSWORD'));
+    expect(s.requiredSecrets.map((r) => r.name)).not.toContain(s.telemetryProducer.secretName);
+  });
+
   test('Telegraf health output has checks: readiness fails while an output\'s buffer backs up; liveness does not restart it', () => {
     const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
     const limit = Number(/metric_buffer_limit = (\d+)/.exec(conf)![1]);

@@ -6,7 +6,10 @@ import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, Vel
 import { RedisCache } from '../../cache';
 import { CapacityEstimate, CapacityPlanner } from '../../capacity';
 import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
-import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KubeNames, Resources, TlsCredentials, Warnings } from '../../core';
+import {
+  AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KafkaCredentials, KubeNames, Resources, TlsCredentials,
+  Warnings,
+} from '../../core';
 import { Cidrs, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync } from '../../sync';
 import { InfluxDb, TelegrafIngest } from '../../timeseries';
@@ -59,6 +62,8 @@ export class IoTSite extends EdgeSite {
   public readonly kafka: EdgeKafkaCluster;
   /** The telemetry topic. */
   public readonly telemetry: EdgeKafkaTopic;
+  /** Telegraf's login to the telemetry topic (write only): the Secret Strimzi's User Operator writes. */
+  public readonly telemetryProducer: KafkaCredentials;
   /** MirrorMaker2 to the cloud. */
   public readonly sync: KafkaSync;
   /** Velero's location in the cloud store. */
@@ -161,6 +166,7 @@ export class IoTSite extends EdgeSite {
       expectedWriteRate: declaredRate,
     });
     const producer = this.telemetry.grantProduce('TelegrafProducer', { username: 'telegraf' });
+    this.telemetryProducer = producer;
     this.sync = new KafkaSync(this, 'cloud-sync', {
       source: this.kafka, site, topics: [this.telemetry], target: props.cloud.kafka, conflictPolicy: ConflictPolicy.EDGE_PRIORITY,
     });

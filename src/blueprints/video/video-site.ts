@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache, ViewerAuthentication } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
-import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, edgeError, IObjectStore, ObjectEvent, ObjectStoreAccess, ObjectStoreGrant, SecretKeyReference } from '../../core';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, edgeError, IObjectStore, KafkaCredentials, ObjectEvent, ObjectStoreAccess, ObjectStoreGrant, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
 import { MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
@@ -236,6 +236,8 @@ export class VideoSurveillanceSite extends EdgeSite {
   public readonly kafka: EdgeKafkaCluster;
   /** Segment events. */
   public readonly segmentEvents: EdgeKafkaTopic;
+  /** The store's login to the segment-events topic (write only, for its bucket notifications). */
+  public readonly segmentEventsProducer: KafkaCredentials;
   /** MirrorMaker2 to the cloud. */
   public readonly sync: KafkaSync;
   /** The archive copy to the cloud. */
@@ -308,6 +310,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       cluster: this.kafka, outageBudget: kafkaOpts.outageBudget ?? Duration.hours(72),
     });
     const notifier = this.segmentEvents.grantProduce('StoreNotifications', { username: 'store-notifications' });
+    this.segmentEventsProducer = notifier;
     const originToken = cacheOpts.originToken ?? { name: 'playback-origin-token', key: 'token' };
     const viewerAuthentication = cacheOpts.viewerAuthentication ?? ViewerAuthentication.BASIC;
     const viewerCredentials = viewerAuthentication === ViewerAuthentication.BASIC
