@@ -575,9 +575,9 @@ export class MinioTestCluster {
 
   /** `https` when the server arguments are https URLs (the StatefulSet serves TLS), else `http`. */
   private get scheme(): 'http' | 'https' {
-    const https = (this.container.args ?? []).some((a: string) => a.startsWith('https://'));
-    if (https && !this.options.caCertificatePem) throw new Error('the servers serve HTTPS: pass caCertificatePem (the CA of their certificate) to MinioTestCluster.start');
-    return https ? 'https' : 'http';
+    const secure = (this.container.args ?? []).some((a: string) => a.startsWith('https://'));
+    if (secure && !this.options.caCertificatePem) throw new Error('the servers serve HTTPS: pass caCertificatePem (the CA of their certificate) to MinioTestCluster.start');
+    return secure ? 'https' : 'http';
   }
 
   private get apiPort(): number {
