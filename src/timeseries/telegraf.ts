@@ -6,6 +6,7 @@ import {
   ContainerImage, edgeError, IEventTopic, KafkaCredentials, KubeNames, NetworkPeer, Resources, SecretKeyReference, TlsCredentials,
 } from '../core';
 import { Cidrs, Endpoints, KeyNames, Shape } from '../core/validate';
+import { checkCredentialsInstance } from '../core/kafka-secrets';
 import { RestrictedWorkload } from '../core/workload';
 
 /** Where Telegraf forwards telemetry to Kafka (the sync topic). */
@@ -209,6 +210,8 @@ export class TelegrafIngest extends Construct {
   constructor(scope: Construct, id: string, props: TelegrafIngestProps) {
     super(scope, id);
     Shape.check(this, props);
+    checkCredentialsInstance(this, 'tls', props.tls, 'TlsCredentials');
+    checkCredentialsInstance(this, 'kafka.credentials', props.kafka?.credentials, 'KafkaCredentials');
     Endpoints.refuseCredentials(this, 'influxUrl', props.influxUrl, { credentialsProp: 'influxToken' });
     KeyNames.checkSecretRef(this, 'influxToken', props.influxToken);
     KeyNames.checkSecretRef(this, 'token', props.token);

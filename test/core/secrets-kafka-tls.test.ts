@@ -1,8 +1,11 @@
 // KafkaCredentials and TlsCredentials (src/core/secrets.ts): factories from a cdk8s-plus Secret or a name, their keys,
 // bad input, the env and volumes they render, and what requireIn records.
-import { Testing } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { KafkaAuthentication, KafkaCredentials, RequiredSecrets, TlsCredentials } from '../../src';
+import {
+  KafkaAuthentication, KafkaCredentials, MinioCluster, RequiredSecrets, TelegrafIngest, TlsCredentials,
+} from '../../src';
+import { clusterOn } from '../storage/rook/fixtures';
 
 describe('KafkaCredentials', () => {
   test('from a cdk8s-plus Secret: its name, SCRAM by default, the password key and env', () => {
@@ -126,5 +129,33 @@ describe('TlsCredentials', () => {
       expect(() => TlsCredentials.fromSecretName('t', { caCertificateKey: 'tls.crt' }))
         .toThrow(/^TlsCredentials.fromSecretName: keys = "tls.crt, tls.key, tls.crt": the certificate, the private key and the CA certificate must be different keys of the Secret; name distinct keys/);
     });
+  });
+});
+
+describe('constructs refuse look-alike objects (plain JavaScript or JSON callers) with the factory to use', () => {
+  const lookAlike = { secretName: 'u', username: 'u', authentication: 'scram-sha-512' } as any;
+  const topic = { topicName: 'events', bootstrapServers: 'k:9093', caCertificate: { name: 'ca', key: 'ca.crt' } };
+
+  test('TelegrafIngest: tls and kafka.credentials', () => {
+    const props = { namespace: 'site-a', influxUrl: 'http://influxdb:8086', influxToken: { name: 't', key: 'token' }, organization: 'o', bucket: 'b' };
+    expect(() => new TelegrafIngest(Testing.chart(), 'in', { ...props, tls: { secretName: 'x' } as any }))
+      .toThrow(/TelegrafIngest "test\/in": tls = "\{"secretName":"x"\}": must be a TlsCredentials; pass TlsCredentials.fromSecretName/);
+    expect(() => new TelegrafIngest(Testing.chart(), 'in', { ...props, kafka: { topic, credentials: lookAlike } }))
+      .toThrow(/TelegrafIngest "test\/in": kafka.credentials = "\{"secretName":"u".*": must be a KafkaCredentials; pass KafkaCredentials.fromSecretName/);
+  });
+
+  test('MinioBucket notifications and their copies', () => {
+    const store = new MinioCluster(Testing.chart(), 'store', { driveSize: Size.gibibytes(10), rootCredentials: { secretName: 'root' }, namespace: 'site-a' });
+    expect(() => store.addBucket('bkt-a', { notifications: [{ topic, credentials: lookAlike }] }))
+      .toThrow(/MinioBucket "test\/store\/bkt-a": notifications\[0\].credentials = .*: must be a KafkaCredentials/);
+    expect(() => store.addBucket('bkt-b', { notifications: [{ topic, credentials: KafkaCredentials.fromSecretName('u', { username: 'u' }), secretCopies: { credentials: lookAlike } }] }))
+      .toThrow(/MinioBucket "test\/store\/bkt-b": notifications\[0\].secretCopies.credentials = .*: must be a KafkaCredentials/);
+  });
+
+  test('RookCephObjectStore tls and Kafka bucket notifications', () => {
+    const { cluster } = clusterOn(3);
+    expect(() => cluster.addObjectStore('bad', { tls: { secretName: 'rgw-tls' } as any })).toThrow(/RookCephObjectStore "test\/ceph\/bad": tls = .*: must be a TlsCredentials/);
+    const bucket = cluster.addObjectStore('objects', { tls: TlsCredentials.fromSecretName('rgw-tls'), caBundleSecretName: 'ca' }).addBucket('bkt-b', { namespace: 'apps' });
+    expect(() => bucket.addKafkaNotification('n', { topic, credentials: lookAlike })).toThrow(/credentials = .*: must be a KafkaCredentials/);
   });
 });

@@ -6,7 +6,8 @@ import { MinioClusterRef } from './internal';
 import { MinioLifecycle } from './lifecycle';
 import { bucketNotificationErrors, targetIdErrors } from './notifications';
 import { MinioKesOptions } from './options';
-import { EdgeMessages, edgeError, Filesystem, KubeNames, Resources, TlsCredentials, ValidationMessageOptions, Warnings } from '../../core';
+import { EdgeMessages, edgeError, Filesystem, KubeNames, Resources, ValidationMessageOptions, Warnings } from '../../core';
+import { checkCredentialsInstance } from '../../core/kafka-secrets';
 
 /** Checks of a MinioCluster. */
 export class MinioClusterChecks {
@@ -19,12 +20,8 @@ export class MinioClusterChecks {
       throw edgeError(scope, { prop: 'rootCredentials.secretName', value: '', rule: 'the root user and password come only from a Secret', fix: 'create a Secret with rootUser and rootPassword and pass its name' });
     }
     if (props.storageClassName !== undefined) KubeNames.assertDns1123Subdomain(scope, 'storageClassName', props.storageClassName);
-    if (props.tls !== undefined && !(props.tls instanceof TlsCredentials)) {
-      throw edgeError(scope, { prop: 'tls', value: JSON.stringify(props.tls) ?? String(props.tls), rule: 'must be a TlsCredentials', fix: 'pass TlsCredentials.fromSecretName("<kubernetes.io/tls Secret>") or TlsCredentials.fromSecret(secret)' });
-    }
-    if (props.kes?.clientCertificate !== undefined && !(props.kes.clientCertificate instanceof TlsCredentials)) {
-      throw edgeError(scope, { prop: 'kes.clientCertificate', value: JSON.stringify(props.kes.clientCertificate) ?? '', rule: 'must be a TlsCredentials', fix: 'pass TlsCredentials.fromSecretName("<Secret with MinIO\'s KES client certificate>")' });
-    }
+    checkCredentialsInstance(scope, 'tls', props.tls, 'TlsCredentials');
+    checkCredentialsInstance(scope, 'kes.clientCertificate', props.kes?.clientCertificate, 'TlsCredentials');
     if (props.eventQueueSize && Resources.bytes(props.eventQueueSize) <= 0) {
       throw edgeError(scope, { prop: 'eventQueueSize', value: '0', rule: 'must be positive', fix: 'use e.g. Size.gibibytes(1)' });
     }

@@ -12,6 +12,7 @@ import {
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements,
   RequiredSecrets, S3CredentialsReference, SecretKeyReference, TlsCredentials,
 } from '../../core';
+import { checkCredentialsInstance } from '../../core/kafka-secrets';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** The bucket StorageClass (ObjectBucketClaims) of an object store. */
@@ -216,6 +217,7 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
     if (data) PoolSpecs.validate(this, 'dataPool', data, false);
 
     // Ports and TLS.
+    checkCredentialsInstance(this, 'tls', props.tls, 'TlsCredentials');
     this.tlsEnabled = props.tls !== undefined;
     const tls = props.tls;
     if (tls && (tls.certificateKey !== TlsCredentials.CERTIFICATE_KEY || tls.privateKeyKey !== TlsCredentials.PRIVATE_KEY_KEY)) {
