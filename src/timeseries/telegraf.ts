@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import {
   ContainerImage, edgeError, IEventTopic, KafkaCredentials, KubeNames, NetworkPeer, Resources, SecretKeyReference, TlsCredentials,
 } from '../core';
-import { Cidrs, Endpoints, KeyNames, Shape } from '../core/validate';
 import { checkCredentialsInstance } from '../core/kafka-secrets';
+import { Cidrs, Endpoints, KeyNames, Shape } from '../core/validate';
 import { RestrictedWorkload } from '../core/workload';
 
 /** Where Telegraf forwards telemetry to Kafka (the sync topic). */
