@@ -1,6 +1,6 @@
 import { App, Duration } from 'cdk8s';
 import { standInSiteNames } from './stand-in-site';
-import { DecimalSize, ExternalObjectStore, FleetSiteFile, ISiteFactory, KafkaAuthentication, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSite } from '../src';
+import { DecimalSize, ExternalObjectStore, FleetSiteFile, ISiteFactory, KafkaCredentials, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSite } from '../src';
 
 const CLOUD_ARCHIVE = new ExternalObjectStore({
   s3Endpoint: 'https://s3.eu-central-1.amazonaws.com', region: 'eu-central-1', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-archive-keys'),
@@ -36,7 +36,7 @@ export class VideoSurveillanceSiteFactory implements ISiteFactory {
         kafka: {
           bootstrapServers: 'kafka.cloud.example.com:9093',
           caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-          credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: `${siteName}-mm2`, secretName: 'cloud-kafka-user' },
+          credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: `${siteName}-mm2` }),
         },
         archive: CLOUD_ARCHIVE,
         archiveBucket: 'fleet-video-archive',

@@ -11,13 +11,13 @@ export type { SecurityFinding, SecurityException, SecurityCheckOptions } from '.
 export { Warnings } from './core/warnings';
 export { RequiredSecrets, S3Credentials, KafkaAuthentication, KafkaCredentials, TlsCredentials } from './core/secrets';
 export type {
-  RequiredSecret, SecretUse, SecretKeyReference, S3CredentialsKeys, S3CredentialsEnvNames, KafkaCredentialsOptions,
+  RequiredSecret, SecretUse, SecretKeyReference, S3CredentialsKeys, S3CredentialsEnvNames, KafkaCredentialsOptions, KafkaUserCredentialsOptions,
   TlsCredentialsKeys, TlsCredentialsPaths,
 } from './core/secrets';
 export { ObjectStoreFlavor, ExternalObjectStore } from './core/interfaces';
 export type {
   NetworkPeer, IObjectStore, ExternalObjectStoreProps,
-  KafkaClientCredentials, KafkaSecretCopies, IEventTopic,
+  KafkaSecretCopies, IEventTopic,
 } from './core/interfaces';
 export { ObjectStoreAccess } from './core/grants';
 export { Filesystem, ObjectEvent } from './core/vocabulary';

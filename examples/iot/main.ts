@@ -6,7 +6,7 @@
  * the regional S3 store. Writes the manifests and the site report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Duration, Size } from 'cdk8s';
-import { Bandwidth, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor, S3Credentials } from '../../src';
+import { Bandwidth, EdgeSite, ExternalObjectStore, IoTSite, KafkaCredentials, ObjectStoreFlavor, S3Credentials } from '../../src';
 
 export function buildApp(app: App = new App()): App {
   const regionalStore = new ExternalObjectStore({
@@ -32,7 +32,7 @@ export function buildApp(app: App = new App()): App {
       kafka: {
         bootstrapServers: 'kafka.cloud.example.com:9093',
         caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'plant-7-mm2', secretName: 'cloud-kafka-user' },
+        credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: 'plant-7-mm2' }),
       },
       backupStore: regionalStore,
       backupBucket: 'fleet-site-backups',

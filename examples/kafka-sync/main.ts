@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  Bandwidth, ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster,
+  Bandwidth, ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaCredentials, KafkaCloudCluster,
   KafkaCloudToEdgeMirror, KafkaSync, MinioCluster, ObjectStoreFlavor, S3Credentials,
 } from '../../src';
 
@@ -35,7 +35,7 @@ export function buildApp(app: App = new App()): App {
   const cloudKafka = (username: string): KafkaCloudCluster => ({
     bootstrapServers: 'kafka.cloud.example.com:9093',
     caCertificate: { name: 'cloud-cluster-ca-cert', key: 'ca.crt' },
-    credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username, secretName: username },
+    credentials: KafkaCredentials.fromSecretName(username, { username }),
   });
   const sync = new KafkaSync(edge, 'to-cloud', {
     source: kafka,

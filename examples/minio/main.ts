@@ -1,7 +1,6 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  ObjectEvent, ContainerImage, Filesystem, IEventTopic, KafkaAuthentication, MinioCluster, MinioPolicyStatements,
-  S3Credentials,
+  ObjectEvent, ContainerImage, Filesystem, IEventTopic, KafkaCredentials, MinioCluster, MinioPolicyStatements, S3Credentials,
 } from '../../src';
 
 /**
@@ -18,12 +17,15 @@ export function buildApp(app: App = new App()): App {
     bootstrapServers: 'edge-kafka-kafka-bootstrap.kafka.svc:9093',
     caCertificate: { name: 'edge-kafka-cluster-ca-cert', key: 'ca.crt' },
   };
-  // The KafkaUser Strimzi created for MinIO (its Secret holds `password`).
-  const kafkaUser = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-minio', secretName: 'site-a-minio' };
+  // The KafkaUser Strimzi created for MinIO: the User Operator writes its Secret in namespace "kafka".
+  const kafkaUser = KafkaCredentials.fromKafkaUser('site-a-minio', { namespace: 'kafka' });
   // Strimzi writes the cluster CA and the user's Secret in namespace "kafka"; MinIO runs in "site-a-storage" and can
   // only mount Secrets of its own namespace. The operator copies both there (and keeps them in sync: Strimzi renews
   // the CA, the User Operator rotates the password); the notifications mount the copies.
-  const secretCopies = { caCertificateSecretName: 'edge-kafka-ca-copy', credentialsSecretName: 'site-a-minio-kafka-copy' };
+  const secretCopies = {
+    caCertificate: { name: 'edge-kafka-ca-copy', key: 'ca.crt' },
+    credentials: kafkaUser.copiedTo('site-a-minio-kafka-copy', 'site-a-storage'),
+  };
 
   const store = new MinioCluster(chart, 'store', {
     servers: 4,

@@ -7,7 +7,7 @@
  */
 import { App } from 'cdk8s';
 import {
-  Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps,
+  Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, KafkaCredentials, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps,
   ObjectStoreFlavor, S3Credentials,
 } from '../../src';
 
@@ -30,7 +30,7 @@ function cloudKafka(cloud: FleetCloud, site: string): KafkaCloudCluster {
   return {
     bootstrapServers: cloud.kafkaBootstrapServers,
     caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-    credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: `${site}-releases`, secretName: 'cloud-kafka-user' },
+    credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: `${site}-releases` }),
   };
 }
 

@@ -4,7 +4,7 @@
  * report (Markdown) to the output folder (dist/, or what `cdk8s synth -o` names).
  */
 import { App, Duration, Size } from 'cdk8s';
-import { Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
+import { Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, IObjectStore, KafkaCredentials, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSite, VideoSurveillanceSiteProps } from '../../src';
 
 /** The site's props, archiving to `cloudArchive` (AWS S3 in Frankfurt by default; the real-tier tests pass a loopback store). */
 export function siteProps(cloudArchive: IObjectStore = new ExternalObjectStore({
@@ -25,7 +25,7 @@ export function siteProps(cloudArchive: IObjectStore = new ExternalObjectStore({
       kafka: {
         bootstrapServers: 'kafka.cloud.example.com:9093',
         caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'store-0417-mm2', secretName: 'cloud-kafka-user' },
+        credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: 'store-0417-mm2' }),
       },
       archive: cloudArchive,
       archiveBucket: 'fleet-video-archive',

@@ -1,5 +1,5 @@
 import { SecretReaders } from './secret-readers';
-import { KafkaAuthentication, S3Credentials, SecretKeyReference } from './secrets';
+import { KafkaCredentials, S3Credentials, SecretKeyReference } from './secrets';
 import { Endpoints, KeyNames, S3Rules, Shape } from './validate';
 
 /** Which S3 implementation sits behind an endpoint (decides compatibility switches such as Velero's checksums). */
@@ -120,22 +120,6 @@ export class ExternalObjectStore implements IObjectStore {
   }
 }
 
-/** Credentials of a Kafka client, by Secret reference (Strimzi writes them into a Secret named after the KafkaUser). */
-export interface KafkaClientCredentials {
-  /** The authentication mechanism. */
-  readonly authentication: KafkaAuthentication;
-  /** The user name (the KafkaUser's name). */
-  readonly username: string;
-  /** The Secret holding the password (SCRAM) or the client certificate and key (TLS). */
-  readonly secretName: string;
-  /**
-   * Namespace of that Secret (Strimzi writes it in the Kafka cluster's namespace). Consumers in another namespace are
-   * rejected at synth unless they name a copy in their own namespace (`secretCopies`).
-   * @default - the topic's `secretNamespace` (or the namespace of its Strimzi bootstrap address); else not checked
-   */
-  readonly namespace?: string;
-}
-
 /**
  * Copies of Strimzi's Secrets in a consumer's own namespace, which the operator creates and keeps in sync (e.g. with
  * a Secret-replication controller, or `kubectl get secret … -o yaml` edited and applied there). A pod can only mount
@@ -143,15 +127,16 @@ export interface KafkaClientCredentials {
  */
 export interface KafkaSecretCopies {
   /**
-   * Copy of the cluster CA Secret (same key as the topic's `caCertificate`).
+   * Copy of the cluster CA certificate (the topic's `caCertificate`) in the consumer's namespace.
    * @default - the consumer mounts the topic's CA Secret itself (it must be in the consumer's namespace)
    */
-  readonly caCertificateSecretName?: string;
+  readonly caCertificate?: SecretKeyReference;
   /**
-   * Copy of the KafkaUser's Secret (same keys: `password`, or `user.crt`/`user.key`).
+   * Copy of the KafkaUser's Secret in the consumer's namespace, e.g. `credentials.copiedTo('minio-kafka-user', 'minio')`
+   * (same user, same authentication, same keys).
    * @default - the consumer mounts the credentials' Secret itself (it must be in the consumer's namespace)
    */
-  readonly credentialsSecretName?: string;
+  readonly credentials?: KafkaCredentials;
 }
 
 /**

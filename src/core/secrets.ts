@@ -68,7 +68,8 @@ export class RequiredSecrets {
 
   /** Record that pods read the one key `ref`. */
   public static addKey(scope: IConstruct, ref: SecretKeyReference, use: SecretUse): void {
-    RequiredSecrets.add(scope, { name: ref.name, namespace: use.namespace, keys: [ref.key], purpose: use.purpose, ...(use.policy ? { policy: use.policy } : {}) });
+    const policy = use.policy ? { policy: use.policy } : {};
+    RequiredSecrets.add(scope, { name: ref.name, namespace: use.namespace, keys: [ref.key], purpose: use.purpose, ...policy });
   }
 
   /** Every Secret recorded in `scope`'s chart, in the order first recorded. */
@@ -226,6 +227,17 @@ export interface KafkaCredentialsOptions {
   readonly namespace?: string;
 }
 
+/** Options of {@link KafkaCredentials.fromKafkaUser}. */
+export interface KafkaUserCredentialsOptions {
+  /** Namespace of the Kafka cluster (where the User Operator writes the Secret). */
+  readonly namespace: string;
+  /**
+   * The user's authentication mechanism.
+   * @default KafkaAuthentication.SCRAM_SHA_512
+   */
+  readonly authentication?: KafkaAuthentication;
+}
+
 /**
  * The credentials of a Kafka client held in a Secret in Strimzi's layout: `password` for SCRAM-SHA-512, `user.crt`
  * and `user.key` for mutual TLS (the User Operator writes that Secret, named after the KafkaUser).
@@ -237,6 +249,18 @@ export class KafkaCredentials {
   public static readonly CERTIFICATE_KEY = 'user.crt';
   /** Key of the client private key (mutual TLS). */
   public static readonly PRIVATE_KEY_KEY = 'user.key';
+
+  /**
+   * The Secret Strimzi's User Operator writes for the `KafkaUser` named `username` in `options.namespace` (named after
+   * the user). The operator of the cluster does not create it, so `requireIn` records nothing for readers in that
+   * namespace; readers elsewhere need a copy (`copiedTo`), which the operator does create.
+   */
+  public static fromKafkaUser(username: string, options: KafkaUserCredentialsOptions): KafkaCredentials {
+    if (!options || typeof options.namespace !== 'string' || options.namespace === '') {
+      throw invalid('KafkaCredentials.fromKafkaUser', { prop: 'options.namespace', value: options?.namespace ?? '', rule: 'the User Operator writes the Secret in the Kafka cluster\'s namespace, which is required', fix: 'pass the namespace of the Kafka cluster the KafkaUser belongs to' });
+    }
+    return new KafkaCredentials('KafkaCredentials.fromKafkaUser', username, { username, authentication: options.authentication, namespace: options.namespace }, true);
+  }
 
   /** The credentials held by `secret` (a cdk8s-plus Secret). */
   public static fromSecret(secret: ISecret, options: KafkaCredentialsOptions): KafkaCredentials {
@@ -256,8 +280,10 @@ export class KafkaCredentials {
   public readonly secretName: string;
   /** Namespace of the Secret, when known. */
   public readonly namespace?: string;
+  /** Whether Strimzi's User Operator writes the Secret (made with `fromKafkaUser`), so the operator need not create it. */
+  public readonly writtenByUserOperator: boolean;
 
-  private constructor(factory: string, secretName: string, options: KafkaCredentialsOptions) {
+  private constructor(factory: string, secretName: string, options: KafkaCredentialsOptions, writtenByUserOperator = false) {
     checkName(factory, secretName);
     if (!options || typeof options.username !== 'string' || options.username === '') {
       throw invalid(factory, { prop: 'options.username', value: options?.username ?? '', rule: 'the client\'s user name is required', fix: 'pass the KafkaUser\'s name' });
@@ -266,11 +292,18 @@ export class KafkaCredentials {
     this.username = options.username;
     this.authentication = options.authentication ?? KafkaAuthentication.SCRAM_SHA_512;
     this.namespace = options.namespace;
+    this.writtenByUserOperator = writtenByUserOperator;
+    if (this.authentication !== KafkaAuthentication.SCRAM_SHA_512 && this.authentication !== KafkaAuthentication.TLS) {
+      throw invalid(factory, { prop: 'options.authentication', value: String(this.authentication), rule: 'must be a KafkaAuthentication member', fix: 'use KafkaAuthentication.SCRAM_SHA_512 or KafkaAuthentication.TLS' });
+    }
+    if (options.namespace !== undefined) KeyNames.checkObjectName(factory, 'options.namespace', options.namespace, 'namespace');
   }
 
   /** The keys the Secret holds. */
   public get keys(): string[] {
-    return this.authentication === KafkaAuthentication.TLS ? [KafkaCredentials.CERTIFICATE_KEY, KafkaCredentials.PRIVATE_KEY_KEY] : [KafkaCredentials.PASSWORD_KEY];
+    return this.authentication === KafkaAuthentication.TLS
+      ? [KafkaCredentials.CERTIFICATE_KEY, KafkaCredentials.PRIVATE_KEY_KEY]
+      : [KafkaCredentials.PASSWORD_KEY];
   }
 
   /** The same credentials read from a copy of the Secret named `secretName` (in the consumer's own namespace). */
@@ -280,11 +313,26 @@ export class KafkaCredentials {
 
   /** The env var holding the SCRAM password; undefined for mutual TLS (mount the certificate instead). */
   public passwordEnv(envName: string): k8s.EnvVar | undefined {
-    return this.authentication === KafkaAuthentication.SCRAM_SHA_512 ? secretKeyEnv(envName, { name: this.secretName, key: KafkaCredentials.PASSWORD_KEY }) : undefined;
+    if (this.authentication !== KafkaAuthentication.SCRAM_SHA_512) return undefined;
+    return secretKeyEnv(envName, { name: this.secretName, key: KafkaCredentials.PASSWORD_KEY });
   }
 
-  /** Record in `scope`'s chart that pods of `use.namespace` read these credentials. */
+  /**
+   * The read-only Secret volume named `volumeName` holding the client certificate and key as files named like their
+   * keys, for mutual TLS; undefined for SCRAM-SHA-512 (read the password with `passwordEnv`).
+   */
+  public volume(volumeName: string): k8s.Volume | undefined {
+    if (this.authentication !== KafkaAuthentication.TLS) return undefined;
+    const items = [KafkaCredentials.CERTIFICATE_KEY, KafkaCredentials.PRIVATE_KEY_KEY].map((key) => ({ key, path: key }));
+    return { name: volumeName, secret: { secretName: this.secretName, items, defaultMode: 0o440 } };
+  }
+
+  /**
+   * Record in `scope`'s chart that pods of `use.namespace` read these credentials. Nothing is recorded for the
+   * User Operator's own Secret read in its namespace (Strimzi creates it, not the cluster's operator).
+   */
   public requireIn(scope: IConstruct, use: SecretUse): void {
+    if (this.writtenByUserOperator && use.namespace === this.namespace) return;
     RequiredSecrets.add(scope, { name: this.secretName, namespace: use.namespace, keys: this.keys, purpose: use.purpose });
   }
 }

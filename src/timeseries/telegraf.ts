@@ -3,9 +3,10 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  ContainerImage, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, NetworkPeer, RequiredSecrets, Resources,
-  SecretKeyReference,
+  ContainerImage, edgeError, IEventTopic, KafkaCredentials, KubeNames, NetworkPeer, RequiredSecrets, Resources,
+  SecretKeyReference, TlsCredentials,
 } from '../core';
+import { checkCredentialsInstance } from '../core/kafka-secrets';
 import { secretKeyEnv, secretKeyVolume } from '../core/secret-env';
 import { Cidrs, Endpoints, KeyNames, Shape } from '../core/validate';
 import { RestrictedWorkload } from '../core/workload';
@@ -14,8 +15,8 @@ import { RestrictedWorkload } from '../core/workload';
 export interface TelegrafKafkaOutput {
   /** The topic (bootstrap servers, CA). */
   readonly topic: IEventTopic;
-  /** The producer's credentials (a KafkaUser allowed to write the topic). */
-  readonly credentials: KafkaClientCredentials;
+  /** The producer's credentials (a KafkaUser allowed to write the topic, e.g. what `EdgeKafkaTopic.grantProduce` returns). */
+  readonly credentials: KafkaCredentials;
 }
 
 /** Props of {@link TelegrafIngest}. */
@@ -65,11 +66,12 @@ export interface TelegrafIngestProps {
    */
   readonly resources?: ContainerResources;
   /**
-   * Secret (type `kubernetes.io/tls`: keys `tls.crt`, `tls.key`) with the listener's certificate: sensors then write
-   * over HTTPS. The probes use the separate health port, which stays plain HTTP inside the pod network.
+   * The listener's certificate and key (e.g. `TlsCredentials.fromSecretName('telegraf-tls')` for a
+   * `kubernetes.io/tls` Secret): sensors then write over HTTPS. The probes use the separate health port, which stays
+   * plain HTTP inside the pod network.
    * @default - no TLS: the listener speaks plain HTTP
    */
-  readonly tlsSecretName?: string;
+  readonly tls?: TlsCredentials;
   /**
    * A shared token sensors must send (`Authorization: Token <token>`), from a Secret. Without it any client the
    * NetworkPolicy lets in may write.
@@ -147,7 +149,7 @@ export class TelegrafIngest extends Construct {
       `  service_address = ":${TelegrafIngest.INGEST_PORT}"`,
       '  max_body_size = "32MiB"',
       ...(props.token ? ['  token = "${INGEST_TOKEN}"'] : []),
-      ...(props.tlsSecretName ? [`  tls_cert = "${TLS_DIR}/tls.crt"`, `  tls_key = "${TLS_DIR}/tls.key"`] : []),
+      ...(props.tls ? [`  tls_cert = "${TLS_DIR}/${TLS_FILES.certificate}"`, `  tls_key = "${TLS_DIR}/${TLS_FILES.privateKey}"`] : []),
       '',
       '[[outputs.influxdb_v2]]',
       `  urls = [${q(props.influxUrl)}]`,
@@ -170,9 +172,9 @@ export class TelegrafIngest extends Construct {
         '  compression_codec = 4',
         '  data_format = "json"',
         ...(k.topic.caCertificate ? ['  tls_ca = "/etc/kafka-ca/ca.crt"'] : []),
-        ...(k.credentials.authentication === KafkaAuthentication.SCRAM_SHA_512
-          ? [`  sasl_username = ${q(k.credentials.username)}`, '  sasl_password = "${KAFKA_PASSWORD}"', '  sasl_mechanism = "SCRAM-SHA-512"']
-          : ['  tls_cert = "/etc/kafka-user/user.crt"', '  tls_key = "/etc/kafka-user/user.key"']),
+        ...(k.credentials.passwordEnv(KAFKA_PASSWORD_ENV)
+          ? [`  sasl_username = ${q(k.credentials.username)}`, `  sasl_password = "\${${KAFKA_PASSWORD_ENV}}"`, '  sasl_mechanism = "SCRAM-SHA-512"']
+          : [`  tls_cert = "${KAFKA_USER_DIR}/${KafkaCredentials.CERTIFICATE_KEY}"`, `  tls_key = "${KAFKA_USER_DIR}/${KafkaCredentials.PRIVATE_KEY_KEY}"`]),
         '',
       );
     }
@@ -210,6 +212,8 @@ export class TelegrafIngest extends Construct {
   constructor(scope: Construct, id: string, props: TelegrafIngestProps) {
     super(scope, id);
     Shape.check(this, props);
+    checkCredentialsInstance(this, 'tls', props.tls, 'TlsCredentials');
+    checkCredentialsInstance(this, 'kafka.credentials', props.kafka?.credentials, 'KafkaCredentials');
     Endpoints.refuseCredentials(this, 'influxUrl', props.influxUrl, { credentialsProp: 'influxToken' });
     KeyNames.checkSecretRef(this, 'influxToken', props.influxToken);
     KeyNames.checkSecretRef(this, 'token', props.token);
@@ -225,8 +229,7 @@ export class TelegrafIngest extends Construct {
     const labels = workload.labels;
     this.podLabels = selector;
     this.networkPeer = { namespace: props.namespace, podLabels: selector, ports: [TelegrafIngest.INGEST_PORT] };
-    if (props.tlsSecretName !== undefined) KubeNames.assertDns1123Subdomain(this, 'tlsSecretName', props.tlsSecretName);
-    this.ingestUrl = `${props.tlsSecretName ? 'https' : 'http'}://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
+    this.ingestUrl = `${props.tls ? 'https' : 'http'}://${this.name}.${props.namespace}.svc:${TelegrafIngest.INGEST_PORT}`;
 
     const configText = TelegrafIngest.renderConfig(props);
     const config = new k8s.KubeConfigMap(this, 'Config', {
@@ -273,18 +276,21 @@ export class TelegrafIngest extends Construct {
     this.requireSecrets(props);
     const mounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: '/etc/telegraf', readOnly: true }];
     const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: config.name } }];
-    if (props.tlsSecretName) {
+    if (props.tls) {
       mounts.push({ name: 'tls', mountPath: TLS_DIR, readOnly: true });
-      volumes.push({ name: 'tls', secret: { secretName: props.tlsSecretName } });
+      volumes.push(props.tls.volume('tls', TLS_FILES));
+      props.tls.requireIn(this, { namespace: props.namespace, purpose: `Telegraf ${this.name}: certificate of the HTTPS listener sensors write to (sensors trust its CA)` });
     }
     const kafka = props.kafka;
     if (kafka) {
-      if (kafka.credentials.authentication === KafkaAuthentication.SCRAM_SHA_512) {
-        env.push({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: kafka.credentials.secretName, key: 'password' } } });
-      } else {
-        mounts.push({ name: 'kafka-user', mountPath: '/etc/kafka-user', readOnly: true });
-        volumes.push({ name: 'kafka-user', secret: { secretName: kafka.credentials.secretName } });
+      const password = kafka.credentials.passwordEnv(KAFKA_PASSWORD_ENV);
+      const userVolume = kafka.credentials.volume('kafka-user');
+      if (password) env.push(password);
+      if (userVolume) {
+        mounts.push({ name: 'kafka-user', mountPath: KAFKA_USER_DIR, readOnly: true });
+        volumes.push(userVolume);
       }
+      kafka.credentials.requireIn(this, { namespace: props.namespace, purpose: `Telegraf ${this.name}: producer login to topic ${kafka.topic.topicName} as ${kafka.credentials.username}` });
       if (kafka.topic.caCertificate) {
         mounts.push({ name: 'kafka-ca', mountPath: '/etc/kafka-ca', readOnly: true });
         volumes.push(secretKeyVolume('kafka-ca', kafka.topic.caCertificate, 'ca.crt'));
@@ -346,5 +352,10 @@ export class TelegrafIngest extends Construct {
   }
 }
 
-/** Where the listener's certificate and key are mounted. */
+/** Where the listener's certificate and key are mounted, and their file names. */
 const TLS_DIR = '/etc/telegraf-tls';
+const TLS_FILES = { certificate: 'cert.pem', privateKey: 'key.pem' };
+/** Where a mutual-TLS Kafka user's certificate and key are mounted (files named like their keys). */
+const KAFKA_USER_DIR = '/etc/kafka-user';
+/** The env var holding the SCRAM password. */
+const KAFKA_PASSWORD_ENV = 'KAFKA_PASSWORD';

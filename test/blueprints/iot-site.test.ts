@@ -4,8 +4,8 @@ import { Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-30';
 import { mirrorMaker, siteLegend, workload } from './site-legend';
 import {
-  Bandwidth, CapacityPlanner, ContainerImage, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, ObjectStoreFlavor, RedisEvictionPolicy,
-  TelegrafIngest, Warnings, S3Credentials,
+  Bandwidth, CapacityPlanner, ContainerImage, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaCredentials, ObjectStoreFlavor,
+  RedisEvictionPolicy, TelegrafIngest, TlsCredentials, Warnings, S3Credentials,
 } from '../../src';
 import { chart, find, findAll, synth } from '../support/harness';
 import { flowTable, inventory, kafkaListenerTable, workloadsSelectedBy } from '../support/manifest-views';
@@ -31,7 +31,7 @@ function baseProps(): IoTSiteProps {
       kafka: {
         bootstrapServers: 'kafka.cloud.example.com:9093',
         caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-kafka-user' },
+        credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: 'site-a-mm2' }),
       },
       backupStore: cloudStore,
       backupBucket: 'fleet-backups',
@@ -234,6 +234,14 @@ describe('IoTSite wiring (defaults)', () => {
     m = synth(s);
   });
 
+  test('Telegraf logs in to the telemetry topic as telemetryProducer (the User Operator\'s Secret, not listed to create)', () => {
+    const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
+    expect(conf).toContain(`sasl_username = "${s.telemetryProducer.username}"`);
+    const env = find(m, 'Deployment', 'telegraf').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'KAFKA_PASSWORD')).toEqual(s.telemetryProducer.passwordEnv('KAFKA_PASSWORD'));
+    expect(s.requiredSecrets.map((r) => r.name)).not.toContain(s.telemetryProducer.secretName);
+  });
+
   test('Telegraf health output has checks: readiness fails while an output\'s buffer backs up; liveness does not restart it', () => {
     const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
     const limit = Number(/metric_buffer_limit = (\d+)/.exec(conf)![1]);
@@ -289,15 +297,19 @@ describe('IoTSite wiring (defaults)', () => {
   test('Telegraf serves the listener over TLS from a Secret; probes use the separate plain health port', () => {
     const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
     const listener = conf.slice(conf.indexOf('[[inputs.influxdb_v2_listener]]'), conf.indexOf('[[outputs.influxdb_v2]]'));
-    expect(listener).toContain('tls_cert = "/etc/telegraf-tls/tls.crt"');
-    expect(listener).toContain('tls_key = "/etc/telegraf-tls/tls.key"');
     const pod = find(m, 'Deployment', 'telegraf').spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'site-a-telegraf-tls' } });
+    const volume = pod.volumes.find((v: any) => v.name === 'tls');
+    expect(volume.secret.secretName).toBe('site-a-telegraf-tls');
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/telegraf-tls', readOnly: true });
+    // The listener reads the files the volume maps the Secret's keys to.
+    const file = (key: string) => `/etc/telegraf-tls/${volume.secret.items.find((i: any) => i.key === key).path}`;
+    expect(listener).toContain(`tls_cert = "${file(TlsCredentials.CERTIFICATE_KEY)}"`);
+    expect(listener).toContain(`tls_key = "${file(TlsCredentials.PRIVATE_KEY_KEY)}"`);
     expect(pod.containers[0].readinessProbe.httpGet.port).toBe(8080);
     expect(conf).toContain('[[outputs.health]]\n  service_address = "http://:8080"');
     expect(s.ingest.ingestUrl).toBe('https://telegraf.site-a.svc:8186');
     expect(s.requiredSecrets.find((r) => r.name === 'site-a-telegraf-tls')).toMatchObject({ namespace: 'site-a', keys: ['tls.crt', 'tls.key'] });
+    expect(s.requiredSecrets.find((r) => r.name === 'site-a-telegraf-tls')!.purpose).toMatch(/^Telegraf telegraf: certificate of the HTTPS listener/);
   });
 
   test('Telegraf memory limit covers its two 100,000-metric buffers (InfluxDB and Kafka outputs)', () => {

@@ -1,8 +1,8 @@
 // Props shared by the ModelDistributionSite tests (fast tier and the real-nginx tier).
 import { Testing } from 'cdk8s';
 import {
-  DecimalSize, ExternalObjectStore, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps, ObjectStoreFlavor,
-  S3Credentials,
+  DecimalSize, ExternalObjectStore, KafkaCredentials, KafkaCloudCluster, ModelDistributionSite, ModelDistributionSiteProps,
+  ObjectStoreFlavor, S3Credentials,
 } from '../../src';
 
 export const releases = new ExternalObjectStore({
@@ -14,7 +14,7 @@ export const releases = new ExternalObjectStore({
 export const cloudKafka: KafkaCloudCluster = {
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-  credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-releases', secretName: 'cloud-kafka-user' },
+  credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: 'site-a-releases' }),
 };
 
 export function props(overrides: Partial<ModelDistributionSiteProps> = {}): ModelDistributionSiteProps {

@@ -4,7 +4,7 @@ import { App, Duration, Testing } from 'cdk8s';
 import { build as buildModelSite } from './model-site-support';
 import { videoBase } from './video-site-support';
 import {
-  ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAuthentication, KafkaSync, ModelReleaseSync, NginxEdgeCache, ObjectReplication,
+  ExternalObjectStore, IoTSite, IoTSiteProps, KafkaCredentials, KafkaSync, ModelReleaseSync, NginxEdgeCache, ObjectReplication,
   ObjectStoreFlavor, VideoSurveillanceSite, S3Credentials,
 } from '../../src';
 import { EdgeSite } from '../../src/blueprints/site/edge-site';
@@ -75,7 +75,7 @@ function iotProps(): IoTSiteProps {
       kafka: {
         bootstrapServers: 'kafka.cloud.example.com:9093',
         caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-kafka-user' },
+        credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: 'site-a-mm2' }),
       },
       backupStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-backup-keys') }),
       backupBucket: 'fleet-backups',

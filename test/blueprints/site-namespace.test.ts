@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { InfluxDb, KafkaAuthentication, SiteNamespace, TelegrafIngest } from '../../src';
+import { InfluxDb, KafkaAuthentication, KafkaCredentials, SiteNamespace, TelegrafIngest } from '../../src';
 import { WorkloadFootprint } from '../../src/blueprints/site/footprint';
 import { formatBytes, formatCpu, parseQuantity } from '../../src/blueprints/site/quantity';
 import { chart, find, findAll, synth } from '../support/harness';
@@ -52,7 +52,7 @@ describe('SiteNamespace', () => {
       bucket: influx.bucket,
       kafka: {
         topic: { topicName: 'telemetry', bootstrapServers: 'edge-kafka-bootstrap.site-a.svc:9093', caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' } },
-        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'telegraf', secretName: 'telegraf' },
+        credentials: KafkaCredentials.fromSecretName('telegraf', { username: 'telegraf' }),
       },
     });
     ns.allowFlow('telegraf-influxdb', telegraf.networkPeer, influx.networkPeer);
@@ -105,7 +105,7 @@ describe('InfluxDb and TelegrafIngest', () => {
       influxToken: { name: 's', key: 'token' },
       organization: 'edge',
       bucket: 'telemetry',
-      kafka: { topic: { topicName: 't', bootstrapServers: 'a:9093,b:9093' }, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'u', secretName: 'u' } },
+      kafka: { topic: { topicName: 't', bootstrapServers: 'a:9093,b:9093' }, credentials: KafkaCredentials.fromSecretName('u', { username: 'u' }) },
     });
     expect(conf).toContain('[[inputs.influxdb_v2_listener]]\n  service_address = ":8186"');
     expect(conf).toContain('urls = ["http://influxdb.n.svc:8086"]');
@@ -124,7 +124,7 @@ describe('InfluxDb and TelegrafIngest', () => {
       influxToken: influx.token,
       organization: 'edge',
       bucket: 'telemetry',
-      kafka: { topic: { topicName: 't', bootstrapServers: 'k:9093', caCertificate: { name: 'ca', key: 'ca.crt' } }, credentials: { authentication: KafkaAuthentication.TLS, username: 'u', secretName: 'u' } },
+      kafka: { topic: { topicName: 't', bootstrapServers: 'k:9093', caCertificate: { name: 'ca', key: 'ca.crt' } }, credentials: KafkaCredentials.fromSecretName('u', { username: 'u', authentication: KafkaAuthentication.TLS }) },
     });
     const m = synth(c);
     expect(m).toMatchSnapshot();

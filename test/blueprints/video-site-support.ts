@@ -1,6 +1,6 @@
 // Props shared by the VideoSurveillanceSite tests (site wiring and grants).
 import { Duration } from 'cdk8s';
-import { DecimalSize, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSiteProps } from '../../src';
+import { DecimalSize, ExternalObjectStore, KafkaCredentials, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSiteProps } from '../../src';
 
 export const cloudArchive = new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('cloud-archive') });
 
@@ -13,7 +13,7 @@ export const videoBase: VideoSurveillanceSiteProps = {
   driveSize: DecimalSize.terabytes(8),
   storageClassName: 'lvm-xfs',
   cloud: {
-    kafka: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'cloud-ca', key: 'ca.crt' }, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-user' } },
+    kafka: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'cloud-ca', key: 'ca.crt' }, credentials: KafkaCredentials.fromSecretName('cloud-user', { username: 'site-a-mm2' }) },
     archive: cloudArchive,
     archiveBucket: 'video-archive',
   },

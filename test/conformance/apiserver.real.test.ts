@@ -18,7 +18,7 @@ import * as path from 'path';
 import { App, Cron, Duration, Size, SizeRoundingBehavior, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  Bandwidth, ContainerImage, DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaAuthentication, KafkaCloudCluster,
+  Bandwidth, ContainerImage, DecimalSize, EdgeSite, ExternalObjectStore, IoTSite, KafkaCredentials, KafkaCloudCluster,
   ModelDistributionSite, ObjectLockMode, ObjectStoreFlavor, RedisEvictionPolicy, SecurityBaseline, SecurityRule,
   VideoSurveillanceSite, S3Credentials,
 } from '../../src';
@@ -75,7 +75,7 @@ const awsStore = (secretName: string) => new ExternalObjectStore({
 const cloudKafka = (username: string): KafkaCloudCluster => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-  credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username, secretName: 'cloud-kafka-user' },
+  credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username }),
 });
 const regionalMinio = () => new ExternalObjectStore({
   s3Endpoint: 'http://minio.regional.svc.cluster.local:9000',

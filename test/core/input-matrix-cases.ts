@@ -4,7 +4,7 @@
 import { App, Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import {
   BackupSource, CacheOrigin, DecimalSize, EdgeKafkaCluster, EdgeKafkaTopic, ExternalObjectStore, HostPathLocalPvStorageClass, IoTSite, IoTSiteProps,
-  KafkaAuthentication, KafkaSync, LonghornRecurringJob, LonghornRecurringTask, LonghornStorageClass, LvmLocalPvStorageClass, MinioCluster,
+  KafkaCredentials, KafkaSync, LonghornRecurringJob, LonghornRecurringTask, LonghornStorageClass, LvmLocalPvStorageClass, MinioCluster,
   ModelDistributionSite, ModelDistributionSiteProps, NginxEdgeCache, ObjectReplication, ObjectStoreFlavor, RcloneArchive, RcloneRemote, RedisCache,
   ResticBackup, ResticRepository, RookCephCluster, VeleroBackupLocation, VeleroSchedule, VideoSurveillanceSite, VideoSurveillanceSiteProps,
   S3Credentials,
@@ -46,7 +46,7 @@ const siteS3 = () => new ExternalObjectStore({ s3Endpoint: 'http://store-hl.site
 const kafkaTarget = () => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-  credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-kafka-user' },
+  credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: 'site-a-mm2' }),
 });
 
 const videoBase = (): VideoSurveillanceSiteProps => ({

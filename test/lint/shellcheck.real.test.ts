@@ -6,7 +6,7 @@ import * as path from 'path';
 import { App, Duration, Testing } from 'cdk8s';
 import { buildApp as buildIotApp } from '../../examples/iot/main';
 import {
-  Bandwidth, BackupSource, ExternalObjectStore, IoTSite, KafkaAuthentication, ObjectStoreFlavor, RcloneArchive,
+  Bandwidth, BackupSource, ExternalObjectStore, IoTSite, KafkaCredentials, ObjectStoreFlavor, RcloneArchive,
   RcloneArchiveProps, RcloneMode, RcloneRemote, ResticBackup, ResticBackupProps, ResticRepository, MinioCluster,
   ObjectReplication, S3Credentials,
 } from '../../src';
@@ -58,7 +58,7 @@ test('IoTSite: the command the report gives for minting Telegraf\'s write-only I
       kafka: {
         bootstrapServers: 'kafka.cloud.example.com:9093',
         caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'plant-7-mm2', secretName: 'cloud-kafka-user' },
+        credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: 'plant-7-mm2' }),
       },
       backupStore: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', credentials: S3Credentials.fromSecretName('cloud-keys'), flavor: ObjectStoreFlavor.AWS_S3 }),
       backupBucket: 'fleet-backups',

@@ -12,7 +12,7 @@ import { App, Duration, Size } from 'cdk8s';
 import { ensurePackage, PackageLanguage, REPO_ROOT } from './packages';
 import { readmeSteps, ReadmeStep } from './readme';
 import {
-  Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, VideoSurveillanceSite,
+  Bandwidth, DecimalSize, EdgeSite, ExternalObjectStore, KafkaCredentials, ObjectStoreFlavor, VideoSurveillanceSite,
   S3Credentials,
 } from '../../src';
 import { requireTools, toolsDir } from '../support/tools';
@@ -40,7 +40,7 @@ function reference(): { [name: string]: string } {
       kafka: {
         bootstrapServers: 'kafka.cloud.example.com:9093',
         caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-        credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'store-0417-mm2', secretName: 'cloud-kafka-user' },
+        credentials: KafkaCredentials.fromSecretName('cloud-kafka-user', { username: 'store-0417-mm2' }),
       },
       archive: new ExternalObjectStore({
         s3Endpoint: 'https://s3.eu-central-1.amazonaws.com',

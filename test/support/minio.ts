@@ -30,6 +30,7 @@
 import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as https from 'https';
 import * as path from 'path';
 import { requireTools } from './tools';
 import type { S3Credentials } from '../../src';
@@ -62,6 +63,11 @@ export interface StartMinioOptions {
   readonly startTimeoutMs?: number;
   /** More host names to resolve (e.g. another test cluster's {@link MinioTestCluster.hostEntries}). @default - none */
   readonly extraHosts?: HostEntry[];
+  /**
+   * PEM of the CA the servers' certificate chains to, when the server arguments are `https://` URLs: the test's own
+   * health requests verify the servers' certificates (for their pod DNS names) with it. @default - plain HTTP
+   */
+  readonly caCertificatePem?: string;
 }
 
 /** One /etc/hosts line. */
@@ -76,7 +82,7 @@ export interface MinioServer {
   readonly host: string;
   /** Its loopback address. */
   readonly address: string;
-  /** `http://<address>:<port>`. */
+  /** `http(s)://<address>:<port>`. */
   readonly url: string;
   /** The exact argv it was started with. */
   readonly argv: string[];
@@ -411,12 +417,16 @@ export function expandEllipses(arg: string): string[] {
   return out;
 }
 
-function get(url: string, timeoutMs = 2000): Promise<number> {
+function get(url: string, timeoutMs = 2000, tls?: { ca: string; servername: string }): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+    const onResponse = (res: http.IncomingMessage) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    };
+    // HTTPS: the certificate must chain to `ca` and name `servername` (the pod's DNS name), as for MinIO's peers.
+    const req = tls
+      ? https.get(url, { agent: false, timeout: timeoutMs, ca: tls.ca, servername: tls.servername }, onResponse)
+      : http.get(url, { agent: false, timeout: timeoutMs }, onResponse);
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });
@@ -576,6 +586,13 @@ export class MinioTestCluster {
     return this.statefulSet.spec.template.spec.containers[0];
   }
 
+  /** `https` when the server arguments are https URLs (the StatefulSet serves TLS), else `http`. */
+  private get scheme(): 'http' | 'https' {
+    const secure = (this.container.args ?? []).some((a: string) => a.startsWith('https://'));
+    if (secure && !this.options.caCertificatePem) throw new Error('the servers serve HTTPS: pass caCertificatePem (the CA of their certificate) to MinioTestCluster.start');
+    return secure ? 'https' : 'http';
+  }
+
   private get apiPort(): number {
     return Number(this.addressArg('--address').split(':').pop());
   }
@@ -675,7 +692,7 @@ export class MinioTestCluster {
       fs.closeSync(out);
       this.children.push(child);
       this.exits.push(new Promise((resolve) => child.once('exit', () => resolve())));
-      this.servers.push({ podName, host: hosts[i], address: addresses[i], url: `http://${addresses[i]}:${port}`, argv: [...(this.container.command ?? []), ...argv], logFile });
+      this.servers.push({ podName, host: hosts[i], address: addresses[i], url: `${this.scheme}://${addresses[i]}:${port}`, argv: [...(this.container.command ?? []), ...argv], logFile });
     }
 
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 120_000);
@@ -686,7 +703,8 @@ export class MinioTestCluster {
       if (Date.now() > deadline) throw new Error(`MinIO servers ${[...pending].map((i) => this.servers[i].podName).join(', ')} did not report write quorum (/minio/health/cluster 200) in time`);
       for (const i of [...pending]) {
         try {
-          if (await get(`${this.servers[i].url}/minio/health/cluster`) === 200) pending.delete(i);
+          const tls = this.scheme === 'https' ? { ca: this.options.caCertificatePem ?? '', servername: this.servers[i].host } : undefined;
+          if (await get(`${this.servers[i].url}/minio/health/cluster`, 2000, tls) === 200) pending.delete(i);
         } catch {
           // not listening yet
         }

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import {
-  EdgeKafkaCluster, EdgeKafkaTopic, KafkaAuthentication, KafkaCloudCluster, KafkaCloudToEdgeMirror, KafkaSync,
+  EdgeKafkaCluster, EdgeKafkaTopic, KafkaCredentials, KafkaCloudCluster, KafkaCloudToEdgeMirror, KafkaSync,
 } from '../../src';
 import { chart, find, synth } from '../support/harness';
 
@@ -13,7 +13,7 @@ const CRD = path.resolve(__dirname, '..', '..', '..', 'shared', 'schemas', 'crds
 const cloud = (username: string): KafkaCloudCluster => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-cluster-ca', key: 'ca.crt' },
-  credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username, secretName: username },
+  credentials: KafkaCredentials.fromSecretName(username, { username }),
 });
 
 /** Both MirrorMaker2 constructs with consumer groups (so both connectors are rendered). */

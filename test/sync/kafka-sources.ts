@@ -7,8 +7,8 @@ import { App, Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import {
   Bandwidth, DecimalSize, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, IoTSite, IoTSiteProps, KafkaAclOperation,
   KafkaAclPatternType,
-  KafkaAclPermission, KafkaAclResourceType, KafkaAuthentication, KafkaCloudCluster, ModelDistributionSite, ObjectLockMode,
-  ObjectStoreFlavor, TopicCleanupPolicy, VideoSurveillanceSite, VideoSurveillanceSiteProps, S3Credentials,
+  KafkaAclPermission, KafkaAclResourceType, KafkaCredentials, KafkaCloudCluster, ModelDistributionSite, ObjectLockMode, ObjectStoreFlavor,
+  TopicCleanupPolicy, VideoSurveillanceSite, VideoSurveillanceSiteProps, S3Credentials,
 } from '../../src';
 import { props as modelProps } from '../blueprints/model-site-support';
 import { synth } from '../support/harness';
@@ -53,7 +53,7 @@ export function exampleSources(): KafkaSource[] {
 const cloudKafka = (username: string, secretName: string): KafkaCloudCluster => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-kafka-ca', key: 'ca.crt' },
-  credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username, secretName },
+  credentials: KafkaCredentials.fromSecretName(secretName, { username }),
 });
 
 function videoProps(): VideoSurveillanceSiteProps {

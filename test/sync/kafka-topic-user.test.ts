@@ -3,7 +3,7 @@ import { v1beta2Fields } from './strimzi-support';
 import {
   Bandwidth, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, IEventTopic, KafkaAclOperation, KafkaAclPatternType, KafkaAclPermission,
   KafkaAclResourceType,
-  KafkaAuthentication, TopicCleanupPolicy, Warnings,
+  KafkaAuthentication, KafkaCredentials, TopicCleanupPolicy, Warnings,
 } from '../../src';
 import { chart, find, findAll, synth } from '../support/harness';
 
@@ -87,7 +87,8 @@ describe('EdgeKafkaTopic', () => {
     const topic = new EdgeKafkaTopic(c, 'objects', { cluster });
     new EdgeKafkaTopic(c, 'other', { cluster });
     const creds = topic.grantProduce('minio-notify');
-    expect(creds).toEqual({ authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio-notify', secretName: 'minio-notify', namespace: cluster.namespace });
+    expect(creds).toEqual(KafkaCredentials.fromKafkaUser('minio-notify', { namespace: cluster.namespace }));
+    expect(creds.writtenByUserOperator).toBe(true);
     const user = find(synth(c), 'KafkaUser', 'minio-notify');
     expect(user.metadata.labels['strimzi.io/cluster']).toBe('edge');
     expect(user.spec.authentication).toEqual({ type: 'scram-sha-512' });

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EdgeKafkaCluster, EdgeKafkaTopic, KafkaAuthentication, KafkaSync } from '../../src';
+import { EdgeKafkaCluster, EdgeKafkaTopic, KafkaCredentials, KafkaSync } from '../../src';
 import { chart, find, synth } from '../support/harness';
 import { clientProperties, KafkaBroker, KafkaClass, startBroker } from '../support/kafka';
 import { MirrorMakerRun } from '../support/mirror-maker';
@@ -24,7 +24,7 @@ new KafkaSync(c, 'to-cloud', {
   site: 'site-a',
   topics: [objects],
   consumerGroups: ['indexer'],
-  target: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'cloud-ca', key: 'ca.crt' }, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'site-a-mm2' } },
+  target: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'cloud-ca', key: 'ca.crt' }, credentials: KafkaCredentials.fromSecretName('site-a-mm2', { username: 'site-a-mm2' }) },
 });
 const mm2 = find(synth(c), 'KafkaMirrorMaker2', 'to-cloud');
 const topic = find(synth(c), 'KafkaTopic', 'objects');

@@ -5,7 +5,7 @@ import { ContainerResources, ServiceType } from 'cdk8s-plus-30';
 import type { IoTSite } from './iot-site';
 import { ResticRetention } from '../../backup';
 import { RedisEvictionPolicy } from '../../cache';
-import { Bandwidth, ContainerImage, IObjectStore, SecretKeyReference } from '../../core';
+import { Bandwidth, ContainerImage, IObjectStore, SecretKeyReference, TlsCredentials } from '../../core';
 import { KafkaSyncTarget } from '../../sync';
 import { EdgeSiteProps } from '../site/edge-site';
 import { SiteVeleroOptions } from '../site/site-backup';
@@ -152,11 +152,10 @@ export interface IoTIngestOptions {
    */
   readonly writeTokenSecretName?: string;
   /**
-   * Secret (type `kubernetes.io/tls`: `tls.crt`, `tls.key`) with the certificate Telegraf's listener serves; sensors
-   * write over HTTPS and must trust its CA.
-   * @default '<site>-telegraf-tls'
+   * The certificate Telegraf's listener serves; sensors write over HTTPS and must trust its CA.
+   * @default - TlsCredentials.fromSecretName('<site>-telegraf-tls'): a `kubernetes.io/tls` Secret
    */
-  readonly tlsSecretName?: string;
+  readonly tls?: TlsCredentials;
 }
 
 /** Overrides for the Redis L1 cache of hot query results. */

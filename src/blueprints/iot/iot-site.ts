@@ -6,7 +6,10 @@ import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, Vel
 import { RedisCache } from '../../cache';
 import { CapacityEstimate, CapacityPlanner } from '../../capacity';
 import { formatBytes, formatNumber, formatSeconds } from '../../capacity/text';
-import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KubeNames, Resources, Warnings } from '../../core';
+import {
+  AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KafkaCredentials, KubeNames, Resources, TlsCredentials,
+  Warnings,
+} from '../../core';
 import { Cidrs, Durations, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync } from '../../sync';
 import { InfluxDb, TelegrafIngest } from '../../timeseries';
@@ -59,6 +62,8 @@ export class IoTSite extends EdgeSite {
   public readonly kafka: EdgeKafkaCluster;
   /** The telemetry topic. */
   public readonly telemetry: EdgeKafkaTopic;
+  /** Telegraf's login to the telemetry topic (write only): the Secret Strimzi's User Operator writes. */
+  public readonly telemetryProducer: KafkaCredentials;
   /** MirrorMaker2 to the cloud. */
   public readonly sync: KafkaSync;
   /** Velero's location in the cloud store. */
@@ -153,6 +158,7 @@ export class IoTSite extends EdgeSite {
       expectedWriteRate: declaredRate,
     });
     const producer = this.telemetry.grantProduce('TelegrafProducer', { username: 'telegraf' });
+    this.telemetryProducer = producer;
     this.sync = new KafkaSync(this, 'cloud-sync', {
       source: this.kafka, site, topics: [this.telemetry], target: props.cloud.kafka, conflictPolicy: ConflictPolicy.EDGE_PRIORITY,
     });
@@ -163,13 +169,12 @@ export class IoTSite extends EdgeSite {
     // Telegraf writes with a token that may only write the site's bucket (the operator mints it; see the report).
     const writeToken = { name: ingestOpts.writeTokenSecretName ?? `${site}-telegraf-influxdb-write`, key: 'token' };
     KubeNames.assertDns1123Subdomain(this, 'ingest.writeTokenSecretName', writeToken.name);
-    const tlsSecretName = ingestOpts.tlsSecretName ?? `${site}-telegraf-tls`;
-    this.requireSecret({ name: tlsSecretName, namespace: site, keys: ['tls.crt', 'tls.key'], purpose: 'certificate of Telegraf\'s HTTPS listener (sensors trust its CA); type kubernetes.io/tls' });
+    const tls = ingestOpts.tls ?? TlsCredentials.fromSecretName(`${site}-telegraf-tls`);
     this.ingest = new TelegrafIngest(this, 'Ingest', {
       namespace: site,
       influxUrl: this.influxdb.url,
       influxToken: writeToken,
-      tlsSecretName,
+      tls,
       organization: this.influxdb.organization,
       bucket: this.influxdb.bucket,
       kafka: { topic: this.telemetry, credentials: producer },
@@ -254,7 +259,6 @@ export class IoTSite extends EdgeSite {
       uploadBandwidthLimit: props.backup.resticUploadBandwidthLimit,
     });
     this.requireStoreKeys(store, `restic access to the backup bucket ${props.cloud.backupBucket}`, resticRepository.keyUses);
-    this.requireSecret({ name: props.cloud.kafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${props.cloud.kafka.credentials.username}` });
     if (props.cloud.kafka.caCertificate) {
       this.requireSecret({ name: props.cloud.kafka.caCertificate.name, namespace: site, keys: [props.cloud.kafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     }

@@ -4,7 +4,7 @@ import { ModelCloudOptions, ModelDistributionSiteProps } from './model-site-opti
 import { VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner, DecimalSize } from '../../capacity';
-import { AT_LEAST_ONE_KIB, BandwidthFormat, edgeError, IEventTopic, KafkaClientCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings } from '../../core';
+import { AT_LEAST_ONE_KIB, BandwidthFormat, edgeError, IEventTopic, KafkaCredentials, KubeNames, ObjectStoreAccess, ObjectStoreGrant, Warnings } from '../../core';
 import { S3Rules, Shape } from '../../core/validate';
 import { BucketAnonymousAccess, LifecycleRule, MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { EdgeKafkaCluster, KafkaCloudToEdgeMirror, ModelReleaseSync } from '../../sync';
@@ -82,7 +82,7 @@ export class ModelDistributionSite extends EdgeSite {
   /** The edge copy of the release topic (what local consumers read). */
   public readonly releaseEvents: IEventTopic;
   /** Credentials of the site's release-event consumers (KafkaUser Secret, consumer group). */
-  public readonly releaseEventConsumer: KafkaClientCredentials;
+  public readonly releaseEventConsumer: KafkaCredentials;
   /**
    * Prefix of the consumer groups the release-event clients may use (one group per pod).
    * @default - undefined with kafka.sharedConsumerGroup (one literal group)
@@ -318,7 +318,6 @@ export class ModelDistributionSite extends EdgeSite {
     // --- Secrets the site references (grants list their own) -------------------------------------------------
     this.requireStoreKeys(props.cloud.releaseStore, `release job reading ${props.cloud.releaseBucket}`, this.releaseSync.sourceKeyUses);
     const cloudKafka = props.cloud.kafka;
-    this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
     if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     this.addDataPath(`Cloud Kafka ${releaseTopic}`, `Kafka ${this.releaseEvents.topicName}`, 'MirrorMaker2 pull (cloud → edge)');
     this.addDataPath(`Kafka ${this.releaseEvents.topicName}`, 'Inference clients', 'release events: reload once {model}/current shows the version');

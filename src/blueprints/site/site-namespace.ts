@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { Footprint, WorkloadFootprint } from './footprint';
 import { formatBytes, formatCpu } from './quantity';
 import { EdgeLabels, edgeError, KubeNames, NetworkPeer } from '../../core';
-import { Cidrs, Shape } from '../../core/validate';
 import { egressToDns } from '../../core/network-policy';
+import { Cidrs, Shape } from '../../core/validate';
 
 /** Pods a flow starts from: in-cluster pods, or (for egress only) any address. */
 export interface FlowSource {

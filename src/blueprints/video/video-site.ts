@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { BackupSource, ResticBackup, ResticRepository, VeleroBackupLocation, VeleroSchedule } from '../../backup';
 import { CacheOrigin, NginxEdgeCache, ViewerAuthentication } from '../../cache';
 import { CapacityEstimate, CapacityFit, CapacityPlanner } from '../../capacity';
-import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, edgeError, IObjectStore, ObjectEvent, ObjectStoreAccess, ObjectStoreGrant, SecretKeyReference } from '../../core';
+import { AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, edgeError, IObjectStore, KafkaCredentials, ObjectEvent, ObjectStoreAccess, ObjectStoreGrant, SecretKeyReference } from '../../core';
 import { Shape } from '../../core/validate';
 import { MinioBucket, MinioCluster } from '../../objectstore/minio';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync, KafkaSyncTarget, ObjectReplication } from '../../sync';
@@ -239,6 +239,8 @@ export class VideoSurveillanceSite extends EdgeSite {
   public readonly kafka: EdgeKafkaCluster;
   /** Segment events. */
   public readonly segmentEvents: EdgeKafkaTopic;
+  /** The store's login to the segment-events topic (write only, for its bucket notifications). */
+  public readonly segmentEventsProducer: KafkaCredentials;
   /** MirrorMaker2 to the cloud. */
   public readonly sync: KafkaSync;
   /** The archive copy to the cloud. */
@@ -312,6 +314,7 @@ export class VideoSurveillanceSite extends EdgeSite {
       cluster: this.kafka, outageBudget: kafkaOpts.outageBudget ?? Duration.hours(72),
     });
     const notifier = this.segmentEvents.grantProduce('StoreNotifications', { username: 'store-notifications' });
+    this.segmentEventsProducer = notifier;
     const originToken = cacheOpts.originToken ?? { name: 'playback-origin-token', key: 'token' };
     const viewerAuthentication = cacheOpts.viewerAuthentication ?? ViewerAuthentication.BASIC;
     const viewerCredentials = viewerAuthentication === ViewerAuthentication.BASIC
@@ -426,7 +429,6 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.requireStoreKeys(props.cloud.archive, `archive job${this.resticBackups.length > 0 ? ' (and restic)' : ''} writing to ${props.cloud.archiveBucket}`,
       [...this.archive.destinationKeyUses, ...resticRepository?.keyUses ?? []]);
     const cloudKafka = props.cloud.kafka;
-    this.requireSecret({ name: cloudKafka.credentials.secretName, namespace: site, keys: ['password'], purpose: `MirrorMaker2 login to the cloud Kafka as ${cloudKafka.credentials.username}` });
     if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
   }
 

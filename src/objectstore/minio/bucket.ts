@@ -4,7 +4,8 @@ import type { MinioCluster } from './cluster';
 import { checkClusterProp, replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
 import { MC_EVENT_NAMES } from './provisioning';
-import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaClientCredentials, KafkaSecretCopies, ObjectEvent, RequiredSecrets, SecretKeyReference, SecretReaders, ValidationMessageOptions, Warnings } from '../../core';
+import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaCredentials, KafkaSecretCopies, ObjectEvent, RequiredSecrets, SecretKeyReference, SecretReaders, ValidationMessageOptions, Warnings } from '../../core';
+import { checkCredentialsInstance, kafkaCredentialsRead } from '../../core/kafka-secrets';
 import { EnumSubset, KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
@@ -48,10 +49,11 @@ export interface BucketNotification {
   /** The topic (e.g. a Strimzi KafkaTopic from the sync module, or any object implementing IEventTopic). */
   readonly topic: IEventTopic;
   /**
-   * How MinIO authenticates to the brokers (Strimzi KafkaUser secret).
+   * How MinIO authenticates to the brokers, e.g. the `credentials` of an `EdgeKafkaUser` or what
+   * `EdgeKafkaTopic.grantProduce` returns.
    * @default - no authentication
    */
-  readonly credentials?: KafkaClientCredentials;
+  readonly credentials?: KafkaCredentials;
   /**
    * Events to publish. MinIO subscribes by event family: `OBJECT_CREATED` (PUT, POST, COPY, multipart complete),
    * `OBJECT_REMOVED` (DELETE, delete marker created), `OBJECT_ACCESSED` (GET, HEAD), `REPLICATION` and `LIFECYCLE`
@@ -350,10 +352,18 @@ export class MinioBucket extends Construct {
     if (notification.targetId !== undefined && !/^[A-Z0-9]{1,32}$/.test(notification.targetId)) {
       throw edgeError(this, { prop: `${at}.targetId`, value: notification.targetId, rule: 'must be 1–32 upper-case letters or digits (it becomes an environment-variable suffix)', fix: `use "${notification.targetId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 32) || 'EVENTS'}"` });
     }
+    checkCredentialsInstance(this, `${at}.credentials`, notification.credentials, 'KafkaCredentials');
+    checkCredentialsInstance(this, `${at}.secretCopies.credentials`, notification.secretCopies?.credentials, 'KafkaCredentials');
     if (!notification.topic.topicName || !notification.topic.bootstrapServers) {
       throw edgeError(this, { prop: `${at}.topic`, value: notification.topic.topicName ?? '', rule: 'needs a topic name and bootstrap servers', fix: 'pass a topic with topicName and bootstrapServers' });
     }
     this._notifications.push({ ...notification, events });
+    // The servers read the credentials (or their copy) and the copied CA; the placement rules are checked at synth.
+    const purpose = `MinIO ${this.cluster.node.id}: Kafka notifications of bucket ${this.bucketName} to topic ${notification.topic.topicName}`;
+    const read = kafkaCredentialsRead(notification.credentials, notification.secretCopies);
+    read?.requireIn(this.cluster, { namespace: this.cluster.namespace, purpose: `${purpose}, as ${read.username}` });
+    const caCopy = notification.secretCopies?.caCertificate;
+    if (caCopy) RequiredSecrets.addKey(this.cluster, caCopy, { namespace: this.cluster.namespace, purpose: `${purpose}: copy of the brokers' CA` });
   }
 
   /** Replicate this bucket to a remote bucket (versioning is enabled on this bucket by the Job). */

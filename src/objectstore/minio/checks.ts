@@ -7,6 +7,7 @@ import { MinioLifecycle } from './lifecycle';
 import { bucketNotificationErrors, targetIdErrors } from './notifications';
 import { MinioKesOptions } from './options';
 import { EdgeMessages, edgeError, Filesystem, KubeNames, Resources, ValidationMessageOptions, Warnings } from '../../core';
+import { checkCredentialsInstance } from '../../core/kafka-secrets';
 
 /** Checks of a MinioCluster. */
 export class MinioClusterChecks {
@@ -16,9 +17,8 @@ export class MinioClusterChecks {
       throw edgeError(scope, { prop: 'driveSize', value: '0', rule: 'must be positive', fix: 'use e.g. Size.tebibytes(1)' });
     }
     if (props.storageClassName !== undefined) KubeNames.assertDns1123Subdomain(scope, 'storageClassName', props.storageClassName);
-    if (props.tls && !props.tls.secretName) {
-      throw edgeError(scope, { prop: 'tls.secretName', value: '', rule: 'TLS needs the certificate Secret', fix: 'pass the name of a kubernetes.io/tls Secret' });
-    }
+    checkCredentialsInstance(scope, 'tls', props.tls, 'TlsCredentials');
+    checkCredentialsInstance(scope, 'kes.clientCertificate', props.kes?.clientCertificate, 'TlsCredentials');
     if (props.eventQueueSize && Resources.bytes(props.eventQueueSize) <= 0) {
       throw edgeError(scope, { prop: 'eventQueueSize', value: '0', rule: 'must be positive', fix: 'use e.g. Size.gibibytes(1)' });
     }
@@ -127,8 +127,8 @@ export class MinioClusterChecks {
     if (!kes.keyName) {
       throw edgeError(scope, { prop: 'kes.keyName', value: '', rule: 'MinIO needs a default KES key', fix: 'create a key on KES and pass its name' });
     }
-    if ((kes.apiKey === undefined) === (kes.clientCertificateSecretName === undefined)) {
-      throw edgeError(scope, { prop: 'kes', value: kes.apiKey ? 'apiKey and clientCertificateSecretName' : 'neither apiKey nor clientCertificateSecretName', rule: 'MinIO authenticates to KES with exactly one of an API key or a client certificate', fix: 'set exactly one of apiKey and clientCertificateSecretName' });
+    if ((kes.apiKey === undefined) === (kes.clientCertificate === undefined)) {
+      throw edgeError(scope, { prop: 'kes', value: kes.apiKey ? 'apiKey and clientCertificate' : 'neither apiKey nor clientCertificate', rule: 'MinIO authenticates to KES with exactly one of an API key or a client certificate', fix: 'set exactly one of apiKey and clientCertificate' });
     }
   }
 

@@ -10,7 +10,7 @@ import { MinioClusterChecks } from './checks';
 import { MinioErasureLayout } from './erasure';
 import { API_PORT, CONSOLE_PORT, MINIO_APP, MinioClusterRef, minioWorkload, PROVISIONER_COMPONENT, SERVER_COMPONENT } from './internal';
 import { kafkaTargets } from './notifications';
-import { MinioKesOptions, MinioProvisioningOptions, MinioTlsOptions } from './options';
+import { MinioKesOptions, MinioProvisioningOptions } from './options';
 import { MinioPolicy, MinioPolicyOptions } from './policy';
 import { MinioProvisioner } from './provisioner';
 import { MinioServer } from './server';
@@ -18,7 +18,7 @@ import { MinioTier, MinioTierOptions } from './tier';
 import {
   ContainerImage, edgeError, ExternalObjectStore, Filesystem, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements, RequiredSecret,
-  RequiredSecrets, RestrictedSecurity, S3Credentials, SecretKeyReference, SecretReaders,
+  RequiredSecrets, RestrictedSecurity, S3Credentials, SecretKeyReference, SecretReaders, TlsCredentials,
 } from '../../core';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 import { RestrictedWorkload } from '../../core/workload';
@@ -95,10 +95,14 @@ export interface MinioClusterProps {
    */
   readonly resources?: ContainerResources;
   /**
-   * TLS from a certificate Secret.
+   * TLS for the S3 API and between servers, e.g. `TlsCredentials.fromSecretName('store-tls', { caCertificateKey:
+   * 'ca.crt' })` for a cert-manager Secret. The certificate must cover `*.NAME-hl.NS.svc.<domain>`,
+   * `NAME.NS.svc.<domain>` and any external names. Its CA (`caCertificateKey`) is trusted by the servers and the
+   * provisioning Job and published as the store's `caCertificate`; without one, the certificate must be publicly
+   * trusted.
    * @default - plain HTTP
    */
-  readonly tls?: MinioTlsOptions;
+  readonly tls?: TlsCredentials;
   /**
    * Serve the web console on port 9001 (client Service and NetworkPolicy include it).
    * @default false
@@ -301,8 +305,9 @@ export class MinioCluster extends Construct implements IGrantableObjectStore {
     this.rootCredentials = props.rootCredentials;
     this.credentials = props.clientCredentials ?? props.rootCredentials;
     this.rootCredentials.requireIn(this, { namespace: this.namespace, purpose: `MinIO root user and password of ${this.name} (the servers and the provisioning Job)` });
-    const caKey = props.tls ? props.tls.caKey ?? 'ca.crt' : undefined;
-    this.caCertificate = props.tls && caKey ? { name: props.tls.secretName, key: caKey } : undefined;
+    this.caCertificate = props.tls?.caCertificate;
+    props.tls?.requireIn(this, { namespace: this.namespace, purpose: `MinIO ${this.name}: server certificate (S3 API and server-to-server TLS)${props.tls.caCertificateKey ? '; the provisioning Job trusts its CA' : ''}` });
+    props.kes?.clientCertificate?.requireIn(this, { namespace: this.namespace, purpose: `MinIO ${this.name}: client certificate for KES (mutual TLS)` });
     this.image = props.image ?? ContainerImage.MINIO;
     const server = minioWorkload(this.name, this.namespace, SERVER_COMPONENT, this.image);
     const mcImage = props.mcImage ?? ContainerImage.MINIO_MC;

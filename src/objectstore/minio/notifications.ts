@@ -4,8 +4,8 @@
 import { k8s } from 'cdk8s-plus-30';
 import type { BucketNotification, MinioBucket } from './bucket';
 import { CERTS_DIR, CertItem, MinioClusterRef, QUEUE_DIR } from './internal';
-import { EdgeMessages, KafkaAuthentication, KafkaClientCredentials } from '../../core';
-import { kafkaSecretPlacementErrors } from '../../core/kafka-secrets';
+import { EdgeMessages, KafkaAuthentication, KafkaCredentials } from '../../core';
+import { kafkaCredentialsRead, kafkaSecretPlacementErrors } from '../../core/kafka-secrets';
 
 /** One bucket notification and the Kafka target it publishes to. */
 export interface KafkaTarget {
@@ -23,9 +23,11 @@ export function derivedTargetId(n: BucketNotification): string {
 
 /** What must be equal for two notifications to share a Kafka target. */
 function targetKey(n: BucketNotification): string {
-  const c: KafkaClientCredentials | undefined = n.credentials;
+  const c: KafkaCredentials | undefined = n.credentials;
   const auth = c ? [c.authentication, c.username, c.secretName] : null;
-  return JSON.stringify([n.topic.topicName, n.topic.bootstrapServers, n.topic.caCertificate ?? null, auth, n.secretCopies ?? null]);
+  const copy = n.secretCopies?.credentials;
+  const copies = [n.secretCopies?.caCertificate ?? null, copy ? [copy.authentication, copy.username, copy.secretName] : null];
+  return JSON.stringify([n.topic.topicName, n.topic.bootstrapServers, n.topic.caCertificate ?? null, auth, copies]);
 }
 
 /** The ARN `mc event add` subscribes a bucket to (`arn:minio:sqs:<region>:<target>:kafka`). */
@@ -68,15 +70,17 @@ export function kafkaServerEnv(ref: MinioClusterRef): k8s.EnvVar[] {
       v('QUEUE_LIMIT', String(ref.props.eventQueueLimit ?? 100000));
     }
     if (n.topic.caCertificate) v('TLS', 'on');
-    const c = n.credentials;
-    if (c?.authentication === KafkaAuthentication.SCRAM_SHA_512) {
+    const c = kafkaCredentialsRead(n.credentials, n.secretCopies);
+    const password = c?.passwordEnv(`MINIO_NOTIFY_KAFKA_SASL_PASSWORD_${t.id}`);
+    if (c && password) {
       v('SASL', 'on');
       v('SASL_MECHANISM', 'sha512');
       v('SASL_USERNAME', c.username);
-      env.push({ name: `MINIO_NOTIFY_KAFKA_SASL_PASSWORD_${t.id}`, valueFrom: { secretKeyRef: { name: n.secretCopies?.credentialsSecretName ?? c.secretName, key: 'password' } } });
+      env.push(password);
     } else if (c?.authentication === KafkaAuthentication.TLS) {
-      v('CLIENT_TLS_CERT', `${CERTS_DIR}/kafka-${t.id.toLowerCase()}/user.crt`);
-      v('CLIENT_TLS_KEY', `${CERTS_DIR}/kafka-${t.id.toLowerCase()}/user.key`);
+      const files = clientCertItems(c, `kafka-${t.id.toLowerCase()}`);
+      v('CLIENT_TLS_CERT', `${CERTS_DIR}/${files[0].path}`);
+      v('CLIENT_TLS_KEY', `${CERTS_DIR}/${files[1].path}`);
     }
   }
   return env;
@@ -89,15 +93,18 @@ export function kafkaCertItems(ref: MinioClusterRef): CertItem[] {
     const dir = `kafka-${t.id.toLowerCase()}`;
     const ca = t.notification.topic.caCertificate;
     const copies = t.notification.secretCopies;
-    if (ca) items.push({ secret: copies?.caCertificateSecretName ?? ca.name, key: ca.key, path: `CAs/${dir}.crt` });
-    const c = t.notification.credentials;
-    if (c?.authentication === KafkaAuthentication.TLS) {
-      const secret = copies?.credentialsSecretName ?? c.secretName;
-      items.push({ secret, key: 'user.crt', path: `${dir}/user.crt` });
-      items.push({ secret, key: 'user.key', path: `${dir}/user.key` });
-    }
+    const caRead = copies?.caCertificate ?? ca;
+    if (ca && caRead) items.push({ secret: caRead.name, key: caRead.key, path: `CAs/${dir}.crt` });
+    const c = kafkaCredentialsRead(t.notification.credentials, copies);
+    if (c?.authentication === KafkaAuthentication.TLS) items.push(...clientCertItems(c, dir));
   }
   return items;
+}
+
+/** The client certificate and key of mutual-TLS credentials as cert items under `dir` (certificate first). */
+function clientCertItems(c: KafkaCredentials, dir: string): CertItem[] {
+  const secret = c.volume('kafka-user')!.secret!;
+  return (secret.items ?? []).map((it) => ({ secret: secret.secretName!, key: it.key, path: `${dir}/${it.path}` }));
 }
 
 /** Problems of one bucket's notifications: Secrets the servers cannot mount, subscriptions MinIO rejects. */

@@ -1,22 +1,7 @@
-// Option types of MinioCluster props (root credentials, TLS, KES, drives' file system, provisioning Job).
+// Option types of MinioCluster props (root credentials, KES, drives' file system, provisioning Job).
 import { Duration } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-30';
-import { SecretKeyReference } from '../../core';
-
-/** TLS for the S3 API and between servers. */
-export interface MinioTlsOptions {
-  /**
-   * A `kubernetes.io/tls` Secret (e.g. from cert-manager) whose certificate covers `*.NAME-hl.NS.svc.<domain>`,
-   * `NAME.NS.svc.<domain>` and any external names.
-   */
-  readonly secretName: string;
-  /**
-   * Key of the issuing CA in the same Secret, trusted by the servers and the provisioning Job and published as the
-   * store's `caCertificate`. Set to `''` when the certificate is publicly trusted and the Secret has no CA.
-   * @default 'ca.crt'
-   */
-  readonly caKey?: string;
-}
+import { SecretKeyReference, TlsCredentials } from '../../core';
 
 /** Server-side encryption through MinIO KES (opt-in). */
 export interface MinioKesOptions {
@@ -25,15 +10,16 @@ export interface MinioKesOptions {
   /** Default key: encrypts IAM and configuration data and is the SSE-S3 and default SSE-KMS key. */
   readonly keyName: string;
   /**
-   * API key for KES (exclusive with clientCertificateSecretName).
+   * API key for KES (exclusive with clientCertificate).
    * @default - none
    */
   readonly apiKey?: SecretKeyReference;
   /**
-   * `kubernetes.io/tls` Secret holding MinIO's client certificate for KES mTLS (exclusive with apiKey).
+   * MinIO's client certificate and key for KES mTLS, e.g. `TlsCredentials.fromSecretName('minio-kes-client')` for a
+   * `kubernetes.io/tls` Secret (exclusive with apiKey).
    * @default - none
    */
-  readonly clientCertificateSecretName?: string;
+  readonly clientCertificate?: TlsCredentials;
   /**
    * CA that signed the KES server certificate.
    * @default - the system trust store

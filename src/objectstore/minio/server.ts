@@ -190,9 +190,9 @@ export class MinioServer {
       env.push({ name: 'MINIO_KMS_KES_ENDPOINT', value: kes.endpoints.join(',') });
       env.push({ name: 'MINIO_KMS_KES_KEY_NAME', value: kes.keyName });
       if (kes.apiKey) env.push(secretKeyEnv('MINIO_KMS_KES_API_KEY', kes.apiKey));
-      if (kes.clientCertificateSecretName) {
-        env.push({ name: 'MINIO_KMS_KES_CERT_FILE', value: `${CERTS_DIR}/kes/client.crt` });
-        env.push({ name: 'MINIO_KMS_KES_KEY_FILE', value: `${CERTS_DIR}/kes/client.key` });
+      if (kes.clientCertificate) {
+        env.push({ name: 'MINIO_KMS_KES_CERT_FILE', value: `${CERTS_DIR}/${KES_CLIENT_FILES.certificate}` });
+        env.push({ name: 'MINIO_KMS_KES_KEY_FILE', value: `${CERTS_DIR}/${KES_CLIENT_FILES.privateKey}` });
       }
       if (kes.caCertificate) env.push({ name: 'MINIO_KMS_KES_CAPATH', value: `${CERTS_DIR}/CAs/kes-ca.crt` });
     }
@@ -203,18 +203,13 @@ export class MinioServer {
   private static certSources(ref: MinioClusterRef): k8s.VolumeProjection[] {
     const items: CertItem[] = [];
     const tls = ref.props.tls;
-    if (tls) {
-      items.push({ secret: tls.secretName, key: 'tls.crt', path: 'public.crt' });
-      items.push({ secret: tls.secretName, key: 'tls.key', path: 'private.key' });
-      if (ref.caCertificate) items.push({ secret: ref.caCertificate.name, key: ref.caCertificate.key, path: 'CAs/ca.crt' });
-    }
+    // MinIO reads its pair as public.crt/private.key in the certs directory and trusts every file under CAs/.
+    if (tls) items.push(...certItems(tls.volume('tls', { certificate: 'public.crt', privateKey: 'private.key', caCertificate: 'CAs/ca.crt' })));
     items.push(...kafkaCertItems(ref));
     const kes = ref.props.kes;
     if (kes?.caCertificate) items.push({ secret: kes.caCertificate.name, key: kes.caCertificate.key, path: 'CAs/kes-ca.crt' });
-    if (kes?.clientCertificateSecretName) {
-      items.push({ secret: kes.clientCertificateSecretName, key: 'tls.crt', path: 'kes/client.crt' });
-      items.push({ secret: kes.clientCertificateSecretName, key: 'tls.key', path: 'kes/client.key' });
-    }
+    // Only the pair: a CA in the client certificate's Secret is not KES's (that is kes.caCertificate).
+    if (kes?.clientCertificate) items.push(...certItems(kes.clientCertificate.volume('kes', KES_CLIENT_FILES)).filter((it) => it.path !== KES_CLIENT_FILES.caCertificate));
     remoteStores(ref).forEach((store, i) => {
       if (store.caCertificate) items.push({ secret: store.caCertificate.name, key: store.caCertificate.key, path: `CAs/remote-${i + 1}.crt` });
     });
@@ -234,4 +229,13 @@ export class MinioServer {
   }
 
   private constructor() {}
+}
+
+/** Where MinIO's KES client certificate and key are mounted in the certs directory. */
+const KES_CLIENT_FILES = { certificate: 'kes/client.crt', privateKey: 'kes/client.key', caCertificate: 'kes/ca.crt' };
+
+/** The items of a Secret volume as items of the projected certs volume. */
+function certItems(volume: k8s.Volume): CertItem[] {
+  const secret = volume.secret!;
+  return (secret.items ?? []).map((it) => ({ secret: secret.secretName!, key: it.key, path: it.path }));
 }

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RookCephObjectBucket } from './object-bucket';
-import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames, ObjectEvent, Warnings } from '../../core';
+import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaCredentials, KubeNames, ObjectEvent, RequiredSecrets, Warnings } from '../../core';
+import { checkCredentialsInstance } from '../../core/kafka-secrets';
 import { EnumSubset, Patterns, Shape } from '../../core/validate';
 
 /** The object events RGW can notify about (its S3 event types). */
@@ -31,11 +32,11 @@ export interface CephKafkaNotificationOptions {
    * How RGW authenticates to Kafka. Only SCRAM-SHA-512 is possible (CephBucketTopic cannot present a client
    * certificate). The Secret must be in the bucket's namespace and hold the password under `passwordKey` and the user
    * name under `usernameKey` (Strimzi's KafkaUser Secret has no user-name key: copy it into the bucket namespace and
-   * add one). RGW must receive the password over TLS: the object store needs TLS or
-   * `allowNotificationSecretsInCleartext`.
+   * add one): pass `user.credentials.copiedTo('<copy>', '<bucket namespace>')`. RGW must receive the password over
+   * TLS: the object store needs TLS or `allowNotificationSecretsInCleartext`.
    * @default - no authentication
    */
-  readonly credentials?: KafkaClientCredentials;
+  readonly credentials?: KafkaCredentials;
   /**
    * Key of the Secret holding the user name.
    * @default 'username'
@@ -43,7 +44,7 @@ export interface CephKafkaNotificationOptions {
   readonly usernameKey?: string;
   /**
    * Key of the Secret holding the password.
-   * @default 'password'
+   * @default KafkaCredentials.PASSWORD_KEY
    */
   readonly passwordKey?: string;
   /**
@@ -159,18 +160,34 @@ export class RookCephKafkaBucketNotification extends Construct {
     }
 
     const tls = props.topic.caCertificate !== undefined;
+    checkCredentialsInstance(this, 'credentials', props.credentials, 'KafkaCredentials');
     const creds = props.credentials;
     if (creds && creds.authentication === KafkaAuthentication.TLS) {
       throw edgeError(this, { prop: 'credentials.authentication', value: creds.authentication, rule: 'CephBucketTopic cannot present a Kafka client certificate (mutual TLS)', fix: 'give RGW a KafkaUser with SCRAM-SHA-512 authentication' });
     }
     if (creds) {
-      KubeNames.assertDns1123Subdomain(this, 'credentials.secretName', creds.secretName);
+      if (creds.writtenByUserOperator) {
+        throw edgeError(this, {
+          prop: 'credentials',
+          value: `${creds.namespace}/${creds.secretName}`,
+          rule: `the Rook operator reads the user name and the password from one Secret in namespace "${this.namespace}", and the Secret Strimzi's User Operator writes for KafkaUser "${creds.username}" has no user-name key`,
+          fix: `copy it into namespace "${this.namespace}", add the key "${props.usernameKey ?? 'username'}" = "${creds.username}", and pass credentials.copiedTo("<copy>", "${this.namespace}")`,
+        });
+      }
+      if (creds.namespace !== undefined && creds.namespace !== this.namespace) {
+        throw edgeError(this, {
+          prop: 'credentials',
+          value: `${creds.namespace}/${creds.secretName}`,
+          rule: `the Rook operator reads the Secret from the bucket's namespace "${this.namespace}"`,
+          fix: `copy the Secret into namespace "${this.namespace}" and pass credentials.copiedTo("<copy>", "${this.namespace}")`,
+        });
+      }
       if (!store.tlsEnabled && !store.allowsNotificationSecretsInCleartext) {
         throw edgeError(this, {
           prop: 'credentials',
           value: creds.username,
           rule: `the Rook operator creates the topic through object store "${store.storeName}" over plain HTTP, and RGW refuses Kafka passwords sent in clear text`,
-          fix: 'give the object store tlsSecretName, or set allowNotificationSecretsInCleartext: true on it (the password then crosses the cluster network unencrypted)',
+          fix: 'give the object store tls, or set allowNotificationSecretsInCleartext: true on it (the password then crosses the cluster network unencrypted)',
         });
       }
       if (!tls) {
@@ -189,6 +206,16 @@ export class RookCephKafkaBucketNotification extends Construct {
       Warnings.addFormatted(this, { prop: 'skipTlsVerify', value: true, rule: 'RGW will accept any certificate from the brokers (machine-in-the-middle possible)', fix: 'give the object store caBundleSecretName with the brokers\' CA instead' });
     }
 
+    const usernameKey = props.usernameKey ?? 'username';
+    const passwordKey = props.passwordKey ?? KafkaCredentials.PASSWORD_KEY;
+    if (creds) {
+      RequiredSecrets.add(this, {
+        name: creds.secretName,
+        namespace: this.namespace,
+        keys: [usernameKey, passwordKey],
+        purpose: `Rook operator: SCRAM login of bucket topic ${this.topicName} as ${creds.username} (a copy of the KafkaUser's Secret with the user name added under ${usernameKey})`,
+      });
+    }
     const kafka: any = {
       uri: `kafka://${broker}`,
       useSSL: tls,
@@ -196,8 +223,8 @@ export class RookCephKafkaBucketNotification extends Construct {
       ...(props.skipTlsVerify ? { disableVerifySSL: true } : {}),
       ...(creds ? {
         mechanism: 'SCRAM-SHA-512',
-        userSecretRef: { name: creds.secretName, key: props.usernameKey ?? 'username' },
-        passwordSecretRef: { name: creds.secretName, key: props.passwordKey ?? 'password' },
+        userSecretRef: { name: creds.secretName, key: usernameKey },
+        passwordSecretRef: { name: creds.secretName, key: passwordKey },
       } : {}),
     };
     const topicSpec = {

@@ -10,8 +10,9 @@ import { RookCephObjectStoreUser, RookCephObjectStoreUserOptions } from './objec
 import {
   EdgeLabels, edgeError, EdgeMessages, ExternalObjectStore, IGrantableObjectStore, KubeNames, NetworkPeer, ObjectStoreAccess,
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements,
-  RequiredSecrets, S3Credentials, SecretKeyReference, SecretReaders,
+  RequiredSecrets, S3Credentials, SecretKeyReference, SecretReaders, TlsCredentials,
 } from '../../core';
+import { checkCredentialsInstance } from '../../core/kafka-secrets';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** The bucket StorageClass (ObjectBucketClaims) of an object store. */
@@ -62,28 +63,30 @@ export interface RookCephObjectStoreOptions {
   readonly erasureCodedDataPool?: CephErasureCodedPoolOptions;
   /**
    * HTTP port of the RGW Service (the pods listen on 8080).
-   * @default - 80 without TLS; no HTTP port when `tlsSecretName` is given
+   * @default - 80 without TLS; no HTTP port when `tls` is given
    */
   readonly port?: number;
   /**
-   * HTTPS port (pods and Service). Needs `tlsSecretName`.
-   * @default - 443 when `tlsSecretName` is given
+   * HTTPS port (pods and Service). Needs `tls`.
+   * @default - 443 when `tls` is given
    */
   readonly securePort?: number;
   /**
-   * Secret in the cluster namespace with the RGW TLS certificate (type `kubernetes.io/tls`, or opaque with key `cert`
-   * holding key and chain).
+   * The RGW TLS certificate: a `kubernetes.io/tls` Secret in the cluster namespace, e.g.
+   * `TlsCredentials.fromSecretName('rgw-tls')` (Rook's `gateway.sslCertificateRef` takes only the Secret name and
+   * mounts the standard keys of that Secret type, so other key names are refused).
    * @default - no TLS
    */
-  readonly tlsSecretName?: string;
+  readonly tls?: TlsCredentials;
   /**
    * CA certificate clients need to trust the TLS endpoint (passed on through `IObjectStore.caCertificate`).
-   * @default - none (publicly trusted, or no TLS)
+   * @default - the CA in the `tls` Secret (its `caCertificateKey`), if any; else none (publicly trusted, or no TLS)
    */
   readonly caCertificate?: SecretKeyReference;
   /**
    * Secret in the cluster namespace whose key `cabundle` holds extra CAs RGW trusts for its outgoing connections
-   * (e.g. Kafka brokers receiving bucket notifications).
+   * (e.g. Kafka brokers receiving bucket notifications). A name, not a key reference: Rook's `gateway.caBundleRef`
+   * always reads the key `cabundle`.
    * @default - system CAs only
    */
   readonly caBundleSecretName?: string;
@@ -213,11 +216,24 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
     if (data) PoolSpecs.validate(this, 'dataPool', data, false);
 
     // Ports and TLS.
-    this.tlsEnabled = props.tlsSecretName !== undefined;
-    if (props.tlsSecretName !== undefined) KubeNames.assertDns1123Subdomain(this, 'tlsSecretName', props.tlsSecretName);
+    checkCredentialsInstance(this, 'tls', props.tls, 'TlsCredentials');
+    this.tlsEnabled = props.tls !== undefined;
+    const tls = props.tls;
+    if (tls && (tls.certificateKey !== TlsCredentials.CERTIFICATE_KEY || tls.privateKeyKey !== TlsCredentials.PRIVATE_KEY_KEY)) {
+      throw edgeError(this, {
+        prop: 'tls',
+        value: `${tls.secretName} (keys ${tls.certificateKey}, ${tls.privateKeyKey})`,
+        rule: `Rook mounts the RGW certificate from the fixed keys ${TlsCredentials.CERTIFICATE_KEY} and ${TlsCredentials.PRIVATE_KEY_KEY} of a kubernetes.io/tls Secret; other key names are never read`,
+        fix: `store the certificate in a kubernetes.io/tls Secret and pass TlsCredentials.fromSecretName("${tls.secretName}")`,
+      });
+    }
     if (props.caBundleSecretName !== undefined) KubeNames.assertDns1123Subdomain(this, 'caBundleSecretName', props.caBundleSecretName);
     if (props.securePort !== undefined && !this.tlsEnabled) {
-      throw edgeError(this, { prop: 'securePort', value: props.securePort, rule: 'RGW can only serve HTTPS with a certificate', fix: 'set tlsSecretName to a Secret holding the certificate, or drop securePort' });
+      throw edgeError(this, { prop: 'securePort', value: props.securePort, rule: 'RGW can only serve HTTPS with a certificate', fix: 'set tls to the Secret holding the certificate (TlsCredentials.fromSecretName), or drop securePort' });
+    }
+    tls?.requireIn(this, { namespace: cluster.namespace, purpose: `RGW of object store ${this.storeName}: HTTPS certificate (gateway.sslCertificateRef; type kubernetes.io/tls)` });
+    if (props.caBundleSecretName) {
+      RequiredSecrets.add(this, { name: props.caBundleSecretName, namespace: cluster.namespace, keys: ['cabundle'], purpose: `RGW of object store ${this.storeName}: CAs it trusts for outgoing connections, e.g. Kafka brokers of bucket notifications (gateway.caBundleRef)` });
     }
     this.port = props.port ?? (this.tlsEnabled ? undefined : 80);
     this.securePort = this.tlsEnabled ? props.securePort ?? 443 : undefined;
@@ -278,7 +294,7 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
         allowUsersInNamespaces: Lazy.any({ produce: () => (this.userNamespaces.size > 0 ? [...this.userNamespaces].sort() : undefined) }),
         gateway: {
           ...(this.port !== undefined ? { port: this.port } : {}),
-          ...(this.securePort !== undefined ? { securePort: this.securePort, sslCertificateRef: props.tlsSecretName } : {}),
+          ...(this.securePort !== undefined ? { securePort: this.securePort, sslCertificateRef: tls!.secretName } : {}),
           ...(props.caBundleSecretName ? { caBundleRef: props.caBundleSecretName } : {}),
           instances,
           ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
@@ -305,7 +321,7 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
     this.region = props.region ?? 'us-east-1';
     this.forcePathStyle = true;
     this.flavor = ObjectStoreFlavor.CEPH_RGW;
-    this.caCertificate = props.caCertificate;
+    this.caCertificate = props.caCertificate ?? tls?.caCertificate;
     const podPorts = [
       ...(this.port !== undefined ? [cluster.hostNetwork ? this.port : 8080] : []),
       ...(this.securePort !== undefined ? [this.securePort] : []),

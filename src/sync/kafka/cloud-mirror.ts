@@ -13,7 +13,7 @@ import { allConstructs, isKafkaTopicName, label, regexLiteral } from './rules';
 import { KafkaMirrorMaker2Spec, STRIMZI_API_VERSION, strimziContainerSecurityContext } from './strimzi';
 import { EdgeKafkaTopic } from './topic';
 import { EdgeKafkaUser, KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule } from './user';
-import { EdgeLabels, edgeError, IEventTopic, KafkaClientCredentials, KubeNames, Warnings } from '../../core';
+import { EdgeLabels, edgeError, IEventTopic, KafkaCredentials, KubeNames, Warnings } from '../../core';
 import { Endpoints, KeyNames, Shape } from '../../core/validate';
 
 /** Props of {@link KafkaCloudToEdgeMirror}. */
@@ -212,7 +212,7 @@ export class KafkaCloudToEdgeMirror extends Construct {
     }
     const tls = source.tls ?? true;
     const sourceTls = cloudTls(this, 'source', tls, source.caCertificate);
-    const sourceAuth = cloudAuthentication(this, 'source', source.credentials);
+    const sourceAuth = cloudAuthentication(this, 'source', source.credentials, props.target.namespace);
     this.identityReplication = props.identityReplication ?? false;
     this.syncGroupOffsets = props.syncGroupOffsets ?? false;
     this.syncTopicConfigs = props.syncTopicConfigs ?? false;
@@ -247,7 +247,9 @@ export class KafkaCloudToEdgeMirror extends Construct {
     for (const g of props.consumerGroups ?? []) this.addConsumerGroup(g);
 
     const policyClass = this.identityReplication ? IDENTITY_REPLICATION_POLICY : DEFAULT_REPLICATION_POLICY;
-    const targetAuth = edgeAuthentication(props.target, this.user.username);
+    const targetAuth = edgeAuthentication(this.user.credentials);
+    source.credentials.requireIn(this, { namespace: props.target.namespace, purpose: `MirrorMaker2 ${id}: login to the cloud Kafka ${this.sourceBootstrapServers} as ${source.credentials.username} (copy of the cloud KafkaUser's Secret)` });
+    this.user.credentials.requireIn(this, { namespace: props.target.namespace, purpose: `MirrorMaker2 ${id}: login to the edge Kafka as ${this.user.username}` });
     const labels = EdgeLabels.standard({ name: 'mirrormaker2', instance: id, component: 'event-sync', version: props.kafkaVersion });
 
     const renderSpec = (): KafkaMirrorMaker2Spec => {
@@ -399,7 +401,7 @@ export class KafkaCloudToEdgeMirror extends Construct {
    * Create an edge user that may only consume the edge copies of the pulled topics (all, or `options.topics`) in one
    * consumer group, and return its credentials.
    */
-  public grantConsume(id: string, options: MirroredTopicConsumeOptions = {}): KafkaClientCredentials {
+  public grantConsume(id: string, options: MirroredTopicConsumeOptions = {}): KafkaCredentials {
     const username = options.username ?? id;
     if (options.group !== undefined && options.groupPrefix !== undefined) {
       throw edgeError(this, { prop: 'group', value: options.group, rule: 'group and groupPrefix exclude each other', fix: 'give one consumer group, or a prefix for per-pod groups' });

@@ -5,9 +5,9 @@ import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { IKafkaCluster } from './cluster-ref';
-import { MirrorClusterAuthentication, MirrorClusterTls, MirrorSpec, StrimziResources, toStrimziResources } from './strimzi';
-import { KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule, KafkaUserSecretKeys } from './user';
-import { edgeError, KafkaAuthentication, KafkaClientCredentials, KubeNames, Resources, SecretKeyReference } from '../../core';
+import { MirrorClusterAuthentication, MirrorClusterTls, MirrorSpec, StrimziResources, strimziClientAuthentication, toStrimziResources } from './strimzi';
+import { KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule } from './user';
+import { edgeError, KafkaCredentials, KubeNames, Resources, SecretKeyReference } from '../../core';
 
 /** Apache Kafka's replication policies (remote topics `<sourceAlias>.<topic>`, or unchanged names). */
 export const DEFAULT_REPLICATION_POLICY = 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy';
@@ -76,26 +76,28 @@ export function cloudTls(scope: IConstruct, prop: string, tls: boolean, ca?: Sec
   return { trustedCertificates: [{ secretName: ca.name, certificate: ca.key }] };
 }
 
-/** How MirrorMaker2 logs in to the cloud cluster, from the copied Secret; `prop` is e.g. `target` or `source`. */
-export function cloudAuthentication(scope: IConstruct, prop: string, c: KafkaClientCredentials): MirrorClusterAuthentication {
-  if (!c.secretName) {
-    throw edgeError(scope, { prop: `${prop}.credentials.secretName`, value: '', rule: 'MirrorMaker2 needs the Secret holding the cloud user\'s password or certificate', fix: 'copy the cloud KafkaUser\'s Secret to the edge namespace and pass its name' });
+/**
+ * How MirrorMaker2 logs in to the cloud cluster, from the copied Secret; `prop` is e.g. `target` or `source`. The
+ * Secret must be in the edge namespace `namespace`, where MirrorMaker2 runs.
+ */
+export function cloudAuthentication(scope: IConstruct, prop: string, c: KafkaCredentials, namespace: string): MirrorClusterAuthentication {
+  if (!(c instanceof KafkaCredentials)) {
+    throw edgeError(scope, { prop: `${prop}.credentials`, value: JSON.stringify(c) ?? 'undefined', rule: 'MirrorMaker2 needs the Secret holding the cloud user\'s password or certificate', fix: 'copy the cloud KafkaUser\'s Secret to the edge namespace and pass KafkaCredentials.fromSecretName("<copy>", { username: "<cloud user>" })' });
   }
-  KubeNames.assertDns1123Subdomain(scope, `${prop}.credentials.secretName`, c.secretName);
-  if (c.authentication === KafkaAuthentication.TLS) {
-    return { type: 'tls', certificateAndKey: { secretName: c.secretName, certificate: KafkaUserSecretKeys.USER_CRT, key: KafkaUserSecretKeys.USER_KEY } };
+  if (c.namespace !== undefined && c.namespace !== namespace) {
+    throw edgeError(scope, {
+      prop: `${prop}.credentials`,
+      value: `${c.namespace}/${c.secretName}`,
+      rule: `MirrorMaker2 runs in the edge namespace "${namespace}" and mounts only Secrets of that namespace`,
+      fix: `copy the cloud KafkaUser's Secret into namespace "${namespace}" and pass credentials.copiedTo("<copy>", "${namespace}")`,
+    });
   }
-  if (!c.username) {
-    throw edgeError(scope, { prop: `${prop}.credentials.username`, value: '', rule: 'SCRAM-SHA-512 needs the cloud user name', fix: 'pass the cloud KafkaUser\'s name' });
-  }
-  return { type: 'scram-sha-512', username: c.username, passwordSecret: { secretName: c.secretName, password: KafkaUserSecretKeys.PASSWORD } };
+  return strimziClientAuthentication(c);
 }
 
-/** How MirrorMaker2 logs in to the edge cluster as the edge `KafkaUser` `username` (its Secret has the same name). */
-export function edgeAuthentication(cluster: IKafkaCluster, username: string): MirrorClusterAuthentication {
-  return cluster.authentication === KafkaAuthentication.TLS
-    ? { type: 'tls', certificateAndKey: { secretName: username, certificate: KafkaUserSecretKeys.USER_CRT, key: KafkaUserSecretKeys.USER_KEY } }
-    : { type: 'scram-sha-512', username, passwordSecret: { secretName: username, password: KafkaUserSecretKeys.PASSWORD } };
+/** How MirrorMaker2 logs in to the edge cluster as the edge `KafkaUser` (its Secret is in the edge namespace). */
+export function edgeAuthentication(credentials: KafkaCredentials): MirrorClusterAuthentication {
+  return strimziClientAuthentication(credentials);
 }
 
 /** TLS trust for the edge cluster's internal listener (its cluster CA Secret). */

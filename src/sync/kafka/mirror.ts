@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { EdgeLabels, edgeError, IEventTopic, KafkaClientCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
+import { EdgeLabels, edgeError, IEventTopic, KafkaCredentials, KubeNames, SecretKeyReference, Warnings } from '../../core';
 import { ConflictPolicy } from '../conflict-policy';
 import { ObjectReplication, ObjectReplicationProps } from '../object-replication';
 import { IKafkaCluster } from './cluster-ref';
@@ -37,10 +37,11 @@ export interface KafkaCloudCluster {
   /** Bootstrap servers of the cloud cluster as the edge reaches them, `host:port[,host:port]`. */
   readonly bootstrapServers: string;
   /**
-   * Credentials of the cloud user MirrorMaker2 logs in as. The Secret must exist in the edge cluster's namespace
-   * (copy it from the cloud, where Strimzi's User Operator created it; keys `password` or `user.crt`/`user.key`).
+   * Credentials of the cloud user MirrorMaker2 logs in as, e.g. `KafkaCredentials.fromSecretName('cloud-user', {
+   * username: 'site-a-mirror' })`. The Secret must exist in the edge cluster's namespace (copy it from the cloud,
+   * where Strimzi's User Operator created it; same keys).
    */
-  readonly credentials: KafkaClientCredentials;
+  readonly credentials: KafkaCredentials;
   /**
    * CA certificate that signs the cloud brokers' certificates (a Secret in the edge cluster's namespace).
    * Required while `tls` is on.
@@ -271,7 +272,7 @@ export class KafkaSync extends Construct {
 
     const tls = target.tls ?? true;
     const targetTls = cloudTls(this, 'target', tls, target.caCertificate);
-    const targetAuth = cloudAuthentication(this, 'target', target.credentials);
+    const targetAuth = cloudAuthentication(this, 'target', target.credentials, props.source.namespace);
     const rf = target.replicationFactor ?? -1;
     if (!Number.isInteger(rf) || (rf < 1 && rf !== -1)) {
       throw edgeError(this, { prop: 'target.replicationFactor', value: rf, rule: 'must be -1 (the cloud brokers\' default) or a whole number of at least 1', fix: 'omit it to use the cloud default' });
@@ -290,7 +291,9 @@ export class KafkaSync extends Construct {
     const names = KafkaSync.connectNames(props.site);
     this.groupId = names.groupId;
     const policyClass = this.identityReplication ? KafkaSync.IDENTITY_REPLICATION_POLICY : KafkaSync.DEFAULT_REPLICATION_POLICY;
-    const sourceAuth = edgeAuthentication(props.source, this.user.username);
+    const sourceAuth = edgeAuthentication(this.user.credentials);
+    target.credentials.requireIn(this, { namespace: props.source.namespace, purpose: `MirrorMaker2 ${id}: login to the cloud Kafka ${this.targetBootstrapServers} as ${target.credentials.username} (copy of the cloud KafkaUser's Secret)` });
+    this.user.credentials.requireIn(this, { namespace: props.source.namespace, purpose: `MirrorMaker2 ${id}: login to the edge Kafka as ${this.user.username}` });
     const compression = props.compression ?? MirrorCompression.ZSTD;
     const labels = EdgeLabels.standard({ name: 'mirrormaker2', instance: id, component: 'event-sync', version: props.kafkaVersion });
 

@@ -2,6 +2,7 @@
 // Internal to the module: not re-exported from the package.
 
 import { RestrictedSecurity } from '../../core';
+import { KafkaAuthentication, KafkaCredentials } from '../../core/secrets';
 
 export const STRIMZI_API_VERSION = 'kafka.strimzi.io/v1';
 export const STRIMZI_CLUSTER_LABEL = 'strimzi.io/cluster';
@@ -103,6 +104,13 @@ export interface MirrorClusterAuthentication {
   readonly username?: string;
   readonly passwordSecret?: { readonly secretName: string; readonly password: string };
   readonly certificateAndKey?: { readonly secretName: string; readonly certificate: string; readonly key: string };
+}
+
+/** Strimzi's client `authentication` (MirrorMaker2 clusters, Connect) logging in with `c`. */
+export function strimziClientAuthentication(c: KafkaCredentials): MirrorClusterAuthentication {
+  return c.authentication === KafkaAuthentication.TLS
+    ? { type: 'tls', certificateAndKey: { secretName: c.secretName, certificate: KafkaCredentials.CERTIFICATE_KEY, key: KafkaCredentials.PRIVATE_KEY_KEY } }
+    : { type: 'scram-sha-512', username: c.username, passwordSecret: { secretName: c.secretName, password: KafkaCredentials.PASSWORD_KEY } };
 }
 
 export interface MirrorClusterTls {

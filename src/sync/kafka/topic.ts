@@ -6,7 +6,7 @@ import { allConstructs, checkInsync, derivedMinInsyncReplicas, isKafkaTopicName,
 import { KafkaTopicSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL } from './strimzi';
 import { EdgeKafkaUser } from './user';
 import {
-  ANY_POSITIVE, Bandwidth, BandwidthFormat, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames,
+  ANY_POSITIVE, Bandwidth, BandwidthFormat, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaCredentials, KubeNames,
   NetworkPeer, Resources, SecretKeyReference, Warnings,
 } from '../../core';
 import { Shape } from '../../core/validate';
@@ -288,14 +288,14 @@ export class EdgeKafkaTopic extends Construct implements IEventTopic {
    * credentials: what MinIO/Ceph bucket notifications or a telemetry producer need, with `bootstrapServers` and
    * `caCertificate` of this topic.
    */
-  public grantProduce(id: string, options: TopicGrantProduceOptions = {}): KafkaClientCredentials {
+  public grantProduce(id: string, options: TopicGrantProduceOptions = {}): KafkaCredentials {
     const user = new EdgeKafkaUser(this, id, { cluster: this.cluster, username: options.username ?? id });
     user.allowProduce(this);
     return user.credentials;
   }
 
   /** Create a user that may only consume this topic in one consumer group, and return its credentials. */
-  public grantConsume(id: string, options: TopicGrantConsumeOptions = {}): KafkaClientCredentials {
+  public grantConsume(id: string, options: TopicGrantConsumeOptions = {}): KafkaCredentials {
     const username = options.username ?? id;
     const user = new EdgeKafkaUser(this, id, { cluster: this.cluster, username });
     user.allowConsume(this, options.group ?? username);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { IKafkaCluster } from './cluster-ref';
 import { allConstructs, label } from './rules';
 import { KafkaUserAcl, KafkaUserSpec, STRIMZI_API_VERSION, STRIMZI_CLUSTER_LABEL } from './strimzi';
-import { Bandwidth, BandwidthFormat, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaClientCredentials, KubeNames } from '../../core';
+import { Bandwidth, BandwidthFormat, EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaCredentials, KubeNames } from '../../core';
 import { Shape } from '../../core/validate';
 
 /** Kafka resource types an ACL rule can name. */
@@ -127,13 +127,13 @@ export interface EdgeKafkaUserProps extends KafkaUserOptions {
 /** Keys of the Secret the Strimzi User Operator writes for a `KafkaUser` (named after the user). */
 export class KafkaUserSecretKeys {
   /** SCRAM-SHA-512 password. */
-  public static readonly PASSWORD = 'password';
+  public static readonly PASSWORD = KafkaCredentials.PASSWORD_KEY;
   /** Ready-made JAAS line for Java clients (SCRAM). */
   public static readonly SASL_JAAS_CONFIG = 'sasl.jaas.config';
   /** Client certificate, PEM (mutual TLS). */
-  public static readonly USER_CRT = 'user.crt';
+  public static readonly USER_CRT = KafkaCredentials.CERTIFICATE_KEY;
   /** Client private key, PEM (mutual TLS). */
-  public static readonly USER_KEY = 'user.key';
+  public static readonly USER_KEY = KafkaCredentials.PRIVATE_KEY_KEY;
   /** The clients CA certificate, PEM (mutual TLS). */
   public static readonly CA_CRT = 'ca.crt';
 
@@ -161,8 +161,11 @@ export class EdgeKafkaUser extends Construct {
   public readonly cluster: IKafkaCluster;
   /** How the user authenticates. */
   public readonly authentication: KafkaAuthentication;
-  /** What a client needs to log in as this user. */
-  public readonly credentials: KafkaClientCredentials;
+  /**
+   * What a client needs to log in as this user: the Secret the User Operator writes (pass it to MinIO notifications,
+   * Telegraf, … instead of re-typing the name; `copiedTo` for a copy in another namespace).
+   */
+  public readonly credentials: KafkaCredentials;
   /** The `KafkaUser` resource (escape hatch). */
   public readonly apiObject: ApiObject;
   private readonly acls: KafkaAclRule[] = [];
@@ -186,9 +189,7 @@ export class EdgeKafkaUser extends Construct {
         fix: `omit authentication (or use ${props.cluster.authentication})`,
       });
     }
-    this.credentials = {
-      authentication: this.authentication, username: this.username, secretName: this.username, namespace: props.cluster.namespace,
-    };
+    this.credentials = KafkaCredentials.fromKafkaUser(this.username, { namespace: props.cluster.namespace, authentication: this.authentication });
     for (const rule of props.acls ?? []) this.addAcl(rule);
 
     const rate = (prop: string, given?: Bandwidth): number | undefined => {

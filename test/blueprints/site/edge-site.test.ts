@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
-import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaAuthentication, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSite } from '../../../src';
+import { DecimalSize, EdgeSite, ExternalObjectStore, KafkaCredentials, ObjectStoreFlavor, S3Credentials, VideoSurveillanceSite } from '../../../src';
 
 function videoSite(app = Testing.app()): VideoSurveillanceSite {
   return new VideoSurveillanceSite(app, 'site-a', {
@@ -13,7 +13,7 @@ function videoSite(app = Testing.app()): VideoSurveillanceSite {
     driveSize: DecimalSize.terabytes(4),
     storageClassName: 'lvm-xfs',
     cloud: {
-      kafka: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'ca', key: 'ca.crt' }, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'u', secretName: 's' } },
+      kafka: { bootstrapServers: 'kafka.cloud.example.com:9093', caCertificate: { name: 'ca', key: 'ca.crt' }, credentials: KafkaCredentials.fromSecretName('s', { username: 'u' }) },
       archive: new ExternalObjectStore({ s3Endpoint: 'https://s3.example.com', flavor: ObjectStoreFlavor.AWS_S3, credentials: S3Credentials.fromSecretName('a') }),
       archiveBucket: 'archive',
     },

@@ -96,6 +96,18 @@ function site(props: Partial<VideoSurveillanceSiteProps> = {}) {
 }
 
 describe('VideoSurveillanceSite', () => {
+  test('the store logs in to the segment-events topic as segmentEventsProducer (the User Operator\'s Secret, not listed to create)', () => {
+    const { s } = site();
+    const m = synth(s);
+    const env = find(m, 'StatefulSet', s.store.name).spec.template.spec.containers[0].env;
+    const user = env.find((e: any) => e.name.startsWith('MINIO_NOTIFY_KAFKA_SASL_USERNAME_'));
+    const password = env.find((e: any) => e.name.startsWith('MINIO_NOTIFY_KAFKA_SASL_PASSWORD_'));
+    expect(user.value).toBe(s.segmentEventsProducer.username);
+    expect(password.valueFrom.secretKeyRef).toEqual(s.segmentEventsProducer.passwordEnv('x')!.valueFrom!.secretKeyRef);
+    expect(find(m, 'KafkaUser', s.segmentEventsProducer.username).metadata.namespace).toBe(s.segmentEventsProducer.namespace);
+    expect(s.requiredSecrets.map((r) => r.name)).not.toContain(s.segmentEventsProducer.secretName);
+  });
+
   test('defaults: who may reach what (flow table) and what is emitted (inventory)', () => {
     const { s } = site();
     const m = synth(s);

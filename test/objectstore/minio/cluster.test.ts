@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import { envOf, server } from './support';
 import {
   Bandwidth, BucketAnonymousAccess, BucketEncryption, ObjectEvent, ContainerImage, Filesystem, ExternalObjectStore, IEventTopic,
-  KafkaAuthentication, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode, ObjectStoreFlavor, PolicyEffect,
-  SecurityBaseline, Warnings, S3Credentials,
+  KafkaCredentials, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicyStatements, ObjectLockMode, ObjectStoreFlavor, PolicyEffect,
+  SecurityBaseline, TlsCredentials, Warnings, S3Credentials,
 } from '../../../src';
 import { chart, find, findAll, synth } from '../../support/harness';
 import { printedWarnings } from '../../support/warnings';
@@ -12,8 +12,8 @@ const base: MinioClusterProps = { driveSize: Size.gibibytes(100), rootCredential
 // Strimzi's CA Secret lives in namespace "kafka"; these tests' MinIO runs elsewhere and mounts the copy the operator keeps.
 const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9093', caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' }, secretNamespace: 'kafka' };
 // The operator copied Strimzi's Secrets into the MinIO namespace under the same names.
-const copied = { caCertificateSecretName: 'edge-cluster-ca-cert' };
-const scram = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio-events', secretName: 'minio-events' };
+const copied = { caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' } };
+const scram = KafkaCredentials.fromSecretName('minio-events', { username: 'minio-events' });
 const archive = new ExternalObjectStore({ s3Endpoint: 'https://archive.example.com:9443', credentials: S3Credentials.fromSecretName('archive-keys'), flavor: ObjectStoreFlavor.MINIO, caCertificate: { name: 'archive-ca', key: 'ca.crt' } });
 const cloud = new ExternalObjectStore({ s3Endpoint: 'https://s3.eu-west-1.amazonaws.com', credentials: S3Credentials.fromSecretName('cloud-keys', { accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' }), flavor: ObjectStoreFlavor.AWS_S3, region: 'eu-west-1' });
 
@@ -30,7 +30,7 @@ function fullCluster() {
     image: ContainerImage.of('registry.example.com/aistor/minio', 'RELEASE.2026-03-01T00-00-00Z'),
     mcImage: ContainerImage.of('registry.example.com/aistor/mc', 'RELEASE.2026-03-01T00-00-00Z'),
     resources: { memory: { request: Size.gibibytes(4), limit: Size.gibibytes(8) } },
-    tls: { secretName: 'store-tls' },
+    tls: TlsCredentials.fromSecretName('store-tls', { caCertificateKey: 'ca.crt' }),
     console: true,
     allowedClients: [{ namespace: 'backup', podLabels: { 'app.kubernetes.io/name': 'velero' }, ports: [] }, { namespace: 'apps', podLabels: {}, ports: [] }],
     region: 'site-a',
@@ -53,7 +53,7 @@ function fullCluster() {
       { id: 'tier-then-expire', prefix: 'raw/', transition: { after: Duration.days(3), tier: 'WARM' }, expiration: Duration.days(30) },
       { id: 'old-versions', noncurrentVersionExpiration: Duration.days(7), noncurrentVersionsToKeep: 2 },
     ],
-    notifications: [{ topic, credentials: scram, secretCopies: { ...copied, credentialsSecretName: scram.secretName }, events: [ObjectEvent.OBJECT_CREATED], suffix: '.mp4' }],
+    notifications: [{ topic, credentials: scram, secretCopies: { ...copied, credentials: scram.copiedTo(scram.secretName, 'site-a') }, events: [ObjectEvent.OBJECT_CREATED], suffix: '.mp4' }],
     replication: [{ target: archive, bucket: 'site-a-video', bandwidthLimit: Bandwidth.mbps(1000) }],
   });
   store.addBucket('telemetry', {
@@ -115,7 +115,7 @@ describe('MinioCluster', () => {
 
   test('server volumes use the three-dot ellipsis for servers and drives', () => {
     const c = chart('edge');
-    const store = new MinioCluster(c, 'store', { ...base, servers: 4, drivesPerServer: 4, tls: { secretName: 't' }, clusterDomain: 'edge.local' });
+    const store = new MinioCluster(c, 'store', { ...base, servers: 4, drivesPerServer: 4, tls: TlsCredentials.fromSecretName('t'), clusterDomain: 'edge.local' });
     expect(store.serverVolumesArg).toBe('https://store-{0...3}.store-hl.edge.svc.edge.local/data{0...3}');
     expect(store.serverHost(2)).toBe('store-2.store-hl.edge.svc.edge.local');
     const m = synth(c);
@@ -250,7 +250,7 @@ describe('MinioCluster', () => {
 
   test('TLS without a CA key publishes no caCertificate', () => {
     const c = chart('edge');
-    const store = new MinioCluster(c, 'store', { ...base, tls: { secretName: 'public-cert', caKey: '' } });
+    const store = new MinioCluster(c, 'store', { ...base, tls: TlsCredentials.fromSecretName('public-cert') });
     expect(store.caCertificate).toBeUndefined();
     const certs = find(synth(c), 'StatefulSet', 'store').spec.template.spec.volumes.find((v: any) => v.name === 'certs').projected.sources;
     expect(certs[1]).toEqual({ secret: { name: 'public-cert', items: [{ key: 'tls.crt', path: 'public.crt' }, { key: 'tls.key', path: 'private.key' }] } });
@@ -289,7 +289,7 @@ describe('MinioCluster', () => {
     expect(env.MINIO_KMS_KES_API_KEY).toEqual({ secretKeyRef: { name: 'kes-api', key: 'key' } });
     expect(env.MINIO_KMS_KES_CAPATH).toBe('/etc/minio/certs/CAs/kes-ca.crt');
     const c2 = chart('edge');
-    new MinioCluster(c2, 'store', { ...base, kes: { endpoints: ['https://kes-1:7373', 'https://kes-2:7373'], keyName: 'k', clientCertificateSecretName: 'minio-kes-client' } });
+    new MinioCluster(c2, 'store', { ...base, kes: { endpoints: ['https://kes-1:7373', 'https://kes-2:7373'], keyName: 'k', clientCertificate: TlsCredentials.fromSecretName('minio-kes-client') } });
     const m = synth(c2);
     const env2 = envOf(server(m));
     expect(env2).toMatchObject({ MINIO_KMS_KES_ENDPOINT: 'https://kes-1:7373,https://kes-2:7373', MINIO_KMS_KES_CERT_FILE: '/etc/minio/certs/kes/client.crt', MINIO_KMS_KES_KEY_FILE: '/etc/minio/certs/kes/client.key' });
@@ -486,7 +486,7 @@ describe('MinioCluster fails if', () => {
   });
 
   test('TLS has no Secret, the storage class name is invalid, or the queue settings are not positive', () => {
-    expect(() => cluster({ tls: { secretName: '' } })).toThrow(/tls.secretName = ""/);
+    expect(() => cluster({ tls: { secretName: 'store-tls' } as any })).toThrow(/MinioCluster "test\/store": tls = "\{"secretName":"store-tls"\}": must be a TlsCredentials; pass TlsCredentials.fromSecretName/);
     expect(() => cluster({ storageClassName: 'Local_XFS' })).toThrow(/storageClassName = "Local_XFS": must be a DNS-1123 subdomain/);
     expect(() => cluster({ eventQueueSize: Size.gibibytes(0) })).toThrow(/eventQueueSize = "0": must be positive/);
     expect(() => cluster({ eventQueueLimit: 0 })).toThrow(/eventQueueLimit = 0/);
@@ -499,8 +499,8 @@ describe('MinioCluster fails if', () => {
     expect(() => cluster({ kes: { endpoints: [], keyName: 'k', apiKey: { name: 'a', key: 'b' } } })).toThrow(/kes.endpoints = \[\]: KES needs at least one endpoint/);
     expect(() => cluster({ kes: { endpoints: ['http://kes:7373'], keyName: 'k', apiKey: { name: 'a', key: 'b' } } })).toThrow(/kes.endpoints = "http:\/\/kes:7373": must be an https URL/);
     expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: '', apiKey: { name: 'a', key: 'b' } } })).toThrow(/kes.keyName = ""/);
-    expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: 'k' } })).toThrow(/kes = "neither apiKey nor clientCertificateSecretName": .*exactly one/);
-    expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: 'k', apiKey: { name: 'a', key: 'b' }, clientCertificateSecretName: 'c' } })).toThrow(/kes = "apiKey and clientCertificateSecretName"/);
+    expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: 'k' } })).toThrow(/kes = "neither apiKey nor clientCertificate": .*exactly one/);
+    expect(() => cluster({ kes: { endpoints: ['https://kes:7373'], keyName: 'k', apiKey: { name: 'a', key: 'b' }, clientCertificate: TlsCredentials.fromSecretName('c') } })).toThrow(/kes = "apiKey and clientCertificate"/);
   });
 
   // Bucket names: test/objectstore/minio/bucket.test.ts (the one S3Rules rule, at both edges).

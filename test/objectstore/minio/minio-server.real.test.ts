@@ -7,11 +7,12 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import {
   Bandwidth, BucketAnonymousAccess, ObjectEvent, IEventTopic, MinioBucket, MinioCluster, MinioClusterProps, MinioPolicy,
-  MinioPolicyStatements, ObjectLockMode, S3Credentials,
+  MinioPolicyStatements, ObjectLockMode, TlsCredentials, S3Credentials,
 } from '../../../src';
 import { replicationRuleId } from '../../../src/objectstore/minio/internal';
 import { freePort } from '../../cache/servers';
@@ -382,6 +383,60 @@ describe('replication and a remote tier to a second cluster', () => {
       if (got !== 'frame-1') await new Promise((res) => setTimeout(res, 500));
     }
     expect(got).toBe('frame-1');
+  });
+});
+
+/** A throw-away CA and one server certificate for `names` (DNS SANs), as PEM text. */
+function tlsPki(names: string[]): { ca: string; cert: string; key: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minio-tls-'));
+  const f = (n: string) => path.join(dir, n);
+  const openssl = (args: string[]) => {
+    const r = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+  };
+  try {
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=minio-tls test CA', '-keyout', f('ca.key'), '-out', f('ca.crt')]);
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${names[0]}`, '-keyout', f('server.key'), '-out', f('server.csr')]);
+    fs.writeFileSync(f('ext.cnf'), `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\nextendedKeyUsage=serverAuth,clientAuth\n`);
+    openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('ext.cnf'), '-out', f('server.crt')]);
+    return { ca: fs.readFileSync(f('ca.crt'), 'utf8'), cert: fs.readFileSync(f('server.crt'), 'utf8'), key: fs.readFileSync(f('server.key'), 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('TLS from a TlsCredentials Secret', () => {
+  let cluster: MinioTestCluster | undefined;
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('the servers reach write quorum over HTTPS with the projected certificate and CA; the Job trusts the published CA', async () => {
+    const c = chart('edge');
+    const tls = TlsCredentials.fromSecretName('store-tls', { caCertificateKey: 'ca.crt' });
+    const store = new MinioCluster(c, 'store', { ...base, tls });
+    store.addBucket('video');
+    const manifests = synth(c);
+    const sts = find(manifests, 'StatefulSet', store.name);
+    const serverUrls: string[] = sts.spec.template.spec.containers[0].args.filter((a: string) => /^[a-z]+:\/\//.test(a));
+    expect(serverUrls.length).toBeGreaterThan(0);
+    expect(serverUrls.every((u) => u.startsWith('https://'))).toBe(true);
+    // Test-side stand-in for what cert-manager would issue: a certificate for the pods' names (a wildcard under the
+    // headless Service) and the client Service's name, both taken from the synthesized manifests and store.
+    const podDomain = new URL(serverUrls[0].replace(/\{[^}]*\}/g, '0')).hostname.split('.').slice(1).join('.');
+    const pki = tlsPki([`*.${podDomain}`, new URL(store.s3Endpoint).hostname]);
+    const tlsValues = { [tls.certificateKey]: pki.cert, [tls.privateKeyKey]: pki.key, [tls.caCertificateKey!]: pki.ca };
+    cluster = await MinioTestCluster.start({ manifests, secrets: { ...secrets, [tls.secretName]: tlsValues }, caCertificatePem: pki.ca });
+    // Every server answered /minio/health/cluster 200 over HTTPS with a certificate verified for its pod name, and
+    // write quorum needs the peers' own HTTPS connections to verify each other through the projected CAs/ca.crt.
+    expect(cluster.servers.every((s) => s.url.startsWith('https://'))).toBe(true);
+    console.log(`minio-tls: ${cluster.servers.length} servers reached write quorum over HTTPS in ${cluster.startMillis} ms`);
+    const job = find(manifests, 'Job', store.provisioningJobName!);
+    const first = mustRun(cluster, job, 'store-provision-tls-a');
+    const second = mustRun(cluster, job, 'store-provision-tls-b');
+    // The second run finds the bucket the first created: both spoke HTTPS to the store's endpoint, trusting the CA.
+    expect(second).toContain(`bucket ${store.bucketNames[0]} exists`);
+    console.log(`minio-tls: provisioning over ${store.s3Endpoint} twice (${first.split('\n').length} + ${second.split('\n').length} log lines)`);
   });
 });
 

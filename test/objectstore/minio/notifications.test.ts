@@ -1,18 +1,19 @@
 // Kafka notification targets of a MinioCluster (src/objectstore/minio/notifications.ts): the servers' target env and
 // certificates, shared targets, and the rules MinIO applies to subscriptions.
 import { base, envOf, server } from './support';
-import { ObjectEvent, IEventTopic, KafkaAuthentication, MinioCluster } from '../../../src';
+import { ObjectEvent, IEventTopic, KafkaAuthentication, KafkaCredentials, MinioCluster } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 
 // Strimzi's CA Secret lives in namespace "kafka"; these tests' MinIO runs elsewhere and mounts the copy the operator keeps.
 const topic: IEventTopic = { topicName: 'camera-events', bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9093', caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' }, secretNamespace: 'kafka' };
-const copied = { caCertificateSecretName: 'edge-cluster-ca-cert' };
+const copied = { caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' } };
 
 describe('MinIO Kafka notification targets', () => {
   test('Kafka mutual TLS mounts the KafkaUser certificate', () => {
     const c = chart('edge');
     const store = new MinioCluster(c, 'store', base);
-    store.addBucket('video', { notifications: [{ topic, targetId: 'CAMS', credentials: { authentication: KafkaAuthentication.TLS, username: 'minio', secretName: 'minio-user' }, secretCopies: { ...copied, credentialsSecretName: 'minio-user' } }] });
+    const user = KafkaCredentials.fromKafkaUser('minio-user', { namespace: 'kafka', authentication: KafkaAuthentication.TLS });
+    store.addBucket('video', { notifications: [{ topic, targetId: 'CAMS', credentials: user, secretCopies: { ...copied, credentials: user.copiedTo('minio-user', 'edge') } }] });
     const m = synth(c);
     const env = envOf(server(m));
     expect(env.MINIO_NOTIFY_KAFKA_CLIENT_TLS_CERT_CAMS).toBe('/etc/minio/certs/kafka-cams/user.crt');

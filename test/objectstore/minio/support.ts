@@ -1,7 +1,7 @@
 // Shared MinioCluster fixtures for the provisioning tests (fast tier with a fake mc, real tier with shellcheck/mc).
 import { Duration, Size } from 'cdk8s';
 import {
-  BucketEncryption, ExternalObjectStore, IEventTopic, KafkaAuthentication, MinioCluster, MinioClusterProps, MinioPolicyStatements,
+  BucketEncryption, ExternalObjectStore, IEventTopic, KafkaCredentials, MinioCluster, MinioClusterProps, MinioPolicyStatements,
   ObjectLockMode, ObjectStoreFlavor, S3Credentials,
 } from '../../../src';
 import { chart, find } from '../../support/harness';
@@ -21,7 +21,7 @@ export function provisioned(props: Partial<MinioClusterProps> = {}) {
     quota: Size.gibibytes(500),
     encryption: BucketEncryption.SSE_KMS,
     lifecycle: [{ transition: { after: Duration.days(7), tier: 'WARM' }, expiration: Duration.days(60) }],
-    notifications: [{ topic, credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'minio', secretName: 'minio-kafka' }, prefix: 'gate 1/', suffix: '.mp4' }],
+    notifications: [{ topic, credentials: KafkaCredentials.fromSecretName('minio-kafka', { username: 'minio' }), prefix: 'gate 1/', suffix: '.mp4' }],
     replication: [{ target: archive, bucket: 'video-archive' }],
   });
   store.addBucket('snapshots', { versioning: true });

@@ -5,7 +5,7 @@ import * as YAML from 'yaml';
 import { hosts, muteWarnings } from './fixtures';
 import { buildApp } from '../../../examples/rook-ceph/main';
 import { locateSchemas } from '../../../scripts/schema-location';
-import { CephFailureDomain, KafkaAuthentication, RookCephCluster } from '../../../src';
+import { CephFailureDomain, KafkaCredentials, RookCephCluster, TlsCredentials } from '../../../src';
 import { synth } from '../../support/harness';
 
 muteWarnings();
@@ -87,11 +87,11 @@ function maximalCluster(): any[] {
   cluster.addErasureCodedBlockPool('video', { deviceClass: 'hdd' });
   cluster.addBlockPool('db', { deviceClass: 'hdd', failureDomain: CephFailureDomain.OSD });
   cluster.addFilesystem('files', { deviceClass: 'hdd', erasureCodedDataPool: {} });
-  const store = cluster.addObjectStore('objects', { deviceClass: 'hdd', erasureCodedDataPool: { dataChunks: 3 }, tlsSecretName: 'tls', caBundleSecretName: 'ca' });
+  const store = cluster.addObjectStore('objects', { deviceClass: 'hdd', erasureCodedDataPool: { dataChunks: 3 }, tls: TlsCredentials.fromSecretName('tls'), caBundleSecretName: 'ca' });
   store.addUser('app', { namespace: 'app' });
   store.addBucket('b-1', { namespace: 'app' }).addKafkaNotification('n', {
     topic: { topicName: 'events', bootstrapServers: 'k:9093', caCertificate: { name: 'ca', key: 'ca.crt' } },
-    credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'u', secretName: 'u' },
+    credentials: KafkaCredentials.fromSecretName('u', { username: 'u' }),
   });
   return synth(c);
 }

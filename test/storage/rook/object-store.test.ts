@@ -2,8 +2,8 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import { clusterOn, muteWarnings, warningsOf } from './fixtures';
 import {
-  ObjectEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, ObjectStoreFlavor, ReclaimPolicy, RookCephObjectStore,
-  RequiredSecrets, S3Credentials,
+  ObjectEvent, CephKafkaAckLevel, IEventTopic, IObjectStore, KafkaAuthentication, KafkaCredentials, ObjectStoreFlavor, ReclaimPolicy,
+  RequiredSecrets, RookCephObjectStore, TlsCredentials, S3Credentials,
 } from '../../../src';
 import { find, findAll, synth } from '../../support/harness';
 
@@ -15,7 +15,7 @@ const tlsTopic: IEventTopic = {
   bootstrapServers: 'edge-kafka-bootstrap.kafka.svc:9093,edge-kafka-1.kafka.svc:9093',
   caCertificate: { name: 'edge-cluster-ca-cert', key: 'ca.crt' },
 };
-const scram = { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'rgw', secretName: 'rgw-kafka' };
+const scram = KafkaCredentials.fromSecretName('rgw-kafka', { username: 'rgw' });
 
 describe('RookCephObjectStore', () => {
   test('defaults snapshot', () => {
@@ -33,7 +33,7 @@ describe('RookCephObjectStore', () => {
       erasureCodedDataPool: { dataChunks: 3, codingChunks: 2 },
       port: 8080,
       securePort: 8443,
-      tlsSecretName: 'rgw-tls',
+      tls: TlsCredentials.fromSecretName('rgw-tls'),
       caCertificate: { name: 'site-ca', key: 'ca.crt' },
       caBundleSecretName: 'kafka-ca-bundle',
       instances: 3,
@@ -99,10 +99,13 @@ describe('RookCephObjectStore', () => {
 
   test('TLS: HTTPS endpoint, certificate and CA references', () => {
     const { chart, cluster } = clusterOn(3);
-    const store = cluster.addObjectStore('objects', { tlsSecretName: 'rgw-tls', caCertificate: { name: 'site-ca', key: 'ca.crt' } });
+    const store = cluster.addObjectStore('objects', { tls: TlsCredentials.fromSecretName('rgw-tls'), caCertificate: { name: 'site-ca', key: 'ca.crt' } });
     expect(store.s3Endpoint).toBe('https://rook-ceph-rgw-objects.rook-ceph.svc:443');
     expect(store.caCertificate).toEqual({ name: 'site-ca', key: 'ca.crt' });
     expect(store.networkPeer!.ports).toEqual([443]);
+    // Without caCertificate, the CA in the TLS Secret is passed on.
+    const withCa = clusterOn(3).cluster.addObjectStore('objects', { tls: TlsCredentials.fromSecretName('rgw-tls', { caCertificateKey: 'ca.crt' }) });
+    expect(withCa.caCertificate).toEqual({ name: 'rgw-tls', key: 'ca.crt' });
     const gw = find(synth(chart), 'CephObjectStore', 'objects').spec.gateway;
     expect(gw.port).toBeUndefined();
     expect(gw.securePort).toBe(443);
@@ -181,7 +184,7 @@ describe('Kafka bucket notifications', () => {
   });
 
   test('TLS listener with SCRAM: useSSL, secret references, mechanism', () => {
-    const { chart, bucket } = setup({ tlsSecretName: 'rgw-tls', caBundleSecretName: 'kafka-ca' });
+    const { chart, bucket } = setup({ tls: TlsCredentials.fromSecretName('rgw-tls'), caBundleSecretName: 'kafka-ca' });
     bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: scram });
     const kafka = find(synth(chart), 'CephBucketTopic', 'video-segments').spec.endpoint.kafka;
     expect(kafka).toEqual({
@@ -194,6 +197,16 @@ describe('Kafka bucket notifications', () => {
     });
   });
 
+  test('a copy of the KafkaUser\'s Secret in the bucket namespace is listed with the user-name key; the CA bundle and certificate too', () => {
+    const { bucket } = setup({ tls: TlsCredentials.fromSecretName('rgw-tls'), caBundleSecretName: 'kafka-ca' });
+    bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: KafkaCredentials.fromKafkaUser('rgw', { namespace: 'kafka' }).copiedTo('rgw-kafka', 'video') });
+    const listed = RequiredSecrets.of(bucket);
+    expect(listed.find((r) => r.name === 'rgw-kafka')).toMatchObject({ namespace: 'video', keys: ['username', 'password'] });
+    expect(listed.find((r) => r.name === 'rgw-kafka')!.purpose).toMatch(/^Rook operator: SCRAM login of bucket topic video-segments as rgw/);
+    expect(listed.find((r) => r.name === 'kafka-ca')).toMatchObject({ namespace: 'rook-ceph', keys: ['cabundle'] });
+    expect(listed.find((r) => r.name === 'rgw-tls')).toMatchObject({ namespace: 'rook-ceph', keys: ['tls.crt', 'tls.key'] });
+  });
+
   test('SCRAM on an HTTP store with cleartext secrets allowed sets the RGW option', () => {
     const { chart, bucket } = setup({ allowNotificationSecretsInCleartext: true, caBundleSecretName: 'kafka-ca' });
     bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: scram, usernameKey: 'user', passwordKey: 'pass' });
@@ -203,7 +216,7 @@ describe('Kafka bucket notifications', () => {
   });
 
   test('SCRAM on a plain listener warns', () => {
-    const { chart, bucket } = setup({ tlsSecretName: 'rgw-tls' });
+    const { chart, bucket } = setup({ tls: TlsCredentials.fromSecretName('rgw-tls') });
     bucket.addKafkaNotification('new', { topic: plainTopic, credentials: scram });
     synth(chart);
     expect(warningsOf(chart).join('\n')).toMatch(/credentials = "rgw": topic "video-segments" has no TLS listener/);
@@ -236,13 +249,21 @@ describe('Kafka bucket notifications', () => {
   describe('fails if', () => {
     test('the credentials are mutual TLS', () => {
       const { bucket } = setup({ caBundleSecretName: 'kafka-ca' });
-      expect(() => bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: { ...scram, authentication: KafkaAuthentication.TLS } }))
+      expect(() => bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: KafkaCredentials.fromSecretName('rgw-kafka', { username: 'rgw', authentication: KafkaAuthentication.TLS }) }))
         .toThrow(/RookCephKafkaBucketNotification "test\/ceph\/objects\/segments\/new": credentials\.authentication = "tls": CephBucketTopic cannot present a Kafka client certificate/);
     });
     test('SCRAM passwords would reach RGW over plain HTTP', () => {
       const { bucket } = setup({ caBundleSecretName: 'kafka-ca' });
       expect(() => bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: scram }))
-        .toThrow(/credentials = "rgw": the Rook operator creates the topic through object store "objects" over plain HTTP.*; give the object store tlsSecretName, or set allowNotificationSecretsInCleartext: true/);
+        .toThrow(/credentials = "rgw": the Rook operator creates the topic through object store "objects" over plain HTTP.*; give the object store tls, or set allowNotificationSecretsInCleartext: true/);
+    });
+    test('the credentials are the User Operator\'s own Secret (no user-name key) or sit in another namespace', () => {
+      const { bucket } = setup({ tls: TlsCredentials.fromSecretName('rgw-tls'), caBundleSecretName: 'kafka-ca' });
+      expect(() => bucket.addKafkaNotification('new', { topic: tlsTopic, credentials: KafkaCredentials.fromKafkaUser('rgw', { namespace: 'kafka' }) }))
+        .toThrow(/credentials = "kafka\/rgw": the Rook operator reads the user name and the password from one Secret in namespace "video", and the Secret Strimzi's User Operator writes for KafkaUser "rgw" has no user-name key; copy it into namespace "video", add the key "username" = "rgw", and pass credentials.copiedTo\("<copy>", "video"\)/);
+      const { bucket: b2 } = setup({ tls: TlsCredentials.fromSecretName('rgw-tls'), caBundleSecretName: 'kafka-ca' });
+      expect(() => b2.addKafkaNotification('new', { topic: tlsTopic, credentials: KafkaCredentials.fromKafkaUser('rgw', { namespace: 'kafka' }).copiedTo('rgw-kafka', 'apps') }))
+        .toThrow(/credentials = "apps\/rgw-kafka": the Rook operator reads the Secret from the bucket's namespace "video"/);
     });
     test('the brokers use TLS but RGW has no CA bundle', () => {
       const { bucket } = setup();
@@ -297,9 +318,14 @@ describe('RookCephObjectStore fails if', () => {
     const { cluster } = clusterOn(3);
     expect(() => cluster.addObjectStore('objects', { securePort: 443 })).toThrow(/securePort = 443: RGW can only serve HTTPS with a certificate/);
   });
+  test('the TLS Secret names other keys than Rook mounts', () => {
+    const { cluster } = clusterOn(3);
+    expect(() => cluster.addObjectStore('objects', { tls: TlsCredentials.fromSecretName('rgw-tls', { certificateKey: 'cert.pem', privateKeyKey: 'key.pem' }) }))
+      .toThrow(/RookCephObjectStore "test\/ceph\/objects": tls = "rgw-tls \(keys cert.pem, key.pem\)": Rook mounts the RGW certificate from the fixed keys tls.crt and tls.key of a kubernetes.io\/tls Secret; other key names are never read; store the certificate in a kubernetes.io\/tls Secret and pass TlsCredentials.fromSecretName\("rgw-tls"\)/);
+  });
   test('HTTP and HTTPS share a port', () => {
     const { cluster } = clusterOn(3);
-    expect(() => cluster.addObjectStore('objects', { tlsSecretName: 'tls', port: 443 })).toThrow(/port\/securePort = 443: HTTP and HTTPS need different ports/);
+    expect(() => cluster.addObjectStore('objects', { tls: TlsCredentials.fromSecretName('tls'), port: 443 })).toThrow(/port\/securePort = 443: HTTP and HTTPS need different ports/);
   });
   test('the port is out of range', () => {
     const { cluster } = clusterOn(3);

@@ -1,7 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, KafkaAclRule, KafkaAuthentication, KafkaCloudCluster, KafkaCloudToEdgeMirror, KafkaSync, Warnings,
+  EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, KafkaAclRule, KafkaAuthentication, KafkaCredentials, KafkaCloudCluster,
+  KafkaCloudToEdgeMirror, KafkaSync, Warnings,
 } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { fullMatch, v1beta2Fields } from '../strimzi-support';
@@ -9,7 +10,7 @@ import { fullMatch, v1beta2Fields } from '../strimzi-support';
 const cloud = (overrides: Partial<KafkaCloudCluster> = {}): KafkaCloudCluster => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-cluster-ca', key: 'ca.crt' },
-  credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-releases', secretName: 'cloud-releases-user' },
+  credentials: KafkaCredentials.fromSecretName('cloud-releases-user', { username: 'site-a-releases' }),
   ...overrides,
 });
 
@@ -82,7 +83,7 @@ describe('KafkaCloudToEdgeMirror', () => {
   test('custom: identity replication, checkpointed groups, mTLS both ways, replication factor, tasks, resources', () => {
     const { c, cluster } = site('site-b', { replicas: 3, authentication: KafkaAuthentication.TLS });
     const mirror = new KafkaCloudToEdgeMirror(c, 'releases', {
-      source: cloud({ alias: 'central', credentials: { authentication: KafkaAuthentication.TLS, username: 'site-b-releases', secretName: 'central-releases' } }),
+      source: cloud({ alias: 'central', credentials: KafkaCredentials.fromSecretName('central-releases', { username: 'site-b-releases', authentication: KafkaAuthentication.TLS }) }),
       target: cluster,
       site: 'site-b',
       topics: ['model-releases'],
@@ -194,7 +195,7 @@ describe('KafkaCloudToEdgeMirror', () => {
     // Usable wherever an IEventTopic of the edge cluster is accepted.
     new EdgeKafkaUser(c, 'indexer', { cluster }).allowConsume(topic, 'indexer');
     const creds = mirror.grantConsume('model-puller', { topics: ['model-releases'] });
-    expect(creds).toEqual({ authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'model-puller', secretName: 'model-puller', namespace: cluster.namespace });
+    expect(creds).toEqual(KafkaCredentials.fromKafkaUser('model-puller', { namespace: cluster.namespace }));
     mirror.grantConsume('auditor', { group: 'audit' });
     const manifests = synth(c);
     expect(find(manifests, 'KafkaUser', 'model-puller').spec.authorization.acls).toEqual([
@@ -240,10 +241,12 @@ describe('KafkaCloudToEdgeMirror', () => {
       const mk = (id: string, s: KafkaCloudCluster) => new KafkaCloudToEdgeMirror(c, id, { source: s, target: cluster, site: 'site-a', topics: ['r'] });
       expect(() => mk('a', cloud({ caCertificate: undefined }))).toThrow(/KafkaCloudToEdgeMirror "test\/a": source.caCertificate = "undefined": a TLS connection to the cloud cluster needs the CA/);
       expect(() => mk('b', cloud({ caCertificate: { name: 'ca', key: '' } }))).toThrow(/source.caCertificate = "ca\/": a TLS connection/);
-      expect(() => mk('c', cloud({ credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'u', secretName: '' } })))
-        .toThrow(/source.credentials.secretName = "": MirrorMaker2 needs the Secret holding the cloud user's password or certificate; copy the cloud KafkaUser's Secret/);
-      expect(() => mk('d', cloud({ credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: '', secretName: 's' } })))
-        .toThrow(/source.credentials.username = "": SCRAM-SHA-512 needs the cloud user name/);
+      // Plain-JavaScript callers may pass a look-alike object: refused with the factory to use.
+      expect(() => mk('c', cloud({ credentials: { secretName: 's', username: 'u' } as any })))
+        .toThrow(/source.credentials = "\{"secretName":"s","username":"u"\}": MirrorMaker2 needs the Secret holding the cloud user's password or certificate; copy the cloud KafkaUser's Secret to the edge namespace and pass KafkaCredentials.fromSecretName/);
+      // The cloud user's own Secret lives in the cloud: the edge pods cannot mount it.
+      expect(() => mk('d', cloud({ credentials: KafkaCredentials.fromKafkaUser('site-a-releases', { namespace: 'kafka-cloud' }) })))
+        .toThrow(/KafkaCloudToEdgeMirror "test\/d": source.credentials = "kafka-cloud\/site-a-releases": MirrorMaker2 runs in the edge namespace "site-a" and mounts only Secrets of that namespace; copy the cloud KafkaUser's Secret into namespace "site-a" and pass credentials.copiedTo\("<copy>", "site-a"\)/);
     });
     test('the aliases are unusable or collide', () => {
       const { c, cluster } = site();

@@ -1,8 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
-  ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAclResourceType, KafkaAuthentication, KafkaSync,
-  KafkaSyncTarget, MirrorCompression, Warnings, S3Credentials,
+  ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAclResourceType, KafkaAuthentication,
+  KafkaCredentials, KafkaSync, KafkaSyncTarget, MirrorCompression, Warnings, S3Credentials,
 } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { fullMatch, v1beta2Fields } from '../strimzi-support';
@@ -10,7 +10,7 @@ import { fullMatch, v1beta2Fields } from '../strimzi-support';
 const target = (overrides: Partial<KafkaSyncTarget> = {}): KafkaSyncTarget => ({
   bootstrapServers: 'kafka.cloud.example.com:9093',
   caCertificate: { name: 'cloud-cluster-ca', key: 'ca.crt' },
-  credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'site-a-mm2', secretName: 'cloud-mm2-user' },
+  credentials: KafkaCredentials.fromSecretName('cloud-mm2-user', { username: 'site-a-mm2' }),
   ...overrides,
 });
 
@@ -69,7 +69,7 @@ describe('KafkaSync', () => {
     const sync = new KafkaSync(c, 'mirror', {
       source: cluster,
       site: 'site-b',
-      target: target({ alias: 'central', replicationFactor: 3, credentials: { authentication: KafkaAuthentication.TLS, username: 'site-b-mm2', secretName: 'central-mm2' } }),
+      target: target({ alias: 'central', replicationFactor: 3, credentials: KafkaCredentials.fromSecretName('central-mm2', { username: 'site-b-mm2', authentication: KafkaAuthentication.TLS }) }),
       topics: [objects, telemetry],
       consumerGroups: ['indexer'],
       identityReplication: true,
@@ -207,10 +207,10 @@ describe('KafkaSync', () => {
     });
     test('the cloud credentials Secret or user name is missing', () => {
       const { c, cluster } = site();
-      expect(() => new KafkaSync(c, 'a', { source: cluster, site: 'site-a', target: target({ credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: 'u', secretName: '' } }) }))
-        .toThrow(/target.credentials.secretName = "": MirrorMaker2 needs the Secret/);
-      expect(() => new KafkaSync(c, 'b', { source: cluster, site: 'site-a', target: target({ credentials: { authentication: KafkaAuthentication.SCRAM_SHA_512, username: '', secretName: 's' } }) }))
-        .toThrow(/target.credentials.username = "": SCRAM-SHA-512 needs the cloud user name/);
+      expect(() => new KafkaSync(c, 'a', { source: cluster, site: 'site-a', target: target({ credentials: { secretName: 's', username: 'u' } as any }) }))
+        .toThrow(/target.credentials = "\{"secretName":"s","username":"u"\}": MirrorMaker2 needs the Secret/);
+      expect(() => new KafkaSync(c, 'b', { source: cluster, site: 'site-a', target: target({ credentials: KafkaCredentials.fromSecretName('s', { username: 'u' }).copiedTo('s', 'elsewhere') }) }))
+        .toThrow(/KafkaSync "test\/b": target.credentials = "elsewhere\/s": MirrorMaker2 runs in the edge namespace "site-a"/);
     });
     test('a topic of another cluster is mirrored', () => {
       const { c, cluster } = site();
