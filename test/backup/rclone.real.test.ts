@@ -161,7 +161,7 @@ describe('RcloneArchive script with the real rclone binary', () => {
   });
 
   test('a remote from an rclone.conf Secret: the config is copied to a writable path and used', () => {
-    const job = archiveJob({ destination: RcloneRemote.fromConfigSecret({ secretName: 'rclone-config', remote: 'cold', path: 'archive/site-a' }), excludes: ['*.part'] });
+    const job = archiveJob({ destination: RcloneRemote.fromConfigSecret({ config: { name: 'rclone-config', key: 'rclone.conf' }, remote: 'cold', path: 'archive/site-a' }), excludes: ['*.part'] });
     expect(job.env.ARCHIVE_DEST).toBe('cold:archive/site-a');
     expect(job.env.RCLONE_CONFIG).toBe('/config/rclone.conf');
     expect(job.env.ARCHIVE_CONFIG_TEMPLATE).toBe('/etc/rclone-config/rclone.conf');

@@ -116,7 +116,7 @@ describe('RcloneArchive', () => {
 
   test('a remote from an rclone.conf Secret and a claim as cold storage', () => {
     const c = chart();
-    new RcloneArchive(c, 'to-gcs', base({ destination: RcloneRemote.fromConfigSecret({ secretName: 'rclone-conf', remote: 'gcs', path: '/bucket/site-a' }) }));
+    new RcloneArchive(c, 'to-gcs', base({ destination: RcloneRemote.fromConfigSecret({ config: { name: 'rclone-conf', key: 'rclone.conf' }, remote: 'gcs', path: '/bucket/site-a' }) }));
     new RcloneArchive(c, 'to-disk', base({ destination: RcloneRemote.fromClaimName('slow-disk', { path: 'site-a' }) }));
     const manifests = synth(c);
     const gcs = find(manifests, 'CronJob', 'to-gcs');
@@ -153,8 +153,10 @@ describe('RcloneArchive', () => {
       ['the storage class is not a class name', { destination: RcloneRemote.s3(cloud(), { bucket: 'archive', storageClass: 'glacier' }) }, /destination.storageClass = "glacier": must be an S3 storage class name in capitals/],
       // A hand-made IObjectStore (plain JavaScript) without credentials.
       ['the store has no credentials', { destination: RcloneRemote.s3({ ...cloud(), credentials: undefined as any }, { bucket: 'archive' }) }, /destination.store.credentials = "undefined": S3 access keys for the rclone archive come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/],
-      ['the config Secret has no name', { destination: RcloneRemote.fromConfigSecret({ secretName: '', remote: 'cold' }) }, /destination.secretName = "": a Secret holding rclone.conf is required/],
-      ['the remote name is invalid', { destination: RcloneRemote.fromConfigSecret({ secretName: 's', remote: 'cold:bucket' }) }, /destination.remote = "cold:bucket": must name a \[section\] of the rclone config/],
+      ['the config Secret has no name', { destination: RcloneRemote.fromConfigSecret({ config: { name: '', key: 'rclone.conf' }, remote: 'cold' }) }, /destination.config.name = "": a Secret key holding rclone.conf is required; create one .*pass \{ name: 'rclone-config', key: 'rclone.conf' \}/],
+      ['the config key is empty', { destination: RcloneRemote.fromConfigSecret({ config: { name: 'rclone-config', key: '' }, remote: 'cold' }) }, /destination.config.key = "": a Secret key holding rclone.conf is required/],
+      ['the config key is not a Secret key', { destination: RcloneRemote.fromConfigSecret({ config: { name: 'rclone-config', key: 'rclone conf' }, remote: 'cold' }) }, /destination.config.key = "rclone conf": not a valid Secret key/],
+      ['the remote name is invalid', { destination: RcloneRemote.fromConfigSecret({ config: { name: 's', key: 'rclone.conf' }, remote: 'cold:bucket' }) }, /destination.remote = "cold:bucket": must name a \[section\] of the rclone config/],
       ['the archive is the source claim', { destination: RcloneRemote.fromClaimName('recordings') }, /destination = "recordings": the archive is on the claim being archived/],
       ['the archive path leaves the claim', { destination: RcloneRemote.fromClaimName('disk', { path: '../etc' }) }, /destination.path = "..\/etc": must stay inside the claim/],
       ['the cron never fires', { schedule: Cron.schedule({ minute: '0', hour: '3', day: '31', month: '4' }) }, /schedule = "0 3 31 4 \*": never fires/],

@@ -294,6 +294,16 @@ describe('IoTSite wiring (defaults)', () => {
     expect(s.report()).toContain('| site-a-telegraf-influxdb-write | site-a | token |');
   });
 
+  test('ingest.writeToken names the write token Secret key; a bad key is refused with the prop', () => {
+    const custom = site({ ingest: { writeToken: { name: 'influx-writer', key: 'write-token' } } });
+    const env = find(Testing.synth(custom), 'Deployment', 'telegraf').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'INFLUX_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'influx-writer', key: 'write-token' });
+    expect(custom.requiredSecrets.find((r) => r.name === 'influx-writer')).toMatchObject({ namespace: 'site-a', keys: ['write-token'] });
+    expect(custom.requiredSecrets.map((r) => r.name)).not.toContain('site-a-telegraf-influxdb-write');
+    expect(() => site({ ingest: { writeToken: { name: 'influx-writer', key: 'write token' } } }))
+      .toThrow(/IoTSite "site-a": ingest.writeToken.key = "write token": not a valid Secret key/);
+  });
+
   test('Telegraf serves the listener over TLS from a Secret; probes use the separate plain health port', () => {
     const conf: string = find(m, 'ConfigMap', 'telegraf-config').data['telegraf.conf'];
     const listener = conf.slice(conf.indexOf('[[inputs.influxdb_v2_listener]]'), conf.indexOf('[[outputs.influxdb_v2]]'));

@@ -79,7 +79,7 @@ test('RcloneArchive: every script variant is clean', () => {
     {},
     { mode: RcloneMode.MOVE, deleteEmptySourceDirs: true, includes: ['*.mp4', "it's"], excludes: ['a b/**'], bandwidthLimit: Bandwidth.kibibytesPerSecond(100) },
     { mode: RcloneMode.SYNC, checksum: false, dryRun: true },
-    { destination: RcloneRemote.fromConfigSecret({ secretName: 's', remote: 'cold' }) },
+    { destination: RcloneRemote.fromConfigSecret({ config: { name: 's', key: 'rclone.conf' }, remote: 'cold' }) },
   ];
   variants.forEach((v, i) => {
     const archive = new RcloneArchive(chart(), `a${i}`, { ...base, ...v });

@@ -174,16 +174,23 @@ export class RcloneArchive extends Construct {
         break;
       }
       case 'secret': {
-        if (!dest.secretName || !dest.key) {
-          throw edgeError(this, { prop: 'destination.secretName', value: dest.secretName ?? '', rule: 'a Secret holding rclone.conf is required', fix: 'create one (kubectl create secret generic rclone-config --from-file=rclone.conf) and pass its name' });
+        const config = dest.config;
+        if (!config?.name || !config.key) {
+          throw edgeError(this, {
+            prop: `destination.config.${config?.name ? 'key' : 'name'}`,
+            value: (config?.name ? config.key : config?.name) ?? '',
+            rule: 'a Secret key holding rclone.conf is required',
+            fix: 'create one (kubectl create secret generic rclone-config --from-file=rclone.conf=PATH) and pass { name: \'rclone-config\', key: \'rclone.conf\' }',
+          });
         }
+        KeyNames.checkSecretRef(this, 'destination.config', config);
         if (!dest.remote || !/^[A-Za-z0-9_][A-Za-z0-9_. -]*$/.test(dest.remote) || dest.remote.endsWith(' ')) {
           throw edgeError(this, { prop: 'destination.remote', value: dest.remote ?? '', rule: 'must name a [section] of the rclone config (letters, digits, _ . - and inner spaces)', fix: 'use the remote name from rclone.conf, e.g. "cold"' });
         }
-        volumes.push(secretKeyVolume('config-template', { name: dest.secretName, key: dest.key }, 'rclone.conf'));
-        RequiredSecrets.addKey(this, { name: dest.secretName, key: dest.key }, {
+        volumes.push(secretKeyVolume('config-template', config, 'rclone.conf'));
+        RequiredSecrets.addKey(this, config, {
           namespace,
-          purpose: `rclone config (with remote [${dest.remote}]) the archive job ${this.name} copies to, e.g. kubectl -n ${namespace} create secret generic ${dest.secretName} --from-file=${dest.key}=rclone.conf`,
+          purpose: `rclone config (with remote [${dest.remote}]) the archive job ${this.name} copies to, e.g. kubectl -n ${namespace} create secret generic ${config.name} --from-file=${config.key}=rclone.conf`,
         });
         mounts.push({ name: 'config-template', mountPath: CONFIG_TEMPLATE_DIR, readOnly: true });
         env.push({ name: 'ARCHIVE_CONFIG_TEMPLATE', value: `${CONFIG_TEMPLATE_DIR}/rclone.conf` });

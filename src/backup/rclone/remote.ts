@@ -1,5 +1,5 @@
 import { IPersistentVolumeClaim } from 'cdk8s-plus-30';
-import { IObjectStore } from '../../core';
+import { IObjectStore, SecretKeyReference } from '../../core';
 
 /** Options for {@link RcloneRemote.s3}. */
 export interface RcloneS3RemoteOptions {
@@ -20,13 +20,8 @@ export interface RcloneS3RemoteOptions {
 
 /** Options for {@link RcloneRemote.fromConfigSecret}. */
 export interface RcloneConfigSecretOptions {
-  /** Secret holding an `rclone.conf` (same namespace as the job). */
-  readonly secretName: string;
-  /**
-   * Key of the config file in the Secret.
-   * @default 'rclone.conf'
-   */
-  readonly key?: string;
+  /** The Secret key holding an `rclone.conf` (same namespace as the job), e.g. `{ name: 'rclone-config', key: 'rclone.conf' }`. */
+  readonly config: SecretKeyReference;
   /** Name of the remote (a `[section]` of the config file) to archive to. */
   readonly remote: string;
   /**
@@ -52,8 +47,7 @@ export interface RcloneRemoteConfig {
   readonly bucket?: string;
   readonly prefix?: string;
   readonly storageClass?: string;
-  readonly secretName?: string;
-  readonly key?: string;
+  readonly config?: SecretKeyReference;
   readonly remote?: string;
   readonly path?: string;
   readonly claimName?: string;
@@ -74,7 +68,7 @@ export class RcloneRemote {
    * the file to a writable directory, so backends that refresh tokens work.
    */
   public static fromConfigSecret(options: RcloneConfigSecretOptions): RcloneRemote {
-    return new RcloneRemote({ kind: 'secret', secretName: options.secretName, key: options.key ?? 'rclone.conf', remote: options.remote, path: options.path });
+    return new RcloneRemote({ kind: 'secret', config: options.config, remote: options.remote, path: options.path });
   }
 
   /** A directory on a PersistentVolumeClaim (e.g. a large, slow disk or an NFS share), given by name. */

@@ -76,7 +76,7 @@ export interface IoTInfluxDbOptions {
   readonly storageClassName?: string;
   /**
    * Secret with the initial admin `username`, `password` and operator API `token` (for setup and administration; Telegraf
-   * writes with its own write-only token, see `ingest.writeTokenSecretName`).
+   * writes with its own write-only token, see `ingest.writeToken`).
    * @default '<site>-influxdb-admin'
    */
   readonly adminSecretName?: string;
@@ -145,12 +145,12 @@ export interface IoTIngestOptions {
    */
   readonly reloadOnSecretChange?: boolean;
   /**
-   * Secret (key `token`) with a write-only InfluxDB token for the site's bucket, which Telegraf writes with. The library
-   * cannot mint tokens: the operator creates it after InfluxDB's first start (`influx auth create --org <org>
-   * --write-bucket <bucket id>`; the report lists the exact command).
-   * @default '<site>-telegraf-influxdb-write'
+   * A write-only InfluxDB token for the site's bucket, which Telegraf writes with. The library cannot mint tokens: the
+   * operator creates it after InfluxDB's first start (`influx auth create --org <org> --write-bucket <bucket id>`; the
+   * report lists the exact command).
+   * @default - `{ name: '<site>-telegraf-influxdb-write', key: 'token' }`
    */
-  readonly writeTokenSecretName?: string;
+  readonly writeToken?: SecretKeyReference;
   /**
    * The certificate Telegraf's listener serves; sensors write over HTTPS and must trust its CA.
    * @default - TlsCredentials.fromSecretName('<site>-telegraf-tls'): a `kubernetes.io/tls` Secret

@@ -10,7 +10,7 @@ import {
   AT_LEAST_ONE_KIB, Bandwidth, BandwidthFormat, ContainerImage, EdgeMessages, edgeError, KafkaCredentials, KubeNames, Resources, TlsCredentials,
   Warnings,
 } from '../../core';
-import { Cidrs, Durations, Shape } from '../../core/validate';
+import { Cidrs, Durations, KeyNames, Shape } from '../../core/validate';
 import { ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, KafkaSync } from '../../sync';
 import { InfluxDb, TelegrafIngest } from '../../timeseries';
 import { EdgeSite } from '../site/edge-site';
@@ -167,8 +167,8 @@ export class IoTSite extends EdgeSite {
     const serviceType = ingestOpts.serviceType ?? (sensorCidrs.length > 0 ? ServiceType.LOAD_BALANCER : ServiceType.CLUSTER_IP);
     this.exposed = serviceType !== ServiceType.CLUSTER_IP;
     // Telegraf writes with a token that may only write the site's bucket (the operator mints it; see the report).
-    const writeToken = { name: ingestOpts.writeTokenSecretName ?? `${site}-telegraf-influxdb-write`, key: 'token' };
-    KubeNames.assertDns1123Subdomain(this, 'ingest.writeTokenSecretName', writeToken.name);
+    const writeToken = ingestOpts.writeToken ?? { name: `${site}-telegraf-influxdb-write`, key: 'token' };
+    KeyNames.checkSecretRef(this, 'ingest.writeToken', writeToken);
     const tls = ingestOpts.tls ?? TlsCredentials.fromSecretName(`${site}-telegraf-tls`);
     this.ingest = new TelegrafIngest(this, 'Ingest', {
       namespace: site,
