@@ -2,7 +2,7 @@
 import { IConstruct } from 'constructs';
 import { EdgeMessages } from './errors';
 import { IEventTopic, KafkaSecretCopies } from './interfaces';
-import { KafkaCredentials, TlsCredentials } from './secrets';
+import { KafkaCredentials } from './secrets';
 
 const STRIMZI_BOOTSTRAP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)-kafka-bootstrap\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?:\d+$/;
 
@@ -17,24 +17,6 @@ export function kafkaSecretNamespace(topic: IEventTopic): string | undefined {
   const m = STRIMZI_BOOTSTRAP.exec(first);
   if (!m || !topic.caCertificate) return undefined;
   return topic.caCertificate.name === `${m[1]}-cluster-ca-cert` ? m[3] : undefined;
-}
-
-/**
- * Throws unless `value` (when given) is a `KafkaCredentials` or `TlsCredentials` made by its factories: plain-JavaScript
- * and JSON callers may pass a look-alike object, which the type system cannot stop.
- */
-export function checkCredentialsInstance(scope: IConstruct, prop: string, value: unknown, kind: 'KafkaCredentials' | 'TlsCredentials'): void {
-  if (value === undefined) return;
-  const ok = kind === 'KafkaCredentials' ? value instanceof KafkaCredentials : value instanceof TlsCredentials;
-  if (ok) return;
-  throw new Error(EdgeMessages.format(scope, {
-    prop,
-    value: JSON.stringify(value) ?? String(value),
-    rule: `must be a ${kind}`,
-    fix: kind === 'KafkaCredentials'
-      ? 'pass KafkaCredentials.fromSecretName("<Secret>", { username: "<user>" }), KafkaCredentials.fromKafkaUser(…), or an EdgeKafkaUser\'s credentials'
-      : 'pass TlsCredentials.fromSecretName("<kubernetes.io/tls Secret>") or TlsCredentials.fromSecret(secret)',
-  }));
 }
 
 /** The credentials a consumer reads: the copy in its namespace when one is given, else the original. */

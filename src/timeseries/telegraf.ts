@@ -4,9 +4,8 @@ import { ContainerResources, Cpu, k8s, ServiceType } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
   ContainerImage, edgeError, IEventTopic, KafkaCredentials, KubeNames, NetworkPeer, RequiredSecrets, Resources,
-  SecretKeyReference, TlsCredentials,
+  SecretKeyReference, SecretReaders, TlsCredentials,
 } from '../core';
-import { checkCredentialsInstance } from '../core/kafka-secrets';
 import { secretKeyEnv, secretKeyVolume } from '../core/secret-env';
 import { Cidrs, Endpoints, KeyNames, Shape } from '../core/validate';
 import { RestrictedWorkload } from '../core/workload';
@@ -212,8 +211,8 @@ export class TelegrafIngest extends Construct {
   constructor(scope: Construct, id: string, props: TelegrafIngestProps) {
     super(scope, id);
     Shape.check(this, props);
-    checkCredentialsInstance(this, 'tls', props.tls, 'TlsCredentials');
-    checkCredentialsInstance(this, 'kafka.credentials', props.kafka?.credentials, 'KafkaCredentials');
+    SecretReaders.checkTls(this, 'tls', props.tls);
+    SecretReaders.checkKafka(this, 'kafka.credentials', props.kafka?.credentials);
     Endpoints.refuseCredentials(this, 'influxUrl', props.influxUrl, { credentialsProp: 'influxToken' });
     KeyNames.checkSecretRef(this, 'influxToken', props.influxToken);
     KeyNames.checkSecretRef(this, 'token', props.token);

@@ -5,7 +5,7 @@ import { checkClusterProp, replicationRuleId } from './internal';
 import { LifecycleRule, MinioLifecycle } from './lifecycle';
 import { MC_EVENT_NAMES } from './provisioning';
 import { Bandwidth, BandwidthFormat, edgeError, IEventTopic, IObjectStore, KafkaCredentials, KafkaSecretCopies, ObjectEvent, RequiredSecrets, SecretKeyReference, SecretReaders, ValidationMessageOptions, Warnings } from '../../core';
-import { checkCredentialsInstance, kafkaCredentialsRead } from '../../core/kafka-secrets';
+import { kafkaCredentialsRead } from '../../core/kafka-secrets';
 import { EnumSubset, KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** Object-lock retention mode. */
@@ -352,8 +352,8 @@ export class MinioBucket extends Construct {
     if (notification.targetId !== undefined && !/^[A-Z0-9]{1,32}$/.test(notification.targetId)) {
       throw edgeError(this, { prop: `${at}.targetId`, value: notification.targetId, rule: 'must be 1–32 upper-case letters or digits (it becomes an environment-variable suffix)', fix: `use "${notification.targetId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 32) || 'EVENTS'}"` });
     }
-    checkCredentialsInstance(this, `${at}.credentials`, notification.credentials, 'KafkaCredentials');
-    checkCredentialsInstance(this, `${at}.secretCopies.credentials`, notification.secretCopies?.credentials, 'KafkaCredentials');
+    SecretReaders.checkKafka(this, `${at}.credentials`, notification.credentials);
+    SecretReaders.checkKafka(this, `${at}.secretCopies.credentials`, notification.secretCopies?.credentials);
     if (!notification.topic.topicName || !notification.topic.bootstrapServers) {
       throw edgeError(this, { prop: `${at}.topic`, value: notification.topic.topicName ?? '', rule: 'needs a topic name and bootstrap servers', fix: 'pass a topic with topicName and bootstrapServers' });
     }

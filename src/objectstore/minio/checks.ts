@@ -6,8 +6,7 @@ import { MinioClusterRef } from './internal';
 import { MinioLifecycle } from './lifecycle';
 import { bucketNotificationErrors, targetIdErrors } from './notifications';
 import { MinioKesOptions } from './options';
-import { EdgeMessages, edgeError, Filesystem, KubeNames, Resources, ValidationMessageOptions, Warnings } from '../../core';
-import { checkCredentialsInstance } from '../../core/kafka-secrets';
+import { EdgeMessages, edgeError, Filesystem, KubeNames, Resources, SecretReaders, ValidationMessageOptions, Warnings } from '../../core';
 
 /** Checks of a MinioCluster. */
 export class MinioClusterChecks {
@@ -17,8 +16,8 @@ export class MinioClusterChecks {
       throw edgeError(scope, { prop: 'driveSize', value: '0', rule: 'must be positive', fix: 'use e.g. Size.tebibytes(1)' });
     }
     if (props.storageClassName !== undefined) KubeNames.assertDns1123Subdomain(scope, 'storageClassName', props.storageClassName);
-    checkCredentialsInstance(scope, 'tls', props.tls, 'TlsCredentials');
-    checkCredentialsInstance(scope, 'kes.clientCertificate', props.kes?.clientCertificate, 'TlsCredentials');
+    SecretReaders.checkTls(scope, 'tls', props.tls);
+    SecretReaders.checkTls(scope, 'kes.clientCertificate', props.kes?.clientCertificate);
     if (props.eventQueueSize && Resources.bytes(props.eventQueueSize) <= 0) {
       throw edgeError(scope, { prop: 'eventQueueSize', value: '0', rule: 'must be positive', fix: 'use e.g. Size.gibibytes(1)' });
     }

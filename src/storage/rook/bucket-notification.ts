@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RookCephObjectBucket } from './object-bucket';
-import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaCredentials, KubeNames, ObjectEvent, RequiredSecrets, Warnings } from '../../core';
-import { checkCredentialsInstance } from '../../core/kafka-secrets';
+import { EdgeLabels, edgeError, IEventTopic, KafkaAuthentication, KafkaCredentials, KubeNames, ObjectEvent, RequiredSecrets, SecretReaders, Warnings } from '../../core';
 import { EnumSubset, Patterns, Shape } from '../../core/validate';
 
 /** The object events RGW can notify about (its S3 event types). */
@@ -160,7 +159,7 @@ export class RookCephKafkaBucketNotification extends Construct {
     }
 
     const tls = props.topic.caCertificate !== undefined;
-    checkCredentialsInstance(this, 'credentials', props.credentials, 'KafkaCredentials');
+    SecretReaders.checkKafka(this, 'credentials', props.credentials);
     const creds = props.credentials;
     if (creds && creds.authentication === KafkaAuthentication.TLS) {
       throw edgeError(this, { prop: 'credentials.authentication', value: creds.authentication, rule: 'CephBucketTopic cannot present a Kafka client certificate (mutual TLS)', fix: 'give RGW a KafkaUser with SCRAM-SHA-512 authentication' });

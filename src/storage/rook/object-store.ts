@@ -12,7 +12,6 @@ import {
   ObjectStoreConsumer, ObjectStoreFlavor, ObjectStoreGrant, ObjectStoreGrantOptions, ObjectStoreGrantStatements,
   RequiredSecrets, S3Credentials, SecretKeyReference, SecretReaders, TlsCredentials,
 } from '../../core';
-import { checkCredentialsInstance } from '../../core/kafka-secrets';
 import { KeyNames, S3Rules, Shape } from '../../core/validate';
 
 /** The bucket StorageClass (ObjectBucketClaims) of an object store. */
@@ -216,7 +215,7 @@ export class RookCephObjectStore extends Construct implements IGrantableObjectSt
     if (data) PoolSpecs.validate(this, 'dataPool', data, false);
 
     // Ports and TLS.
-    checkCredentialsInstance(this, 'tls', props.tls, 'TlsCredentials');
+    SecretReaders.checkTls(this, 'tls', props.tls);
     this.tlsEnabled = props.tls !== undefined;
     const tls = props.tls;
     if (tls && (tls.certificateKey !== TlsCredentials.CERTIFICATE_KEY || tls.privateKeyKey !== TlsCredentials.PRIVATE_KEY_KEY)) {
