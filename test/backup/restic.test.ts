@@ -194,7 +194,7 @@ describe('ResticBackup', () => {
 
   test('REST, claim and Secret repositories', () => {
     const c = chart();
-    new ResticBackup(c, 'rest', base({ repository: ResticRepository.rest('https://backup.example.com:8000/site-a/', { credentials: { secretName: 'rest-auth' }, caCertificate: { name: 'rest-ca', key: 'ca.crt' } }) }));
+    new ResticBackup(c, 'rest', base({ repository: ResticRepository.rest('https://backup.example.com:8000/site-a/', { credentials: { username: { name: 'rest-auth', key: 'username' }, password: { name: 'rest-auth', key: 'password' } }, caCertificate: { name: 'rest-ca', key: 'ca.crt' } }) }));
     new ResticBackup(c, 'disk', base({ repository: ResticRepository.fromClaimName('usb-disk') }));
     new ResticBackup(c, 'secret', base({ repository: ResticRepository.fromSecret({ name: 'restic-repo', key: 'url' }), check: false, prune: false }));
     const manifests = synth(c);
@@ -246,7 +246,8 @@ describe('ResticBackup', () => {
       ['the store has no credentials', { repository: ResticRepository.s3({ ...minio(), credentials: undefined as any }, { bucket: 'backups' }) }, /repository.store.credentials = "undefined": S3 access keys for restic come only from a Secret, as an S3Credentials; pass S3Credentials.fromSecretName/],
       ['the REST URL embeds credentials', { repository: ResticRepository.rest('https://u:p@b.example.com/') }, /repository.url = "https:\/\/\*\*\*@b.example.com\/": must not embed credentials/],
       ['the REST URL is not http(s)', { repository: ResticRepository.rest('sftp://b.example.com/') }, /repository.url = "sftp:\/\/b.example.com\/": must be an http\(s\) URL/],
-      ['the REST credentials have no Secret', { repository: ResticRepository.rest('https://b.example.com/', { credentials: { secretName: '' } }) }, /repository.credentials.secretName = "": a Secret name is required/],
+      ['the REST user name has no Secret', { repository: ResticRepository.rest('https://b.example.com/', { credentials: { username: { name: '', key: 'username' }, password: { name: 'rest-auth', key: 'password' } } }) }, /repository.credentials.username = "\/username": the REST server's username is read from a Secret key: both name and key are required; pass e.g. \{ name: 'rest-auth', key: 'username' \}/],
+      ['the REST password key is invalid', { repository: ResticRepository.rest('https://b.example.com/', { credentials: { username: { name: 'rest-auth', key: 'username' }, password: { name: 'rest-auth', key: 'pass word' } } }) }, /repository.credentials.password.key = "pass word": not a valid Secret key/],
       ['the repository is on the backed-up claim', { repository: ResticRepository.fromClaimName('media') }, /repository = "media": the repository is on the claim being backed up/],
       ['the repository path leaves the claim', { repository: ResticRepository.fromClaimName('disk', { path: '../x' }) }, /repository.path = "..\/x": must be a directory inside the claim/],
       ['the repository Secret reference is empty', { repository: ResticRepository.fromSecret({ name: '', key: 'url' }) }, /repository = .*holding the repository location is required/],

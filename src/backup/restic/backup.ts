@@ -197,15 +197,20 @@ export class ResticBackup extends Construct {
         env.push({ name: 'RESTIC_REPOSITORY', value: `rest:${repo.url}` });
         egress = endpointEgress(repo.url!, undefined, props.egressCidrs);
         if (repo.restCredentials) {
-          if (!repo.restCredentials.secretName) {
-            throw edgeError(this, { prop: 'repository.credentials.secretName', value: '', rule: 'a Secret name is required', fix: 'pass the name of the Secret holding username and password' });
+          for (const part of ['username', 'password'] as const) {
+            const ref = repo.restCredentials[part];
+            if (!ref?.name || !ref.key) {
+              throw edgeError(this, {
+                prop: `repository.credentials.${part}`,
+                value: ref ? `${ref.name}/${ref.key}` : 'undefined',
+                rule: `the REST server's ${part} is read from a Secret key: both name and key are required`,
+                fix: `pass e.g. { name: 'rest-auth', key: '${part}' }`,
+              });
+            }
+            KeyNames.checkSecretRef(this, `repository.credentials.${part}`, ref);
+            env.push(secretKeyEnv(`RESTIC_REST_${part.toUpperCase()}`, ref));
+            RequiredSecrets.addKey(this, ref, { namespace, purpose: `${part} of restic backup ${this.name}'s login to the REST server ${url.origin}` });
           }
-          const rest = { name: repo.restCredentials.secretName, username: repo.restCredentials.usernameKey ?? 'username', password: repo.restCredentials.passwordKey ?? 'password' };
-          env.push(
-            secretKeyEnv('RESTIC_REST_USERNAME', { name: rest.name, key: rest.username }),
-            secretKeyEnv('RESTIC_REST_PASSWORD', { name: rest.name, key: rest.password }),
-          );
-          RequiredSecrets.add(this, { name: rest.name, namespace, keys: [rest.username, rest.password], purpose: `login of restic backup ${this.name} to the REST server ${url.origin}` });
         }
         if (url.protocol === 'http:' && !/\.svc(\.cluster\.local)?$|^localhost$|^127\./.test(url.hostname)) {
           Warnings.addFormatted(this, { prop: 'repository.url', value: repo.url, rule: 'plain http to a host outside the cluster exposes the REST credentials (the data itself is encrypted by restic)', fix: 'use https' });

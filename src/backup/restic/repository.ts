@@ -12,20 +12,12 @@ export interface ResticS3RepositoryOptions {
   readonly prefix?: string;
 }
 
-/** Credentials of a restic REST server (rest-server `--htpasswd-file`), by Secret reference. */
+/** HTTP basic-auth login of a restic REST server (rest-server `--htpasswd-file`), by Secret key references. */
 export interface ResticRestCredentials {
-  /** Secret holding the user name and password (same namespace as the job). */
-  readonly secretName: string;
-  /**
-   * Key holding the user name.
-   * @default 'username'
-   */
-  readonly usernameKey?: string;
-  /**
-   * Key holding the password.
-   * @default 'password'
-   */
-  readonly passwordKey?: string;
+  /** The user name, e.g. `{ name: 'rest-auth', key: 'username' }` (same namespace as the job). */
+  readonly username: SecretKeyReference;
+  /** The password, e.g. `{ name: 'rest-auth', key: 'password' }`. */
+  readonly password: SecretKeyReference;
 }
 
 /** Options for {@link ResticRepository.rest}. */
