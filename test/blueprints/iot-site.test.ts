@@ -122,6 +122,12 @@ describe('IoTSite flow tables and inventories', () => {
     expect(JSON.stringify(policy)).not.toMatch(/CreateBucket|DeleteBucket|Policy"|"\*"/);
   });
 
+  test('apiServerCidrs narrows the entity operator\'s way to the Kubernetes API; a bad block is refused with the prop', () => {
+    const rows = flowTable(synth(site({ apiServerCidrs: ['192.0.2.10/32', '192.0.2.11/32'] })), legend).filter((r) => r.includes('entity-operator'));
+    expect(rows).toEqual(['egress site-a/entity-operator → 192.0.2.10/32 tcp/443,tcp/6443', 'egress site-a/entity-operator → 192.0.2.11/32 tcp/443,tcp/6443']);
+    expect(() => site({ apiServerCidrs: ['192.0.2.300/32'] })).toThrow(/IoTSite "site-a": apiServerCidrs\[0\] = "192.0.2.300\/32": /);
+  });
+
   test('defaults: who may reach what (flow table) and what is emitted (inventory)', () => {
     const m = synth(site());
     expect(flowTable(m, legend)).toEqual([

@@ -272,7 +272,7 @@ export class IoTSite extends EdgeSite {
       this.allow(`query-${i}-influxdb`, q, this.influxdb.networkPeer);
       this.allow(`query-${i}-redis`, q, this.cache.networkPeer);
     }
-    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
+    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this, props.cloud.kafka.bootstrapServers);
     const resticPods = { namespace: site, podLabels: this.resticBackup.podLabels };
     this.allow('restic-influxdb', resticPods, this.influxdb.networkPeer);
     if (store.networkPeer) {

@@ -297,7 +297,7 @@ export class ModelDistributionSite extends EdgeSite {
       this.allowWan('release-cloud', { namespace: site, podLabels: this.releaseSync.podLabels }, [ModelDistributionSite.portOf(cloudStore.s3Endpoint)]);
     }
     for (const [i, c] of this.clients.entries()) this.allow(`client-${i}-kafka`, c, { ...this.kafka.networkPeer, ports: [9093] });
-    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
+    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.releaseMirror.apiObject.name], this, props.cloud.kafka.bootstrapServers);
 
     // --- The site's applications in the quota: inference clients in the site namespace ------------------------
     const localClients = this.clients.filter((c) => c.namespace === site).length;

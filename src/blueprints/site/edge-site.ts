@@ -122,6 +122,12 @@ export interface EdgeSiteProps {
    * @default ['0.0.0.0/0'] - narrow it when the cloud's addresses are known
    */
   readonly wanCidrs?: string[];
+  /**
+   * Address ranges of the Kubernetes API server as pods reach it (the control-plane nodes' addresses behind the
+   * `kubernetes` Service; `kubectl get endpoints kubernetes`), for the Strimzi entity operator's egress on 443/6443.
+   * @default ['0.0.0.0/0'] - the API server's address is not known at synth: any address on those two ports
+   */
+  readonly apiServerCidrs?: string[];
 }
 
 /** Marks site blueprints; `instanceof` cannot tell them apart, because cdk8s' Chart answers it for every chart. */
@@ -170,6 +176,8 @@ export abstract class EdgeSite extends Chart {
   public readonly siteNamespace: SiteNamespace;
   /** Address ranges allowed for WAN egress. */
   public readonly wanCidrs: string[];
+  /** Address ranges of the Kubernetes API server (egress of the operators that watch it). */
+  public readonly apiServerCidrs: string[];
   private readonly paths: DataPath[] = [];
   private readonly _grants: ObjectStoreGrant[] = [];
   private readonly flowNames = new Set<string>();
@@ -193,6 +201,7 @@ export abstract class EdgeSite extends Chart {
     }
     this.siteName = props.siteName;
     this.wanCidrs = props.wanCidrs ?? ['0.0.0.0/0'];
+    this.apiServerCidrs = props.apiServerCidrs ?? ['0.0.0.0/0'];
     this.siteNamespace = new SiteNamespace(this, 'Namespace', { name: props.siteName, quotaHeadroom: props.quotaHeadroom });
     this.givenApplications = props.applicationFootprint;
     if (props.enforceSecurityBaseline ?? true) {

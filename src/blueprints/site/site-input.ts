@@ -10,8 +10,9 @@ import { Cidrs, Durations, Endpoints, KeyNames, S3Rules, Schedules } from '../..
  */
 export class SiteInput {
   /** Props every site has (EdgeSiteProps). */
-  public static common(site: IConstruct, props: { readonly wanCidrs?: string[] }): void {
+  public static common(site: IConstruct, props: { readonly wanCidrs?: string[]; readonly apiServerCidrs?: string[] }): void {
     Cidrs.checkAll(site, 'wanCidrs', props.wanCidrs);
+    Cidrs.checkAll(site, 'apiServerCidrs', props.apiServerCidrs);
   }
 
   /** VideoSurveillanceSite. */

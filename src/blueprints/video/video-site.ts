@@ -403,7 +403,7 @@ export class VideoSurveillanceSite extends EdgeSite {
     this.allow('viewer-cache', { namespace: site, podLabels: VideoSurveillanceSite.VIEWER_LABELS }, this.cache.networkPeer);
     this.allowWan('archive-cloud', { namespace: site, podLabels: this.archive.podLabels }, [443, 80]);
     this.allow('store-kafka', { namespace: site, podLabels: this.store.podLabels }, this.kafka.networkPeer);
-    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this.wanCidrs, props.cloud.kafka.bootstrapServers);
+    KafkaSiteWiring.wire(this.siteNamespace, this.kafka, [this.sync.apiObject.name], this, props.cloud.kafka.bootstrapServers);
     for (const r of this.resticBackups) {
       this.allowWan(`restic-${r.node.id.replace(/^restic-/, '')}`.slice(0, 40), { namespace: site, podLabels: r.podLabels }, [443, 80]);
     }
