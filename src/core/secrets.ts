@@ -259,7 +259,8 @@ export class KafkaCredentials {
     if (!options || typeof options.namespace !== 'string' || options.namespace === '') {
       throw invalid('KafkaCredentials.fromKafkaUser', { prop: 'options.namespace', value: options?.namespace ?? '', rule: 'the User Operator writes the Secret in the Kafka cluster\'s namespace, which is required', fix: 'pass the namespace of the Kafka cluster the KafkaUser belongs to' });
     }
-    return new KafkaCredentials('KafkaCredentials.fromKafkaUser', username, { username, authentication: options.authentication, namespace: options.namespace }, true);
+    const writtenBy = `Strimzi's User Operator (KafkaUser ${username} in ${options.namespace})`;
+    return new KafkaCredentials('KafkaCredentials.fromKafkaUser', username, { username, authentication: options.authentication, namespace: options.namespace }, writtenBy);
   }
 
   /** The credentials held by `secret` (a cdk8s-plus Secret). */
@@ -280,10 +281,14 @@ export class KafkaCredentials {
   public readonly secretName: string;
   /** Namespace of the Secret, when known. */
   public readonly namespace?: string;
-  /** Whether Strimzi's User Operator writes the Secret (made with `fromKafkaUser`), so the operator need not create it. */
-  public readonly writtenByUserOperator: boolean;
+  /**
+   * Who writes the Secret, for a KafkaUser's own Secret (`fromKafkaUser`: Strimzi's User Operator), so the cluster
+   * operator need not create it.
+   * @default - the cluster operator creates it
+   */
+  public readonly writtenBy?: string;
 
-  private constructor(factory: string, secretName: string, options: KafkaCredentialsOptions, writtenByUserOperator = false) {
+  private constructor(factory: string, secretName: string, options: KafkaCredentialsOptions, writtenBy?: string) {
     checkName(factory, secretName);
     if (!options || typeof options.username !== 'string' || options.username === '') {
       throw invalid(factory, { prop: 'options.username', value: options?.username ?? '', rule: 'the client\'s user name is required', fix: 'pass the KafkaUser\'s name' });
@@ -292,7 +297,7 @@ export class KafkaCredentials {
     this.username = options.username;
     this.authentication = options.authentication ?? KafkaAuthentication.SCRAM_SHA_512;
     this.namespace = options.namespace;
-    this.writtenByUserOperator = writtenByUserOperator;
+    this.writtenBy = writtenBy;
     if (this.authentication !== KafkaAuthentication.SCRAM_SHA_512 && this.authentication !== KafkaAuthentication.TLS) {
       throw invalid(factory, { prop: 'options.authentication', value: String(this.authentication), rule: 'must be a KafkaAuthentication member', fix: 'use KafkaAuthentication.SCRAM_SHA_512 or KafkaAuthentication.TLS' });
     }
@@ -332,7 +337,7 @@ export class KafkaCredentials {
    * User Operator's own Secret read in its namespace (Strimzi creates it, not the cluster's operator).
    */
   public requireIn(scope: IConstruct, use: SecretUse): void {
-    if (this.writtenByUserOperator && use.namespace === this.namespace) return;
+    if (this.writtenBy !== undefined && use.namespace === this.namespace) return;
     RequiredSecrets.add(scope, { name: this.secretName, namespace: use.namespace, keys: this.keys, purpose: use.purpose });
   }
 }

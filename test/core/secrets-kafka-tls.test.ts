@@ -16,7 +16,7 @@ describe('KafkaCredentials', () => {
     expect(c.username).toBe('site-a-mm2');
     expect(c.authentication).toBe(KafkaAuthentication.SCRAM_SHA_512);
     expect(c.namespace).toBeUndefined();
-    expect(c.writtenByUserOperator).toBe(false);
+    expect(c.writtenBy).toBeUndefined();
     expect(c.keys).toEqual([KafkaCredentials.PASSWORD_KEY]);
     expect(c.passwordEnv('KAFKA_PASSWORD')).toEqual({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: secret.name, key: KafkaCredentials.PASSWORD_KEY } } });
     expect(c.volume('kafka-user')).toBeUndefined();
@@ -42,12 +42,13 @@ describe('KafkaCredentials', () => {
   test('fromKafkaUser is the User Operator\'s Secret: nothing to create in its namespace, a copy elsewhere is required', () => {
     const chart = Testing.chart();
     const user = KafkaCredentials.fromKafkaUser('minio', { namespace: 'kafka' });
-    expect(user).toMatchObject({ secretName: 'minio', username: 'minio', namespace: 'kafka', writtenByUserOperator: true, authentication: KafkaAuthentication.SCRAM_SHA_512 });
+    expect(user).toMatchObject({ secretName: 'minio', username: 'minio', namespace: 'kafka', writtenBy: "Strimzi's User Operator (KafkaUser minio in kafka)", authentication: KafkaAuthentication.SCRAM_SHA_512 });
     user.requireIn(chart, { namespace: 'kafka', purpose: 'producer in the Kafka namespace' });
     expect(RequiredSecrets.of(chart)).toEqual([]);
 
     const copy = user.copiedTo('minio-kafka', 'storage');
-    expect(copy).toMatchObject({ secretName: 'minio-kafka', username: 'minio', namespace: 'storage', writtenByUserOperator: false, authentication: KafkaAuthentication.SCRAM_SHA_512 });
+    expect(copy).toMatchObject({ secretName: 'minio-kafka', username: 'minio', namespace: 'storage', authentication: KafkaAuthentication.SCRAM_SHA_512 });
+    expect(copy.writtenBy).toBeUndefined();
     copy.requireIn(chart, { namespace: 'storage', purpose: 'MinIO notifications' });
     copy.requireIn(chart, { namespace: 'storage', purpose: 'Telegraf' });
     expect(RequiredSecrets.of(chart)).toEqual([{ name: 'minio-kafka', namespace: 'storage', keys: [KafkaCredentials.PASSWORD_KEY], purpose: 'MinIO notifications; Telegraf' }]);

@@ -88,7 +88,7 @@ describe('EdgeKafkaTopic', () => {
     new EdgeKafkaTopic(c, 'other', { cluster });
     const creds = topic.grantProduce('minio-notify');
     expect(creds).toEqual(KafkaCredentials.fromKafkaUser('minio-notify', { namespace: cluster.namespace }));
-    expect(creds.writtenByUserOperator).toBe(true);
+    expect(creds.writtenBy).toBe(`Strimzi's User Operator (KafkaUser minio-notify in ${cluster.namespace})`);
     const user = find(synth(c), 'KafkaUser', 'minio-notify');
     expect(user.metadata.labels['strimzi.io/cluster']).toBe('edge');
     expect(user.spec.authentication).toEqual({ type: 'scram-sha-512' });

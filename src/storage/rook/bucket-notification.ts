@@ -165,7 +165,7 @@ export class RookCephKafkaBucketNotification extends Construct {
       throw edgeError(this, { prop: 'credentials.authentication', value: creds.authentication, rule: 'CephBucketTopic cannot present a Kafka client certificate (mutual TLS)', fix: 'give RGW a KafkaUser with SCRAM-SHA-512 authentication' });
     }
     if (creds) {
-      if (creds.writtenByUserOperator) {
+      if (creds.writtenBy !== undefined) {
         throw edgeError(this, {
           prop: 'credentials',
           value: `${creds.namespace}/${creds.secretName}`,
