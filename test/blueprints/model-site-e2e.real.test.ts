@@ -21,7 +21,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { CloudS3, applyKafkaUserAcls, consumerOutcome, startNginxAt, topicExists } from './model-site-e2e-support';
 import { FLEET_CLOUD, FleetCloud, storeSiteProps } from '../../examples/model-distribution/main';
-import { EdgeKafkaCluster, EdgeKafkaUser, ModelDistributionSite } from '../../src';
+import { EdgeKafkaCluster, EdgeKafkaUser, KafkaCredentials, ModelDistributionSite } from '../../src';
 import { NginxCacheConfig } from '../../src/cache/nginx/config';
 import { nginxRuntime, Proc, request, tempDir, TinyDns } from '../cache/servers';
 import { chart, find, findAll, synth } from '../support/harness';
@@ -88,8 +88,10 @@ beforeAll(async () => {
   const releaseCredentials = storeSiteProps().cloud.releaseStore.credentials;
   expect(dry.site.requiredSecrets.find((s) => /release job reading/.test(s.purpose))!.name).toBe(releaseCredentials.secretName);
   const cloudKeys = s3KeysOf(secrets, releaseCredentials);
-  const cloudKafkaSecret = dry.site.requiredSecrets.find((s) => /MirrorMaker2 login to the cloud Kafka/.test(s.purpose))!;
-  const mirrorPassword = secrets[cloudKafkaSecret.name].password;
+  // MirrorMaker2's cloud login, looked up by the site's own credentials object (listed for the operator to create).
+  const cloudKafkaCredentials = storeSiteProps().cloud.kafka.credentials;
+  expect(dry.site.requiredSecrets.find((s) => s.name === cloudKafkaCredentials.secretName)?.purpose).toMatch(/MirrorMaker2 .*login to the cloud Kafka/);
+  const mirrorPassword = secrets[cloudKafkaCredentials.secretName][KafkaCredentials.PASSWORD_KEY];
   // Each fixture is kept as soon as it is up, and all three settle before anything fails: afterAll stops what started.
   const fixtures = await Promise.allSettled([
     CloudS3.start(CLOUD_DOMAIN, storeSiteProps().cloud.releaseStore.region).then((x) => { cloudS3 = x; }),
