@@ -302,7 +302,7 @@ describe('IoTSite wiring (defaults)', () => {
 
   test('ingest.writeToken names the write token Secret key; a bad key is refused with the prop', () => {
     const custom = site({ ingest: { writeToken: { name: 'influx-writer', key: 'write-token' } } });
-    const env = find(Testing.synth(custom), 'Deployment', 'telegraf').spec.template.spec.containers[0].env;
+    const env = find(synth(custom), 'Deployment', 'telegraf').spec.template.spec.containers[0].env;
     expect(env.find((e: any) => e.name === 'INFLUX_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'influx-writer', key: 'write-token' });
     expect(custom.requiredSecrets.find((r) => r.name === 'influx-writer')).toMatchObject({ namespace: 'site-a', keys: ['write-token'] });
     expect(custom.requiredSecrets.map((r) => r.name)).not.toContain('site-a-telegraf-influxdb-write');
