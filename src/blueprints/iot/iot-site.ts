@@ -259,9 +259,6 @@ export class IoTSite extends EdgeSite {
       uploadBandwidthLimit: props.backup.resticUploadBandwidthLimit,
     });
     this.requireStoreKeys(store, `restic access to the backup bucket ${props.cloud.backupBucket}`, resticRepository.keyUses);
-    if (props.cloud.kafka.caCertificate) {
-      this.requireSecret({ name: props.cloud.kafka.caCertificate.name, namespace: site, keys: [props.cloud.kafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
-    }
 
     // --- Network flows (default deny + exactly these) -------------------------------------------------------
     const telegrafPods = { namespace: site, podLabels: this.ingest.networkPeer.podLabels };

@@ -315,10 +315,8 @@ export class ModelDistributionSite extends EdgeSite {
     this.addDataPath('nginx model cache', 'Inference clients', 'model downloads (GET {model}/current, then {model}/{version}/…)');
     this.addDataPath('Site namespace', backup.siteLocal ? storeLabel : 'Cloud backup bucket', 'Velero backups (daily, weekly)');
 
-    // --- Secrets the site references (grants list their own) -------------------------------------------------
+    // --- Cloud keys: the IAM policy of what the site's jobs do with them (the jobs list the Secrets) ------------------
     this.requireStoreKeys(props.cloud.releaseStore, `release job reading ${props.cloud.releaseBucket}`, this.releaseSync.sourceKeyUses);
-    const cloudKafka = props.cloud.kafka;
-    if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
     this.addDataPath(`Cloud Kafka ${releaseTopic}`, `Kafka ${this.releaseEvents.topicName}`, 'MirrorMaker2 pull (cloud → edge)');
     this.addDataPath(`Kafka ${this.releaseEvents.topicName}`, 'Inference clients', 'release events: reload once {model}/current shows the version');
   }

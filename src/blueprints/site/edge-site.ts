@@ -344,11 +344,6 @@ export abstract class EdgeSite extends Chart {
     });
   }
 
-  /** List a Secret the operator must create (merged with an earlier entry of the same name and namespace). */
-  protected requireSecret(secret: RequiredSecret): void {
-    RequiredSecrets.add(this, secret);
-  }
-
   /**
    * A policy or grant written before its workload existed (the workload needs the grant's keys, or the store the
    * workload reads from needs the policy) selected the pods by `declared`; the workload's own pods carry `actual`.

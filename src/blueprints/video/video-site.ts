@@ -428,8 +428,6 @@ export class VideoSurveillanceSite extends EdgeSite {
     // --- Secrets the site references (grants list their own) -------------------------------------------------
     this.requireStoreKeys(props.cloud.archive, `archive job${this.resticBackups.length > 0 ? ' (and restic)' : ''} writing to ${props.cloud.archiveBucket}`,
       [...this.archive.destinationKeyUses, ...resticRepository?.keyUses ?? []]);
-    const cloudKafka = props.cloud.kafka;
-    if (cloudKafka.caCertificate) this.requireSecret({ name: cloudKafka.caCertificate.name, namespace: site, keys: [cloudKafka.caCertificate.key], purpose: 'CA of the cloud Kafka brokers' });
   }
 
   private checkArchiveBandwidth(given: Bandwidth | undefined): void {

@@ -211,7 +211,7 @@ export class KafkaCloudToEdgeMirror extends Construct {
       throw edgeError(this, { prop: 'source.bootstrapServers', value: this.sourceBootstrapServers, rule: 'this is the edge cluster itself; MirrorMaker2 would copy its own topics into itself', fix: 'pass the cloud cluster\'s bootstrap servers' });
     }
     const tls = source.tls ?? true;
-    const sourceTls = cloudTls(this, 'source', tls, source.caCertificate);
+    const sourceTls = cloudTls(this, 'source', tls, props.target.namespace, this.sourceBootstrapServers, source.caCertificate);
     const sourceAuth = cloudAuthentication(this, 'source', source.credentials, props.target.namespace);
     this.identityReplication = props.identityReplication ?? false;
     this.syncGroupOffsets = props.syncGroupOffsets ?? false;

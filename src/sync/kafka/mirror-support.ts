@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { IKafkaCluster } from './cluster-ref';
 import { MirrorClusterAuthentication, MirrorClusterTls, MirrorSpec, StrimziResources, strimziClientAuthentication, toStrimziResources } from './strimzi';
 import { KafkaAclOperation, KafkaAclPatternType, KafkaAclResourceType, KafkaAclRule } from './user';
-import { edgeError, KafkaCredentials, KubeNames, Resources, SecretKeyReference } from '../../core';
+import { edgeError, KafkaCredentials, KubeNames, RequiredSecrets, Resources, SecretKeyReference } from '../../core';
 
 /** Apache Kafka's replication policies (remote topics `<sourceAlias>.<topic>`, or unchanged names). */
 export const DEFAULT_REPLICATION_POLICY = 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy';
@@ -61,8 +61,13 @@ export function checkBootstrap(scope: IConstruct, prop: string, servers: string)
   return parts.join(',');
 }
 
-/** TLS trust for the cloud cluster (undefined when TLS is off); `prop` is e.g. `target` or `source`. */
-export function cloudTls(scope: IConstruct, prop: string, tls: boolean, ca?: SecretKeyReference): MirrorClusterTls | undefined {
+/**
+ * TLS trust for the cloud cluster (undefined when TLS is off); `prop` is e.g. `target` or `source`. The CA Secret (a
+ * copy of the cloud's, in the edge namespace `namespace` where MirrorMaker2 runs) is recorded as one to create.
+ */
+export function cloudTls(
+  scope: IConstruct, prop: string, tls: boolean, namespace: string, bootstrapServers: string, ca?: SecretKeyReference,
+): MirrorClusterTls | undefined {
   if (!tls) return undefined;
   if (!ca || !ca.name || !ca.key) {
     throw edgeError(scope, {
@@ -73,6 +78,7 @@ export function cloudTls(scope: IConstruct, prop: string, tls: boolean, ca?: Sec
     });
   }
   KubeNames.assertDns1123Subdomain(scope, `${prop}.caCertificate.name`, ca.name);
+  RequiredSecrets.addKey(scope, ca, { namespace, purpose: `CA of the cloud Kafka brokers ${bootstrapServers}, trusted by MirrorMaker2 ${scope.node.id} (a copy of the cloud's <cluster>-cluster-ca-cert)` });
   return { trustedCertificates: [{ secretName: ca.name, certificate: ca.key }] };
 }
 

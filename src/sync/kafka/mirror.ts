@@ -271,7 +271,7 @@ export class KafkaSync extends Construct {
     this.syncGroupOffsets = props.syncGroupOffsets ?? false;
 
     const tls = target.tls ?? true;
-    const targetTls = cloudTls(this, 'target', tls, target.caCertificate);
+    const targetTls = cloudTls(this, 'target', tls, props.source.namespace, this.targetBootstrapServers, target.caCertificate);
     const targetAuth = cloudAuthentication(this, 'target', target.credentials, props.source.namespace);
     const rf = target.replicationFactor ?? -1;
     if (!Number.isInteger(rf) || (rf < 1 && rf !== -1)) {

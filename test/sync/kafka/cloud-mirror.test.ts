@@ -2,7 +2,7 @@ import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
   EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, KafkaAclRule, KafkaAuthentication, KafkaCredentials, KafkaCloudCluster,
-  KafkaCloudToEdgeMirror, KafkaSync, Warnings,
+  KafkaCloudToEdgeMirror, KafkaSync, RequiredSecrets, Warnings,
 } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { fullMatch, v1beta2Fields } from '../strimzi-support';
@@ -78,6 +78,14 @@ describe('KafkaCloudToEdgeMirror', () => {
     expect(mirror.edgeTopicName('model-releases')).toBe('cloud.model-releases');
     expect(mirror.offsetSyncsTopic).toBe('mm2-offset-syncs.cloud.internal');
     expect(v1beta2Fields(manifests)).toEqual([]);
+  });
+
+  test('in a plain chart, the Secrets MirrorMaker2 reads are listed: the cloud login copy and the cloud CA', () => {
+    const { c, cluster } = site();
+    new KafkaCloudToEdgeMirror(c, 'releases', { source: cloud(), target: cluster, site: 'site-a', topics: ['model-releases'] });
+    const listed = RequiredSecrets.of(c).map((r) => `${r.namespace}/${r.name}: ${r.keys.join(',')}`);
+    expect(listed).toEqual(['site-a/cloud-cluster-ca: ca.crt', 'site-a/cloud-releases-user: password']);
+    expect(RequiredSecrets.of(c).find((r) => r.name === 'cloud-cluster-ca')!.purpose).toMatch(/CA of the cloud Kafka brokers kafka.cloud.example.com:9093.*MirrorMaker2 releases/);
   });
 
   test('custom: identity replication, checkpointed groups, mTLS both ways, replication factor, tasks, resources', () => {

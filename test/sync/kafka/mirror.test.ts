@@ -2,7 +2,7 @@ import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-30';
 import {
   ConflictPolicy, EdgeKafkaCluster, EdgeKafkaTopic, EdgeKafkaUser, ExternalObjectStore, KafkaAclResourceType, KafkaAuthentication,
-  KafkaCredentials, KafkaSync, KafkaSyncTarget, MirrorCompression, Warnings, S3Credentials,
+  KafkaCredentials, KafkaSync, KafkaSyncTarget, MirrorCompression, RequiredSecrets, Warnings, S3Credentials,
 } from '../../../src';
 import { chart, find, synth } from '../../support/harness';
 import { fullMatch, v1beta2Fields } from '../strimzi-support';
@@ -62,6 +62,14 @@ describe('KafkaSync', () => {
     expect(sync.remoteTopicName(objects)).toBe('site-a.objects');
     expect(mm2.metadata.annotations['sync.cdk8s-edge-storage.io/conflict-policy']).toBe('last-write-wins');
     expect(v1beta2Fields(manifests)).toEqual([]);
+  });
+
+  test('in a plain chart, the Secrets MirrorMaker2 reads are listed: the cloud login copy and the cloud CA (not the edge user\'s, which Strimzi writes)', () => {
+    const { c, cluster, objects } = site();
+    new KafkaSync(c, 'to-cloud', { source: cluster, site: 'site-a', target: target(), topics: [objects] });
+    const listed = RequiredSecrets.of(c).map((r) => `${r.namespace}/${r.name}: ${r.keys.join(',')}`);
+    expect(listed).toEqual(['site-a/cloud-cluster-ca: ca.crt', 'site-a/cloud-mm2-user: password']);
+    expect(RequiredSecrets.of(c).find((r) => r.name === 'cloud-cluster-ca')!.purpose).toMatch(/CA of the cloud Kafka brokers kafka.cloud.example.com:9093.*MirrorMaker2 to-cloud/);
   });
 
   test('custom: identity replication, consumer groups, mTLS both ways, tasks, resources, compression', () => {
