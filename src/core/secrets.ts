@@ -327,9 +327,14 @@ export class KafkaCredentials {
    * keys, for mutual TLS; undefined for SCRAM-SHA-512 (read the password with `passwordEnv`).
    */
   public volume(volumeName: string): k8s.Volume | undefined {
-    if (this.authentication !== KafkaAuthentication.TLS) return undefined;
-    const items = [KafkaCredentials.CERTIFICATE_KEY, KafkaCredentials.PRIVATE_KEY_KEY].map((key) => ({ key, path: key }));
-    return { name: volumeName, secret: { secretName: this.secretName, items, defaultMode: 0o440 } };
+    const items = this.items();
+    return items.length > 0 ? { name: volumeName, secret: { secretName: this.secretName, items, defaultMode: 0o440 } } : undefined;
+  }
+
+  /** The client certificate and key as volume items named like their keys (certificate first); none for SCRAM-SHA-512. */
+  public items(): k8s.KeyToPath[] {
+    if (this.authentication !== KafkaAuthentication.TLS) return [];
+    return [KafkaCredentials.CERTIFICATE_KEY, KafkaCredentials.PRIVATE_KEY_KEY].map((key) => ({ key, path: key }));
   }
 
   /**
@@ -433,12 +438,16 @@ export class TlsCredentials {
 
   /** A read-only Secret volume named `volumeName` holding the keys as the files `paths` names. */
   public volume(volumeName: string, paths?: TlsCredentialsPaths): k8s.Volume {
-    const items = [
+    return { name: volumeName, secret: { secretName: this.secretName, items: this.items(paths), defaultMode: 0o440 } };
+  }
+
+  /** The keys as volume items (certificate, private key, then the CA when the Secret has one) named as `paths` says. */
+  public items(paths?: TlsCredentialsPaths): k8s.KeyToPath[] {
+    return [
       { key: this.certificateKey, path: paths?.certificate ?? TlsCredentials.CERTIFICATE_KEY },
       { key: this.privateKeyKey, path: paths?.privateKey ?? TlsCredentials.PRIVATE_KEY_KEY },
       ...(this.caCertificateKey ? [{ key: this.caCertificateKey, path: paths?.caCertificate ?? 'ca.crt' }] : []),
     ];
-    return { name: volumeName, secret: { secretName: this.secretName, items, defaultMode: 0o440 } };
   }
 
   /** Record in `scope`'s chart that pods of `use.namespace` read this certificate. */

@@ -82,6 +82,11 @@ export function remoteStores(ref: MinioClusterRef): IObjectStore[] {
 /** A projected-volume item of the servers' certs volume. */
 export interface CertItem { readonly secret: string; readonly key: string; readonly path: string }
 
+/** Volume items of the Secret `secret` as items of the projected certs volume, below `dir` when given. */
+export function certItemsOf(secret: string, items: k8s.KeyToPath[], dir?: string): CertItem[] {
+  return items.map((it) => ({ secret, key: it.key, path: dir ? `${dir}/${it.path}` : it.path }));
+}
+
 /** `MINIO_ROOT_USER`/`MINIO_ROOT_PASSWORD` from the root Secret (servers and the provisioning Job). */
 export function rootEnv(ref: MinioClusterRef): k8s.EnvVar[] {
   return ref.props.rootCredentials.env({ accessKeyId: 'MINIO_ROOT_USER', secretAccessKey: 'MINIO_ROOT_PASSWORD' });

@@ -3,7 +3,7 @@
 // This file is not re-exported from the package.
 import { k8s } from 'cdk8s-plus-30';
 import type { BucketNotification, MinioBucket } from './bucket';
-import { CERTS_DIR, CertItem, MinioClusterRef, QUEUE_DIR } from './internal';
+import { CERTS_DIR, CertItem, certItemsOf, MinioClusterRef, QUEUE_DIR } from './internal';
 import { EdgeMessages, KafkaAuthentication, KafkaCredentials } from '../../core';
 import { kafkaCredentialsRead, kafkaSecretPlacementErrors } from '../../core/kafka-secrets';
 
@@ -78,9 +78,10 @@ export function kafkaServerEnv(ref: MinioClusterRef): k8s.EnvVar[] {
       v('SASL_USERNAME', c.username);
       env.push(password);
     } else if (c?.authentication === KafkaAuthentication.TLS) {
-      const files = clientCertItems(c, `kafka-${t.id.toLowerCase()}`);
-      v('CLIENT_TLS_CERT', `${CERTS_DIR}/${files[0].path}`);
-      v('CLIENT_TLS_KEY', `${CERTS_DIR}/${files[1].path}`);
+      const [certificate, key] = c.items();
+      const dir = `${CERTS_DIR}/kafka-${t.id.toLowerCase()}`;
+      v('CLIENT_TLS_CERT', `${dir}/${certificate.path}`);
+      v('CLIENT_TLS_KEY', `${dir}/${key.path}`);
     }
   }
   return env;
@@ -96,15 +97,9 @@ export function kafkaCertItems(ref: MinioClusterRef): CertItem[] {
     const caRead = copies?.caCertificate ?? ca;
     if (ca && caRead) items.push({ secret: caRead.name, key: caRead.key, path: `CAs/${dir}.crt` });
     const c = kafkaCredentialsRead(t.notification.credentials, copies);
-    if (c?.authentication === KafkaAuthentication.TLS) items.push(...clientCertItems(c, dir));
+    if (c) items.push(...certItemsOf(c.secretName, c.items(), dir));
   }
   return items;
-}
-
-/** The client certificate and key of mutual-TLS credentials as cert items under `dir` (certificate first). */
-function clientCertItems(c: KafkaCredentials, dir: string): CertItem[] {
-  const secret = c.volume('kafka-user')!.secret!;
-  return (secret.items ?? []).map((it) => ({ secret: secret.secretName!, key: it.key, path: `${dir}/${it.path}` }));
 }
 
 /** Problems of one bucket's notifications: Secrets the servers cannot mount, subscriptions MinIO rejects. */

@@ -2,7 +2,7 @@
 // probes, drives), the PodDisruptionBudget and the NetworkPolicy. This file is not re-exported from the package.
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-30';
-import { API_PORT, CERTS_DIR, CertItem, CONSOLE_PORT, MinioClusterRef, QUEUE_DIR, remoteStores, rootEnv } from './internal';
+import { API_PORT, CERTS_DIR, CertItem, certItemsOf, CONSOLE_PORT, MinioClusterRef, QUEUE_DIR, remoteStores, rootEnv } from './internal';
 import { kafkaCertItems, kafkaServerEnv } from './notifications';
 import { Resources } from '../../core';
 import { secretKeyEnv } from '../../core/secret-env';
@@ -204,12 +204,13 @@ export class MinioServer {
     const items: CertItem[] = [];
     const tls = ref.props.tls;
     // MinIO reads its pair as public.crt/private.key in the certs directory and trusts every file under CAs/.
-    if (tls) items.push(...certItems(tls.volume('tls', { certificate: 'public.crt', privateKey: 'private.key', caCertificate: 'CAs/ca.crt' })));
+    if (tls) items.push(...certItemsOf(tls.secretName, tls.items({ certificate: 'public.crt', privateKey: 'private.key', caCertificate: 'CAs/ca.crt' })));
     items.push(...kafkaCertItems(ref));
     const kes = ref.props.kes;
     if (kes?.caCertificate) items.push({ secret: kes.caCertificate.name, key: kes.caCertificate.key, path: 'CAs/kes-ca.crt' });
     // Only the pair: a CA in the client certificate's Secret is not KES's (that is kes.caCertificate).
-    if (kes?.clientCertificate) items.push(...certItems(kes.clientCertificate.volume('kes', KES_CLIENT_FILES)).filter((it) => it.path !== KES_CLIENT_FILES.caCertificate));
+    const client = kes?.clientCertificate;
+    if (client) items.push(...certItemsOf(client.secretName, client.items(KES_CLIENT_FILES).filter((it) => it.key !== client.caCertificateKey)));
     remoteStores(ref).forEach((store, i) => {
       if (store.caCertificate) items.push({ secret: store.caCertificate.name, key: store.caCertificate.key, path: `CAs/remote-${i + 1}.crt` });
     });
@@ -232,10 +233,4 @@ export class MinioServer {
 }
 
 /** Where MinIO's KES client certificate and key are mounted in the certs directory. */
-const KES_CLIENT_FILES = { certificate: 'kes/client.crt', privateKey: 'kes/client.key', caCertificate: 'kes/ca.crt' };
-
-/** The items of a Secret volume as items of the projected certs volume. */
-function certItems(volume: k8s.Volume): CertItem[] {
-  const secret = volume.secret!;
-  return (secret.items ?? []).map((it) => ({ secret: secret.secretName!, key: it.key, path: it.path }));
-}
+const KES_CLIENT_FILES = { certificate: 'kes/client.crt', privateKey: 'kes/client.key' };
