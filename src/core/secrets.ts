@@ -88,11 +88,15 @@ export interface SecretKeyReference {
   readonly key: string;
 }
 
+/** The argument each factory takes the Secret's name from (`secretName` unless listed). */
+const NAME_ARGUMENT: { [method: string]: string } = { fromSecret: 'secret.name', fromKafkaUser: 'username' };
+
 function checkName(factory: string, name: string): void {
+  const prop = NAME_ARGUMENT[factory.slice(factory.indexOf('.') + 1)] ?? 'secretName';
   if (typeof name !== 'string' || name === '') {
-    throw invalid(factory, { prop: 'secretName', value: name ?? '', rule: 'a Secret name is required', fix: 'pass the name of the Secret (or the cdk8s-plus Secret) that holds the values' });
+    throw invalid(factory, { prop, value: name ?? '', rule: 'a Secret name is required', fix: 'pass the name of the Secret (or the cdk8s-plus Secret) that holds the values' });
   }
-  KeyNames.checkObjectName(factory, 'secretName', name, 'Secret');
+  KeyNames.checkObjectName(factory, prop, name, 'Secret');
 }
 
 /** Key names of an {@link S3Credentials} Secret. */

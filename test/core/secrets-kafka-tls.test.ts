@@ -71,7 +71,9 @@ describe('KafkaCredentials', () => {
         .toThrow(/^KafkaCredentials.fromSecretName: secretName = "": a Secret name is required; pass the name of the Secret/);
       expect(() => KafkaCredentials.fromSecretName('Cloud_User', { username: 'u' }))
         .toThrow(/^KafkaCredentials.fromSecretName: secretName = "Cloud_User": not a valid Secret name.*; use the Secret's real name, e.g. "cloud-user"/);
-      expect(() => KafkaCredentials.fromSecret(undefined as any, { username: 'u' })).toThrow(/^KafkaCredentials.fromSecret: secretName = "": a Secret name is required/);
+      expect(() => KafkaCredentials.fromSecret(undefined as any, { username: 'u' })).toThrow(/^KafkaCredentials.fromSecret: secret.name = "": a Secret name is required/);
+      // fromKafkaUser takes the Secret's name from the user name: the message names that argument.
+      expect(() => KafkaCredentials.fromKafkaUser('Minio_Events', { namespace: 'kafka' })).toThrow(/^KafkaCredentials.fromKafkaUser: username = "Minio_Events": not a valid Secret name/);
       expect(() => KafkaCredentials.fromSecretName('u', { username: 'u' }).copiedTo('', 'ns')).toThrow(/^KafkaCredentials.copiedTo: secretName = ""/);
     });
 
@@ -123,7 +125,7 @@ describe('TlsCredentials', () => {
     test('the Secret name is missing or invalid', () => {
       expect(() => TlsCredentials.fromSecretName('')).toThrow(/^TlsCredentials.fromSecretName: secretName = "": a Secret name is required/);
       expect(() => TlsCredentials.fromSecretName('Store TLS')).toThrow(/^TlsCredentials.fromSecretName: secretName = "Store TLS": not a valid Secret name/);
-      expect(() => TlsCredentials.fromSecret(undefined as any)).toThrow(/^TlsCredentials.fromSecret: secretName = ""/);
+      expect(() => TlsCredentials.fromSecret(undefined as any)).toThrow(/^TlsCredentials.fromSecret: secret.name = ""/);
     });
 
     test('a key name is invalid or two keys are the same', () => {

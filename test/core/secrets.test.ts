@@ -38,7 +38,7 @@ describe('S3Credentials', () => {
     expect(() => S3Credentials.fromSecretName('')).toThrow(
       'S3Credentials.fromSecretName: secretName = "": a Secret name is required; pass the name of the Secret (or the cdk8s-plus Secret) that holds the values');
     expect(() => S3Credentials.fromSecretName('Cloud_Keys')).toThrow(/^S3Credentials.fromSecretName: secretName = "Cloud_Keys": not a valid Secret name: .*; use the Secret's real name, e.g. "cloud-keys"$/);
-    expect(() => S3Credentials.fromSecret(undefined as any)).toThrow(/^S3Credentials.fromSecret: secretName = "": a Secret name is required/);
+    expect(() => S3Credentials.fromSecret(undefined as any)).toThrow(/^S3Credentials.fromSecret: secret.name = "": a Secret name is required/);
     expect(() => S3Credentials.fromSecretName('k', { accessKeyIdKey: 'access key' })).toThrow(/^S3Credentials.fromSecretName: keys.accessKeyIdKey = "access key": not a valid Secret key: .*; use a key like "access-key"/);
     expect(() => S3Credentials.fromSecretName('k', { secretAccessKeyKey: '' })).toThrow(/^S3Credentials.fromSecretName: keys.secretAccessKeyKey = "": not a valid Secret key/);
     expect(() => S3Credentials.fromSecretName('k', { accessKeyIdKey: 'same', secretAccessKeyKey: 'same' })).toThrow(
