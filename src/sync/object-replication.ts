@@ -188,9 +188,9 @@ export class ObjectReplication extends Construct {
     this.destinationPath = this.path('destination', props.destinationBucket, props.destinationPrefix);
     this.checkStore('source', props.source);
     this.checkStore('destination', props.destination);
-    const readers = SecretReaders.namespaceOf(this, namespace);
-    props.source.credentials.requireIn(this, { namespace: readers, purpose: `S3 keys of object replication ${id}: reading ${props.source.s3Endpoint}/${this.sourcePath}` });
-    props.destination.credentials.requireIn(this, { namespace: readers, purpose: `S3 keys of object replication ${id}: writing ${props.destination.s3Endpoint}/${this.destinationPath}` });
+    const podNamespace = SecretReaders.namespaceOf(this, namespace);
+    props.source.credentials.requireIn(this, { namespace: podNamespace, purpose: `S3 keys of object replication ${id}: reading ${props.source.s3Endpoint}/${this.sourcePath}` });
+    props.destination.credentials.requireIn(this, { namespace: podNamespace, purpose: `S3 keys of object replication ${id}: writing ${props.destination.s3Endpoint}/${this.destinationPath}` });
     if (props.source.s3Endpoint === props.destination.s3Endpoint && overlaps(this.sourcePath, this.destinationPath)) {
       throw edgeError(this, {
         prop: 'destination',
@@ -270,7 +270,7 @@ export class ObjectReplication extends Construct {
     for (const [role, store] of [['source', props.source], ['destination', props.destination]] as Array<[string, IObjectStore]>) {
       if (store.caCertificate) {
         volumes.push(secretKeyVolume(`${role}-ca`, store.caCertificate, 'ca.crt'));
-        RequiredSecrets.addKey(this, store.caCertificate, { namespace: namespace ?? 'default', purpose: `CA certificate the replication job ${id} verifies its ${role} ${store.s3Endpoint} with` });
+        RequiredSecrets.addKey(this, store.caCertificate, { namespace: podNamespace, purpose: `CA certificate the replication job ${id} verifies its ${role} ${store.s3Endpoint} with` });
         mounts.push({ name: `${role}-ca`, mountPath: `/etc/rclone/${role}-ca`, readOnly: true });
         caFiles.push(`/etc/rclone/${role}-ca/ca.crt`);
       }
@@ -281,7 +281,7 @@ export class ObjectReplication extends Construct {
     }
     this.rcloneArgs = args;
 
-    this.statePath = `${props.destinationBucket}/${STATE_DIR}/${namespace ?? 'default'}/${id}.tsv`;
+    this.statePath = `${props.destinationBucket}/${STATE_DIR}/${podNamespace}/${id}.tsv`;
     const use = (bucketPath: string): S3KeyUse => {
       const [bucket, ...rest] = bucketPath.split('/');
       return { bucket, prefix: rest.join('/') || undefined, access: ObjectStoreAccess.READ_WRITE };

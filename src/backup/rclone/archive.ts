@@ -161,7 +161,7 @@ export class RcloneArchive extends Construct {
         }
         // The job writes into an existing bucket: no bucket check (RcloneEnv's default).
         env.push(...RcloneEnv.s3Remote(REMOTE, store, { storageClass: dest.storageClass }));
-        keys.requireIn(this, { namespace: SecretReaders.namespaceOf(this), purpose: `S3 keys of rclone archive ${this.name} (bucket ${dest.bucket}${prefix ? `/${prefix}` : ''} on ${store.s3Endpoint})` });
+        keys.requireIn(this, { namespace, purpose: `S3 keys of rclone archive ${this.name} (bucket ${dest.bucket}${prefix ? `/${prefix}` : ''} on ${store.s3Endpoint})` });
         if (store.caCertificate) {
           volumes.push(secretKeyVolume('ca', store.caCertificate, 'ca.crt'));
           RequiredSecrets.addKey(this, store.caCertificate, { namespace, purpose: `CA certificate the archive job ${this.name} verifies ${store.s3Endpoint} with` });

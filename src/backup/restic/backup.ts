@@ -175,7 +175,7 @@ export class ResticBackup extends Construct {
           { name: 'RESTIC_REPOSITORY', value: `s3:${store.s3Endpoint}/${repo.bucket}${prefix ? `/${prefix}` : ''}` },
           ...keys.env(),
         );
-        keys.requireIn(this, { namespace: SecretReaders.namespaceOf(this), purpose: `S3 keys of restic backup ${this.name} (repository ${repo.bucket}${prefix ? `/${prefix}` : ''} on ${store.s3Endpoint})` });
+        keys.requireIn(this, { namespace, purpose: `S3 keys of restic backup ${this.name} (repository ${repo.bucket}${prefix ? `/${prefix}` : ''} on ${store.s3Endpoint})` });
         extendedOptions['s3.region'] = store.region;
         if (store.forcePathStyle) extendedOptions['s3.bucket-lookup'] = 'path';
         S3Targets.register(this, { endpoint: store.s3Endpoint, bucket: repo.bucket!, prefix, what: 'restic repository' });

@@ -1,4 +1,4 @@
-import { Chart, Cron, Duration, Size } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { Bandwidth, BandwidthFormat, ContainerImage, KubeNames, RequiredSecrets, Resources, SecretReaders } from '../../core';
@@ -154,9 +154,10 @@ export class NginxCacheWarmUp extends Construct {
     // An equal share per worker, rounded down; at least 1 KiB/s over at most 32 workers leaves each 32 B/s or more.
     const limitRate = props.bandwidthLimit ? Math.floor(BandwidthFormat.wholeBytesPerSecond(props.bandwidthLimit) / concurrency) : undefined;
     const store = cache.origin.objectStore;
+    const namespace = SecretReaders.namespaceOf(this);
     if (store && prefixes.length > 0) {
       SecretReaders.checkS3(this, 'cache origin\'s objectStore.credentials', store.credentials, 'the warm-up\'s listing');
-      store.credentials.requireIn(this, { namespace: SecretReaders.namespaceOf(this), purpose: `S3 keys the cache warm-up ${this.name} lists ${cache.origin.bucketUrl} with` });
+      store.credentials.requireIn(this, { namespace, purpose: `S3 keys the cache warm-up ${this.name} lists ${cache.origin.bucketUrl} with` });
     }
     const env: k8s.EnvVar[] = [
       { name: 'CACHE_URL', value: cache.url },
@@ -177,7 +178,7 @@ export class NginxCacheWarmUp extends Construct {
     const withCa = store !== undefined && prefixes.length > 0 && store.caCertificate !== undefined;
     if (withCa) {
       RequiredSecrets.addKey(this, store.caCertificate!, {
-        namespace: Chart.of(this).namespace ?? 'default',
+        namespace,
         purpose: `CA certificate the warm-up ${this.name} verifies ${store.s3Endpoint} with when it lists the prefixes`,
       });
     }
